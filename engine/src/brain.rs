@@ -1,0 +1,72 @@
+//! The brain port: who composes the bot's answers.
+
+use crate::bot::BotProfile;
+use crate::channel::Channel;
+use crate::message::Message;
+use async_trait::async_trait;
+use serde::Serialize;
+use thiserror::Error;
+
+/// Everything a brain may use to answer one message.
+#[derive(Clone, Debug)]
+pub struct BrainRequest {
+    pub bot: BotProfile,
+    pub channel: Channel,
+    pub question: String,
+    /// Earlier messages of the session, oldest first, ending with the question itself.
+    pub history: Vec<Message>,
+}
+
+/// Where part of an answer came from.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnswerSource {
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BrainAnswer {
+    pub text: String,
+    /// Whether the answer rests on something the brain knows, rather than a fallback.
+    pub grounded: bool,
+    /// The brain thinks a human should take over.
+    pub wants_human: bool,
+    pub sources: Vec<AnswerSource>,
+}
+
+#[derive(Debug, Error)]
+pub enum BrainError {
+    #[error("the brain did not answer in time")]
+    Timeout,
+    #[error("the brain is unavailable: {0}")]
+    Unavailable(String),
+}
+
+#[async_trait]
+pub trait Brain: Send + Sync + 'static {
+    async fn answer(&self, request: BrainRequest) -> Result<BrainAnswer, BrainError>;
+}
+
+/// Cuts `text` to at most `limit` words, ending with an ellipsis when something was cut.
+pub fn limit_words(text: &str, limit: u32) -> String {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX).max(1);
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.len() <= limit {
+        return words.join(" ");
+    }
+    format!("{}…", words[..limit].join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::limit_words;
+
+    #[test]
+    fn word_limit_counts_words_not_characters() {
+        assert_eq!(limit_words("one two  three", 3), "one two three");
+        assert_eq!(limit_words("one two three four", 2), "one two…");
+    }
+}

@@ -1,0 +1,64 @@
+//! Identifiers. Each is a string newtype so a bot id can never be passed where a session id is meant.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+macro_rules! string_id {
+    ($(#[$doc:meta])* $name:ident, $prefix:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// A fresh, time-ordered identifier with this type's prefix.
+            pub fn generate() -> Self {
+                Self(format!(concat!($prefix, "_{}"), uuid::Uuid::now_v7().simple()))
+            }
+            /// Wraps an identifier that already exists (read from storage or a request).
+            pub fn new(value: impl Into<String>) -> Self {
+                Self(value.into())
+            }
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(value: &str) -> Self {
+                Self(value.to_owned())
+            }
+        }
+    };
+}
+
+string_id!(
+    /// An organisation: every record belongs to exactly one.
+    TenantId, "org"
+);
+string_id!(
+    /// A text bot profile.
+    BotId, "bot"
+);
+string_id!(
+    /// One conversation between a contact and a bot on a channel account.
+    SessionId, "ses"
+);
+string_id!(
+    /// One message of a session.
+    MessageId, "msg"
+);
+string_id!(
+    /// A durable timer.
+    TimerId, "tmr"
+);
+string_id!(
+    /// The public key a web widget opens sessions with.
+    WidgetKey, "wk"
+);

@@ -1,0 +1,28 @@
+//! The BotWot domain, with no I/O and no runtime.
+//!
+//! Everything that decides what happens in a conversation lives here: identifiers, bot profiles,
+//! messages, the session state machine (`session::apply(state, event, now) -> effects`), durable
+//! timer and outbox records, and the ports (traits) that storage, brains and channels implement.
+//! Time always comes in as a parameter or through [`time::Clock`]; nothing here reads the system
+//! clock, spawns a task or opens a socket, so every rule is tested without a runtime.
+
+#![forbid(unsafe_code)]
+
+pub mod bot;
+pub mod brain;
+pub mod channel;
+pub mod ids;
+pub mod message;
+pub mod outbox;
+pub mod ports;
+pub mod session;
+pub mod time;
+pub mod timer;
+pub mod validation;
+
+pub use bot::{BotProfile, BotStatus, BotTone, LlmProvider, SessionPolicy};
+pub use channel::Channel;
+pub use ids::{BotId, MessageId, SessionId, TenantId};
+pub use message::{Author, Direction, Message, MessageBody};
+pub use session::{SessionEvent, SessionKey, SessionState};
+pub use time::Timestamp;

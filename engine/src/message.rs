@@ -1,0 +1,100 @@
+//! Messages of a session, as stored and shown in transcripts.
+
+use crate::ids::{MessageId, SessionId, TenantId};
+use crate::time::Timestamp;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// From the contact to the business.
+    Inbound,
+    /// From the bot, an agent or the system to the contact.
+    Outbound,
+}
+
+/// Who wrote a message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Author {
+    Contact,
+    Bot,
+    Agent {
+        #[serde(rename = "agentId")]
+        agent_id: String,
+    },
+    /// Notes the engine itself writes: inactivity warnings, closing notes.
+    System,
+}
+
+/// What a message carries.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum MessageBody {
+    Text {
+        text: String,
+    },
+    /// An attachment held in the blob store or at a provider URL.
+    Media {
+        #[serde(rename = "mediaType")]
+        media_type: String,
+        url: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        caption: Option<String>,
+    },
+    /// Something the channel sent that the engine does not understand yet; kept, never dropped.
+    Unsupported {
+        raw: serde_json::Value,
+    },
+}
+
+impl MessageBody {
+    pub fn text(text: impl Into<String>) -> Self {
+        Self::Text { text: text.into() }
+    }
+    /// The words a reader sees, for brains and search.
+    pub fn plain_text(&self) -> &str {
+        match self {
+            MessageBody::Text { text } => text,
+            MessageBody::Media { caption, .. } => caption.as_deref().unwrap_or(""),
+            MessageBody::Unsupported { .. } => "",
+        }
+    }
+}
+
+/// Where an outbound message is on its way to the contact.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(tag = "state", rename_all = "lowercase")]
+pub enum Delivery {
+    /// Written, not yet handed to the channel.
+    #[default]
+    Pending,
+    Sent,
+    Delivered,
+    Read,
+    Failed {
+        reason: String,
+    },
+    /// Inbound messages are received, not delivered.
+    Received,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Message {
+    pub id: MessageId,
+    pub tenant_id: TenantId,
+    pub session_id: SessionId,
+    /// Position in the session, from 1, without gaps.
+    pub seq: u64,
+    pub direction: Direction,
+    pub author: Author,
+    pub body: MessageBody,
+    /// The channel's own id (WhatsApp `wamid`, Messenger `mid`, the widget's client id): a message
+    /// with an id already stored for the same tenant and channel is a redelivery.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_message_id: Option<String>,
+    pub created_at: Timestamp,
+    #[serde(default)]
+    pub delivery: Delivery,
+}

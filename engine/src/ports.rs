@@ -1,0 +1,181 @@
+//! Ports: what the engine needs from storage, channels and live subscribers. `storage`,
+//! `adapters` and `http` implement them; `actors` drives the engine through them.
+
+use crate::bot::BotProfile;
+use crate::channel::Channel;
+use crate::ids::{BotId, MessageId, SessionId, TenantId, TimerId, WidgetKey};
+use crate::message::{Delivery, Message};
+use crate::outbox::OutboxEntry;
+use crate::session::{SessionKey, SessionNotice, SessionState, SessionStatus};
+use crate::time::Timestamp;
+use crate::timer::DurableTimer;
+use async_trait::async_trait;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// The backend could not be reached or refused the operation; retrying may help.
+    #[error("storage unavailable: {0}")]
+    Unavailable(String),
+    /// A stored record could not be read back.
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    /// The write conflicts with what is stored (a unique key is taken).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("not found")]
+    NotFound,
+}
+
+/// One page of a listing and the cursor of the next, if there is one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+/// Which page to read: at most `limit` items after the opaque `cursor` of the previous page.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct PageRequest {
+    pub limit: usize,
+    pub cursor: Option<String>,
+}
+
+/// Everything one session transition writes. A backend writes all of it or none of it.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct SessionCommit {
+    pub session: Option<SessionState>,
+    /// New messages; an inbound one whose provider id is already stored makes the whole commit a
+    /// duplicate, and nothing is written.
+    pub messages: Vec<Message>,
+    pub delivery_updates: Vec<(MessageId, Delivery)>,
+    pub timers_set: Vec<DurableTimer>,
+    pub timers_cancelled: Vec<TimerId>,
+    pub outbox: Vec<OutboxEntry>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CommitOutcome {
+    Committed,
+    /// An inbound message of this commit was stored before (a redelivery); nothing was written.
+    DuplicateInbound {
+        provider_message_id: String,
+    },
+}
+
+/// Filters for listing sessions; every field that is set must match.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct SessionFilter {
+    pub status: Option<SessionStatus>,
+    pub channel: Option<Channel>,
+    pub bot_id: Option<BotId>,
+    /// Sessions created at or after this time.
+    pub created_from: Option<Timestamp>,
+    /// Sessions created before this time.
+    pub created_until: Option<Timestamp>,
+}
+
+#[async_trait]
+pub trait BotStore: Send + Sync + 'static {
+    async fn insert_bot(&self, bot: &BotProfile) -> Result<(), StoreError>;
+    /// Replaces a stored bot; `NotFound` when it does not exist in that tenant.
+    async fn update_bot(&self, bot: &BotProfile) -> Result<(), StoreError>;
+    async fn get_bot(
+        &self,
+        tenant: &TenantId,
+        id: &BotId,
+    ) -> Result<Option<BotProfile>, StoreError>;
+    async fn find_bot_by_widget_key(
+        &self,
+        key: &WidgetKey,
+    ) -> Result<Option<BotProfile>, StoreError>;
+    /// Bots of a tenant, newest first; soft-deleted ones only when asked for.
+    async fn list_bots(
+        &self,
+        tenant: &TenantId,
+        include_deleted: bool,
+        page: &PageRequest,
+    ) -> Result<Paged<BotProfile>, StoreError>;
+}
+
+#[async_trait]
+pub trait SessionStore: Send + Sync + 'static {
+    /// The session of a key (open or closed), if the key ever had one.
+    async fn load_session(&self, key: &SessionKey) -> Result<Option<SessionState>, StoreError>;
+    async fn get_session(
+        &self,
+        tenant: &TenantId,
+        id: &SessionId,
+    ) -> Result<Option<SessionState>, StoreError>;
+    /// Writes a transition atomically (see [`SessionCommit`]).
+    async fn commit(&self, commit: SessionCommit) -> Result<CommitOutcome, StoreError>;
+    /// Sessions of a tenant, newest first.
+    async fn list_sessions(
+        &self,
+        tenant: &TenantId,
+        filter: &SessionFilter,
+        page: &PageRequest,
+    ) -> Result<Paged<SessionState>, StoreError>;
+    /// Messages of a session in order, those with `seq > after_seq`, at most `limit`.
+    async fn transcript(
+        &self,
+        tenant: &TenantId,
+        session: &SessionId,
+        after_seq: u64,
+        limit: usize,
+    ) -> Result<Vec<Message>, StoreError>;
+    /// The last `limit` messages of a session, oldest first.
+    async fn recent_messages(
+        &self,
+        tenant: &TenantId,
+        session: &SessionId,
+        limit: usize,
+    ) -> Result<Vec<Message>, StoreError>;
+}
+
+#[async_trait]
+pub trait TimerStore: Send + Sync + 'static {
+    /// Every stored timer, earliest first (loaded once at start).
+    async fn all_timers(&self) -> Result<Vec<DurableTimer>, StoreError>;
+}
+
+#[async_trait]
+pub trait OutboxStore: Send + Sync + 'static {
+    /// Entries not yet delivered, oldest first.
+    async fn pending_outbox(&self, limit: usize) -> Result<Vec<OutboxEntry>, StoreError>;
+    /// The entry was handed to its channel: remove it and record the message's delivery state.
+    async fn outbox_delivered(
+        &self,
+        entry: &OutboxEntry,
+        delivery: Delivery,
+    ) -> Result<(), StoreError>;
+    /// The attempt failed: keep the entry with its new attempt count and next attempt time.
+    async fn outbox_retry_later(&self, entry: &OutboxEntry) -> Result<(), StoreError>;
+}
+
+/// All the storage a node needs.
+pub trait Storage: BotStore + SessionStore + TimerStore + OutboxStore {}
+impl<T: BotStore + SessionStore + TimerStore + OutboxStore> Storage for T {}
+
+#[derive(Debug, Error)]
+pub enum DeliveryError {
+    /// Worth trying again later (network, rate limit, provider 5xx).
+    #[error("delivery failed, will retry: {0}")]
+    Retryable(String),
+    /// Will never succeed (blocked contact, invalid recipient).
+    #[error("delivery failed: {0}")]
+    Permanent(String),
+}
+
+/// Hands outbound messages to the channel they belong to.
+#[async_trait]
+pub trait ChannelSender: Send + Sync + 'static {
+    async fn deliver(&self, entry: &OutboxEntry) -> Result<Delivery, DeliveryError>;
+}
+
+/// Live subscribers (widget sockets, consoles): told after a transition is committed. Must not
+/// block.
+pub trait SessionObserver: Send + Sync + 'static {
+    fn message_added(&self, key: &SessionKey, message: &Message);
+    fn notice(&self, session: &SessionState, notice: &SessionNotice);
+}

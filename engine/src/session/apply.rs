@@ -1,0 +1,304 @@
+use super::effect::{Effect, Rejection, SessionNotice};
+use super::event::SessionEvent;
+use super::state::{CloseReason, Responder, SessionState, SessionStatus};
+use crate::ids::MessageId;
+use crate::message::{Author, Delivery, Direction, Message, MessageBody};
+use crate::time::Timestamp;
+use crate::timer::TimerKind;
+
+/// The next state and what must happen for it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Transition {
+    pub state: SessionState,
+    pub effects: Vec<Effect>,
+}
+
+/// Applies one event to a session. Pure: the same inputs always give the same transition.
+pub fn apply(
+    state: &SessionState,
+    event: SessionEvent,
+    now: Timestamp,
+) -> Result<Transition, Rejection> {
+    let mut step = Step {
+        state: state.clone(),
+        effects: Vec::new(),
+        now,
+    };
+    match event {
+        SessionEvent::ContactJoined { greeting } => step.contact_joined(greeting),
+        SessionEvent::Inbound {
+            provider_message_id,
+            body,
+        } => step.inbound(provider_message_id, body)?,
+        SessionEvent::BotReplied { in_reply_to, text } => step.bot_replied(in_reply_to, text),
+        SessionEvent::AgentRequested => step.agent_requested(),
+        SessionEvent::AgentTookOver { agent_id } => step.agent_took_over(agent_id)?,
+        SessionEvent::AgentReplied {
+            agent_id,
+            body,
+            client_message_id,
+        } => step.agent_replied(agent_id, body, client_message_id)?,
+        SessionEvent::HandedBack { agent_id } => step.handed_back(agent_id)?,
+        SessionEvent::TimerFired { kind, due_at } => step.timer_fired(kind, due_at),
+        SessionEvent::CloseRequested { reason } => step.close(reason),
+        SessionEvent::DeliveryUpdated {
+            message_id,
+            delivery,
+        } => step.effects.push(Effect::UpdateDelivery {
+            message_id,
+            delivery,
+        }),
+    }
+    if !step.effects.is_empty() {
+        step.state.updated_at = now;
+    }
+    Ok(Transition {
+        state: step.state,
+        effects: step.effects,
+    })
+}
+
+struct Step {
+    state: SessionState,
+    effects: Vec<Effect>,
+    now: Timestamp,
+}
+
+impl Step {
+    fn contact_joined(&mut self, greeting: Option<String>) {
+        if self.state.is_closed() {
+            return;
+        }
+        if let Some(text) = greeting.filter(|text| !text.trim().is_empty() && !self.state.greeted) {
+            self.state.greeted = true;
+            self.send(Author::Bot, MessageBody::text(text), None);
+        }
+        if self.state.close_due_at.is_none() {
+            self.restart_inactivity_timers();
+        }
+    }
+
+    fn inbound(
+        &mut self,
+        provider_message_id: Option<String>,
+        body: MessageBody,
+    ) -> Result<(), Rejection> {
+        if matches!(&body, MessageBody::Text { text } if text.trim().is_empty()) {
+            return Err(Rejection::EmptyMessage);
+        }
+        if self.state.is_closed() {
+            self.reopen();
+        } else if self.state.status == SessionStatus::Warned {
+            self.set_status(SessionStatus::Open);
+        }
+        let question = body.plain_text().to_owned();
+        let message = self.message(
+            Direction::Inbound,
+            Author::Contact,
+            body,
+            provider_message_id,
+        );
+        let seq = message.seq;
+        self.effects.push(Effect::Append(message));
+        self.restart_inactivity_timers();
+        if self.state.responder == Responder::Bot {
+            self.effects.push(Effect::AskBrain {
+                in_reply_to: seq,
+                question,
+            });
+        }
+        Ok(())
+    }
+
+    fn bot_replied(&mut self, _in_reply_to: u64, text: String) {
+        // A reply that comes back after an agent took over, or after the session closed, is
+        // dropped: the bot never talks over a human.
+        if self.state.responder == Responder::Bot
+            && !self.state.is_closed()
+            && !text.trim().is_empty()
+        {
+            self.send(Author::Bot, MessageBody::text(text), None);
+        }
+    }
+
+    fn agent_requested(&mut self) {
+        if self.state.responder == Responder::Bot && !self.state.is_closed() {
+            self.set_responder(Responder::WaitingForAgent { since: self.now });
+        }
+    }
+
+    fn agent_took_over(&mut self, agent_id: String) -> Result<(), Rejection> {
+        if self.state.is_closed() {
+            return Err(Rejection::SessionClosed);
+        }
+        match &self.state.responder {
+            Responder::Agent { agent_id: owner } if *owner == agent_id => Ok(()),
+            Responder::Agent { agent_id: owner } => Err(Rejection::OwnedByAnotherAgent {
+                owner: owner.clone(),
+            }),
+            Responder::Bot | Responder::WaitingForAgent { .. } => {
+                self.set_responder(Responder::Agent { agent_id });
+                Ok(())
+            }
+        }
+    }
+
+    fn agent_replied(
+        &mut self,
+        agent_id: String,
+        body: MessageBody,
+        client_message_id: Option<String>,
+    ) -> Result<(), Rejection> {
+        self.require_owner(&agent_id)?;
+        if matches!(&body, MessageBody::Text { text } if text.trim().is_empty()) {
+            return Err(Rejection::EmptyMessage);
+        }
+        if self.state.status == SessionStatus::Warned {
+            self.set_status(SessionStatus::Open);
+        }
+        self.send(Author::Agent { agent_id }, body, client_message_id);
+        self.restart_inactivity_timers();
+        Ok(())
+    }
+
+    fn handed_back(&mut self, agent_id: String) -> Result<(), Rejection> {
+        self.require_owner(&agent_id)?;
+        self.set_responder(Responder::Bot);
+        Ok(())
+    }
+
+    fn timer_fired(&mut self, kind: TimerKind, due_at: Timestamp) {
+        // A timer that was moved or cancelled since it was armed is stale and does nothing; the
+        // record it came from has already been replaced or removed.
+        match kind {
+            TimerKind::InactivityWarning if self.state.warn_due_at == Some(due_at) => {
+                self.state.warn_due_at = None;
+                self.effects.push(Effect::CancelTimer { kind });
+                if self.state.status == SessionStatus::Open {
+                    let text = self.state.rules.warning_message.clone();
+                    self.send(Author::System, MessageBody::text(text), None);
+                    self.set_status(SessionStatus::Warned);
+                }
+            }
+            TimerKind::AutoClose if self.state.close_due_at == Some(due_at) => {
+                self.close(CloseReason::Inactivity);
+            }
+            TimerKind::InactivityWarning | TimerKind::AutoClose => {}
+        }
+    }
+
+    fn close(&mut self, reason: CloseReason) {
+        if self.state.is_closed() {
+            return;
+        }
+        if let Some(text) = self.state.rules.closing_message.clone() {
+            self.send(Author::System, MessageBody::text(text), None);
+        }
+        self.cancel_inactivity_timers();
+        self.state.closed_at = Some(self.now);
+        self.state.close_reason = Some(reason);
+        self.set_status(SessionStatus::Closed);
+        if self.state.responder != Responder::Bot {
+            self.set_responder(Responder::Bot);
+        }
+    }
+
+    fn reopen(&mut self) {
+        self.state.reopened_count += 1;
+        self.state.closed_at = None;
+        self.state.close_reason = None;
+        self.set_status(SessionStatus::Open);
+    }
+
+    fn require_owner(&self, agent_id: &str) -> Result<(), Rejection> {
+        if self.state.is_closed() {
+            return Err(Rejection::SessionClosed);
+        }
+        match &self.state.responder {
+            Responder::Agent { agent_id: owner } if owner == agent_id => Ok(()),
+            _ => Err(Rejection::NotTheOwner {
+                agent_id: agent_id.to_owned(),
+            }),
+        }
+    }
+
+    fn restart_inactivity_timers(&mut self) {
+        let timeouts = self.state.rules.timeouts;
+        self.state.last_activity_at = self.now;
+        match timeouts.warn_after() {
+            Some(after) => {
+                let due_at = self.now.plus(after);
+                self.state.warn_due_at = Some(due_at);
+                self.effects.push(Effect::SetTimer {
+                    kind: TimerKind::InactivityWarning,
+                    due_at,
+                });
+            }
+            None if self.state.warn_due_at.take().is_some() => {
+                self.effects.push(Effect::CancelTimer {
+                    kind: TimerKind::InactivityWarning,
+                });
+            }
+            None => {}
+        }
+        let due_at = self.now.plus(timeouts.close_after());
+        self.state.close_due_at = Some(due_at);
+        self.effects.push(Effect::SetTimer {
+            kind: TimerKind::AutoClose,
+            due_at,
+        });
+    }
+
+    fn cancel_inactivity_timers(&mut self) {
+        for kind in [TimerKind::InactivityWarning, TimerKind::AutoClose] {
+            self.effects.push(Effect::CancelTimer { kind });
+        }
+        self.state.warn_due_at = None;
+        self.state.close_due_at = None;
+    }
+
+    fn send(&mut self, author: Author, body: MessageBody, provider_message_id: Option<String>) {
+        let message = self.message(Direction::Outbound, author, body, provider_message_id);
+        self.effects.push(Effect::Append(message.clone()));
+        self.effects.push(Effect::Deliver(message));
+    }
+
+    fn message(
+        &mut self,
+        direction: Direction,
+        author: Author,
+        body: MessageBody,
+        provider_message_id: Option<String>,
+    ) -> Message {
+        self.state.last_seq += 1;
+        Message {
+            id: MessageId::generate(),
+            tenant_id: self.state.key.tenant_id.clone(),
+            session_id: self.state.id.clone(),
+            seq: self.state.last_seq,
+            direction,
+            author,
+            body,
+            provider_message_id,
+            created_at: self.now,
+            delivery: match direction {
+                Direction::Inbound => Delivery::Received,
+                Direction::Outbound => Delivery::Pending,
+            },
+        }
+    }
+
+    fn set_status(&mut self, status: SessionStatus) {
+        self.state.status = status;
+        self.effects
+            .push(Effect::Notify(SessionNotice::StatusChanged { status }));
+    }
+
+    fn set_responder(&mut self, responder: Responder) {
+        self.state.responder = responder.clone();
+        self.effects
+            .push(Effect::Notify(SessionNotice::ResponderChanged {
+                responder,
+            }));
+    }
+}

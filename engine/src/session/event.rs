@@ -1,0 +1,50 @@
+use super::state::CloseReason;
+use crate::ids::MessageId;
+use crate::message::{Delivery, MessageBody};
+use crate::time::Timestamp;
+use crate::timer::TimerKind;
+
+/// Something that happened to a session.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SessionEvent {
+    /// The contact opened the channel (the widget connected); greets once per session.
+    ContactJoined {
+        greeting: Option<String>,
+    },
+    /// The contact wrote.
+    Inbound {
+        provider_message_id: Option<String>,
+        body: MessageBody,
+    },
+    /// The brain answered the inbound message with sequence number `in_reply_to`.
+    BotReplied {
+        in_reply_to: u64,
+        text: String,
+    },
+    /// The contact, the brain or a rule asked for a human.
+    AgentRequested,
+    AgentTookOver {
+        agent_id: String,
+    },
+    AgentReplied {
+        agent_id: String,
+        body: MessageBody,
+        client_message_id: Option<String>,
+    },
+    /// The agent gives the conversation back to the bot.
+    HandedBack {
+        agent_id: String,
+    },
+    TimerFired {
+        kind: TimerKind,
+        due_at: Timestamp,
+    },
+    CloseRequested {
+        reason: CloseReason,
+    },
+    /// A channel reported progress of an outbound message.
+    DeliveryUpdated {
+        message_id: MessageId,
+        delivery: Delivery,
+    },
+}

@@ -1,0 +1,22 @@
+//! The conversation state machine: `apply(state, event, now) -> Transition`.
+//!
+//! A session moves open → warned → closed on inactivity and reopens on the contact's next
+//! message; beside that it records who answers (the bot, nobody while waiting for an agent, or
+//! one agent). `apply` is pure: it returns the next state and the effects (messages to append and
+//! deliver, timers to set or cancel, questions for the brain, notices for subscribers) that the
+//! session actor then carries out.
+
+mod apply;
+mod effect;
+mod event;
+mod key;
+mod state;
+
+#[cfg(test)]
+mod tests;
+
+pub use apply::{Transition, apply};
+pub use effect::{Effect, Rejection, SessionNotice};
+pub use event::SessionEvent;
+pub use key::SessionKey;
+pub use state::{CloseReason, Responder, SessionRules, SessionState, SessionStatus};

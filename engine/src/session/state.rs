@@ -1,0 +1,141 @@
+use super::key::SessionKey;
+use crate::bot::{BotProfile, InactivityTimeouts};
+use crate::ids::{BotId, SessionId};
+use crate::time::Timestamp;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SessionStatus {
+    Open,
+    /// The contact was told the chat will close if they stay quiet.
+    Warned,
+    Closed,
+}
+
+impl SessionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionStatus::Open => "open",
+            SessionStatus::Warned => "warned",
+            SessionStatus::Closed => "closed",
+        }
+    }
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Open, Self::Warned, Self::Closed]
+            .into_iter()
+            .find(|status| status.as_str() == text)
+    }
+}
+
+/// Who answers the contact. Owned by the session alone, so a bot reply never interleaves with an
+/// agent's and two agents cannot both own one conversation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Responder {
+    Bot,
+    WaitingForAgent {
+        since: Timestamp,
+    },
+    Agent {
+        #[serde(rename = "agentId")]
+        agent_id: String,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum CloseReason {
+    Inactivity,
+    Agent,
+    Api,
+    Contact,
+}
+
+/// The bot's session rules, copied into the session so `apply` needs nothing else.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionRules {
+    pub timeouts: InactivityTimeouts,
+    pub warning_message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closing_message: Option<String>,
+}
+
+impl SessionRules {
+    pub fn from_bot(bot: &BotProfile, channel: crate::channel::Channel) -> Self {
+        let policy = &bot.settings.session_policy;
+        let timeouts = policy.timeouts_for(channel);
+        let default_warning = format!(
+            "Are you still there? This chat will close after {} more minutes of inactivity.",
+            (timeouts
+                .close_after_secs
+                .saturating_sub(timeouts.warn_after_secs)
+                / 60)
+                .max(1)
+        );
+        Self {
+            timeouts,
+            warning_message: policy.warning_message.clone().unwrap_or(default_warning),
+            closing_message: policy.closing_message.clone(),
+        }
+    }
+}
+
+/// Everything the engine keeps about one session; also the compact record of a passivated one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionState {
+    pub id: SessionId,
+    pub key: SessionKey,
+    pub bot_id: BotId,
+    pub status: SessionStatus,
+    pub responder: Responder,
+    pub rules: SessionRules,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    /// Last message from the contact or an agent, or the contact joining.
+    pub last_activity_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub close_reason: Option<CloseReason>,
+    /// Sequence number of the last message; the next one gets `last_seq + 1`.
+    pub last_seq: u64,
+    pub greeted: bool,
+    /// When the pending inactivity warning is due, if one is pending.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warn_due_at: Option<Timestamp>,
+    /// When the pending auto-close is due, if one is pending.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub close_due_at: Option<Timestamp>,
+    pub reopened_count: u32,
+}
+
+impl SessionState {
+    /// A new, open session answered by the bot, with nothing in it yet.
+    pub fn new(key: SessionKey, bot_id: BotId, rules: SessionRules, now: Timestamp) -> Self {
+        Self {
+            id: SessionId::generate(),
+            key,
+            bot_id,
+            status: SessionStatus::Open,
+            responder: Responder::Bot,
+            rules,
+            created_at: now,
+            updated_at: now,
+            last_activity_at: now,
+            closed_at: None,
+            close_reason: None,
+            last_seq: 0,
+            greeted: false,
+            warn_due_at: None,
+            close_due_at: None,
+            reopened_count: 0,
+        }
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.status == SessionStatus::Closed
+    }
+}

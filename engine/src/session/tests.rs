@@ -1,0 +1,460 @@
+use super::*;
+use crate::bot::{BotProfile, BotSettings, InactivityTimeouts};
+use crate::channel::Channel;
+use crate::ids::TenantId;
+use crate::message::{Author, Direction, MessageBody};
+use crate::time::Timestamp;
+use crate::timer::TimerKind;
+
+const MINUTE: i64 = 60_000;
+
+fn rules(warn_secs: u64, close_secs: u64) -> SessionRules {
+    let mut settings = BotSettings::named("Ava");
+    settings.session_policy.inactivity = InactivityTimeouts {
+        warn_after_secs: warn_secs,
+        close_after_secs: close_secs,
+    };
+    settings.session_policy.closing_message = Some("Chat closed.".into());
+    let bot = BotProfile::create(TenantId::from("t1"), settings, Timestamp(0));
+    SessionRules::from_bot(&bot, Channel::Web)
+}
+
+fn fresh() -> SessionState {
+    let key = SessionKey::new(TenantId::from("t1"), Channel::Web, "bot_1", "visitor_1");
+    SessionState::new(key, "bot_1".into(), rules(600, 900), Timestamp(0))
+}
+
+fn run(state: &SessionState, event: SessionEvent, at: i64) -> Transition {
+    apply(state, event, Timestamp(at)).expect("event accepted")
+}
+
+fn inbound(text: &str, id: &str) -> SessionEvent {
+    SessionEvent::Inbound {
+        provider_message_id: Some(id.into()),
+        body: MessageBody::text(text),
+    }
+}
+
+fn appended(transition: &Transition) -> Vec<&crate::message::Message> {
+    transition
+        .effects
+        .iter()
+        .filter_map(|effect| match effect {
+            Effect::Append(message) => Some(message),
+            _ => None,
+        })
+        .collect()
+}
+
+fn timer_set(transition: &Transition, kind: TimerKind) -> Option<Timestamp> {
+    transition.effects.iter().find_map(|effect| match effect {
+        Effect::SetTimer { kind: k, due_at } if *k == kind => Some(*due_at),
+        _ => None,
+    })
+}
+
+#[test]
+fn join_greets_once_and_arms_the_inactivity_timers() {
+    let first = run(
+        &fresh(),
+        SessionEvent::ContactJoined {
+            greeting: Some("Hello!".into()),
+        },
+        1_000,
+    );
+    let messages = appended(&first);
+    assert_eq!(messages.len(), 1);
+    assert_eq!(messages[0].body, MessageBody::text("Hello!"));
+    assert_eq!(messages[0].author, Author::Bot);
+    assert_eq!(messages[0].seq, 1);
+    assert!(
+        first
+            .effects
+            .contains(&Effect::Deliver(messages[0].clone()))
+    );
+    assert_eq!(
+        timer_set(&first, TimerKind::InactivityWarning),
+        Some(Timestamp(1_000 + 10 * MINUTE))
+    );
+    assert_eq!(
+        timer_set(&first, TimerKind::AutoClose),
+        Some(Timestamp(1_000 + 15 * MINUTE))
+    );
+
+    let again = run(
+        &first.state,
+        SessionEvent::ContactJoined {
+            greeting: Some("Hello!".into()),
+        },
+        2_000,
+    );
+    assert!(
+        appended(&again).is_empty(),
+        "a reconnect must not greet twice"
+    );
+    assert!(
+        again.effects.is_empty(),
+        "timers already armed stay as they are"
+    );
+}
+
+#[test]
+fn inbound_is_appended_in_order_and_asks_the_brain() {
+    let one = run(&fresh(), inbound("hi", "c1"), 10);
+    let two = run(&one.state, inbound("price?", "c2"), 20);
+    assert_eq!(appended(&one)[0].seq, 1);
+    assert_eq!(appended(&two)[0].seq, 2);
+    assert_eq!(appended(&two)[0].direction, Direction::Inbound);
+    assert_eq!(appended(&two)[0].provider_message_id.as_deref(), Some("c2"));
+    assert!(two.effects.contains(&Effect::AskBrain {
+        in_reply_to: 2,
+        question: "price?".into()
+    }));
+    assert_eq!(
+        timer_set(&two, TimerKind::AutoClose),
+        Some(Timestamp(20 + 15 * MINUTE))
+    );
+}
+
+#[test]
+fn empty_text_is_rejected_without_change() {
+    let result = apply(&fresh(), inbound("   ", "c1"), Timestamp(5));
+    assert_eq!(result, Err(Rejection::EmptyMessage));
+}
+
+#[test]
+fn warning_then_close_on_silence() {
+    let open = run(&fresh(), inbound("hi", "c1"), 0);
+    let warn_due = open.state.warn_due_at.expect("warning armed");
+    let warned = run(
+        &open.state,
+        SessionEvent::TimerFired {
+            kind: TimerKind::InactivityWarning,
+            due_at: warn_due,
+        },
+        warn_due.0,
+    );
+    assert_eq!(warned.state.status, SessionStatus::Warned);
+    assert_eq!(appended(&warned)[0].author, Author::System);
+    assert!(warned.effects.contains(&Effect::CancelTimer {
+        kind: TimerKind::InactivityWarning
+    }));
+
+    let close_due = warned.state.close_due_at.expect("close armed");
+    let closed = run(
+        &warned.state,
+        SessionEvent::TimerFired {
+            kind: TimerKind::AutoClose,
+            due_at: close_due,
+        },
+        close_due.0 + 3,
+    );
+    assert_eq!(closed.state.status, SessionStatus::Closed);
+    assert_eq!(closed.state.close_reason, Some(CloseReason::Inactivity));
+    assert_eq!(closed.state.closed_at, Some(Timestamp(close_due.0 + 3)));
+    assert_eq!(appended(&closed)[0].body, MessageBody::text("Chat closed."));
+    assert!(closed.effects.contains(&Effect::CancelTimer {
+        kind: TimerKind::AutoClose
+    }));
+    assert_eq!(closed.state.close_due_at, None);
+}
+
+#[test]
+fn a_moved_timer_firing_late_does_nothing() {
+    let first = run(&fresh(), inbound("hi", "c1"), 0);
+    let stale_due = first.state.close_due_at.expect("armed");
+    let second = run(&first.state, inbound("still here", "c2"), 5 * MINUTE);
+    let fired = run(
+        &second.state,
+        SessionEvent::TimerFired {
+            kind: TimerKind::AutoClose,
+            due_at: stale_due,
+        },
+        stale_due.0,
+    );
+    assert_eq!(fired.state.status, SessionStatus::Open);
+    assert!(fired.effects.is_empty());
+}
+
+#[test]
+fn a_timer_fires_once() {
+    let open = run(&fresh(), inbound("hi", "c1"), 0);
+    let due = open.state.close_due_at.expect("armed");
+    let closed = run(
+        &open.state,
+        SessionEvent::TimerFired {
+            kind: TimerKind::AutoClose,
+            due_at: due,
+        },
+        due.0,
+    );
+    let again = run(
+        &closed.state,
+        SessionEvent::TimerFired {
+            kind: TimerKind::AutoClose,
+            due_at: due,
+        },
+        due.0 + 1,
+    );
+    assert!(again.effects.is_empty());
+    assert_eq!(again.state, closed.state);
+}
+
+#[test]
+fn a_new_message_reopens_a_closed_session() {
+    let open = run(&fresh(), inbound("hi", "c1"), 0);
+    let closed = run(
+        &open.state,
+        SessionEvent::CloseRequested {
+            reason: CloseReason::Api,
+        },
+        10,
+    );
+    let reopened = run(&closed.state, inbound("back again", "c2"), 20);
+    assert_eq!(reopened.state.status, SessionStatus::Open);
+    assert_eq!(reopened.state.reopened_count, 1);
+    assert_eq!(
+        reopened.state.id, open.state.id,
+        "the same session continues"
+    );
+    assert_eq!(reopened.state.closed_at, None);
+    assert!(
+        reopened
+            .effects
+            .contains(&Effect::Notify(SessionNotice::StatusChanged {
+                status: SessionStatus::Open
+            }))
+    );
+    assert_eq!(
+        timer_set(&reopened, TimerKind::AutoClose),
+        Some(Timestamp(20 + 15 * MINUTE))
+    );
+}
+
+#[test]
+fn warned_session_is_open_again_after_a_message() {
+    let open = run(&fresh(), inbound("hi", "c1"), 0);
+    let due = open.state.warn_due_at.expect("armed");
+    let warned = run(
+        &open.state,
+        SessionEvent::TimerFired {
+            kind: TimerKind::InactivityWarning,
+            due_at: due,
+        },
+        due.0,
+    );
+    let back = run(&warned.state, inbound("yes", "c2"), due.0 + 1);
+    assert_eq!(back.state.status, SessionStatus::Open);
+}
+
+#[test]
+fn close_is_idempotent() {
+    let closed = run(
+        &fresh(),
+        SessionEvent::CloseRequested {
+            reason: CloseReason::Api,
+        },
+        1,
+    );
+    let again = run(
+        &closed.state,
+        SessionEvent::CloseRequested {
+            reason: CloseReason::Agent,
+        },
+        2,
+    );
+    assert!(again.effects.is_empty());
+    assert_eq!(again.state.close_reason, Some(CloseReason::Api));
+}
+
+#[test]
+fn agent_takeover_silences_the_bot() {
+    let open = run(&fresh(), inbound("hi", "c1"), 0);
+    let taken = run(
+        &open.state,
+        SessionEvent::AgentTookOver {
+            agent_id: "ana".into(),
+        },
+        1,
+    );
+    assert_eq!(
+        taken.state.responder,
+        Responder::Agent {
+            agent_id: "ana".into()
+        }
+    );
+    let late_bot = run(
+        &taken.state,
+        SessionEvent::BotReplied {
+            in_reply_to: 1,
+            text: "bot words".into(),
+        },
+        2,
+    );
+    assert!(
+        appended(&late_bot).is_empty(),
+        "a bot reply after takeover is dropped"
+    );
+    let asked = run(&taken.state, inbound("human?", "c2"), 3);
+    assert!(
+        !asked
+            .effects
+            .iter()
+            .any(|e| matches!(e, Effect::AskBrain { .. }))
+    );
+}
+
+#[test]
+fn second_agent_cannot_take_an_owned_conversation() {
+    let taken = run(
+        &fresh(),
+        SessionEvent::AgentTookOver {
+            agent_id: "ana".into(),
+        },
+        1,
+    );
+    let result = apply(
+        &taken.state,
+        SessionEvent::AgentTookOver {
+            agent_id: "bo".into(),
+        },
+        Timestamp(2),
+    );
+    assert_eq!(
+        result,
+        Err(Rejection::OwnedByAnotherAgent {
+            owner: "ana".into()
+        })
+    );
+    let same = run(
+        &taken.state,
+        SessionEvent::AgentTookOver {
+            agent_id: "ana".into(),
+        },
+        3,
+    );
+    assert!(same.effects.is_empty());
+}
+
+#[test]
+fn only_the_owner_replies_and_hands_back() {
+    let taken = run(
+        &fresh(),
+        SessionEvent::AgentTookOver {
+            agent_id: "ana".into(),
+        },
+        1,
+    );
+    let intruder = SessionEvent::AgentReplied {
+        agent_id: "bo".into(),
+        body: MessageBody::text("hi"),
+        client_message_id: None,
+    };
+    assert_eq!(
+        apply(&taken.state, intruder, Timestamp(2)),
+        Err(Rejection::NotTheOwner {
+            agent_id: "bo".into()
+        })
+    );
+    let reply = run(
+        &taken.state,
+        SessionEvent::AgentReplied {
+            agent_id: "ana".into(),
+            body: MessageBody::text("Hello, Ana here"),
+            client_message_id: None,
+        },
+        3,
+    );
+    assert_eq!(
+        appended(&reply)[0].author,
+        Author::Agent {
+            agent_id: "ana".into()
+        }
+    );
+    let back = run(
+        &reply.state,
+        SessionEvent::HandedBack {
+            agent_id: "ana".into(),
+        },
+        4,
+    );
+    assert_eq!(back.state.responder, Responder::Bot);
+    let bot_again = run(
+        &back.state,
+        SessionEvent::BotReplied {
+            in_reply_to: 1,
+            text: "bot here".into(),
+        },
+        5,
+    );
+    assert_eq!(appended(&bot_again).len(), 1);
+}
+
+#[test]
+fn asking_for_an_agent_waits_and_keeps_the_bot_quiet() {
+    let waiting = run(&fresh(), SessionEvent::AgentRequested, 7);
+    assert_eq!(
+        waiting.state.responder,
+        Responder::WaitingForAgent {
+            since: Timestamp(7)
+        }
+    );
+    let late_bot = run(
+        &waiting.state,
+        SessionEvent::BotReplied {
+            in_reply_to: 1,
+            text: "x".into(),
+        },
+        8,
+    );
+    assert!(late_bot.effects.is_empty());
+}
+
+#[test]
+fn closing_hands_an_agent_conversation_back_to_the_bot() {
+    let taken = run(
+        &fresh(),
+        SessionEvent::AgentTookOver {
+            agent_id: "ana".into(),
+        },
+        1,
+    );
+    let closed = run(
+        &taken.state,
+        SessionEvent::CloseRequested {
+            reason: CloseReason::Agent,
+        },
+        2,
+    );
+    assert_eq!(closed.state.responder, Responder::Bot);
+    assert_eq!(
+        apply(
+            &closed.state,
+            SessionEvent::AgentTookOver {
+                agent_id: "ana".into()
+            },
+            Timestamp(3)
+        ),
+        Err(Rejection::SessionClosed)
+    );
+}
+
+#[test]
+fn no_warning_when_the_policy_has_none() {
+    let mut state = fresh();
+    state.rules = rules(0, 60);
+    let open = run(&state, inbound("hi", "c1"), 0);
+    assert_eq!(timer_set(&open, TimerKind::InactivityWarning), None);
+    assert_eq!(
+        timer_set(&open, TimerKind::AutoClose),
+        Some(Timestamp(60_000))
+    );
+}
+
+#[test]
+fn state_round_trips_through_json() {
+    let open = run(&fresh(), inbound("hi", "c1"), 0);
+    let json = serde_json::to_string(&open.state).expect("serializes");
+    let back: SessionState = serde_json::from_str(&json).expect("parses");
+    assert_eq!(back, open.state);
+}
