@@ -70,3 +70,27 @@ mod tests {
         assert_eq!(limit_words("one two three four", 2), "one two…");
     }
 }
+
+/// What the bot says when it has no answer: its configured fallback message, else a plain
+/// admission with the support contacts it has.
+pub fn fallback_text(bot: &BotProfile) -> String {
+    let settings = &bot.settings;
+    if !settings.fallback_message.trim().is_empty() {
+        return settings.fallback_message.clone();
+    }
+    let mut text = "Sorry, I don't have an answer to that.".to_owned();
+    let contacts: Vec<String> = [
+        (!settings.support_email.is_empty()).then(|| format!("email {}", settings.support_email)),
+        (!settings.support_number.is_empty()).then(|| format!("call {}", settings.support_number)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !contacts.is_empty() {
+        text.push_str(&format!(
+            " You can reach our team: {}.",
+            contacts.join(" or ")
+        ));
+    }
+    text
+}

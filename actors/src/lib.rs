@@ -1,0 +1,28 @@
+//! The live side of BotWot: one supervised actor per session, the registry that finds or starts
+//! it, the node's single timer service with durable timers, and the outbox dispatcher.
+//!
+//! A session actor is a thin loop: it applies each event with `botwot_engine::session::apply`,
+//! commits everything the transition wrote in one storage commit, and only then delivers
+//! messages, arms timers, asks the brain (off its mailbox) and notifies subscribers. Idle actors
+//! are passivated; messages that arrive meanwhile are held and handed to the next incarnation.
+//! [`Node`] wires it all together; [`Sessions`] is the handle the HTTP layer talks to.
+
+#![forbid(unsafe_code)]
+
+mod bot_cache;
+mod clock;
+mod commit;
+mod config;
+mod node;
+mod outbox;
+mod registry;
+mod session_actor;
+mod sessions;
+mod supervisor;
+mod timers;
+
+pub use clock::{SystemClock, TokioClock};
+pub use config::NodeConfig;
+pub use node::{Node, NodeDeps, NodeSnapshot};
+pub use sessions::{Envelope, Outcome, SessionError, Sessions};
+pub use timers::TimerService;

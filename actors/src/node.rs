@@ -1,0 +1,147 @@
+//! A node: the actor system of one process, wired to its storage, brain, channels and clock.
+
+use crate::bot_cache::BotCache;
+use crate::config::NodeConfig;
+use crate::outbox::{OutboxDispatcher, OutboxHandle};
+use crate::registry::LocalRegistry;
+use crate::session_actor::{SessionDeps, SessionMsg};
+use crate::sessions::Sessions;
+use crate::supervisor::SessionSupervisor;
+use crate::timers::TimerService;
+use botwot_cluster::{RegistryStats, SessionRegistry};
+use botwot_engine::brain::Brain;
+use botwot_engine::ports::{ChannelSender, SessionObserver, Storage, StoreError};
+use botwot_engine::time::Clock;
+use ractor::{Actor, ActorRef};
+use serde::Serialize;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::task::JoinHandle;
+use tracing::info;
+
+/// How many pending outbox entries are loaded at start.
+const OUTBOX_RELOAD_LIMIT: usize = 100_000;
+
+/// What a node is built from.
+pub struct NodeDeps {
+    pub storage: Arc<dyn Storage>,
+    pub brain: Arc<dyn Brain>,
+    pub sender: Arc<dyn ChannelSender>,
+    pub observer: Arc<dyn SessionObserver>,
+    pub clock: Arc<dyn Clock>,
+}
+
+/// Counts for health, admin endpoints, tests and benchmarks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeSnapshot {
+    pub sessions: RegistryStats,
+    pub timers_armed: usize,
+    pub outbox_waiting: usize,
+}
+
+pub struct Node {
+    registry: Arc<LocalRegistry>,
+    supervisor: ActorRef<()>,
+    timers: TimerService,
+    outbox: OutboxHandle,
+    background: Vec<JoinHandle<()>>,
+}
+
+impl Node {
+    /// Starts the actor system: reloads durable timers and pending outbound messages, then
+    /// begins passivating idle sessions.
+    pub async fn start(config: NodeConfig, deps: NodeDeps) -> Result<Self, StoreError> {
+        let (timers, mut fired) = TimerService::start(deps.clock.clone());
+        let outbox = OutboxDispatcher::start(
+            deps.storage.clone(),
+            deps.sender,
+            deps.clock.clone(),
+            &config,
+        );
+        let session_deps = Arc::new(SessionDeps {
+            store: deps.storage.clone(),
+            bots: BotCache::new(deps.storage.clone(), Duration::from_secs(2)),
+            brain: deps.brain,
+            observer: deps.observer,
+            timers: timers.clone(),
+            outbox: outbox.clone(),
+            clock: deps.clock,
+            config: config.clone(),
+        });
+        let registry = LocalRegistry::new(session_deps);
+        let (supervisor, _) = Actor::spawn(None, SessionSupervisor, registry.clone())
+            .await
+            .map_err(|error| {
+                StoreError::Unavailable(format!("supervisor did not start: {error}"))
+            })?;
+        registry.set_supervisor(supervisor.get_cell());
+
+        let stored_timers = deps.storage.all_timers().await?;
+        let timer_count = stored_timers.len();
+        for timer in stored_timers {
+            timers.arm(timer);
+        }
+        let pending = deps.storage.pending_outbox(OUTBOX_RELOAD_LIMIT).await?;
+        let pending_count = pending.len();
+        outbox.submit(pending);
+        info!(
+            timers = timer_count,
+            outbox = pending_count,
+            "node state reloaded"
+        );
+
+        let forward_registry = registry.clone();
+        let forwarder = tokio::spawn(async move {
+            while let Some(timer) = fired.recv().await {
+                let key = timer.key.clone();
+                let _ = forward_registry.route_message(&key, SessionMsg::TimerFired(timer));
+            }
+        });
+        let sweep_registry = registry.clone();
+        let sweeper = tokio::spawn(async move {
+            let mut tick = tokio::time::interval(config.passivation_sweep());
+            loop {
+                tick.tick().await;
+                let passivated = sweep_registry.passivate_idle(config.passivate_after());
+                if passivated > 0 {
+                    metrics::counter!("botwot_sessions_passivated_total")
+                        .increment(passivated as u64);
+                }
+            }
+        });
+        Ok(Self {
+            registry,
+            supervisor,
+            timers,
+            outbox,
+            background: vec![forwarder, sweeper],
+        })
+    }
+
+    pub fn sessions(&self) -> Sessions {
+        Sessions::new(self.registry.clone())
+    }
+
+    pub fn snapshot(&self) -> NodeSnapshot {
+        NodeSnapshot {
+            sessions: self.registry.stats(),
+            timers_armed: self.timers.armed(),
+            outbox_waiting: self.outbox.waiting(),
+        }
+    }
+
+    /// Passivates every idle session now, whatever its idle time (for tests and drains).
+    pub fn passivate_idle_now(&self) -> usize {
+        self.registry.passivate_idle(Duration::ZERO)
+    }
+
+    /// Stops taking work and stops every actor. Committed state is already durable.
+    pub async fn shutdown(self) {
+        self.registry.stop_all();
+        for task in &self.background {
+            task.abort();
+        }
+        self.supervisor.stop(None);
+    }
+}

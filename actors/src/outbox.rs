@@ -1,0 +1,122 @@
+//! The outbox dispatcher: hands committed outbound messages to their channel, retries failures
+//! with exponential backoff, and records the result. Entries are stored with the transition that
+//! produced them, so after a crash the ones still pending are loaded and sent again; the message
+//! id travels with each send as its idempotency key.
+
+use crate::config::NodeConfig;
+use botwot_engine::message::Delivery;
+use botwot_engine::outbox::OutboxEntry;
+use botwot_engine::ports::{ChannelSender, DeliveryError, Storage};
+use botwot_engine::time::Clock;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tracing::warn;
+
+/// How many entries one pass takes from the queue.
+const BATCH: usize = 256;
+
+#[derive(Clone)]
+pub(crate) struct OutboxHandle {
+    queue: mpsc::UnboundedSender<OutboxEntry>,
+    waiting: Arc<AtomicUsize>,
+}
+
+impl OutboxHandle {
+    pub(crate) fn submit(&self, entries: Vec<OutboxEntry>) {
+        for entry in entries {
+            self.waiting.fetch_add(1, Ordering::Relaxed);
+            if self.queue.send(entry).is_err() {
+                self.waiting.fetch_sub(1, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Entries queued or being sent now.
+    pub(crate) fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::Relaxed)
+    }
+}
+
+pub(crate) struct OutboxDispatcher {
+    store: Arc<dyn Storage>,
+    sender: Arc<dyn ChannelSender>,
+    clock: Arc<dyn Clock>,
+    retry_base: Duration,
+    max_attempts: u32,
+}
+
+impl OutboxDispatcher {
+    pub(crate) fn start(
+        store: Arc<dyn Storage>,
+        sender: Arc<dyn ChannelSender>,
+        clock: Arc<dyn Clock>,
+        config: &NodeConfig,
+    ) -> OutboxHandle {
+        let (queue, receiver) = mpsc::unbounded_channel();
+        let handle = OutboxHandle {
+            queue,
+            waiting: Arc::new(AtomicUsize::new(0)),
+        };
+        let dispatcher = Self {
+            store,
+            sender,
+            clock,
+            retry_base: Duration::from_millis(config.outbox_retry_base_ms.max(1)),
+            max_attempts: config.outbox_max_attempts.max(1),
+        };
+        tokio::spawn(dispatcher.run(receiver, handle.clone()));
+        handle
+    }
+
+    async fn run(self, mut receiver: mpsc::UnboundedReceiver<OutboxEntry>, handle: OutboxHandle) {
+        let mut batch = Vec::with_capacity(BATCH);
+        while receiver.recv_many(&mut batch, BATCH).await > 0 {
+            let mut records = Vec::with_capacity(batch.len());
+            for entry in batch.drain(..) {
+                // Sent one after another, in commit order, so a session's replies keep their order.
+                let result = self.sender.deliver(&entry).await;
+                records.push(self.record(entry, result, &handle));
+            }
+            futures::future::join_all(records).await;
+        }
+    }
+
+    async fn record(
+        &self,
+        mut entry: OutboxEntry,
+        result: Result<Delivery, DeliveryError>,
+        handle: &OutboxHandle,
+    ) {
+        handle.waiting.fetch_sub(1, Ordering::Relaxed);
+        let stored = match result {
+            Ok(delivery) => self.store.outbox_delivered(&entry, delivery).await,
+            Err(DeliveryError::Retryable(reason)) if entry.attempts + 1 < self.max_attempts => {
+                entry.attempts += 1;
+                let delay = self.retry_base * 2u32.saturating_pow(entry.attempts - 1);
+                entry.next_attempt_at = self.clock.now().plus(delay);
+                entry.last_error = Some(reason);
+                let stored = self.store.outbox_retry_later(&entry).await;
+                let handle = handle.clone();
+                tokio::spawn(async move {
+                    tokio::time::sleep(delay).await;
+                    handle.submit(vec![entry]);
+                });
+                stored
+            }
+            Err(DeliveryError::Retryable(reason) | DeliveryError::Permanent(reason)) => {
+                warn!(message_id = %entry.message.id, reason = %reason, "outbound message failed");
+                metrics::counter!("botwot_outbound_failed_total").increment(1);
+                self.store
+                    .outbox_delivered(&entry, Delivery::Failed { reason })
+                    .await
+            }
+        };
+        if let Err(error) = stored {
+            // The entry stays pending in storage and is sent again after a restart; the channel
+            // drops the repeat by its idempotency key.
+            warn!(error = %error, "outbox result not stored");
+        }
+    }
+}

@@ -1,0 +1,279 @@
+//! The local registry: which session actor owns which key on this node.
+//!
+//! Every message for a session passes through [`LocalRegistry::route`]. An entry is either a
+//! running actor (with a count of messages handed to it and not yet handled) or a key in
+//! transition (its actor starting or passivating) holding messages for the next incarnation.
+//! Passivation only picks actors with nothing pending, and routing and passivation both happen
+//! under the registry lock, so no message is ever sent to an actor that is stopping.
+
+use crate::session_actor::SessionDeps;
+use crate::session_actor::{SessionActor, SessionArgs, SessionMsg};
+use crate::sessions::SessionError;
+use botwot_cluster::{RegistryStats, RouteError, SessionRegistry};
+use botwot_engine::SessionKey;
+use parking_lot::Mutex;
+use ractor::{Actor, ActorCell, ActorId, ActorRef};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+use tokio::time::Instant;
+use tracing::warn;
+
+enum Entry {
+    Running {
+        actor: ActorRef<SessionMsg>,
+        pending: Arc<AtomicUsize>,
+        last_used: Instant,
+    },
+    Starting {
+        held: Vec<SessionMsg>,
+    },
+    Passivating {
+        actor: ActorId,
+        held: Vec<SessionMsg>,
+    },
+}
+
+#[derive(Default)]
+struct Entries {
+    by_key: HashMap<SessionKey, Entry>,
+    key_of: HashMap<ActorId, SessionKey>,
+    stopped: bool,
+}
+
+pub(crate) struct LocalRegistry {
+    entries: Mutex<Entries>,
+    in_flight: AtomicUsize,
+    max_in_flight: usize,
+    deps: Arc<SessionDeps>,
+    supervisor: OnceLock<ActorCell>,
+}
+
+impl LocalRegistry {
+    pub(crate) fn new(deps: Arc<SessionDeps>) -> Arc<Self> {
+        Arc::new(Self {
+            entries: Mutex::new(Entries::default()),
+            in_flight: AtomicUsize::new(0),
+            max_in_flight: deps.config.max_in_flight,
+            deps,
+            supervisor: OnceLock::new(),
+        })
+    }
+
+    pub(crate) fn deps(&self) -> &Arc<SessionDeps> {
+        &self.deps
+    }
+
+    pub(crate) fn set_supervisor(&self, supervisor: ActorCell) {
+        let _ = self.supervisor.set(supervisor);
+    }
+
+    /// Routes a message; when the node is past its in-flight bound only internal messages
+    /// (timers, brain answers) are still taken.
+    pub(crate) fn route_message(
+        self: &Arc<Self>,
+        key: &SessionKey,
+        message: SessionMsg,
+    ) -> Result<(), RouteError> {
+        let in_flight = self.in_flight.load(Ordering::Relaxed);
+        if in_flight >= self.max_in_flight && message.is_external() {
+            return Err(RouteError::Overloaded { in_flight });
+        }
+        let mut entries = self.entries.lock();
+        if entries.stopped {
+            return Err(RouteError::Stopped);
+        }
+        self.in_flight.fetch_add(1, Ordering::Relaxed);
+        match entries.by_key.get_mut(key) {
+            Some(Entry::Running {
+                actor,
+                pending,
+                last_used,
+            }) => {
+                pending.fetch_add(1, Ordering::AcqRel);
+                *last_used = Instant::now();
+                if let Err(error) = actor.send_message(message) {
+                    // The actor died between its last message and this one; its exit event
+                    // will find the key already restarting.
+                    pending.fetch_sub(1, Ordering::AcqRel);
+                    let held = self.returned(error).into_iter().collect();
+                    entries.by_key.insert(key.clone(), Entry::Starting { held });
+                    self.start(key.clone());
+                }
+            }
+            Some(Entry::Starting { held } | Entry::Passivating { held, .. }) => held.push(message),
+            None => {
+                entries.by_key.insert(
+                    key.clone(),
+                    Entry::Starting {
+                        held: vec![message],
+                    },
+                );
+                self.start(key.clone());
+            }
+        }
+        Ok(())
+    }
+
+    /// One routed message was handled (or dropped by its actor).
+    pub(crate) fn handled(&self, pending: &AtomicUsize) {
+        pending.fetch_sub(1, Ordering::AcqRel);
+        self.in_flight.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    fn start(self: &Arc<Self>, key: SessionKey) {
+        let registry = self.clone();
+        tokio::spawn(async move {
+            let pending = Arc::new(AtomicUsize::new(0));
+            let args = SessionArgs {
+                key: key.clone(),
+                registry: registry.clone(),
+                pending: pending.clone(),
+            };
+            let Some(supervisor) = registry.supervisor.get().cloned() else {
+                registry.start_failed(&key, SessionError::Stopped);
+                return;
+            };
+            match Actor::spawn_linked(None, SessionActor, args, supervisor).await {
+                Ok((actor, _)) => registry.started(&key, actor, pending),
+                Err(error) => {
+                    warn!(session_key = %key, error = %error, "session actor failed to start");
+                    registry.start_failed(&key, SessionError::Storage(error.to_string()));
+                }
+            }
+        });
+    }
+
+    fn started(&self, key: &SessionKey, actor: ActorRef<SessionMsg>, pending: Arc<AtomicUsize>) {
+        let mut entries = self.entries.lock();
+        let held = match entries.by_key.remove(key) {
+            Some(Entry::Starting { held }) => held,
+            _ => Vec::new(),
+        };
+        entries.key_of.insert(actor.get_id(), key.clone());
+        for message in held {
+            pending.fetch_add(1, Ordering::AcqRel);
+            if let Err(error) = actor.send_message(message) {
+                pending.fetch_sub(1, Ordering::AcqRel);
+                if let Some(message) = self.returned(error) {
+                    self.in_flight.fetch_sub(1, Ordering::Relaxed);
+                    message.fail(SessionError::ActorFailed);
+                }
+            }
+        }
+        entries.by_key.insert(
+            key.clone(),
+            Entry::Running {
+                actor,
+                pending,
+                last_used: Instant::now(),
+            },
+        );
+    }
+
+    fn start_failed(&self, key: &SessionKey, error: SessionError) {
+        let held = match self.entries.lock().by_key.remove(key) {
+            Some(Entry::Starting { held }) => held,
+            _ => Vec::new(),
+        };
+        for message in held {
+            self.in_flight.fetch_sub(1, Ordering::Relaxed);
+            message.fail(error.clone());
+        }
+    }
+
+    /// Stops every running actor that has been idle for `idle_for` with nothing pending.
+    pub(crate) fn passivate_idle(&self, idle_for: std::time::Duration) -> usize {
+        let mut entries = self.entries.lock();
+        let mut passivated = 0;
+        for entry in entries.by_key.values_mut() {
+            let Entry::Running {
+                actor,
+                pending,
+                last_used,
+            } = entry
+            else {
+                continue;
+            };
+            if pending.load(Ordering::Acquire) != 0 || last_used.elapsed() < idle_for {
+                continue;
+            }
+            actor.stop(Some("passivated".to_owned()));
+            *entry = Entry::Passivating {
+                actor: actor.get_id(),
+                held: Vec::new(),
+            };
+            passivated += 1;
+        }
+        passivated
+    }
+
+    /// An actor stopped (passivated) or failed: start the next incarnation if messages wait.
+    pub(crate) fn actor_exited(self: &Arc<Self>, id: ActorId) {
+        let mut entries = self.entries.lock();
+        let Some(key) = entries.key_of.remove(&id) else {
+            return;
+        };
+        match entries.by_key.remove(&key) {
+            Some(Entry::Passivating { actor, held }) if actor == id => {
+                if !held.is_empty() {
+                    entries.by_key.insert(key.clone(), Entry::Starting { held });
+                    self.start(key);
+                }
+            }
+            Some(Entry::Running { actor, pending, .. }) if actor.get_id() == id => {
+                // A failed actor: what was in its mailbox is gone (the callers see the failure
+                // and their providers redeliver); the next message starts a fresh incarnation.
+                let lost = pending.swap(0, Ordering::AcqRel);
+                self.in_flight.fetch_sub(lost, Ordering::Relaxed);
+            }
+            Some(other) => {
+                entries.by_key.insert(key, other);
+            }
+            None => {}
+        }
+    }
+
+    /// The message a failed send gave back; when the send lost it, it no longer counts as in
+    /// flight (its caller sees the failure through its dropped reply channel).
+    fn returned(&self, error: ractor::MessagingErr<SessionMsg>) -> Option<SessionMsg> {
+        match error {
+            ractor::MessagingErr::SendErr(message) => Some(message),
+            _ => {
+                self.in_flight.fetch_sub(1, Ordering::Relaxed);
+                None
+            }
+        }
+    }
+
+    /// Refuses new messages and stops every actor.
+    pub(crate) fn stop_all(&self) {
+        let mut entries = self.entries.lock();
+        entries.stopped = true;
+        for entry in entries.by_key.values() {
+            if let Entry::Running { actor, .. } = entry {
+                actor.stop(Some("node stopping".to_owned()));
+            }
+        }
+    }
+}
+
+impl SessionRegistry<SessionMsg> for Arc<LocalRegistry> {
+    fn route(&self, key: &SessionKey, message: SessionMsg) -> Result<(), RouteError> {
+        self.route_message(key, message)
+    }
+
+    fn stats(&self) -> RegistryStats {
+        let entries = self.entries.lock();
+        let live = entries
+            .by_key
+            .values()
+            .filter(|entry| matches!(entry, Entry::Running { .. }))
+            .count();
+        RegistryStats {
+            live,
+            transitioning: entries.by_key.len() - live,
+            in_flight: self.in_flight.load(Ordering::Relaxed),
+        }
+    }
+}

@@ -1,0 +1,336 @@
+//! One actor per live session: applies events in order, commits each transition, then carries
+//! out what the transition asked for.
+
+use crate::bot_cache::BotCache;
+use crate::commit::commit_for;
+use crate::config::NodeConfig;
+use crate::outbox::OutboxHandle;
+use crate::registry::LocalRegistry;
+use crate::sessions::{Outcome, SessionError};
+use crate::timers::TimerService;
+use botwot_engine::BotId;
+use botwot_engine::brain::{Brain, BrainRequest, fallback_text, limit_words};
+use botwot_engine::ports::{CommitOutcome, SessionObserver, Storage};
+use botwot_engine::session::{
+    Effect, SessionEvent, SessionKey, SessionRules, SessionState, Transition, apply,
+};
+use botwot_engine::time::Clock;
+use botwot_engine::timer::DurableTimer;
+use ractor::{Actor, ActorProcessingErr, ActorRef};
+use std::sync::Arc;
+use std::sync::atomic::AtomicUsize;
+use std::time::Duration;
+use tokio::sync::oneshot;
+use tracing::warn;
+
+/// What a session actor is shared with every other one on the node.
+pub(crate) struct SessionDeps {
+    pub(crate) store: Arc<dyn Storage>,
+    pub(crate) bots: BotCache,
+    pub(crate) brain: Arc<dyn Brain>,
+    pub(crate) observer: Arc<dyn SessionObserver>,
+    pub(crate) timers: TimerService,
+    pub(crate) outbox: OutboxHandle,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) config: NodeConfig,
+}
+
+pub(crate) enum SessionMsg {
+    /// An event from outside, answered once committed.
+    Dispatch {
+        bot_id: BotId,
+        event: SessionEvent,
+        reply: Option<oneshot::Sender<Result<Outcome, SessionError>>>,
+    },
+    TimerFired(DurableTimer),
+    /// The brain's answer to the inbound message `in_reply_to`.
+    BrainAnswered {
+        in_reply_to: u64,
+        text: String,
+        wants_human: bool,
+    },
+}
+
+impl SessionMsg {
+    /// Work that comes from outside the node (and may be refused under load).
+    pub(crate) fn is_external(&self) -> bool {
+        matches!(self, SessionMsg::Dispatch { .. })
+    }
+
+    pub(crate) fn fail(self, error: SessionError) {
+        if let SessionMsg::Dispatch {
+            reply: Some(reply), ..
+        } = self
+        {
+            let _ = reply.send(Err(error));
+        }
+    }
+}
+
+pub(crate) struct SessionArgs {
+    pub(crate) key: SessionKey,
+    pub(crate) registry: Arc<LocalRegistry>,
+    pub(crate) pending: Arc<AtomicUsize>,
+}
+
+pub(crate) struct SessionActor;
+
+pub(crate) struct SessionActorState {
+    key: SessionKey,
+    session: Option<SessionState>,
+    registry: Arc<LocalRegistry>,
+    pending: Arc<AtomicUsize>,
+}
+
+impl Actor for SessionActor {
+    type Msg = SessionMsg;
+    type State = SessionActorState;
+    type Arguments = SessionArgs;
+
+    async fn pre_start(
+        &self,
+        _myself: ActorRef<Self::Msg>,
+        args: SessionArgs,
+    ) -> Result<Self::State, ActorProcessingErr> {
+        let session = args.registry.deps().store.load_session(&args.key).await?;
+        Ok(SessionActorState {
+            key: args.key,
+            session,
+            registry: args.registry,
+            pending: args.pending,
+        })
+    }
+
+    async fn handle(
+        &self,
+        _myself: ActorRef<Self::Msg>,
+        message: SessionMsg,
+        state: &mut Self::State,
+    ) -> Result<(), ActorProcessingErr> {
+        match message {
+            SessionMsg::Dispatch {
+                bot_id,
+                event,
+                reply,
+            } => {
+                let outcome = state.dispatch(&bot_id, event).await;
+                if let Some(reply) = reply {
+                    let _ = reply.send(outcome);
+                }
+            }
+            SessionMsg::TimerFired(timer) => state.timer_fired(timer).await,
+            SessionMsg::BrainAnswered {
+                in_reply_to,
+                text,
+                wants_human,
+            } => state.brain_answered(in_reply_to, text, wants_human).await,
+        }
+        state.registry.handled(&state.pending);
+        Ok(())
+    }
+}
+
+impl SessionActorState {
+    fn deps(&self) -> &SessionDeps {
+        self.registry.deps()
+    }
+
+    async fn dispatch(
+        &mut self,
+        bot_id: &BotId,
+        event: SessionEvent,
+    ) -> Result<Outcome, SessionError> {
+        let now = self.deps().clock.now();
+        let current = match &self.session {
+            Some(session) => session.clone(),
+            None => self.new_session(bot_id, now).await?,
+        };
+        match apply(&current, event, now) {
+            Ok(transition) => self.carry_out(transition).await,
+            Err(rejection) => Ok(Outcome::Rejected {
+                session: current,
+                rejection,
+            }),
+        }
+    }
+
+    async fn new_session(
+        &self,
+        bot_id: &BotId,
+        now: botwot_engine::Timestamp,
+    ) -> Result<SessionState, SessionError> {
+        let bot = self
+            .deps()
+            .bots
+            .get(&self.key.tenant_id, bot_id)
+            .await
+            .map_err(|error| SessionError::Storage(error.to_string()))?
+            .filter(|bot| bot.is_live())
+            .ok_or(SessionError::BotUnavailable)?;
+        let rules = SessionRules::from_bot(&bot, self.key.channel);
+        Ok(SessionState::new(
+            self.key.clone(),
+            bot.id.clone(),
+            rules,
+            now,
+        ))
+    }
+
+    /// Commits a transition and, once it is durable, delivers, arms timers, asks the brain and
+    /// notifies subscribers.
+    async fn carry_out(&mut self, transition: Transition) -> Result<Outcome, SessionError> {
+        let deps = self.registry.deps().clone();
+        let now = deps.clock.now();
+        let commit = commit_for(&transition, now);
+        let outbox = commit.outbox.clone();
+        let messages = commit.messages.clone();
+        match deps.store.commit(commit).await {
+            Ok(CommitOutcome::Committed) => {}
+            Ok(CommitOutcome::DuplicateInbound { .. }) => {
+                metrics::counter!("botwot_inbound_duplicates_total").increment(1);
+                let session = self.session.clone().unwrap_or(transition.state);
+                return Ok(Outcome::Duplicate { session });
+            }
+            Err(error) => {
+                warn!(session_key = %self.key, error = %error, "session commit failed");
+                return Err(SessionError::Storage(error.to_string()));
+            }
+        }
+        let session = transition.state;
+        for effect in transition.effects {
+            match effect {
+                Effect::Append(message) => deps.observer.message_added(&self.key, &message),
+                Effect::SetTimer { kind, due_at } => deps.timers.arm(DurableTimer::new(
+                    self.key.clone(),
+                    session.id.clone(),
+                    kind,
+                    due_at,
+                )),
+                Effect::CancelTimer { kind } => {
+                    deps.timers.cancel(DurableTimer::id_for(&session.id, kind));
+                }
+                Effect::AskBrain {
+                    in_reply_to,
+                    question,
+                } => self.ask_brain(&session, in_reply_to, question),
+                Effect::Notify(notice) => deps.observer.notice(&session, &notice),
+                Effect::Deliver(_) | Effect::UpdateDelivery { .. } => {}
+            }
+        }
+        deps.outbox.submit(outbox);
+        metrics::counter!("botwot_messages_committed_total").increment(messages.len() as u64);
+        self.session = Some(session.clone());
+        Ok(Outcome::Applied { session, messages })
+    }
+
+    async fn timer_fired(&mut self, timer: DurableTimer) {
+        let deps = self.registry.deps().clone();
+        let Some(current) = self.session.clone() else {
+            self.forget_timer(timer).await;
+            return;
+        };
+        let kind = timer.kind;
+        let event = SessionEvent::TimerFired {
+            kind,
+            due_at: timer.due_at,
+        };
+        let Ok(transition) = apply(&current, event, deps.clock.now()) else {
+            return;
+        };
+        if transition.effects.is_empty() {
+            // Stale: if the session has no timer of this kind any more, the record is left over.
+            let armed = match kind {
+                botwot_engine::timer::TimerKind::InactivityWarning => current.warn_due_at,
+                botwot_engine::timer::TimerKind::AutoClose => current.close_due_at,
+            };
+            if armed.is_none() {
+                self.forget_timer(timer).await;
+            }
+            return;
+        }
+        if self.carry_out(transition).await.is_err() {
+            self.retry_timer(timer);
+        }
+    }
+
+    async fn forget_timer(&self, timer: DurableTimer) {
+        let commit = botwot_engine::ports::SessionCommit {
+            timers_cancelled: vec![timer.id.clone()],
+            ..Default::default()
+        };
+        if self.deps().store.commit(commit).await.is_err() {
+            self.retry_timer(timer);
+        }
+    }
+
+    /// Fires the timer again shortly: storage refused the commit, and a timer fires late
+    /// rather than never.
+    fn retry_timer(&self, timer: DurableTimer) {
+        let deps = self.deps();
+        let at = deps.clock.now().plus(Duration::from_secs(1));
+        deps.timers.arm_at(timer, at);
+    }
+
+    async fn brain_answered(&mut self, in_reply_to: u64, text: String, wants_human: bool) {
+        let Some(bot_id) = self.session.as_ref().map(|s| s.bot_id.clone()) else {
+            return;
+        };
+        let reply = SessionEvent::BotReplied { in_reply_to, text };
+        if let Err(error) = self.dispatch(&bot_id, reply).await {
+            warn!(session_key = %self.key, error = %error, "bot reply was not stored");
+        }
+        if wants_human
+            && let Err(error) = self.dispatch(&bot_id, SessionEvent::AgentRequested).await
+        {
+            warn!(session_key = %self.key, error = %error, "handover request was not stored");
+        }
+    }
+
+    /// Asks the brain on a task of its own, so a slow brain never blocks this mailbox; the
+    /// answer comes back through the registry like any other message.
+    fn ask_brain(&self, session: &SessionState, in_reply_to: u64, question: String) {
+        let registry = self.registry.clone();
+        let key = self.key.clone();
+        let session_id = session.id.clone();
+        let bot_id = session.bot_id.clone();
+        tokio::spawn(async move {
+            let deps = registry.deps().clone();
+            let Ok(Some(bot)) = deps.bots.get(&key.tenant_id, &bot_id).await else {
+                return;
+            };
+            let history = deps
+                .store
+                .recent_messages(&key.tenant_id, &session_id, deps.config.brain_history)
+                .await
+                .unwrap_or_default();
+            let request = BrainRequest {
+                bot: (*bot).clone(),
+                channel: key.channel,
+                question,
+                history,
+            };
+            let answered =
+                tokio::time::timeout(deps.config.brain_timeout(), deps.brain.answer(request)).await;
+            let (text, wants_human) = match answered {
+                Ok(Ok(answer)) => (answer.text, answer.wants_human),
+                Ok(Err(error)) => {
+                    warn!(session_key = %key, error = %error, "brain failed, using the fallback");
+                    (fallback_text(&bot), false)
+                }
+                Err(_) => {
+                    warn!(session_key = %key, "brain timed out, using the fallback");
+                    (fallback_text(&bot), false)
+                }
+            };
+            let text = limit_words(&text, bot.settings.word_limit_per_message);
+            let message = SessionMsg::BrainAnswered {
+                in_reply_to,
+                text,
+                wants_human,
+            };
+            if let Err(error) = registry.route_message(&key, message) {
+                warn!(session_key = %key, error = %error, "brain answer could not be routed");
+            }
+        });
+    }
+}

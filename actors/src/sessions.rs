@@ -1,0 +1,84 @@
+//! The handle the outside (HTTP, channel adapters) uses to talk to session actors.
+
+use crate::registry::LocalRegistry;
+use crate::session_actor::SessionMsg;
+use botwot_cluster::RouteError;
+use botwot_engine::session::{Rejection, SessionEvent, SessionKey, SessionState};
+use botwot_engine::{BotId, Message};
+use std::sync::Arc;
+use thiserror::Error;
+use tokio::sync::oneshot;
+
+/// One event for the session of `key`, answered by the bot `bot_id` when the session is new.
+#[derive(Clone, Debug)]
+pub struct Envelope {
+    pub key: SessionKey,
+    pub bot_id: BotId,
+    pub event: SessionEvent,
+}
+
+/// What became of an event.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// Applied and durably committed; `messages` are the ones this event appended.
+    Applied {
+        session: SessionState,
+        messages: Vec<Message>,
+    },
+    /// An inbound message already stored (a redelivery): nothing was written.
+    Duplicate { session: SessionState },
+    /// The session refused the event; nothing changed.
+    Rejected {
+        session: SessionState,
+        rejection: Rejection,
+    },
+}
+
+#[derive(Clone, Debug, Error, PartialEq, Eq)]
+pub enum SessionError {
+    /// The node is past its configured load; retry after the given seconds.
+    #[error("the node is overloaded, retry in {retry_after_secs} s")]
+    Overloaded { retry_after_secs: u64 },
+    /// The bot is missing, deleted or inactive, so no new session can start.
+    #[error("the bot is unavailable")]
+    BotUnavailable,
+    #[error("storage failed: {0}")]
+    Storage(String),
+    /// The session actor failed while handling the event; nothing was acknowledged.
+    #[error("the session actor failed")]
+    ActorFailed,
+    #[error("the node is stopping")]
+    Stopped,
+}
+
+/// Sends events to session actors. Cheap to clone.
+#[derive(Clone)]
+pub struct Sessions {
+    registry: Arc<LocalRegistry>,
+}
+
+impl Sessions {
+    pub(crate) fn new(registry: Arc<LocalRegistry>) -> Self {
+        Self { registry }
+    }
+
+    /// Applies one event to the session of `envelope.key`, creating the session on first use.
+    /// Returns only after the transition is durably committed.
+    pub async fn dispatch(&self, envelope: Envelope) -> Result<Outcome, SessionError> {
+        let (reply, answer) = oneshot::channel();
+        let message = SessionMsg::Dispatch {
+            bot_id: envelope.bot_id,
+            event: envelope.event,
+            reply: Some(reply),
+        };
+        self.registry
+            .route_message(&envelope.key, message)
+            .map_err(|error| match error {
+                RouteError::Overloaded { .. } => SessionError::Overloaded {
+                    retry_after_secs: 1,
+                },
+                RouteError::Stopped => SessionError::Stopped,
+            })?;
+        answer.await.unwrap_or(Err(SessionError::ActorFailed))
+    }
+}
