@@ -131,6 +131,11 @@ impl Node {
         }
     }
 
+    /// Tells the timer service the clock jumped (manual clocks in tests).
+    pub fn clock_moved(&self) {
+        self.timers.clock_moved();
+    }
+
     /// Passivates every idle session now, whatever its idle time (for tests and drains).
     pub fn passivate_idle_now(&self) -> usize {
         self.registry.passivate_idle(Duration::ZERO)

@@ -17,6 +17,8 @@ enum Command {
     /// Arm (or move) a timer to fire at the given time.
     Arm(DurableTimer, Timestamp),
     Cancel(TimerId),
+    /// The clock jumped (a manual clock in tests): look at the schedule again.
+    Wake,
 }
 
 /// Handle to the timer task; cheap to clone.
@@ -57,6 +59,12 @@ impl TimerService {
         let _ = self.commands.send(Command::Cancel(id));
     }
 
+    /// Makes the service look at its schedule again at once; for clocks that jump, such as a
+    /// manual clock in tests (the wall clock needs no help).
+    pub fn clock_moved(&self) {
+        let _ = self.commands.send(Command::Wake);
+    }
+
     /// Timers armed now.
     pub fn armed(&self) -> usize {
         self.armed.load(Ordering::Relaxed)
@@ -80,7 +88,10 @@ impl Schedule {
             let wait = self.next_wait();
             tokio::select! {
                 command = commands.recv() => match command {
-                    Some(command) => self.apply(command),
+                    Some(command) => {
+                        self.apply(command);
+                        self.fire_due(&fired);
+                    }
                     None => return,
                 },
                 () = sleep_or_forever(wait) => self.fire_due(&fired),
@@ -101,6 +112,7 @@ impl Schedule {
                 self.by_due.insert((at, timer.id.clone()), timer);
             }
             Command::Cancel(id) => self.remove(&id),
+            Command::Wake => {}
         }
         self.armed.store(self.due_of.len(), Ordering::Relaxed);
     }

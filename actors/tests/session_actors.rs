@@ -1,0 +1,520 @@
+//! Session actors against the real embedded store. Time is a manual clock that moves only when a
+//! test says so; storage I/O is real, so waits poll for a condition (bounded), never for a time.
+
+use async_trait::async_trait;
+use botwot_actors::{Envelope, Node, NodeConfig, NodeDeps, Outcome, SessionError, Sessions};
+use botwot_adapters::brain::ProfileBrain;
+use botwot_engine::bot::{BotProfile, BotSettings, InactivityTimeouts};
+use botwot_engine::message::{Author, Delivery, Message};
+use botwot_engine::outbox::OutboxEntry;
+use botwot_engine::ports::{ChannelSender, DeliveryError, SessionObserver, Storage};
+use botwot_engine::session::{
+    Rejection, Responder, SessionEvent, SessionKey, SessionNotice, SessionState, SessionStatus,
+};
+use botwot_engine::time::ManualClock;
+use botwot_engine::{Channel, MessageBody, TenantId, Timestamp};
+use parking_lot::Mutex;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Records what the node delivered, in order.
+#[derive(Default)]
+struct RecordingSender(Mutex<Vec<Message>>);
+
+#[async_trait]
+impl ChannelSender for RecordingSender {
+    async fn deliver(&self, entry: &OutboxEntry) -> Result<Delivery, DeliveryError> {
+        self.0.lock().push(entry.message.clone());
+        Ok(Delivery::Sent)
+    }
+}
+
+struct NullObserver;
+
+impl SessionObserver for NullObserver {
+    fn message_added(&self, _key: &SessionKey, _message: &Message) {}
+    fn notice(&self, _session: &SessionState, _notice: &SessionNotice) {}
+}
+
+struct Harness {
+    _dir: tempfile::TempDir,
+    clock: Arc<ManualClock>,
+    store: Arc<dyn Storage>,
+    sender: Arc<RecordingSender>,
+    node: Node,
+    bot: BotProfile,
+}
+
+impl Harness {
+    async fn start(config: NodeConfig) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store: Arc<dyn Storage> = botwot_storage::open_embedded(dir.path()).expect("store");
+        let mut settings = BotSettings::named("Ava");
+        settings.bot_greeting_message = "Hello, I am Ava.".into();
+        settings.fallback_message = "I cannot answer that yet.".into();
+        settings.session_policy.inactivity = InactivityTimeouts {
+            warn_after_secs: 60,
+            close_after_secs: 120,
+        };
+        settings.session_policy.closing_message = Some("This chat is closed.".into());
+        let bot = BotProfile::create(TenantId::from("org_a"), settings, Timestamp(0));
+        store.insert_bot(&bot).await.expect("bot stored");
+        let sender = Arc::new(RecordingSender::default());
+        let clock = Arc::new(ManualClock::starting_at(Timestamp(1_700_000_000_000)));
+        let node = start_node(&store, &sender, &clock, config).await;
+        Self {
+            _dir: dir,
+            clock,
+            store,
+            sender,
+            node,
+            bot,
+        }
+    }
+
+    /// Moves the clock and lets the timer service see it.
+    fn advance(&self, secs: u64) {
+        self.clock.advance(Duration::from_secs(secs));
+        self.node.clock_moved();
+    }
+
+    /// Waits until `condition` holds, polling; fails the test after a generous bound.
+    async fn until<F: std::future::Future<Output = bool>>(
+        &self,
+        what: &str,
+        mut condition: impl FnMut() -> F,
+    ) {
+        for _ in 0..1_000 {
+            if condition().await {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("gave up waiting until {what}");
+    }
+
+    async fn status_is(&self, visitor: &str, status: SessionStatus) -> bool {
+        self.store
+            .load_session(&self.key(visitor))
+            .await
+            .ok()
+            .flatten()
+            .map(|s| s.status)
+            == Some(status)
+    }
+
+    fn key(&self, visitor: &str) -> SessionKey {
+        SessionKey::new(
+            self.bot.tenant_id.clone(),
+            Channel::Web,
+            self.bot.id.as_str(),
+            visitor,
+        )
+    }
+
+    fn sessions(&self) -> Sessions {
+        self.node.sessions()
+    }
+
+    async fn send(&self, visitor: &str, event: SessionEvent) -> Result<Outcome, SessionError> {
+        let envelope = Envelope {
+            key: self.key(visitor),
+            bot_id: self.bot.id.clone(),
+            event,
+        };
+        self.sessions().dispatch(envelope).await
+    }
+
+    async fn transcript(&self, session: &SessionState) -> Vec<Message> {
+        self.store
+            .transcript(&session.key.tenant_id, &session.id, 0, 1_000)
+            .await
+            .expect("transcript")
+    }
+
+    /// Waits until the transcript has `count` messages.
+    async fn transcript_of_len(&self, session: &SessionState, count: usize) -> Vec<Message> {
+        self.until(&format!("the transcript has {count} messages"), || async {
+            self.transcript(session).await.len() >= count
+        })
+        .await;
+        self.transcript(session).await
+    }
+
+    async fn session(&self, visitor: &str) -> SessionState {
+        self.store
+            .load_session(&self.key(visitor))
+            .await
+            .expect("load")
+            .expect("session exists")
+    }
+}
+
+async fn start_node(
+    store: &Arc<dyn Storage>,
+    sender: &Arc<RecordingSender>,
+    clock: &Arc<ManualClock>,
+    config: NodeConfig,
+) -> Node {
+    let deps = NodeDeps {
+        storage: store.clone(),
+        brain: Arc::new(ProfileBrain),
+        sender: sender.clone(),
+        observer: Arc::new(NullObserver),
+        clock: clock.clone(),
+    };
+    Node::start(config, deps).await.expect("node starts")
+}
+
+fn inbound(text: &str, id: &str) -> SessionEvent {
+    SessionEvent::Inbound {
+        provider_message_id: Some(id.into()),
+        body: MessageBody::text(text),
+    }
+}
+
+fn applied(outcome: Result<Outcome, SessionError>) -> (SessionState, Vec<Message>) {
+    match outcome {
+        Ok(Outcome::Applied { session, messages }) => (session, messages),
+        other => panic!("expected Applied, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn greeting_question_and_reply_are_stored_and_delivered_in_order() {
+    let h = Harness::start(NodeConfig::default()).await;
+    let (session, greeting) = applied(
+        h.send(
+            "v1",
+            SessionEvent::ContactJoined {
+                greeting: Some(h.bot.settings.bot_greeting_message.clone()),
+            },
+        )
+        .await,
+    );
+    assert_eq!(greeting[0].body, MessageBody::text("Hello, I am Ava."));
+    let (_, question) = applied(
+        h.send("v1", inbound("Do you deliver on Sundays?", "c-1"))
+            .await,
+    );
+    assert_eq!(question[0].seq, 2);
+
+    let transcript = h.transcript_of_len(&session, 3).await;
+    let texts: Vec<&str> = transcript.iter().map(|m| m.body.plain_text()).collect();
+    assert_eq!(
+        texts,
+        [
+            "Hello, I am Ava.",
+            "Do you deliver on Sundays?",
+            "I cannot answer that yet."
+        ]
+    );
+    assert_eq!(transcript[2].author, Author::Bot);
+
+    h.until("both messages are delivered", || async {
+        h.sender.0.lock().len() >= 2
+    })
+    .await;
+    let delivered: Vec<u64> = h.sender.0.lock().iter().map(|m| m.seq).collect();
+    assert_eq!(delivered, [1, 3], "greeting then reply, each once");
+}
+
+#[tokio::test]
+async fn a_redelivered_inbound_message_is_stored_and_answered_once() {
+    let h = Harness::start(NodeConfig::default()).await;
+    let (session, _) = applied(h.send("v1", inbound("hi", "wamid.1")).await);
+    let again = h.send("v1", inbound("hi", "wamid.1")).await;
+    assert!(matches!(again, Ok(Outcome::Duplicate { .. })), "{again:?}");
+    h.transcript_of_len(&session, 2).await;
+    let third = h.send("v1", inbound("and again", "wamid.2")).await;
+    assert!(matches!(third, Ok(Outcome::Applied { .. })), "{third:?}");
+    let transcript = h.transcript_of_len(&session, 4).await;
+    let questions = transcript
+        .iter()
+        .filter(|m| m.author == Author::Contact)
+        .count();
+    let answers = transcript
+        .iter()
+        .filter(|m| m.author == Author::Bot)
+        .count();
+    assert_eq!(
+        (questions, answers),
+        (2, 2),
+        "each question stored and answered once: {transcript:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_quiet_session_is_warned_then_closed_once() {
+    let h = Harness::start(NodeConfig::default()).await;
+    let (session, _) = applied(h.send("v1", inbound("hi", "c-1")).await);
+    h.transcript_of_len(&session, 2).await;
+
+    h.advance(61);
+    h.until("the warning is sent", || {
+        h.status_is("v1", SessionStatus::Warned)
+    })
+    .await;
+    h.advance(60);
+    h.until("the session closes", || {
+        h.status_is("v1", SessionStatus::Closed)
+    })
+    .await;
+    let transcript = h.transcript(&session).await;
+    let texts: Vec<&str> = transcript.iter().map(|m| m.body.plain_text()).collect();
+    assert_eq!(texts.len(), 4, "{texts:?}");
+    assert!(texts[2].starts_with("Are you still there?"), "{texts:?}");
+    assert_eq!(texts[3], "This chat is closed.");
+    assert_eq!(h.node.snapshot().timers_armed, 0);
+    assert!(
+        h.store.all_timers().await.expect("timers").is_empty(),
+        "fired timers leave no record"
+    );
+
+    h.advance(600);
+    applied(h.send("v2", inbound("a later visitor", "c-9")).await); // the node is still working
+    assert_eq!(h.transcript(&session).await.len(), 4, "nothing fires twice");
+}
+
+#[tokio::test]
+async fn activity_moves_the_deadline() {
+    let h = Harness::start(NodeConfig::default()).await;
+    let (session, _) = applied(h.send("v1", inbound("hi", "c-1")).await);
+    h.transcript_of_len(&session, 2).await;
+    h.advance(50);
+    applied(h.send("v1", inbound("still here", "c-2")).await);
+    h.transcript_of_len(&session, 4).await;
+    h.advance(50);
+    // 100 s after the first message, 50 s after the last: a close armed by the first message
+    // would be due at 120 s, so another message round trip shows nothing fired early.
+    applied(h.send("v2", inbound("other visitor", "c-3")).await);
+    assert_eq!(h.session("v1").await.status, SessionStatus::Open);
+    h.advance(80);
+    h.until("the session closes", || {
+        h.status_is("v1", SessionStatus::Closed)
+    })
+    .await;
+    assert_eq!(h.session("v1").await.id, session.id);
+}
+
+#[tokio::test]
+async fn a_restarted_node_reloads_pending_timers_and_fires_them_once() {
+    let h = Harness::start(NodeConfig::default()).await;
+    let (session, _) = applied(h.send("v1", inbound("hi", "c-1")).await);
+    h.transcript_of_len(&session, 2).await;
+    let Harness {
+        _dir,
+        clock,
+        store,
+        sender,
+        node,
+        bot,
+    } = h;
+    node.shutdown().await;
+    assert_eq!(
+        store.all_timers().await.expect("timers").len(),
+        2,
+        "warning and close are stored"
+    );
+
+    clock.advance(Duration::from_secs(500)); // the process is down past both deadlines
+    let restarted = start_node(&store, &sender, &clock, NodeConfig::default()).await;
+    let h = Harness {
+        _dir,
+        clock,
+        store,
+        sender,
+        node: restarted,
+        bot,
+    };
+    h.until("the overdue close fires", || {
+        h.status_is("v1", SessionStatus::Closed)
+    })
+    .await;
+    h.until("no timer is left", || async {
+        h.store
+            .all_timers()
+            .await
+            .map(|t| t.is_empty())
+            .unwrap_or(false)
+    })
+    .await;
+    h.advance(60);
+    applied(h.send("v2", inbound("a later visitor", "c-9")).await);
+    let key = session.key.clone();
+    let transcript = h
+        .store
+        .transcript(&key.tenant_id, &session.id, 0, 100)
+        .await
+        .expect("transcript");
+    let closing: Vec<&Message> = transcript
+        .iter()
+        .filter(|m| m.body.plain_text() == "This chat is closed.")
+        .collect();
+    assert_eq!(closing.len(), 1, "closed exactly once: {transcript:?}");
+    let warnings = transcript
+        .iter()
+        .filter(|m| m.body.plain_text().starts_with("Are you still there?"))
+        .count();
+    assert_eq!(
+        warnings, 1,
+        "the overdue warning also fired once: {transcript:?}"
+    );
+}
+
+#[tokio::test]
+async fn messages_arriving_during_passivation_are_kept_in_order() {
+    let config = NodeConfig {
+        passivate_after_secs: 0,
+        passivation_sweep_ms: 10,
+        ..NodeConfig::default()
+    };
+    let h = Arc::new(Harness::start(config).await);
+    let writer = {
+        let h = h.clone();
+        tokio::spawn(async move {
+            for i in 0..150 {
+                let outcome = h
+                    .send("v1", inbound(&format!("message {i}"), &format!("c-{i}")))
+                    .await;
+                assert!(
+                    matches!(outcome, Ok(Outcome::Applied { .. })),
+                    "{outcome:?}"
+                );
+                tokio::task::yield_now().await;
+            }
+        })
+    };
+    let mut passivations = 0;
+    while !writer.is_finished() {
+        passivations += h.node.passivate_idle_now();
+        tokio::task::yield_now().await;
+    }
+    writer.await.expect("writer");
+    assert!(
+        passivations > 0,
+        "the actor was passivated while messages kept coming"
+    );
+
+    let session = h.session("v1").await;
+    let transcript = h.transcript_of_len(&session, 300).await;
+    let inbound: Vec<String> = transcript
+        .iter()
+        .filter(|m| m.author == Author::Contact)
+        .map(|m| m.body.plain_text().to_owned())
+        .collect();
+    let expected: Vec<String> = (0..150).map(|i| format!("message {i}")).collect();
+    assert_eq!(inbound, expected);
+    let seqs: Vec<u64> = transcript.iter().map(|m| m.seq).collect();
+    assert_eq!(seqs, (1..=300).collect::<Vec<u64>>(), "no gaps, no repeats");
+}
+
+#[tokio::test]
+async fn idle_actors_are_passivated_and_come_back_with_their_state() {
+    let config = NodeConfig {
+        passivate_after_secs: 1,
+        passivation_sweep_ms: 50,
+        ..NodeConfig::default()
+    };
+    let h = Harness::start(config).await;
+    applied(
+        h.send(
+            "v1",
+            SessionEvent::AgentTookOver {
+                agent_id: "ana".into(),
+            },
+        )
+        .await,
+    );
+    assert_eq!(h.node.snapshot().sessions.live, 1);
+    h.until("the idle actor is passivated", || async {
+        h.node.snapshot().sessions.live == 0
+    })
+    .await;
+    let outcome = h
+        .send(
+            "v1",
+            SessionEvent::AgentTookOver {
+                agent_id: "bo".into(),
+            },
+        )
+        .await;
+    assert!(
+        matches!(
+            outcome,
+            Ok(Outcome::Rejected {
+                rejection: Rejection::OwnedByAnotherAgent { .. },
+                ..
+            })
+        ),
+        "the new incarnation remembers ana owns it: {outcome:?}"
+    );
+}
+
+#[tokio::test]
+async fn of_many_agents_claiming_at_once_exactly_one_wins() {
+    let h = Arc::new(Harness::start(NodeConfig::default()).await);
+    let (session, _) = applied(h.send("v1", inbound("I need a human", "c-1")).await);
+    h.transcript_of_len(&session, 2).await;
+    let claims = (0..20).map(|i| {
+        let h = h.clone();
+        tokio::spawn(async move {
+            h.send(
+                "v1",
+                SessionEvent::AgentTookOver {
+                    agent_id: format!("agent-{i}"),
+                },
+            )
+            .await
+        })
+    });
+    let outcomes = futures::future::join_all(claims).await;
+    let winners: Vec<String> = outcomes
+        .into_iter()
+        .filter_map(|outcome| match outcome.expect("task") {
+            Ok(Outcome::Applied { session, .. }) => match session.responder {
+                Responder::Agent { agent_id } => Some(agent_id),
+                other => panic!("unexpected responder {other:?}"),
+            },
+            Ok(Outcome::Rejected {
+                rejection: Rejection::OwnedByAnotherAgent { .. },
+                ..
+            }) => None,
+            other => panic!("unexpected outcome {other:?}"),
+        })
+        .collect();
+    assert_eq!(winners.len(), 1, "{winners:?}");
+    assert_eq!(
+        h.session("v1").await.responder,
+        Responder::Agent {
+            agent_id: winners[0].clone()
+        }
+    );
+}
+
+#[tokio::test]
+async fn unknown_bots_and_overload_are_clear_errors() {
+    let h = Harness::start(NodeConfig {
+        max_in_flight: 0,
+        ..NodeConfig::default()
+    })
+    .await;
+    let overloaded = h.send("v1", inbound("hi", "c-1")).await;
+    assert_eq!(
+        overloaded,
+        Err(SessionError::Overloaded {
+            retry_after_secs: 1
+        })
+    );
+
+    let h = Harness::start(NodeConfig::default()).await;
+    let envelope = Envelope {
+        key: h.key("v2"),
+        bot_id: "bot_missing".into(),
+        event: inbound("hi", "c-1"),
+    };
+    assert_eq!(
+        h.sessions().dispatch(envelope).await,
+        Err(SessionError::BotUnavailable)
+    );
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: installs and starts the services the tests need (reusing any that
+# already run), checks formatting and lints, then runs every test of the workspace.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Build cache outside the clone, so a fresh clone (CI) reuses earlier builds.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/botwot-target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "test services"
+bash deploy/test-services.sh
+
+step "end-to-end clients (npm)"
+(cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+
+step "format"
+cargo fmt --all -- --check
+
+step "lints"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "tests"
+if cargo nextest --version >/dev/null 2>&1; then
+  cargo nextest run --workspace --locked --no-fail-fast
+else
+  cargo test --workspace --locked --no-fail-fast
+fi

@@ -1,0 +1,149 @@
+//! The server's configuration: a TOML file (optional) overlaid with `BOTWOT__SECTION__FIELD`
+//! environment variables, read into documented serde structs. Every field has a default, so the
+//! engine starts with no file at all.
+
+use anyhow::{Context, Result, bail};
+use botwot_actors::NodeConfig;
+use botwot_http::HttpConfig;
+use botwot_storage::StorageConfig;
+use serde::Deserialize;
+use std::path::Path;
+
+/// The prefix of environment overrides: `BOTWOT__HTTP__LISTEN=127.0.0.1:9000` sets `http.listen`.
+pub const ENV_PREFIX: &str = "BOTWOT__";
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub storage: StorageConfig,
+    pub http: HttpConfig,
+    pub node: NodeConfig,
+    pub log: LogConfig,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    pub format: LogFormat,
+    /// A tracing filter such as `info` or `botwot_actors=debug,info`; `RUST_LOG` wins when set.
+    pub filter: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self {
+            format: LogFormat::Text,
+            filter: "info".to_owned(),
+        }
+    }
+}
+
+impl Config {
+    /// Reads `file` (when given) and applies the environment's overrides.
+    pub fn load(file: Option<&Path>, env: impl Iterator<Item = (String, String)>) -> Result<Self> {
+        let mut tree = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read config file {}", path.display()))?;
+                text.parse::<toml::Table>()
+                    .with_context(|| format!("config file {} is not valid TOML", path.display()))?
+            }
+            None => toml::Table::new(),
+        };
+        for (name, value) in env {
+            if let Some(path) = name.strip_prefix(ENV_PREFIX) {
+                set_path(&mut tree, path, &value).with_context(|| format!("in {name}"))?;
+            }
+        }
+        toml::Value::Table(tree)
+            .try_into()
+            .context("invalid configuration")
+    }
+}
+
+/// Sets `a__b__c` in the tree, reading the value as a TOML scalar or array when it parses as
+/// one (`8080`, `true`, `["a"]`) and as a string otherwise.
+fn set_path(tree: &mut toml::Table, path: &str, raw: &str) -> Result<()> {
+    let parts: Vec<String> = path.split("__").map(str::to_ascii_lowercase).collect();
+    let Some((last, parents)) = parts.split_last() else {
+        bail!("empty setting name");
+    };
+    let mut table = tree;
+    for part in parents {
+        let entry = table
+            .entry(part.clone())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        let toml::Value::Table(next) = entry else {
+            bail!("{part} is not a section");
+        };
+        table = next;
+    }
+    let value = format!("v = {raw}")
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|mut parsed| parsed.remove("v"))
+        .unwrap_or_else(|| toml::Value::String(raw.to_owned()));
+    table.insert(last.clone(), value);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Iterator<Item = (String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
+    #[test]
+    fn defaults_need_no_file() {
+        let config = Config::load(None, env(&[])).expect("defaults");
+        assert_eq!(config.storage, StorageConfig::default());
+        assert_eq!(config.http.listen.port(), 8080);
+    }
+
+    #[test]
+    fn environment_overrides_file_values() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("botwot.toml");
+        std::fs::write(&file, "[http]\nlisten = \"127.0.0.1:1\"\n[node]\npassivate_after_secs = 5\n")
+            .expect("write");
+        let config = Config::load(
+            Some(&file),
+            env(&[
+                ("BOTWOT__HTTP__LISTEN", "127.0.0.1:9090"),
+                ("BOTWOT__STORAGE__BACKEND", "mongo"),
+                ("BOTWOT__STORAGE__URI", "mongodb://db:27017"),
+                ("BOTWOT__STORAGE__DATABASE", "botwot"),
+                ("BOTWOT__HTTP__API_TOKEN", "s3cret"),
+                ("UNRELATED", "x"),
+            ]),
+        )
+        .expect("loads");
+        assert_eq!(config.http.listen.port(), 9090);
+        assert_eq!(
+            config.storage,
+            StorageConfig::Mongo { uri: "mongodb://db:27017".into(), database: "botwot".into() }
+        );
+        assert_eq!(config.http.api_token.as_deref(), Some("s3cret"));
+        assert_eq!(config.node.passivate_after_secs, 5);
+    }
+
+    #[test]
+    fn unknown_settings_are_refused() {
+        let error = Config::load(None, env(&[("BOTWOT__HTTP__LISTN", "x")])).unwrap_err();
+        assert!(format!("{error:#}").contains("listn"), "{error:#}");
+    }
+}
