@@ -12,8 +12,17 @@ use std::time::Instant;
 const EVENTS: u64 = 1_000_000;
 
 fn main() {
-    let bot = BotProfile::create(TenantId::from("org_bench"), BotSettings::named("Bench"), Timestamp(0));
-    let key = SessionKey::new(TenantId::from("org_bench"), Channel::Web, bot.id.as_str(), "visitor");
+    let bot = BotProfile::create(
+        TenantId::from("org_bench"),
+        BotSettings::named("Bench"),
+        Timestamp(0),
+    );
+    let key = SessionKey::new(
+        TenantId::from("org_bench"),
+        Channel::Web,
+        bot.id.as_str(),
+        "visitor",
+    );
     let rules = SessionRules::from_bot(&bot, Channel::Web);
     let mut state = SessionState::new(key, bot.id.clone(), rules, Timestamp(0));
 

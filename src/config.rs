@@ -118,8 +118,11 @@ mod tests {
     fn environment_overrides_file_values() {
         let dir = tempfile::tempdir().expect("tempdir");
         let file = dir.path().join("botwot.toml");
-        std::fs::write(&file, "[http]\nlisten = \"127.0.0.1:1\"\n[node]\npassivate_after_secs = 5\n")
-            .expect("write");
+        std::fs::write(
+            &file,
+            "[http]\nlisten = \"127.0.0.1:1\"\n[node]\npassivate_after_secs = 5\n",
+        )
+        .expect("write");
         let config = Config::load(
             Some(&file),
             env(&[
@@ -135,7 +138,10 @@ mod tests {
         assert_eq!(config.http.listen.port(), 9090);
         assert_eq!(
             config.storage,
-            StorageConfig::Mongo { uri: "mongodb://db:27017".into(), database: "botwot".into() }
+            StorageConfig::Mongo {
+                uri: "mongodb://db:27017".into(),
+                database: "botwot".into()
+            }
         );
         assert_eq!(config.http.api_token.as_deref(), Some("s3cret"));
         assert_eq!(config.node.passivate_after_secs, 5);

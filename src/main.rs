@@ -1,1 +1,44 @@
-fn main() {}
+//! The `botwot` binary: reads the configuration, opens storage, starts the node's actor system
+//! and serves the HTTP surface until SIGTERM or Ctrl-C.
+
+#![forbid(unsafe_code)]
+
+mod config;
+mod logging;
+mod serve;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "botwot", version, about = "BotWot conversation engine")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the engine. With no configuration it uses the embedded store in ./data and listens
+    /// on 0.0.0.0:8080; settings come from --config and BOTWOT__SECTION__FIELD variables.
+    Serve {
+        /// A TOML configuration file.
+        #[arg(long, short, env = "BOTWOT_CONFIG")]
+        config: Option<PathBuf>,
+    },
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve { config } => {
+            let config = config::Config::load(config.as_deref(), std::env::vars())?;
+            logging::init(&config.log)?;
+            tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?
+                .block_on(serve::serve(config))
+        }
+    }
+}

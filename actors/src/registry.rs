@@ -215,12 +215,11 @@ impl LocalRegistry {
             return;
         };
         match entries.by_key.remove(&key) {
-            Some(Entry::Passivating { actor, held }) if actor == id => {
-                if !held.is_empty() {
-                    entries.by_key.insert(key.clone(), Entry::Starting { held });
-                    self.start(key);
-                }
+            Some(Entry::Passivating { actor, held }) if actor == id && !held.is_empty() => {
+                entries.by_key.insert(key.clone(), Entry::Starting { held });
+                self.start(key);
             }
+            Some(Entry::Passivating { actor, .. }) if actor == id => {}
             Some(Entry::Running { actor, pending, .. }) if actor.get_id() == id => {
                 // A failed actor: what was in its mailbox is gone (the callers see the failure
                 // and their providers redeliver); the next message starts a fresh incarnation.

@@ -60,17 +60,6 @@ pub fn limit_words(text: &str, limit: u32) -> String {
     format!("{}…", words[..limit].join(" "))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::limit_words;
-
-    #[test]
-    fn word_limit_counts_words_not_characters() {
-        assert_eq!(limit_words("one two  three", 3), "one two three");
-        assert_eq!(limit_words("one two three four", 2), "one two…");
-    }
-}
-
 /// What the bot says when it has no answer: its configured fallback message, else a plain
 /// admission with the support contacts it has.
 pub fn fallback_text(bot: &BotProfile) -> String {
@@ -93,4 +82,15 @@ pub fn fallback_text(bot: &BotProfile) -> String {
         ));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::limit_words;
+
+    #[test]
+    fn word_limit_counts_words_not_characters() {
+        assert_eq!(limit_words("one two  three", 3), "one two three");
+        assert_eq!(limit_words("one two three four", 2), "one two…");
+    }
 }

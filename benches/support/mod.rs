@@ -1,0 +1,76 @@
+//! What the benchmarks share: a node on the embedded store with do-nothing channel and
+//! observer, and percentile helpers.
+
+#![allow(dead_code)]
+
+use async_trait::async_trait;
+use botwot_actors::{Node, NodeConfig, NodeDeps, SystemClock};
+use botwot_adapters::brain::ProfileBrain;
+use botwot_engine::bot::{BotProfile, BotSettings, InactivityTimeouts};
+use botwot_engine::message::{Delivery, Message};
+use botwot_engine::outbox::OutboxEntry;
+use botwot_engine::ports::{ChannelSender, DeliveryError, SessionObserver, Storage};
+use botwot_engine::session::{SessionKey, SessionNotice, SessionState};
+use botwot_engine::time::Clock;
+use botwot_engine::{TenantId, Timestamp};
+use std::sync::Arc;
+use std::time::Duration;
+
+pub struct AcceptingSender;
+
+#[async_trait]
+impl ChannelSender for AcceptingSender {
+    async fn deliver(&self, _entry: &OutboxEntry) -> Result<Delivery, DeliveryError> {
+        Ok(Delivery::Sent)
+    }
+}
+
+pub struct QuietObserver;
+
+impl SessionObserver for QuietObserver {
+    fn message_added(&self, _key: &SessionKey, _message: &Message) {}
+    fn notice(&self, _session: &SessionState, _notice: &SessionNotice) {}
+}
+
+pub fn bench_bot(close_after_secs: u64) -> BotProfile {
+    let mut settings = BotSettings::named("Bench");
+    settings.fallback_message = "Thanks, a colleague will get back to you.".into();
+    settings.session_policy.inactivity = InactivityTimeouts {
+        warn_after_secs: 0,
+        close_after_secs,
+    };
+    settings.session_policy.closing_message = Some("closed".into());
+    BotProfile::create(TenantId::from("org_bench"), settings, Timestamp(0))
+}
+
+pub async fn start_node(
+    store: Arc<dyn Storage>,
+    clock: Arc<dyn Clock>,
+    config: NodeConfig,
+) -> Node {
+    let deps = NodeDeps {
+        storage: store,
+        brain: Arc::new(ProfileBrain),
+        sender: Arc::new(AcceptingSender),
+        observer: Arc::new(QuietObserver),
+        clock,
+    };
+    Node::start(config, deps).await.expect("node starts")
+}
+
+pub fn system_clock() -> Arc<dyn Clock> {
+    Arc::new(SystemClock)
+}
+
+/// The value at percentile `p` (0-100) of sorted samples.
+pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+pub fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1_000.0
+}

@@ -1,0 +1,354 @@
+// BotWot web widget: a chat button and panel that talk to one BotWot bot over Socket.IO.
+//
+// Embed it with
+//   <script src="https://YOUR-BOTWOT-HOST/widget.js" data-widget-key="wk_..." async></script>
+// Optional attributes: data-open="true" opens the panel at once.
+//
+// The served /widget.js puts the Socket.IO client in front of this file and hands it over as
+// the local `io`; nothing here touches the page's globals or styles (the UI lives in a shadow
+// root). The visitor id is kept in localStorage, so a returning visitor continues the same
+// conversation with its history.
+
+var script = document.currentScript;
+var widgetKey = script && script.getAttribute("data-widget-key");
+if (!widgetKey) {
+  console.error("botwot widget: the script tag needs a data-widget-key attribute");
+  return;
+}
+var server = new URL(script.src, location.href).origin;
+var startOpen = script.getAttribute("data-open") === "true";
+var visitorKey = "botwot:visitor:" + widgetKey;
+var memoryVisitorId = null;
+
+function newId(prefix) {
+  var bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  var hex = "";
+  for (var i = 0; i < bytes.length; i++) {
+    hex += (bytes[i] < 16 ? "0" : "") + bytes[i].toString(16);
+  }
+  return prefix + "_" + hex;
+}
+
+function loadVisitorId() {
+  try {
+    var id = localStorage.getItem(visitorKey);
+    if (!id) {
+      id = newId("v");
+      localStorage.setItem(visitorKey, id);
+    }
+    return id;
+  } catch (storageBlocked) {
+    memoryVisitorId = memoryVisitorId || newId("v");
+    return memoryVisitorId;
+  }
+}
+
+function saveVisitorId(id) {
+  try {
+    localStorage.setItem(visitorKey, id);
+  } catch (storageBlocked) {
+    memoryVisitorId = id;
+  }
+}
+
+// ---- user interface -------------------------------------------------------------------
+
+var STYLE = [
+  ":host { all: initial; }",
+  ".launcher { position: fixed; right: 20px; bottom: 20px; width: 56px; height: 56px; border: 0;",
+  "  border-radius: 50%; color: #fff; cursor: pointer; box-shadow: 0 4px 14px rgba(0,0,0,.25);",
+  "  z-index: 2147483646; display: flex; align-items: center; justify-content: center; }",
+  ".panel { position: fixed; right: 20px; bottom: 88px; width: 360px; max-width: calc(100vw - 40px);",
+  "  height: 520px; max-height: calc(100vh - 120px); background: #fff; border-radius: 12px;",
+  "  box-shadow: 0 8px 30px rgba(0,0,0,.25); display: none; flex-direction: column; overflow: hidden;",
+  "  z-index: 2147483647; font: 14px/1.4 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; color: #111; }",
+  ".panel.open { display: flex; }",
+  ".header { color: #fff; padding: 12px 14px; display: flex; align-items: center; gap: 8px; }",
+  ".header .name { font-weight: 600; flex: 1; }",
+  ".header .state { font-size: 12px; opacity: .85; }",
+  ".header button { background: transparent; border: 0; color: #fff; font-size: 20px; cursor: pointer; }",
+  ".notice { background: #fef3c7; color: #92400e; padding: 6px 12px; font-size: 12px; display: none; }",
+  ".notice.shown { display: block; }",
+  ".messages { flex: 1; overflow-y: auto; padding: 12px; display: flex; flex-direction: column; gap: 6px;",
+  "  background: #f8fafc; }",
+  ".msg { max-width: 80%; padding: 8px 11px; border-radius: 12px; white-space: pre-wrap; word-wrap: break-word; }",
+  ".msg.them { align-self: flex-start; background: #fff; border: 1px solid #e2e8f0; }",
+  ".msg.me { align-self: flex-end; color: #fff; }",
+  ".msg.me.pending { opacity: .6; }",
+  ".msg.me.failed { background: #b91c1c !important; cursor: pointer; }",
+  ".msg.system { align-self: center; background: transparent; color: #64748b; font-size: 12px; font-style: italic; }",
+  ".msg .who { display: block; font-size: 11px; color: #64748b; margin-bottom: 2px; }",
+  "form { display: flex; border-top: 1px solid #e2e8f0; }",
+  "textarea { flex: 1; border: 0; padding: 10px 12px; font: inherit; resize: none; height: 42px; outline: none; }",
+  "form button { border: 0; color: #fff; padding: 0 16px; font: inherit; font-weight: 600; cursor: pointer; }",
+  "form button:disabled { opacity: .5; cursor: default; }",
+].join("\n");
+
+var CHAT_ICON =
+  '<svg width="26" height="26" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" ' +
+  'stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5' +
+  'a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z"/></svg>';
+
+var host = document.createElement("div");
+host.setAttribute("data-botwot-widget", "");
+var root = host.attachShadow({ mode: "open" });
+root.innerHTML =
+  "<style>" + STYLE + "</style>" +
+  '<button class="launcher" type="button" aria-label="Open chat">' + CHAT_ICON + "</button>" +
+  '<section class="panel" role="dialog" aria-label="Chat">' +
+  '  <div class="header"><span class="name">Chat</span><span class="state">connecting…</span>' +
+  '    <button type="button" class="close" aria-label="Close chat">×</button></div>' +
+  '  <div class="notice" role="status"></div>' +
+  '  <div class="messages" aria-live="polite"></div>' +
+  '  <form><textarea placeholder="Write a message…" aria-label="Message" rows="1"></textarea>' +
+  '    <button type="submit">Send</button></form>' +
+  "</section>";
+
+var ui = {
+  launcher: root.querySelector(".launcher"),
+  panel: root.querySelector(".panel"),
+  header: root.querySelector(".header"),
+  name: root.querySelector(".name"),
+  state: root.querySelector(".state"),
+  close: root.querySelector(".close"),
+  notice: root.querySelector(".notice"),
+  messages: root.querySelector(".messages"),
+  form: root.querySelector("form"),
+  input: root.querySelector("textarea"),
+  send: root.querySelector("form button"),
+};
+
+function setColor(color) {
+  [ui.launcher, ui.header, ui.send].forEach(function (element) {
+    element.style.background = color;
+  });
+  accentColor = color;
+  render();
+}
+
+function setOpen(open) {
+  ui.panel.classList.toggle("open", open);
+  if (open) {
+    ui.input.focus();
+  }
+}
+
+function showNotice(text) {
+  ui.notice.textContent = text || "";
+  ui.notice.classList.toggle("shown", !!text);
+}
+
+ui.launcher.addEventListener("click", function () {
+  setOpen(!ui.panel.classList.contains("open"));
+});
+ui.close.addEventListener("click", function () {
+  setOpen(false);
+});
+
+// ---- conversation ----------------------------------------------------------------------
+
+var accentColor = "#2563eb";
+// Stored messages by id, plus the visitor's own messages still on their way (by client id).
+var stored = new Map();
+var sending = new Map();
+
+function authorLabel(author) {
+  if (author.kind === "agent") return "Agent";
+  return "";
+}
+
+function bubble(message, extraClass) {
+  var element = document.createElement("div");
+  var mine = message.direction === "inbound";
+  var system = message.author && message.author.kind === "system";
+  element.className = "msg " + (system ? "system" : mine ? "me" : "them") + (extraClass || "");
+  if (mine) {
+    element.style.background = accentColor;
+  }
+  var label = !mine && !system ? authorLabel(message.author) : "";
+  if (label) {
+    var who = document.createElement("span");
+    who.className = "who";
+    who.textContent = label;
+    element.appendChild(who);
+  }
+  var body = message.body || {};
+  var text = body.type === "text" ? body.text : body.caption || "[" + (body.type || "message") + "]";
+  element.appendChild(document.createTextNode(text));
+  return element;
+}
+
+function render() {
+  var ordered = Array.from(stored.values()).sort(function (a, b) {
+    return a.seq - b.seq;
+  });
+  ui.messages.textContent = "";
+  ordered.forEach(function (message) {
+    ui.messages.appendChild(bubble(message));
+  });
+  sending.forEach(function (entry) {
+    var element = bubble(entry.message, entry.failed ? " failed" : " pending");
+    if (entry.failed) {
+      element.title = entry.failed + " (click to retry)";
+      element.addEventListener("click", function () {
+        entry.failed = null;
+        transmit(entry);
+        render();
+      });
+    }
+    ui.messages.appendChild(element);
+  });
+  ui.messages.scrollTop = ui.messages.scrollHeight;
+}
+
+function lastSeq() {
+  var last = 0;
+  stored.forEach(function (message) {
+    last = Math.max(last, message.seq);
+  });
+  return last;
+}
+
+function remember(message) {
+  if (message && message.id) {
+    stored.set(message.id, message);
+    if (message.providerMessageId) {
+      sending.delete(message.providerMessageId);
+    }
+  }
+}
+
+function describeNotice(notice) {
+  if (notice.type === "statusChanged" && notice.status === "closed") {
+    return "This conversation has ended. Write again to start it anew.";
+  }
+  if (notice.type === "responderChanged") {
+    var kind = notice.responder && notice.responder.kind;
+    if (kind === "waitingForAgent") return "Connecting you to a person…";
+    if (kind === "agent") return "A person has joined the conversation.";
+    if (kind === "bot") return "You are chatting with the bot again.";
+  }
+  return "";
+}
+
+// ---- connection ------------------------------------------------------------------------
+
+var socket = io(server + "/widget", {
+  auth: function (send) {
+    send({ widgetKey: widgetKey, visitorId: loadVisitorId() });
+  },
+});
+
+socket.on("connect", function () {
+  ui.state.textContent = "online";
+  showNotice("");
+  sending.forEach(function (entry) {
+    if (!entry.inFlight && !entry.failed) transmit(entry);
+  });
+});
+
+socket.on("disconnect", function () {
+  ui.state.textContent = "reconnecting…";
+});
+
+socket.on("connect_error", function (error) {
+  ui.state.textContent = "offline";
+  var message = String((error && error.message) || error);
+  var code = message.split(":")[0];
+  var reason = message.slice(code.length + 1).trim() || message;
+  showNotice("Chat unavailable: " + reason);
+  if (!socket.active && ["overloaded", "storage_unavailable", "shutting_down"].indexOf(code) >= 0) {
+    setTimeout(function () {
+      socket.connect();
+    }, 5000);
+  }
+});
+
+socket.on("session", function (info) {
+  saveVisitorId(info.visitorId);
+  ui.name.textContent = info.bot.name;
+  setColor(info.bot.color);
+});
+
+socket.on("history", function (history) {
+  history.messages.forEach(remember);
+  render();
+});
+
+socket.on("message", function (message) {
+  remember(message);
+  render();
+});
+
+socket.on("status", function (status) {
+  var text = describeNotice(status.notice);
+  if (text) {
+    remember({
+      id: "notice_" + Date.now(),
+      seq: lastSeq() + 0.5,
+      direction: "outbound",
+      author: { kind: "system" },
+      body: { type: "text", text: text },
+    });
+    render();
+  }
+});
+
+socket.on("error", function (error) {
+  showNotice(error.message);
+});
+
+function transmit(entry) {
+  entry.inFlight = true;
+  var payload = { clientMessageId: entry.clientMessageId, text: entry.message.body.text };
+  socket.timeout(15000).emit("message", payload, function (timedOut, ack) {
+    entry.inFlight = false;
+    if (timedOut) {
+      entry.failed = "not sent yet";
+    } else if (!ack.ok) {
+      entry.failed = ack.error.message;
+    } else if (ack.message) {
+      remember(ack.message);
+    } else {
+      sending.delete(entry.clientMessageId);
+    }
+    render();
+  });
+}
+
+ui.form.addEventListener("submit", function (event) {
+  event.preventDefault();
+  var text = ui.input.value.trim();
+  if (!text) return;
+  ui.input.value = "";
+  var clientMessageId = newId("c");
+  var entry = {
+    clientMessageId: clientMessageId,
+    message: { direction: "inbound", author: { kind: "contact" }, body: { type: "text", text: text } },
+    failed: null,
+    inFlight: false,
+  };
+  sending.set(clientMessageId, entry);
+  render();
+  if (socket.connected) transmit(entry);
+});
+
+ui.input.addEventListener("keydown", function (event) {
+  if (event.key === "Enter" && !event.shiftKey) {
+    event.preventDefault();
+    ui.form.requestSubmit();
+  }
+});
+
+function mount() {
+  document.body.appendChild(host);
+  setColor(accentColor);
+  setOpen(startOpen);
+}
+
+if (document.body) {
+  mount();
+} else {
+  document.addEventListener("DOMContentLoaded", mount);
+}

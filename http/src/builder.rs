@@ -1,0 +1,86 @@
+//! Putting the HTTP surface together in the order the node needs: the Socket.IO endpoint exists
+//! first, so its [`WebChannel`] can be handed to the node; the node's session dispatcher then
+//! finishes the router.
+
+use crate::config::HttpConfig;
+use crate::metrics;
+use crate::router::build;
+use crate::sessions::SessionDispatcher;
+use crate::state::AppState;
+use crate::widget::{WebChannel, demo, socket};
+use axum::Router;
+use botwot_engine::ports::{Storage, StoreError};
+use botwot_engine::time::Clock;
+use socketioxide::SocketIo;
+use socketioxide::layer::SocketIoLayer;
+use std::sync::Arc;
+
+/// The HTTP surface before the node exists.
+///
+/// ```ignore
+/// let http = HttpBuilder::new(config.http);
+/// let web = Arc::new(http.web_channel()); // the node's web sender and its session observer
+/// let node = Node::start(node_config, NodeDeps { sender: web.clone(), observer: web, .. }).await?;
+/// let app = http.finish(store, Arc::new(node.sessions()), clock).await?;
+/// axum::serve(listener, app).with_graceful_shutdown(signal).await?;
+/// ```
+pub struct HttpBuilder {
+    config: HttpConfig,
+    io: SocketIo,
+    layer: SocketIoLayer,
+}
+
+impl HttpBuilder {
+    /// Creates the Socket.IO endpoint and installs the metrics recorder (once per process).
+    pub fn new(config: HttpConfig) -> Self {
+        metrics::recorder();
+        let max_payload = u64::try_from(config.body_limit_bytes).unwrap_or(u64::MAX);
+        let (layer, io) = SocketIo::builder()
+            .max_payload(max_payload)
+            .ws_max_message_size(config.body_limit_bytes)
+            .build_layer();
+        Self { config, io, layer }
+    }
+
+    /// The web channel: give it to the node as the web [`ChannelSender`] and as a
+    /// [`SessionObserver`].
+    ///
+    /// [`ChannelSender`]: botwot_engine::ports::ChannelSender
+    /// [`SessionObserver`]: botwot_engine::ports::SessionObserver
+    pub fn web_channel(&self) -> WebChannel {
+        WebChannel::new(self.io.clone())
+    }
+
+    /// The shared state of the handlers, and the widget namespace opened on it.
+    pub fn state(
+        &self,
+        store: Arc<dyn Storage>,
+        sessions: Arc<dyn SessionDispatcher>,
+        clock: Arc<dyn Clock>,
+    ) -> AppState {
+        let state = AppState {
+            config: Arc::new(self.config.clone()),
+            store,
+            sessions,
+            clock,
+            metrics: metrics::recorder(),
+        };
+        socket::open_namespace(&self.io, state.clone());
+        state
+    }
+
+    /// The finished application: every route plus the widget's Socket.IO endpoint. Creates the
+    /// demo bot first when the configuration asks for it.
+    pub async fn finish(
+        self,
+        store: Arc<dyn Storage>,
+        sessions: Arc<dyn SessionDispatcher>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Router, StoreError> {
+        let state = self.state(store, sessions, clock);
+        if state.config.demo_bot {
+            demo::ensure_demo_bot(&state).await?;
+        }
+        Ok(build(state, Some(self.layer)))
+    }
+}

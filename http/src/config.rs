@@ -1,0 +1,63 @@
+//! The HTTP settings the binary embeds in its configuration file.
+
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+
+/// How the HTTP surface listens and what it accepts. Every field has a default, so an empty
+/// `[http]` table is a working configuration.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpConfig {
+    /// Address the server binds to.
+    pub listen: SocketAddr,
+    /// When set, every `/v1` call needs `Authorization: Bearer <api_token>`; answered 401
+    /// `unauthorized` otherwise. Health, metrics, the OpenAPI document and the widget stay open.
+    pub api_token: Option<String>,
+    /// The tenant a REST call acts in when it sends no `X-BotWot-Tenant` header.
+    pub default_tenant: String,
+    /// Longest text (in characters) a widget visitor may send in one message.
+    pub max_message_chars: usize,
+    /// Largest request body accepted, in bytes; larger ones get 413 `payload_too_large`.
+    pub body_limit_bytes: usize,
+    /// Web origins allowed to call the REST API from a browser (CORS). Empty: no cross-origin
+    /// REST calls. The widget's Socket.IO endpoint accepts any origin here and checks each bot's
+    /// own `allowedOrigins` instead.
+    pub cors_allowed_origins: Vec<String>,
+    /// Create the demo bot shown on `/` when it does not exist yet.
+    pub demo_bot: bool,
+    /// The address visitors reach this server at, used in the snippet `/` shows (for example
+    /// `https://chat.example.com`). When unset, the request's `Host` header is used.
+    pub public_url: Option<String>,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([0, 0, 0, 0], 8080)),
+            api_token: None,
+            default_tenant: "default".to_owned(),
+            max_message_chars: 4_000,
+            body_limit_bytes: 1024 * 1024,
+            cors_allowed_origins: Vec::new(),
+            demo_bot: true,
+            public_url: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_table_is_the_default() {
+        let config: HttpConfig = serde_json::from_str("{}").unwrap();
+        assert_eq!(config, HttpConfig::default());
+        assert_eq!(config.max_message_chars, 4_000);
+    }
+
+    #[test]
+    fn misspelt_fields_are_refused() {
+        assert!(serde_json::from_str::<HttpConfig>(r#"{"apiToken": "x"}"#).is_err());
+    }
+}

@@ -1,0 +1,299 @@
+//! Every error the HTTP surface reports, REST and widget alike: a stable code, a readable
+//! message and, for validation, the fields at fault.
+//!
+//! The `error_codes!` table below is the one place that maps each kind to its HTTP status and
+//! wire code; [`AppError`] carries a code to the client as `{"error": {"code", "message", ...}}`.
+
+use crate::sessions::SessionError;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use botwot_engine::ports::StoreError;
+use botwot_engine::session::Rejection;
+use botwot_engine::validation::ValidationErrors;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Declares [`ErrorCode`] from its table: variant, HTTP status, wire code.
+macro_rules! error_codes {
+    ($($(#[doc = $doc:literal])* $variant:ident => $status:ident, $code:literal;)+) => {
+        /// What went wrong, as clients match on it.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum ErrorCode {
+            $($(#[doc = $doc])* $variant,)+
+        }
+
+        impl ErrorCode {
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)+];
+
+            /// The HTTP status and the wire code of this kind.
+            pub fn describe(self) -> (StatusCode, &'static str) {
+                match self {
+                    $(ErrorCode::$variant => (StatusCode::$status, $code),)+
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    InvalidJson => BAD_REQUEST, "invalid_json";
+    InvalidQuery => BAD_REQUEST, "invalid_query";
+    InvalidRequest => BAD_REQUEST, "invalid_request";
+    UnsupportedMediaType => UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type";
+    ValidationFailed => UNPROCESSABLE_ENTITY, "validation_failed";
+    /// A widget event whose payload is not what the protocol says.
+    InvalidPayload => BAD_REQUEST, "invalid_payload";
+    /// A widget message longer than `max_message_chars`.
+    MessageTooLong => UNPROCESSABLE_ENTITY, "message_too_long";
+    Unauthorized => UNAUTHORIZED, "unauthorized";
+    UnknownWidgetKey => NOT_FOUND, "unknown_widget_key";
+    OriginNotAllowed => FORBIDDEN, "origin_not_allowed";
+    NotFound => NOT_FOUND, "not_found";
+    MethodNotAllowed => METHOD_NOT_ALLOWED, "method_not_allowed";
+    Conflict => CONFLICT, "conflict";
+    SessionRejected => CONFLICT, "session_rejected";
+    BotUnavailable => CONFLICT, "bot_unavailable";
+    PayloadTooLarge => PAYLOAD_TOO_LARGE, "payload_too_large";
+    /// Sent with `Retry-After`.
+    Overloaded => SERVICE_UNAVAILABLE, "overloaded";
+    StorageUnavailable => SERVICE_UNAVAILABLE, "storage_unavailable";
+    ShuttingDown => SERVICE_UNAVAILABLE, "shutting_down";
+    Internal => INTERNAL_SERVER_ERROR, "internal";
+}
+
+impl ErrorCode {
+    pub fn status(self) -> StatusCode {
+        self.describe().0
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.describe().1
+    }
+}
+
+/// An error on its way to a client.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppError {
+    pub code: ErrorCode,
+    pub message: String,
+    /// The fields at fault, for `validation_failed`.
+    pub details: Vec<FieldProblem>,
+    /// For `overloaded`: when to try again (also sent as `Retry-After`).
+    pub retry_after_secs: Option<u64>,
+}
+
+/// One field at fault.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldProblem {
+    pub field: String,
+    pub message: String,
+}
+
+/// The body of every error response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorPayload,
+}
+
+/// What an error says; the widget's `error` event carries this object as it is.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorPayload {
+    /// Stable, machine-readable: `invalid_json`, `validation_failed`, `not_found`, ...
+    pub code: &'static str,
+    pub message: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<FieldProblem>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after_secs: Option<u64>,
+}
+
+impl AppError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            details: Vec::new(),
+            retry_after_secs: None,
+        }
+    }
+
+    /// `what` (a bot, a session, a route) does not exist here.
+    pub fn not_found(what: impl std::fmt::Display) -> Self {
+        Self::new(ErrorCode::NotFound, format!("{what} not found"))
+    }
+
+    pub fn payload(&self) -> ErrorPayload {
+        ErrorPayload {
+            code: self.code.as_str(),
+            message: self.message.clone(),
+            details: self.details.clone(),
+            retry_after_secs: self.retry_after_secs,
+        }
+    }
+}
+
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code.as_str(), self.message)
+    }
+}
+
+impl std::error::Error for AppError {}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.code.status();
+        if status.is_server_error() {
+            tracing::warn!(code = self.code.as_str(), message = %self.message, "request failed");
+        }
+        let retry_after = self.retry_after_secs;
+        let mut response = (
+            status,
+            axum::Json(ErrorBody {
+                error: self.payload(),
+            }),
+        )
+            .into_response();
+        if let Some(secs) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
+    }
+}
+
+impl From<ValidationErrors> for AppError {
+    fn from(errors: ValidationErrors) -> Self {
+        let mut error = Self::new(ErrorCode::ValidationFailed, errors.to_string());
+        error.details = errors
+            .0
+            .into_iter()
+            .map(|e| FieldProblem {
+                field: e.field,
+                message: e.message,
+            })
+            .collect();
+        error
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Unavailable(reason) => Self::new(ErrorCode::StorageUnavailable, reason),
+            StoreError::Corrupt(reason) => Self::new(
+                ErrorCode::Internal,
+                format!("stored data is corrupt: {reason}"),
+            ),
+            StoreError::Conflict(reason) => Self::new(ErrorCode::Conflict, reason),
+            StoreError::NotFound => Self::not_found("record"),
+        }
+    }
+}
+
+impl From<SessionError> for AppError {
+    fn from(error: SessionError) -> Self {
+        match error {
+            SessionError::Overloaded { retry_after_secs } => Self {
+                retry_after_secs: Some(retry_after_secs),
+                ..Self::new(ErrorCode::Overloaded, "the server is busy, try again later")
+            },
+            SessionError::BotUnavailable => {
+                Self::new(ErrorCode::BotUnavailable, "the bot is deleted or inactive")
+            }
+            SessionError::Storage(reason) => Self::new(ErrorCode::StorageUnavailable, reason),
+            SessionError::ActorFailed => Self::new(
+                ErrorCode::Internal,
+                "the conversation could not take the event; nothing was stored, try again",
+            ),
+            SessionError::Stopped => {
+                Self::new(ErrorCode::ShuttingDown, "the server is shutting down")
+            }
+        }
+    }
+}
+
+impl From<Rejection> for AppError {
+    fn from(rejection: Rejection) -> Self {
+        Self::new(ErrorCode::SessionRejected, rejection.to_string())
+    }
+}
+
+/// The innermost message of a rejection: serde's words ("unknown field `botColour`, expected
+/// one of ...") rather than axum's generic heading.
+fn cause(error: &dyn std::error::Error) -> String {
+    let mut inner = error;
+    while let Some(source) = inner.source() {
+        inner = source;
+    }
+    inner.to_string()
+}
+
+impl From<JsonRejection> for AppError {
+    fn from(rejection: JsonRejection) -> Self {
+        match &rejection {
+            JsonRejection::JsonDataError(error) => Self::new(
+                ErrorCode::InvalidJson,
+                format!("the request body does not fit the schema: {}", cause(error)),
+            ),
+            JsonRejection::JsonSyntaxError(error) => Self::new(
+                ErrorCode::InvalidJson,
+                format!("the request body is not valid JSON: {}", cause(error)),
+            ),
+            JsonRejection::MissingJsonContentType(_) => Self::new(
+                ErrorCode::UnsupportedMediaType,
+                "send the body as JSON with `Content-Type: application/json`",
+            ),
+            _ if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => Self::new(
+                ErrorCode::PayloadTooLarge,
+                "the request body is larger than the server accepts",
+            ),
+            _ => Self::new(ErrorCode::InvalidRequest, rejection.body_text()),
+        }
+    }
+}
+
+impl From<QueryRejection> for AppError {
+    fn from(rejection: QueryRejection) -> Self {
+        Self::new(
+            ErrorCode::InvalidQuery,
+            format!("the query string is not valid: {}", cause(&rejection)),
+        )
+    }
+}
+
+impl From<PathRejection> for AppError {
+    fn from(rejection: PathRejection) -> Self {
+        Self::new(ErrorCode::InvalidRequest, rejection.body_text())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_code_is_listed_once_with_its_own_wire_name() {
+        let names: HashSet<&str> = ErrorCode::ALL.iter().map(|code| code.as_str()).collect();
+        assert_eq!(names.len(), ErrorCode::ALL.len());
+        assert!(
+            names
+                .iter()
+                .all(|name| name.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        );
+    }
+
+    #[test]
+    fn overload_carries_retry_after() {
+        let response = AppError::from(SessionError::Overloaded {
+            retry_after_secs: 7,
+        })
+        .into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "7");
+    }
+}

@@ -1,0 +1,99 @@
+//! Example values of every type the API returns, with every optional field set, so the schemas
+//! drawn from them list every field.
+
+use crate::routes::paging::Page;
+use crate::routes::sessions::Transcript;
+use botwot_engine::bot::{BotSettings, InactivityTimeouts};
+use botwot_engine::message::{Author, Delivery, Direction, MessageBody};
+use botwot_engine::session::{CloseReason, SessionRules, SessionStatus};
+use botwot_engine::{
+    BotId, BotProfile, Channel, Message, MessageId, SessionId, SessionKey, SessionState, TenantId,
+    Timestamp,
+};
+
+const AT: Timestamp = Timestamp(1_764_095_000_000);
+
+pub fn bot_settings() -> BotSettings {
+    let mut settings = BotSettings::named("Ava");
+    settings.bot_greeting_message = "Hi! How can I help?".to_owned();
+    settings.fallback_message = "Let me find someone who knows.".to_owned();
+    settings.support_email = "help@shop.example".to_owned();
+    settings.allowed_origins = vec!["https://shop.example".to_owned()];
+    settings.knowledge_base_ids = vec!["kb_returns".to_owned()];
+    settings.agents_goals = vec!["answer order questions".to_owned()];
+    settings.conversation_guidelines = vec!["be brief".to_owned()];
+    settings.session_policy.warning_message = Some("Still there?".to_owned());
+    settings.session_policy.closing_message = Some("Chat closed. Write again any time.".to_owned());
+    settings.session_policy.per_channel.insert(
+        Channel::WhatsApp,
+        InactivityTimeouts {
+            warn_after_secs: 0,
+            close_after_secs: 3_600,
+        },
+    );
+    settings
+}
+
+pub fn bot() -> BotProfile {
+    let mut bot = BotProfile::create(TenantId::from("default"), bot_settings(), AT);
+    bot.deleted_at = Some(AT);
+    bot
+}
+
+/// A page holding `item`, with more to come.
+fn page_of<T>(item: T) -> Page<T> {
+    Page {
+        items: vec![item],
+        next_cursor: Some("opaque-cursor".to_owned()),
+    }
+}
+
+pub fn bot_page() -> Page<BotProfile> {
+    page_of(bot())
+}
+
+pub fn session() -> SessionState {
+    let bot = bot();
+    let key = SessionKey::new(
+        bot.tenant_id.clone(),
+        Channel::Web,
+        bot.id.as_str(),
+        "v_1f3a",
+    );
+    let rules = SessionRules::from_bot(&bot, Channel::Web);
+    let mut session = SessionState::new(key, BotId::from(bot.id.as_str()), rules, AT);
+    session.status = SessionStatus::Closed;
+    session.closed_at = Some(AT);
+    session.close_reason = Some(CloseReason::Api);
+    session.warn_due_at = Some(AT);
+    session.close_due_at = Some(AT);
+    session.last_seq = 2;
+    session.greeted = true;
+    session
+}
+
+pub fn session_page() -> Page<SessionState> {
+    page_of(session())
+}
+
+pub fn message() -> Message {
+    Message {
+        id: MessageId::generate(),
+        tenant_id: TenantId::from("default"),
+        session_id: SessionId::generate(),
+        seq: 2,
+        direction: Direction::Inbound,
+        author: Author::Contact,
+        body: MessageBody::text("Where is my order?"),
+        provider_message_id: Some("c_8e1d".to_owned()),
+        created_at: AT,
+        delivery: Delivery::Received,
+    }
+}
+
+pub fn transcript() -> Transcript {
+    Transcript {
+        items: vec![message()],
+        next_after_seq: Some(2),
+    }
+}

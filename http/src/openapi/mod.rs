@@ -1,0 +1,126 @@
+//! The OpenAPI document, gathered from the routes themselves (`utoipa-axum`), so every route
+//! served is documented; served at `/v1/openapi.json`.
+
+pub mod examples;
+pub mod schemas;
+
+use crate::errors::ErrorBody;
+use crate::extract::TENANT_HEADER;
+use axum::Extension;
+use axum::http::header;
+use axum::response::IntoResponse;
+use std::sync::Arc;
+use utoipa::OpenApi as _;
+use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn, PathItem};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{OpenApi, Ref, RefOr, ResponseBuilder};
+
+const DESCRIPTION: &str = "\
+BotWot's REST API. Every `/v1` resource call acts in the tenant named by the `X-BotWot-Tenant` \
+header (the server's default tenant when absent) and, when the server has an API token, needs \
+`Authorization: Bearer <token>`. Errors are JSON `{\"error\": {\"code\", \"message\", \"details\"?}}` \
+with a stable `code`.\n\n\
+The web widget speaks Socket.IO v4 in namespace `/widget` at `/socket.io/`: connect with \
+`auth: {widgetKey, visitorId?}`; the server sends `session`, `history`, then `message`, `status` \
+and `error` events; the visitor sends `message` events `{clientMessageId, text}` with an \
+acknowledgement.";
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(title = "BotWot API", description = "BotWot conversation engine"),
+    components(schemas(ErrorBody)),
+    tags(
+        (name = "bots", description = "Bot profiles"),
+        (name = "sessions", description = "Conversations and their transcripts"),
+        (name = "operations", description = "Health, readiness, metrics and this document"),
+        (name = "web", description = "The widget script and its demo page"),
+    ),
+)]
+pub struct ApiDoc;
+
+/// The document the routes start from.
+pub fn base() -> OpenApi {
+    let mut api = ApiDoc::openapi();
+    api.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    api.info.description = Some(DESCRIPTION.to_owned());
+    api
+}
+
+/// Adds what every `/v1` resource shares: the tenant header, the bearer token and the error
+/// response.
+pub fn complete(mut api: OpenApi) -> OpenApi {
+    let components = api.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+    );
+    let tenant = ParameterBuilder::new()
+        .name(TENANT_HEADER)
+        .parameter_in(ParameterIn::Header)
+        .description(Some(
+            "the tenant to act in; the server's default when absent",
+        ))
+        .build();
+    let error = ResponseBuilder::new()
+        .description("an error; `error.code` says which")
+        .content(
+            "application/json",
+            utoipa::openapi::ContentBuilder::new()
+                .schema(Some(RefOr::Ref(Ref::from_schema_name("ErrorBody"))))
+                .build(),
+        )
+        .build();
+    for (path, item) in api.paths.paths.iter_mut() {
+        if !path.starts_with("/v1/") || path == OPENAPI_PATH {
+            continue;
+        }
+        for operation in operations(item) {
+            operation
+                .parameters
+                .get_or_insert_with(Vec::new)
+                .insert(0, tenant.clone());
+            operation.security = Some(vec![SecurityRequirement::new(
+                "bearer",
+                Vec::<String>::new(),
+            )]);
+            operation
+                .responses
+                .responses
+                .insert("default".to_owned(), RefOr::T(error.clone()));
+        }
+    }
+    api
+}
+
+fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        &mut item.get,
+        &mut item.put,
+        &mut item.post,
+        &mut item.delete,
+        &mut item.patch,
+        &mut item.head,
+        &mut item.options,
+        &mut item.trace,
+    ]
+    .into_iter()
+    .filter_map(Option::as_mut)
+}
+
+pub const OPENAPI_PATH: &str = "/v1/openapi.json";
+
+/// The rendered document, handed to [`openapi_json`] as a request extension.
+#[derive(Clone)]
+pub struct OpenApiJson(pub Arc<str>);
+
+/// This document.
+#[utoipa::path(get, path = "/v1/openapi.json", tag = "operations",
+    responses((status = 200, description = "the OpenAPI 3.1 document", body = Object)))]
+pub async fn openapi_json(
+    Extension(OpenApiJson(document)): Extension<OpenApiJson>,
+) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        document.to_string(),
+    )
+}

@@ -1,0 +1,116 @@
+//! OpenAPI schemas of the engine's types. The engine does not depend on utoipa, and a second,
+//! hand-written copy of each type would drift; so each schema is drawn from a real value of the
+//! type, serialized the way responses are, which also serves as its example.
+
+use crate::openapi::examples;
+use serde_json::Value;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ArrayBuilder, ArrayItems, ObjectBuilder, Schema, Type};
+
+/// The schema a JSON value is an instance of: objects list their properties, arrays take the
+/// schema of their first item.
+pub fn schema_of(value: &Value) -> Schema {
+    let of_type = |kind: Type| ObjectBuilder::new().schema_type(kind).build().into();
+    match value {
+        Value::Null => of_type(Type::Null),
+        Value::Bool(_) => of_type(Type::Boolean),
+        Value::Number(number) if number.is_f64() => of_type(Type::Number),
+        Value::Number(_) => of_type(Type::Integer),
+        Value::String(_) => of_type(Type::String),
+        Value::Array(items) => {
+            let item = items
+                .first()
+                .map_or_else(|| of_type(Type::Object), schema_of);
+            ArrayBuilder::new()
+                .items(ArrayItems::RefOrSchema(Box::new(RefOr::T(item))))
+                .build()
+                .into()
+        }
+        Value::Object(fields) => fields
+            .iter()
+            .fold(ObjectBuilder::new(), |object, (name, field)| {
+                object.property(name, schema_of(field))
+            })
+            .build()
+            .into(),
+    }
+}
+
+/// A named schema drawn from `example`, which it also shows; `required` lists the properties a
+/// request must carry.
+pub fn example_schema(example: &Value, description: &str, required: &[&str]) -> RefOr<Schema> {
+    let Schema::Object(object) = schema_of(example) else {
+        return RefOr::T(schema_of(example));
+    };
+    let mut object = object;
+    object.description = Some(description.to_owned());
+    object.examples = vec![example.clone()];
+    object.required = required.iter().map(|name| (*name).to_owned()).collect();
+    RefOr::T(Schema::Object(object))
+}
+
+/// Declares a zero-sized type whose OpenAPI schema comes from an example value.
+macro_rules! schema_from_example {
+    ($(#[doc = $doc:literal])+ $type:ident, $name:literal, $example:path, required = [$($field:literal),*]) => {
+        $(#[doc = $doc])+
+        pub struct $type;
+
+        impl utoipa::PartialSchema for $type {
+            fn schema() -> RefOr<Schema> {
+                let example = serde_json::to_value($example()).unwrap_or_default();
+                example_schema(&example, concat!($($doc),+).trim(), &[$($field),*])
+            }
+        }
+
+        impl utoipa::ToSchema for $type {
+            fn name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed($name)
+            }
+        }
+    };
+}
+
+schema_from_example!(
+    /// The editable settings of a bot (PRD field names). Only `botName` is required; unknown
+    /// fields are refused.
+    BotSettingsSchema, "BotSettings", examples::bot_settings, required = ["botName"]
+);
+schema_from_example!(
+    /// A stored bot: its settings plus its id, tenant, widget key and timestamps.
+    BotProfileSchema, "BotProfile", examples::bot, required = []
+);
+schema_from_example!(
+    /// A page of bots, newest first.
+    BotPageSchema, "BotPage", examples::bot_page, required = []
+);
+schema_from_example!(
+    /// One conversation: who it is with, its status, who answers and its timers.
+    SessionSchema, "Session", examples::session, required = []
+);
+schema_from_example!(
+    /// A page of sessions, newest first.
+    SessionPageSchema, "SessionPage", examples::session_page, required = []
+);
+schema_from_example!(
+    /// Messages of a session in order.
+    TranscriptSchema, "Transcript", examples::transcript, required = []
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn objects_list_their_properties_with_types() {
+        let schema =
+            serde_json::to_value(schema_of(&json!({"a": 1, "b": ["x"], "c": {"d": true}})))
+                .unwrap();
+        assert_eq!(schema["properties"]["a"]["type"], "integer");
+        assert_eq!(schema["properties"]["b"]["items"]["type"], "string");
+        assert_eq!(
+            schema["properties"]["c"]["properties"]["d"]["type"],
+            "boolean"
+        );
+    }
+}

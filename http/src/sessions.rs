@@ -1,0 +1,34 @@
+//! The door to the session actors: everything the HTTP surface changes in a conversation goes
+//! through [`SessionDispatcher::dispatch`], which returns once the transition is committed.
+//!
+//! The node's `botwot_actors::Sessions` is the implementation the binary uses; tests use a
+//! small one of their own, so the REST and widget code is tested without a node.
+
+use async_trait::async_trait;
+use botwot_engine::SessionState;
+
+pub use botwot_actors::{Envelope, Outcome, SessionError, Sessions};
+
+/// The session as it is after the event, whatever the outcome.
+pub fn session_after(outcome: &Outcome) -> &SessionState {
+    match outcome {
+        Outcome::Applied { session, .. }
+        | Outcome::Duplicate { session }
+        | Outcome::Rejected { session, .. } => session,
+    }
+}
+
+/// Applies events to sessions.
+#[async_trait]
+pub trait SessionDispatcher: Send + Sync + 'static {
+    /// Applies one event to the session of `envelope.key`; returns after the transition is
+    /// durably committed.
+    async fn dispatch(&self, envelope: Envelope) -> Result<Outcome, SessionError>;
+}
+
+#[async_trait]
+impl SessionDispatcher for Sessions {
+    async fn dispatch(&self, envelope: Envelope) -> Result<Outcome, SessionError> {
+        Sessions::dispatch(self, envelope).await
+    }
+}

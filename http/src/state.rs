@@ -1,0 +1,26 @@
+//! What every handler shares: configuration, storage, the session dispatcher, the clock and the
+//! metrics handle.
+
+use crate::config::HttpConfig;
+use crate::sessions::SessionDispatcher;
+use botwot_engine::Timestamp;
+use botwot_engine::ports::Storage;
+use botwot_engine::time::Clock;
+use metrics_exporter_prometheus::PrometheusHandle;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<HttpConfig>,
+    /// Bots, sessions and transcripts are read here; session changes go through `sessions`.
+    pub store: Arc<dyn Storage>,
+    pub sessions: Arc<dyn SessionDispatcher>,
+    pub clock: Arc<dyn Clock>,
+    pub metrics: PrometheusHandle,
+}
+
+impl AppState {
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+}

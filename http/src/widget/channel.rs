@@ -1,0 +1,82 @@
+//! The web channel as the node sees it: outbound messages and session notices go to the
+//! Socket.IO room of their session, where every open tab of the visitor listens.
+
+use crate::metrics;
+use crate::widget::protocol::{EVENT_MESSAGE, EVENT_STATUS, NAMESPACE, StatusNotice, room};
+use async_trait::async_trait;
+use botwot_engine::message::Delivery;
+use botwot_engine::outbox::OutboxEntry;
+use botwot_engine::ports::{ChannelSender, DeliveryError, SessionObserver};
+use botwot_engine::session::SessionNotice;
+use botwot_engine::{Channel, Direction, Message, SessionKey, SessionState};
+use socketioxide::SocketIo;
+
+/// Delivers web-channel messages to connected visitors ([`ChannelSender`]) and tells them about
+/// status changes ([`SessionObserver`]). A visitor who is not connected reads the message from
+/// the history sent when they come back, so delivery succeeds without anyone listening.
+#[derive(Clone)]
+pub struct WebChannel {
+    io: SocketIo,
+}
+
+impl WebChannel {
+    pub fn new(io: SocketIo) -> Self {
+        Self { io }
+    }
+
+    /// Disconnects every widget socket. Call it when shutdown starts: open sockets would
+    /// otherwise keep a graceful HTTP shutdown waiting. Widgets reconnect to another node.
+    pub async fn close(&self) {
+        self.io.close().await;
+    }
+}
+
+#[async_trait]
+impl ChannelSender for WebChannel {
+    async fn deliver(&self, entry: &OutboxEntry) -> Result<Delivery, DeliveryError> {
+        if entry.key.channel != Channel::Web {
+            return Err(DeliveryError::Permanent(format!(
+                "the web channel cannot deliver to {}",
+                entry.key.channel
+            )));
+        }
+        let widget = self.io.of(NAMESPACE).ok_or_else(|| {
+            DeliveryError::Retryable("the widget namespace is not open yet".into())
+        })?;
+        widget
+            .to(room(&entry.message.session_id))
+            .emit(EVENT_MESSAGE, &entry.message)
+            .await
+            .map_err(|error| DeliveryError::Retryable(error.to_string()))?;
+        Ok(Delivery::Sent)
+    }
+}
+
+impl SessionObserver for WebChannel {
+    fn message_added(&self, key: &SessionKey, message: &Message) {
+        let direction = match message.direction {
+            Direction::Inbound => "inbound",
+            Direction::Outbound => "outbound",
+        };
+        ::metrics::counter!(metrics::MESSAGES, "channel" => key.channel.as_str(), "direction" => direction)
+            .increment(1);
+    }
+
+    fn notice(&self, session: &SessionState, notice: &SessionNotice) {
+        if session.key.channel != Channel::Web {
+            return;
+        }
+        let (Some(widget), Ok(runtime)) =
+            (self.io.of(NAMESPACE), tokio::runtime::Handle::try_current())
+        else {
+            return;
+        };
+        let room = room(&session.id);
+        let payload = StatusNotice::new(session, notice);
+        runtime.spawn(async move {
+            if let Err(error) = widget.to(room).emit(EVENT_STATUS, &payload).await {
+                tracing::debug!(session_id = %payload.session_id, %error, "status notice not sent");
+            }
+        });
+    }
+}

@@ -1,0 +1,312 @@
+//! The widget namespace: admits a visitor (widget key, origin, session), sends them their
+//! session and history, and turns their messages into session events, one at a time and in the
+//! order they were sent.
+
+use crate::errors::{AppError, ErrorCode};
+use crate::metrics;
+use crate::sessions::{Envelope, Outcome, session_after};
+use crate::state::AppState;
+use crate::widget::protocol::{
+    BotCard, EVENT_ERROR, EVENT_HISTORY, EVENT_SESSION, History, MessageAck, NAMESPACE,
+    SessionInfo, VisitorMessage, WidgetAuth, room,
+};
+use axum::http::header::ORIGIN;
+use botwot_engine::ids::WidgetKey;
+use botwot_engine::{
+    BotId, Channel, Direction, Message, MessageBody, SessionEvent, SessionId, SessionKey,
+};
+use serde_json::Value;
+use socketioxide::SocketIo;
+use socketioxide::extract::{AckSender, Event, SocketRef, TryData};
+use std::future::{Future, ready};
+use tokio::sync::mpsc;
+
+/// How many messages of the session a connecting visitor is sent.
+const HISTORY_LIMIT: usize = 100;
+/// Messages one socket may have waiting; past that the visitor is told to slow down.
+const INBOX_CAPACITY: usize = 16;
+/// How far back a redelivered message is looked for to acknowledge it again.
+const DUPLICATE_LOOKBACK: usize = 200;
+
+/// Who is on the other end of an admitted socket.
+#[derive(Clone, Debug)]
+struct Visitor {
+    key: SessionKey,
+    bot_id: BotId,
+    bot: BotCard,
+    session_id: SessionId,
+    visitor_id: String,
+}
+
+/// Opens the widget namespace on `io`.
+pub fn open_namespace(io: &SocketIo, state: AppState) {
+    use socketioxide::handler::ConnectHandler;
+    let admit_state = state.clone();
+    let admit_with = move |socket: SocketRef, TryData(auth): TryData<Value>| {
+        let state = admit_state.clone();
+        async move {
+            let admitted = admit(&socket, auth.ok().as_ref(), &state).await;
+            if let Err(error) = &admitted {
+                ::metrics::counter!(metrics::SOCKET_REFUSED, "code" => error.code.as_str())
+                    .increment(1);
+                tracing::info!(code = error.code.as_str(), reason = %error.message, "widget connection refused");
+            }
+            admitted
+        }
+    };
+    let on_connect = move |socket: SocketRef| connected(socket, state.clone());
+    io.ns(NAMESPACE, on_connect.with(admit_with));
+}
+
+/// Checks the widget key and origin and joins the visitor to their session.
+async fn admit(socket: &SocketRef, auth: Option<&Value>, state: &AppState) -> Result<(), AppError> {
+    let auth = WidgetAuth::parse(auth)?;
+    let bot = state
+        .store
+        .find_bot_by_widget_key(&WidgetKey::new(auth.widget_key))
+        .await?
+        .filter(|bot| bot.deleted_at.is_none())
+        .ok_or_else(|| AppError::new(ErrorCode::UnknownWidgetKey, "no bot has this widget key"))?;
+    if !bot.is_live() {
+        return Err(AppError::new(
+            ErrorCode::BotUnavailable,
+            "this bot is not active",
+        ));
+    }
+    let origin = socket
+        .req_parts()
+        .headers
+        .get(ORIGIN)
+        .and_then(|origin| origin.to_str().ok());
+    if !bot.allows_origin(origin) {
+        return Err(AppError::new(
+            ErrorCode::OriginNotAllowed,
+            format!(
+                "origin {} may not open this bot's widget",
+                origin.unwrap_or("(none)")
+            ),
+        ));
+    }
+    let visitor_id = auth
+        .visitor_id
+        .unwrap_or_else(|| format!("v_{}", uuid::Uuid::new_v4().simple()));
+    let key = SessionKey::new(
+        bot.tenant_id.clone(),
+        Channel::Web,
+        bot.id.as_str(),
+        &visitor_id,
+    );
+    let greeting = Some(bot.settings.bot_greeting_message.clone());
+    let outcome = state
+        .sessions
+        .dispatch(Envelope {
+            key: key.clone(),
+            bot_id: bot.id.clone(),
+            event: SessionEvent::ContactJoined { greeting },
+        })
+        .await?;
+    let session_id = session_after(&outcome).id.clone();
+    socket.extensions.insert(Visitor {
+        key,
+        bot_id: bot.id.clone(),
+        bot: BotCard::from(&bot),
+        session_id,
+        visitor_id,
+    });
+    Ok(())
+}
+
+/// Wires an admitted socket. The handlers are registered before this returns its future, so
+/// no message sent right after connecting is missed.
+fn connected(socket: SocketRef, state: AppState) -> impl Future<Output = ()> {
+    let visitor = socket.extensions.get::<Visitor>();
+    if let Some(visitor) = &visitor {
+        ::metrics::counter!(metrics::SOCKET_CONNECTIONS).increment(1);
+        ::metrics::gauge!(metrics::SOCKETS_OPEN).increment(1);
+        socket.join(room(&visitor.session_id));
+        let inbox = Inbox::start(state.clone(), visitor.clone());
+        socket.on(
+            "message",
+            move |socket: SocketRef, TryData(payload): TryData<Value>, ack: AckSender| {
+                inbox.accept(&socket, payload.ok(), ack);
+                ready(())
+            },
+        );
+        socket.on_fallback(|socket: SocketRef, Event(event): Event| {
+            let error = AppError::new(
+                ErrorCode::InvalidPayload,
+                format!("unknown event {event:?}"),
+            );
+            report(&socket, &error);
+            ready(())
+        });
+        socket.on_disconnect(|| {
+            ::metrics::gauge!(metrics::SOCKETS_OPEN).decrement(1);
+            ready(())
+        });
+        tracing::debug!(session_id = %visitor.session_id, "visitor connected");
+    }
+    async move {
+        match visitor {
+            Some(visitor) => welcome(&socket, &state, &visitor).await,
+            None => {
+                let _ = socket.disconnect();
+            }
+        }
+    }
+}
+
+/// Sends the visitor their session and its latest messages.
+async fn welcome(socket: &SocketRef, state: &AppState, visitor: &Visitor) {
+    let session = state
+        .store
+        .get_session(&visitor.key.tenant_id, &visitor.session_id)
+        .await;
+    let history = state
+        .store
+        .recent_messages(&visitor.key.tenant_id, &visitor.session_id, HISTORY_LIMIT)
+        .await;
+    match (session, history) {
+        (Ok(Some(session)), Ok(messages)) => {
+            let info = SessionInfo {
+                session_id: session.id.clone(),
+                visitor_id: visitor.visitor_id.clone(),
+                status: session.status,
+                responder: session.responder,
+                bot: visitor.bot.clone(),
+            };
+            let history = History {
+                session_id: session.id,
+                messages,
+            };
+            let _ = socket.emit(EVENT_SESSION, &info);
+            let _ = socket.emit(EVENT_HISTORY, &history);
+        }
+        (Err(error), _) | (_, Err(error)) => report(socket, &error.into()),
+        (Ok(None), _) => report(socket, &AppError::not_found("session")),
+    }
+}
+
+/// Tells the visitor what went wrong; the connection stays open.
+fn report(socket: &SocketRef, error: &AppError) {
+    ::metrics::counter!(metrics::SOCKET_ERRORS, "code" => error.code.as_str()).increment(1);
+    let _ = socket.emit(EVENT_ERROR, &error.payload());
+}
+
+/// One job for the socket's worker: a checked message and where to acknowledge it.
+struct Job {
+    socket: SocketRef,
+    message: VisitorMessage,
+    ack: AckSender,
+}
+
+/// The queue in front of one socket's worker, which dispatches messages one by one so they
+/// reach the session in the order the visitor sent them.
+#[derive(Clone)]
+struct Inbox {
+    jobs: mpsc::Sender<Job>,
+    max_message_chars: usize,
+}
+
+impl Inbox {
+    fn start(state: AppState, visitor: Visitor) -> Self {
+        let (jobs, mut queue) = mpsc::channel::<Job>(INBOX_CAPACITY);
+        let max_message_chars = state.config.max_message_chars;
+        tokio::spawn(async move {
+            while let Some(job) = queue.recv().await {
+                let ack = match take_message(&state, &visitor, job.message).await {
+                    Ok(ack) => ack,
+                    Err(error) => {
+                        report(&job.socket, &error);
+                        MessageAck::failed(&error)
+                    }
+                };
+                let _ = job.ack.send(&ack);
+            }
+        });
+        Self {
+            jobs,
+            max_message_chars,
+        }
+    }
+
+    /// Checks a `message` event and queues it; bad or excess input is answered at once.
+    fn accept(&self, socket: &SocketRef, payload: Option<Value>, ack: AckSender) {
+        let checked = payload
+            .as_ref()
+            .ok_or_else(|| AppError::new(ErrorCode::InvalidPayload, "a message needs a payload"))
+            .and_then(|payload| VisitorMessage::parse(payload, self.max_message_chars));
+        let refused = match checked {
+            Ok(message) => {
+                let job = Job {
+                    socket: socket.clone(),
+                    message,
+                    ack,
+                };
+                match self.jobs.try_send(job) {
+                    Ok(()) => return,
+                    Err(rejected) => {
+                        let job = rejected.into_inner();
+                        let error = AppError {
+                            retry_after_secs: Some(1),
+                            ..AppError::new(ErrorCode::Overloaded, "messages are arriving too fast")
+                        };
+                        (job.ack, error)
+                    }
+                }
+            }
+            Err(error) => (ack, error),
+        };
+        let (ack, error) = refused;
+        report(socket, &error);
+        let _ = ack.send(&MessageAck::failed(&error));
+    }
+}
+
+/// Dispatches one visitor message and finds the stored message to acknowledge.
+async fn take_message(
+    state: &AppState,
+    visitor: &Visitor,
+    message: VisitorMessage,
+) -> Result<MessageAck, AppError> {
+    let client_message_id = message
+        .client_message_id
+        .unwrap_or_else(|| format!("c_{}", uuid::Uuid::new_v4().simple()));
+    // Client ids are only unique per visitor, and the store dedupes per tenant and channel.
+    let provider_message_id = format!("{}/{client_message_id}", visitor.key.contact);
+    let outcome = state
+        .sessions
+        .dispatch(Envelope {
+            key: visitor.key.clone(),
+            bot_id: visitor.bot_id.clone(),
+            event: SessionEvent::Inbound {
+                provider_message_id: Some(provider_message_id.clone()),
+                body: MessageBody::text(message.text),
+            },
+        })
+        .await?;
+    match outcome {
+        Outcome::Applied { messages, .. } => {
+            let stored = messages
+                .into_iter()
+                .find(|m| is_the_inbound(m, &provider_message_id));
+            Ok(MessageAck::stored(stored, false))
+        }
+        Outcome::Duplicate { session } => {
+            let recent = state
+                .store
+                .recent_messages(&session.key.tenant_id, &session.id, DUPLICATE_LOOKBACK)
+                .await?;
+            let stored = recent
+                .into_iter()
+                .find(|m| is_the_inbound(m, &provider_message_id));
+            Ok(MessageAck::stored(stored, true))
+        }
+        Outcome::Rejected { rejection, .. } => Err(rejection.into()),
+    }
+}
+
+fn is_the_inbound(message: &Message, provider_message_id: &str) -> bool {
+    message.direction == Direction::Inbound
+        && message.provider_message_id.as_deref() == Some(provider_message_id)
+}

@@ -1,0 +1,249 @@
+//! Probes, metrics, the OpenAPI document, the API token, request ids and the served pages.
+
+use crate::support::TestApp;
+use axum::http::{Method, StatusCode};
+use botwot_http::HttpConfig;
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+
+#[tokio::test]
+async fn health_is_the_process_and_readiness_is_storage() {
+    let app = TestApp::new().await;
+    let health = app.get("/healthz").await;
+    assert_eq!(
+        (health.status, health.body.clone()),
+        (StatusCode::OK, json!({"status": "ok"}))
+    );
+    assert_eq!(app.get("/readyz").await.status, StatusCode::OK);
+    let down = TestApp::with_storage_down().await;
+    let ready = down.get("/readyz").await;
+    assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(ready.code(), "storage_unavailable");
+    assert_eq!(down.get("/healthz").await.status, StatusCode::OK);
+    let listing = down.get("/v1/bots").await;
+    assert_eq!(listing.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(listing.code(), "storage_unavailable");
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_status() {
+    let app = TestApp::new().await;
+    app.get("/v1/bots/bot_nope").await;
+    let metrics = app.get("/metrics").await;
+    assert_eq!(metrics.status, StatusCode::OK);
+    assert!(metrics.content_type().starts_with("text/plain"));
+    let text = metrics.body.as_str().unwrap();
+    assert!(
+        text.lines()
+            .any(|line| line.starts_with("botwot_http_requests_total")
+                && line.contains(r#"route="/v1/bots/{botId}""#)
+                && line.contains(r#"status="404""#)),
+        "{text}"
+    );
+}
+
+/// Every operation of the document, as `METHOD /path`.
+fn operations(document: &Value) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        for method in item.as_object().expect("path item").keys() {
+            found.insert(format!("{} {path}", method.to_uppercase()));
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_route_served() {
+    let app = TestApp::new().await;
+    let reply = app.get("/v1/openapi.json").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let document = reply.body;
+    assert_eq!(document["openapi"], "3.1.0");
+    let expected: BTreeSet<String> = [
+        "GET /",
+        "GET /widget.js",
+        "GET /widget/licenses.txt",
+        "GET /healthz",
+        "GET /readyz",
+        "GET /metrics",
+        "GET /v1/openapi.json",
+        "GET /v1/bots",
+        "POST /v1/bots",
+        "GET /v1/bots/{botId}",
+        "PUT /v1/bots/{botId}",
+        "PATCH /v1/bots/{botId}",
+        "DELETE /v1/bots/{botId}",
+        "GET /v1/sessions",
+        "GET /v1/sessions/{sessionId}",
+        "GET /v1/sessions/{sessionId}/transcript",
+        "POST /v1/sessions/{sessionId}/close",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    assert_eq!(operations(&document), expected);
+
+    // Each documented operation is routed: it may fail on its input, but never as "no route".
+    for operation in operations(&document) {
+        let (method, path) = operation.split_once(' ').unwrap();
+        let path = path
+            .replace("{botId}", "bot_x")
+            .replace("{sessionId}", "ses_x");
+        let reply = app
+            .call(method.parse::<Method>().unwrap(), &path, Some("{}"), &[])
+            .await;
+        assert!(
+            !matches!(reply.code(), "method_not_allowed")
+                && reply.body["error"]["message"] != "no such route",
+            "{operation} is documented but not routed"
+        );
+    }
+
+    let bot = &document["components"]["schemas"]["BotProfile"];
+    assert_eq!(bot["properties"]["widgetKey"]["type"], "string");
+    assert_eq!(
+        document["components"]["schemas"]["BotSettings"]["required"],
+        json!(["botName"])
+    );
+    let create = &document["paths"]["/v1/bots"]["post"];
+    assert_eq!(create["security"], json!([{"bearer": []}]));
+    assert_eq!(create["parameters"][0]["name"], "x-botwot-tenant");
+    let read = &document["paths"]["/v1/bots/{botId}"]["get"]["parameters"];
+    assert!(
+        read.as_array()
+            .expect("parameters")
+            .iter()
+            .any(|p| p["name"] == "botId" && p["in"] == "path" && p["required"] == true),
+        "{read}"
+    );
+    assert!(
+        create["responses"]["default"].is_object(),
+        "errors are documented"
+    );
+}
+
+#[tokio::test]
+async fn schemas_list_exactly_the_fields_responses_carry() {
+    let app = TestApp::new().await;
+    let document = app.get("/v1/openapi.json").await.body;
+    let created = app.create_bot(json!({"botName": "Ava"})).await.body;
+    let documented: BTreeSet<&String> =
+        document["components"]["schemas"]["BotProfile"]["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
+    for field in created.as_object().unwrap().keys() {
+        assert!(
+            documented.contains(field),
+            "{field} is returned but not documented"
+        );
+    }
+}
+
+#[tokio::test]
+async fn with_a_token_the_api_needs_it_and_the_rest_stays_open() {
+    let app = TestApp::with_config(HttpConfig {
+        api_token: Some("s3cret".into()),
+        ..HttpConfig::default()
+    })
+    .await;
+    let bearer = |token: &'static str| [("authorization", token)];
+    for refused in [
+        &[][..],
+        &bearer("Bearer nope"),
+        &bearer("Basic s3cret"),
+        &bearer("s3cret"),
+    ] {
+        let reply = app.call(Method::GET, "/v1/bots", None, refused).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{refused:?}");
+        assert_eq!(reply.code(), "unauthorized");
+    }
+    let right = app
+        .call(Method::GET, "/v1/bots", None, &bearer("Bearer s3cret"))
+        .await;
+    assert_eq!(right.status, StatusCode::OK);
+    let refused = app
+        .call(Method::POST, "/v1/bots", Some(r#"{"botName": "A"}"#), &[])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    let listed = app
+        .call(
+            Method::GET,
+            "/v1/bots?includeDeleted=true",
+            None,
+            &bearer("Bearer s3cret"),
+        )
+        .await;
+    assert_eq!(
+        listed.body["items"],
+        json!([]),
+        "a refused call writes nothing"
+    );
+    for open in [
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/v1/openapi.json",
+        "/widget.js",
+        "/",
+    ] {
+        assert_eq!(app.get(open).await.status, StatusCode::OK, "{open}");
+    }
+}
+
+#[tokio::test]
+async fn without_a_token_the_api_is_open() {
+    let app = TestApp::new().await;
+    assert_eq!(app.get("/v1/bots").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id() {
+    let app = TestApp::new().await;
+    let fresh = app.get("/healthz").await;
+    assert!(!fresh.headers["x-request-id"].is_empty());
+    let given = app
+        .call(
+            Method::GET,
+            "/v1/bots/nope",
+            None,
+            &[("x-request-id", "req-42")],
+        )
+        .await;
+    assert_eq!(given.headers["x-request-id"], "req-42");
+}
+
+#[tokio::test]
+async fn the_widget_script_and_demo_page_are_served_from_the_binary() {
+    let app = TestApp::new().await;
+    botwot_http::widget::demo::ensure_demo_bot(&app.state)
+        .await
+        .unwrap();
+    let script = app.get("/widget.js").await;
+    assert_eq!(script.status, StatusCode::OK);
+    assert!(script.content_type().starts_with("text/javascript"));
+    assert!(script.body.as_str().unwrap().contains("Socket.IO v4"));
+    let page = app
+        .call(Method::GET, "/", None, &[("host", "chat.test")])
+        .await;
+    let html = page.body.as_str().unwrap();
+    let demo = app.get("/v1/bots/bot_demo").await.body;
+    let key = demo["widgetKey"].as_str().unwrap();
+    assert!(
+        html.contains(&format!(r#"data-widget-key="{key}""#)),
+        "the page runs the demo bot"
+    );
+    assert!(
+        html.contains("http://chat.test/widget.js"),
+        "the snippet points at this server"
+    );
+    assert!(
+        html.contains("no knowledge base"),
+        "the page says what the demo bot cannot do"
+    );
+    assert!(!html.contains("cdn"));
+    let licenses = app.get("/widget/licenses.txt").await;
+    assert!(licenses.body.as_str().unwrap().contains("MIT"));
+}

@@ -1,0 +1,107 @@
+//! A store whose backend cannot be reached: every call fails as `Unavailable`.
+
+use async_trait::async_trait;
+use botwot_engine::ids::WidgetKey;
+use botwot_engine::message::Delivery;
+use botwot_engine::outbox::OutboxEntry;
+use botwot_engine::ports::{
+    BotStore, CommitOutcome, OutboxStore, PageRequest, Paged, SessionCommit, SessionFilter,
+    SessionStore, StoreError, TimerStore,
+};
+use botwot_engine::timer::DurableTimer;
+use botwot_engine::{BotId, BotProfile, Message, SessionId, SessionKey, SessionState, TenantId};
+
+pub struct DownStore;
+
+fn down<T>() -> Result<T, StoreError> {
+    Err(StoreError::Unavailable("connection refused".into()))
+}
+
+#[async_trait]
+impl BotStore for DownStore {
+    async fn insert_bot(&self, _: &BotProfile) -> Result<(), StoreError> {
+        down()
+    }
+    async fn update_bot(&self, _: &BotProfile) -> Result<(), StoreError> {
+        down()
+    }
+    async fn get_bot(&self, _: &TenantId, _: &BotId) -> Result<Option<BotProfile>, StoreError> {
+        down()
+    }
+    async fn find_bot_by_widget_key(
+        &self,
+        _: &WidgetKey,
+    ) -> Result<Option<BotProfile>, StoreError> {
+        down()
+    }
+    async fn list_bots(
+        &self,
+        _: &TenantId,
+        _: bool,
+        _: &PageRequest,
+    ) -> Result<Paged<BotProfile>, StoreError> {
+        down()
+    }
+}
+
+#[async_trait]
+impl SessionStore for DownStore {
+    async fn load_session(&self, _: &SessionKey) -> Result<Option<SessionState>, StoreError> {
+        down()
+    }
+    async fn get_session(
+        &self,
+        _: &TenantId,
+        _: &SessionId,
+    ) -> Result<Option<SessionState>, StoreError> {
+        down()
+    }
+    async fn commit(&self, _: SessionCommit) -> Result<CommitOutcome, StoreError> {
+        down()
+    }
+    async fn list_sessions(
+        &self,
+        _: &TenantId,
+        _: &SessionFilter,
+        _: &PageRequest,
+    ) -> Result<Paged<SessionState>, StoreError> {
+        down()
+    }
+    async fn transcript(
+        &self,
+        _: &TenantId,
+        _: &SessionId,
+        _: u64,
+        _: usize,
+    ) -> Result<Vec<Message>, StoreError> {
+        down()
+    }
+    async fn recent_messages(
+        &self,
+        _: &TenantId,
+        _: &SessionId,
+        _: usize,
+    ) -> Result<Vec<Message>, StoreError> {
+        down()
+    }
+}
+
+#[async_trait]
+impl TimerStore for DownStore {
+    async fn all_timers(&self) -> Result<Vec<DurableTimer>, StoreError> {
+        down()
+    }
+}
+
+#[async_trait]
+impl OutboxStore for DownStore {
+    async fn pending_outbox(&self, _: usize) -> Result<Vec<OutboxEntry>, StoreError> {
+        down()
+    }
+    async fn outbox_delivered(&self, _: &OutboxEntry, _: Delivery) -> Result<(), StoreError> {
+        down()
+    }
+    async fn outbox_retry_later(&self, _: &OutboxEntry) -> Result<(), StoreError> {
+        down()
+    }
+}

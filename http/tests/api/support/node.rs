@@ -1,0 +1,101 @@
+//! A real node for the HTTP tests: the embedded store in a temporary directory, the session
+//! actors, and a gate in front of them that can play an overloaded node.
+
+use async_trait::async_trait;
+use botwot_actors::{Node, NodeConfig, NodeDeps, Sessions, SystemClock};
+use botwot_adapters::brain::ProfileBrain;
+use botwot_engine::brain::{Brain, BrainAnswer, BrainError, BrainRequest};
+use botwot_engine::ports::Storage;
+use botwot_engine::time::Clock;
+use botwot_http::{Envelope, Outcome, SessionDispatcher, SessionError, WebChannel};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Who answers the visitors of a test node.
+#[derive(Clone, Copy, Debug)]
+pub enum Answers {
+    /// The default brain: every question gets the bot's fallback message.
+    Fallback,
+    /// Nobody: transcripts hold only what the test writes.
+    Never,
+}
+
+/// A brain that never answers.
+struct SilentBrain;
+
+#[async_trait]
+impl Brain for SilentBrain {
+    async fn answer(&self, _request: BrainRequest) -> Result<BrainAnswer, BrainError> {
+        std::future::pending().await
+    }
+}
+
+pub struct TestNode {
+    pub store: Arc<dyn Storage>,
+    pub sessions: Gate,
+    pub clock: Arc<dyn Clock>,
+    _node: Node,
+    _dir: tempfile::TempDir,
+}
+
+impl TestNode {
+    pub async fn start(web: WebChannel, answers: Answers) -> Self {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let store: Arc<dyn Storage> =
+            botwot_storage::open_embedded(dir.path()).expect("embedded store");
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let (brain, brain_timeout_ms): (Arc<dyn Brain>, u64) = match answers {
+            Answers::Fallback => (Arc::new(ProfileBrain), 5_000),
+            Answers::Never => (Arc::new(SilentBrain), 3_600_000),
+        };
+        let web = Arc::new(web);
+        let deps = NodeDeps {
+            storage: store.clone(),
+            brain,
+            sender: web.clone(),
+            observer: web,
+            clock: clock.clone(),
+        };
+        let config = NodeConfig {
+            brain_timeout_ms,
+            ..NodeConfig::default()
+        };
+        let node = Node::start(config, deps).await.expect("node");
+        let sessions = Gate {
+            sessions: node.sessions(),
+            overloaded: Arc::default(),
+        };
+        Self {
+            store,
+            sessions,
+            clock,
+            _node: node,
+            _dir: dir,
+        }
+    }
+}
+
+/// The node's sessions, behind a switch that makes them answer `Overloaded`.
+#[derive(Clone)]
+pub struct Gate {
+    sessions: Sessions,
+    overloaded: Arc<AtomicBool>,
+}
+
+impl Gate {
+    pub fn set_overloaded(&self, overloaded: bool) {
+        self.overloaded.store(overloaded, Ordering::SeqCst);
+    }
+}
+
+#[async_trait]
+impl SessionDispatcher for Gate {
+    async fn dispatch(&self, envelope: Envelope) -> Result<Outcome, SessionError> {
+        if self.overloaded.load(Ordering::SeqCst) {
+            return Err(SessionError::Overloaded {
+                retry_after_secs: 3,
+            });
+        }
+        self.sessions.dispatch(envelope).await
+    }
+}

@@ -1,0 +1,97 @@
+//! `botwot serve`: wires storage, the node and the HTTP surface together and runs them.
+
+use crate::config::Config;
+use anyhow::{Context, Result};
+use botwot_actors::{Node, NodeDeps, SystemClock};
+use botwot_adapters::brain::ProfileBrain;
+use botwot_adapters::channels::ChannelRouter;
+use botwot_engine::Channel;
+use botwot_engine::time::Clock;
+use botwot_http::HttpBuilder;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tracing::info;
+
+pub async fn serve(config: Config) -> Result<()> {
+    let store = botwot_storage::open_storage(&config.storage)
+        .await
+        .context("storage could not be opened")?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+
+    let http = HttpBuilder::new(config.http.clone());
+    let web = Arc::new(http.web_channel());
+    let sender = ChannelRouter::default().with(Channel::Web, web.clone());
+    let widget_sockets = web.clone();
+    let node = Node::start(
+        config.node.clone(),
+        NodeDeps {
+            storage: store.clone(),
+            brain: Arc::new(ProfileBrain),
+            sender: Arc::new(sender),
+            observer: web,
+            clock: clock.clone(),
+        },
+    )
+    .await
+    .context("the node could not start")?;
+    let app = http
+        .finish(store, Arc::new(node.sessions()), clock)
+        .await
+        .context("the HTTP surface could not start")?;
+
+    let listener = TcpListener::bind(config.http.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.http.listen))?;
+    let address = listener.local_addr()?;
+    info!(address = %address, "botwot is listening");
+    println!(
+        "BotWot is running: open {} to chat with the demo bot",
+        browsable(address)
+    );
+
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        // Open widget sockets would keep the graceful shutdown waiting.
+        widget_sockets.close().await;
+    })
+    .await
+    .context("the server stopped with an error")?;
+    info!("shutting down");
+    node.shutdown().await;
+    Ok(())
+}
+
+/// The URL a person on this machine opens: the wildcard address becomes loopback.
+fn browsable(address: SocketAddr) -> String {
+    if address.ip().is_unspecified() {
+        format!("http://127.0.0.1:{}/", address.port())
+    } else {
+        format!("http://{address}/")
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}

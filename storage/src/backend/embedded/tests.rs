@@ -1,0 +1,227 @@
+//! Group commit on a small schema of its own: a refused batch leaves no trace while the other
+//! batches of its group commit.
+
+use super::EmbeddedBackend;
+use super::prepare::{PreparedOp, prepare};
+use super::read::{get, query as query_index};
+use super::tables::Layout;
+use super::writer::commit_group;
+use crate::backend::{
+    CollectionSpec, Doc, DocumentBackend, FieldValue, Fields, IndexQuery, IndexSpec, WriteBatch,
+};
+use crate::error::{Duplicate, ID_INDEX};
+use redb::Database;
+use std::sync::Arc;
+
+static BY_EMAIL: IndexSpec = IndexSpec {
+    name: "email",
+    fields: &["email"],
+    unique: true,
+};
+static BY_TEAM: IndexSpec = IndexSpec {
+    name: "team",
+    fields: &["team"],
+    unique: false,
+};
+static PEOPLE: CollectionSpec = CollectionSpec {
+    name: "people",
+    fields: &["email", "team"],
+    indexes: &[&BY_EMAIL, &BY_TEAM],
+};
+static SCHEMA: &[&CollectionSpec] = &[&PEOPLE];
+
+fn person(id: &str, email: &str, team: &str) -> Doc<Vec<u8>> {
+    let mut fields = Fields::default();
+    fields
+        .set("email", FieldValue::from(email))
+        .set("team", FieldValue::from(team));
+    Doc {
+        collection: &PEOPLE,
+        id: id.to_owned(),
+        fields,
+        body: format!("{{\"id\":\"{id}\",\"team\":\"{team}\"}}").into_bytes(),
+    }
+}
+
+fn batch(ops: impl IntoIterator<Item = crate::backend::WriteOp<Vec<u8>>>) -> WriteBatch<Vec<u8>> {
+    WriteBatch {
+        ops: ops.into_iter().collect(),
+    }
+}
+
+fn put(id: &str, email: &str, team: &str) -> crate::backend::WriteOp<Vec<u8>> {
+    crate::backend::WriteOp::Put(person(id, email, team))
+}
+
+fn insert(id: &str, email: &str, team: &str) -> crate::backend::WriteOp<Vec<u8>> {
+    crate::backend::WriteOp::Insert(person(id, email, team))
+}
+
+fn delete(id: &str) -> crate::backend::WriteOp<Vec<u8>> {
+    crate::backend::WriteOp::Delete {
+        collection: &PEOPLE,
+        id: id.to_owned(),
+    }
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    db: Database,
+    layout: Layout,
+}
+
+impl Fixture {
+    fn new() -> anyhow::Result<Self> {
+        let dir = tempfile::tempdir()?;
+        let db = Database::create(dir.path().join("test.redb"))?;
+        let layout = Layout::new(SCHEMA);
+        let txn = db.begin_write()?;
+        drop(layout.open_all(&txn)?);
+        txn.commit()?;
+        Ok(Self {
+            _dir: dir,
+            db,
+            layout,
+        })
+    }
+
+    /// A database where ann (ann@x) is in the red team.
+    fn with_ann() -> anyhow::Result<Self> {
+        let fixture = Self::new()?;
+        fixture.group(vec![batch([put("ann", "ann@x", "red")])])?;
+        Ok(fixture)
+    }
+
+    fn group(
+        &self,
+        batches: Vec<WriteBatch<Vec<u8>>>,
+    ) -> anyhow::Result<Vec<Result<(), Duplicate>>> {
+        let prepared = batches
+            .into_iter()
+            .map(|batch| prepare(&self.layout, batch))
+            .collect::<Result<Vec<_>, _>>()?;
+        let batches: Vec<&[PreparedOp]> = prepared.iter().map(Vec::as_slice).collect();
+        Ok(commit_group(&self.db, &self.layout, &batches)?)
+    }
+
+    /// The ids stored under `value` in a one-field index.
+    fn holders(&self, index: &'static IndexSpec, value: &str) -> anyhow::Result<Vec<String>> {
+        let query = IndexQuery::new(&PEOPLE, index, vec![FieldValue::from(value)]);
+        let hits = query_index(&self.db, &self.layout, &query)?;
+        Ok(hits.into_iter().map(|hit| hit.id).collect())
+    }
+
+    fn team(&self, team: &str) -> anyhow::Result<Vec<String>> {
+        self.holders(&BY_TEAM, team)
+    }
+
+    fn owner_of(&self, email: &str) -> anyhow::Result<Vec<String>> {
+        self.holders(&BY_EMAIL, email)
+    }
+
+    fn exists(&self, id: &str) -> anyhow::Result<bool> {
+        Ok(get(&self.db, &self.layout, &PEOPLE, id)?.is_some())
+    }
+}
+
+fn refused(index: &str, id: &str) -> Result<(), Duplicate> {
+    Err(Duplicate {
+        collection: PEOPLE.name,
+        index: Some(index.to_owned()),
+        id: id.to_owned(),
+    })
+}
+
+#[test]
+fn a_duplicate_fails_only_its_own_batch() -> anyhow::Result<()> {
+    let fixture = Fixture::with_ann()?;
+
+    let outcomes = fixture.group(vec![
+        batch([put("bob", "bob@x", "blue")]),
+        // Two writes succeed, then the third takes ann's email: all three must vanish.
+        batch([
+            put("cat", "cat@x", "blue"),
+            put("ann", "ann@x", "green"),
+            insert("dan", "ann@x", "blue"),
+        ]),
+        batch([insert("eve", "eve@x", "blue"), delete("bob")]),
+    ])?;
+    assert_eq!(outcomes, [Ok(()), refused("email", "dan"), Ok(())]);
+
+    assert!(!fixture.exists("bob")? && !fixture.exists("cat")? && !fixture.exists("dan")?);
+    assert_eq!(fixture.team("blue")?, ["eve"]);
+    assert_eq!(fixture.team("red")?, ["ann"]);
+    assert!(fixture.team("green")?.is_empty());
+    assert_eq!(fixture.owner_of("ann@x")?, ["ann"]);
+    assert!(fixture.owner_of("cat@x")?.is_empty());
+    Ok(())
+}
+
+#[test]
+fn batches_see_the_writes_before_them() -> anyhow::Result<()> {
+    let fixture = Fixture::with_ann()?;
+    let outcomes = fixture.group(vec![
+        batch([insert("bob", "bob@x", "blue")]),
+        batch([insert("bob", "other@x", "blue")]),
+        batch([insert("cat", "bob@x", "blue")]),
+        batch([
+            insert("dan", "dan@x", "blue"),
+            insert("eve", "dan@x", "blue"),
+        ]),
+        // Freed in the same batch: ann leaves, fay takes her email.
+        batch([delete("ann"), insert("fay", "ann@x", "red")]),
+        // Moving one's own unique key is no conflict.
+        batch([put("bob", "bob@y", "blue")]),
+    ])?;
+    assert_eq!(
+        outcomes,
+        [
+            Ok(()),
+            refused(ID_INDEX, "bob"),
+            refused("email", "cat"),
+            refused("email", "eve"),
+            Ok(()),
+            Ok(()),
+        ]
+    );
+    assert_eq!(fixture.team("blue")?, ["bob"]);
+    assert_eq!(fixture.team("red")?, ["fay"]);
+    assert_eq!(fixture.owner_of("bob@y")?, ["bob"]);
+    assert!(fixture.owner_of("bob@x")?.is_empty() && fixture.owner_of("dan@x")?.is_empty());
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_writers_are_all_answered() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let backend = Arc::new(EmbeddedBackend::open(dir.path(), SCHEMA)?);
+    let writers: Vec<_> = (0..200)
+        .map(|n| {
+            let backend = backend.clone();
+            // Every tenth writer reuses the email of the writer before it.
+            let email = if n % 10 == 9 { n - 1 } else { n };
+            let op = insert(&format!("p{n}"), &format!("{email}@x"), "blue");
+            tokio::spawn(async move { backend.write(batch([op])).await })
+        })
+        .collect();
+    let mut refused = 0;
+    for writer in writers {
+        if writer.await?.is_err() {
+            refused += 1;
+        }
+    }
+    assert_eq!(refused, 20);
+    let stats = backend.group_commit_stats();
+    assert_eq!(stats.batches, 200);
+    assert!(
+        stats.groups >= 1 && stats.groups <= stats.batches,
+        "{stats:?}"
+    );
+    let stored = query_index(
+        &backend.db,
+        &backend.layout,
+        &IndexQuery::new(&PEOPLE, &BY_TEAM, vec![FieldValue::from("blue")]),
+    )?;
+    assert_eq!(stored.len(), 180);
+    Ok(())
+}

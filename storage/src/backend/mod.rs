@@ -1,0 +1,265 @@
+//! The small document port the typed repositories are written against, and its two backends.
+//!
+//! A backend stores named collections of documents keyed by a string id. Each document has a
+//! serialized body (opaque to the backend) and a few named, typed *fields* beside it: the values
+//! the collection's secondary indexes are built from and queries filter on. An index is an ordered
+//! tuple of fields; a document is in an index only when it has every field of it. A query reads
+//! one index: equality on a prefix of its fields, an optional range on the next field, a direction,
+//! a limit, equality post-filters on any field, and the position to resume after.
+
+pub mod embedded;
+pub mod mongo;
+
+use crate::error::StorageError;
+use async_trait::async_trait;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::ops::Bound;
+
+/// A collection: its name, the fields its documents carry and its indexes.
+#[derive(Debug)]
+pub struct CollectionSpec {
+    pub name: &'static str,
+    /// Every field a document of this collection may carry (documents may omit some).
+    pub fields: &'static [&'static str],
+    /// Unique indexes are checked in this order; the first one that refuses a write is the one
+    /// reported.
+    pub indexes: &'static [&'static IndexSpec],
+}
+
+impl CollectionSpec {
+    /// The declared field of that name, with its `'static` spelling.
+    pub fn field(&self, name: &str) -> Option<&'static str> {
+        self.fields.iter().copied().find(|field| *field == name)
+    }
+}
+
+/// A secondary index: an ordered tuple of fields, unique or not. Entries with equal fields are
+/// ordered by document id.
+#[derive(Debug)]
+pub struct IndexSpec {
+    pub name: &'static str,
+    pub fields: &'static [&'static str],
+    /// Two documents with the same values for every field of the index cannot both be stored.
+    pub unique: bool,
+}
+
+impl IndexSpec {
+    /// An index for ordered reads; many documents may share its values.
+    pub const fn ordered(name: &'static str, fields: &'static [&'static str]) -> Self {
+        Self {
+            name,
+            fields,
+            unique: false,
+        }
+    }
+
+    /// An index whose values identify at most one document.
+    pub const fn unique(name: &'static str, fields: &'static [&'static str]) -> Self {
+        Self {
+            name,
+            fields,
+            unique: true,
+        }
+    }
+}
+
+/// A field value. Each field keeps one type in every document of a collection.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FieldValue {
+    Bool(bool),
+    I64(i64),
+    /// Stored as a signed 64-bit integer by the MongoDB backend, so at most `i64::MAX` there.
+    U64(u64),
+    Str(String),
+}
+
+impl From<&str> for FieldValue {
+    fn from(text: &str) -> Self {
+        FieldValue::Str(text.to_owned())
+    }
+}
+
+/// The fields of one document, by name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Fields(Vec<(&'static str, FieldValue)>);
+
+impl Fields {
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self(Vec::with_capacity(capacity))
+    }
+
+    pub fn set(&mut self, name: &'static str, value: FieldValue) -> &mut Self {
+        match self.0.iter_mut().find(|(field, _)| *field == name) {
+            Some(slot) => slot.1 = value,
+            None => self.0.push((name, value)),
+        }
+        self
+    }
+
+    pub fn get(&self, name: &str) -> Option<&FieldValue> {
+        self.0
+            .iter()
+            .find(|(field, _)| *field == name)
+            .map(|(_, value)| value)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &(&'static str, FieldValue)> {
+        self.0.iter()
+    }
+
+    /// The values of `index` in this document, or `None` when one of its fields is missing.
+    pub fn index_values<'a>(&'a self, index: &IndexSpec) -> Option<Vec<&'a FieldValue>> {
+        index.fields.iter().map(|field| self.get(field)).collect()
+    }
+
+    /// Whether every `(field, value)` filter matches.
+    pub fn matches(&self, filters: &[(&'static str, FieldValue)]) -> bool {
+        filters
+            .iter()
+            .all(|(field, value)| self.get(field) == Some(value))
+    }
+}
+
+/// One document to write.
+#[derive(Debug)]
+pub struct Doc<B> {
+    pub collection: &'static CollectionSpec,
+    pub id: String,
+    pub fields: Fields,
+    pub body: B,
+}
+
+/// A stored document read back by id.
+#[derive(Debug)]
+pub struct Stored<B> {
+    pub fields: Fields,
+    pub body: B,
+}
+
+#[derive(Debug)]
+pub enum WriteOp<B> {
+    /// Adds a document. The batch fails as a duplicate when its id or one of its unique index
+    /// keys is already taken.
+    Insert(Doc<B>),
+    /// Adds or replaces the document of that id. The batch fails as a duplicate when one of its
+    /// unique index keys is held by another document.
+    Put(Doc<B>),
+    /// Removes the document of that id, if there is one.
+    Delete {
+        collection: &'static CollectionSpec,
+        id: String,
+    },
+}
+
+/// Writes that belong together. The embedded backend applies a batch entirely or not at all;
+/// the MongoDB backend applies its inserts first (see ADR 0002).
+#[derive(Debug)]
+pub struct WriteBatch<B> {
+    pub ops: Vec<WriteOp<B>>,
+}
+
+impl<B> WriteBatch<B> {
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self {
+            ops: Vec::with_capacity(capacity),
+        }
+    }
+    pub fn insert(&mut self, doc: Doc<B>) {
+        self.ops.push(WriteOp::Insert(doc));
+    }
+    pub fn put(&mut self, doc: Doc<B>) {
+        self.ops.push(WriteOp::Put(doc));
+    }
+    pub fn delete(&mut self, collection: &'static CollectionSpec, id: impl Into<String>) {
+        self.ops.push(WriteOp::Delete {
+            collection,
+            id: id.into(),
+        });
+    }
+}
+
+/// Which way an index is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Order {
+    Ascending,
+    Descending,
+}
+
+/// A read of one index.
+#[derive(Clone, Debug)]
+pub struct IndexQuery {
+    pub collection: &'static CollectionSpec,
+    pub index: &'static IndexSpec,
+    /// Equality on the first `prefix.len()` fields of the index.
+    pub prefix: Vec<FieldValue>,
+    /// Bounds on the field that follows the prefix.
+    pub lower: Bound<FieldValue>,
+    pub upper: Bound<FieldValue>,
+    pub order: Order,
+    /// Resume strictly after this position (the `position` of a hit of the same query).
+    pub after: Option<Vec<u8>>,
+    /// At most this many hits; zero gives none.
+    pub limit: usize,
+    /// Equality on other fields, checked on each entry.
+    pub filters: Vec<(&'static str, FieldValue)>,
+}
+
+impl IndexQuery {
+    /// Every entry of `index` whose first fields equal `prefix`, in ascending order, unlimited.
+    pub fn new(
+        collection: &'static CollectionSpec,
+        index: &'static IndexSpec,
+        prefix: Vec<FieldValue>,
+    ) -> Self {
+        Self {
+            collection,
+            index,
+            prefix,
+            lower: Bound::Unbounded,
+            upper: Bound::Unbounded,
+            order: Order::Ascending,
+            after: None,
+            limit: usize::MAX,
+            filters: Vec::new(),
+        }
+    }
+}
+
+/// One document found by a query, with its position in the index (the encoded index values
+/// followed by the id, see [`crate::keys`]).
+#[derive(Debug)]
+pub struct Hit<B> {
+    pub id: String,
+    pub body: B,
+    pub position: Vec<u8>,
+}
+
+/// The encoded position of a document in an index: its index values, then its id.
+pub fn position_of(values: &[&FieldValue], id: &str) -> Vec<u8> {
+    let mut position = Vec::with_capacity(16 * (values.len() + 1) + id.len());
+    crate::keys::encode_tuple(&mut position, values.iter().copied());
+    crate::keys::encode_str(&mut position, id);
+    position
+}
+
+/// A place documents are kept: the embedded redb file or a MongoDB database.
+#[async_trait]
+pub trait DocumentBackend: Send + Sync + 'static {
+    /// A serialized document body, in the backend's native form.
+    type Body: Send + Sync + 'static;
+
+    fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Self::Body, StorageError>;
+    fn decode<T: DeserializeOwned>(body: Self::Body) -> Result<T, StorageError>;
+
+    /// Applies a batch durably; `StorageError::Duplicate` when a unique key is taken.
+    async fn write(&self, batch: WriteBatch<Self::Body>) -> Result<(), StorageError>;
+
+    async fn get(
+        &self,
+        collection: &'static CollectionSpec,
+        id: &str,
+    ) -> Result<Option<Stored<Self::Body>>, StorageError>;
+
+    async fn query(&self, query: IndexQuery) -> Result<Vec<Hit<Self::Body>>, StorageError>;
+}

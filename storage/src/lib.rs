@@ -1,0 +1,24 @@
+//! BotWot storage: where bots, sessions, transcripts, durable timers and the outbox are kept.
+//!
+//! The engine's storage ports ([`botwot_engine::ports::Storage`]) are implemented once, by
+//! [`Store`], over a small document port ([`backend::DocumentBackend`]: atomic write batches on
+//! collections of documents keyed by id, declared secondary indexes, index range queries). Two
+//! backends implement that port: [`EmbeddedBackend`], a durable redb file with group commit for a
+//! single node that needs no server, and [`MongoBackend`] for many nodes sharing MongoDB. One
+//! conformance suite (`tests/conformance/`) runs against both. Pick a backend with
+//! [`StorageConfig`] and [`open_storage`], or directly with [`open_embedded`] and
+//! [`connect_mongo`].
+
+#![forbid(unsafe_code)]
+
+pub mod backend;
+mod config;
+mod error;
+pub mod keys;
+mod repo;
+
+pub use backend::embedded::{EmbeddedBackend, GroupCommitStats};
+pub use backend::mongo::MongoBackend;
+pub use config::{StorageConfig, connect_mongo, open_embedded, open_storage};
+pub use error::{Duplicate, StorageError};
+pub use repo::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Store, schema};

@@ -1,0 +1,144 @@
+//! One session transition as one write batch.
+//!
+//! Inbound messages with a provider id are inserted first: a redelivery is refused by the unique
+//! provider-id index before anything else of the commit is written (on the embedded backend the
+//! whole batch is refused in any case).
+
+use super::schema::{MESSAGES, MESSAGES_BY_PROVIDER_ID, SESSIONS, TIMERS};
+use super::{Store, records};
+use crate::backend::{DocumentBackend, WriteBatch};
+use crate::error::{Duplicate, ID_INDEX, StorageError};
+use botwot_engine::SessionState;
+use botwot_engine::channel::Channel;
+use botwot_engine::ids::{MessageId, TenantId};
+use botwot_engine::message::{Delivery, Message};
+use botwot_engine::ports::{CommitOutcome, SessionCommit, StoreError};
+use tracing::debug;
+
+impl<B: DocumentBackend> Store<B> {
+    pub(super) async fn write_commit(
+        &self,
+        commit: SessionCommit,
+    ) -> Result<CommitOutcome, StoreError> {
+        let SessionCommit {
+            session,
+            mut messages,
+            delivery_updates,
+            timers_set,
+            timers_cancelled,
+            outbox,
+        } = commit;
+        let mut stored_updates = Vec::new();
+        for (id, delivery) in delivery_updates {
+            match messages.iter_mut().find(|message| message.id == id) {
+                Some(message) => message.delivery = delivery,
+                None => stored_updates.push((id, delivery)),
+            }
+        }
+        // Stable: messages keep their order otherwise.
+        messages.sort_by_key(|message| records::deduplication_id(message).is_none());
+
+        let mut batch = WriteBatch::with_capacity(
+            messages.len()
+                + 1
+                + stored_updates.len()
+                + timers_set.len()
+                + timers_cancelled.len()
+                + outbox.len(),
+        );
+        for message in &messages {
+            let channel = match records::deduplication_id(message) {
+                Some(_) => Some(self.channel_of(message, session.as_ref()).await?),
+                None => None,
+            };
+            batch.insert(records::message::<B>(message, channel)?);
+        }
+        if let Some(session) = &session {
+            batch.put(records::session::<B>(session)?);
+        }
+        let tenant = session.as_ref().map(|session| &session.key.tenant_id);
+        for (id, delivery) in stored_updates {
+            if let Some(updated) = self.with_delivery(tenant, &id, delivery).await? {
+                batch.put(updated);
+            }
+        }
+        for timer in &timers_set {
+            batch.put(records::timer::<B>(timer)?);
+        }
+        for id in &timers_cancelled {
+            batch.delete(&TIMERS, id.as_str());
+        }
+        for entry in &outbox {
+            batch.put(records::outbox::<B>(entry)?);
+        }
+        match self.backend.write(batch).await {
+            Ok(()) => Ok(CommitOutcome::Committed),
+            Err(StorageError::Duplicate(duplicate)) => match redelivered(&messages, &duplicate) {
+                Some(provider_message_id) => {
+                    debug!(provider_message_id, "inbound message already stored");
+                    Ok(CommitOutcome::DuplicateInbound {
+                        provider_message_id,
+                    })
+                }
+                None => Err(StorageError::Duplicate(duplicate).into()),
+            },
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// The channel of a message's session: the committed session's, else the stored one's.
+    async fn channel_of(
+        &self,
+        message: &Message,
+        session: Option<&SessionState>,
+    ) -> Result<Channel, StoreError> {
+        if let Some(session) = session.filter(|session| session.id == message.session_id) {
+            return Ok(session.key.channel);
+        }
+        let session = message.session_id.as_str();
+        let stored: Option<SessionState> = self
+            .get_record(&SESSIONS, &message.tenant_id, session)
+            .await?;
+        stored
+            .map(|session| session.key.channel)
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// The stored message with a new delivery state, ready to put back; `None` when there is no
+    /// such message (in `tenant`, when one is given).
+    pub(super) async fn with_delivery(
+        &self,
+        tenant: Option<&TenantId>,
+        id: &MessageId,
+        delivery: Delivery,
+    ) -> Result<Option<crate::backend::Doc<B::Body>>, StorageError> {
+        let Some(stored) = self.backend.get(&MESSAGES, id.as_str()).await? else {
+            debug!(message_id = %id, "delivery update for an unknown message");
+            return Ok(None);
+        };
+        let mut message: Message = B::decode(stored.body)?;
+        if tenant.is_some_and(|tenant| *tenant != message.tenant_id) {
+            return Ok(None);
+        }
+        message.delivery = delivery;
+        records::message_with_fields::<B>(&message, stored.fields).map(Some)
+    }
+}
+
+/// The provider id of the inbound message a duplicate refused, when it was a redelivery
+/// (not another unique key such as a sequence number taken twice).
+fn redelivered(messages: &[Message], duplicate: &Duplicate) -> Option<String> {
+    if duplicate.collection != MESSAGES.name {
+        return None;
+    }
+    let by_provider_id = match duplicate.index.as_deref() {
+        Some(index) => index == MESSAGES_BY_PROVIDER_ID.name || index == ID_INDEX,
+        None => true,
+    };
+    let message = messages
+        .iter()
+        .find(|message| message.id.as_str() == duplicate.id)?;
+    by_provider_id
+        .then(|| records::deduplication_id(message).map(str::to_owned))
+        .flatten()
+}

@@ -1,0 +1,82 @@
+//! Typed repositories, written once over [`DocumentBackend`]: [`Store`] implements every
+//! storage port of the engine on whichever backend it is given.
+
+mod bots;
+mod commit;
+mod outbox;
+mod paging;
+mod records;
+pub mod schema;
+mod sessions;
+mod timers;
+
+pub use paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+
+use crate::backend::{CollectionSpec, DocumentBackend, FieldValue, Fields, IndexQuery, IndexSpec};
+use crate::error::StorageError;
+use botwot_engine::ids::TenantId;
+use serde::de::DeserializeOwned;
+
+/// The engine's storage (bots, sessions and transcripts, timers, outbox) on one backend.
+pub struct Store<B> {
+    backend: B,
+}
+
+impl<B: DocumentBackend> Store<B> {
+    pub fn new(backend: B) -> Self {
+        Self { backend }
+    }
+
+    pub fn backend(&self) -> &B {
+        &self.backend
+    }
+
+    /// The record of that id, if it exists and belongs to `tenant`.
+    async fn get_record<T: DeserializeOwned>(
+        &self,
+        collection: &'static CollectionSpec,
+        tenant: &TenantId,
+        id: &str,
+    ) -> Result<Option<T>, StorageError> {
+        let found = self.get_in_tenant(collection, tenant, id).await?;
+        Ok(found.map(|(_, record)| record))
+    }
+
+    /// The record of that id, if it exists and belongs to `tenant`, with its stored fields.
+    async fn get_in_tenant<T: DeserializeOwned>(
+        &self,
+        collection: &'static CollectionSpec,
+        tenant: &TenantId,
+        id: &str,
+    ) -> Result<Option<(Fields, T)>, StorageError> {
+        let Some(stored) = self.backend.get(collection, id).await? else {
+            return Ok(None);
+        };
+        if stored.fields.get(schema::TENANT) != Some(&records::tenant(tenant)) {
+            return Ok(None);
+        }
+        Ok(Some((stored.fields, B::decode(stored.body)?)))
+    }
+
+    /// The record whose index values start with `prefix` (for unique indexes: the one record).
+    async fn find_first<T: DeserializeOwned>(
+        &self,
+        collection: &'static CollectionSpec,
+        index: &'static IndexSpec,
+        prefix: Vec<FieldValue>,
+    ) -> Result<Option<T>, StorageError> {
+        let mut query = IndexQuery::new(collection, index, prefix);
+        query.limit = 1;
+        Ok(self.find(query).await?.pop())
+    }
+
+    /// Every record `query` finds, decoded.
+    async fn find<T: DeserializeOwned>(&self, query: IndexQuery) -> Result<Vec<T>, StorageError> {
+        self.backend
+            .query(query)
+            .await?
+            .into_iter()
+            .map(|hit| B::decode(hit.body))
+            .collect()
+    }
+}

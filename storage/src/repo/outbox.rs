@@ -1,0 +1,41 @@
+//! The outbox: outbound messages waiting to be handed to their channel.
+
+use super::schema::{OUTBOX, OUTBOX_BY_NEXT_ATTEMPT};
+use super::{Store, records};
+use crate::backend::{DocumentBackend, IndexQuery, WriteBatch};
+use async_trait::async_trait;
+use botwot_engine::message::Delivery;
+use botwot_engine::outbox::OutboxEntry;
+use botwot_engine::ports::{OutboxStore, StoreError};
+
+#[async_trait]
+impl<B: DocumentBackend> OutboxStore for Store<B> {
+    async fn pending_outbox(&self, limit: usize) -> Result<Vec<OutboxEntry>, StoreError> {
+        let mut query = IndexQuery::new(&OUTBOX, &OUTBOX_BY_NEXT_ATTEMPT, Vec::new());
+        query.limit = limit;
+        Ok(self.find(query).await?)
+    }
+
+    async fn outbox_delivered(
+        &self,
+        entry: &OutboxEntry,
+        delivery: Delivery,
+    ) -> Result<(), StoreError> {
+        let mut batch = WriteBatch::with_capacity(2);
+        batch.delete(&OUTBOX, entry.id());
+        let tenant = Some(&entry.key.tenant_id);
+        if let Some(updated) = self
+            .with_delivery(tenant, &entry.message.id, delivery)
+            .await?
+        {
+            batch.put(updated);
+        }
+        Ok(self.backend.write(batch).await?)
+    }
+
+    async fn outbox_retry_later(&self, entry: &OutboxEntry) -> Result<(), StoreError> {
+        let mut batch = WriteBatch::with_capacity(1);
+        batch.put(records::outbox::<B>(entry)?);
+        Ok(self.backend.write(batch).await?)
+    }
+}

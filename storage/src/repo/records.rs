@@ -1,0 +1,133 @@
+//! How each engine record becomes a document: its id, its indexed fields and its body.
+
+use super::schema::{
+    ACCOUNT, BOT, BOTS, CHANNEL, CONTACT, CREATED, DELETED, DUE, INBOUND_PROVIDER_ID, MESSAGES,
+    NEXT_ATTEMPT, OUTBOX, SEQ, SESSION, SESSIONS, STATUS, TENANT, TIMERS, WIDGET_KEY,
+};
+use crate::backend::{CollectionSpec, Doc, DocumentBackend, FieldValue, Fields};
+use crate::error::StorageError;
+use botwot_engine::channel::Channel;
+use botwot_engine::ids::TenantId;
+use botwot_engine::message::{Direction, Message};
+use botwot_engine::outbox::OutboxEntry;
+use botwot_engine::timer::DurableTimer;
+use botwot_engine::{BotProfile, SessionState, Timestamp};
+use serde::Serialize;
+
+pub(super) fn tenant(id: &TenantId) -> FieldValue {
+    FieldValue::from(id.as_str())
+}
+
+pub(super) fn millis(at: Timestamp) -> FieldValue {
+    FieldValue::I64(at.millis())
+}
+
+fn doc<B: DocumentBackend, T: Serialize>(
+    collection: &'static CollectionSpec,
+    id: &str,
+    fields: Fields,
+    record: &T,
+) -> Result<Doc<B::Body>, StorageError> {
+    Ok(Doc {
+        collection,
+        id: id.to_owned(),
+        fields,
+        body: B::encode(record)?,
+    })
+}
+
+pub(super) fn bot<B: DocumentBackend>(bot: &BotProfile) -> Result<Doc<B::Body>, StorageError> {
+    let mut fields = Fields::with_capacity(4);
+    fields
+        .set(TENANT, tenant(&bot.tenant_id))
+        .set(WIDGET_KEY, FieldValue::from(bot.widget_key.as_str()))
+        .set(CREATED, millis(bot.created_at))
+        .set(DELETED, FieldValue::Bool(bot.deleted_at.is_some()));
+    doc::<B, _>(&BOTS, bot.id.as_str(), fields, bot)
+}
+
+pub(super) fn session<B: DocumentBackend>(
+    session: &SessionState,
+) -> Result<Doc<B::Body>, StorageError> {
+    let key = &session.key;
+    let mut fields = Fields::with_capacity(7);
+    fields
+        .set(TENANT, tenant(&key.tenant_id))
+        .set(CHANNEL, FieldValue::from(key.channel.as_str()))
+        .set(ACCOUNT, FieldValue::from(key.channel_account.as_str()))
+        .set(CONTACT, FieldValue::from(key.contact.as_str()))
+        .set(STATUS, FieldValue::from(session.status.as_str()))
+        .set(BOT, FieldValue::from(session.bot_id.as_str()))
+        .set(CREATED, millis(session.created_at));
+    doc::<B, _>(&SESSIONS, session.id.as_str(), fields, session)
+}
+
+/// The provider id that makes `message` a redelivery when it is stored twice: inbound
+/// messages only.
+pub(super) fn deduplication_id(message: &Message) -> Option<&str> {
+    match message.direction {
+        Direction::Inbound => message.provider_message_id.as_deref(),
+        Direction::Outbound => None,
+    }
+}
+
+/// `channel` is needed (and kept) only for messages with a [`deduplication_id`].
+pub(super) fn message<B: DocumentBackend>(
+    message: &Message,
+    channel: Option<Channel>,
+) -> Result<Doc<B::Body>, StorageError> {
+    let mut fields = Fields::with_capacity(5);
+    fields
+        .set(TENANT, tenant(&message.tenant_id))
+        .set(SESSION, FieldValue::from(message.session_id.as_str()))
+        .set(SEQ, FieldValue::U64(message.seq));
+    if let (Some(provider_id), Some(channel)) = (deduplication_id(message), channel) {
+        fields
+            .set(CHANNEL, FieldValue::from(channel.as_str()))
+            .set(INBOUND_PROVIDER_ID, FieldValue::from(provider_id));
+    }
+    doc::<B, _>(&MESSAGES, message.id.as_str(), fields, message)
+}
+
+/// A stored message with new content and the fields it was stored with.
+pub(super) fn message_with_fields<B: DocumentBackend>(
+    message: &Message,
+    fields: Fields,
+) -> Result<Doc<B::Body>, StorageError> {
+    doc::<B, _>(&MESSAGES, message.id.as_str(), fields, message)
+}
+
+pub(super) fn timer<B: DocumentBackend>(
+    timer: &DurableTimer,
+) -> Result<Doc<B::Body>, StorageError> {
+    let fields = scheduled(
+        &timer.key.tenant_id,
+        timer.session_id.as_str(),
+        DUE,
+        timer.due_at,
+    );
+    doc::<B, _>(&TIMERS, timer.id.as_str(), fields, timer)
+}
+
+pub(super) fn outbox<B: DocumentBackend>(
+    entry: &OutboxEntry,
+) -> Result<Doc<B::Body>, StorageError> {
+    let session = entry.message.session_id.as_str();
+    let fields = scheduled(
+        &entry.key.tenant_id,
+        session,
+        NEXT_ATTEMPT,
+        entry.next_attempt_at,
+    );
+    doc::<B, _>(&OUTBOX, entry.id(), fields, entry)
+}
+
+/// The fields of something a session schedules: its tenant, its session and when it is due.
+fn scheduled(tenant_id: &TenantId, session: &str, due: &'static str, at: Timestamp) -> Fields {
+    let mut fields = Fields::with_capacity(3);
+    fields
+        .set(TENANT, tenant(tenant_id))
+        .set(SESSION, FieldValue::from(session))
+        .set(due, millis(at));
+    fields
+}

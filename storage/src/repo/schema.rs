@@ -1,0 +1,86 @@
+//! The collections of BotWot, their fields and their indexes.
+//!
+//! Every index that serves a tenant's reads starts with the tenant. Three lookups are global by
+//! nature: a widget key (it is how a widget's tenant is found), and the node-wide scans of timers
+//! (loaded once at start) and of the outbox (drained by the delivery loop).
+
+use crate::backend::{CollectionSpec, IndexSpec};
+
+pub const TENANT: &str = "tenant";
+pub const CREATED: &str = "createdMs";
+pub const CHANNEL: &str = "channel";
+pub const ACCOUNT: &str = "account";
+pub const CONTACT: &str = "contact";
+pub const STATUS: &str = "status";
+pub const BOT: &str = "botId";
+pub const WIDGET_KEY: &str = "widgetKey";
+pub const DELETED: &str = "deleted";
+pub const SESSION: &str = "sessionId";
+pub const SEQ: &str = "seq";
+/// Set only on inbound messages that carry a provider message id.
+pub const INBOUND_PROVIDER_ID: &str = "inboundProviderId";
+pub const DUE: &str = "dueMs";
+pub const NEXT_ATTEMPT: &str = "nextAttemptMs";
+
+pub static BOTS_BY_WIDGET_KEY: IndexSpec = IndexSpec::unique("widget_key", &[WIDGET_KEY]);
+pub static BOTS_BY_CREATED: IndexSpec = IndexSpec::ordered("tenant_created", &[TENANT, CREATED]);
+pub static BOTS: CollectionSpec = CollectionSpec {
+    name: "bots",
+    fields: &[TENANT, WIDGET_KEY, CREATED, DELETED],
+    indexes: &[&BOTS_BY_WIDGET_KEY, &BOTS_BY_CREATED],
+};
+
+/// One session per key: tenant, channel, channel account, contact.
+pub static SESSIONS_BY_KEY: IndexSpec =
+    IndexSpec::unique("session_key", &[TENANT, CHANNEL, ACCOUNT, CONTACT]);
+pub static SESSIONS_BY_CREATED: IndexSpec =
+    IndexSpec::ordered("tenant_created", &[TENANT, CREATED]);
+pub static SESSIONS_BY_STATUS: IndexSpec =
+    IndexSpec::ordered("tenant_status_created", &[TENANT, STATUS, CREATED]);
+pub static SESSIONS_BY_CHANNEL: IndexSpec =
+    IndexSpec::ordered("tenant_channel_created", &[TENANT, CHANNEL, CREATED]);
+pub static SESSIONS_BY_BOT: IndexSpec =
+    IndexSpec::ordered("tenant_bot_created", &[TENANT, BOT, CREATED]);
+pub static SESSIONS: CollectionSpec = CollectionSpec {
+    name: "sessions",
+    fields: &[TENANT, CHANNEL, ACCOUNT, CONTACT, STATUS, BOT, CREATED],
+    indexes: &[
+        &SESSIONS_BY_KEY,
+        &SESSIONS_BY_CREATED,
+        &SESSIONS_BY_STATUS,
+        &SESSIONS_BY_CHANNEL,
+        &SESSIONS_BY_BOT,
+    ],
+};
+
+pub static MESSAGES_BY_SEQ: IndexSpec =
+    IndexSpec::unique("tenant_session_seq", &[TENANT, SESSION, SEQ]);
+/// A provider message id is stored once per tenant and channel: redeliveries are refused.
+pub static MESSAGES_BY_PROVIDER_ID: IndexSpec = IndexSpec::unique(
+    "tenant_channel_provider_id",
+    &[TENANT, CHANNEL, INBOUND_PROVIDER_ID],
+);
+pub static MESSAGES: CollectionSpec = CollectionSpec {
+    name: "messages",
+    fields: &[TENANT, SESSION, SEQ, CHANNEL, INBOUND_PROVIDER_ID],
+    // Unique keys are checked in this order: a redelivery that also reuses a sequence number is
+    // reported as the redelivery it is.
+    indexes: &[&MESSAGES_BY_PROVIDER_ID, &MESSAGES_BY_SEQ],
+};
+
+pub static TIMERS_BY_DUE: IndexSpec = IndexSpec::ordered("due", &[DUE]);
+pub static TIMERS: CollectionSpec = CollectionSpec {
+    name: "timers",
+    fields: &[TENANT, SESSION, DUE],
+    indexes: &[&TIMERS_BY_DUE],
+};
+
+pub static OUTBOX_BY_NEXT_ATTEMPT: IndexSpec = IndexSpec::ordered("next_attempt", &[NEXT_ATTEMPT]);
+pub static OUTBOX: CollectionSpec = CollectionSpec {
+    name: "outbox",
+    fields: &[TENANT, SESSION, NEXT_ATTEMPT],
+    indexes: &[&OUTBOX_BY_NEXT_ATTEMPT],
+};
+
+/// Every collection, for backends to create at open.
+pub static SCHEMA: &[&CollectionSpec] = &[&BOTS, &SESSIONS, &MESSAGES, &TIMERS, &OUTBOX];

@@ -1,0 +1,125 @@
+//! Sessions and their transcripts.
+
+use super::schema::{
+    BOT, CHANNEL, MESSAGES, MESSAGES_BY_SEQ, SESSIONS, SESSIONS_BY_BOT, SESSIONS_BY_CHANNEL,
+    SESSIONS_BY_CREATED, SESSIONS_BY_KEY, SESSIONS_BY_STATUS, STATUS,
+};
+use super::{Store, records};
+use crate::backend::{DocumentBackend, FieldValue, IndexQuery, Order};
+use async_trait::async_trait;
+use botwot_engine::ids::{SessionId, TenantId};
+use botwot_engine::message::Message;
+use botwot_engine::ports::{
+    CommitOutcome, PageRequest, Paged, SessionCommit, SessionFilter, SessionStore, StoreError,
+};
+use botwot_engine::{SessionKey, SessionState};
+use std::ops::Bound;
+
+#[async_trait]
+impl<B: DocumentBackend> SessionStore for Store<B> {
+    async fn load_session(&self, key: &SessionKey) -> Result<Option<SessionState>, StoreError> {
+        let prefix = vec![
+            records::tenant(&key.tenant_id),
+            FieldValue::from(key.channel.as_str()),
+            FieldValue::from(key.channel_account.as_str()),
+            FieldValue::from(key.contact.as_str()),
+        ];
+        Ok(self.find_first(&SESSIONS, &SESSIONS_BY_KEY, prefix).await?)
+    }
+
+    async fn get_session(
+        &self,
+        tenant: &TenantId,
+        id: &SessionId,
+    ) -> Result<Option<SessionState>, StoreError> {
+        Ok(self.get_record(&SESSIONS, tenant, id.as_str()).await?)
+    }
+
+    async fn commit(&self, commit: SessionCommit) -> Result<CommitOutcome, StoreError> {
+        self.write_commit(commit).await
+    }
+
+    async fn list_sessions(
+        &self,
+        tenant: &TenantId,
+        filter: &SessionFilter,
+        page: &PageRequest,
+    ) -> Result<Paged<SessionState>, StoreError> {
+        Ok(self.page(session_listing(tenant, filter), page).await?)
+    }
+
+    async fn transcript(
+        &self,
+        tenant: &TenantId,
+        session: &SessionId,
+        after_seq: u64,
+        limit: usize,
+    ) -> Result<Vec<Message>, StoreError> {
+        let mut query = transcript_query(tenant, session, limit);
+        // No stored sequence number reaches i64::MAX (the MongoDB integer limit).
+        query.lower = Bound::Excluded(FieldValue::U64(after_seq.min(i64::MAX as u64)));
+        Ok(self.find(query).await?)
+    }
+
+    async fn recent_messages(
+        &self,
+        tenant: &TenantId,
+        session: &SessionId,
+        limit: usize,
+    ) -> Result<Vec<Message>, StoreError> {
+        let mut query = transcript_query(tenant, session, limit);
+        query.order = Order::Descending;
+        let mut messages: Vec<Message> = self.find(query).await?;
+        messages.reverse();
+        Ok(messages)
+    }
+}
+
+fn transcript_query(tenant: &TenantId, session: &SessionId, limit: usize) -> IndexQuery {
+    let prefix = vec![records::tenant(tenant), FieldValue::from(session.as_str())];
+    let mut query = IndexQuery::new(&MESSAGES, &MESSAGES_BY_SEQ, prefix);
+    query.limit = limit;
+    query
+}
+
+/// Reads the most selective index the filter allows (bot, then status, then channel) and checks
+/// the other filters on each entry; the creation time is always the index's range.
+fn session_listing(tenant: &TenantId, filter: &SessionFilter) -> IndexQuery {
+    let mut equalities = Vec::with_capacity(3);
+    if let Some(bot) = &filter.bot_id {
+        equalities.push((&SESSIONS_BY_BOT, BOT, FieldValue::from(bot.as_str())));
+    }
+    if let Some(status) = filter.status {
+        equalities.push((
+            &SESSIONS_BY_STATUS,
+            STATUS,
+            FieldValue::from(status.as_str()),
+        ));
+    }
+    if let Some(channel) = filter.channel {
+        equalities.push((
+            &SESSIONS_BY_CHANNEL,
+            CHANNEL,
+            FieldValue::from(channel.as_str()),
+        ));
+    }
+    let mut equalities = equalities.into_iter();
+    let mut prefix = vec![records::tenant(tenant)];
+    let index = match equalities.next() {
+        Some((index, _, value)) => {
+            prefix.push(value);
+            index
+        }
+        None => &SESSIONS_BY_CREATED,
+    };
+    let mut query = IndexQuery::new(&SESSIONS, index, prefix);
+    query.order = Order::Descending;
+    query.filters = equalities.map(|(_, field, value)| (field, value)).collect();
+    if let Some(from) = filter.created_from {
+        query.lower = Bound::Included(records::millis(from));
+    }
+    if let Some(until) = filter.created_until {
+        query.upper = Bound::Excluded(records::millis(until));
+    }
+    query
+}

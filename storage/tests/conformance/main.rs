@@ -1,0 +1,58 @@
+//! The storage conformance suite. Every case is a generic function over a [`fixtures::Fixture`]
+//! and runs against both backends: `embedded::<case>` on a fresh redb directory, `mongo::<case>`
+//! on a fresh database of the MongoDB test server (`BOTWOT_TEST_MONGO_URI`, default
+//! `mongodb://127.0.0.1:27018`; the tests fail when it is not running).
+
+mod bots;
+mod dedup;
+mod durability;
+mod fixtures;
+mod isolation;
+mod listing;
+mod outbox;
+mod paging;
+mod records;
+mod sessions;
+mod timers;
+mod transcript;
+
+/// One test module per backend, one test per case.
+macro_rules! suite {
+    ($backend:ident, $fixture:ty, $($module:ident :: $case:ident),* $(,)?) => {
+        mod $backend {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() -> anyhow::Result<()> {
+                    let mut fixture = <$fixture>::new().await?;
+                    let outcome = crate::$module::$case(&mut fixture).await;
+                    crate::fixtures::Fixture::cleanup(fixture).await?;
+                    outcome
+                }
+            )*
+        }
+    };
+}
+
+macro_rules! conformance {
+    ($($module:ident :: $case:ident),* $(,)?) => {
+        suite!(embedded, crate::fixtures::EmbeddedFixture, $($module::$case),*);
+        suite!(mongo, crate::fixtures::MongoFixture, $($module::$case),*);
+    };
+}
+
+conformance!(
+    bots::bots_crud_and_widget_key_lookup,
+    bots::bot_listing_pages_newest_first_and_hides_deleted,
+    sessions::session_commit_load_and_get,
+    listing::session_listing_filters_and_pages,
+    listing::cursors_only_resume_their_own_listing,
+    transcript::transcript_order_and_after_seq,
+    dedup::duplicate_inbound_writes_nothing,
+    dedup::concurrent_duplicates_commit_once,
+    dedup::a_redelivery_among_new_messages_writes_nothing,
+    dedup::provider_ids_are_scoped_to_tenant_channel_and_inbound,
+    timers::timers_set_move_cancel_sorted,
+    outbox::outbox_pending_delivered_retry,
+    isolation::tenants_never_see_each_other,
+    durability::reopen_keeps_everything,
+);

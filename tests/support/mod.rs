@@ -1,0 +1,202 @@
+//! Running the real `botwot` binary for end-to-end tests, and the npm `socket.io-client`
+//! visitor (`tests/e2e/widget-client.mjs`) against it.
+
+#![allow(dead_code)]
+
+use serde_json::{Value, json};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// A `botwot serve` process on a free loopback port with its own data directory.
+pub struct Server {
+    child: Option<Child>,
+    pub base: String,
+    port: u16,
+    data_dir: PathBuf,
+    extra_env: Vec<(String, String)>,
+    pub http: reqwest::Client,
+}
+
+impl Server {
+    pub async fn start(data_dir: &Path, extra_env: &[(&str, &str)]) -> Self {
+        let port = free_port();
+        let mut server = Self {
+            child: None,
+            base: format!("http://127.0.0.1:{port}"),
+            port,
+            data_dir: data_dir.to_owned(),
+            extra_env: extra_env
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            http: reqwest::Client::new(),
+        };
+        server.spawn().await;
+        server
+    }
+
+    async fn spawn(&mut self) {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_botwot"));
+        command
+            .arg("serve")
+            .env("BOTWOT__HTTP__LISTEN", format!("127.0.0.1:{}", self.port))
+            .env("BOTWOT__STORAGE__BACKEND", "embedded")
+            .env("BOTWOT__STORAGE__DATA_DIR", &self.data_dir)
+            .env("BOTWOT__LOG__FILTER", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        for (key, value) in &self.extra_env {
+            command.env(key, value);
+        }
+        self.child = Some(command.spawn().expect("botwot starts"));
+        for _ in 0..600 {
+            if let Ok(response) = self.http.get(format!("{}/healthz", self.base)).send().await
+                && response.status().is_success()
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("botwot did not become healthy at {}", self.base);
+    }
+
+    /// `kill -9`, then start again on the same data directory and port.
+    pub async fn kill_and_restart(&mut self) {
+        self.kill();
+        self.spawn().await;
+    }
+
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill(); // SIGKILL
+            let _ = child.wait();
+        }
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .json(&body)
+            .send()
+            .await
+            .expect("post");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("get");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Creates a bot and returns its JSON.
+    pub async fn create_bot(&self, settings: Value) -> Value {
+        let (status, bot) = self.post("/v1/bots", settings).await;
+        assert_eq!(status, 201, "bot created: {bot}");
+        bot
+    }
+
+    /// The transcript's message texts, in order.
+    pub async fn transcript_texts(&self, session_id: &str) -> Vec<String> {
+        let (status, body) = self
+            .get(&format!("/v1/sessions/{session_id}/transcript?limit=200"))
+            .await;
+        assert_eq!(status, 200, "transcript: {body}");
+        body["items"]
+            .as_array()
+            .or_else(|| body["messages"].as_array())
+            .expect("transcript items")
+            .iter()
+            .map(|m| m["body"]["text"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    /// Polls `condition` until it holds; fails after a generous bound.
+    pub async fn until<F: std::future::Future<Output = bool>>(
+        &self,
+        what: &str,
+        mut condition: impl FnMut() -> F,
+    ) {
+        for _ in 0..600 {
+            if condition().await {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("gave up waiting until {what}");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+/// Runs the socket.io-client visitor and returns the JSON lines it printed.
+pub fn widget_client(base: &str, widget_key: &str, args: &[&str]) -> Vec<Value> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/widget-client.mjs");
+    let output = Command::new("node")
+        .arg(script)
+        .args(["--url", base, "--key", widget_key])
+        .args(args)
+        .output()
+        .expect("node runs (is Node.js installed, and `npm ci` done in tests/e2e?)");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let events: Vec<Value> = stdout
+        .lines()
+        .filter_map(|line| serde_json::from_str(line).ok())
+        .collect();
+    assert!(
+        !events.is_empty(),
+        "the widget client printed nothing; stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    events
+}
+
+/// The data of every event with this name.
+pub fn events_named<'a>(events: &'a [Value], name: &str) -> Vec<&'a Value> {
+    events
+        .iter()
+        .filter(|e| e["event"] == name)
+        .map(|e| &e["data"])
+        .collect()
+}
+
+/// Texts of the messages the server pushed, in order.
+pub fn pushed_texts(events: &[Value]) -> Vec<String> {
+    events_named(events, "message")
+        .iter()
+        .map(|m| m["body"]["text"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+pub fn bot_settings(name: &str, close_after_secs: u64) -> Value {
+    json!({
+        "botName": name,
+        "botGreetingMessage": format!("Hi, I am {name}. How can I help?"),
+        "fallbackMessage": "I can't answer that yet. Please email help@shop.test.",
+        "sessionPolicy": {
+            "inactivity": { "warnAfterSecs": 0, "closeAfterSecs": close_after_secs },
+            "closingMessage": "This conversation was closed after a period of inactivity."
+        }
+    })
+}
