@@ -7,7 +7,7 @@
 
 mod support;
 
-use botwot_actors::{Envelope, NodeConfig, Outcome};
+use botwot_actors::NodeConfig;
 use botwot_engine::Channel;
 use botwot_engine::ports::Storage;
 use botwot_engine::session::{SessionEvent, SessionKey};
@@ -16,7 +16,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicIsize, Ordering};
 use std::time::Duration;
-use support::{bench_bot, start_node, system_clock};
+use support::{bench_bot, env_or, open_sessions, runtime, start_node, system_clock};
 
 /// Counts bytes currently allocated, then defers to the system allocator.
 struct Counting;
@@ -68,15 +68,8 @@ impl Actor for Idle {
 }
 
 fn main() {
-    let sessions: usize = std::env::var("SESSIONS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100_000);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(async move {
+    let sessions = env_or("SESSIONS", 100_000);
+    runtime().block_on(async move {
         let dir = tempfile::tempdir().expect("tempdir");
         let store: Arc<dyn Storage> = botwot_storage::open_embedded(dir.path()).expect("store");
         let bot = bench_bot(3_600);
@@ -84,19 +77,18 @@ fn main() {
         let config = NodeConfig { passivate_after_secs: 3_600, ..NodeConfig::default() };
         let node = start_node(store.clone(), system_clock(), config).await;
         // Warm up allocator arenas and lazily built structures with one session.
-        open(&node, &bot, 0).await;
+        let handle = node.sessions();
+        open_sessions(&handle, &bot, 0..1).await;
+        settle(&node).await;
         let (heap_before, rss_before) = (held(), rss_bytes());
 
-        for chunk in (1..=sessions).collect::<Vec<_>>().chunks(1_000) {
-            let opens = chunk.iter().map(|i| open(&node, &bot, *i));
-            futures::future::join_all(opens).await;
-        }
+        open_sessions(&handle, &bot, 1..sessions + 1).await;
         settle(&node).await;
         let live = node.snapshot().sessions.live;
         let (heap_live, rss_live) = (held(), rss_bytes());
 
         let passivated = node.passivate_idle_now();
-        while node.snapshot().sessions.live > 1 || node.snapshot().sessions.transitioning > 0 {
+        while node.snapshot().sessions.live > 0 || node.snapshot().sessions.transitioning > 0 {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         let (heap_passive, rss_passive) = (held(), rss_bytes());
@@ -125,24 +117,6 @@ fn main() {
         }
         node.shutdown().await;
     });
-}
-
-async fn open(node: &botwot_actors::Node, bot: &botwot_engine::BotProfile, i: usize) {
-    let envelope = Envelope {
-        key: SessionKey::new(
-            bot.tenant_id.clone(),
-            Channel::Web,
-            bot.id.as_str(),
-            format!("visitor-{i}"),
-        ),
-        bot_id: bot.id.clone(),
-        event: SessionEvent::ContactJoined { greeting: None },
-    };
-    let outcome = node.sessions().dispatch(envelope).await;
-    assert!(
-        matches!(outcome, Ok(Outcome::Applied { .. })),
-        "{outcome:?}"
-    );
 }
 
 async fn settle(node: &botwot_actors::Node) {

@@ -17,7 +17,7 @@ use botwot_engine::{Channel, Message, MessageBody, MessageId};
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::{bench_bot, ms, percentile, start_node, system_clock};
+use support::{bench_bot, env_or, ms, percentile, runtime, start_node, system_clock};
 
 fn env_or(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -29,11 +29,7 @@ fn env_or(name: &str, default: usize) -> usize {
 fn main() {
     let sessions = env_or("SESSIONS", 1_000);
     let messages = env_or("MESSAGES", 50);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(async {
+    runtime().block_on(async {
         println!(
             "machine: {} cores; {sessions} sessions x {messages} messages",
             std::thread::available_parallelism()

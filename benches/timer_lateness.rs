@@ -7,7 +7,7 @@
 
 mod support;
 
-use botwot_actors::{Envelope, NodeConfig, NodeDeps, Outcome, SystemClock, TimerService};
+use botwot_actors::{NodeConfig, NodeDeps, SystemClock, TimerService};
 use botwot_adapters::brain::ProfileBrain;
 use botwot_engine::message::Message;
 use botwot_engine::ports::{SessionObserver, Storage};
@@ -21,18 +21,11 @@ use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::{AcceptingSender, bench_bot, ms, percentile};
+use support::{AcceptingSender, bench_bot, env_or, ms, open_sessions, percentile, runtime};
 
 fn main() {
-    let timers: usize = std::env::var("TIMERS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100_000);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(async move {
+    let timers = env_or("TIMERS", 100_000);
+    runtime().block_on(async move {
         lateness(timers).await;
         tokio_floor(timers).await;
         catch_up(timers).await;
@@ -132,28 +125,7 @@ async fn catch_up(count: usize) {
         .await
         .expect("node");
     let opened = Instant::now();
-    let sessions = first.sessions();
-    for chunk in (0..count).collect::<Vec<_>>().chunks(1_000) {
-        let opens = chunk.iter().map(|i| {
-            let envelope = Envelope {
-                key: SessionKey::new(
-                    bot.tenant_id.clone(),
-                    Channel::Web,
-                    bot.id.as_str(),
-                    format!("visitor-{i}"),
-                ),
-                bot_id: bot.id.clone(),
-                event: SessionEvent::ContactJoined { greeting: None },
-            };
-            sessions.dispatch(envelope)
-        });
-        for outcome in futures::future::join_all(opens).await {
-            assert!(
-                matches!(outcome, Ok(Outcome::Applied { .. })),
-                "{outcome:?}"
-            );
-        }
-    }
+    open_sessions(&first.sessions(), &bot, 0..count).await;
     println!(
         "opened {count} sessions with pending auto-close timers in {:.1} s",
         opened.elapsed().as_secs_f64()

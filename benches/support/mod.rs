@@ -74,3 +74,50 @@ pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
 pub fn ms(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1_000.0
 }
+
+/// A size from the environment, or the default.
+pub fn env_or(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// Opens the sessions of visitors `visitors` on `bot` (the contact joins, which arms and stores
+/// the inactivity timers), a thousand at a time.
+pub async fn open_sessions(
+    sessions: &botwot_actors::Sessions,
+    bot: &BotProfile,
+    visitors: std::ops::Range<usize>,
+) {
+    use botwot_actors::{Envelope, Outcome};
+    use botwot_engine::session::SessionEvent;
+    let visitors: Vec<usize> = visitors.collect();
+    for chunk in visitors.chunks(1_000) {
+        let opens = chunk.iter().map(|i| {
+            sessions.dispatch(Envelope {
+                key: SessionKey::new(
+                    bot.tenant_id.clone(),
+                    botwot_engine::Channel::Web,
+                    bot.id.as_str(),
+                    format!("visitor-{i}"),
+                ),
+                bot_id: bot.id.clone(),
+                event: SessionEvent::ContactJoined { greeting: None },
+            })
+        });
+        for outcome in futures::future::join_all(opens).await {
+            assert!(
+                matches!(outcome, Ok(Outcome::Applied { .. })),
+                "{outcome:?}"
+            );
+        }
+    }
+}

@@ -25,6 +25,9 @@ pub enum StoreError {
     Conflict(String),
     #[error("not found")]
     NotFound,
+    /// The request itself is wrong (a page cursor from another listing, say); retrying won't help.
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
 }
 
 /// One page of a listing and the cursor of the next, if there is one.
@@ -35,6 +38,7 @@ pub struct Paged<T> {
 }
 
 /// Which page to read: at most `limit` items after the opaque `cursor` of the previous page.
+/// A `limit` of 0 means the backend's default page size; backends cap it at their maximum.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct PageRequest {
     pub limit: usize,

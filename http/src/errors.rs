@@ -190,6 +190,7 @@ impl From<StoreError> for AppError {
             ),
             StoreError::Conflict(reason) => Self::new(ErrorCode::Conflict, reason),
             StoreError::NotFound => Self::not_found("record"),
+            StoreError::InvalidInput(reason) => Self::new(ErrorCode::InvalidQuery, reason),
         }
     }
 }

@@ -82,7 +82,8 @@ impl From<StorageError> for StoreError {
     fn from(error: StorageError) -> Self {
         match error {
             StorageError::Duplicate(_) => StoreError::Conflict(error.to_string()),
-            StorageError::Encode(_) | StorageError::Corrupt(_) | StorageError::InvalidCursor => {
+            StorageError::InvalidCursor => StoreError::InvalidInput(error.to_string()),
+            StorageError::Encode(_) | StorageError::Corrupt(_) => {
                 StoreError::Corrupt(error.to_string())
             }
             _ => StoreError::Unavailable(error.to_string()),

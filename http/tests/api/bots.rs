@@ -109,6 +109,14 @@ async fn listings_come_in_pages() {
     let second = app.get(&format!("/v1/bots?limit=2&cursor={cursor}")).await;
     assert_eq!(second.body["items"].as_array().unwrap().len(), 1);
     assert!(second.body.get("nextCursor").is_none());
+    let foreign = app.get("/v1/bots?limit=2&cursor=not-a-cursor").await;
+    assert_eq!(
+        foreign.status,
+        StatusCode::BAD_REQUEST,
+        "{:?}",
+        foreign.body
+    );
+    assert_eq!(foreign.code(), "invalid_query");
     let too_many = app.get("/v1/bots?limit=1000").await;
     assert_eq!(too_many.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(too_many.fields_at_fault(), ["limit"]);
