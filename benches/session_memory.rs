@@ -8,9 +8,7 @@
 mod support;
 
 use botwot_actors::NodeConfig;
-use botwot_engine::Channel;
 use botwot_engine::ports::Storage;
-use botwot_engine::session::{SessionEvent, SessionKey};
 use ractor::{Actor, ActorProcessingErr, ActorRef};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::Arc;

@@ -19,13 +19,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use support::{bench_bot, env_or, ms, percentile, runtime, start_node, system_clock};
 
-fn env_or(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 fn main() {
     let sessions = env_or("SESSIONS", 1_000);
     let messages = env_or("MESSAGES", 50);

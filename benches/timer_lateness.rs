@@ -11,9 +11,7 @@ use botwot_actors::{NodeConfig, NodeDeps, SystemClock, TimerService};
 use botwot_adapters::brain::ProfileBrain;
 use botwot_engine::message::Message;
 use botwot_engine::ports::{SessionObserver, Storage};
-use botwot_engine::session::{
-    SessionEvent, SessionKey, SessionNotice, SessionState, SessionStatus,
-};
+use botwot_engine::session::{SessionKey, SessionNotice, SessionState, SessionStatus};
 use botwot_engine::time::{Clock, ManualClock};
 use botwot_engine::timer::{DurableTimer, TimerKind};
 use botwot_engine::{Channel, SessionId, TenantId, Timestamp};

@@ -95,7 +95,8 @@ impl Node {
         let forwarder = tokio::spawn(async move {
             while let Some(timer) = fired.recv().await {
                 let key = timer.key.clone();
-                let _ = forward_registry.route_message(&key, SessionMsg::TimerFired(timer));
+                let _ =
+                    forward_registry.route_message(&key, SessionMsg::TimerFired(Box::new(timer)));
             }
         });
         let sweep_registry = registry.clone();

@@ -35,32 +35,38 @@ pub(crate) struct SessionDeps {
     pub(crate) config: NodeConfig,
 }
 
+/// A message for a session actor. Variants are boxed: a mailbox allocates its slots in blocks
+/// sized by the largest message, and small messages keep an idle actor small.
 pub(crate) enum SessionMsg {
     /// An event from outside, answered once committed.
-    Dispatch {
-        bot_id: BotId,
-        event: SessionEvent,
-        reply: Option<oneshot::Sender<Result<Outcome, SessionError>>>,
-    },
-    TimerFired(DurableTimer),
-    /// The brain's answer to the inbound message `in_reply_to`.
-    BrainAnswered {
-        in_reply_to: u64,
-        text: String,
-        wants_human: bool,
-    },
+    Dispatch(Box<Dispatch>),
+    TimerFired(Box<DurableTimer>),
+    /// The brain's answer to an inbound message.
+    BrainAnswered(Box<BrainAnswered>),
+}
+
+pub(crate) struct Dispatch {
+    pub(crate) bot_id: BotId,
+    pub(crate) event: SessionEvent,
+    pub(crate) reply: Option<oneshot::Sender<Result<Outcome, SessionError>>>,
+}
+
+pub(crate) struct BrainAnswered {
+    /// Sequence number of the inbound message answered.
+    in_reply_to: u64,
+    text: String,
+    wants_human: bool,
 }
 
 impl SessionMsg {
     /// Work that comes from outside the node (and may be refused under load).
     pub(crate) fn is_external(&self) -> bool {
-        matches!(self, SessionMsg::Dispatch { .. })
+        matches!(self, SessionMsg::Dispatch(_))
     }
 
     pub(crate) fn fail(self, error: SessionError) {
-        if let SessionMsg::Dispatch {
-            reply: Some(reply), ..
-        } = self
+        if let SessionMsg::Dispatch(dispatch) = self
+            && let Some(reply) = dispatch.reply
         {
             let _ = reply.send(Err(error));
         }
@@ -101,6 +107,9 @@ impl Actor for SessionActor {
         })
     }
 
+    // The work of each message runs in a boxed future: the actor's task is allocated once with
+    // room for the largest future it awaits inline, so inline work would make every idle actor
+    // as big as the busiest moment of one.
     async fn handle(
         &self,
         _myself: ActorRef<Self::Msg>,
@@ -108,22 +117,26 @@ impl Actor for SessionActor {
         state: &mut Self::State,
     ) -> Result<(), ActorProcessingErr> {
         match message {
-            SessionMsg::Dispatch {
-                bot_id,
-                event,
-                reply,
-            } => {
-                let outcome = state.dispatch(&bot_id, event).await;
+            SessionMsg::Dispatch(dispatch) => {
+                let Dispatch {
+                    bot_id,
+                    event,
+                    reply,
+                } = *dispatch;
+                let outcome = Box::pin(state.dispatch(&bot_id, event)).await;
                 if let Some(reply) = reply {
                     let _ = reply.send(outcome);
                 }
             }
-            SessionMsg::TimerFired(timer) => state.timer_fired(timer).await,
-            SessionMsg::BrainAnswered {
-                in_reply_to,
-                text,
-                wants_human,
-            } => state.brain_answered(in_reply_to, text, wants_human).await,
+            SessionMsg::TimerFired(timer) => Box::pin(state.timer_fired(*timer)).await,
+            SessionMsg::BrainAnswered(answer) => {
+                let BrainAnswered {
+                    in_reply_to,
+                    text,
+                    wants_human,
+                } = *answer;
+                Box::pin(state.brain_answered(in_reply_to, text, wants_human)).await;
+            }
         }
         state.registry.handled(&state.pending);
         Ok(())
@@ -298,11 +311,14 @@ impl SessionActorState {
             let Ok(Some(bot)) = deps.bots.get(&key.tenant_id, &bot_id).await else {
                 return;
             };
-            let history = deps
-                .store
-                .recent_messages(&key.tenant_id, &session_id, deps.config.brain_history)
-                .await
-                .unwrap_or_default();
+            let history = if deps.brain.uses_history() {
+                deps.store
+                    .recent_messages(&key.tenant_id, &session_id, deps.config.brain_history)
+                    .await
+                    .unwrap_or_default()
+            } else {
+                Vec::new()
+            };
             let request = BrainRequest {
                 bot: (*bot).clone(),
                 channel: key.channel,
@@ -323,11 +339,11 @@ impl SessionActorState {
                 }
             };
             let text = limit_words(&text, bot.settings.word_limit_per_message);
-            let message = SessionMsg::BrainAnswered {
+            let message = SessionMsg::BrainAnswered(Box::new(BrainAnswered {
                 in_reply_to,
                 text,
                 wants_human,
-            };
+            }));
             if let Err(error) = registry.route_message(&key, message) {
                 warn!(session_key = %key, error = %error, "brain answer could not be routed");
             }

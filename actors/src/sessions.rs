@@ -1,7 +1,7 @@
 //! The handle the outside (HTTP, channel adapters) uses to talk to session actors.
 
 use crate::registry::LocalRegistry;
-use crate::session_actor::SessionMsg;
+use crate::session_actor::{Dispatch, SessionMsg};
 use botwot_cluster::RouteError;
 use botwot_engine::session::{Rejection, SessionEvent, SessionKey, SessionState};
 use botwot_engine::{BotId, Message};
@@ -66,11 +66,11 @@ impl Sessions {
     /// Returns only after the transition is durably committed.
     pub async fn dispatch(&self, envelope: Envelope) -> Result<Outcome, SessionError> {
         let (reply, answer) = oneshot::channel();
-        let message = SessionMsg::Dispatch {
+        let message = SessionMsg::Dispatch(Box::new(Dispatch {
             bot_id: envelope.bot_id,
             event: envelope.event,
             reply: Some(reply),
-        };
+        }));
         self.registry
             .route_message(&envelope.key, message)
             .map_err(|error| match error {

@@ -21,6 +21,10 @@ impl Brain for ProfileBrain {
             sources: Vec::new(),
         })
     }
+
+    fn uses_history(&self) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]

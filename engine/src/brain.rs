@@ -48,6 +48,11 @@ pub enum BrainError {
 #[async_trait]
 pub trait Brain: Send + Sync + 'static {
     async fn answer(&self, request: BrainRequest) -> Result<BrainAnswer, BrainError>;
+
+    /// Whether answers use the session's history; when not, it is not read for them.
+    fn uses_history(&self) -> bool {
+        true
+    }
 }
 
 /// Cuts `text` to at most `limit` words, ending with an ellipsis when something was cut.
