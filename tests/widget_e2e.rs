@@ -5,7 +5,7 @@
 mod support;
 
 use serde_json::Value;
-use support::{Server, bot_settings, events_named, pushed_texts, widget_client};
+use support::{Backend, Server, bot_settings, events_named, pushed_texts, widget_client};
 
 fn session_of(events: &[Value]) -> (String, String) {
     let session = events_named(events, "session");
@@ -145,7 +145,19 @@ async fn a_quiet_session_closes_after_its_configured_timeout() {
 #[tokio::test]
 async fn kill_9_mid_conversation_keeps_the_transcript_and_the_timer_fires_once() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut server = Server::start(dir.path(), &[]).await;
+    kill_9_keeps_the_conversation(Backend::Embedded(dir.path().to_owned())).await;
+}
+
+#[tokio::test]
+async fn kill_9_on_the_mongodb_backend_keeps_the_transcript_and_the_timer_fires_once() {
+    kill_9_keeps_the_conversation(Backend::fresh_mongo("kill9")).await;
+}
+
+/// A chat, `kill -9` right after the acknowledgements, a restart before the auto-close
+/// deadline: the transcript is intact, the reloaded timer closes the session, and after another
+/// kill and restart it does not fire again.
+async fn kill_9_keeps_the_conversation(backend: Backend) {
+    let mut server = Server::start_on(backend, &[]).await;
     let bot = server.create_bot(bot_settings("Durable", 5)).await;
     let key = bot["widgetKey"].as_str().expect("widget key");
     let events = widget_client(

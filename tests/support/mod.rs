@@ -9,24 +9,64 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-/// A `botwot serve` process on a free loopback port with its own data directory.
+/// Where a test server keeps its data.
+#[derive(Clone, Debug)]
+pub enum Backend {
+    Embedded(PathBuf),
+    /// A database of the MongoDB-compatible test server (`deploy/test-services.sh` starts it).
+    Mongo {
+        uri: String,
+        database: String,
+    },
+}
+
+impl Backend {
+    /// A fresh database on the test server named by `BOTWOT_TEST_MONGO_URI`.
+    pub fn fresh_mongo(name: &str) -> Self {
+        let uri = std::env::var("BOTWOT_TEST_MONGO_URI")
+            .unwrap_or_else(|_| "mongodb://127.0.0.1:27018".to_owned());
+        let database = format!("botwot_e2e_{name}_{}", std::process::id());
+        Backend::Mongo { uri, database }
+    }
+
+    fn env(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Backend::Embedded(dir) => vec![
+                ("BOTWOT__STORAGE__BACKEND", "embedded".to_owned()),
+                ("BOTWOT__STORAGE__DATA_DIR", dir.display().to_string()),
+            ],
+            Backend::Mongo { uri, database } => vec![
+                ("BOTWOT__STORAGE__BACKEND", "mongo".to_owned()),
+                ("BOTWOT__STORAGE__URI", uri.clone()),
+                ("BOTWOT__STORAGE__DATABASE", database.clone()),
+            ],
+        }
+    }
+}
+
+/// A `botwot serve` process on a free loopback port with its own storage.
 pub struct Server {
     child: Option<Child>,
     pub base: String,
     port: u16,
-    data_dir: PathBuf,
+    backend: Backend,
     extra_env: Vec<(String, String)>,
     pub http: reqwest::Client,
 }
 
 impl Server {
+    /// A server on the embedded store in `data_dir`.
     pub async fn start(data_dir: &Path, extra_env: &[(&str, &str)]) -> Self {
+        Self::start_on(Backend::Embedded(data_dir.to_owned()), extra_env).await
+    }
+
+    pub async fn start_on(backend: Backend, extra_env: &[(&str, &str)]) -> Self {
         let port = free_port();
         let mut server = Self {
             child: None,
             base: format!("http://127.0.0.1:{port}"),
             port,
-            data_dir: data_dir.to_owned(),
+            backend,
             extra_env: extra_env
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
@@ -42,8 +82,7 @@ impl Server {
         command
             .arg("serve")
             .env("BOTWOT__HTTP__LISTEN", format!("127.0.0.1:{}", self.port))
-            .env("BOTWOT__STORAGE__BACKEND", "embedded")
-            .env("BOTWOT__STORAGE__DATA_DIR", &self.data_dir)
+            .envs(self.backend.env())
             .env("BOTWOT__LOG__FILTER", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit());
