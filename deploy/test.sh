@@ -13,6 +13,13 @@ step() { printf '\n== %s\n' "$*"; }
 step "test services"
 bash deploy/test-services.sh
 
+step "browser (Debian chromium, for the widget's browser test)"
+if ! command -v chromium >/dev/null 2>&1; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+chromium --version
+
 step "end-to-end clients (npm)"
 (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 

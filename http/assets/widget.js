@@ -214,7 +214,9 @@ function remember(message) {
   if (message && message.id) {
     stored.set(message.id, message);
     if (message.providerMessageId) {
-      sending.delete(message.providerMessageId);
+      // The server stores our client id as "<visitorId>/<clientMessageId>".
+      var id = message.providerMessageId;
+      sending.delete(id.slice(id.indexOf("/") + 1));
     }
   }
 }
@@ -310,6 +312,7 @@ function transmit(entry) {
       entry.failed = ack.error.message;
     } else if (ack.message) {
       remember(ack.message);
+      sending.delete(entry.clientMessageId);
     } else {
       sending.delete(entry.clientMessageId);
     }
