@@ -4,8 +4,12 @@
 //! knowledge-base brain exists); channel senders deliver outbound messages, and
 //! [`channels::ChannelRouter`] sends each one to the sender of its channel. The web widget's
 //! sender lives in `botwot-http`, beside the Socket.IO server it emits on.
+//!
+//! [`meta`] reads Meta's messaging webhooks (WhatsApp Cloud API first; Messenger and Instagram
+//! next): signature and handshake checks, and payloads turned into flat events for the engine.
 
 #![forbid(unsafe_code)]
 
 pub mod brain;
 pub mod channels;
+pub mod meta;
