@@ -16,7 +16,6 @@ use ractor::{Actor, ActorRef};
 use serde::Serialize;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::task::JoinHandle;
 use tracing::info;
 
 /// How many pending outbox entries are loaded at start.
@@ -45,7 +44,6 @@ pub struct Node {
     supervisor: ActorRef<()>,
     timers: TimerService,
     outbox: OutboxHandle,
-    background: Vec<JoinHandle<()>>,
 }
 
 impl Node {
@@ -111,12 +109,13 @@ impl Node {
                 }
             }
         });
+        registry.watch("timer forwarder", forwarder);
+        registry.watch("passivation sweeper", sweeper);
         Ok(Self {
             registry,
             supervisor,
             timers,
             outbox,
-            background: vec![forwarder, sweeper],
         })
     }
 
@@ -145,9 +144,7 @@ impl Node {
     /// Stops taking work and stops every actor. Committed state is already durable.
     pub async fn shutdown(self) {
         self.registry.stop_all();
-        for task in &self.background {
-            task.abort();
-        }
+        self.registry.abort_background();
         self.supervisor.stop(None);
     }
 }

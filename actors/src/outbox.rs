@@ -8,10 +8,11 @@ use botwot_engine::message::Delivery;
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::ports::{ChannelSender, DeliveryError, Storage};
 use botwot_engine::time::Clock;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 use tracing::warn;
 
 /// How many entries one pass takes from the queue.
@@ -21,6 +22,7 @@ const BATCH: usize = 256;
 pub(crate) struct OutboxHandle {
     queue: mpsc::UnboundedSender<OutboxEntry>,
     waiting: Arc<AtomicUsize>,
+    task: Arc<OnceLock<JoinHandle<()>>>,
 }
 
 impl OutboxHandle {
@@ -31,6 +33,11 @@ impl OutboxHandle {
                 self.waiting.fetch_sub(1, Ordering::Relaxed);
             }
         }
+    }
+
+    /// Whether the dispatcher task still runs (it stops only by panicking while the node lives).
+    pub(crate) fn is_running(&self) -> bool {
+        self.task.get().is_some_and(|task| !task.is_finished())
     }
 
     /// Entries queued or being sent now.
@@ -58,6 +65,7 @@ impl OutboxDispatcher {
         let handle = OutboxHandle {
             queue,
             waiting: Arc::new(AtomicUsize::new(0)),
+            task: Arc::new(OnceLock::new()),
         };
         let dispatcher = Self {
             store,
@@ -66,7 +74,8 @@ impl OutboxDispatcher {
             retry_base: Duration::from_millis(config.outbox_retry_base_ms.max(1)),
             max_attempts: config.outbox_max_attempts.max(1),
         };
-        tokio::spawn(dispatcher.run(receiver, handle.clone()));
+        let task = tokio::spawn(dispatcher.run(receiver, handle.clone()));
+        let _ = handle.task.set(task);
         handle
     }
 

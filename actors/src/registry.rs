@@ -16,6 +16,7 @@ use ractor::{Actor, ActorCell, ActorId, ActorRef};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
+use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use tracing::warn;
 
@@ -43,6 +44,8 @@ struct Entries {
 
 pub(crate) struct LocalRegistry {
     entries: Mutex<Entries>,
+    /// The node's own tasks beside the timer service and the outbox dispatcher.
+    background: Mutex<Vec<(&'static str, JoinHandle<()>)>>,
     in_flight: AtomicUsize,
     max_in_flight: usize,
     deps: Arc<SessionDeps>,
@@ -53,6 +56,7 @@ impl LocalRegistry {
     pub(crate) fn new(deps: Arc<SessionDeps>) -> Arc<Self> {
         Arc::new(Self {
             entries: Mutex::new(Entries::default()),
+            background: Mutex::new(Vec::new()),
             in_flight: AtomicUsize::new(0),
             max_in_flight: deps.config.max_in_flight,
             deps,
@@ -66,6 +70,37 @@ impl LocalRegistry {
 
     pub(crate) fn set_supervisor(&self, supervisor: ActorCell) {
         let _ = self.supervisor.set(supervisor);
+    }
+
+    /// Keeps a background task of the node, to report it if it stops.
+    pub(crate) fn watch(&self, name: &'static str, task: JoinHandle<()>) {
+        self.background.lock().push((name, task));
+    }
+
+    /// The node's background tasks that are no longer running; they stop only by panicking, so
+    /// any of them here means the node cannot keep its promises (timers, deliveries).
+    pub(crate) fn stopped_tasks(&self) -> Vec<&'static str> {
+        let mut stopped: Vec<&'static str> = self
+            .background
+            .lock()
+            .iter()
+            .filter(|(_, task)| task.is_finished())
+            .map(|(name, _)| *name)
+            .collect();
+        if !self.deps.timers.is_running() {
+            stopped.push("timer service");
+        }
+        if !self.deps.outbox.is_running() {
+            stopped.push("outbox dispatcher");
+        }
+        stopped
+    }
+
+    /// Stops the watched background tasks.
+    pub(crate) fn abort_background(&self) {
+        for (_, task) in self.background.lock().iter() {
+            task.abort();
+        }
     }
 
     /// Routes a message; when the node is past its in-flight bound only internal messages

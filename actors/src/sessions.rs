@@ -62,6 +62,12 @@ impl Sessions {
         Self { registry }
     }
 
+    /// Names of the node's background tasks (timer service, outbox dispatcher, ...) that have
+    /// stopped; empty while the node is healthy.
+    pub fn stopped_tasks(&self) -> Vec<&'static str> {
+        self.registry.stopped_tasks()
+    }
+
     /// Applies one event to the session of `envelope.key`, creating the session on first use.
     /// Returns only after the transition is durably committed.
     pub async fn dispatch(&self, envelope: Envelope) -> Result<Outcome, SessionError> {

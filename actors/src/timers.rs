@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 
 enum Command {
     /// Arm (or move) a timer to fire at the given time.
@@ -26,6 +27,7 @@ enum Command {
 pub struct TimerService {
     commands: mpsc::UnboundedSender<Command>,
     armed: Arc<AtomicUsize>,
+    task: Arc<JoinHandle<()>>,
 }
 
 impl TimerService {
@@ -40,8 +42,15 @@ impl TimerService {
             due_of: HashMap::new(),
             armed: armed.clone(),
         };
-        tokio::spawn(schedule.run(receiver, fired_tx));
-        (Self { commands, armed }, fired_rx)
+        let task = Arc::new(tokio::spawn(schedule.run(receiver, fired_tx)));
+        (
+            Self {
+                commands,
+                armed,
+                task,
+            },
+            fired_rx,
+        )
     }
 
     /// Arms `timer` at its due time, replacing an armed timer with the same id.
@@ -63,6 +72,11 @@ impl TimerService {
     /// manual clock in tests (the wall clock needs no help).
     pub fn clock_moved(&self) {
         let _ = self.commands.send(Command::Wake);
+    }
+
+    /// Whether the timer task still runs (it stops only by panicking while the node lives).
+    pub fn is_running(&self) -> bool {
+        !self.task.is_finished()
     }
 
     /// Timers armed now.

@@ -520,3 +520,18 @@ async fn unknown_bots_and_overload_are_clear_errors() {
         Err(SessionError::BotUnavailable)
     );
 }
+
+#[tokio::test]
+async fn a_stopped_background_task_is_reported() {
+    let h = Harness::start(NodeConfig::default()).await;
+    let sessions = h.sessions();
+    assert!(sessions.stopped_tasks().is_empty());
+    let Harness { node, .. } = h;
+    node.shutdown().await;
+    tokio::task::yield_now().await;
+    let stopped = sessions.stopped_tasks();
+    assert!(
+        stopped.contains(&"timer forwarder") && stopped.contains(&"passivation sweeper"),
+        "{stopped:?}"
+    );
+}

@@ -58,6 +58,8 @@ error_codes! {
     /// Sent with `Retry-After`.
     Overloaded => SERVICE_UNAVAILABLE, "overloaded";
     StorageUnavailable => SERVICE_UNAVAILABLE, "storage_unavailable";
+    /// A background task of the node (timers, deliveries) has stopped.
+    NodeUnhealthy => SERVICE_UNAVAILABLE, "node_unhealthy";
     ShuttingDown => SERVICE_UNAVAILABLE, "shutting_down";
     Internal => INTERNAL_SERVER_ERROR, "internal";
 }

@@ -24,11 +24,20 @@ pub trait SessionDispatcher: Send + Sync + 'static {
     /// Applies one event to the session of `envelope.key`; returns after the transition is
     /// durably committed.
     async fn dispatch(&self, envelope: Envelope) -> Result<Outcome, SessionError>;
+
+    /// The node's background tasks that have stopped (readiness fails while any has).
+    fn stopped_tasks(&self) -> Vec<&'static str> {
+        Vec::new()
+    }
 }
 
 #[async_trait]
 impl SessionDispatcher for Sessions {
     async fn dispatch(&self, envelope: Envelope) -> Result<Outcome, SessionError> {
         Sessions::dispatch(self, envelope).await
+    }
+
+    fn stopped_tasks(&self) -> Vec<&'static str> {
+        Sessions::stopped_tasks(self)
     }
 }

@@ -1,7 +1,7 @@
 //! Probes and metrics: `/healthz` (the process answers), `/readyz` (storage answers a read),
 //! `/metrics` (Prometheus text).
 
-use crate::errors::AppError;
+use crate::errors::{AppError, ErrorCode};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -24,11 +24,11 @@ pub async fn healthz() -> Json<Health> {
     Json(Health { status: "ok" })
 }
 
-/// Storage answers a cheap read, so the node can serve traffic.
+/// Storage answers a cheap read and the node's background tasks run, so it can serve traffic.
 #[utoipa::path(get, path = "/readyz", tag = "operations",
     responses(
         (status = 200, description = "ready", body = Health),
-        (status = 503, description = "storage does not answer", body = crate::errors::ErrorBody),
+        (status = 503, description = "storage does not answer, or a background task stopped", body = crate::errors::ErrorBody),
     ))]
 pub async fn readyz(State(state): State<AppState>) -> Result<Json<Health>, AppError> {
     let probe_tenant = TenantId::from(state.config.default_tenant.as_str());
@@ -36,6 +36,13 @@ pub async fn readyz(State(state): State<AppState>) -> Result<Json<Health>, AppEr
         .store
         .get_bot(&probe_tenant, &BotId::from("bot_readiness_probe"))
         .await?;
+    let stopped = state.sessions.stopped_tasks();
+    if !stopped.is_empty() {
+        return Err(AppError::new(
+            ErrorCode::NodeUnhealthy,
+            format!("stopped: {}", stopped.join(", ")),
+        ));
+    }
     Ok(Json(Health { status: "ok" }))
 }
 

@@ -20,6 +20,17 @@ async fn health_is_the_process_and_readiness_is_storage() {
     assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(ready.code(), "storage_unavailable");
     assert_eq!(down.get("/healthz").await.status, StatusCode::OK);
+    app.sessions().set_timers_stopped(true);
+    let unhealthy = app.get("/readyz").await;
+    assert_eq!(unhealthy.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(unhealthy.code(), "node_unhealthy");
+    assert!(
+        unhealthy.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("timer service")
+    );
+    app.sessions().set_timers_stopped(false);
     let listing = down.get("/v1/bots").await;
     assert_eq!(listing.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(listing.code(), "storage_unavailable");

@@ -64,6 +64,7 @@ impl TestNode {
         let sessions = Gate {
             sessions: node.sessions(),
             overloaded: Arc::default(),
+            timers_stopped: Arc::default(),
         };
         Self {
             store,
@@ -80,11 +81,17 @@ impl TestNode {
 pub struct Gate {
     sessions: Sessions,
     overloaded: Arc<AtomicBool>,
+    timers_stopped: Arc<AtomicBool>,
 }
 
 impl Gate {
     pub fn set_overloaded(&self, overloaded: bool) {
         self.overloaded.store(overloaded, Ordering::SeqCst);
+    }
+
+    /// Makes the node report its timer service as stopped.
+    pub fn set_timers_stopped(&self, stopped: bool) {
+        self.timers_stopped.store(stopped, Ordering::SeqCst);
     }
 }
 
@@ -97,5 +104,13 @@ impl SessionDispatcher for Gate {
             });
         }
         self.sessions.dispatch(envelope).await
+    }
+
+    fn stopped_tasks(&self) -> Vec<&'static str> {
+        let mut stopped = self.sessions.stopped_tasks();
+        if self.timers_stopped.load(Ordering::SeqCst) {
+            stopped.push("timer service");
+        }
+        stopped
     }
 }
