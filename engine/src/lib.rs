@@ -8,6 +8,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod access;
 pub mod bot;
 pub mod brain;
 pub mod channel;
