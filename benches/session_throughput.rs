@@ -1,11 +1,12 @@
-//! Messages through session actors with the embedded durable store.
+//! Messages through session actors with an embedded durable store (redb, or fjall with `BACKEND=lsm`).
 //!
 //! N concurrent sessions each send M messages one after another (each waits for its durable
 //! acknowledgement, as a webhook would); every message is also answered by the bot, so each
 //! acknowledged inbound message means two stored messages and two commits. Beside it, in the
 //! same run: the bare floor of the pieces — a ractor actor answering calls, and the store taking
 //! one-message commits from as many concurrent writers. Run:
-//! `cargo bench --bench session_throughput` (`SESSIONS` and `MESSAGES` override the sizes).
+//! `cargo bench --bench session_throughput` (`SESSIONS` and `MESSAGES` override the sizes;
+//! `BACKEND=lsm` measures the experimental fjall backend instead of redb).
 
 mod support;
 
@@ -14,7 +15,9 @@ use botwot_engine::message::{Author, Delivery, Direction};
 use botwot_engine::ports::{SessionCommit, Storage};
 use botwot_engine::session::{SessionEvent, SessionKey, SessionRules, SessionState};
 use botwot_engine::{Channel, Message, MessageBody, MessageId};
+use botwot_storage::{EmbeddedBackend, GroupCommitStats, LsmBackend, Store};
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use support::{bench_bot, env_or, ms, percentile, runtime, start_node, system_clock};
@@ -35,9 +38,49 @@ fn main() {
     });
 }
 
+/// The store under test, chosen by `BACKEND` (`embedded`, the default, or `lsm`).
+enum Backend {
+    Embedded(Arc<Store<EmbeddedBackend>>),
+    Lsm(Arc<Store<LsmBackend>>),
+}
+
+impl Backend {
+    fn open(dir: &Path) -> Self {
+        match std::env::var("BACKEND").as_deref() {
+            Ok("lsm") => Backend::Lsm(botwot_storage::open_lsm(dir).expect("store")),
+            Ok("embedded") | Err(_) => {
+                Backend::Embedded(botwot_storage::open_embedded(dir).expect("store"))
+            }
+            Ok(other) => panic!("BACKEND={other}: expected embedded or lsm"),
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            Backend::Embedded(_) => "embedded",
+            Backend::Lsm(_) => "lsm",
+        }
+    }
+
+    fn storage(&self) -> Arc<dyn Storage> {
+        match self {
+            Backend::Embedded(store) => store.clone(),
+            Backend::Lsm(store) => store.clone(),
+        }
+    }
+
+    fn group_commit_stats(&self) -> GroupCommitStats {
+        match self {
+            Backend::Embedded(store) => store.backend().group_commit_stats(),
+            Backend::Lsm(store) => store.backend().group_commit_stats(),
+        }
+    }
+}
+
 async fn session_actors(sessions: usize, messages: usize) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store: Arc<dyn Storage> = botwot_storage::open_embedded(dir.path()).expect("store");
+    let backend = Backend::open(dir.path());
+    let store = backend.storage();
     let bot = bench_bot(3_600);
     store.insert_bot(&bot).await.expect("bot");
     let node = start_node(store.clone(), system_clock(), NodeConfig::default()).await;
@@ -91,7 +134,8 @@ async fn session_actors(sessions: usize, messages: usize) {
     };
     latencies.sort();
     println!(
-        "session actors + embedded store: {:>9.0} inbound acknowledged/s ({} in {:.2} s), p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        "session actors + {} store: {:>9.0} inbound acknowledged/s ({} in {:.2} s), p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        backend.name(),
         total as f64 / acknowledged.as_secs_f64(),
         total,
         acknowledged.as_secs_f64(),
@@ -104,13 +148,22 @@ async fn session_actors(sessions: usize, messages: usize) {
         (2 * total) as f64 / replies_done.as_secs_f64(),
         replies_done.as_secs_f64()
     );
+    let groups = backend.group_commit_stats();
+    println!(
+        "  {} group commits of {:.1} write batches on average, writer busy {:.2} s ({:.1} µs a batch)",
+        groups.groups,
+        groups.batches as f64 / groups.groups.max(1) as f64,
+        groups.busy.as_secs_f64(),
+        groups.busy.as_secs_f64() * 1e6 / groups.batches.max(1) as f64
+    );
     node.shutdown().await;
 }
 
 /// The storage floor: one-message commits from as many concurrent writers, no actors.
 async fn bare_store(sessions: usize, messages: usize) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store: Arc<dyn Storage> = botwot_storage::open_embedded(dir.path()).expect("store");
+    let backend = Backend::open(dir.path());
+    let store = backend.storage();
     let bot = bench_bot(3_600);
     let started = Instant::now();
     let tasks: Vec<_> = (0..sessions)
@@ -158,7 +211,8 @@ async fn bare_store(sessions: usize, messages: usize) {
     }
     let elapsed = started.elapsed();
     println!(
-        "floor: embedded store alone, session + message per commit: {:>9.0} commits/s",
+        "floor: {} store alone, session + message per commit: {:>9.0} commits/s",
+        backend.name(),
         (sessions * messages) as f64 / elapsed.as_secs_f64()
     );
 }

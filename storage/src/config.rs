@@ -1,6 +1,7 @@
 //! Choosing and opening a backend.
 
 use crate::backend::embedded::EmbeddedBackend;
+use crate::backend::lsm::LsmBackend;
 use crate::backend::mongo::MongoBackend;
 use crate::error::StorageError;
 use crate::repo::Store;
@@ -10,13 +11,15 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Where a node keeps its data. In TOML: `backend = "embedded"` with `data_dir`, or
-/// `backend = "mongo"` with `uri` and `database`.
+/// Where a node keeps its data. In TOML: `backend = "embedded"` (or the experimental `"lsm"`)
+/// with `data_dir`, or `backend = "mongo"` with `uri` and `database`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "backend", rename_all = "lowercase", deny_unknown_fields)]
 pub enum StorageConfig {
     /// Single node, no server: a redb file in `data_dir`.
     Embedded { data_dir: PathBuf },
+    /// Single node, no server, experimental: a fjall LSM tree in `data_dir` (ADR 0004).
+    Lsm { data_dir: PathBuf },
     /// Many nodes sharing one MongoDB database.
     Mongo { uri: String, database: String },
 }
@@ -37,6 +40,14 @@ pub fn open_embedded(dir: impl AsRef<Path>) -> Result<Arc<Store<EmbeddedBackend>
     )?)))
 }
 
+/// The experimental LSM store in `dir` (created when missing).
+pub fn open_lsm(dir: impl AsRef<Path>) -> Result<Arc<Store<LsmBackend>>, StorageError> {
+    Ok(Arc::new(Store::new(LsmBackend::open(
+        dir.as_ref(),
+        SCHEMA,
+    )?)))
+}
+
 /// The MongoDB store in `database`; fails when the server does not answer.
 pub async fn connect_mongo(
     uri: &str,
@@ -51,6 +62,7 @@ pub async fn connect_mongo(
 pub async fn open_storage(config: &StorageConfig) -> Result<Arc<dyn Storage>, StorageError> {
     Ok(match config {
         StorageConfig::Embedded { data_dir } => open_embedded(data_dir)?,
+        StorageConfig::Lsm { data_dir } => open_lsm(data_dir)?,
         StorageConfig::Mongo { uri, database } => connect_mongo(uri, database).await?,
     })
 }
@@ -66,6 +78,14 @@ mod tests {
         assert_eq!(
             embedded,
             StorageConfig::Embedded {
+                data_dir: "/var/lib/botwot".into()
+            }
+        );
+        let lsm: StorageConfig =
+            toml::from_str("backend = \"lsm\"\ndata_dir = \"/var/lib/botwot\"")?;
+        assert_eq!(
+            lsm,
+            StorageConfig::Lsm {
                 data_dir: "/var/lib/botwot".into()
             }
         );

@@ -26,6 +26,8 @@ pub enum StorageError {
     },
     #[error("embedded database error: {0}")]
     Embedded(Box<redb::Error>),
+    #[error("lsm database error: {0}")]
+    Lsm(Box<fjall::Error>),
     /// A group commit failed as a whole; every batch in it was refused.
     #[error("embedded commit failed: {0}")]
     GroupCommit(String),
@@ -77,6 +79,12 @@ from_redb_error!(
     redb::StorageError,
     redb::CommitError,
 );
+
+impl From<fjall::Error> for StorageError {
+    fn from(error: fjall::Error) -> Self {
+        StorageError::Lsm(Box::new(error))
+    }
+}
 
 impl From<StorageError> for StoreError {
     fn from(error: StorageError) -> Self {

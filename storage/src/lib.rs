@@ -2,11 +2,12 @@
 //!
 //! The engine's storage ports ([`botwot_engine::ports::Storage`]) are implemented once, by
 //! [`Store`], over a small document port ([`backend::DocumentBackend`]: atomic write batches on
-//! collections of documents keyed by id, declared secondary indexes, index range queries). Two
+//! collections of documents keyed by id, declared secondary indexes, index range queries). Three
 //! backends implement that port: [`EmbeddedBackend`], a durable redb file with group commit for a
-//! single node that needs no server, and [`MongoBackend`] for many nodes sharing MongoDB. One
-//! conformance suite (`tests/conformance/`) runs against both. Pick a backend with
-//! [`StorageConfig`] and [`open_storage`], or directly with [`open_embedded`] and
+//! single node that needs no server, [`LsmBackend`], an experimental embedded alternative on a
+//! fjall LSM tree (ADR 0004), and [`MongoBackend`] for many nodes sharing MongoDB. One
+//! conformance suite (`tests/conformance/`) runs against all three. Pick a backend with
+//! [`StorageConfig`] and [`open_storage`], or directly with [`open_embedded`], [`open_lsm`] and
 //! [`connect_mongo`].
 
 #![forbid(unsafe_code)]
@@ -18,7 +19,8 @@ pub mod keys;
 mod repo;
 
 pub use backend::embedded::{EmbeddedBackend, GroupCommitStats};
+pub use backend::lsm::LsmBackend;
 pub use backend::mongo::MongoBackend;
-pub use config::{StorageConfig, connect_mongo, open_embedded, open_storage};
+pub use config::{StorageConfig, connect_mongo, open_embedded, open_lsm, open_storage};
 pub use error::{Duplicate, StorageError};
 pub use repo::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Store, schema};

@@ -7,7 +7,9 @@
 //! one index: equality on a prefix of its fields, an optional range on the next field, a direction,
 //! a limit, equality post-filters on any field, and the position to resume after.
 
+mod docs;
 pub mod embedded;
+pub mod lsm;
 pub mod mongo;
 
 use crate::error::StorageError;
@@ -31,6 +33,17 @@ impl CollectionSpec {
     /// The declared field of that name, with its `'static` spelling.
     pub fn field(&self, name: &str) -> Option<&'static str> {
         self.fields.iter().copied().find(|field| *field == name)
+    }
+
+    /// Where `index` stands among the indexes of this collection.
+    pub fn index_position(&self, index: &IndexSpec) -> Result<usize, StorageError> {
+        self.indexes
+            .iter()
+            .position(|candidate| candidate.name == index.name)
+            .ok_or(StorageError::UnknownIndex {
+                collection: self.name,
+                index: index.name,
+            })
     }
 }
 

@@ -3,7 +3,12 @@
 use anyhow::Context;
 use async_trait::async_trait;
 use botwot_engine::ports::Storage;
-use botwot_storage::{EmbeddedBackend, MongoBackend, Store, connect_mongo, open_embedded};
+use botwot_storage::backend::DocumentBackend;
+use botwot_storage::{
+    EmbeddedBackend, LsmBackend, MongoBackend, StorageError, Store, connect_mongo, open_embedded,
+    open_lsm,
+};
+use std::path::Path;
 use std::sync::Arc;
 use tempfile::TempDir;
 
@@ -20,24 +25,48 @@ pub trait Fixture: Send + Sync {
     async fn cleanup(self) -> anyhow::Result<()>;
 }
 
-pub struct EmbeddedFixture {
+/// A store on a fresh temporary data directory, opened with `open`.
+pub struct DirFixture<B: DocumentBackend> {
     dir: TempDir,
-    store: Option<Arc<Store<EmbeddedBackend>>>,
+    store: Option<Arc<Store<B>>>,
+    open: Opener<B>,
+    name: &'static str,
 }
 
-impl EmbeddedFixture {
-    pub async fn new() -> anyhow::Result<Self> {
+type Opener<B> = fn(&Path) -> Result<Arc<Store<B>>, StorageError>;
+
+/// The redb backend.
+pub type EmbeddedFixture = DirFixture<EmbeddedBackend>;
+/// The fjall LSM backend.
+pub type LsmFixture = DirFixture<LsmBackend>;
+
+impl<B: DocumentBackend> DirFixture<B> {
+    fn open_new(open: Opener<B>, name: &'static str) -> anyhow::Result<Self> {
         let dir = tempfile::tempdir()?;
-        let store = open_embedded(dir.path())?;
+        let store = open(dir.path())?;
         Ok(Self {
             dir,
             store: Some(store),
+            open,
+            name,
         })
     }
 }
 
+impl EmbeddedFixture {
+    pub async fn new() -> anyhow::Result<Self> {
+        Self::open_new(|dir| open_embedded(dir), "embedded")
+    }
+}
+
+impl LsmFixture {
+    pub async fn new() -> anyhow::Result<Self> {
+        Self::open_new(|dir| open_lsm(dir), "lsm")
+    }
+}
+
 #[async_trait]
-impl Fixture for EmbeddedFixture {
+impl<B: DocumentBackend> Fixture for DirFixture<B> {
     fn store(&self) -> Arc<dyn Storage> {
         match &self.store {
             Some(store) => store.clone(),
@@ -48,7 +77,9 @@ impl Fixture for EmbeddedFixture {
     async fn reopen(&mut self) -> anyhow::Result<()> {
         let store = self.store.take().context("store already closed")?;
         Arc::into_inner(store).context("a handle on the store is still alive")?;
-        self.store = Some(open_embedded(self.dir.path()).context("reopening the embedded store")?);
+        let store = (self.open)(self.dir.path())
+            .with_context(|| format!("reopening the {} store", self.name))?;
+        self.store = Some(store);
         Ok(())
     }
 

@@ -1,5 +1,6 @@
 //! The storage conformance suite. Every case is a generic function over a [`fixtures::Fixture`]
-//! and runs against both backends: `embedded::<case>` on a fresh redb directory, `mongo::<case>`
+//! and runs against every backend: `embedded::<case>` on a fresh redb directory, `lsm::<case>` on
+//! a fresh fjall directory, `mongo::<case>`
 //! on a fresh database of the MongoDB test server (`BOTWOT_TEST_MONGO_URI`, default
 //! `mongodb://127.0.0.1:27018`; the tests fail when it is not running).
 
@@ -36,6 +37,7 @@ macro_rules! suite {
 macro_rules! conformance {
     ($($module:ident :: $case:ident),* $(,)?) => {
         suite!(embedded, crate::fixtures::EmbeddedFixture, $($module::$case),*);
+        suite!(lsm, crate::fixtures::LsmFixture, $($module::$case),*);
         suite!(mongo, crate::fixtures::MongoFixture, $($module::$case),*);
     };
 }

@@ -8,9 +8,9 @@
 //! restores those versions in reverse order, so the transaction holds exactly what it held before
 //! that batch. A put whose fields are unchanged (most session updates) touches no index at all.
 
-use super::prepare::PreparedOp;
-use super::record::{IndexEntry, decode_header, index_entries};
 use super::tables::{IndexTable, WriteTables};
+use crate::backend::docs::prepare::PreparedOp;
+use crate::backend::docs::record::{IndexEntry, decode_header, entry_at, index_entries};
 use crate::error::{Duplicate, ID_INDEX, StorageError};
 
 /// A stored version: field header and body.
@@ -107,8 +107,8 @@ fn replace(
     rules: Rules,
 ) -> Result<Result<Option<Stored>, Duplicate>, StorageError> {
     let replaced = match new {
-        Some(new) => table.docs.insert(id, (new.header, new.body))?,
-        None => table.docs.remove(id)?,
+        Some(new) => table.docs.insert(id.as_bytes(), (new.header, new.body))?,
+        None => table.docs.remove(id.as_bytes())?,
     };
     let old = replaced.as_ref().map(|guard| guard.value());
     let existed = old.is_some();
@@ -152,11 +152,6 @@ fn entries_of(
     ))
 }
 
-/// The entry at `position`; an empty list stands for a version without entries.
-fn entry(entries: &[Option<IndexEntry>], position: usize) -> Option<&IndexEntry> {
-    entries.get(position).and_then(Option::as_ref)
-}
-
 /// Claims the new unique keys; on a conflict, releases those claimed and leaves the holder.
 fn claim_unique(
     table: &mut WriteTables<'_>,
@@ -168,17 +163,18 @@ fn claim_unique(
     let mut claimed = Vec::new();
     let mut conflict = None;
     for (position, index) in table.indexes.iter_mut().enumerate() {
-        let (IndexTable::Unique(unique), Some(new)) = (index, entry(new, position)) else {
+        let (IndexTable::Unique(unique), Some(new)) = (index, entry_at(new, position)) else {
             continue;
         };
-        if entry(old, position) == Some(new) {
+        if entry_at(old, position) == Some(new) {
             continue;
         }
         let holder = unique
-            .insert(new.values(), id)?
+            .insert(new.values(), id.as_bytes())?
             .map(|holder| holder.value().to_owned());
-        if let Some(holder) = holder.filter(|holder| rules.check_unique && holder != id) {
-            unique.insert(new.values(), holder.as_str())?;
+        if let Some(holder) = holder.filter(|holder| rules.check_unique && holder != id.as_bytes())
+        {
+            unique.insert(new.values(), holder.as_slice())?;
             conflict = Some(position);
             break;
         }
@@ -189,7 +185,7 @@ fn claim_unique(
     };
     for position in claimed {
         if let (IndexTable::Unique(unique), Some(new)) =
-            (&mut table.indexes[position], entry(new, position))
+            (&mut table.indexes[position], entry_at(new, position))
         {
             unique.remove(new.values())?;
         }
@@ -205,7 +201,7 @@ fn release_and_move(
     new: &[Option<IndexEntry>],
 ) -> Result<(), StorageError> {
     for (position, index) in table.indexes.iter_mut().enumerate() {
-        let (old, new) = (entry(old, position), entry(new, position));
+        let (old, new) = (entry_at(old, position), entry_at(new, position));
         if old == new {
             continue;
         }
@@ -237,8 +233,8 @@ fn restore(
     match previous {
         Some((header, body)) => table
             .docs
-            .insert(id, (header.as_slice(), body.as_slice()))?,
-        None => table.docs.remove(id)?,
+            .insert(id.as_bytes(), (header.as_slice(), body.as_slice()))?,
+        None => table.docs.remove(id.as_bytes())?,
     };
     Ok(())
 }

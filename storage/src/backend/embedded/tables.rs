@@ -3,29 +3,31 @@
 //! checking and claiming a key is one insert; an ordered index keys on the encoded values
 //! followed by the id, with nothing stored.
 
+use crate::backend::docs::prepare::Positions;
 use crate::backend::{CollectionSpec, IndexSpec};
 use crate::error::StorageError;
 use redb::{ReadOnlyTable, ReadTransaction, Table, TableDefinition, WriteTransaction};
 
 /// A stored document: its encoded field header and its JSON body.
 pub(super) type DocValue = (&'static [u8], &'static [u8]);
-pub(super) type DocTable<'t> = Table<'t, &'static str, DocValue>;
+pub(super) type DocTable<'t> = Table<'t, &'static [u8], DocValue>;
 
 pub(super) enum IndexTable<'t> {
     /// Encoded values → id.
-    Unique(Table<'t, &'static [u8], &'static str>),
+    Unique(Table<'t, &'static [u8], &'static [u8]>),
     /// Encoded values and id → nothing.
     Ordered(Table<'t, &'static [u8], ()>),
 }
 
 pub(super) enum ReadIndex {
-    Unique(ReadOnlyTable<&'static [u8], &'static str>),
+    Unique(ReadOnlyTable<&'static [u8], &'static [u8]>),
     Ordered(ReadOnlyTable<&'static [u8], ()>),
 }
 
 /// The table names of every collection of a schema.
 #[derive(Debug)]
 pub(super) struct Layout {
+    schema: &'static [&'static CollectionSpec],
     collections: Vec<CollectionLayout>,
 }
 
@@ -60,15 +62,10 @@ impl Layout {
                     .collect(),
             })
             .collect();
-        Self { collections }
-    }
-
-    /// Where the collection stands in the layout (and in [`Layout::open_all`]'s result).
-    pub fn position(&self, spec: &'static CollectionSpec) -> Result<usize, StorageError> {
-        self.collections
-            .iter()
-            .position(|layout| layout.spec.name == spec.name)
-            .ok_or(StorageError::UnknownCollection(spec.name))
+        Self {
+            schema,
+            collections,
+        }
     }
 
     pub fn collection(
@@ -90,8 +87,14 @@ impl Layout {
     }
 }
 
+impl Positions for Layout {
+    fn schema(&self) -> &'static [&'static CollectionSpec] {
+        self.schema
+    }
+}
+
 impl CollectionLayout {
-    fn docs_definition(&self) -> TableDefinition<'_, &'static str, DocValue> {
+    fn docs_definition(&self) -> TableDefinition<'_, &'static [u8], DocValue> {
         TableDefinition::new(&self.docs)
     }
 
@@ -119,7 +122,7 @@ impl CollectionLayout {
     pub fn read_docs(
         &self,
         txn: &ReadTransaction,
-    ) -> Result<ReadOnlyTable<&'static str, DocValue>, StorageError> {
+    ) -> Result<ReadOnlyTable<&'static [u8], DocValue>, StorageError> {
         Ok(txn.open_table(self.docs_definition())?)
     }
 
@@ -128,15 +131,7 @@ impl CollectionLayout {
         txn: &ReadTransaction,
         index: &IndexSpec,
     ) -> Result<ReadIndex, StorageError> {
-        let position = self
-            .spec
-            .indexes
-            .iter()
-            .position(|candidate| candidate.name == index.name)
-            .ok_or(StorageError::UnknownIndex {
-                collection: self.spec.name,
-                index: index.name,
-            })?;
+        let position = self.spec.index_position(index)?;
         let name = self.indexes[position].as_str();
         Ok(match self.spec.indexes[position].unique {
             true => ReadIndex::Unique(txn.open_table(TableDefinition::new(name))?),

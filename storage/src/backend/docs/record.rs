@@ -3,11 +3,11 @@
 //! The field header is the encoded tuple `name, value, name, value, ...`, so an update can find
 //! the index entries of the version it replaces without parsing the JSON body.
 
-use crate::backend::{CollectionSpec, FieldValue, Fields, position_of};
+use crate::backend::{CollectionSpec, FieldValue, Fields, IndexSpec, Stored, position_of};
 use crate::error::StorageError;
 use crate::keys;
 
-pub(super) fn encode_header(fields: &Fields) -> Vec<u8> {
+pub(crate) fn encode_header(fields: &Fields) -> Vec<u8> {
     let mut header = Vec::with_capacity(64);
     for (name, value) in fields.iter() {
         keys::encode_str(&mut header, name);
@@ -16,8 +16,20 @@ pub(super) fn encode_header(fields: &Fields) -> Vec<u8> {
     header
 }
 
+/// A stored document read back: its field header decoded, its body.
+pub(crate) fn stored(
+    spec: &CollectionSpec,
+    header: &[u8],
+    body: &[u8],
+) -> Result<Stored<Vec<u8>>, StorageError> {
+    Ok(Stored {
+        fields: decode_header(spec, header)?,
+        body: body.to_vec(),
+    })
+}
+
 /// Reads a field header back; fields the collection no longer declares are dropped.
-pub(super) fn decode_header(spec: &CollectionSpec, header: &[u8]) -> Result<Fields, StorageError> {
+pub(crate) fn decode_header(spec: &CollectionSpec, header: &[u8]) -> Result<Fields, StorageError> {
     let values = keys::decode_tuple(header).map_err(|error| corrupt(spec, &error))?;
     let mut fields = Fields::with_capacity(values.len() / 2);
     let mut values = values.into_iter();
@@ -38,7 +50,7 @@ pub(super) fn decode_header(spec: &CollectionSpec, header: &[u8]) -> Result<Fiel
 /// The entry of a document in one index: the encoded index values followed by the id (the key
 /// of an ordered index).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) struct IndexEntry {
+pub(crate) struct IndexEntry {
     pub key: Vec<u8>,
     /// Length of the index values part of `key`.
     pub values_len: usize,
@@ -49,10 +61,25 @@ impl IndexEntry {
     pub fn values(&self) -> &[u8] {
         &self.key[..self.values_len]
     }
+
+    /// The key of this entry in `index`: the values alone when it is unique, else the values
+    /// and the id.
+    pub fn key_in(&self, index: &IndexSpec) -> &[u8] {
+        if index.unique {
+            self.values()
+        } else {
+            &self.key
+        }
+    }
+}
+
+/// The entry at `position`; an empty list stands for a version without entries.
+pub(crate) fn entry_at(entries: &[Option<IndexEntry>], position: usize) -> Option<&IndexEntry> {
+    entries.get(position).and_then(Option::as_ref)
 }
 
 /// The entry of the document in each index of its collection; `None` where it lacks a field.
-pub(super) fn index_entries(
+pub(crate) fn index_entries(
     spec: &CollectionSpec,
     fields: &Fields,
     id: &str,
@@ -69,7 +96,7 @@ pub(super) fn index_entries(
 }
 
 /// The part of `key` that holds its first `field_count` values.
-pub(super) fn values_part<'k>(
+pub(crate) fn values_part<'k>(
     spec: &CollectionSpec,
     key: &'k [u8],
     field_count: usize,
@@ -84,7 +111,7 @@ pub(super) fn values_part<'k>(
 }
 
 /// The document id at the end of an ordered index key with `field_count` values before it.
-pub(super) fn id_of_entry(
+pub(crate) fn id_of_entry(
     spec: &CollectionSpec,
     key: &[u8],
     field_count: usize,

@@ -1,14 +1,26 @@
 //! Everything about a batch that can be worked out before the writer sees it: the collection's
-//! tables, the field header and the index keys of each new version. This runs on the caller's
-//! task, so the single writer thread only touches B-trees.
+//! place in the backend's layout, the field header and the index keys of each new version. This
+//! runs on the caller's task, so the single writer thread only touches stored data.
 
 use super::record::{IndexEntry, encode_header, index_entries};
-use super::tables::Layout;
-use crate::backend::{WriteBatch, WriteOp};
+use crate::backend::{CollectionSpec, WriteBatch, WriteOp};
 use crate::error::StorageError;
 
+/// A backend's layout, which keeps the collections of its schema in schema order.
+pub(crate) trait Positions {
+    fn schema(&self) -> &'static [&'static CollectionSpec];
+
+    /// Where the collection stands in the schema (and in the backend's layout).
+    fn position(&self, spec: &'static CollectionSpec) -> Result<usize, StorageError> {
+        self.schema()
+            .iter()
+            .position(|candidate| candidate.name == spec.name)
+            .ok_or(StorageError::UnknownCollection(spec.name))
+    }
+}
+
 #[derive(Debug)]
-pub(super) struct PreparedOp {
+pub(crate) struct PreparedOp {
     /// Position of the collection in the layout.
     pub collection: usize,
     pub id: String,
@@ -19,15 +31,15 @@ pub(super) struct PreparedOp {
 }
 
 #[derive(Debug)]
-pub(super) struct NewVersion {
+pub(crate) struct NewVersion {
     pub header: Vec<u8>,
     pub body: Vec<u8>,
     /// One per index of the collection; `None` where the document lacks a field.
     pub entries: Vec<Option<IndexEntry>>,
 }
 
-pub(super) fn prepare(
-    layout: &Layout,
+pub(crate) fn prepare(
+    layout: &(impl Positions + ?Sized),
     batch: WriteBatch<Vec<u8>>,
 ) -> Result<Vec<PreparedOp>, StorageError> {
     batch

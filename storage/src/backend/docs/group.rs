@@ -1,0 +1,166 @@
+//! Group commit, shared by the embedded backends: one thread owns every write. It takes all the
+//! batches waiting in its channel, hands them to the backend's commit function as one group
+//! (which applies them and makes them durable with one sync), and then answers each caller with
+//! the outcome of its own batch.
+
+use super::prepare::PreparedOp;
+use crate::error::{Duplicate, StorageError};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+use tokio::sync::oneshot;
+use tracing::{debug, error, warn};
+
+/// At most this many batches go into one group, so a flood still gets answered steadily.
+const MAX_GROUP: usize = 4096;
+
+/// The outcome of each batch of a group, in order; `Err` when the group failed as a whole.
+pub(crate) type GroupOutcome = Result<Vec<Result<(), Duplicate>>, StorageError>;
+
+pub(crate) struct Request {
+    pub batch: Vec<PreparedOp>,
+    pub reply: oneshot::Sender<Reply>,
+}
+
+/// The outcome of a batch, and the batch itself handed back so that the caller's thread, which
+/// allocated it, also frees it (freeing it on the writer costs the writer time and contends on
+/// the allocator).
+pub(crate) type Reply = (Result<(), StorageError>, Vec<PreparedOp>);
+
+/// How many groups committed how many batches, since the backend opened, and how long the
+/// writer spent committing them (checks, writes and syncs).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GroupCommitStats {
+    pub groups: u64,
+    pub batches: u64,
+    pub busy: Duration,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    groups: AtomicU64,
+    batches: AtomicU64,
+    busy_nanos: AtomicU64,
+}
+
+impl Counters {
+    pub fn snapshot(&self) -> GroupCommitStats {
+        GroupCommitStats {
+            groups: self.groups.load(Ordering::Relaxed),
+            batches: self.batches.load(Ordering::Relaxed),
+            busy: Duration::from_nanos(self.busy_nanos.load(Ordering::Relaxed)),
+        }
+    }
+}
+
+/// The running writer thread; dropping the sender stops it.
+pub(crate) struct Writer {
+    sender: Option<Sender<Request>>,
+    thread: Option<JoinHandle<()>>,
+    counters: Arc<Counters>,
+    name: &'static str,
+}
+
+impl Writer {
+    /// Starts the thread `name`, which commits each group with `commit`.
+    pub fn spawn(
+        name: &'static str,
+        mut commit: impl FnMut(&[&[PreparedOp]]) -> GroupOutcome + Send + 'static,
+    ) -> Result<Self, StorageError> {
+        let (sender, receiver) = channel();
+        let counters = Arc::new(Counters::default());
+        let thread_counters = counters.clone();
+        let thread = std::thread::Builder::new()
+            .name(name.to_owned())
+            .spawn(move || run(name, &thread_counters, &receiver, &mut commit))
+            .map_err(StorageError::WriterStart)?;
+        Ok(Self {
+            sender: Some(sender),
+            thread: Some(thread),
+            counters,
+            name,
+        })
+    }
+
+    /// Queues a prepared batch and waits for the durable outcome of its group.
+    pub async fn submit(&self, batch: Vec<PreparedOp>) -> Result<(), StorageError> {
+        let sender = self.sender.as_ref().ok_or(StorageError::WriterStopped)?;
+        let (reply, answer) = oneshot::channel();
+        sender
+            .send(Request { batch, reply })
+            .map_err(|_| StorageError::WriterStopped)?;
+        let (outcome, batch) = answer.await.map_err(|_| StorageError::WriterStopped)?;
+        drop(batch);
+        outcome
+    }
+
+    pub fn stats(&self) -> GroupCommitStats {
+        self.counters.snapshot()
+    }
+}
+
+impl Drop for Writer {
+    /// Stops the thread once it has answered every queued batch, and waits for it.
+    fn drop(&mut self) {
+        drop(self.sender.take());
+        if let Some(thread) = self.thread.take()
+            && thread.join().is_err()
+        {
+            warn!(writer = self.name, "storage writer panicked");
+        }
+    }
+}
+
+fn run(
+    name: &str,
+    counters: &Counters,
+    receiver: &Receiver<Request>,
+    commit: &mut dyn FnMut(&[&[PreparedOp]]) -> GroupOutcome,
+) {
+    let mut group = Vec::new();
+    while let Ok(first) = receiver.recv() {
+        group.push(first);
+        while group.len() < MAX_GROUP {
+            match receiver.try_recv() {
+                Ok(request) => group.push(request),
+                Err(_) => break,
+            }
+        }
+        let batches: Vec<&[PreparedOp]> = group.iter().map(|request| &request.batch[..]).collect();
+        let started = Instant::now();
+        let outcome = commit(&batches);
+        let busy = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        counters.busy_nanos.fetch_add(busy, Ordering::Relaxed);
+        counters.groups.fetch_add(1, Ordering::Relaxed);
+        counters
+            .batches
+            .fetch_add(group.len() as u64, Ordering::Relaxed);
+        answer(name, group.drain(..), outcome);
+    }
+    debug!(writer = name, "storage writer stopped");
+}
+
+fn answer(name: &str, requests: impl Iterator<Item = Request>, outcome: GroupOutcome) {
+    match outcome {
+        Ok(outcomes) => {
+            for (request, result) in requests.zip(outcomes) {
+                // A caller that stopped waiting does not need its answer.
+                let reply = (result.map_err(StorageError::Duplicate), request.batch);
+                let _ = request.reply.send(reply);
+            }
+        }
+        Err(failure) => {
+            error!(writer = name, error = %failure, "group commit failed");
+            let reason = failure.to_string();
+            for request in requests {
+                let reply = (
+                    Err(StorageError::GroupCommit(reason.clone())),
+                    request.batch,
+                );
+                let _ = request.reply.send(reply);
+            }
+        }
+    }
+}

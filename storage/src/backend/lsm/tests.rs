@@ -1,0 +1,20 @@
+//! The LSM backend in the shared group-commit cases (`backend/docs/tests.rs`).
+
+use super::LsmBackend;
+use super::writer::commit_group;
+use crate::backend::CollectionSpec;
+use crate::backend::docs::group::GroupOutcome;
+use crate::backend::docs::prepare::PreparedOp;
+use crate::backend::docs::tests::GroupCommitHarness;
+use crate::error::StorageError;
+use std::path::Path;
+
+impl GroupCommitHarness for LsmBackend {
+    fn open(dir: &Path, schema: &'static [&'static CollectionSpec]) -> Result<Self, StorageError> {
+        LsmBackend::open(dir, schema)
+    }
+
+    fn commit_prepared(&self, batches: &[&[PreparedOp]]) -> GroupOutcome {
+        commit_group(&self.db, &self.layout, batches)
+    }
+}
