@@ -1,13 +1,16 @@
 //! The outbox dispatcher: hands committed outbound messages to their channel, retries failures
 //! with exponential backoff, and records the result. Entries are stored with the transition that
 //! produced them, so after a crash the ones still pending are loaded and sent again; the message
-//! id travels with each send as its idempotency key.
+//! id travels with each send as its idempotency key. While a message waits for a retry, later
+//! messages of its session wait behind it, so a contact never sees replies out of order.
 
 use crate::config::NodeConfig;
 use botwot_engine::message::Delivery;
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::ports::{ChannelSender, DeliveryError, Storage};
 use botwot_engine::time::Clock;
+use botwot_engine::{MessageId, SessionId};
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -81,27 +84,46 @@ impl OutboxDispatcher {
 
     async fn run(self, mut receiver: mpsc::UnboundedReceiver<OutboxEntry>, handle: OutboxHandle) {
         let mut batch = Vec::with_capacity(BATCH);
+        let mut held = HeldBehindRetries::default();
         while receiver.recv_many(&mut batch, BATCH).await > 0 {
             let mut records = Vec::with_capacity(batch.len());
-            for entry in batch.drain(..) {
+            let mut ready: VecDeque<OutboxEntry> = batch.drain(..).collect();
+            while let Some(entry) = ready.pop_front() {
+                let Some(entry) = held.admit(entry) else {
+                    continue;
+                };
                 // Sent one after another, in commit order, so a session's replies keep their order.
                 let result = self.sender.deliver(&entry).await;
-                records.push(self.record(entry, result, &handle));
+                let retry = self.should_retry(&entry, &result);
+                if retry {
+                    held.retrying(&entry);
+                } else {
+                    // Whatever waited behind this one goes next, before anything newer.
+                    for released in held.settled(&entry).into_iter().rev() {
+                        ready.push_front(released);
+                    }
+                }
+                records.push(self.record(entry, result, retry, &handle));
             }
             futures::future::join_all(records).await;
         }
+    }
+
+    fn should_retry(&self, entry: &OutboxEntry, result: &Result<Delivery, DeliveryError>) -> bool {
+        matches!(result, Err(DeliveryError::Retryable(_))) && entry.attempts + 1 < self.max_attempts
     }
 
     async fn record(
         &self,
         mut entry: OutboxEntry,
         result: Result<Delivery, DeliveryError>,
+        retry: bool,
         handle: &OutboxHandle,
     ) {
         handle.waiting.fetch_sub(1, Ordering::Relaxed);
         let stored = match result {
             Ok(delivery) => self.store.outbox_delivered(&entry, delivery).await,
-            Err(DeliveryError::Retryable(reason)) if entry.attempts + 1 < self.max_attempts => {
+            Err(DeliveryError::Retryable(reason)) if retry => {
                 entry.attempts += 1;
                 let delay = self.retry_base * 2u32.saturating_pow(entry.attempts - 1);
                 entry.next_attempt_at = self.clock.now().plus(delay);
@@ -126,6 +148,55 @@ impl OutboxDispatcher {
             // The entry stays pending in storage and is sent again after a restart; the channel
             // drops the repeat by its idempotency key.
             warn!(error = %error, "outbox result not stored");
+        }
+    }
+}
+
+/// Keeps a session's messages in order while one of them waits for a retry: later messages of
+/// that session are held until it is delivered or given up on.
+#[derive(Default)]
+struct HeldBehindRetries {
+    sessions: HashMap<SessionId, Held>,
+}
+
+struct Held {
+    retrying: MessageId,
+    queue: VecDeque<OutboxEntry>,
+}
+
+impl HeldBehindRetries {
+    /// The entry, when it may be sent now; `None` when it was held behind a retry.
+    fn admit(&mut self, entry: OutboxEntry) -> Option<OutboxEntry> {
+        match self.sessions.get_mut(&entry.message.session_id) {
+            Some(held) if held.retrying != entry.message.id => {
+                held.queue.push_back(entry);
+                None
+            }
+            _ => Some(entry),
+        }
+    }
+
+    fn retrying(&mut self, entry: &OutboxEntry) {
+        let held = self
+            .sessions
+            .entry(entry.message.session_id.clone())
+            .or_insert_with(|| Held {
+                retrying: entry.message.id.clone(),
+                queue: VecDeque::new(),
+            });
+        held.retrying = entry.message.id.clone();
+    }
+
+    /// The entry is done with (delivered or failed for good): what waited behind it, in order.
+    fn settled(&mut self, entry: &OutboxEntry) -> VecDeque<OutboxEntry> {
+        let session = &entry.message.session_id;
+        match self.sessions.get(session) {
+            Some(held) if held.retrying == entry.message.id => self
+                .sessions
+                .remove(session)
+                .map(|held| held.queue)
+                .unwrap_or_default(),
+            _ => VecDeque::new(),
         }
     }
 }

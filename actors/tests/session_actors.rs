@@ -15,17 +15,34 @@ use botwot_engine::time::ManualClock;
 use botwot_engine::{Channel, MessageBody, TenantId, Timestamp};
 use parking_lot::Mutex;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-/// Records what the node delivered, in order.
+/// Records what the node delivered, in order; can refuse the next attempts (retryably).
 #[derive(Default)]
-struct RecordingSender(Mutex<Vec<Message>>);
+struct RecordingSender {
+    delivered: Mutex<Vec<Message>>,
+    refuse_next: AtomicUsize,
+}
 
 #[async_trait]
 impl ChannelSender for RecordingSender {
     async fn deliver(&self, entry: &OutboxEntry) -> Result<Delivery, DeliveryError> {
-        self.0.lock().push(entry.message.clone());
+        let refuse = self
+            .refuse_next
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok();
+        if refuse {
+            return Err(DeliveryError::Retryable("provider busy".into()));
+        }
+        self.delivered.lock().push(entry.message.clone());
         Ok(Delivery::Sent)
+    }
+}
+
+impl RecordingSender {
+    fn seqs(&self) -> Vec<u64> {
+        self.delivered.lock().iter().map(|m| m.seq).collect()
     }
 }
 
@@ -212,10 +229,10 @@ async fn greeting_question_and_reply_are_stored_and_delivered_in_order() {
     assert_eq!(transcript[2].author, Author::Bot);
 
     h.until("both messages are delivered", || async {
-        h.sender.0.lock().len() >= 2
+        h.sender.delivered.lock().len() >= 2
     })
     .await;
-    let delivered: Vec<u64> = h.sender.0.lock().iter().map(|m| m.seq).collect();
+    let delivered = h.sender.seqs();
     assert_eq!(delivered, [1, 3], "greeting then reply, each once");
 }
 
@@ -534,4 +551,25 @@ async fn a_stopped_background_task_is_reported() {
         stopped.contains(&"timer forwarder") && stopped.contains(&"passivation sweeper"),
         "{stopped:?}"
     );
+}
+
+#[tokio::test]
+async fn a_retried_reply_keeps_its_place_before_later_ones() {
+    let config = NodeConfig {
+        outbox_retry_base_ms: 300,
+        ..NodeConfig::default()
+    };
+    let h = Harness::start(config).await;
+    h.sender.refuse_next.store(1, Ordering::SeqCst);
+    let greeting = Some(h.bot.settings.bot_greeting_message.clone());
+    let (session, _) = applied(h.send("v1", SessionEvent::ContactJoined { greeting }).await);
+    // The greeting (seq 1) failed once and waits for its retry; the answer to this question
+    // (seq 3) must wait behind it.
+    applied(h.send("v1", inbound("hello?", "c-1")).await);
+    h.transcript_of_len(&session, 3).await;
+    h.until("both are delivered", || async {
+        h.sender.seqs().len() >= 2
+    })
+    .await;
+    assert_eq!(h.sender.seqs(), [1, 3]);
 }
