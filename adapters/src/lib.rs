@@ -7,9 +7,13 @@
 //!
 //! [`meta`] reads Meta's messaging webhooks (WhatsApp Cloud API first; Messenger and Instagram
 //! next): signature and handshake checks, and payloads turned into flat events for the engine.
+//!
+//! [`auth`] holds the API's authentication pieces: HS256 access tokens with a rotating key ring,
+//! refresh tokens with reuse detection, argon2id password hashes and one-time codes.
 
 #![forbid(unsafe_code)]
 
+pub mod auth;
 pub mod brain;
 pub mod channels;
 pub mod meta;
