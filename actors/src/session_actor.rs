@@ -206,6 +206,9 @@ impl SessionActorState {
             }
             Err(error) => {
                 warn!(session_key = %self.key, error = %error, "session commit failed");
+                // A backend without transactions may have written part of the commit: what is
+                // stored now is the truth to continue from.
+                self.resync().await;
                 return Err(SessionError::Storage(error.to_string()));
             }
         }
@@ -234,6 +237,23 @@ impl SessionActorState {
         metrics::counter!("botwot_messages_committed_total").increment(messages.len() as u64);
         self.session = Some(session.clone());
         Ok(Outcome::Applied { session, messages })
+    }
+
+    /// Reloads the session after a failed commit, and moves its sequence past any message that
+    /// was stored without the session record, so the next message never reuses a number.
+    async fn resync(&mut self) {
+        let store = &self.registry.deps().store;
+        let Ok(Some(mut session)) = store.load_session(&self.key).await else {
+            return;
+        };
+        if let Ok(last) = store
+            .recent_messages(&self.key.tenant_id, &session.id, 1)
+            .await
+            && let Some(message) = last.last()
+        {
+            session.last_seq = session.last_seq.max(message.seq);
+        }
+        self.session = Some(session);
     }
 
     async fn timer_fired(&mut self, timer: DurableTimer) {

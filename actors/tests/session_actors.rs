@@ -17,6 +17,10 @@ use parking_lot::Mutex;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
+use torn_writes::TornWrites;
+
+#[path = "support/torn_writes.rs"]
+mod torn_writes;
 
 /// Records what the node delivered, in order; can refuse the next attempts (retryably).
 #[derive(Default)]
@@ -64,8 +68,16 @@ struct Harness {
 
 impl Harness {
     async fn start(config: NodeConfig) -> Self {
+        Self::start_with(config, |store| store).await
+    }
+
+    /// Starts on the embedded store as `wrap` decorates it.
+    async fn start_with(
+        config: NodeConfig,
+        wrap: impl FnOnce(Arc<dyn Storage>) -> Arc<dyn Storage>,
+    ) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
-        let store: Arc<dyn Storage> = botwot_storage::open_embedded(dir.path()).expect("store");
+        let store = wrap(botwot_storage::open_embedded(dir.path()).expect("store"));
         let mut settings = BotSettings::named("Ava");
         settings.bot_greeting_message = "Hello, I am Ava.".into();
         settings.fallback_message = "I cannot answer that yet.".into();
@@ -572,4 +584,40 @@ async fn a_retried_reply_keeps_its_place_before_later_ones() {
     })
     .await;
     assert_eq!(h.sender.seqs(), [1, 3]);
+}
+
+#[tokio::test]
+async fn after_a_torn_commit_the_session_continues_without_reusing_a_number() {
+    let torn = Arc::new(std::sync::OnceLock::<Arc<TornWrites>>::new());
+    let keep = torn.clone();
+    let h = Harness::start_with(NodeConfig::default(), move |store| {
+        let wrapper = Arc::new(TornWrites::new(store));
+        let _ = keep.set(wrapper.clone());
+        wrapper
+    })
+    .await;
+    let torn = torn.get().expect("wrapped");
+    let (session, _) = applied(h.send("v1", inbound("first", "c-1")).await);
+    h.transcript_of_len(&session, 2).await;
+
+    torn.tear_next_commit();
+    let failed = h.send("v1", inbound("second", "c-2")).await;
+    assert!(
+        matches!(failed, Err(SessionError::Storage(_))),
+        "{failed:?}"
+    );
+
+    applied(h.send("v1", inbound("third", "c-3")).await);
+    let transcript = h.transcript_of_len(&session, 5).await;
+    let seqs: Vec<u64> = transcript.iter().map(|m| m.seq).collect();
+    let mut unique = seqs.clone();
+    unique.dedup();
+    assert_eq!(
+        seqs, unique,
+        "no sequence number is used twice: {transcript:?}"
+    );
+    assert!(
+        transcript.iter().any(|m| m.body.plain_text() == "third"),
+        "{transcript:?}"
+    );
 }

@@ -1,0 +1,155 @@
+//! A storage decorator for tests: delegates everything, except that it can tear one commit,
+//! storing its messages without the session record and then failing, as a backend without
+//! transactions can when it loses its connection half-way.
+
+use async_trait::async_trait;
+use botwot_engine::BotProfile;
+use botwot_engine::ids::{BotId, SessionId, TenantId, WidgetKey};
+use botwot_engine::message::{Delivery, Message};
+use botwot_engine::outbox::OutboxEntry;
+use botwot_engine::ports::{
+    BotStore, CommitOutcome, OutboxStore, PageRequest, Paged, SessionCommit, SessionFilter,
+    SessionStore, Storage, StoreError, TimerStore,
+};
+use botwot_engine::session::{SessionKey, SessionState};
+use botwot_engine::timer::DurableTimer;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+pub struct TornWrites {
+    inner: Arc<dyn Storage>,
+    tear_next: AtomicBool,
+}
+
+impl TornWrites {
+    pub fn new(inner: Arc<dyn Storage>) -> Self {
+        Self {
+            inner,
+            tear_next: AtomicBool::new(false),
+        }
+    }
+
+    pub fn tear_next_commit(&self) {
+        self.tear_next.store(true, Ordering::SeqCst);
+    }
+}
+
+#[async_trait]
+impl SessionStore for TornWrites {
+    async fn commit(&self, commit: SessionCommit) -> Result<CommitOutcome, StoreError> {
+        if !self.tear_next.swap(false, Ordering::SeqCst) {
+            return self.inner.commit(commit).await;
+        }
+        let messages_only = SessionCommit {
+            messages: commit.messages,
+            ..SessionCommit::default()
+        };
+        self.inner.commit(messages_only).await?;
+        Err(StoreError::Unavailable(
+            "connection lost half-way through the commit".into(),
+        ))
+    }
+
+    async fn load_session(&self, key: &SessionKey) -> Result<Option<SessionState>, StoreError> {
+        self.inner.load_session(key).await
+    }
+
+    async fn get_session(
+        &self,
+        tenant: &TenantId,
+        id: &SessionId,
+    ) -> Result<Option<SessionState>, StoreError> {
+        self.inner.get_session(tenant, id).await
+    }
+
+    async fn list_sessions(
+        &self,
+        tenant: &TenantId,
+        filter: &SessionFilter,
+        page: &PageRequest,
+    ) -> Result<Paged<SessionState>, StoreError> {
+        self.inner.list_sessions(tenant, filter, page).await
+    }
+
+    async fn transcript(
+        &self,
+        tenant: &TenantId,
+        session: &SessionId,
+        after_seq: u64,
+        limit: usize,
+    ) -> Result<Vec<Message>, StoreError> {
+        self.inner
+            .transcript(tenant, session, after_seq, limit)
+            .await
+    }
+
+    async fn recent_messages(
+        &self,
+        tenant: &TenantId,
+        session: &SessionId,
+        limit: usize,
+    ) -> Result<Vec<Message>, StoreError> {
+        self.inner.recent_messages(tenant, session, limit).await
+    }
+}
+
+#[async_trait]
+impl BotStore for TornWrites {
+    async fn insert_bot(&self, bot: &BotProfile) -> Result<(), StoreError> {
+        self.inner.insert_bot(bot).await
+    }
+
+    async fn update_bot(&self, bot: &BotProfile) -> Result<(), StoreError> {
+        self.inner.update_bot(bot).await
+    }
+
+    async fn get_bot(
+        &self,
+        tenant: &TenantId,
+        id: &BotId,
+    ) -> Result<Option<BotProfile>, StoreError> {
+        self.inner.get_bot(tenant, id).await
+    }
+
+    async fn find_bot_by_widget_key(
+        &self,
+        key: &WidgetKey,
+    ) -> Result<Option<BotProfile>, StoreError> {
+        self.inner.find_bot_by_widget_key(key).await
+    }
+
+    async fn list_bots(
+        &self,
+        tenant: &TenantId,
+        include_deleted: bool,
+        page: &PageRequest,
+    ) -> Result<Paged<BotProfile>, StoreError> {
+        self.inner.list_bots(tenant, include_deleted, page).await
+    }
+}
+
+#[async_trait]
+impl TimerStore for TornWrites {
+    async fn all_timers(&self) -> Result<Vec<DurableTimer>, StoreError> {
+        self.inner.all_timers().await
+    }
+}
+
+#[async_trait]
+impl OutboxStore for TornWrites {
+    async fn pending_outbox(&self, limit: usize) -> Result<Vec<OutboxEntry>, StoreError> {
+        self.inner.pending_outbox(limit).await
+    }
+
+    async fn outbox_delivered(
+        &self,
+        entry: &OutboxEntry,
+        delivery: Delivery,
+    ) -> Result<(), StoreError> {
+        self.inner.outbox_delivered(entry, delivery).await
+    }
+
+    async fn outbox_retry_later(&self, entry: &OutboxEntry) -> Result<(), StoreError> {
+        self.inner.outbox_retry_later(entry).await
+    }
+}
