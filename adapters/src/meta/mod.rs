@@ -1,12 +1,14 @@
-//! Meta's messaging channels (WhatsApp Cloud API; Messenger and Instagram to follow): webhook
-//! signatures, the subscription handshake and webhook payloads turned into flat [`MetaEvent`]s.
+//! Meta's messaging channels (WhatsApp Cloud API, Messenger, Instagram): webhook signatures, the
+//! subscription handshake and webhook payloads turned into flat [`MetaEvent`]s.
 //!
 //! This is pure library code: an HTTP route verifies the raw body with
-//! [`signature::verify_signature`] first, then hands the same bytes to a parser such as
-//! [`whatsapp::parse_webhook`]. Nothing here does I/O. Parsing never panics: a body that is not a
+//! [`signature::verify_signature`] first, then hands the same bytes to [`parse_webhook`], which
+//! picks [`whatsapp`], [`messenger`] or [`instagram`] by the body's `object`. Nothing here does I/O. Parsing never panics: a body that is not a
 //! webhook at all is a [`PayloadError`]; inside a valid webhook every item becomes an event, and
 //! an item that cannot be read is kept as [`MetaEvent::Unreadable`] rather than dropped.
 
+pub mod instagram;
+pub mod messenger;
 pub mod signature;
 pub mod whatsapp;
 
@@ -23,8 +25,21 @@ pub enum MetaEvent {
     WhatsAppStatus(whatsapp::WhatsAppStatus),
     /// An error about the phone number rather than about one message.
     WhatsAppError(whatsapp::WhatsAppAccountError),
-    /// A webhook field this adapter does not turn into events yet (template status, account
-    /// updates, ...), kept whole.
+    /// A user wrote, or tapped a button (postback), to a page (Messenger) or an Instagram
+    /// account; [`MetaEvent::channel`] tells which.
+    MessagingMessage(Box<messenger::MessagingInbound>),
+    /// A message the page or Instagram account itself sent (`is_echo`), from any app.
+    MessagingEcho(Box<messenger::MessagingInbound>),
+    /// A user read or received the page's messages.
+    MessagingReceipt(messenger::MessagingReceipt),
+    /// A user reacted to a message, or took a reaction back.
+    MessagingReaction(messenger::MessagingReaction),
+    /// Someone commented on a post of the Instagram account.
+    InstagramComment(instagram::InstagramComment),
+    /// A webhook field (template status, account updates, Instagram mentions, ...) or a
+    /// `messaging[]` item (opt-ins, referrals, handovers, ...) this adapter does not turn into
+    /// events yet, kept whole: `field` is the change field or the item's key, `value` the change
+    /// value or the whole item.
     OtherChange {
         channel: Channel,
         /// The `entry[].id`: the WhatsApp Business Account, page or Instagram account.
@@ -47,10 +62,53 @@ impl MetaEvent {
             MetaEvent::WhatsAppMessage(_)
             | MetaEvent::WhatsAppStatus(_)
             | MetaEvent::WhatsAppError(_) => Channel::WhatsApp,
+            MetaEvent::MessagingMessage(inbound) | MetaEvent::MessagingEcho(inbound) => {
+                inbound.parties.channel
+            }
+            MetaEvent::MessagingReceipt(receipt) => receipt.parties.channel,
+            MetaEvent::MessagingReaction(reaction) => reaction.parties.channel,
+            MetaEvent::InstagramComment(_) => Channel::Instagram,
             MetaEvent::OtherChange { channel, .. } | MetaEvent::Unreadable { channel, .. } => {
                 *channel
             }
         }
+    }
+
+    fn other_change(channel: Channel, entry_id: &str, change: whatsapp::payload::Change) -> Self {
+        MetaEvent::OtherChange {
+            channel,
+            entry_id: entry_id.to_owned(),
+            field: change.field,
+            value: change.value,
+        }
+    }
+
+    fn unreadable(channel: Channel, entry_id: &str, reason: String, raw: Value) -> Self {
+        MetaEvent::Unreadable {
+            channel,
+            entry_id: entry_id.to_owned(),
+            reason,
+            raw,
+        }
+    }
+}
+
+/// Reads any Meta webhook body (already signature-checked), by its `object`: WhatsApp Business
+/// Account, page (Messenger) or Instagram. Another object is `payload_unexpected_object`.
+pub fn parse_webhook(body: &[u8]) -> Result<Vec<MetaEvent>, PayloadError> {
+    #[derive(serde::Deserialize)]
+    struct Object {
+        object: String,
+    }
+    let Object { object } = decode(body)?;
+    match object.as_str() {
+        whatsapp::OBJECT => whatsapp::parse_webhook(body),
+        messenger::OBJECT => messenger::parse_webhook(body),
+        instagram::OBJECT => instagram::parse_webhook(body),
+        _ => Err(PayloadError::UnexpectedObject {
+            found: object,
+            expected: "whatsapp_business_account, page or instagram",
+        }),
     }
 }
 
@@ -85,6 +143,24 @@ fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, PayloadError> {
     let value: Value = serde_json::from_slice(body)
         .map_err(|error| PayloadError::InvalidJson(error.to_string()))?;
     T::deserialize(value).map_err(|error| PayloadError::InvalidShape(error.to_string()))
+}
+
+/// Refuses a body whose `object` is not the one its parser reads.
+fn expect_object(found: String, expected: &'static str) -> Result<(), PayloadError> {
+    if found == expected {
+        Ok(())
+    } else {
+        Err(PayloadError::UnexpectedObject { found, expected })
+    }
+}
+
+/// An integer Meta wrote as a JSON number or as a string.
+fn integer(value: Option<&Value>) -> Option<i64> {
+    match value? {
+        Value::Number(number) => number.as_i64(),
+        Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    }
 }
 
 /// Reads one item of a webhook; `None` when its shape does not fit.

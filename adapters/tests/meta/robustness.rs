@@ -1,9 +1,26 @@
 //! Property-style checks: no byte string and no JSON value, random or mutated from a real
-//! fixture, makes the WhatsApp parser panic.
+//! fixture, makes a Meta parser (WhatsApp, Messenger, Instagram or the dispatcher) panic.
 
 use crate::{fixture, fixture_names};
-use botwot_adapters::meta::whatsapp::parse_webhook;
+use botwot_adapters::meta::{MetaEvent, PayloadError, instagram, messenger, whatsapp};
 use serde_json::{Map, Value, json};
+
+type Parser = fn(&[u8]) -> Result<Vec<MetaEvent>, PayloadError>;
+
+const PARSERS: [Parser; 4] = [
+    whatsapp::parse_webhook,
+    messenger::parse_webhook,
+    instagram::parse_webhook,
+    botwot_adapters::meta::parse_webhook,
+];
+
+/// Runs every parser on `body`; the errors they answered.
+fn parse_all(body: &[u8]) -> Vec<PayloadError> {
+    PARSERS
+        .iter()
+        .filter_map(|parse| parse(body).err())
+        .collect()
+}
 
 /// A small deterministic generator (xorshift64*), so failures reproduce.
 struct Rng(u64);
@@ -20,7 +37,7 @@ impl Rng {
     }
 }
 
-const WORDS: [&str; 16] = [
+const WORDS: [&str; 32] = [
     "object",
     "entry",
     "changes",
@@ -37,6 +54,22 @@ const WORDS: [&str; 16] = [
     "interactive",
     "errors",
     "timestamp",
+    "page",
+    "instagram",
+    "messaging",
+    "sender",
+    "recipient",
+    "message",
+    "mid",
+    "postback",
+    "attachments",
+    "payload",
+    "url",
+    "reaction",
+    "read",
+    "delivery",
+    "comments",
+    "field",
 ];
 
 fn random_value(rng: &mut Rng, depth: usize) -> Value {
@@ -84,8 +117,13 @@ fn mutate(rng: &mut Rng, value: &mut Value) {
 #[test]
 fn arbitrary_bytes_never_panic() {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let seed = fixture("whatsapp_text");
+    let seeds = [
+        fixture("whatsapp_text"),
+        fixture("messenger_text"),
+        fixture("instagram_comment"),
+    ];
     for round in 0..3000 {
+        let seed = &seeds[round % seeds.len()];
         let bytes: Vec<u8> = if round % 2 == 0 {
             (0..rng.below(300)).map(|_| rng.next() as u8).collect()
         } else {
@@ -97,7 +135,7 @@ fn arbitrary_bytes_never_panic() {
             bytes.truncate(rng.below(bytes.len() + 1).max(bytes.len() / 2));
             bytes
         };
-        let _ = parse_webhook(&bytes);
+        let _ = parse_all(&bytes);
     }
 }
 
@@ -106,7 +144,7 @@ fn arbitrary_json_never_panics() {
     let mut rng = Rng(0xD1B5_4A32_D192_ED03);
     for _ in 0..3000 {
         let value = random_value(&mut rng, 5);
-        let _ = parse_webhook(value.to_string().as_bytes());
+        let _ = parse_all(value.to_string().as_bytes());
     }
 }
 
@@ -122,7 +160,7 @@ fn mutated_fixtures_never_panic_and_keep_their_shape_errors_clear() {
         for _ in 0..=rng.below(3) {
             mutate(&mut rng, &mut value);
         }
-        if let Err(error) = parse_webhook(value.to_string().as_bytes()) {
+        for error in parse_all(value.to_string().as_bytes()) {
             assert_ne!(
                 error.code(),
                 "payload_invalid_json",
@@ -135,5 +173,7 @@ fn mutated_fixtures_never_panic_and_keep_their_shape_errors_clear() {
 #[test]
 fn deeply_nested_json_is_an_error_not_a_stack_overflow() {
     let body = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    assert!(parse_webhook(body.as_bytes()).is_err());
+    for parse in PARSERS {
+        assert!(parse(body.as_bytes()).is_err());
+    }
 }

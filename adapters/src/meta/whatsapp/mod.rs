@@ -14,7 +14,7 @@ pub use events::{
     WhatsAppContent, WhatsAppInbound, WhatsAppStatus, media_id, media_reference,
 };
 
-use super::{MetaEvent, PayloadError, decode, read, read_or_reason};
+use super::{MetaEvent, PayloadError, decode, expect_object, read, read_or_reason};
 use botwot_engine::Channel;
 use payload::{
     ChangeValue, Contact, MessageContext, MessageHeader, MetaError, StatusPart, WebhookPayload,
@@ -31,24 +31,18 @@ const MESSAGES_FIELD: &str = "messages";
 /// Reads one WhatsApp webhook body (already signature-checked) into events.
 pub fn parse_webhook(body: &[u8]) -> Result<Vec<MetaEvent>, PayloadError> {
     let payload: WebhookPayload = decode(body)?;
-    if payload.object != OBJECT {
-        return Err(PayloadError::UnexpectedObject {
-            found: payload.object,
-            expected: OBJECT,
-        });
-    }
+    expect_object(payload.object, OBJECT)?;
     let mut events = Vec::new();
     for entry in payload.entry {
         for change in entry.changes {
             if change.field == MESSAGES_FIELD {
                 read_messages_change(&entry.id, change.value, &mut events);
             } else {
-                events.push(MetaEvent::OtherChange {
-                    channel: Channel::WhatsApp,
-                    entry_id: entry.id.clone(),
-                    field: change.field,
-                    value: change.value,
-                });
+                events.push(MetaEvent::other_change(
+                    Channel::WhatsApp,
+                    &entry.id,
+                    change,
+                ));
             }
         }
     }
@@ -141,10 +135,5 @@ fn read_status(account: &WhatsAppAccount, raw: Value) -> MetaEvent {
 }
 
 fn unreadable(entry_id: &str, reason: String, raw: Value) -> MetaEvent {
-    MetaEvent::Unreadable {
-        channel: Channel::WhatsApp,
-        entry_id: entry_id.to_owned(),
-        reason,
-        raw,
-    }
+    MetaEvent::unreadable(Channel::WhatsApp, entry_id, reason, raw)
 }

@@ -8,11 +8,12 @@
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
+/// The envelope of every Meta webhook; Messenger and Instagram read it with their own entries.
 #[derive(Clone, Debug, Deserialize)]
-pub struct WebhookPayload {
+pub struct WebhookPayload<E = Entry> {
     pub object: String,
-    #[serde(default)]
-    pub entry: Vec<Entry>,
+    #[serde(default = "Vec::new")]
+    pub entry: Vec<E>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -328,12 +329,7 @@ fn number_or_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<f
 
 /// A Unix time in seconds, as a string or a number, in engine time.
 pub fn unix_seconds(value: Option<&Value>) -> Option<botwot_engine::Timestamp> {
-    let seconds = match value? {
-        Value::Number(number) => number.as_i64()?,
-        Value::String(text) => text.trim().parse().ok()?,
-        _ => return None,
-    };
-    seconds
+    crate::meta::integer(value)?
         .checked_mul(1000)
         .map(botwot_engine::Timestamp::from_millis)
 }
