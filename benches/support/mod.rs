@@ -83,11 +83,13 @@ pub fn env_or(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
+/// A multi-threaded runtime; `WORKERS` sets its worker threads (default: one per core).
 pub fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    if let Some(workers) = std::env::var("WORKERS").ok().and_then(|v| v.parse().ok()) {
+        builder.worker_threads(workers);
+    }
+    builder.enable_all().build().expect("runtime")
 }
 
 /// Opens the sessions of visitors `visitors` on `bot` (the contact joins, which arms and stores
