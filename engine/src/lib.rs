@@ -13,6 +13,7 @@ pub mod bot;
 pub mod brain;
 pub mod channel;
 pub mod ids;
+pub mod integration;
 pub mod message;
 pub mod outbox;
 pub mod ports;

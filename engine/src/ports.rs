@@ -4,6 +4,7 @@
 use crate::bot::BotProfile;
 use crate::channel::Channel;
 use crate::ids::{BotId, MessageId, SessionId, TenantId, TimerId, WidgetKey};
+use crate::integration::ChannelIntegration;
 use crate::message::{Delivery, Message};
 use crate::outbox::OutboxEntry;
 use crate::session::{SessionKey, SessionNotice, SessionState, SessionStatus};
@@ -138,6 +139,25 @@ pub trait SessionStore: Send + Sync + 'static {
 }
 
 #[async_trait]
+pub trait IntegrationStore: Send + Sync + 'static {
+    /// Stores a new integration; `Conflict` when its channel account is already connected.
+    async fn insert_integration(&self, integration: &ChannelIntegration) -> Result<(), StoreError>;
+    /// The integration of a provider account, whichever tenant it belongs to (webhooks name the
+    /// account, not the tenant).
+    async fn find_integration(
+        &self,
+        channel: Channel,
+        account_id: &str,
+    ) -> Result<Option<ChannelIntegration>, StoreError>;
+    /// A tenant's integrations, newest first.
+    async fn list_integrations(
+        &self,
+        tenant: &TenantId,
+        page: &PageRequest,
+    ) -> Result<Paged<ChannelIntegration>, StoreError>;
+}
+
+#[async_trait]
 pub trait TimerStore: Send + Sync + 'static {
     /// Every stored timer, earliest first (loaded once at start).
     async fn all_timers(&self) -> Result<Vec<DurableTimer>, StoreError>;
@@ -158,8 +178,8 @@ pub trait OutboxStore: Send + Sync + 'static {
 }
 
 /// All the storage a node needs.
-pub trait Storage: BotStore + SessionStore + TimerStore + OutboxStore {}
-impl<T: BotStore + SessionStore + TimerStore + OutboxStore> Storage for T {}
+pub trait Storage: BotStore + SessionStore + TimerStore + OutboxStore + IntegrationStore {}
+impl<T: BotStore + SessionStore + TimerStore + OutboxStore + IntegrationStore> Storage for T {}
 
 #[derive(Debug, Error)]
 pub enum DeliveryError {

@@ -23,6 +23,11 @@ pub struct HttpConfig {
     /// REST calls. The widget's Socket.IO endpoint accepts any origin here and checks each bot's
     /// own `allowedOrigins` instead.
     pub cors_allowed_origins: Vec<String>,
+    /// The Meta app secret that signs WhatsApp, Messenger and Instagram webhooks
+    /// (`X-Hub-Signature-256`). Unset: `/webhooks/meta` refuses every call.
+    pub meta_app_secret: Option<String>,
+    /// The verify token entered in Meta's dashboard for the subscription handshake.
+    pub meta_verify_token: Option<String>,
     /// Create the demo bot shown on `/` when it does not exist yet.
     pub demo_bot: bool,
     /// The address visitors reach this server at, used in the snippet `/` shows (for example
@@ -39,6 +44,8 @@ impl Default for HttpConfig {
             max_message_chars: 4_000,
             body_limit_bytes: 1024 * 1024,
             cors_allowed_origins: Vec::new(),
+            meta_app_secret: None,
+            meta_verify_token: None,
             demo_bot: true,
             public_url: None,
         }

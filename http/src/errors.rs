@@ -47,6 +47,12 @@ error_codes! {
     /// A widget message longer than `max_message_chars`.
     MessageTooLong => UNPROCESSABLE_ENTITY, "message_too_long";
     Unauthorized => UNAUTHORIZED, "unauthorized";
+    /// A webhook whose signature is missing, malformed or wrong.
+    InvalidSignature => UNAUTHORIZED, "invalid_signature";
+    /// A webhook subscription handshake with the wrong mode or verify token.
+    SubscriptionRefused => FORBIDDEN, "subscription_refused";
+    /// A provider webhook this server has no secret for.
+    WebhookNotConfigured => NOT_FOUND, "webhook_not_configured";
     UnknownWidgetKey => NOT_FOUND, "unknown_widget_key";
     OriginNotAllowed => FORBIDDEN, "origin_not_allowed";
     NotFound => NOT_FOUND, "not_found";

@@ -4,12 +4,14 @@
 
 use async_trait::async_trait;
 use botwot_engine::BotProfile;
+use botwot_engine::Channel;
 use botwot_engine::ids::{BotId, SessionId, TenantId, WidgetKey};
+use botwot_engine::integration::ChannelIntegration;
 use botwot_engine::message::{Delivery, Message};
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::ports::{
-    BotStore, CommitOutcome, OutboxStore, PageRequest, Paged, SessionCommit, SessionFilter,
-    SessionStore, Storage, StoreError, TimerStore,
+    BotStore, CommitOutcome, IntegrationStore, OutboxStore, PageRequest, Paged, SessionCommit,
+    SessionFilter, SessionStore, Storage, StoreError, TimerStore,
 };
 use botwot_engine::session::{SessionKey, SessionState};
 use botwot_engine::timer::DurableTimer;
@@ -151,5 +153,28 @@ impl OutboxStore for TornWrites {
 
     async fn outbox_retry_later(&self, entry: &OutboxEntry) -> Result<(), StoreError> {
         self.inner.outbox_retry_later(entry).await
+    }
+}
+
+#[async_trait]
+impl IntegrationStore for TornWrites {
+    async fn insert_integration(&self, integration: &ChannelIntegration) -> Result<(), StoreError> {
+        self.inner.insert_integration(integration).await
+    }
+
+    async fn find_integration(
+        &self,
+        channel: Channel,
+        account_id: &str,
+    ) -> Result<Option<ChannelIntegration>, StoreError> {
+        self.inner.find_integration(channel, account_id).await
+    }
+
+    async fn list_integrations(
+        &self,
+        tenant: &TenantId,
+        page: &PageRequest,
+    ) -> Result<Paged<ChannelIntegration>, StoreError> {
+        self.inner.list_integrations(tenant, page).await
     }
 }

@@ -4,6 +4,7 @@
 use crate::routes::paging::Page;
 use crate::routes::sessions::Transcript;
 use botwot_engine::bot::{BotSettings, InactivityTimeouts};
+use botwot_engine::integration::{ChannelIntegration, IntegrationSettings};
 use botwot_engine::message::{Author, Delivery, Direction, MessageBody};
 use botwot_engine::session::{CloseReason, SessionRules, SessionStatus};
 use botwot_engine::{
@@ -96,4 +97,22 @@ pub fn transcript() -> Transcript {
         items: vec![message()],
         next_after_seq: Some(2),
     }
+}
+
+pub fn integration_settings() -> IntegrationSettings {
+    IntegrationSettings {
+        channel: Channel::WhatsApp,
+        account_id: "106540352242922".to_owned(),
+        bot_id: bot().id,
+        display_name: "Support line".to_owned(),
+        ai_enabled: true,
+    }
+}
+
+pub fn integration() -> ChannelIntegration {
+    ChannelIntegration::create(TenantId::from("default"), integration_settings(), AT)
+}
+
+pub fn integration_page() -> Page<ChannelIntegration> {
+    page_of(integration())
 }

@@ -96,6 +96,21 @@ schema_from_example!(
     TranscriptSchema, "Transcript", examples::transcript, required = []
 );
 
+schema_from_example!(
+    /// A provider account to connect: channel, the provider's account id, the answering bot.
+    /// Unknown fields are refused.
+    IntegrationSettingsSchema, "IntegrationSettings", examples::integration_settings,
+    required = ["channel", "accountId", "botId"]
+);
+schema_from_example!(
+    /// A connected provider account.
+    IntegrationSchema, "Integration", examples::integration, required = []
+);
+schema_from_example!(
+    /// A page of integrations, newest first.
+    IntegrationPageSchema, "IntegrationPage", examples::integration_page, required = []
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,8 @@
 
 pub mod bots;
 pub mod health;
+pub mod integrations;
+pub mod meta_webhook;
 pub mod paging;
 pub mod sessions;
 
@@ -27,9 +29,14 @@ pub fn resources() -> OpenApiRouter<AppState> {
         .routes(routes!(sessions::get_session))
         .routes(routes!(sessions::get_transcript))
         .routes(routes!(sessions::close_session))
+        .routes(routes!(
+            integrations::create_integration,
+            integrations::list_integrations
+        ))
 }
 
-/// What anyone may read: probes, metrics, the API document, the widget and its demo page.
+/// What anyone may call: probes, metrics, the API document, the widget and its demo page, and
+/// the provider webhooks (which check their own signatures).
 pub fn public() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(health::healthz))
@@ -39,6 +46,7 @@ pub fn public() -> OpenApiRouter<AppState> {
         .routes(routes!(demo::index))
         .routes(routes!(assets::widget_js))
         .routes(routes!(assets::licenses))
+        .routes(routes!(meta_webhook::subscribe, meta_webhook::receive))
 }
 
 /// Any path no route serves.

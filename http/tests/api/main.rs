@@ -2,6 +2,7 @@
 //! document, the operational endpoints, and the widget's Socket.IO namespace.
 
 mod bots;
+mod meta_webhook;
 mod operations;
 mod sessions;
 mod support;

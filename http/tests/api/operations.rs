@@ -89,6 +89,10 @@ async fn the_openapi_document_lists_every_route_served() {
         "GET /v1/sessions/{sessionId}",
         "GET /v1/sessions/{sessionId}/transcript",
         "POST /v1/sessions/{sessionId}/close",
+        "GET /v1/integrations",
+        "POST /v1/integrations",
+        "GET /webhooks/meta",
+        "POST /webhooks/meta",
     ]
     .into_iter()
     .map(str::to_owned)

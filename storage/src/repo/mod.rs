@@ -3,6 +3,7 @@
 
 mod bots;
 mod commit;
+mod integrations;
 mod outbox;
 mod paging;
 mod records;

@@ -1,13 +1,14 @@
 //! How each engine record becomes a document: its id, its indexed fields and its body.
 
 use super::schema::{
-    ACCOUNT, BOT, BOTS, CHANNEL, CONTACT, CREATED, DELETED, DUE, INBOUND_PROVIDER_ID, MESSAGES,
-    NEXT_ATTEMPT, OUTBOX, SEQ, SESSION, SESSIONS, STATUS, TENANT, TIMERS, WIDGET_KEY,
+    ACCOUNT, BOT, BOTS, CHANNEL, CONTACT, CREATED, DELETED, DUE, INBOUND_PROVIDER_ID, INTEGRATIONS,
+    MESSAGES, NEXT_ATTEMPT, OUTBOX, SEQ, SESSION, SESSIONS, STATUS, TENANT, TIMERS, WIDGET_KEY,
 };
 use crate::backend::{CollectionSpec, Doc, DocumentBackend, FieldValue, Fields};
 use crate::error::StorageError;
 use botwot_engine::channel::Channel;
 use botwot_engine::ids::TenantId;
+use botwot_engine::integration::ChannelIntegration;
 use botwot_engine::message::{Direction, Message};
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::timer::DurableTimer;
@@ -44,6 +45,16 @@ pub(super) fn bot<B: DocumentBackend>(bot: &BotProfile) -> Result<Doc<B::Body>, 
         .set(CREATED, millis(bot.created_at))
         .set(DELETED, FieldValue::Bool(bot.deleted_at.is_some()));
     doc::<B, _>(&BOTS, bot.id.as_str(), fields, bot)
+}
+
+pub(super) fn integration<B: DocumentBackend>(
+    integration: &ChannelIntegration,
+) -> Result<Doc<B::Body>, StorageError> {
+    let mut fields = Fields::with_capacity(2);
+    fields
+        .set(TENANT, tenant(&integration.tenant_id))
+        .set(CREATED, millis(integration.created_at));
+    doc::<B, _>(&INTEGRATIONS, &integration.id, fields, integration)
 }
 
 pub(super) fn session<B: DocumentBackend>(

@@ -82,5 +82,15 @@ pub static OUTBOX: CollectionSpec = CollectionSpec {
     indexes: &[&OUTBOX_BY_NEXT_ATTEMPT],
 };
 
+/// Channel integrations; the id is the channel and account, unique across tenants.
+pub static INTEGRATIONS_BY_CREATED: IndexSpec =
+    IndexSpec::ordered("tenant_created", &[TENANT, CREATED]);
+pub static INTEGRATIONS: CollectionSpec = CollectionSpec {
+    name: "integrations",
+    fields: &[TENANT, CREATED],
+    indexes: &[&INTEGRATIONS_BY_CREATED],
+};
+
 /// Every collection, for backends to create at open.
-pub static SCHEMA: &[&CollectionSpec] = &[&BOTS, &SESSIONS, &MESSAGES, &TIMERS, &OUTBOX];
+pub static SCHEMA: &[&CollectionSpec] =
+    &[&BOTS, &SESSIONS, &MESSAGES, &TIMERS, &OUTBOX, &INTEGRATIONS];

@@ -8,6 +8,7 @@ mod bots;
 mod dedup;
 mod durability;
 mod fixtures;
+mod integrations;
 mod isolation;
 mod listing;
 mod outbox;
@@ -57,4 +58,5 @@ conformance!(
     outbox::outbox_pending_delivered_retry,
     isolation::tenants_never_see_each_other,
     durability::reopen_keeps_everything,
+    integrations::integrations_are_found_by_account_and_listed_per_tenant,
 );

@@ -1,12 +1,14 @@
 //! A store whose backend cannot be reached: every call fails as `Unavailable`.
 
 use async_trait::async_trait;
+use botwot_engine::Channel;
 use botwot_engine::ids::WidgetKey;
+use botwot_engine::integration::ChannelIntegration;
 use botwot_engine::message::Delivery;
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::ports::{
-    BotStore, CommitOutcome, OutboxStore, PageRequest, Paged, SessionCommit, SessionFilter,
-    SessionStore, StoreError, TimerStore,
+    BotStore, CommitOutcome, IntegrationStore, OutboxStore, PageRequest, Paged, SessionCommit,
+    SessionFilter, SessionStore, StoreError, TimerStore,
 };
 use botwot_engine::timer::DurableTimer;
 use botwot_engine::{BotId, BotProfile, Message, SessionId, SessionKey, SessionState, TenantId};
@@ -102,6 +104,27 @@ impl OutboxStore for DownStore {
         down()
     }
     async fn outbox_retry_later(&self, _: &OutboxEntry) -> Result<(), StoreError> {
+        down()
+    }
+}
+
+#[async_trait]
+impl IntegrationStore for DownStore {
+    async fn insert_integration(&self, _: &ChannelIntegration) -> Result<(), StoreError> {
+        down()
+    }
+    async fn find_integration(
+        &self,
+        _: Channel,
+        _: &str,
+    ) -> Result<Option<ChannelIntegration>, StoreError> {
+        down()
+    }
+    async fn list_integrations(
+        &self,
+        _: &TenantId,
+        _: &PageRequest,
+    ) -> Result<Paged<ChannelIntegration>, StoreError> {
         down()
     }
 }

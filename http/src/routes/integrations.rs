@@ -1,0 +1,80 @@
+//! `/v1/integrations`: connecting provider accounts (WhatsApp phone numbers, Facebook pages,
+//! Instagram accounts) to a tenant's bot, so their webhooks reach the right conversations.
+
+use crate::errors::{AppError, ErrorCode};
+use crate::extract::{JsonBody, QueryParams, Tenant};
+use crate::openapi::schemas::{
+    IntegrationPageSchema, IntegrationSchema, IntegrationSettingsSchema,
+};
+use crate::routes::paging::{LISTING, Page};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use botwot_engine::integration::{ChannelIntegration, IntegrationSettings};
+use botwot_engine::ports::StoreError;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+/// Paging of `GET /v1/integrations`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(rename_all = "camelCase", parameter_in = Query)]
+pub struct ListIntegrationsQuery {
+    /// Page size, 1 to 200 (default 50).
+    limit: Option<usize>,
+    /// `nextCursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// Connects a provider account to one of the tenant's bots.
+#[utoipa::path(
+    post, path = "/v1/integrations", tag = "integrations",
+    request_body = IntegrationSettingsSchema,
+    responses(
+        (status = 201, description = "the new integration", body = IntegrationSchema),
+        (status = 409, description = "the account is already connected", body = crate::errors::ErrorBody),
+    ),
+)]
+pub async fn create_integration(
+    State(state): State<AppState>,
+    Tenant(tenant): Tenant,
+    JsonBody(settings): JsonBody<IntegrationSettings>,
+) -> Result<impl IntoResponse, AppError> {
+    settings.validate()?;
+    let bot = state.store.get_bot(&tenant, &settings.bot_id).await?;
+    let live = bot.filter(|bot| bot.deleted_at.is_none());
+    if live.is_none() {
+        return Err(AppError::not_found(format_args!("bot {}", settings.bot_id)));
+    }
+    let integration = ChannelIntegration::create(tenant, settings, state.now());
+    match state.store.insert_integration(&integration).await {
+        Ok(()) => Ok((StatusCode::CREATED, Json(integration))),
+        Err(StoreError::Conflict(_)) => Err(AppError::new(
+            ErrorCode::Conflict,
+            format!(
+                "{} account {} is already connected",
+                integration.settings.channel, integration.settings.account_id
+            ),
+        )),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// The tenant's integrations, newest first.
+#[utoipa::path(
+    get, path = "/v1/integrations", tag = "integrations",
+    params(ListIntegrationsQuery),
+    responses((status = 200, description = "a page of integrations", body = IntegrationPageSchema)),
+)]
+pub async fn list_integrations(
+    State(state): State<AppState>,
+    Tenant(tenant): Tenant,
+    QueryParams(query): QueryParams<ListIntegrationsQuery>,
+) -> Result<Json<Page<ChannelIntegration>>, AppError> {
+    let page = LISTING.page(query.limit, query.cursor)?;
+    Ok(Json(
+        state.store.list_integrations(&tenant, &page).await?.into(),
+    ))
+}

@@ -1,0 +1,142 @@
+//! `/webhooks/meta`: the one URL to paste into Meta's app dashboard for WhatsApp, Messenger and
+//! Instagram. GET answers the subscription handshake; POST checks `X-Hub-Signature-256` over the
+//! raw body before anything is parsed, then hands every inbound message to its session and
+//! answers 200 only once all of them are durably stored. Redeliveries are recognised by their
+//! provider message id and stored once. Statuses, echoes, receipts and reactions are counted
+//! and left for the channel step that sends through the Graph API.
+
+use crate::errors::{AppError, ErrorCode};
+use crate::sessions::Envelope;
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use botwot_adapters::meta::signature::{SIGNATURE_HEADER, verify_signature, verify_subscription};
+use botwot_adapters::meta::{MetaEvent, parse_webhook};
+use botwot_engine::Channel;
+use botwot_engine::session::{SessionEvent, SessionKey};
+use serde::Deserialize;
+use tracing::{debug, warn};
+use utoipa::IntoParams;
+
+/// The subscription handshake's query.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Subscription {
+    #[serde(rename = "hub.mode")]
+    #[param(rename = "hub.mode")]
+    mode: Option<String>,
+    #[serde(rename = "hub.verify_token")]
+    #[param(rename = "hub.verify_token")]
+    verify_token: Option<String>,
+    #[serde(rename = "hub.challenge")]
+    #[param(rename = "hub.challenge")]
+    challenge: Option<String>,
+}
+
+/// Meta's subscription handshake: echoes `hub.challenge` when `hub.verify_token` matches.
+#[utoipa::path(get, path = "/webhooks/meta", tag = "webhooks", params(Subscription),
+    responses(
+        (status = 200, description = "the challenge, as plain text", body = String),
+        (status = 403, description = "wrong mode or verify token", body = crate::errors::ErrorBody),
+    ))]
+pub async fn subscribe(
+    State(state): State<AppState>,
+    Query(query): Query<Subscription>,
+) -> Result<String, AppError> {
+    let expected = configured(
+        state.config.meta_verify_token.as_deref(),
+        "meta_verify_token",
+    )?;
+    verify_subscription(
+        query.mode.as_deref(),
+        query.verify_token.as_deref(),
+        query.challenge.as_deref(),
+        expected,
+    )
+    .map_err(|error| AppError::new(ErrorCode::SubscriptionRefused, error.to_string()))
+}
+
+/// Webhook events from WhatsApp, Messenger and Instagram.
+#[utoipa::path(post, path = "/webhooks/meta", tag = "webhooks",
+    request_body(content = String, description = "a Meta webhook body, signed with the app secret"),
+    responses(
+        (status = 200, description = "every inbound message is stored"),
+        (status = 400, description = "not a Meta webhook body", body = crate::errors::ErrorBody),
+        (status = 401, description = "missing or wrong signature", body = crate::errors::ErrorBody),
+        (status = 503, description = "not stored; Meta will retry", body = crate::errors::ErrorBody),
+    ))]
+pub async fn receive(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(), AppError> {
+    let secret = configured(state.config.meta_app_secret.as_deref(), "meta_app_secret")?;
+    let signature = headers
+        .get(SIGNATURE_HEADER)
+        .and_then(|value| value.to_str().ok());
+    verify_signature(secret.as_bytes(), signature, &body)
+        .map_err(|error| AppError::new(ErrorCode::InvalidSignature, error.to_string()))?;
+    let events = parse_webhook(&body)
+        .map_err(|error| AppError::new(ErrorCode::InvalidPayload, error.to_string()))?;
+    for event in events {
+        match event {
+            MetaEvent::WhatsAppMessage(inbound) => {
+                let account = &inbound.account.phone_number_id;
+                let event = inbound.session_event();
+                deliver(&state, Channel::WhatsApp, account, &inbound.wa_id, event).await?;
+            }
+            MetaEvent::MessagingMessage(inbound) => {
+                let channel = inbound.parties.channel;
+                let event = inbound.session_event();
+                let parties = &inbound.parties;
+                deliver(&state, channel, &parties.page_id, &parties.sender_id, event).await?;
+            }
+            other => {
+                debug!(channel = %other.channel(), "meta event not handled yet");
+                ::metrics::counter!("botwot_meta_events_unhandled_total").increment(1);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Hands one inbound message to the session of its contact on the integration's account.
+async fn deliver(
+    state: &AppState,
+    channel: Channel,
+    account: &str,
+    contact: &str,
+    event: SessionEvent,
+) -> Result<(), AppError> {
+    let Some(integration) = state.store.find_integration(channel, account).await? else {
+        warn!(%channel, account, "webhook for an account no integration connects; ignored");
+        ::metrics::counter!("botwot_meta_events_unrouted_total").increment(1);
+        return Ok(());
+    };
+    let key = SessionKey::new(integration.tenant_id.clone(), channel, account, contact);
+    let bot_id = integration.settings.bot_id.clone();
+    if !integration.settings.ai_enabled {
+        // With the bot switched off the conversation waits for a person from the start.
+        let envelope = Envelope {
+            key: key.clone(),
+            bot_id: bot_id.clone(),
+            event: SessionEvent::AgentRequested,
+        };
+        state.sessions.dispatch(envelope).await?;
+    }
+    state
+        .sessions
+        .dispatch(Envelope { key, bot_id, event })
+        .await?;
+    Ok(())
+}
+
+fn configured<'a>(value: Option<&'a str>, setting: &str) -> Result<&'a str, AppError> {
+    value.filter(|value| !value.is_empty()).ok_or_else(|| {
+        AppError::new(
+            ErrorCode::WebhookNotConfigured,
+            format!("Meta webhooks are off: set http.{setting}"),
+        )
+    })
+}
