@@ -74,6 +74,8 @@ pub struct SessionFilter {
     pub status: Option<SessionStatus>,
     pub channel: Option<Channel>,
     pub bot_id: Option<BotId>,
+    /// The contact's id on its channel (a WhatsApp number, a PSID, a widget visitor id).
+    pub contact: Option<String>,
     /// Sessions created at or after this time.
     pub created_from: Option<Timestamp>,
     /// Sessions created before this time.

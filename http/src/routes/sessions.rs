@@ -30,6 +30,9 @@ pub struct ListSessionsQuery {
     /// `web`, `whatsapp`, `messenger`, `instagram` or `voice`.
     channel: Option<String>,
     bot_id: Option<String>,
+    /// The contact's id on the channel: a WhatsApp number (`wa_id`), a Messenger or Instagram
+    /// user id, a widget visitor id.
+    contact: Option<String>,
     /// Sessions created at or after this RFC 3339 time.
     created_from: Option<String>,
     /// Sessions created before this RFC 3339 time.
@@ -76,6 +79,7 @@ pub async fn list_sessions(
         status: parsed(&mut errors, "status", query.status, SessionStatus::parse),
         channel: parsed(&mut errors, "channel", query.channel, Channel::parse),
         bot_id: query.bot_id.as_deref().map(BotId::from),
+        contact: query.contact,
         created_from: parsed(
             &mut errors,
             "createdFrom",

@@ -93,8 +93,20 @@ async fn a_signed_whatsapp_message_reaches_its_session_once() {
         texts_on(&app, "whatsapp").await,
         ["Does it come in another color?"]
     );
-    let sessions = app.get("/v1/sessions?channel=whatsapp").await;
-    assert_eq!(sessions.body["items"][0]["key"]["contact"], "16505551234");
+    let chat = app
+        .get("/v1/sessions?channel=whatsapp&contact=16505551234")
+        .await;
+    assert_eq!(
+        chat.body["items"].as_array().map(Vec::len),
+        Some(1),
+        "{:?}",
+        chat.body
+    );
+    assert_eq!(chat.body["items"][0]["key"]["contact"], "16505551234");
+    let nobody = app
+        .get("/v1/sessions?channel=whatsapp&contact=15550000000")
+        .await;
+    assert_eq!(nobody.body["items"].as_array().map(Vec::len), Some(0));
 }
 
 #[tokio::test]

@@ -1,8 +1,8 @@
 //! Sessions and their transcripts.
 
 use super::schema::{
-    BOT, CHANNEL, MESSAGES, MESSAGES_BY_SEQ, SESSIONS, SESSIONS_BY_BOT, SESSIONS_BY_CHANNEL,
-    SESSIONS_BY_CREATED, SESSIONS_BY_KEY, SESSIONS_BY_STATUS, STATUS,
+    BOT, CHANNEL, CONTACT, MESSAGES, MESSAGES_BY_SEQ, SESSIONS, SESSIONS_BY_BOT,
+    SESSIONS_BY_CHANNEL, SESSIONS_BY_CREATED, SESSIONS_BY_KEY, SESSIONS_BY_STATUS, STATUS,
 };
 use super::{Store, records};
 use crate::backend::{DocumentBackend, FieldValue, IndexQuery, Order};
@@ -115,6 +115,11 @@ fn session_listing(tenant: &TenantId, filter: &SessionFilter) -> IndexQuery {
     let mut query = IndexQuery::new(&SESSIONS, index, prefix);
     query.order = Order::Descending;
     query.filters = equalities.map(|(_, field, value)| (field, value)).collect();
+    if let Some(contact) = &filter.contact {
+        query
+            .filters
+            .push((CONTACT, FieldValue::from(contact.as_str())));
+    }
     if let Some(from) = filter.created_from {
         query.lower = Bound::Included(records::millis(from));
     }

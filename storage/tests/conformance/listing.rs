@@ -73,6 +73,20 @@ fn filters(sessions: &[SessionState]) -> Vec<SessionFilter> {
             channel: Some(Channel::Voice),
             ..Default::default()
         },
+        SessionFilter {
+            contact: Some("contact-4".to_owned()),
+            ..Default::default()
+        },
+        SessionFilter {
+            channel: Some(Channel::WhatsApp),
+            contact: Some("contact-4".to_owned()),
+            ..Default::default()
+        },
+        SessionFilter {
+            channel: Some(Channel::Web),
+            contact: Some("contact-4".to_owned()),
+            ..Default::default()
+        },
     ]
 }
 
@@ -85,6 +99,10 @@ fn matches(session: &SessionState, filter: &SessionFilter) -> bool {
             .bot_id
             .as_ref()
             .is_none_or(|bot| session.bot_id == *bot)
+        && filter
+            .contact
+            .as_ref()
+            .is_none_or(|contact| session.key.contact == *contact)
         && filter
             .created_from
             .is_none_or(|from| session.created_at >= from)
