@@ -19,7 +19,10 @@ pub async fn serve(config: Config) -> Result<()> {
         .context("storage could not be opened")?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
 
-    let http = HttpBuilder::new(config.http.clone());
+    let http = HttpBuilder::new(config.http.clone())
+        .connect_rate_limiter()
+        .await
+        .context("the rate limiter's Redis could not be reached")?;
     let web = Arc::new(http.web_channel());
     let sender = ChannelRouter::default().with(Channel::Web, web.clone());
     let widget_sockets = web.clone();

@@ -11,6 +11,7 @@ use crate::widget::{WebChannel, demo, socket};
 use axum::Router;
 use botwot_engine::ports::{Storage, StoreError};
 use botwot_engine::time::Clock;
+use botwot_storage::limits::{LimitError, LocalRateLimiter, RateLimiter, RedisRateLimiter};
 use socketioxide::SocketIo;
 use socketioxide::layer::SocketIoLayer;
 use std::sync::Arc;
@@ -28,6 +29,7 @@ pub struct HttpBuilder {
     config: HttpConfig,
     io: SocketIo,
     layer: SocketIoLayer,
+    limiter: Arc<dyn RateLimiter>,
 }
 
 impl HttpBuilder {
@@ -39,7 +41,21 @@ impl HttpBuilder {
             .max_payload(max_payload)
             .ws_max_message_size(config.body_limit_bytes)
             .build_layer();
-        Self { config, io, layer }
+        Self {
+            config,
+            io,
+            layer,
+            limiter: Arc::new(LocalRateLimiter::new()),
+        }
+    }
+
+    /// Shares the per-IP budget with the other nodes through the configured Redis, when one is
+    /// configured; otherwise this node counts alone.
+    pub async fn connect_rate_limiter(mut self) -> Result<Self, LimitError> {
+        if let Some(url) = self.config.rate_limit.redis_url.clone() {
+            self.limiter = Arc::new(RedisRateLimiter::connect(&url, "botwot:rl:").await?);
+        }
+        Ok(self)
     }
 
     /// The web channel: give it to the node as the web [`ChannelSender`] and as a
@@ -64,6 +80,7 @@ impl HttpBuilder {
             sessions,
             clock,
             metrics: metrics::recorder(),
+            limiter: self.limiter.clone(),
         };
         socket::open_namespace(&self.io, state.clone());
         state

@@ -28,6 +28,8 @@ pub struct HttpConfig {
     pub meta_app_secret: Option<String>,
     /// The verify token entered in Meta's dashboard for the subscription handshake.
     pub meta_verify_token: Option<String>,
+    /// Requests per client IP on `/v1`.
+    pub rate_limit: RateLimitConfig,
     /// Create the demo bot shown on `/` when it does not exist yet.
     pub demo_bot: bool,
     /// The address visitors reach this server at, used in the snippet `/` shows (for example
@@ -46,8 +48,32 @@ impl Default for HttpConfig {
             cors_allowed_origins: Vec::new(),
             meta_app_secret: None,
             meta_verify_token: None,
+            rate_limit: RateLimitConfig::default(),
             demo_bot: true,
             public_url: None,
+        }
+    }
+}
+
+/// How many requests one client IP may make; past it, 429 with `Retry-After`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RateLimitConfig {
+    /// Sustained requests a minute per IP; 0 turns the limit off.
+    pub per_ip_per_minute: u32,
+    /// Requests an IP may send at once before the sustained rate applies.
+    pub burst: u32,
+    /// Share the budget between nodes through this Redis (`redis://host:6379`); unset: this
+    /// node counts alone.
+    pub redis_url: Option<String>,
+}
+
+impl Default for RateLimitConfig {
+    fn default() -> Self {
+        Self {
+            per_ip_per_minute: 600,
+            burst: 120,
+            redis_url: None,
         }
     }
 }

@@ -61,6 +61,8 @@ error_codes! {
     SessionRejected => CONFLICT, "session_rejected";
     BotUnavailable => CONFLICT, "bot_unavailable";
     PayloadTooLarge => PAYLOAD_TOO_LARGE, "payload_too_large";
+    /// Too many requests from one client; sent with `Retry-After`.
+    RateLimited => TOO_MANY_REQUESTS, "rate_limited";
     /// Sent with `Retry-After`.
     Overloaded => SERVICE_UNAVAILABLE, "overloaded";
     StorageUnavailable => SERVICE_UNAVAILABLE, "storage_unavailable";

@@ -21,6 +21,7 @@ pub mod errors;
 pub mod extract;
 pub mod metrics;
 pub mod openapi;
+pub mod rate_limit;
 pub mod router;
 pub mod routes;
 pub mod sessions;

@@ -5,6 +5,7 @@ use crate::auth::require_token;
 use crate::config::HttpConfig;
 use crate::metrics::track_requests;
 use crate::openapi::{self, OpenApiJson};
+use crate::rate_limit::limit_by_ip;
 use crate::routes;
 use crate::state::AppState;
 use axum::Router;
@@ -28,10 +29,15 @@ pub fn router(state: AppState) -> Router {
 
 /// The application, with the Socket.IO layer in front of the routes when given.
 pub(crate) fn build(state: AppState, socket_io: Option<SocketIoLayer>) -> Router {
-    let resources =
-        routes::resources().route_layer(from_fn_with_state(state.clone(), require_token));
+    // The limit runs first, so guessing API tokens is throttled too. Webhooks are not limited
+    // per IP: providers send from shared addresses, sign every call, and retry what is refused;
+    // the node's in-flight bound protects it from floods.
+    let resources = routes::resources()
+        .route_layer(from_fn_with_state(state.clone(), require_token))
+        .route_layer(from_fn_with_state(state.clone(), limit_by_ip));
     let (routes, api) = OpenApiRouter::with_openapi(openapi::base())
         .merge(resources)
+        .merge(routes::webhooks())
         .merge(routes::public())
         .split_for_parts();
     let document = serde_json::to_string(&openapi::complete(api)).unwrap_or_default();

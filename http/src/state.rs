@@ -6,6 +6,7 @@ use crate::sessions::SessionDispatcher;
 use botwot_engine::Timestamp;
 use botwot_engine::ports::Storage;
 use botwot_engine::time::Clock;
+use botwot_storage::limits::RateLimiter;
 use metrics_exporter_prometheus::PrometheusHandle;
 use std::sync::Arc;
 
@@ -17,6 +18,8 @@ pub struct AppState {
     pub sessions: Arc<dyn SessionDispatcher>,
     pub clock: Arc<dyn Clock>,
     pub metrics: PrometheusHandle,
+    /// Requests per client IP (in-process, or shared through Redis).
+    pub limiter: Arc<dyn RateLimiter>,
 }
 
 impl AppState {

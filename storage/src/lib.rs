@@ -8,7 +8,8 @@
 //! fjall LSM tree (ADR 0004), and [`MongoBackend`] for many nodes sharing MongoDB. One
 //! conformance suite (`tests/conformance/`) runs against all three. Pick a backend with
 //! [`StorageConfig`] and [`open_storage`], or directly with [`open_embedded`], [`open_lsm`] and
-//! [`connect_mongo`].
+//! [`connect_mongo`]. The [`limits`] module holds the per-user, per-organisation and per-IP rate
+//! limiters (GCRA, in process or shared through Redis) behind one [`limits::RateLimiter`] trait.
 
 #![forbid(unsafe_code)]
 
@@ -16,6 +17,7 @@ pub mod backend;
 mod config;
 mod error;
 pub mod keys;
+pub mod limits;
 mod repo;
 
 pub use backend::embedded::{EmbeddedBackend, GroupCommitStats};

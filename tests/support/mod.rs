@@ -84,6 +84,8 @@ impl Server {
             .env("BOTWOT__HTTP__LISTEN", format!("127.0.0.1:{}", self.port))
             .envs(self.backend.env())
             .env("BOTWOT__LOG__FILTER", "warn")
+            // The tests poll the API; its per-IP limit is tested on its own.
+            .env("BOTWOT__HTTP__RATE_LIMIT__PER_IP_PER_MINUTE", "0")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit());
         for (key, value) in &self.extra_env {

@@ -35,8 +35,7 @@ pub fn resources() -> OpenApiRouter<AppState> {
         ))
 }
 
-/// What anyone may call: probes, metrics, the API document, the widget and its demo page, and
-/// the provider webhooks (which check their own signatures).
+/// What anyone may read: probes, metrics, the API document, the widget and its demo page.
 pub fn public() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(health::healthz))
@@ -46,7 +45,11 @@ pub fn public() -> OpenApiRouter<AppState> {
         .routes(routes!(demo::index))
         .routes(routes!(assets::widget_js))
         .routes(routes!(assets::licenses))
-        .routes(routes!(meta_webhook::subscribe, meta_webhook::receive))
+}
+
+/// Provider webhooks: open to the providers, which sign their calls.
+pub fn webhooks() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(meta_webhook::subscribe, meta_webhook::receive))
 }
 
 /// Any path no route serves.

@@ -262,3 +262,35 @@ async fn the_widget_script_and_demo_page_are_served_from_the_binary() {
     let licenses = app.get("/widget/licenses.txt").await;
     assert!(licenses.body.as_str().unwrap().contains("MIT"));
 }
+
+#[tokio::test]
+async fn clients_past_their_budget_are_told_to_wait() {
+    use botwot_http::config::RateLimitConfig;
+    let app = TestApp::with_config(HttpConfig {
+        rate_limit: RateLimitConfig {
+            per_ip_per_minute: 60,
+            burst: 3,
+            redis_url: None,
+        },
+        ..HttpConfig::default()
+    })
+    .await;
+    for _ in 0..3 {
+        assert_eq!(app.get("/v1/bots").await.status, StatusCode::OK);
+    }
+    let limited = app.get("/v1/bots").await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(limited.code(), "rate_limited");
+    assert_eq!(
+        limited
+            .headers
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok()),
+        Some("1")
+    );
+    assert_eq!(
+        app.get("/healthz").await.status,
+        StatusCode::OK,
+        "probes are never limited"
+    );
+}
