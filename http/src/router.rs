@@ -16,6 +16,7 @@ use socketioxide::layer::SocketIoLayer;
 use std::sync::Arc;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -51,7 +52,13 @@ pub(crate) fn build(state: AppState, socket_io: Option<SocketIoLayer>) -> Router
     if let Some(socket_io) = socket_io {
         app = app.layer(socket_io);
     }
-    app.layer(cors(&state.config))
+    // Every response: no MIME sniffing, no framing of our pages, no referrer to other sites.
+    let always =
+        |name, value| SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value));
+    app.layer(always(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(always(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(always(header::REFERRER_POLICY, "no-referrer"))
+        .layer(cors(&state.config))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
             let request_id = request

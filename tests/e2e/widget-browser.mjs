@@ -33,6 +33,14 @@ const browser = await chromium.launch({
 });
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  // The page runs under a strict Content-Security-Policy: anything it blocks is a failure.
+  await page.addInitScript(() => {
+    window.__blocked = [];
+    document.addEventListener("securitypolicyviolation", (event) => {
+      window.__blocked.push(`${event.violatedDirective} ${event.blockedURI}`);
+    });
+  });
+  const blockedSoFar = () => page.evaluate(() => window.__blocked || []);
   const question = "Do you deliver on Sundays?";
   const texts = (selector) => page.locator(selector).allInnerTexts();
 
@@ -66,6 +74,8 @@ try {
   if (greetings !== 1) fail("reload", `the greeting shows ${greetings} times`);
   print({ step: "reload", ok: true, messages: afterReload.length });
   if (values.screenshot) await page.screenshot({ path: `${values.screenshot}-2.png` });
+  const blocked = await blockedSoFar();
+  if (blocked.length > 0) fail("policy", `the page's own policy blocked: ${JSON.stringify(blocked)}`);
   print({ step: "done", ok: true });
 } finally {
   await browser.close();

@@ -4,11 +4,16 @@ use crate::errors::AppError;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::HeaderMap;
+use axum::http::header::CONTENT_SECURITY_POLICY;
 use axum::http::header::HOST;
-use axum::response::Html;
+use axum::response::{Html, IntoResponse};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use botwot_engine::bot::BotSettings;
 use botwot_engine::ports::StoreError;
 use botwot_engine::{BotId, BotProfile, TenantId};
+use sha2::{Digest, Sha256};
+use std::sync::LazyLock;
 
 /// The demo bot's id in the default tenant.
 pub const DEMO_BOT_ID: &str = "bot_demo";
@@ -48,7 +53,7 @@ fn demo_settings() -> BotSettings {
 pub async fn index(
     State(state): State<AppState>,
     headers: HeaderMap,
-) -> Result<Html<String>, AppError> {
+) -> Result<impl IntoResponse, AppError> {
     let tenant = TenantId::from(state.config.default_tenant.as_str());
     let demo = state
         .store
@@ -56,7 +61,34 @@ pub async fn index(
         .await?
         .filter(BotProfile::is_live);
     let base = public_base(&state, &headers);
-    Ok(Html(render_page(demo.as_ref(), &base)))
+    let policy = [(CONTENT_SECURITY_POLICY, content_security_policy())];
+    Ok((policy, Html(render_page(demo.as_ref(), &base))))
+}
+
+/// The page's Content-Security-Policy: scripts only from this server plus the page's one inline
+/// script, pinned by its hash; connections only back to this server.
+fn content_security_policy() -> String {
+    static POLICY: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "default-src 'none'; script-src 'self' '{}'; style-src 'self' 'unsafe-inline'; \
+             connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; \
+             frame-ancestors 'none'",
+            inline_script_hash(PAGE)
+        )
+    });
+    POLICY.clone()
+}
+
+/// `sha256-<base64>` of the page's inline script, as CSP spells a hash source.
+fn inline_script_hash(page: &str) -> String {
+    let script = page
+        .split_once("<script>")
+        .and_then(|(_, rest)| rest.split_once("</script>"))
+        .map_or("", |(script, _)| script);
+    format!(
+        "sha256-{}",
+        STANDARD.encode(Sha256::digest(script.as_bytes()))
+    )
 }
 
 fn render_page(demo: Option<&BotProfile>, base: &str) -> String {

@@ -294,3 +294,41 @@ async fn clients_past_their_budget_are_told_to_wait() {
         "probes are never limited"
     );
 }
+
+#[tokio::test]
+async fn pages_carry_security_headers_and_the_demo_page_a_strict_policy() {
+    let app = TestApp::new().await;
+    for path in ["/", "/v1/bots", "/healthz"] {
+        let reply = app.get(path).await;
+        let header = |name: &str| {
+            reply
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        assert_eq!(
+            header("x-content-type-options").as_deref(),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert_eq!(header("x-frame-options").as_deref(), Some("DENY"), "{path}");
+        assert_eq!(
+            header("referrer-policy").as_deref(),
+            Some("no-referrer"),
+            "{path}"
+        );
+    }
+    let page = app.get("/").await;
+    let policy = page
+        .headers
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .expect("a policy");
+    assert!(policy.contains("default-src 'none'"), "{policy}");
+    assert!(policy.contains("script-src 'self' 'sha256-"), "{policy}");
+    assert!(
+        !policy.contains("script-src 'self' 'unsafe-inline'"),
+        "{policy}"
+    );
+}
