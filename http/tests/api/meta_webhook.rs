@@ -213,3 +213,31 @@ async fn an_account_connects_to_one_organisation_and_bad_settings_are_named() {
     let listed = app.get("/v1/integrations").await;
     assert_eq!(listed.body["items"].as_array().map(Vec::len), Some(1));
 }
+
+#[tokio::test]
+async fn with_the_bot_switched_off_the_conversation_waits_for_a_person() {
+    let app = app().await;
+    let bot = app.bot(BotSettings::named("Quiet")).await;
+    let created = app
+        .send(
+            Method::POST,
+            "/v1/integrations",
+            json!({"channel": "whatsapp", "accountId": PHONE_NUMBER_ID, "botId": bot.id, "aiEnabled": false}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+    assert_eq!(
+        post_signed(&app, &fixture("whatsapp_text")).await.status,
+        StatusCode::OK
+    );
+    let sessions = app.get("/v1/sessions?channel=whatsapp").await;
+    assert_eq!(
+        sessions.body["items"][0]["responder"]["kind"], "waitingForAgent",
+        "{:?}",
+        sessions.body
+    );
+    assert_eq!(
+        texts_on(&app, "whatsapp").await,
+        ["Does it come in another color?"]
+    );
+}
