@@ -10,7 +10,7 @@ use crate::sessions::{Outcome, SessionError};
 use crate::timers::TimerService;
 use botwot_engine::BotId;
 use botwot_engine::brain::{Brain, BrainRequest, fallback_text, limit_words};
-use botwot_engine::ports::{CommitOutcome, SessionObserver, Storage};
+use botwot_engine::ports::{CommitOutcome, SessionCommit, SessionObserver, Storage};
 use botwot_engine::session::{
     Effect, SessionEvent, SessionKey, SessionRules, SessionState, Transition, apply,
 };
@@ -272,11 +272,7 @@ impl SessionActorState {
         };
         if transition.effects.is_empty() {
             // Stale: if the session has no timer of this kind any more, the record is left over.
-            let armed = match kind {
-                botwot_engine::timer::TimerKind::InactivityWarning => current.warn_due_at,
-                botwot_engine::timer::TimerKind::AutoClose => current.close_due_at,
-            };
-            if armed.is_none() {
+            if current.armed(kind).is_none() {
                 self.forget_timer(timer).await;
             }
             return;
@@ -287,7 +283,7 @@ impl SessionActorState {
     }
 
     async fn forget_timer(&self, timer: DurableTimer) {
-        let commit = botwot_engine::ports::SessionCommit {
+        let commit = SessionCommit {
             timers_cancelled: vec![timer.id.clone()],
             ..Default::default()
         };

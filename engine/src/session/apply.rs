@@ -170,8 +170,11 @@ impl Step {
     fn timer_fired(&mut self, kind: TimerKind, due_at: Timestamp) {
         // A timer that was moved or cancelled since it was armed is stale and does nothing; the
         // record it came from has already been replaced or removed.
+        if self.state.armed(kind) != Some(due_at) {
+            return;
+        }
         match kind {
-            TimerKind::InactivityWarning if self.state.warn_due_at == Some(due_at) => {
+            TimerKind::InactivityWarning => {
                 self.state.warn_due_at = None;
                 self.effects.push(Effect::CancelTimer { kind });
                 if self.state.status == SessionStatus::Open {
@@ -180,10 +183,7 @@ impl Step {
                     self.set_status(SessionStatus::Warned);
                 }
             }
-            TimerKind::AutoClose if self.state.close_due_at == Some(due_at) => {
-                self.close(CloseReason::Inactivity);
-            }
-            TimerKind::InactivityWarning | TimerKind::AutoClose => {}
+            TimerKind::AutoClose => self.close(CloseReason::Inactivity),
         }
     }
 

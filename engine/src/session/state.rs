@@ -2,6 +2,7 @@ use super::key::SessionKey;
 use crate::bot::{BotProfile, InactivityTimeouts};
 use crate::ids::{BotId, SessionId};
 use crate::time::Timestamp;
+use crate::timer::TimerKind;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -137,5 +138,13 @@ impl SessionState {
 
     pub fn is_closed(&self) -> bool {
         self.status == SessionStatus::Closed
+    }
+
+    /// When the session's timer of this kind is due, if one is armed.
+    pub fn armed(&self, kind: TimerKind) -> Option<Timestamp> {
+        match kind {
+            TimerKind::InactivityWarning => self.warn_due_at,
+            TimerKind::AutoClose => self.close_due_at,
+        }
     }
 }
