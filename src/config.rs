@@ -5,9 +5,15 @@
 use anyhow::{Context, Result, bail};
 use botwot_actors::NodeConfig;
 use botwot_http::HttpConfig;
+use botwot_http::auth::JwtKey;
 use botwot_storage::StorageConfig;
 use serde::Deserialize;
 use std::path::Path;
+
+/// The PRD's name for the access-token secret; when set it becomes the signing key `default`
+/// (unless a configured key already has that id).
+pub const JWT_SECRET_ENV: &str = "JWT_SECRET_KEY";
+const JWT_SECRET_KID: &str = "default";
 
 /// The prefix of environment overrides: `BOTWOT__HTTP__LISTEN=127.0.0.1:9000` sets `http.listen`.
 pub const ENV_PREFIX: &str = "BOTWOT__";
@@ -58,14 +64,30 @@ impl Config {
             }
             None => toml::Table::new(),
         };
+        let mut jwt_secret = None;
         for (name, value) in env {
             if let Some(path) = name.strip_prefix(ENV_PREFIX) {
                 set_path(&mut tree, path, &value).with_context(|| format!("in {name}"))?;
+            } else if name == JWT_SECRET_ENV {
+                jwt_secret = Some(value);
             }
         }
-        toml::Value::Table(tree)
+        let mut config: Config = toml::Value::Table(tree)
             .try_into()
-            .context("invalid configuration")
+            .context("invalid configuration")?;
+        if let Some(secret) = jwt_secret {
+            let keys = &mut config.http.auth.jwt_keys;
+            if !keys.iter().any(|key| key.kid == JWT_SECRET_KID) {
+                keys.insert(
+                    0,
+                    JwtKey {
+                        kid: JWT_SECRET_KID.to_owned(),
+                        secret,
+                    },
+                );
+            }
+        }
+        Ok(config)
     }
 }
 
@@ -130,7 +152,8 @@ mod tests {
                 ("BOTWOT__STORAGE__BACKEND", "mongo"),
                 ("BOTWOT__STORAGE__URI", "mongodb://db:27017"),
                 ("BOTWOT__STORAGE__DATABASE", "botwot"),
-                ("BOTWOT__HTTP__API_TOKEN", "s3cret"),
+                ("BOTWOT__HTTP__AUTH__OPEN_SIGNUP", "false"),
+                ("JWT_SECRET_KEY", "a-secret-from-the-environment-32-bytes"),
                 ("UNRELATED", "x"),
             ]),
         )
@@ -143,7 +166,12 @@ mod tests {
                 database: "botwot".into()
             }
         );
-        assert_eq!(config.http.api_token.as_deref(), Some("s3cret"));
+        assert!(!config.http.auth.open_signup);
+        assert_eq!(config.http.auth.jwt_keys[0].kid, "default");
+        assert_eq!(
+            config.http.auth.jwt_keys[0].secret,
+            "a-secret-from-the-environment-32-bytes"
+        );
         assert_eq!(config.node.passivate_after_secs, 5);
     }
 

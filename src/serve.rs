@@ -19,7 +19,7 @@ pub async fn serve(config: Config) -> Result<()> {
         .context("storage could not be opened")?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
 
-    let http = HttpBuilder::new(config.http.clone())
+    let http = HttpBuilder::new(config.http.clone())?
         .connect_rate_limiter()
         .await
         .context("the rate limiter's Redis could not be reached")?;

@@ -9,11 +9,13 @@
 //! next): signature and handshake checks, and payloads turned into flat events for the engine.
 //!
 //! [`auth`] holds the API's authentication pieces: HS256 access tokens with a rotating key ring,
-//! refresh tokens with reuse detection, argon2id password hashes and one-time codes.
+//! refresh tokens with reuse detection, argon2id password hashes and one-time codes; [`mail`]
+//! the mailers that deliver those codes.
 
 #![forbid(unsafe_code)]
 
 pub mod auth;
 pub mod brain;
 pub mod channels;
+pub mod mail;
 pub mod meta;

@@ -62,3 +62,11 @@ string_id!(
     /// The public key a web widget opens sessions with.
     WidgetKey, "wk"
 );
+string_id!(
+    /// A person who signs in to an organisation's console and API.
+    UserId, "usr"
+);
+string_id!(
+    /// The chain of refresh tokens of one sign-in.
+    RefreshFamilyId, "rtf"
+);

@@ -1,9 +1,14 @@
 //! Ports: what the engine needs from storage, channels and live subscribers. `storage`,
 //! `adapters` and `http` implement them; `actors` drives the engine through them.
 
+use crate::access::{
+    Organisation, OtpChallenge, OtpPurpose, RefreshDigest, RefreshFamily, UserAccount,
+};
 use crate::bot::BotProfile;
 use crate::channel::Channel;
-use crate::ids::{BotId, MessageId, SessionId, TenantId, TimerId, WidgetKey};
+use crate::ids::{
+    BotId, MessageId, RefreshFamilyId, SessionId, TenantId, TimerId, UserId, WidgetKey,
+};
 use crate::integration::ChannelIntegration;
 use crate::message::{Delivery, Message};
 use crate::outbox::OutboxEntry;
@@ -179,9 +184,94 @@ pub trait OutboxStore: Send + Sync + 'static {
     async fn outbox_retry_later(&self, entry: &OutboxEntry) -> Result<(), StoreError>;
 }
 
+/// Organisations, their users, pending one-time codes and refresh-token families.
+#[async_trait]
+pub trait AccountStore: Send + Sync + 'static {
+    /// Stores a new organisation and its first user together; `Conflict` when the user's email
+    /// is taken (and then neither is stored).
+    async fn create_organisation(
+        &self,
+        organisation: &Organisation,
+        owner: &UserAccount,
+    ) -> Result<(), StoreError>;
+    async fn get_organisation(&self, tenant: &TenantId)
+    -> Result<Option<Organisation>, StoreError>;
+    /// Stores a new user; `Conflict` when the email is taken in any organisation.
+    async fn insert_user(&self, user: &UserAccount) -> Result<(), StoreError>;
+    /// Replaces a stored user; `NotFound` when it does not exist in that tenant.
+    async fn update_user(&self, user: &UserAccount) -> Result<(), StoreError>;
+    async fn get_user(
+        &self,
+        tenant: &TenantId,
+        id: &UserId,
+    ) -> Result<Option<UserAccount>, StoreError>;
+    /// The user of a (normalised) email, whichever organisation: signing in names none.
+    async fn find_user_by_email(&self, email: &str) -> Result<Option<UserAccount>, StoreError>;
+    /// A tenant's users, oldest first.
+    async fn list_users(
+        &self,
+        tenant: &TenantId,
+        page: &PageRequest,
+    ) -> Result<Paged<UserAccount>, StoreError>;
+    /// How many users the tenant has, counting at most `up_to` (enough to check a limit).
+    async fn count_users(&self, tenant: &TenantId, up_to: usize) -> Result<usize, StoreError>;
+    /// Removes a user and ends their sign-ins; `NotFound` when it does not exist in that tenant.
+    async fn delete_user(&self, tenant: &TenantId, id: &UserId) -> Result<(), StoreError>;
+    async fn get_otp(
+        &self,
+        purpose: OtpPurpose,
+        email: &str,
+    ) -> Result<Option<OtpChallenge>, StoreError>;
+    async fn put_otp(
+        &self,
+        purpose: OtpPurpose,
+        email: &str,
+        challenge: &OtpChallenge,
+    ) -> Result<(), StoreError>;
+    async fn delete_otp(&self, purpose: OtpPurpose, email: &str) -> Result<(), StoreError>;
+    async fn get_refresh_family(
+        &self,
+        id: &RefreshFamilyId,
+    ) -> Result<Option<RefreshFamily>, StoreError>;
+    /// Stores a new family or a revocation of one.
+    async fn put_refresh_family(&self, family: &RefreshFamily) -> Result<(), StoreError>;
+    /// Stores a rotated family, recording `spent` as used at the same time. `Conflict` when
+    /// `spent` was already recorded: another request rotated with the same token first (a
+    /// race or a stolen copy), and nothing is written.
+    async fn rotate_refresh_family(
+        &self,
+        family: &RefreshFamily,
+        spent: &RefreshDigest,
+    ) -> Result<(), StoreError>;
+}
+
 /// All the storage a node needs.
-pub trait Storage: BotStore + SessionStore + TimerStore + OutboxStore + IntegrationStore {}
-impl<T: BotStore + SessionStore + TimerStore + OutboxStore + IntegrationStore> Storage for T {}
+pub trait Storage:
+    BotStore + SessionStore + TimerStore + OutboxStore + IntegrationStore + AccountStore
+{
+}
+impl<T: BotStore + SessionStore + TimerStore + OutboxStore + IntegrationStore + AccountStore>
+    Storage for T
+{
+}
+
+/// An email to send: plain text, one recipient.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutgoingMail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+}
+
+#[derive(Debug, Error)]
+#[error("mail not sent: {0}")]
+pub struct MailError(pub String);
+
+/// Sends email (one-time codes, invitations).
+#[async_trait]
+pub trait Mailer: Send + Sync + 'static {
+    async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError>;
+}
 
 #[derive(Debug, Error)]
 pub enum DeliveryError {

@@ -2,6 +2,7 @@
 //! first, so its [`WebChannel`] can be handed to the node; the node's session dispatcher then
 //! finishes the router.
 
+use crate::auth::{AuthSetupError, Authenticator};
 use crate::config::HttpConfig;
 use crate::metrics;
 use crate::router::build;
@@ -19,7 +20,7 @@ use std::sync::Arc;
 /// The HTTP surface before the node exists.
 ///
 /// ```ignore
-/// let http = HttpBuilder::new(config.http);
+/// let http = HttpBuilder::new(config.http)?;
 /// let web = Arc::new(http.web_channel()); // the node's web sender and its session observer
 /// let node = Node::start(node_config, NodeDeps { sender: web.clone(), observer: web, .. }).await?;
 /// let app = http.finish(store, Arc::new(node.sessions()), clock).await?;
@@ -27,26 +28,31 @@ use std::sync::Arc;
 /// ```
 pub struct HttpBuilder {
     config: HttpConfig,
+    auth: Arc<Authenticator>,
     io: SocketIo,
     layer: SocketIoLayer,
     limiter: Arc<dyn RateLimiter>,
 }
 
 impl HttpBuilder {
-    /// Creates the Socket.IO endpoint and installs the metrics recorder (once per process).
-    pub fn new(config: HttpConfig) -> Self {
+    /// Creates the Socket.IO endpoint, the authenticator (signing keys, password hashing,
+    /// mailer) and installs the metrics recorder (once per process). Fails on unusable
+    /// authentication settings, such as a signing secret shorter than 32 bytes.
+    pub fn new(config: HttpConfig) -> Result<Self, AuthSetupError> {
+        let auth = Arc::new(Authenticator::from_config(&config.auth)?);
         metrics::recorder();
         let max_payload = u64::try_from(config.body_limit_bytes).unwrap_or(u64::MAX);
         let (layer, io) = SocketIo::builder()
             .max_payload(max_payload)
             .ws_max_message_size(config.body_limit_bytes)
             .build_layer();
-        Self {
+        Ok(Self {
             config,
+            auth,
             io,
             layer,
             limiter: Arc::new(LocalRateLimiter::new()),
-        }
+        })
     }
 
     /// Shares the per-IP budget with the other nodes through the configured Redis, when one is
@@ -81,6 +87,7 @@ impl HttpBuilder {
             clock,
             metrics: metrics::recorder(),
             limiter: self.limiter.clone(),
+            auth: self.auth.clone(),
         };
         socket::open_namespace(&self.io, state.clone());
         state

@@ -1,5 +1,6 @@
 //! The HTTP settings the binary embeds in its configuration file.
 
+use crate::auth::AuthConfig;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 
@@ -10,10 +11,9 @@ use std::net::SocketAddr;
 pub struct HttpConfig {
     /// Address the server binds to.
     pub listen: SocketAddr,
-    /// When set, every `/v1` call needs `Authorization: Bearer <api_token>`; answered 401
-    /// `unauthorized` otherwise. Health, metrics, the OpenAPI document and the widget stay open.
-    pub api_token: Option<String>,
-    /// The tenant a REST call acts in when it sends no `X-BotWot-Tenant` header.
+    /// Sign-in, tokens, one-time codes and mail.
+    pub auth: AuthConfig,
+    /// The organisation the demo bot on `/` belongs to.
     pub default_tenant: String,
     /// Longest text (in characters) a widget visitor may send in one message.
     pub max_message_chars: usize,
@@ -41,7 +41,7 @@ impl Default for HttpConfig {
     fn default() -> Self {
         Self {
             listen: SocketAddr::from(([0, 0, 0, 0], 8080)),
-            api_token: None,
+            auth: AuthConfig::default(),
             default_tenant: "default".to_owned(),
             max_message_chars: 4_000,
             body_limit_bytes: 1024 * 1024,
@@ -55,13 +55,20 @@ impl Default for HttpConfig {
     }
 }
 
-/// How many requests one client IP may make; past it, 429 with `Retry-After`.
+/// How many requests one client IP, user or organisation may make; past it, 429 with
+/// `Retry-After`. Any budget set to 0 is off.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RateLimitConfig {
     /// Sustained requests a minute per IP; 0 turns the limit off.
     pub per_ip_per_minute: u32,
-    /// Requests an IP may send at once before the sustained rate applies.
+    /// Sustained requests a minute per signed-in user.
+    pub per_user_per_minute: u32,
+    /// Sustained requests a minute per organisation, all its users together.
+    pub per_org_per_minute: u32,
+    /// Passwords or one-time codes tried a minute for one email address.
+    pub attempts_per_email_per_minute: u32,
+    /// Requests a client may send at once before the sustained rate applies.
     pub burst: u32,
     /// Share the budget between nodes through this Redis (`redis://host:6379`); unset: this
     /// node counts alone.
@@ -72,6 +79,9 @@ impl Default for RateLimitConfig {
     fn default() -> Self {
         Self {
             per_ip_per_minute: 600,
+            per_user_per_minute: 600,
+            per_org_per_minute: 6_000,
+            attempts_per_email_per_minute: 10,
             burst: 120,
             redis_url: None,
         }

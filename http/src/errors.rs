@@ -46,7 +46,33 @@ error_codes! {
     InvalidPayload => BAD_REQUEST, "invalid_payload";
     /// A widget message longer than `max_message_chars`.
     MessageTooLong => UNPROCESSABLE_ENTITY, "message_too_long";
+    /// No credentials were sent.
     Unauthorized => UNAUTHORIZED, "unauthorized";
+    /// The access token is malformed, forged, signed with an unknown key or algorithm, or
+    /// names a user or organisation that no longer exists.
+    InvalidToken => UNAUTHORIZED, "invalid_token";
+    /// The access token has expired: refresh it.
+    TokenExpired => UNAUTHORIZED, "token_expired";
+    /// The refresh token is unknown, expired, revoked or was used before.
+    InvalidRefreshToken => UNAUTHORIZED, "invalid_refresh_token";
+    /// Wrong email or password (never says which).
+    InvalidCredentials => UNAUTHORIZED, "invalid_credentials";
+    /// The one-time code is wrong, expired, used or was never sent.
+    InvalidCode => BAD_REQUEST, "invalid_code";
+    /// Too many wrong codes: the address is locked for a while; sent with `Retry-After`.
+    CodeLocked => TOO_MANY_REQUESTS, "code_locked";
+    /// The caller's role and grants do not include the module of the route.
+    Forbidden => FORBIDDEN, "forbidden";
+    AccountDisabled => FORBIDDEN, "account_disabled";
+    OrganisationSuspended => FORBIDDEN, "organisation_suspended";
+    /// Creating organisations is turned off on this server.
+    SignupClosed => FORBIDDEN, "signup_closed";
+    /// The organisation's plan allows no more of a resource; the message names the limit.
+    PlanLimitReached => FORBIDDEN, "plan_limit_reached";
+    /// The email belongs to a user already.
+    EmailTaken => CONFLICT, "email_taken";
+    /// The mailer could not send; retrying later may work.
+    MailUnavailable => SERVICE_UNAVAILABLE, "mail_unavailable";
     /// A webhook whose signature is missing, malformed or wrong.
     InvalidSignature => UNAUTHORIZED, "invalid_signature";
     /// A webhook subscription handshake with the wrong mode or verify token.

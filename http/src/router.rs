@@ -1,7 +1,7 @@
 //! The whole HTTP application: routes, their OpenAPI document, and the middleware every request
 //! passes (request id, tracing, CORS, body limit, metrics, JSON fallbacks).
 
-use crate::auth::require_token;
+use crate::auth::{authenticate, authorize};
 use crate::config::HttpConfig;
 use crate::metrics::track_requests;
 use crate::openapi::{self, OpenApiJson};
@@ -30,14 +30,17 @@ pub fn router(state: AppState) -> Router {
 
 /// The application, with the Socket.IO layer in front of the routes when given.
 pub(crate) fn build(state: AppState, socket_io: Option<SocketIoLayer>) -> Router {
-    // The limit runs first, so guessing API tokens is throttled too. Webhooks are not limited
-    // per IP: providers send from shared addresses, sign every call, and retry what is refused;
-    // the node's in-flight bound protects it from floods.
+    // Layers run last-added first: the IP budget, then the access token, then the access map.
+    // Webhooks are not limited per IP: providers send from shared addresses, sign every call,
+    // and retry what is refused; the node's in-flight bound protects it from floods.
     let resources = routes::resources()
-        .route_layer(from_fn_with_state(state.clone(), require_token))
+        .route_layer(from_fn_with_state(state.clone(), authorize))
+        .route_layer(from_fn_with_state(state.clone(), authenticate))
         .route_layer(from_fn_with_state(state.clone(), limit_by_ip));
+    let sign_in = routes::sign_in().route_layer(from_fn_with_state(state.clone(), limit_by_ip));
     let (routes, api) = OpenApiRouter::with_openapi(openapi::base())
         .merge(resources)
+        .merge(sign_in)
         .merge(routes::webhooks())
         .merge(routes::public())
         .split_for_parts();
@@ -90,10 +93,6 @@ fn cors(config: &HttpConfig) -> CorsLayer {
             Method::PATCH,
             Method::DELETE,
         ])
-        .allow_headers([
-            header::AUTHORIZATION,
-            header::CONTENT_TYPE,
-            HeaderName::from_static(crate::extract::TENANT_HEADER),
-        ])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
         .expose_headers([REQUEST_ID, header::RETRY_AFTER])
 }

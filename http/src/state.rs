@@ -1,6 +1,7 @@
-//! What every handler shares: configuration, storage, the session dispatcher, the clock and the
-//! metrics handle.
+//! What every handler shares: configuration, storage, the session dispatcher, the clock, the
+//! metrics handle, the rate limiter and the authenticator.
 
+use crate::auth::Authenticator;
 use crate::config::HttpConfig;
 use crate::sessions::SessionDispatcher;
 use botwot_engine::Timestamp;
@@ -18,8 +19,10 @@ pub struct AppState {
     pub sessions: Arc<dyn SessionDispatcher>,
     pub clock: Arc<dyn Clock>,
     pub metrics: PrometheusHandle,
-    /// Requests per client IP (in-process, or shared through Redis).
+    /// Request budgets per IP, user and organisation (in-process, or shared through Redis).
     pub limiter: Arc<dyn RateLimiter>,
+    /// Token signing, password hashing, one-time codes and mail.
+    pub auth: Arc<Authenticator>,
 }
 
 impl AppState {

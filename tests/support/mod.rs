@@ -52,7 +52,12 @@ pub struct Server {
     backend: Backend,
     extra_env: Vec<(String, String)>,
     pub http: reqwest::Client,
+    /// The access token of the organisation the server was signed up with at first start.
+    token: Option<String>,
 }
+
+const OWNER_EMAIL: &str = "owner@e2e.test";
+const OWNER_PASSWORD: &str = "end-to-end password";
 
 impl Server {
     /// A server on the embedded store in `data_dir`.
@@ -72,9 +77,40 @@ impl Server {
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
                 .collect(),
             http: reqwest::Client::new(),
+            token: None,
         };
         server.spawn().await;
+        server.token = Some(server.sign_up().await);
         server
+    }
+
+    /// Creates an organisation through the API, reading the emailed code from the development
+    /// mailbox, and returns its owner's access token.
+    async fn sign_up(&self) -> String {
+        let (status, _) = self
+            .post("/v1/auth/signup", json!({"email": OWNER_EMAIL}))
+            .await;
+        assert_eq!(status, 202, "sign-up code sent");
+        let (_, mailbox) = self
+            .get(&format!("/v1/dev/mailbox?email={OWNER_EMAIL}"))
+            .await;
+        let text = mailbox[0]["text"].as_str().expect("a mail").to_owned();
+        let start = text.find("code is ").expect("a code") + "code is ".len();
+        let body = json!({"email": OWNER_EMAIL, "code": &text[start..start + 6],
+            "password": OWNER_PASSWORD, "firstName": "Owner", "organisationName": "E2E"});
+        let (status, signed_up) = self.post("/v1/auth/signup/verify", body).await;
+        assert_eq!(status, 201, "signed up: {signed_up}");
+        signed_up["accessToken"]
+            .as_str()
+            .expect("access token")
+            .to_owned()
+    }
+
+    fn with_token(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match &self.token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        }
     }
 
     async fn spawn(&mut self) {
@@ -86,6 +122,11 @@ impl Server {
             .env("BOTWOT__LOG__FILTER", "warn")
             // The tests poll the API; its per-IP limit is tested on its own.
             .env("BOTWOT__HTTP__RATE_LIMIT__PER_IP_PER_MINUTE", "0")
+            // Sign-up reads its code from the development mailbox; tokens survive restarts.
+            .env("BOTWOT__HTTP__AUTH__DEV_MAILBOX", "true")
+            .env("BOTWOT__HTTP__AUTH__PASSWORD_HASHING__MEMORY_KIB", "64")
+            .env("BOTWOT__HTTP__AUTH__PASSWORD_HASHING__ITERATIONS", "1")
+            .env("JWT_SECRET_KEY", "end-to-end-tests-signing-secret-32-bytes")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit());
         for (key, value) in &self.extra_env {
@@ -118,8 +159,7 @@ impl Server {
 
     pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
         let response = self
-            .http
-            .post(format!("{}{path}", self.base))
+            .with_token(self.http.post(format!("{}{path}", self.base)))
             .json(&body)
             .send()
             .await
@@ -130,8 +170,7 @@ impl Server {
 
     pub async fn get(&self, path: &str) -> (u16, Value) {
         let response = self
-            .http
-            .get(format!("{}{path}", self.base))
+            .with_token(self.http.get(format!("{}{path}", self.base)))
             .send()
             .await
             .expect("get");

@@ -5,13 +5,17 @@
 use async_trait::async_trait;
 use botwot_engine::BotProfile;
 use botwot_engine::Channel;
+use botwot_engine::access::{
+    Organisation, OtpChallenge, OtpPurpose, RefreshDigest, RefreshFamily, UserAccount,
+};
 use botwot_engine::ids::{BotId, SessionId, TenantId, WidgetKey};
+use botwot_engine::ids::{RefreshFamilyId, UserId};
 use botwot_engine::integration::ChannelIntegration;
 use botwot_engine::message::{Delivery, Message};
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::ports::{
-    BotStore, CommitOutcome, IntegrationStore, OutboxStore, PageRequest, Paged, SessionCommit,
-    SessionFilter, SessionStore, Storage, StoreError, TimerStore,
+    AccountStore, BotStore, CommitOutcome, IntegrationStore, OutboxStore, PageRequest, Paged,
+    SessionCommit, SessionFilter, SessionStore, Storage, StoreError, TimerStore,
 };
 use botwot_engine::session::{SessionKey, SessionState};
 use botwot_engine::timer::DurableTimer;
@@ -176,5 +180,85 @@ impl IntegrationStore for TornWrites {
         page: &PageRequest,
     ) -> Result<Paged<ChannelIntegration>, StoreError> {
         self.inner.list_integrations(tenant, page).await
+    }
+}
+
+#[async_trait]
+impl AccountStore for TornWrites {
+    async fn create_organisation(
+        &self,
+        organisation: &Organisation,
+        owner: &UserAccount,
+    ) -> Result<(), StoreError> {
+        self.inner.create_organisation(organisation, owner).await
+    }
+    async fn get_organisation(
+        &self,
+        tenant: &TenantId,
+    ) -> Result<Option<Organisation>, StoreError> {
+        self.inner.get_organisation(tenant).await
+    }
+    async fn insert_user(&self, user: &UserAccount) -> Result<(), StoreError> {
+        self.inner.insert_user(user).await
+    }
+    async fn update_user(&self, user: &UserAccount) -> Result<(), StoreError> {
+        self.inner.update_user(user).await
+    }
+    async fn get_user(
+        &self,
+        tenant: &TenantId,
+        id: &UserId,
+    ) -> Result<Option<UserAccount>, StoreError> {
+        self.inner.get_user(tenant, id).await
+    }
+    async fn find_user_by_email(&self, email: &str) -> Result<Option<UserAccount>, StoreError> {
+        self.inner.find_user_by_email(email).await
+    }
+    async fn list_users(
+        &self,
+        tenant: &TenantId,
+        page: &PageRequest,
+    ) -> Result<Paged<UserAccount>, StoreError> {
+        self.inner.list_users(tenant, page).await
+    }
+    async fn count_users(&self, tenant: &TenantId, up_to: usize) -> Result<usize, StoreError> {
+        self.inner.count_users(tenant, up_to).await
+    }
+    async fn delete_user(&self, tenant: &TenantId, id: &UserId) -> Result<(), StoreError> {
+        self.inner.delete_user(tenant, id).await
+    }
+    async fn get_otp(
+        &self,
+        purpose: OtpPurpose,
+        email: &str,
+    ) -> Result<Option<OtpChallenge>, StoreError> {
+        self.inner.get_otp(purpose, email).await
+    }
+    async fn put_otp(
+        &self,
+        purpose: OtpPurpose,
+        email: &str,
+        challenge: &OtpChallenge,
+    ) -> Result<(), StoreError> {
+        self.inner.put_otp(purpose, email, challenge).await
+    }
+    async fn delete_otp(&self, purpose: OtpPurpose, email: &str) -> Result<(), StoreError> {
+        self.inner.delete_otp(purpose, email).await
+    }
+    async fn get_refresh_family(
+        &self,
+        id: &RefreshFamilyId,
+    ) -> Result<Option<RefreshFamily>, StoreError> {
+        self.inner.get_refresh_family(id).await
+    }
+    async fn put_refresh_family(&self, family: &RefreshFamily) -> Result<(), StoreError> {
+        self.inner.put_refresh_family(family).await
+    }
+    async fn rotate_refresh_family(
+        &self,
+        family: &RefreshFamily,
+        spent: &RefreshDigest,
+    ) -> Result<(), StoreError> {
+        self.inner.rotate_refresh_family(family, spent).await
     }
 }

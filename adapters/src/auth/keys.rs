@@ -10,6 +10,11 @@ use thiserror::Error;
 /// The shortest secret accepted, in bytes (HS256 wants at least its 256-bit output size).
 pub const MIN_SECRET_BYTES: usize = 32;
 
+/// A fresh secret for a key: 32 bytes from the OS generator, as base64url text.
+pub fn random_secret() -> Result<String, super::RandomError> {
+    super::random::base64url::<32>()
+}
+
 /// One key as configured: loaded by the caller from the environment or a file.
 #[derive(Clone, Deserialize)]
 pub struct KeyConfig {

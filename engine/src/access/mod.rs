@@ -1,13 +1,22 @@
-//! Who may do what: roles and the PRD's module map (§3.11.2), plan tiers and their limits
-//! (§3.12), and one-time-code challenges with attempt limits. Pure rules; the HTTP layer and
-//! storage enforce them.
+//! Who may do what: organisations and users, roles and the PRD's module map (§3.11), plan tiers
+//! and their limits (§3.12), one-time-code challenges with attempt limits and refresh-token
+//! families with reuse detection. Pure rules; the HTTP layer and storage enforce them.
 
+mod account;
 mod modules;
 mod otp;
 mod plan;
+mod refresh;
 mod role;
 
+pub use account::{
+    MAX_EMAIL_CHARS, Organisation, OrganisationStatus, OtpPurpose, UserAccount, UserStatus,
+    normalise_email,
+};
 pub use modules::{Module, ModuleParseError};
 pub use otp::{OtpChallenge, OtpError, OtpPolicy};
 pub use plan::{LimitExceeded, LimitedResource, PlanLimits, PlanTier};
+pub use refresh::{
+    DEFAULT_REFRESH_TTL, RefreshDigest, RefreshError, RefreshFamily, Revocation, RevokeReason,
+};
 pub use role::{Permissions, Role};

@@ -5,21 +5,21 @@ pub mod examples;
 pub mod schemas;
 
 use crate::errors::ErrorBody;
-use crate::extract::TENANT_HEADER;
 use axum::Extension;
 use axum::http::header;
 use axum::response::IntoResponse;
 use std::sync::Arc;
 use utoipa::OpenApi as _;
-use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn, PathItem};
+use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{OpenApi, Ref, RefOr, ResponseBuilder};
 
 const DESCRIPTION: &str = "\
-BotWot's REST API. Every `/v1` resource call acts in the tenant named by the `X-BotWot-Tenant` \
-header (the server's default tenant when absent) and, when the server has an API token, needs \
-`Authorization: Bearer <token>`. Errors are JSON `{\"error\": {\"code\", \"message\", \"details\"?}}` \
-with a stable `code`.\n\n\
+BotWot's REST API. Sign up at `/v1/auth/signup` (an emailed code proves the address), sign in at \
+`/v1/auth/login`, and send the access token as `Authorization: Bearer <token>` on every other \
+`/v1` call; it acts in the caller's own organisation, as far as the caller's role and modules \
+allow. Refresh tokens rotate at `/v1/auth/refresh`. Errors are JSON \
+`{\"error\": {\"code\", \"message\", \"details\"?}}` with a stable `code`.\n\n\
 The web widget speaks Socket.IO v4 in namespace `/widget` at `/socket.io/`: connect with \
 `auth: {widgetKey, visitorId?}`; the server sends `session`, `history`, then `message`, `status` \
 and `error` events; the visitor sends `message` events `{clientMessageId, text}` with an \
@@ -32,6 +32,8 @@ acknowledgement.";
     tags(
         (name = "bots", description = "Bot profiles"),
         (name = "sessions", description = "Conversations and their transcripts"),
+        (name = "auth", description = "Signing up, in and out; one-time codes and refresh tokens"),
+        (name = "users", description = "The organisation's users, their roles and modules"),
         (name = "operations", description = "Health, readiness, metrics and this document"),
         (name = "web", description = "The widget script and its demo page"),
     ),
@@ -46,21 +48,14 @@ pub fn base() -> OpenApi {
     api
 }
 
-/// Adds what every `/v1` resource shares: the tenant header, the bearer token and the error
-/// response.
+/// Adds what every `/v1` resource shares: the bearer token (except on the sign-in routes) and
+/// the error response.
 pub fn complete(mut api: OpenApi) -> OpenApi {
     let components = api.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
         "bearer",
         SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
     );
-    let tenant = ParameterBuilder::new()
-        .name(TENANT_HEADER)
-        .parameter_in(ParameterIn::Header)
-        .description(Some(
-            "the tenant to act in; the server's default when absent",
-        ))
-        .build();
     let error = ResponseBuilder::new()
         .description("an error; `error.code` says which")
         .content(
@@ -74,15 +69,14 @@ pub fn complete(mut api: OpenApi) -> OpenApi {
         if !path.starts_with("/v1/") || path == OPENAPI_PATH {
             continue;
         }
+        let signed_in = !is_open_path(path);
         for operation in operations(item) {
-            operation
-                .parameters
-                .get_or_insert_with(Vec::new)
-                .insert(0, tenant.clone());
-            operation.security = Some(vec![SecurityRequirement::new(
-                "bearer",
-                Vec::<String>::new(),
-            )]);
+            if signed_in {
+                operation.security = Some(vec![SecurityRequirement::new(
+                    "bearer",
+                    Vec::<String>::new(),
+                )]);
+            }
             operation
                 .responses
                 .responses
@@ -108,6 +102,11 @@ fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
 }
 
 pub const OPENAPI_PATH: &str = "/v1/openapi.json";
+
+/// `/v1` routes anyone may call: signing up and in, and the development mailbox.
+pub fn is_open_path(path: &str) -> bool {
+    path.starts_with("/v1/auth/") || path.starts_with("/v1/dev/")
+}
 
 /// The rendered document, handed to [`openapi_json`] as a request extension.
 #[derive(Clone)]

@@ -1,7 +1,8 @@
 //! `/v1/bots`: create, read, replace, patch, list and soft-delete the bots of a tenant.
 
+use crate::auth::Tenant;
 use crate::errors::{AppError, ErrorCode};
-use crate::extract::{JsonBody, QueryParams, Tenant, tenant_and_path};
+use crate::extract::{JsonBody, QueryParams, tenant_and_path};
 use crate::openapi::schemas::{BotPageSchema, BotProfileSchema, BotSettingsSchema};
 use crate::routes::paging::{LISTING, Page};
 use crate::state::AppState;

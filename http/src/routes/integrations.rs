@@ -1,8 +1,9 @@
 //! `/v1/integrations`: connecting provider accounts (WhatsApp phone numbers, Facebook pages,
 //! Instagram accounts) to a tenant's bot, so their webhooks reach the right conversations.
 
+use crate::auth::{Principal, Tenant};
 use crate::errors::{AppError, ErrorCode};
-use crate::extract::{JsonBody, QueryParams, Tenant};
+use crate::extract::{JsonBody, QueryParams};
 use crate::openapi::schemas::{
     IntegrationPageSchema, IntegrationSchema, IntegrationSettingsSchema,
 };
@@ -12,6 +13,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use botwot_engine::Channel;
+use botwot_engine::access::Module;
 use botwot_engine::integration::{ChannelIntegration, IntegrationSettings};
 use botwot_engine::ports::StoreError;
 use serde::Deserialize;
@@ -39,10 +42,14 @@ pub struct ListIntegrationsQuery {
 )]
 pub async fn create_integration(
     State(state): State<AppState>,
-    Tenant(tenant): Tenant,
+    principal: Principal,
     JsonBody(settings): JsonBody<IntegrationSettings>,
 ) -> Result<impl IntoResponse, AppError> {
     settings.validate()?;
+    if let Some(module) = module_of(settings.channel) {
+        principal.require(module)?;
+    }
+    let tenant = principal.tenant().clone();
     let bot = state.store.get_bot(&tenant, &settings.bot_id).await?;
     let live = bot.filter(|bot| bot.deleted_at.is_none());
     if live.is_none() {
@@ -59,6 +66,21 @@ pub async fn create_integration(
             ),
         )),
         Err(error) => Err(error.into()),
+    }
+}
+
+/// The module that manages integrations of `channel`: WhatsApp (7), Facebook (8.1) or
+/// Instagram (8.2).
+fn module_of(channel: Channel) -> Option<Module> {
+    let social = |minor| Module {
+        major: Module::SOCIAL_MEDIA.major,
+        minor: Some(minor),
+    };
+    match channel {
+        Channel::WhatsApp => Some(Module::WHATSAPP),
+        Channel::Messenger => Some(social(1)),
+        Channel::Instagram => Some(social(2)),
+        Channel::Web | Channel::Voice => None,
     }
 }
 

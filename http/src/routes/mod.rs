@@ -1,12 +1,16 @@
 //! The routes, grouped by who may call them. Each is added with `routes!`, which documents it
 //! in the OpenAPI document at the same time.
 
+pub mod auth;
 pub mod bots;
+pub mod dev_mailbox;
 pub mod health;
 pub mod integrations;
+pub mod me;
 pub mod meta_webhook;
 pub mod paging;
 pub mod sessions;
+pub mod users;
 
 use crate::errors::{AppError, ErrorCode};
 use crate::openapi;
@@ -15,9 +19,17 @@ use crate::widget::{assets, demo};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-/// The `/v1` resources: behind the API token, acting in a tenant.
+/// The `/v1` resources: for signed-in callers, acting in their organisation, as far as the
+/// access map lets their role and modules.
 pub fn resources() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(me::me))
+        .routes(routes!(users::list_users, users::invite_user))
+        .routes(routes!(
+            users::get_user,
+            users::update_user,
+            users::delete_user
+        ))
         .routes(routes!(bots::create_bot, bots::list_bots))
         .routes(routes!(
             bots::get_bot,
@@ -33,6 +45,20 @@ pub fn resources() -> OpenApiRouter<AppState> {
             integrations::create_integration,
             integrations::list_integrations
         ))
+}
+
+/// Signing up, in and out: anyone may call these (each is charged to the caller's IP).
+pub fn sign_in() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(auth::signup::signup))
+        .routes(routes!(auth::signup::verify_signup))
+        .routes(routes!(auth::session::login))
+        .routes(routes!(auth::session::refresh))
+        .routes(routes!(auth::session::logout))
+        .routes(routes!(auth::password::request_reset))
+        .routes(routes!(auth::password::confirm_reset))
+        .routes(routes!(auth::password::accept_invitation))
+        .routes(routes!(dev_mailbox::mailbox))
 }
 
 /// What anyone may read: probes, metrics, the API document, the widget and its demo page.

@@ -1,7 +1,8 @@
 //! `/v1/sessions`: list conversations with filters, read one and its transcript, close one.
 
+use crate::auth::Tenant;
 use crate::errors::AppError;
-use crate::extract::{QueryParams, Tenant, tenant_and_path};
+use crate::extract::{QueryParams, tenant_and_path};
 use crate::openapi::schemas::{SessionPageSchema, SessionSchema, TranscriptSchema};
 use crate::routes::paging::{LISTING, Limits, Page};
 use crate::sessions::{Envelope, Outcome};

@@ -1,6 +1,8 @@
 //! Every HTTP test of `botwot-http`, in one binary: the REST API, its errors and OpenAPI
 //! document, the operational endpoints, and the widget's Socket.IO namespace.
 
+mod access;
+mod auth;
 mod bots;
 mod meta_webhook;
 mod operations;

@@ -2,6 +2,7 @@
 
 use crate::support::TestApp;
 use axum::http::{Method, StatusCode};
+use botwot_engine::access::{Permissions, Role};
 use botwot_engine::bot::BotSettings;
 use botwot_engine::{BotProfile, Channel, MessageBody, SessionEvent, SessionKey};
 use botwot_http::{Envelope, SessionDispatcher};
@@ -142,12 +143,16 @@ async fn a_session_and_its_transcript_are_read_in_pages() {
     assert_eq!(rest.body["items"][0]["seq"], 3);
     assert!(rest.body.get("nextAfterSeq").is_none());
 
+    let acme = app
+        .account("acme", Permissions::of(Role::SuperAdmin))
+        .await
+        .bearer();
     let other_tenant = app
         .call(
             Method::GET,
             &format!("/v1/sessions/{id}"),
             None,
-            &[("x-botwot-tenant", "acme")],
+            &[("authorization", acme.as_str())],
         )
         .await;
     assert_eq!(other_tenant.status, StatusCode::NOT_FOUND);

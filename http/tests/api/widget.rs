@@ -312,7 +312,8 @@ async fn close_over_http(server: &TestServer, session_id: &str) -> u16 {
         .await
         .expect("connect");
     let request = format!(
-        "POST /v1/sessions/{session_id}/close HTTP/1.1\r\nhost: test\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+        "POST /v1/sessions/{session_id}/close HTTP/1.1\r\nhost: test\r\nauthorization: {}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+        server.owner.bearer()
     );
     stream.write_all(request.as_bytes()).await.expect("write");
     let mut response = String::new();

@@ -1,6 +1,7 @@
 //! Typed repositories, written once over [`DocumentBackend`]: [`Store`] implements every
 //! storage port of the engine on whichever backend it is given.
 
+mod accounts;
 mod bots;
 mod commit;
 mod integrations;

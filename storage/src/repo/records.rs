@@ -1,11 +1,13 @@
 //! How each engine record becomes a document: its id, its indexed fields and its body.
 
 use super::schema::{
-    ACCOUNT, BOT, BOTS, CHANNEL, CONTACT, CREATED, DELETED, DUE, INBOUND_PROVIDER_ID, INTEGRATIONS,
-    MESSAGES, NEXT_ATTEMPT, OUTBOX, SEQ, SESSION, SESSIONS, STATUS, TENANT, TIMERS, WIDGET_KEY,
+    ACCOUNT, BOT, BOTS, CHANNEL, CONTACT, CREATED, DELETED, DUE, EMAIL, INBOUND_PROVIDER_ID,
+    INTEGRATIONS, MESSAGES, NEXT_ATTEMPT, ORGANISATIONS, OUTBOX, REFRESH_FAMILIES, SEQ, SESSION,
+    SESSIONS, STATUS, TENANT, TIMERS, USER, USERS, WIDGET_KEY,
 };
 use crate::backend::{CollectionSpec, Doc, DocumentBackend, FieldValue, Fields};
 use crate::error::StorageError;
+use botwot_engine::access::{Organisation, RefreshFamily, UserAccount};
 use botwot_engine::channel::Channel;
 use botwot_engine::ids::TenantId;
 use botwot_engine::integration::ChannelIntegration;
@@ -55,6 +57,47 @@ pub(super) fn integration<B: DocumentBackend>(
         .set(TENANT, tenant(&integration.tenant_id))
         .set(CREATED, millis(integration.created_at));
     doc::<B, _>(&INTEGRATIONS, &integration.id, fields, integration)
+}
+
+pub(super) fn organisation<B: DocumentBackend>(
+    organisation: &Organisation,
+) -> Result<Doc<B::Body>, StorageError> {
+    let mut fields = Fields::with_capacity(1);
+    fields.set(CREATED, millis(organisation.created_at));
+    doc::<B, _>(
+        &ORGANISATIONS,
+        organisation.id.as_str(),
+        fields,
+        organisation,
+    )
+}
+
+pub(super) fn user<B: DocumentBackend>(user: &UserAccount) -> Result<Doc<B::Body>, StorageError> {
+    let mut fields = Fields::with_capacity(3);
+    fields
+        .set(TENANT, tenant(&user.tenant_id))
+        .set(EMAIL, FieldValue::from(user.email.as_str()))
+        .set(CREATED, millis(user.created_at));
+    doc::<B, _>(&USERS, user.id.as_str(), fields, user)
+}
+
+pub(super) fn refresh_family<B: DocumentBackend>(
+    family: &RefreshFamily,
+) -> Result<Doc<B::Body>, StorageError> {
+    let mut fields = Fields::with_capacity(2);
+    fields
+        .set(TENANT, tenant(&family.tenant_id))
+        .set(USER, FieldValue::from(family.user_id.as_str()));
+    doc::<B, _>(&REFRESH_FAMILIES, family.id.as_str(), fields, family)
+}
+
+/// A document with no indexed fields.
+pub(super) fn plain<B: DocumentBackend, T: Serialize>(
+    collection: &'static CollectionSpec,
+    id: &str,
+    record: &T,
+) -> Result<Doc<B::Body>, StorageError> {
+    doc::<B, _>(collection, id, Fields::default(), record)
 }
 
 pub(super) fn session<B: DocumentBackend>(

@@ -1,8 +1,9 @@
 //! The collections of BotWot, their fields and their indexes.
 //!
-//! Every index that serves a tenant's reads starts with the tenant. Three lookups are global by
-//! nature: a widget key (it is how a widget's tenant is found), and the node-wide scans of timers
-//! (loaded once at start) and of the outbox (drained by the delivery loop).
+//! Every index that serves a tenant's reads starts with the tenant. A few lookups are global by
+//! nature: a widget key (it is how a widget's tenant is found), a user's email (signing in names
+//! no organisation), and the node-wide scans of timers (loaded once at start) and of the outbox
+//! (drained by the delivery loop).
 
 use crate::backend::{CollectionSpec, IndexSpec};
 
@@ -21,6 +22,8 @@ pub const SEQ: &str = "seq";
 pub const INBOUND_PROVIDER_ID: &str = "inboundProviderId";
 pub const DUE: &str = "dueMs";
 pub const NEXT_ATTEMPT: &str = "nextAttemptMs";
+pub const EMAIL: &str = "email";
+pub const USER: &str = "userId";
 
 pub static BOTS_BY_WIDGET_KEY: IndexSpec = IndexSpec::unique("widget_key", &[WIDGET_KEY]);
 pub static BOTS_BY_CREATED: IndexSpec = IndexSpec::ordered("tenant_created", &[TENANT, CREATED]);
@@ -91,6 +94,56 @@ pub static INTEGRATIONS: CollectionSpec = CollectionSpec {
     indexes: &[&INTEGRATIONS_BY_CREATED],
 };
 
+/// Organisations; the id is the tenant.
+pub static ORGANISATIONS: CollectionSpec = CollectionSpec {
+    name: "organisations",
+    fields: &[CREATED],
+    indexes: &[],
+};
+
+/// Users; an email signs in to one organisation, so it is unique across all of them.
+pub static USERS_BY_EMAIL: IndexSpec = IndexSpec::unique("email", &[EMAIL]);
+pub static USERS_BY_CREATED: IndexSpec = IndexSpec::ordered("tenant_created", &[TENANT, CREATED]);
+pub static USERS: CollectionSpec = CollectionSpec {
+    name: "users",
+    fields: &[TENANT, EMAIL, CREATED],
+    indexes: &[&USERS_BY_EMAIL, &USERS_BY_CREATED],
+};
+
+/// Pending one-time codes; the id is the purpose and the email.
+pub static OTP_CHALLENGES: CollectionSpec = CollectionSpec {
+    name: "otp_challenges",
+    fields: &[],
+    indexes: &[],
+};
+
+/// Refresh-token families, found by the id their tokens carry; by user to end every sign-in.
+pub static REFRESH_FAMILIES_BY_USER: IndexSpec = IndexSpec::ordered("tenant_user", &[TENANT, USER]);
+pub static REFRESH_FAMILIES: CollectionSpec = CollectionSpec {
+    name: "refresh_families",
+    fields: &[TENANT, USER],
+    indexes: &[&REFRESH_FAMILIES_BY_USER],
+};
+
+/// One document per spent refresh token (the id is its digest): inserting it is how a rotation
+/// claims the token, so two rotations with one token cannot both succeed.
+pub static REFRESH_SPENT: CollectionSpec = CollectionSpec {
+    name: "refresh_spent",
+    fields: &[],
+    indexes: &[],
+};
+
 /// Every collection, for backends to create at open.
-pub static SCHEMA: &[&CollectionSpec] =
-    &[&BOTS, &SESSIONS, &MESSAGES, &TIMERS, &OUTBOX, &INTEGRATIONS];
+pub static SCHEMA: &[&CollectionSpec] = &[
+    &BOTS,
+    &SESSIONS,
+    &MESSAGES,
+    &TIMERS,
+    &OUTBOX,
+    &INTEGRATIONS,
+    &ORGANISATIONS,
+    &USERS,
+    &OTP_CHALLENGES,
+    &REFRESH_FAMILIES,
+    &REFRESH_SPENT,
+];

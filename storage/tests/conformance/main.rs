@@ -4,6 +4,7 @@
 //! on a fresh database of the MongoDB test server (`BOTWOT_TEST_MONGO_URI`, default
 //! `mongodb://127.0.0.1:27018`; the tests fail when it is not running).
 
+mod accounts;
 mod bots;
 mod dedup;
 mod durability;
@@ -59,4 +60,8 @@ conformance!(
     isolation::tenants_never_see_each_other,
     durability::reopen_keeps_everything,
     integrations::integrations_are_found_by_account_and_listed_per_tenant,
+    accounts::organisations_and_users_are_created_together_and_emails_are_unique,
+    accounts::users_are_read_updated_and_deleted_only_in_their_tenant,
+    accounts::one_time_codes_are_kept_per_purpose_and_email,
+    accounts::a_refresh_token_is_spent_once_even_by_racing_rotations,
 );

@@ -2,13 +2,17 @@
 
 use async_trait::async_trait;
 use botwot_engine::Channel;
+use botwot_engine::access::{
+    Organisation, OtpChallenge, OtpPurpose, RefreshDigest, RefreshFamily, UserAccount,
+};
 use botwot_engine::ids::WidgetKey;
+use botwot_engine::ids::{RefreshFamilyId, UserId};
 use botwot_engine::integration::ChannelIntegration;
 use botwot_engine::message::Delivery;
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::ports::{
-    BotStore, CommitOutcome, IntegrationStore, OutboxStore, PageRequest, Paged, SessionCommit,
-    SessionFilter, SessionStore, StoreError, TimerStore,
+    AccountStore, BotStore, CommitOutcome, IntegrationStore, OutboxStore, PageRequest, Paged,
+    SessionCommit, SessionFilter, SessionStore, StoreError, TimerStore,
 };
 use botwot_engine::timer::DurableTimer;
 use botwot_engine::{BotId, BotProfile, Message, SessionId, SessionKey, SessionState, TenantId};
@@ -125,6 +129,70 @@ impl IntegrationStore for DownStore {
         _: &TenantId,
         _: &PageRequest,
     ) -> Result<Paged<ChannelIntegration>, StoreError> {
+        down()
+    }
+}
+
+#[async_trait]
+impl AccountStore for DownStore {
+    async fn create_organisation(
+        &self,
+        _: &Organisation,
+        _: &UserAccount,
+    ) -> Result<(), StoreError> {
+        down()
+    }
+    async fn get_organisation(&self, _: &TenantId) -> Result<Option<Organisation>, StoreError> {
+        down()
+    }
+    async fn insert_user(&self, _: &UserAccount) -> Result<(), StoreError> {
+        down()
+    }
+    async fn update_user(&self, _: &UserAccount) -> Result<(), StoreError> {
+        down()
+    }
+    async fn get_user(&self, _: &TenantId, _: &UserId) -> Result<Option<UserAccount>, StoreError> {
+        down()
+    }
+    async fn find_user_by_email(&self, _: &str) -> Result<Option<UserAccount>, StoreError> {
+        down()
+    }
+    async fn list_users(
+        &self,
+        _: &TenantId,
+        _: &PageRequest,
+    ) -> Result<Paged<UserAccount>, StoreError> {
+        down()
+    }
+    async fn count_users(&self, _: &TenantId, _: usize) -> Result<usize, StoreError> {
+        down()
+    }
+    async fn delete_user(&self, _: &TenantId, _: &UserId) -> Result<(), StoreError> {
+        down()
+    }
+    async fn get_otp(&self, _: OtpPurpose, _: &str) -> Result<Option<OtpChallenge>, StoreError> {
+        down()
+    }
+    async fn put_otp(&self, _: OtpPurpose, _: &str, _: &OtpChallenge) -> Result<(), StoreError> {
+        down()
+    }
+    async fn delete_otp(&self, _: OtpPurpose, _: &str) -> Result<(), StoreError> {
+        down()
+    }
+    async fn get_refresh_family(
+        &self,
+        _: &RefreshFamilyId,
+    ) -> Result<Option<RefreshFamily>, StoreError> {
+        down()
+    }
+    async fn put_refresh_family(&self, _: &RefreshFamily) -> Result<(), StoreError> {
+        down()
+    }
+    async fn rotate_refresh_family(
+        &self,
+        _: &RefreshFamily,
+        _: &RefreshDigest,
+    ) -> Result<(), StoreError> {
         down()
     }
 }

@@ -8,9 +8,15 @@ pub mod socket;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
+use botwot_adapters::auth::tokens::{AccessTokens, Subject};
+use botwot_engine::access::{Organisation, Permissions, PlanTier, Role, UserAccount, UserStatus};
 use botwot_engine::bot::BotSettings;
+use botwot_engine::ids::UserId;
 use botwot_engine::ports::Storage;
+use botwot_engine::time::Clock;
 use botwot_engine::{BotProfile, Direction, SessionId, TenantId};
+use botwot_http::auth::{AuthConfig, Authenticator, JwtKey, PasswordHashing};
+use botwot_http::config::RateLimitConfig;
 use botwot_http::{AppState, HttpBuilder, HttpConfig};
 use node::{Answers, Gate, TestNode};
 use serde_json::Value;
@@ -48,10 +54,49 @@ impl Reply {
 }
 
 /// The application without the Socket.IO endpoint, over a node whose bots never answer.
+/// Requests carry the access token of `owner`, a SUPERADMIN of the organisation `default`,
+/// unless they send their own `authorization` header (an empty one sends none).
 pub struct TestApp {
     pub router: Router,
     pub state: AppState,
     pub node: TestNode,
+    pub owner: Account,
+}
+
+/// A user with an access token.
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub user: UserAccount,
+    pub token: String,
+}
+
+impl Account {
+    pub fn tenant(&self) -> &TenantId {
+        &self.user.tenant_id
+    }
+
+    /// The `authorization` header of this account.
+    pub fn bearer(&self) -> String {
+        format!("Bearer {}", self.token)
+    }
+}
+
+/// Cheap password hashing (the OWASP cost is for production), a fixed signing key and the
+/// development mailbox.
+pub fn test_auth() -> AuthConfig {
+    AuthConfig {
+        jwt_keys: vec![JwtKey {
+            kid: "test".into(),
+            secret: "a-test-signing-secret-of-at-least-32-bytes".into(),
+        }],
+        password_hashing: PasswordHashing {
+            memory_kib: 64,
+            iterations: 1,
+            lanes: 1,
+        },
+        dev_mailbox: true,
+        ..AuthConfig::default()
+    }
 }
 
 impl TestApp {
@@ -59,6 +104,7 @@ impl TestApp {
         Self::with_config(HttpConfig::default()).await
     }
 
+    /// The application with `config`; its default `auth` settings become [`test_auth`].
     pub async fn with_config(config: HttpConfig) -> Self {
         Self::assemble(config, false).await
     }
@@ -68,8 +114,30 @@ impl TestApp {
         Self::assemble(HttpConfig::default(), true).await
     }
 
-    async fn assemble(config: HttpConfig, storage_down: bool) -> Self {
-        let http = HttpBuilder::new(config);
+    /// The application whose HTTP layer (tokens, codes, rate limits) reads `clock`; the node
+    /// keeps the system clock.
+    pub async fn with_http_clock(clock: Arc<dyn Clock>) -> Self {
+        let mut app = Self::assemble(HttpConfig::default(), false).await;
+        app.state.clock = clock;
+        app.router = botwot_http::router(app.state.clone());
+        app
+    }
+
+    async fn assemble(mut config: HttpConfig, storage_down: bool) -> Self {
+        if config.auth == AuthConfig::default() {
+            config.auth = test_auth();
+        }
+        if config.rate_limit == RateLimitConfig::default() {
+            // Every in-process request comes from one unknown address; only the per-address
+            // attempt budget stays on.
+            config.rate_limit = RateLimitConfig {
+                per_ip_per_minute: 0,
+                per_user_per_minute: 0,
+                per_org_per_minute: 0,
+                ..RateLimitConfig::default()
+            };
+        }
+        let http = HttpBuilder::new(config).expect("auth settings");
         let node = TestNode::start(http.web_channel(), Answers::Never).await;
         let store: Arc<dyn Storage> = if storage_down {
             Arc::new(down::DownStore)
@@ -77,11 +145,24 @@ impl TestApp {
             node.store.clone()
         };
         let state = http.state(store, Arc::new(node.sessions.clone()), node.clock.clone());
+        let owner = account_in(
+            &state.auth.tokens,
+            &node,
+            "default",
+            Permissions::of(Role::SuperAdmin),
+        )
+        .await;
         Self {
             router: botwot_http::router(state.clone()),
             state,
             node,
+            owner,
         }
+    }
+
+    /// A new active user of organisation `tenant` (created when missing) with `permissions`.
+    pub async fn account(&self, tenant: &str, permissions: Permissions) -> Account {
+        account_in(&self.state.auth.tokens, &self.node, tenant, permissions).await
     }
 
     pub fn sessions(&self) -> &Gate {
@@ -100,7 +181,13 @@ impl TestApp {
         if body.is_some() {
             request = request.header("content-type", "application/json");
         }
-        for (name, value) in headers {
+        let own_authorization = headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("authorization"));
+        if !own_authorization {
+            request = request.header("authorization", self.owner.bearer());
+        }
+        for (name, value) in headers.iter().filter(|(_, value)| !value.is_empty()) {
             request = request.header(*name, *value);
         }
         let request = request
@@ -114,6 +201,25 @@ impl TestApp {
                 .expect("infallible"),
         )
         .await
+    }
+
+    /// The code of the newest mail to `email`, read from the development mailbox.
+    pub async fn mailed_code(&self, email: &str) -> String {
+        let path = format!("/v1/dev/mailbox?email={email}");
+        let mailbox = self
+            .call(Method::GET, &path, None, &[("authorization", "")])
+            .await;
+        assert_eq!(mailbox.status, StatusCode::OK, "{:?}", mailbox.body);
+        let text = mailbox.body[0]["text"].as_str().expect("a mail").to_owned();
+        let start = text.find("code is ").expect("a code") + "code is ".len();
+        text[start..start + 6].to_owned()
+    }
+
+    /// Posts `body` without any access token.
+    pub async fn open_post(&self, path: &str, body: Value) -> Reply {
+        let body = body.to_string();
+        self.call(Method::POST, path, Some(&body), &[("authorization", "")])
+            .await
     }
 
     pub async fn get(&self, path: &str) -> Reply {
@@ -133,6 +239,50 @@ impl TestApp {
     pub async fn bot(&self, settings: BotSettings) -> BotProfile {
         insert_bot(&self.node, settings).await
     }
+}
+
+/// Stores a user (and its organisation when new) directly and signs an access token for it.
+async fn account_in(
+    tokens: &AccessTokens,
+    node: &TestNode,
+    tenant: &str,
+    permissions: Permissions,
+) -> Account {
+    let tenant = TenantId::from(tenant);
+    let now = node.clock.now();
+    let user = UserAccount::create(
+        tenant.clone(),
+        format!("{}@{tenant}.test", UserId::generate()),
+        ("Test".into(), "User".into()),
+        permissions,
+        UserStatus::Active,
+        now,
+    );
+    if node
+        .store
+        .get_organisation(&tenant)
+        .await
+        .expect("read organisation")
+        .is_none()
+    {
+        let mut organisation = Organisation::create(tenant.as_str(), &user.email, now);
+        organisation.id = tenant.clone();
+        organisation.subscription_tier = PlanTier::Enterprise;
+        node.store
+            .create_organisation(&organisation, &user)
+            .await
+            .expect("create organisation");
+    } else {
+        node.store.insert_user(&user).await.expect("insert user");
+    }
+    let subject = Subject {
+        user_id: user.id.to_string(),
+        email_id: user.email.clone(),
+        org_id: tenant,
+        role_id: "TEST".into(),
+    };
+    let token = tokens.issue(subject, now).expect("token");
+    Account { user, token }
 }
 
 pub async fn insert_bot(node: &TestNode, settings: BotSettings) -> BotProfile {
@@ -161,12 +311,25 @@ async fn reply(response: axum::response::Response) -> Reply {
 pub struct TestServer {
     pub addr: SocketAddr,
     pub node: TestNode,
+    /// A SUPERADMIN of the organisation `default`.
+    pub owner: Account,
 }
 
 impl TestServer {
-    pub async fn start(config: HttpConfig) -> Self {
-        let http = HttpBuilder::new(config);
+    pub async fn start(mut config: HttpConfig) -> Self {
+        if config.auth == AuthConfig::default() {
+            config.auth = test_auth();
+        }
+        let issuer = Authenticator::from_config(&config.auth).expect("auth settings");
+        let http = HttpBuilder::new(config).expect("auth settings");
         let node = TestNode::start(http.web_channel(), Answers::Fallback).await;
+        let owner = account_in(
+            &issuer.tokens,
+            &node,
+            "default",
+            Permissions::of(Role::SuperAdmin),
+        )
+        .await;
         let app = http
             .finish(
                 node.store.clone(),
@@ -180,7 +343,7 @@ impl TestServer {
             .expect("bind");
         let addr = listener.local_addr().expect("address");
         tokio::spawn(async move { axum::serve(listener, app).await });
-        Self { addr, node }
+        Self { addr, node, owner }
     }
 
     pub async fn bot(&self, settings: BotSettings) -> BotProfile {

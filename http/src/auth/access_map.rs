@@ -1,0 +1,114 @@
+//! Which module of the PRD's map (§3.11.2) each `/v1` route belongs to, in one table, and the
+//! middleware that enforces it. A signed-in route missing from the table is refused for everyone
+//! (and logged), so a new route is closed until it is classified; the role suite walks the
+//! OpenAPI document and checks every operation against this table.
+
+use super::principal::{Principal, forbidden};
+use crate::errors::{AppError, ErrorCode};
+use axum::extract::{MatchedPath, Request};
+use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::Response;
+use botwot_engine::access::{Module, Permissions};
+
+/// What a route requires of a signed-in caller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Any signed-in user (their own profile, say).
+    SignedIn,
+    Module(Module),
+    /// Any one of these modules.
+    AnyOf(&'static [Module]),
+}
+
+impl Access {
+    pub fn allows(self, permissions: &Permissions) -> bool {
+        match self {
+            Access::SignedIn => true,
+            Access::Module(module) => permissions.allows(module),
+            Access::AnyOf(modules) => modules.iter().any(|module| permissions.allows(*module)),
+        }
+    }
+
+    /// The module named in a refusal.
+    fn first_module(self) -> Option<Module> {
+        match self {
+            Access::SignedIn => None,
+            Access::Module(module) => Some(module),
+            Access::AnyOf(modules) => modules.first().copied(),
+        }
+    }
+}
+
+/// Channel integrations: WhatsApp, or Social Media and its Facebook and Instagram sub-modules.
+pub const CHANNEL_MODULES: &[Module] = &[
+    Module::WHATSAPP,
+    Module::SOCIAL_MEDIA,
+    Module {
+        major: 8,
+        minor: Some(1),
+    },
+    Module {
+        major: 8,
+        minor: Some(2),
+    },
+];
+
+const BOTS: Access = Access::Module(Module::BOT_CONFIGURATION);
+const CONVERSATIONS: Access = Access::Module(Module::CONVERSATIONS);
+const USERS: Access = Access::Module(Module::USER_MANAGEMENT);
+const CHANNELS: Access = Access::AnyOf(CHANNEL_MODULES);
+
+/// Method, route as written in the router, what it requires.
+pub const ACCESS_MAP: &[(&str, &str, Access)] = &[
+    ("GET", "/v1/me", Access::SignedIn),
+    ("GET", "/v1/bots", BOTS),
+    ("POST", "/v1/bots", BOTS),
+    ("GET", "/v1/bots/{botId}", BOTS),
+    ("PUT", "/v1/bots/{botId}", BOTS),
+    ("PATCH", "/v1/bots/{botId}", BOTS),
+    ("DELETE", "/v1/bots/{botId}", BOTS),
+    ("GET", "/v1/sessions", CONVERSATIONS),
+    ("GET", "/v1/sessions/{sessionId}", CONVERSATIONS),
+    ("GET", "/v1/sessions/{sessionId}/transcript", CONVERSATIONS),
+    ("POST", "/v1/sessions/{sessionId}/close", CONVERSATIONS),
+    ("GET", "/v1/integrations", CHANNELS),
+    ("POST", "/v1/integrations", CHANNELS),
+    ("GET", "/v1/users", USERS),
+    ("POST", "/v1/users", USERS),
+    ("GET", "/v1/users/{userId}", USERS),
+    ("PATCH", "/v1/users/{userId}", USERS),
+    ("DELETE", "/v1/users/{userId}", USERS),
+];
+
+/// What `method` on the route `path` requires, if the table knows it.
+pub fn access_of(method: &Method, path: &str) -> Option<Access> {
+    ACCESS_MAP
+        .iter()
+        .find(|(m, p, _)| *m == method.as_str() && *p == path)
+        .map(|(_, _, access)| *access)
+}
+
+/// Middleware (after [`super::authenticate`]): lets the caller through when the table allows it.
+pub async fn authorize(
+    principal: Principal,
+    matched: Option<MatchedPath>,
+    request: Request,
+    next: Next,
+) -> Result<Response, AppError> {
+    let path = matched.as_ref().map_or("", MatchedPath::as_str);
+    let Some(access) = access_of(request.method(), path) else {
+        tracing::error!(method = %request.method(), path, "route has no entry in the access map; refused");
+        return Err(AppError::new(
+            ErrorCode::Forbidden,
+            "this route has no access rule yet; nobody may call it",
+        ));
+    };
+    if access.allows(&principal.user.permissions) {
+        return Ok(next.run(request).await);
+    }
+    Err(access.first_module().map_or_else(
+        || AppError::new(ErrorCode::Forbidden, "not allowed"),
+        forbidden,
+    ))
+}

@@ -1,0 +1,179 @@
+//! Organisations, users, one-time codes and refresh-token families.
+//!
+//! Users are read within their tenant, except by email (sign-in names no organisation). Writes
+//! that belong together go in one batch with the unique key first, so a taken email leaves no
+//! orphan organisation, and a refresh token is claimed by inserting its digest: of two rotations
+//! with one token only the first is stored.
+
+use super::schema::{
+    OTP_CHALLENGES, REFRESH_FAMILIES, REFRESH_FAMILIES_BY_USER, REFRESH_SPENT, USERS,
+    USERS_BY_CREATED, USERS_BY_EMAIL,
+};
+use super::{Store, records};
+use crate::backend::{DocumentBackend, FieldValue, IndexQuery, WriteBatch};
+use async_trait::async_trait;
+use botwot_engine::access::{
+    Organisation, OtpChallenge, OtpPurpose, RefreshDigest, RefreshFamily, UserAccount,
+};
+use botwot_engine::ids::{RefreshFamilyId, TenantId, UserId};
+use botwot_engine::ports::{AccountStore, PageRequest, Paged, StoreError};
+
+fn otp_id(purpose: OtpPurpose, email: &str) -> String {
+    format!("{}:{email}", purpose.as_str())
+}
+
+#[async_trait]
+impl<B: DocumentBackend> AccountStore for Store<B> {
+    async fn create_organisation(
+        &self,
+        organisation: &Organisation,
+        owner: &UserAccount,
+    ) -> Result<(), StoreError> {
+        let mut batch = WriteBatch::with_capacity(2);
+        batch.insert(records::user::<B>(owner)?);
+        batch.insert(records::organisation::<B>(organisation)?);
+        Ok(self.backend.write(batch).await?)
+    }
+
+    async fn get_organisation(
+        &self,
+        tenant: &TenantId,
+    ) -> Result<Option<Organisation>, StoreError> {
+        let stored = self
+            .backend
+            .get(&super::schema::ORGANISATIONS, tenant.as_str())
+            .await?;
+        Ok(stored.map(|found| B::decode(found.body)).transpose()?)
+    }
+
+    async fn insert_user(&self, user: &UserAccount) -> Result<(), StoreError> {
+        let mut batch = WriteBatch::with_capacity(1);
+        batch.insert(records::user::<B>(user)?);
+        Ok(self.backend.write(batch).await?)
+    }
+
+    async fn update_user(&self, user: &UserAccount) -> Result<(), StoreError> {
+        let stored = self.get_in_tenant::<UserAccount>(&USERS, &user.tenant_id, user.id.as_str());
+        if stored.await?.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        let mut batch = WriteBatch::with_capacity(1);
+        batch.put(records::user::<B>(user)?);
+        Ok(self.backend.write(batch).await?)
+    }
+
+    async fn get_user(
+        &self,
+        tenant: &TenantId,
+        id: &UserId,
+    ) -> Result<Option<UserAccount>, StoreError> {
+        Ok(self.get_record(&USERS, tenant, id.as_str()).await?)
+    }
+
+    async fn find_user_by_email(&self, email: &str) -> Result<Option<UserAccount>, StoreError> {
+        let prefix = vec![FieldValue::from(email)];
+        Ok(self.find_first(&USERS, &USERS_BY_EMAIL, prefix).await?)
+    }
+
+    async fn list_users(
+        &self,
+        tenant: &TenantId,
+        page: &PageRequest,
+    ) -> Result<Paged<UserAccount>, StoreError> {
+        let query = IndexQuery::new(&USERS, &USERS_BY_CREATED, vec![records::tenant(tenant)]);
+        Ok(self.page(query, page).await?)
+    }
+
+    async fn count_users(&self, tenant: &TenantId, up_to: usize) -> Result<usize, StoreError> {
+        let mut query = IndexQuery::new(&USERS, &USERS_BY_CREATED, vec![records::tenant(tenant)]);
+        query.limit = up_to;
+        Ok(self.backend.query(query).await?.len())
+    }
+
+    async fn delete_user(&self, tenant: &TenantId, id: &UserId) -> Result<(), StoreError> {
+        if self.get_user(tenant, id).await?.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        let query = IndexQuery::new(
+            &REFRESH_FAMILIES,
+            &REFRESH_FAMILIES_BY_USER,
+            vec![records::tenant(tenant), FieldValue::from(id.as_str())],
+        );
+        let families: Vec<RefreshFamily> = self.find(query).await?;
+        let mut batch = WriteBatch::with_capacity(1 + families.len());
+        batch.delete(&USERS, id.as_str());
+        for family in families {
+            batch.delete(&REFRESH_FAMILIES, family.id.as_str());
+        }
+        Ok(self.backend.write(batch).await?)
+    }
+
+    async fn get_otp(
+        &self,
+        purpose: OtpPurpose,
+        email: &str,
+    ) -> Result<Option<OtpChallenge>, StoreError> {
+        let stored = self
+            .backend
+            .get(&OTP_CHALLENGES, &otp_id(purpose, email))
+            .await?;
+        Ok(stored.map(|found| B::decode(found.body)).transpose()?)
+    }
+
+    async fn put_otp(
+        &self,
+        purpose: OtpPurpose,
+        email: &str,
+        challenge: &OtpChallenge,
+    ) -> Result<(), StoreError> {
+        let id = otp_id(purpose, email);
+        let mut batch = WriteBatch::with_capacity(1);
+        batch.put(records::plain::<B, _>(&OTP_CHALLENGES, &id, challenge)?);
+        Ok(self.backend.write(batch).await?)
+    }
+
+    async fn delete_otp(&self, purpose: OtpPurpose, email: &str) -> Result<(), StoreError> {
+        let mut batch = WriteBatch::with_capacity(1);
+        batch.delete(&OTP_CHALLENGES, otp_id(purpose, email));
+        Ok(self.backend.write(batch).await?)
+    }
+
+    async fn get_refresh_family(
+        &self,
+        id: &RefreshFamilyId,
+    ) -> Result<Option<RefreshFamily>, StoreError> {
+        let stored = self.backend.get(&REFRESH_FAMILIES, id.as_str()).await?;
+        Ok(stored.map(|found| B::decode(found.body)).transpose()?)
+    }
+
+    async fn put_refresh_family(&self, family: &RefreshFamily) -> Result<(), StoreError> {
+        let mut batch = WriteBatch::with_capacity(1);
+        batch.put(records::refresh_family::<B>(family)?);
+        Ok(self.backend.write(batch).await?)
+    }
+
+    async fn rotate_refresh_family(
+        &self,
+        family: &RefreshFamily,
+        spent: &RefreshDigest,
+    ) -> Result<(), StoreError> {
+        let marker = SpentToken {
+            family_id: &family.id,
+        };
+        let mut batch = WriteBatch::with_capacity(2);
+        batch.insert(records::plain::<B, _>(
+            &REFRESH_SPENT,
+            spent.as_str(),
+            &marker,
+        )?);
+        batch.put(records::refresh_family::<B>(family)?);
+        Ok(self.backend.write(batch).await?)
+    }
+}
+
+/// What the claim of a spent token records.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SpentToken<'a> {
+    family_id: &'a RefreshFamilyId,
+}
