@@ -1,0 +1,95 @@
+//! The HTTP side of the Graph API: one authenticated JSON POST, classified. Every call has the
+//! configured timeout, follows no redirects (the bearer token goes to the configured host only)
+//! and is made exactly once: retrying is the outbox's job, which knows how often it has tried.
+
+use super::config::{GraphConfig, GraphConfigError};
+use super::errors::{GraphError, classify, parse_retry_after};
+use super::token::AccessToken;
+use reqwest::header::{AUTHORIZATION, RETRY_AFTER};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::time::SystemTime;
+
+/// A Graph API client: base URL, version, timeout and a pooled HTTP connection set. Cheap to
+/// clone.
+#[derive(Clone, Debug)]
+pub struct GraphClient {
+    http: reqwest::Client,
+    config: GraphConfig,
+}
+
+impl GraphClient {
+    pub fn new(config: GraphConfig) -> Result<Self, GraphConfigError> {
+        config.validate()?;
+        let http = reqwest::Client::builder()
+            .timeout(config.request_timeout())
+            .connect_timeout(config.request_timeout())
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("botwot/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|error| GraphConfigError::HttpClient(error.to_string()))?;
+        Ok(Self { http, config })
+    }
+
+    pub fn config(&self) -> &GraphConfig {
+        &self.config
+    }
+
+    /// POSTs `body` as JSON to `path` (below the version) with the bearer token, and reads a 2xx
+    /// answer as `R`. Anything else is a classified [`GraphError`].
+    pub async fn post_json<B, R>(
+        &self,
+        path: &str,
+        token: &AccessToken,
+        body: &B,
+    ) -> Result<R, GraphError>
+    where
+        B: Serialize + ?Sized,
+        R: DeserializeOwned,
+    {
+        let response = self
+            .http
+            .post(self.config.endpoint(path))
+            .header(AUTHORIZATION, format!("Bearer {}", token.expose_secret()))
+            .json(body)
+            .send()
+            .await
+            .map_err(transport_error)?;
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| parse_retry_after(value, SystemTime::now()));
+        let bytes = response.bytes().await.map_err(transport_error)?;
+        if !(200..300).contains(&status) {
+            return Err(classify(status, retry_after, &bytes));
+        }
+        serde_json::from_slice(&bytes).map_err(|error| GraphError::UnreadableResponse {
+            status,
+            detail: error.to_string(),
+        })
+    }
+}
+
+/// A request that never got a whole answer. The error text names the URL, which holds no secret
+/// (the token travels in a header).
+fn transport_error(error: reqwest::Error) -> GraphError {
+    if error.is_timeout() {
+        GraphError::Timeout
+    } else {
+        GraphError::Network(error_chain(&error))
+    }
+}
+
+/// The error and its sources, as reqwest's own text stops at "error sending request".
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
