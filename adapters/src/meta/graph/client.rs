@@ -5,10 +5,13 @@
 use super::config::{GraphConfig, GraphConfigError};
 use super::errors::{GraphError, classify, parse_retry_after};
 use super::token::AccessToken;
-use reqwest::header::{AUTHORIZATION, RETRY_AFTER};
+use reqwest::header::RETRY_AFTER;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::time::SystemTime;
+
+/// The most of an answer read: Graph answers to sends are a few hundred bytes.
+const MAX_ANSWER_BYTES: usize = 1 << 20;
 
 /// A Graph API client: base URL, version, timeout and a pooled HTTP connection set. Cheap to
 /// clone.
@@ -36,7 +39,8 @@ impl GraphClient {
     }
 
     /// POSTs `body` as JSON to `path` (below the version) with the bearer token, and reads a 2xx
-    /// answer as `R`. Anything else is a classified [`GraphError`].
+    /// answer as `R`. Anything else is a classified [`GraphError`]. Should Meta ever echo the
+    /// token in an error, it is blanked before the error is built.
     pub async fn post_json<B, R>(
         &self,
         path: &str,
@@ -47,10 +51,11 @@ impl GraphClient {
         B: Serialize + ?Sized,
         R: DeserializeOwned,
     {
-        let response = self
+        let mut response = self
             .http
             .post(self.config.endpoint(path))
-            .header(AUTHORIZATION, format!("Bearer {}", token.expose_secret()))
+            // Marks the header sensitive, so no debug output of the request shows it.
+            .bearer_auth(token.expose_secret())
             .json(body)
             .send()
             .await
@@ -61,9 +66,19 @@ impl GraphClient {
             .get(RETRY_AFTER)
             .and_then(|value| value.to_str().ok())
             .and_then(|value| parse_retry_after(value, SystemTime::now()));
-        let bytes = response.bytes().await.map_err(transport_error)?;
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
+            if bytes.len() + chunk.len() > MAX_ANSWER_BYTES {
+                return Err(GraphError::UnreadableResponse {
+                    status,
+                    detail: format!("answer longer than {MAX_ANSWER_BYTES} bytes"),
+                });
+            }
+            bytes.extend_from_slice(&chunk);
+        }
         if !(200..300).contains(&status) {
-            return Err(classify(status, retry_after, &bytes));
+            let body = without_secret(&bytes, token.expose_secret());
+            return Err(classify(status, retry_after, &body));
         }
         serde_json::from_slice(&bytes).map_err(|error| GraphError::UnreadableResponse {
             status,
@@ -72,10 +87,24 @@ impl GraphClient {
     }
 }
 
+/// The body with every occurrence of the token blanked (Graph tokens are URL-safe, so the JSON
+/// around them stays valid).
+fn without_secret(body: &[u8], secret: &str) -> Vec<u8> {
+    let text = String::from_utf8_lossy(body);
+    if secret.is_empty() || !text.contains(secret) {
+        return body.to_vec();
+    }
+    text.replace(secret, "<redacted>").into_bytes()
+}
+
 /// A request that never got a whole answer. The error text names the URL, which holds no secret
 /// (the token travels in a header).
 fn transport_error(error: reqwest::Error) -> GraphError {
-    if error.is_timeout() {
+    if error.is_builder() {
+        // Nothing was sent: the request itself cannot be made (a token that is not a valid
+        // header value, say). reqwest's text does not include header values.
+        GraphError::Unbuildable(error_chain(&error))
+    } else if error.is_timeout() {
         GraphError::Timeout
     } else {
         GraphError::Network(error_chain(&error))

@@ -12,7 +12,7 @@
 //! | transient `1`, `2`, `131000`, `131016` | `131026`, `551` recipient cannot receive it |
 //! | timeouts, refused and broken connections | `10`, `200`-`299` permission missing |
 //! | a 2xx whose body cannot be read | `100` invalid parameter (even as a 5xx) |
-//! | a token source that cannot answer now | other 4xx; no token configured; unsendable bodies |
+//! | a token source that cannot answer now | other 4xx; no token configured; unsendable bodies; requests that cannot be built |
 //!
 //! The error code decides before the status: Meta sends rate limits as 400 and some transient
 //! errors as 500. A 2xx body without a message id counts as retriable: no id means nothing
@@ -92,6 +92,9 @@ pub enum GraphError {
         code: Option<i64>,
         message: String,
     },
+    /// The HTTP request could not be made from what it was given; nothing was sent.
+    #[error("graph request could not be built: {0}")]
+    Unbuildable(String),
     /// The outbound message cannot be expressed on this channel.
     #[error("message cannot be sent on this channel: {0}")]
     Unsendable(String),
@@ -115,6 +118,7 @@ impl GraphError {
             | GraphError::Undeliverable { .. }
             | GraphError::PermissionDenied { .. }
             | GraphError::Refused { .. }
+            | GraphError::Unbuildable(_)
             | GraphError::Unsendable(_) => false,
         }
     }
@@ -155,6 +159,7 @@ impl GraphError {
             GraphError::Undeliverable { .. } => "undeliverable",
             GraphError::PermissionDenied { .. } => "permission_denied",
             GraphError::Refused { .. } => "refused",
+            GraphError::Unbuildable(_) => "unbuildable",
             GraphError::Unsendable(_) => "unsendable",
             GraphError::Token(_) => "token_missing",
         }

@@ -3,7 +3,9 @@
 
 use super::fake_graph::{FakeGraph, Reply};
 use super::*;
-use botwot_adapters::meta::graph::GraphError;
+use botwot_adapters::meta::graph::{
+    GraphClient, GraphConfig, GraphError, MetaGraphSender, StaticTokens,
+};
 use botwot_engine::ports::{ChannelSender, DeliveryError};
 use serde_json::{Value, json};
 
@@ -305,4 +307,74 @@ async fn a_body_the_channel_cannot_carry_is_permanent_and_sends_nothing() {
     let error = sender(&graph.base_url).deliver(&entry).await.unwrap_err();
     assert_permanent(&error);
     assert!(graph.requests().is_empty());
+}
+
+#[tokio::test]
+async fn a_token_echoed_in_an_error_is_blanked() {
+    let reply = Reply::json(
+        400,
+        graph_error(
+            190,
+            None,
+            &format!("Malformed access token {WHATSAPP_TOKEN}"),
+        ),
+    );
+    let (error, outbox) = failed_send(reply).await;
+    assert!(
+        error
+            .to_string()
+            .contains("Malformed access token <redacted>"),
+        "{error}"
+    );
+    assert_permanent(&outbox);
+}
+
+#[tokio::test]
+async fn a_token_that_is_no_header_value_is_permanent_and_sends_nothing() {
+    let graph = FakeGraph::start(Reply::json(200, json!({}))).await;
+    let config = GraphConfig::with_base_url(&graph.base_url);
+    let client = GraphClient::new(config).expect("a valid graph config");
+    let tokens = StaticTokens::default().with(
+        Channel::WhatsApp,
+        PHONE_NUMBER_ID,
+        AccessToken::new("EAAbroken\ntoken"),
+    );
+    let sender = MetaGraphSender::new(client, Arc::new(tokens));
+    let error = sender.send(&whatsapp_text("hello")).await.unwrap_err();
+    assert_eq!(error.kind(), "unbuildable", "{error:?}");
+    assert!(!error.to_string().contains("EAAbroken"), "{error}");
+    assert!(!error.is_retriable());
+    assert!(graph.requests().is_empty());
+}
+
+#[tokio::test]
+async fn a_messenger_reply_outside_the_window_is_permanent() {
+    let reply = Reply::json(
+        400,
+        graph_error(
+            10,
+            Some(2018278),
+            "(#10) This message is sent outside of allowed window.",
+        ),
+    );
+    let graph = FakeGraph::start(reply).await;
+    let entry = outbox_entry(Channel::Messenger, PAGE_ID, PSID, MessageBody::text("hi"));
+    let error = sender(&graph.base_url).send(&entry).await.unwrap_err();
+    assert!(
+        matches!(error, GraphError::OutsideWindow { code: 10, .. }),
+        "{error:?}"
+    );
+    assert!(!error.is_retriable());
+    assert_eq!(graph.only_request().path, "/v21.0/me/messages");
+}
+
+#[tokio::test]
+async fn an_oversized_answer_is_not_read_whole_and_is_retriable() {
+    let huge = format!(
+        r#"{{"messages":[{{"id":"wamid.x"}}],"pad":"{}"}}"#,
+        "x".repeat(2 << 20)
+    );
+    let (error, outbox) = failed_send(Reply::raw(200, "application/json", &huge)).await;
+    assert_eq!(error.kind(), "unreadable_response", "{error:?}");
+    assert_retryable(&outbox);
 }
