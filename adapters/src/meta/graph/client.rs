@@ -3,7 +3,8 @@
 //! and is made exactly once: retrying is the outbox's job, which knows how often it has tried.
 
 use super::config::{GraphConfig, GraphConfigError};
-use super::errors::{GraphError, classify, parse_retry_after};
+use super::errors::{GraphError, classify};
+use super::retry_after::parse_retry_after;
 use super::token::AccessToken;
 use reqwest::header::RETRY_AFTER;
 use serde::Serialize;

@@ -19,7 +19,7 @@
 //! confirms the message was accepted, and no id could be recorded to match its statuses.
 
 use serde::Deserialize;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use super::token::TokenError;
 
@@ -290,18 +290,6 @@ pub fn classify(status: u16, retry_after: Option<Duration>, body: &[u8]) -> Grap
     }
 }
 
-/// Reads `Retry-After`: delay seconds, or an HTTP date (a date already past waits zero).
-pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
-    let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    let at = SystemTime::UNIX_EPOCH
-        .checked_add(Duration::from_secs(u64::try_from(at.timestamp()).ok()?))?;
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
-}
-
 /// The start of a body that is not Meta's error format (a proxy's HTML page, say).
 fn body_excerpt(body: &[u8]) -> String {
     const LIMIT: usize = 200;
@@ -397,24 +385,6 @@ mod tests {
             text.contains("fbtrace_id Az8or2yhqkZfEZ-_4Qn_Bam"),
             "{text}"
         );
-    }
-
-    #[test]
-    fn retry_after_reads_seconds_and_dates() {
-        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_480); // 07:28:00 GMT
-        assert_eq!(
-            parse_retry_after(" 120 ", now),
-            Some(Duration::from_secs(120))
-        );
-        assert_eq!(
-            parse_retry_after("Wed, 21 Oct 2015 07:29:00 GMT", now),
-            Some(Duration::from_secs(60))
-        );
-        assert_eq!(
-            parse_retry_after("Wed, 21 Oct 2015 07:00:00 GMT", now),
-            Some(Duration::ZERO)
-        );
-        assert_eq!(parse_retry_after("soon", now), None);
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod config;
 pub mod errors;
 pub mod interactive;
 pub mod messenger;
+pub mod retry_after;
 pub mod sender;
 pub mod template;
 pub mod token;
