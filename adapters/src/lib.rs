@@ -7,6 +7,7 @@
 //!
 //! [`meta`] reads Meta's messaging webhooks (WhatsApp Cloud API first; Messenger and Instagram
 //! next): signature and handshake checks, and payloads turned into flat events for the engine.
+//! [`meta::graph`] sends outbound messages on those channels through the Graph API.
 //!
 //! [`auth`] holds the API's authentication pieces: HS256 access tokens with a rotating key ring,
 //! refresh tokens with reuse detection, argon2id password hashes and one-time codes; [`mail`]

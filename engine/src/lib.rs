@@ -15,6 +15,7 @@ pub mod channel;
 pub mod ids;
 pub mod integration;
 pub mod message;
+pub mod messaging_window;
 pub mod outbox;
 pub mod ports;
 pub mod session;

@@ -1,12 +1,16 @@
 //! Meta's messaging channels (WhatsApp Cloud API, Messenger, Instagram): webhook signatures, the
 //! subscription handshake and webhook payloads turned into flat [`MetaEvent`]s.
 //!
-//! This is pure library code: an HTTP route verifies the raw body with
+//! The webhook half is pure library code: an HTTP route verifies the raw body with
 //! [`signature::verify_signature`] first, then hands the same bytes to [`parse_webhook`], which
-//! picks [`whatsapp`], [`messenger`] or [`instagram`] by the body's `object`. Nothing here does I/O. Parsing never panics: a body that is not a
-//! webhook at all is a [`PayloadError`]; inside a valid webhook every item becomes an event, and
-//! an item that cannot be read is kept as [`MetaEvent::Unreadable`] rather than dropped.
+//! picks [`whatsapp`], [`messenger`] or [`instagram`] by the body's `object`, with no I/O.
+//! Parsing never panics: a body that is not a webhook at all is a [`PayloadError`]; inside a
+//! valid webhook every item becomes an event, and an item that cannot be read is kept as
+//! [`MetaEvent::Unreadable`] rather than dropped.
+//!
+//! The outbound half, [`graph`], sends replies on the three channels through the Graph API.
 
+pub mod graph;
 pub mod instagram;
 pub mod messenger;
 pub mod signature;

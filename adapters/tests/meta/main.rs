@@ -1,8 +1,9 @@
-//! Meta webhook adapter tests: signatures and the subscription handshake, WhatsApp, Messenger and
+//! Meta channel adapter tests: signatures and the subscription handshake, WhatsApp, Messenger and
 //! Instagram payloads read from fixtures shaped like Meta's published examples, the dispatcher,
-//! and parser robustness on generated input.
+//! parser robustness on generated input, and the Graph API sender against a local server.
 
 mod dispatch;
+mod graph;
 mod instagram;
 mod messenger;
 mod robustness;

@@ -1,0 +1,199 @@
+//! Messenger Platform and Instagram messaging send requests: `POST /me/messages` with the page
+//! access token, `recipient: {id}` (a PSID or IGSID), `messaging_type: "RESPONSE"` (a reply
+//! within the 24-hour window) and a `message` of text or one attachment by URL. The answer's
+//! `message_id` is the `mid` that later delivery and read webhooks name.
+
+use super::errors::GraphError;
+use botwot_engine::{Channel, MessageBody};
+use serde::{Deserialize, Serialize};
+
+/// The Send API path, relative to the version: the page is the one the token belongs to.
+pub const SEND_PATH: &str = "me/messages";
+
+/// The body of one Messenger or Instagram send.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MessagingRequest {
+    pub recipient: Recipient,
+    messaging_type: &'static str,
+    pub message: MessagingContent,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Recipient {
+    /// The user's page-scoped id (Messenger) or Instagram-scoped id.
+    pub id: String,
+}
+
+/// Text, or one attachment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum MessagingContent {
+    Text { text: String },
+    Attachment { attachment: Attachment },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Attachment {
+    /// `image`, `video`, `audio` or `file`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub payload: AttachmentPayload,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AttachmentPayload {
+    pub url: String,
+    /// Lets Meta keep the file for reuse instead of fetching it on every send.
+    pub is_reusable: bool,
+}
+
+impl MessagingRequest {
+    /// A reply to a user who wrote within the last 24 hours.
+    pub fn response(recipient_id: impl Into<String>, message: MessagingContent) -> Self {
+        Self {
+            recipient: Recipient {
+                id: recipient_id.into(),
+            },
+            messaging_type: "RESPONSE",
+            message,
+        }
+    }
+}
+
+impl MessagingContent {
+    /// The content of an engine message on `channel` (Messenger or Instagram). Attachments are
+    /// sent by URL; the Send API has no caption, so a captioned attachment is `Unsendable` rather
+    /// than sent without its words.
+    pub fn from_body(channel: Channel, body: &MessageBody) -> Result<Self, GraphError> {
+        match body {
+            MessageBody::Text { text } => Ok(MessagingContent::Text { text: text.clone() }),
+            MessageBody::Media {
+                media_type,
+                url,
+                caption,
+            } => {
+                if caption
+                    .as_deref()
+                    .is_some_and(|caption| !caption.trim().is_empty())
+                {
+                    return Err(GraphError::Unsendable(format!(
+                        "{channel} attachments cannot carry a caption; send the text separately"
+                    )));
+                }
+                if crate::meta::whatsapp::media_id(url).is_some() {
+                    return Err(GraphError::Unsendable(format!(
+                        "a whatsapp media id cannot be sent on {channel}"
+                    )));
+                }
+                let kind = match (channel, media_type.as_str()) {
+                    (_, kind @ ("image" | "video" | "audio")) => kind,
+                    (Channel::Messenger, "file" | "document") => "file",
+                    (_, other) => {
+                        return Err(GraphError::Unsendable(format!(
+                            "{channel} has no {other:?} attachment type"
+                        )));
+                    }
+                };
+                Ok(MessagingContent::Attachment {
+                    attachment: Attachment {
+                        kind: kind.to_owned(),
+                        payload: AttachmentPayload {
+                            url: url.clone(),
+                            is_reusable: true,
+                        },
+                    },
+                })
+            }
+            MessageBody::Unsupported { .. } => Err(GraphError::Unsendable(
+                "an unsupported message body has nothing to send".into(),
+            )),
+        }
+    }
+}
+
+/// The answer to a send.
+#[derive(Debug, Deserialize)]
+pub struct MessagingResponse {
+    #[serde(default)]
+    message_id: Option<String>,
+}
+
+impl MessagingResponse {
+    /// The `mid`, or `UnreadableResponse` when the answer names none.
+    pub fn into_message_id(self) -> Result<String, GraphError> {
+        self.message_id
+            .filter(|id| !id.is_empty())
+            .ok_or_else(|| GraphError::UnreadableResponse {
+                status: 200,
+                detail: "no message_id in the answer".into(),
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn text_matches_the_send_api_example() {
+        let content = MessagingContent::from_body(Channel::Messenger, &MessageBody::text("hello"));
+        let request = MessagingRequest::response("1254477777772919", content.unwrap());
+        assert_eq!(
+            serde_json::to_value(request).unwrap(),
+            json!({
+                "recipient": {"id": "1254477777772919"},
+                "messaging_type": "RESPONSE",
+                "message": {"text": "hello"}
+            })
+        );
+    }
+
+    #[test]
+    fn attachments_go_by_url() {
+        let file = MessageBody::Media {
+            media_type: "document".into(),
+            url: "https://cdn.example.com/invoice.pdf".into(),
+            caption: None,
+        };
+        let content = MessagingContent::from_body(Channel::Messenger, &file).unwrap();
+        assert_eq!(
+            serde_json::to_value(content).unwrap(),
+            json!({"attachment": {"type": "file", "payload": {
+                "url": "https://cdn.example.com/invoice.pdf", "is_reusable": true
+            }}})
+        );
+        let on_instagram = MessagingContent::from_body(Channel::Instagram, &file).unwrap_err();
+        assert_eq!(on_instagram.kind(), "unsendable");
+    }
+
+    #[test]
+    fn captions_and_whatsapp_media_are_unsendable() {
+        let captioned = MessageBody::Media {
+            media_type: "image".into(),
+            url: "https://cdn.example.com/a.jpg".into(),
+            caption: Some("look".into()),
+        };
+        let whatsapp_media = MessageBody::Media {
+            media_type: "image".into(),
+            url: "whatsapp-media:1013859600285441".into(),
+            caption: None,
+        };
+        for body in [captioned, whatsapp_media] {
+            let error = MessagingContent::from_body(Channel::Instagram, &body).unwrap_err();
+            assert!(!error.is_retriable(), "{error}");
+        }
+    }
+
+    #[test]
+    fn the_mid_is_read_from_the_answer() {
+        let answer: MessagingResponse = serde_json::from_value(json!({
+            "recipient_id": "1254477777772919",
+            "message_id": "m_AG5Hz2Uq7tuwNEhXfYYKj8mJEM_QPpz5jdCK48PnKAjSdjfipqxqMvK8ma6AC8fplwlqLP_5cgXIbu7I3rBN0P"
+        }))
+        .unwrap();
+        assert!(answer.into_message_id().unwrap().starts_with("m_AG5Hz2"));
+        let empty: MessagingResponse = serde_json::from_value(json!({})).unwrap();
+        assert!(empty.into_message_id().unwrap_err().is_retriable());
+    }
+}

@@ -1,0 +1,28 @@
+//! The outbound half of Meta's channels: a Graph API client that sends WhatsApp Cloud API,
+//! Messenger and Instagram messages and implements the engine's
+//! [`ChannelSender`](botwot_engine::ports::ChannelSender).
+//!
+//! Build a [`GraphClient`] from a [`GraphConfig`] (base URL, API version, request timeout), give
+//! it an [`AccessTokenSource`] that knows each channel account's token, and register the
+//! resulting [`MetaGraphSender`] on a [`ChannelRouter`](crate::channels::ChannelRouter) for the
+//! three channels with [`MetaGraphSender::route_meta_channels`]. Request shapes live in
+//! [`whatsapp`] (with [`template`] and [`interactive`] builders) and [`messenger`] (Messenger and
+//! Instagram share the Send API); failures are classified in [`errors`]. Every request is made
+//! once: the outbox retries.
+
+pub mod client;
+pub mod config;
+pub mod errors;
+pub mod interactive;
+pub mod messenger;
+pub mod retry_after;
+pub mod sender;
+pub mod template;
+pub mod token;
+pub mod whatsapp;
+
+pub use client::GraphClient;
+pub use config::{GraphConfig, GraphConfigError};
+pub use errors::GraphError;
+pub use sender::{MetaGraphSender, SentMessage, delivery_error};
+pub use token::{AccessToken, AccessTokenSource, StaticTokens, TokenError};

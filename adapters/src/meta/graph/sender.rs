@@ -1,0 +1,170 @@
+//! [`MetaGraphSender`]: the engine's [`ChannelSender`] for WhatsApp, Messenger and Instagram.
+//!
+//! An outbox entry's session key names the channel, the channel account (phone number id or page
+//! id, whose token is fetched from the [`AccessTokenSource`]) and the contact (WhatsApp id, PSID
+//! or IGSID). Each `deliver` makes exactly one Graph request and never retries: the outbox retries
+//! [`DeliveryError::Retryable`] failures with its own backoff and gives up on
+//! [`DeliveryError::Permanent`] ones. WhatsApp and the Send API take no idempotency key, so
+//! duplicates are prevented by the outbox sending each entry (whose id is the message id) once
+//! per attempt and recording the result; only a crash between Meta accepting a message and the
+//! outbox recording it can send it twice.
+
+use super::client::GraphClient;
+use super::errors::GraphError;
+use super::messenger::{MessagingContent, MessagingRequest, MessagingResponse, SEND_PATH};
+use super::token::AccessTokenSource;
+use super::whatsapp::{WhatsAppContent, WhatsAppRequest, WhatsAppResponse};
+use crate::channels::ChannelRouter;
+use async_trait::async_trait;
+use botwot_engine::Channel;
+use botwot_engine::message::Delivery;
+use botwot_engine::outbox::OutboxEntry;
+use botwot_engine::ports::{ChannelSender, DeliveryError};
+use std::sync::Arc;
+use tracing::{debug, warn};
+
+/// A message Meta accepted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SentMessage {
+    pub channel: Channel,
+    /// The WhatsApp `wamid` or Messenger/Instagram `mid` that status webhooks will name.
+    pub provider_message_id: String,
+}
+
+/// Sends outbox entries of the three Meta channels through the Graph API.
+#[derive(Clone)]
+pub struct MetaGraphSender {
+    client: GraphClient,
+    tokens: Arc<dyn AccessTokenSource>,
+}
+
+impl MetaGraphSender {
+    pub fn new(client: GraphClient, tokens: Arc<dyn AccessTokenSource>) -> Self {
+        Self { client, tokens }
+    }
+
+    /// Registers this sender for WhatsApp, Messenger and Instagram on `router`.
+    pub fn route_meta_channels(self: Arc<Self>, router: ChannelRouter) -> ChannelRouter {
+        router
+            .with(Channel::WhatsApp, self.clone())
+            .with(Channel::Messenger, self.clone())
+            .with(Channel::Instagram, self)
+    }
+
+    /// Sends one outbox entry, once, and says what Meta answered.
+    pub async fn send(&self, entry: &OutboxEntry) -> Result<SentMessage, GraphError> {
+        let key = &entry.key;
+        let body = &entry.message.body;
+        match key.channel {
+            Channel::WhatsApp => {
+                let content = WhatsAppContent::from_body(body)?;
+                self.send_whatsapp(&key.channel_account, &key.contact, content)
+                    .await
+            }
+            channel @ (Channel::Messenger | Channel::Instagram) => {
+                let content = MessagingContent::from_body(channel, body)?;
+                self.send_messaging(channel, &key.channel_account, &key.contact, content)
+                    .await
+            }
+            other => Err(GraphError::Unsendable(format!(
+                "{other} is not a meta channel"
+            ))),
+        }
+    }
+
+    /// Sends any WhatsApp content (templates and interactive messages included) from a phone
+    /// number to a contact.
+    pub async fn send_whatsapp(
+        &self,
+        phone_number_id: &str,
+        to: &str,
+        content: WhatsAppContent,
+    ) -> Result<SentMessage, GraphError> {
+        if !is_numeric_id(phone_number_id) {
+            return Err(GraphError::Unsendable(format!(
+                "whatsapp phone number id {phone_number_id:?} is not numeric"
+            )));
+        }
+        let token = self
+            .tokens
+            .access_token(Channel::WhatsApp, phone_number_id)
+            .await?;
+        let request = WhatsAppRequest::new(to, content);
+        let path = format!("{phone_number_id}/messages");
+        let response: WhatsAppResponse = self.client.post_json(&path, &token, &request).await?;
+        Ok(SentMessage {
+            channel: Channel::WhatsApp,
+            provider_message_id: response.into_message_id()?,
+        })
+    }
+
+    /// Sends a reply from a page (Messenger) or Instagram account to a user, with the account's
+    /// page access token.
+    pub async fn send_messaging(
+        &self,
+        channel: Channel,
+        account_id: &str,
+        recipient_id: &str,
+        content: MessagingContent,
+    ) -> Result<SentMessage, GraphError> {
+        let token = self.tokens.access_token(channel, account_id).await?;
+        let request = MessagingRequest::response(recipient_id, content);
+        let response: MessagingResponse =
+            self.client.post_json(SEND_PATH, &token, &request).await?;
+        Ok(SentMessage {
+            channel,
+            provider_message_id: response.into_message_id()?,
+        })
+    }
+}
+
+#[async_trait]
+impl ChannelSender for MetaGraphSender {
+    /// Meta's message id is logged here but cannot travel further: [`Delivery::Sent`] has no
+    /// field for it yet. Use [`MetaGraphSender::send`] where the id is needed.
+    async fn deliver(&self, entry: &OutboxEntry) -> Result<Delivery, DeliveryError> {
+        let key = &entry.key;
+        match self.send(entry).await {
+            Ok(sent) => {
+                debug!(
+                    channel = %key.channel,
+                    account = %key.channel_account,
+                    message_id = %entry.message.id,
+                    provider_message_id = %sent.provider_message_id,
+                    "graph send accepted"
+                );
+                Ok(Delivery::Sent)
+            }
+            Err(error) => {
+                let retriable = error.is_retriable();
+                warn!(
+                    channel = %key.channel,
+                    account = %key.channel_account,
+                    message_id = %entry.message.id,
+                    kind = error.kind(),
+                    code = ?error.code(),
+                    retry_after_secs = ?error.retry_after().map(|delay| delay.as_secs()),
+                    retriable,
+                    error = %error,
+                    "graph send failed"
+                );
+                Err(delivery_error(error))
+            }
+        }
+    }
+}
+
+/// How the outbox should treat a failed send. The reason keeps the `Retry-After` delay Meta
+/// asked for; the outbox's own backoff decides when the next attempt is.
+pub fn delivery_error(error: GraphError) -> DeliveryError {
+    if error.is_retriable() {
+        DeliveryError::Retryable(error.to_string())
+    } else {
+        DeliveryError::Permanent(error.to_string())
+    }
+}
+
+/// Graph node ids are decimal; anything else could change the request path.
+fn is_numeric_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_digit())
+}
