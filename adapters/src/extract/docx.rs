@@ -1,0 +1,136 @@
+//! Word documents (DOCX): the paragraphs of `word/document.xml` in order, table cells included.
+//! Paragraphs styled as headings (`Heading1`…, `Title`, or with an outline level) start sections;
+//! the title comes from the document properties. DOCX has no fixed pages, so `page` stays empty.
+
+use super::ExtractedDocument;
+use super::bounded_zip::BoundedZip;
+use super::budget::Budget;
+use super::error::ExtractError;
+use super::format::DocumentFormat;
+use super::office_xml::{core_title, part_text, reference_text};
+use super::sections::SectionWriter;
+use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
+
+const FORMAT: DocumentFormat = DocumentFormat::Docx;
+const DOCUMENT_PART: &str = "word/document.xml";
+
+/// Extracts a DOCX package.
+pub(crate) fn extract_docx(
+    bytes: &[u8],
+    budget: &mut Budget<'_>,
+) -> Result<ExtractedDocument, ExtractError> {
+    let mut archive = BoundedZip::open(bytes, FORMAT, budget)?;
+    let document = archive
+        .read_part(DOCUMENT_PART, budget)?
+        .ok_or_else(|| ExtractError::corrupt(FORMAT, format!("{DOCUMENT_PART} is missing")))?;
+    let xml = part_text(&document, FORMAT, DOCUMENT_PART)?;
+    drop(document);
+    let mut sections = SectionWriter::new();
+    read_paragraphs(&xml, &mut sections, budget)?;
+    let title = core_title(&mut archive, FORMAT, budget)?;
+    Ok(ExtractedDocument {
+        format: FORMAT,
+        title,
+        sections: sections.finish(),
+    })
+}
+
+/// The paragraph being read.
+#[derive(Default)]
+struct Paragraph {
+    text: String,
+    is_heading: bool,
+}
+
+fn read_paragraphs(
+    xml: &str,
+    sections: &mut SectionWriter,
+    budget: &mut Budget<'_>,
+) -> Result<(), ExtractError> {
+    let mut reader = Reader::from_str(xml);
+    let mut paragraph: Option<Paragraph> = None;
+    let mut in_text_run = false;
+    loop {
+        let event = reader
+            .read_event()
+            .map_err(|error| ExtractError::corrupt(FORMAT, error))?;
+        match event {
+            Event::Start(element) => match element.local_name().as_ref() {
+                "p" => paragraph = Some(Paragraph::default()),
+                "t" => in_text_run = true,
+                _ => mark_style(&element, paragraph.as_mut()),
+            },
+            Event::Empty(element) => match element.local_name().as_ref() {
+                "tab" => push_in(paragraph.as_mut(), "\t"),
+                "br" | "cr" => push_in(paragraph.as_mut(), "\n"),
+                _ => mark_style(&element, paragraph.as_mut()),
+            },
+            Event::Text(text) if in_text_run => push_in(paragraph.as_mut(), &text.xml10_content()),
+            Event::GeneralRef(reference) if in_text_run => {
+                push_in(
+                    paragraph.as_mut(),
+                    &reference_text(&reference).unwrap_or_default(),
+                );
+            }
+            Event::End(element) => match element.local_name().as_ref() {
+                "t" => in_text_run = false,
+                "p" => {
+                    if let Some(finished) = paragraph.take() {
+                        write_paragraph(finished, sections, budget)?;
+                    }
+                }
+                "tr" => sections.end_block(),
+                _ => {}
+            },
+            Event::Eof => return Ok(()),
+            _ => {}
+        }
+    }
+}
+
+fn push_in(paragraph: Option<&mut Paragraph>, text: &str) {
+    if let Some(paragraph) = paragraph {
+        paragraph.text.push_str(text);
+    }
+}
+
+/// Notes heading styles (`w:pStyle w:val="Heading2"`, `Title`) and outline levels.
+fn mark_style(element: &BytesStart<'_>, paragraph: Option<&mut Paragraph>) {
+    let Some(paragraph) = paragraph else {
+        return;
+    };
+    let value = || {
+        element
+            .try_get_attribute("w:val")
+            .ok()
+            .flatten()
+            .map(|attribute| attribute.value.to_ascii_lowercase())
+    };
+    match element.local_name().as_ref() {
+        "pStyle" => {
+            if let Some(style) = value()
+                && (style.starts_with("heading") || style == "title" || style == "subtitle")
+            {
+                paragraph.is_heading = true;
+            }
+        }
+        "outlineLvl" => paragraph.is_heading = true,
+        _ => {}
+    }
+}
+
+fn write_paragraph(
+    paragraph: Paragraph,
+    sections: &mut SectionWriter,
+    budget: &mut Budget<'_>,
+) -> Result<(), ExtractError> {
+    if paragraph.is_heading && !paragraph.text.trim().is_empty() {
+        budget.add_text(&paragraph.text)?;
+        sections.start_section(Some(paragraph.text), None);
+        return Ok(());
+    }
+    sections.push_text(&paragraph.text, budget)?;
+    sections.end_block();
+    Ok(())
+}
