@@ -79,7 +79,7 @@ write_pdf("many-pages.pdf", [["Page %d of a very long file." % (n + 1)] for n in
 # A one-page PDF whose content stream inflates to 300 MB of spaces (a decompression bomb): the
 # compressed stream is made with zlib and set on the page through pypdf.
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, NumberObject, StreamObject
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, StreamObject
 write_pdf("bomb-base.pdf", [["This page hides a very large content stream."]])
 writer = PdfWriter(clone_from=path("bomb-base.pdf"))
 compressor = zlib.compressobj(9)
@@ -94,6 +94,65 @@ writer.pages[0][NameObject("/Contents")] = writer._add_object(bomb)
 with open(path("stream-bomb.pdf"), "wb") as handle:
     writer.write(handle)
 os.remove(path("bomb-base.pdf"))
+
+# The same bomb behind an ASCII85 + Flate filter chain, so the compressed bytes are not raw zlib.
+import base64
+writer = PdfWriter(clone_from=path("report.pdf"))
+compressor = zlib.compressobj(9)
+parts = [compressor.compress(chunk) for _ in range(50)]
+parts.append(compressor.flush())
+chained = StreamObject()
+chained._data = base64.a85encode(b"".join(parts)) + b"~>"
+chained[NameObject("/Filter")] = ArrayObject([NameObject("/ASCII85Decode"), NameObject("/FlateDecode")])
+writer.pages[0][NameObject("/Contents")] = writer._add_object(chained)
+with open(path("chained-stream-bomb.pdf"), "wb") as handle:
+    writer.write(handle)
+
+# Encrypted with an empty user password (RC4, readable without a password): once with text, once
+# with the stream bomb, which only shows after decryption.
+for source, target in [("report.pdf", "encrypted.pdf"), ("stream-bomb.pdf", "encrypted-stream-bomb.pdf")]:
+    writer = PdfWriter(clone_from=path(source))
+    writer.encrypt(user_password="", owner_password="owner-secret", algorithm="RC4-128")
+    with open(path(target), "wb") as handle:
+        writer.write(handle)
+
+# Form XObjects: one that paints itself (endless recursion in a naive text extractor), and a chain
+# of 40 forms each painting the next twice (2^40 paintings).
+def form_pdf(name, build):
+    writer = PdfWriter(clone_from=path("report.pdf"))
+    page = writer.pages[0]
+    first = build(writer)
+    resources = DictionaryObject({NameObject("/XObject"): DictionaryObject({NameObject("/Fm0"): first})})
+    page[NameObject("/Resources")] = resources
+    content = StreamObject()
+    content._data = b"/Fm0 Do"
+    page[NameObject("/Contents")] = writer._add_object(content)
+    with open(path(name), "wb") as handle:
+        writer.write(handle)
+
+def new_form(writer, data):
+    form = StreamObject()
+    form._data = data
+    form[NameObject("/Type")] = NameObject("/XObject")
+    form[NameObject("/Subtype")] = NameObject("/Form")
+    form[NameObject("/BBox")] = ArrayObject([NumberObject(0), NumberObject(0), NumberObject(100), NumberObject(100)])
+    return form, writer._add_object(form)
+
+def self_painting(writer):
+    form, reference = new_form(writer, b"/Fm0 Do")
+    form[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): DictionaryObject({NameObject("/Fm0"): reference})})
+    return reference
+
+def fan_out(writer):
+    form, reference = new_form(writer, b"BT /F1 12 Tf 72 700 Td (leaf) Tj ET")
+    for _ in range(40):
+        form, parent = new_form(writer, b"/Fm0 Do /Fm0 Do")
+        form[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): DictionaryObject({NameObject("/Fm0"): reference})})
+        reference = parent
+    return reference
+
+form_pdf("form-loop.pdf", self_painting)
+form_pdf("form-fan-out.pdf", fan_out)
 
 # ---------------------------------------------------------------- DOCX (python-docx)
 import docx
@@ -139,6 +198,14 @@ patch_sizes(b"PK\x03\x04", 22)
 patch_sizes(b"PK\x01\x02", 24)
 open(path("lying-zip-bomb.docx"), "wb").write(bytes(data))
 
+# A DOCX with 12,000 extra parts: past the archive entry cap.
+with zipfile.ZipFile(path("handbook.docx")) as source, \
+        zipfile.ZipFile(path("many-entries.docx"), "w", zipfile.ZIP_DEFLATED) as crowded:
+    for item in source.infolist():
+        crowded.writestr(item, source.read(item.filename))
+    for number in range(12000):
+        crowded.writestr("customXml/part%d.xml" % number, "<a/>")
+
 # ---------------------------------------------------------------- XLSX (openpyxl)
 import openpyxl
 workbook = openpyxl.Workbook()
@@ -153,6 +220,15 @@ contacts = workbook.create_sheet("Contacts")
 contacts.append(["Role", "Email"])
 contacts.append(["Support desk", "help@example.com"])
 workbook.save(path("prices.xlsx"))
+
+# Two cells at opposite corners of the largest sheet Excel allows: a reader that allocates the
+# declared dimension would need 17 billion cells.
+sparse = openpyxl.Workbook()
+corners = sparse.active
+corners.title = "Corners"
+corners["A1"] = "Top left corner note."
+corners["XFD1048576"] = "Bottom right corner note."
+sparse.save(path("sparse.xlsx"))
 
 huge = openpyxl.Workbook(write_only=True)
 sheet = huge.create_sheet("Huge")

@@ -80,7 +80,7 @@ impl<'a> Budget<'a> {
             .saturating_mul(self.limits.max_compression_ratio);
         if inflated > allowed {
             return Err(ExtractError::bomb(format!(
-                "{place} inflates {compressed} bytes to more than {allowed} (ratio cap {})",
+                "{place} inflates from {compressed} bytes to {inflated}, more than {allowed} (ratio cap {})",
                 self.limits.max_compression_ratio
             )));
         }

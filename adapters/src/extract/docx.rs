@@ -24,10 +24,13 @@ pub(crate) fn extract_docx(
     let document = archive
         .read_part(DOCUMENT_PART, budget)?
         .ok_or_else(|| ExtractError::corrupt(FORMAT, format!("{DOCUMENT_PART} is missing")))?;
-    let xml = part_text(&document, FORMAT, DOCUMENT_PART)?;
-    drop(document);
     let mut sections = SectionWriter::new();
-    read_paragraphs(&xml, &mut sections, budget)?;
+    read_paragraphs(
+        part_text(&document, FORMAT, DOCUMENT_PART)?,
+        &mut sections,
+        budget,
+    )?;
+    drop(document);
     let title = core_title(&mut archive, FORMAT, budget)?;
     Ok(ExtractedDocument {
         format: FORMAT,

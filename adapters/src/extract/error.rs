@@ -32,8 +32,9 @@ pub enum ExtractError {
         /// The configured limit.
         limit: u64,
     },
-    /// Compressed content that inflates past the limits: a zip bomb, or a PDF stream bomb.
-    #[error("compressed content inflates past the limits: {reason}")]
+    /// Content that expands past the limits: a zip bomb, a PDF stream bomb, or PDF forms painting
+    /// each other exponentially often.
+    #[error("the content expands past the limits: {reason}")]
     ArchiveBomb {
         /// Which limit was crossed, and where.
         reason: String,

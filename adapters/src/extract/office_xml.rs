@@ -18,15 +18,15 @@ pub(crate) fn reference_text(reference: &BytesRef<'_>) -> Option<String> {
     quick_xml::escape::resolve_predefined_entity(&name).map(str::to_owned)
 }
 
-/// Parses UTF-8 XML bytes of a part, or reports the part as corrupt.
-pub(crate) fn part_text(
-    bytes: &[u8],
+/// The UTF-8 text of an XML part without its byte-order mark, or the part reported as corrupt.
+pub(crate) fn part_text<'p>(
+    bytes: &'p [u8],
     format: DocumentFormat,
     part: &str,
-) -> Result<String, ExtractError> {
+) -> Result<&'p str, ExtractError> {
     let text = std::str::from_utf8(bytes)
         .map_err(|error| ExtractError::corrupt(format, format!("{part}: {error}")))?;
-    Ok(text.trim_start_matches('\u{feff}').to_owned())
+    Ok(text.trim_start_matches('\u{feff}'))
 }
 
 /// `dc:title` from `docProps/core.xml`, when present and not blank.
@@ -39,7 +39,7 @@ pub(crate) fn core_title(
         return Ok(None);
     };
     let xml = part_text(&bytes, format, "docProps/core.xml")?;
-    let mut reader = Reader::from_str(&xml);
+    let mut reader = Reader::from_str(xml);
     let mut in_title = false;
     let mut title = String::new();
     loop {

@@ -170,8 +170,13 @@ fn check_form_nesting(
         }
         *invocations += 1;
         let limit = budget.limits.max_nesting_depth;
-        if depth + 1 > limit || *invocations > MAX_FORM_INVOCATIONS_PER_PAGE {
+        if depth + 1 > limit {
             return Err(ExtractError::TooDeeplyNested { limit });
+        }
+        if *invocations > MAX_FORM_INVOCATIONS_PER_PAGE {
+            return Err(ExtractError::bomb(format!(
+                "a page paints form xobjects more than {MAX_FORM_INVOCATIONS_PER_PAGE} times"
+            )));
         }
         budget.check_time()?;
         let form_resources = form

@@ -49,6 +49,16 @@ fn pdf_with_an_embedded_font_subset_decodes_through_its_unicode_map() {
 }
 
 #[test]
+fn pdf_encrypted_with_an_empty_user_password_is_read() {
+    let document = extracted("encrypted.pdf");
+    assert_eq!(document.sections.len(), 3);
+    assert_contains(
+        &document.sections[1].text,
+        "Invoices are payable within thirty days of delivery.",
+    );
+}
+
+#[test]
 fn pdf_without_text_is_an_empty_document() {
     let error = refused_with("blank.pdf", &ExtractLimits::default());
     assert_eq!(error.code(), "empty_document", "{error}");

@@ -36,6 +36,44 @@ fn pdf_with_a_huge_compressed_stream_is_refused_before_parsing() {
 }
 
 #[test]
+fn pdf_bomb_behind_an_ascii85_and_flate_filter_chain_is_refused() {
+    refused_cheaply("chained-stream-bomb.pdf", "archive_bomb", 64);
+}
+
+#[test]
+fn pdf_bomb_inside_an_encrypted_file_is_refused_after_decryption() {
+    refused_cheaply("encrypted-stream-bomb.pdf", "archive_bomb", 64);
+}
+
+#[test]
+fn pdf_form_that_paints_itself_is_refused_instead_of_recursing_forever() {
+    refused_cheaply("form-loop.pdf", "too_deeply_nested", 16);
+}
+
+#[test]
+fn pdf_forms_fanning_out_exponentially_are_refused() {
+    let error = refused_cheaply("form-fan-out.pdf", "archive_bomb", 16);
+    assert!(error.to_string().contains("form xobjects"), "{error}");
+}
+
+#[test]
+fn docx_with_too_many_archive_entries_is_refused() {
+    let error = refused_cheaply("many-entries.docx", "archive_bomb", 64);
+    assert!(error.to_string().contains("entries"), "{error}");
+}
+
+#[test]
+fn xlsx_declaring_a_huge_sparse_sheet_costs_only_its_cells() {
+    let (document, peak) = peak_allocation(|| crate::extracted("sparse.xlsx"));
+    assert!(peak < 32 * MIB, "peak allocation {} MiB", peak / MIB);
+    let text = document.text();
+    assert!(
+        text.contains("Top left corner note.") && text.contains("Bottom right corner note."),
+        "{text}"
+    );
+}
+
+#[test]
 fn pdf_with_too_many_pages_is_refused() {
     let error = refused_cheaply("many-pages.pdf", "too_many_pages", 64);
     assert_eq!(
