@@ -25,7 +25,7 @@ if [[ ! -x "$venv/bin/python" ]]; then
   python3 -m venv "$venv"
 fi
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-  'reportlab>=4,<5' 'pypdf>=4,<7' 'python-docx>=1,<2' 'openpyxl>=3.1,<4' 'Pillow>=10'
+  'reportlab>=4,<5' 'fpdf2>=2.7,<3' 'pypdf>=4,<7' 'python-docx>=1,<2' 'openpyxl>=3.1,<4' 'Pillow>=10'
 
 staging="$(mktemp -d "$(dirname "$target")/extract-staging.XXXXXX")"
 trap 'rm -rf "$staging"' EXIT
@@ -71,6 +71,18 @@ write_pdf("embedded-font.pdf", [
     ["Greetings from Zurich: the café opens at nine."],
     ["Naïve questions are welcome at the front desk."],
 ], font=("Vera", 12))
+
+# fpdf2 embeds TrueType fonts as CID fonts (Type0, Identity-H), as browsers and office suites do.
+from fpdf import FPDF
+cid = FPDF()
+cid.set_title("Branch Notices")
+cid.add_font("Vera", fname=vera)
+cid.set_font("Vera", size=12)
+for line in ["Transfers to the Zürich branch take two working days.",
+             "Façade repairs finish before the spring fair."]:
+    cid.add_page()
+    cid.cell(text=line)
+cid.output(path("cid-font.pdf"))
 
 write_pdf("blank.pdf", [[], []])
 
@@ -216,6 +228,8 @@ prices.append(["Product", "Monthly price"])
 prices.append(["Standard plan", 49])
 prices.append(["Premium plan", 99.5])
 prices.append(["The warehouse closes at six on Fridays."])
+import datetime
+prices.append(["Price list valid from", datetime.date(2025, 3, 1)])
 contacts = workbook.create_sheet("Contacts")
 contacts.append(["Role", "Email"])
 contacts.append(["Support desk", "help@example.com"])

@@ -24,13 +24,20 @@ struct OverCap;
 
 const CHUNK: usize = 64 * 1024;
 
+/// How far before a `stream` keyword its dictionary text is looked for.
+const DICTIONARY_WINDOW: usize = 4096;
+
 /// Decodes every stream of the raw file as its dictionary text says, failing once the total passes
 /// the inflated cap or one stream passes the ratio cap.
 pub(crate) fn scan_raw_streams(bytes: &[u8], budget: &Budget<'_>) -> Result<(), ExtractError> {
     let cap = budget.limits.max_inflated_bytes;
     let mut total: u64 = 0;
     let mut from = 0;
+    // Where the previous stream's data ended: dictionary windows start after it, and the scan
+    // resumes after each stream's data, so every byte is looked at a bounded number of times.
+    let mut previous_end = 0;
     while let Some(found) = find(&bytes[from..], b"stream") {
+        budget.check_time()?;
         let keyword = from + found;
         from = keyword + b"stream".len();
         if keyword >= 3 && &bytes[keyword - 3..keyword] == b"end" {
@@ -41,25 +48,25 @@ pub(crate) fn scan_raw_streams(bytes: &[u8], budget: &Budget<'_>) -> Result<(), 
             Some([b'\n' | b'\r', _]) => from + 1,
             _ => continue,
         };
-        let window_start = keyword.saturating_sub(8192);
-        let window = &bytes[window_start..keyword];
+        let data_end =
+            find(&bytes[data_start..], b"endstream").map_or(bytes.len(), |end| data_start + end);
+        let window = &bytes[previous_end.max(keyword.saturating_sub(DICTIONARY_WINDOW))..keyword];
         let window = match rfind(window, b" obj") {
             Some(obj) => &window[obj..],
             None => window,
         };
+        previous_end = data_end;
+        from = data_end;
         let filters = filters_in_dictionary_text(window);
         if filters.is_empty() {
             continue;
         }
-        let data_end =
-            find(&bytes[data_start..], b"endstream").map_or(bytes.len(), |end| data_start + end);
         let data = &bytes[data_start..data_end];
         let stream_cap = stream_cap(budget, data.len() as u64, cap.saturating_sub(total));
         let inflated = decode_chain(data, &filters, stream_cap).map_err(|OverCap| {
             over_cap_error(budget, "a compressed stream", data.len() as u64, total, cap)
         })?;
         total += inflated;
-        budget.check_time()?;
     }
     Ok(())
 }

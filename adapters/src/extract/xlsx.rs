@@ -81,8 +81,8 @@ fn write_row(
     Ok(())
 }
 
-/// A cell's value as text: numbers without a trailing `.0`, dates as Excel shows their serial
-/// number turned into ISO when possible, errors as `#DIV/0!` and the like.
+/// A cell's value as text: numbers without a trailing `.0`, dates in ISO form (`2025-03-01`, with
+/// the time when it is not midnight), durations as Excel's number of days, errors as `#DIV/0!`.
 fn cell_text(value: &DataRef<'_>) -> String {
     match value {
         DataRef::Int(number) => number.to_string(),
@@ -90,7 +90,15 @@ fn cell_text(value: &DataRef<'_>) -> String {
         DataRef::String(text) => text.trim().to_owned(),
         DataRef::SharedString(text) => text.trim().to_owned(),
         DataRef::Bool(flag) => flag.to_string(),
-        DataRef::DateTime(date) => date.to_string(),
+        DataRef::DateTime(date) if date.is_datetime() => {
+            let (year, month, day, hour, minute, second, _) = date.to_ymd_hms_milli();
+            if (hour, minute, second) == (0, 0, 0) {
+                format!("{year:04}-{month:02}-{day:02}")
+            } else {
+                format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}:{second:02}")
+            }
+        }
+        DataRef::DateTime(duration) => duration.to_string(),
         DataRef::DateTimeIso(text) | DataRef::DurationIso(text) => text.clone(),
         DataRef::Error(error) => error.to_string(),
         DataRef::Empty => String::new(),

@@ -59,6 +59,21 @@ fn pdf_encrypted_with_an_empty_user_password_is_read() {
 }
 
 #[test]
+fn pdf_with_a_cid_font_from_another_producer_is_read() {
+    let document = extracted("cid-font.pdf");
+    assert_eq!(document.title.as_deref(), Some("Branch Notices"));
+    assert_eq!(document.sections.len(), 2);
+    assert_contains(
+        &document.sections[0].text,
+        "Transfers to the Zürich branch take two working days.",
+    );
+    assert_contains(
+        &document.sections[1].text,
+        "Façade repairs finish before the spring fair.",
+    );
+}
+
+#[test]
 fn pdf_without_text_is_an_empty_document() {
     let error = refused_with("blank.pdf", &ExtractLimits::default());
     assert_eq!(error.code(), "empty_document", "{error}");
@@ -103,6 +118,7 @@ fn xlsx_sheets_are_sections_named_after_the_sheet() {
     assert_contains(prices, "Standard plan | 49");
     assert_contains(prices, "Premium plan | 99.5");
     assert_contains(prices, "The warehouse closes at six on Fridays.");
+    assert_contains(prices, "Price list valid from | 2025-03-01");
     assert_contains(
         &section(&document, "Contacts").text,
         "Support desk | help@example.com",
