@@ -307,6 +307,10 @@ with open(path("page.html"), "w", encoding="utf-8") as handle:
 </body></html>
 """)
 
+with open(path("cyrillic.html"), "w", encoding="windows-1251") as handle:
+    handle.write('<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'
+                 "<title>Доставка</title></head><body><p>Доставка занимает три дня.</p></body></html>")
+
 with open(path("deep.html"), "w", encoding="utf-8") as handle:
     handle.write("<html><body>" + "<div>" * 200000 + "Deep inside the markup." + "</div>" * 200000 + "</body></html>")
 

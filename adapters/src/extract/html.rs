@@ -7,7 +7,7 @@ use super::budget::Budget;
 use super::error::ExtractError;
 use super::format::DocumentFormat;
 use super::sections::{SectionWriter, collapse_whitespace};
-use super::text_decoding::decode_text;
+use super::text_decoding::decode_html;
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{
@@ -61,7 +61,7 @@ pub(crate) fn extract_html(
     bytes: &[u8],
     budget: &mut Budget<'_>,
 ) -> Result<ExtractedDocument, ExtractError> {
-    let text = decode_text(bytes);
+    let text = decode_html(bytes);
     let sink = HtmlTextSink {
         state: RefCell::new(HtmlText {
             budget,

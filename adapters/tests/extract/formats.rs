@@ -183,6 +183,13 @@ fn html_keeps_visible_text_under_headings_and_drops_scripts_styles_and_navigatio
 }
 
 #[test]
+fn html_in_a_legacy_charset_is_decoded_by_its_meta_declaration() {
+    let document = extracted("cyrillic.html");
+    assert_eq!(document.title.as_deref(), Some("Доставка"));
+    assert_contains(&document.text(), "Доставка занимает три дня.");
+}
+
+#[test]
 fn deeply_nested_html_is_read_in_linear_time() {
     assert_contains(&extracted("deep.html").text(), "Deep inside the markup.");
 }
