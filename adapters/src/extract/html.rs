@@ -21,6 +21,9 @@ const SKIPPED: &[&str] = &[
     "noembed", "noframes",
 ];
 
+/// Longest heading kept as a heading; longer "headings" are body text.
+const MAX_HEADING_BYTES: usize = 4096;
+
 /// Elements that end a line of text when they open or close.
 const BLOCKS: &[&str] = &[
     "address",
@@ -69,6 +72,7 @@ pub(crate) fn extract_html(
             title: None,
             in_title: false,
             skipped: Vec::new(),
+            open_counts: [0; SKIPPED.len()],
             heading: None,
             at_line_start: true,
             error: None,
@@ -81,7 +85,13 @@ pub(crate) fn extract_html(
     // The sink never asks to run a script, so one feed consumes the whole input.
     let _done = tokenizer.feed(&input);
     tokenizer.end();
-    let state = tokenizer.sink.state.into_inner();
+    let mut state = tokenizer.sink.state.into_inner();
+    if state.error.is_none() {
+        // A heading left open at the end is ordinary text.
+        if let Some(heading) = state.heading.take() {
+            state.push(&heading)?;
+        }
+    }
     if let Some(error) = state.error {
         return Err(error);
     }
@@ -106,8 +116,10 @@ struct HtmlText<'b, 'l> {
     /// The text of the first `<title>`.
     title: Option<String>,
     in_title: bool,
-    /// Open skipped elements, innermost last.
-    skipped: Vec<String>,
+    /// Open skipped elements (indices into [`SKIPPED`]), innermost last.
+    skipped: Vec<usize>,
+    /// How many of each skipped element are open, so an end tag with none open costs nothing.
+    open_counts: [u32; SKIPPED.len()],
     /// `Some` while inside `h1`–`h6`.
     heading: Option<String>,
     at_line_start: bool,
@@ -152,13 +164,17 @@ impl HtmlText<'_, '_> {
             if name == "title" && self.title.is_none() && self.skipped.is_empty() {
                 self.in_title = true;
             }
-            if SKIPPED.contains(&name) && !tag.self_closing {
-                self.skipped.push(name.to_owned());
+            if let Some(index) = skipped_index(name)
+                && !tag.self_closing
+            {
+                self.skipped.push(index);
+                self.open_counts[index] += 1;
             }
-            self.block_edge(name);
             if is_heading(name) {
+                self.close_heading()?;
                 self.heading = Some(String::new());
             }
+            self.block_edge(name);
             let raw = match name {
                 "script" => Some(RawKind::ScriptData),
                 "style" | "xmp" | "iframe" | "noembed" | "noframes" => Some(RawKind::Rawtext),
@@ -170,15 +186,19 @@ impl HtmlText<'_, '_> {
         if name == "title" {
             self.in_title = false;
         }
-        if let Some(position) = self.skipped.iter().rposition(|open| open == name) {
-            self.skipped.truncate(position);
-        }
-        if is_heading(name)
-            && let Some(heading) = self.heading.take()
+        if let Some(index) = skipped_index(name)
+            && self.open_counts[index] > 0
         {
-            self.budget.add_text(&heading)?;
-            self.sections.start_section(Some(heading), None);
-            self.at_line_start = true;
+            // The element is open, so the search stops at it: the cost is what it closes.
+            while let Some(closed) = self.skipped.pop() {
+                self.open_counts[closed] -= 1;
+                if closed == index {
+                    break;
+                }
+            }
+        }
+        if is_heading(name) {
+            self.close_heading()?;
         }
         self.block_edge(name);
         if matches!(name, "td" | "th") {
@@ -199,10 +219,26 @@ impl HtmlText<'_, '_> {
             return Ok(());
         }
         if let Some(heading) = self.heading.as_mut() {
-            heading.push_str(text);
-            return Ok(());
+            if heading.len() + text.len() <= MAX_HEADING_BYTES {
+                heading.push_str(text);
+                return Ok(());
+            }
+            // Too long for a heading: it was body text all along.
+            if let Some(heading) = self.heading.take() {
+                self.push(&heading)?;
+            }
         }
         self.push(text)
+    }
+
+    /// Starts a section under the heading being read, if any.
+    fn close_heading(&mut self) -> Result<(), ExtractError> {
+        if let Some(heading) = self.heading.take() {
+            self.budget.add_text(&heading)?;
+            self.sections.start_section(Some(heading), None);
+            self.at_line_start = true;
+        }
+        Ok(())
     }
 
     /// Appends text with whitespace runs collapsed, as a browser renders it.
@@ -233,6 +269,10 @@ impl HtmlText<'_, '_> {
             self.at_line_start = true;
         }
     }
+}
+
+fn skipped_index(name: &str) -> Option<usize> {
+    SKIPPED.iter().position(|skipped| *skipped == name)
 }
 
 fn is_heading(name: &str) -> bool {
