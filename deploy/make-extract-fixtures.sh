@@ -177,6 +177,20 @@ document.add_paragraph("Economy class is booked for flights under six hours.")
 table = document.add_table(rows=1, cols=2)
 table.rows[0].cells[0].text = "Equipment"
 table.rows[0].cells[1].text = "Laptop returns go to the service desk."
+# A text box as Word writes it: a paragraph inside a run, once in mc:Choice and again in the
+# mc:Fallback branch for older readers (the text must come out once).
+from docx.oxml import parse_xml
+text_box_paragraph = ('<w:txbxContent><w:p><w:r><w:t>Text box: visitors park on level two.</w:t>'
+                      '</w:r></w:p></w:txbxContent>')
+parking = document.add_paragraph("Parking rules follow.")
+parking._p.append(parse_xml(
+    '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+    'xmlns:v="urn:schemas-microsoft-com:vml"><mc:AlternateContent>'
+    '<mc:Choice Requires="wps"><w:drawing><wps:txbx>' + text_box_paragraph + '</wps:txbx></w:drawing></mc:Choice>'
+    '<mc:Fallback><w:pict><v:textbox>' + text_box_paragraph + '</v:textbox></w:pict></mc:Fallback>'
+    '</mc:AlternateContent></w:r>'))
 document.save(path("handbook.docx"))
 
 # A zip bomb dressed as a DOCX: a real DOCX whose document part is replaced by 400 MB of

@@ -46,40 +46,55 @@ struct Paragraph {
     is_heading: bool,
 }
 
+/// Reads the paragraphs in order. Paragraphs nest (a text box inside a run holds its own), so
+/// they are kept on a stack; `mc:Fallback` branches repeat their `mc:Choice` and are skipped.
 fn read_paragraphs(
     xml: &str,
     sections: &mut SectionWriter,
     budget: &mut Budget<'_>,
 ) -> Result<(), ExtractError> {
     let mut reader = Reader::from_str(xml);
-    let mut paragraph: Option<Paragraph> = None;
+    let mut open_paragraphs: Vec<Paragraph> = Vec::new();
     let mut in_text_run = false;
+    let mut fallback_depth: u32 = 0;
     loop {
         let event = reader
             .read_event()
             .map_err(|error| ExtractError::corrupt(FORMAT, error))?;
+        if fallback_depth > 0 {
+            match &event {
+                Event::Start(element) if element.local_name().as_ref() == "Fallback" => {
+                    fallback_depth += 1;
+                }
+                Event::End(element) if element.local_name().as_ref() == "Fallback" => {
+                    fallback_depth -= 1;
+                }
+                Event::Eof => return Ok(()),
+                _ => {}
+            }
+            continue;
+        }
+        let paragraph = open_paragraphs.last_mut();
         match event {
             Event::Start(element) => match element.local_name().as_ref() {
-                "p" => paragraph = Some(Paragraph::default()),
+                "p" => open_paragraphs.push(Paragraph::default()),
                 "t" => in_text_run = true,
-                _ => mark_style(&element, paragraph.as_mut()),
+                "Fallback" => fallback_depth = 1,
+                _ => mark_style(&element, paragraph),
             },
             Event::Empty(element) => match element.local_name().as_ref() {
-                "tab" => push_in(paragraph.as_mut(), "\t"),
-                "br" | "cr" => push_in(paragraph.as_mut(), "\n"),
-                _ => mark_style(&element, paragraph.as_mut()),
+                "tab" => push_in(paragraph, "\t"),
+                "br" | "cr" => push_in(paragraph, "\n"),
+                _ => mark_style(&element, paragraph),
             },
-            Event::Text(text) if in_text_run => push_in(paragraph.as_mut(), &text.xml10_content()),
+            Event::Text(text) if in_text_run => push_in(paragraph, &text.xml10_content()),
             Event::GeneralRef(reference) if in_text_run => {
-                push_in(
-                    paragraph.as_mut(),
-                    &reference_text(&reference).unwrap_or_default(),
-                );
+                push_in(paragraph, &reference_text(&reference).unwrap_or_default());
             }
             Event::End(element) => match element.local_name().as_ref() {
                 "t" => in_text_run = false,
                 "p" => {
-                    if let Some(finished) = paragraph.take() {
+                    if let Some(finished) = open_paragraphs.pop() {
                         write_paragraph(finished, sections, budget)?;
                     }
                 }

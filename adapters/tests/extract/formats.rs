@@ -94,6 +94,14 @@ fn docx_paragraphs_come_out_under_their_headings() {
         "Economy class is booked for flights under six hours.",
     );
     assert_contains(travel, "Laptop returns go to the service desk.");
+    assert_contains(travel, "Parking rules follow.");
+    assert_eq!(
+        travel
+            .matches("Text box: visitors park on level two.")
+            .count(),
+        1,
+        "{travel}"
+    );
     assert!(
         document
             .sections
