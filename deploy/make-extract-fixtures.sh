@@ -84,6 +84,17 @@ for line in ["Transfers to the Zürich branch take two working days.",
     cid.cell(text=line)
 cid.output(path("cid-font.pdf"))
 
+# A page with a 6000 x 6000 white image (108 MB of pixels, compressing about 1000:1): images are
+# never inflated for text, so this is not a bomb.
+from PIL import Image as PilImage
+from reportlab.lib.utils import ImageReader
+c = canvas.Canvas(path("large-image.pdf"), pagesize=A4)
+c.setFont("Helvetica", 12)
+c.drawString(72, 780, "The floor plan below shows every fire exit.")
+c.drawImage(ImageReader(PilImage.new("RGB", (6000, 6000), (255, 255, 255))), 72, 200, width=400, height=400)
+c.showPage()
+c.save()
+
 write_pdf("blank.pdf", [[], []])
 
 write_pdf("many-pages.pdf", [["Page %d of a very long file." % (n + 1)] for n in range(600)])

@@ -4,7 +4,9 @@
 //! dictionary text before it; [`check_loaded_streams`] decodes every stream of the loaded document
 //! with its exact filter chain (after decryption, for encrypted files). Only the filters lopdf
 //! itself decodes are followed: `FlateDecode` (zlib, with its raw-deflate fallback), `LZWDecode`
-//! and `ASCII85Decode`. Every stage stops as soon as its output passes the cap.
+//! and `ASCII85Decode`. Every stage stops as soon as its output passes the cap. Image streams are
+//! left alone: neither lopdf nor the text extractor decodes them, and scans compress well enough
+//! to look like bombs.
 
 use super::budget::Budget;
 use super::error::ExtractError;
@@ -57,6 +59,9 @@ pub(crate) fn scan_raw_streams(bytes: &[u8], budget: &Budget<'_>) -> Result<(), 
         };
         previous_end = data_end;
         from = data_end;
+        if name_after(window, b"/Subtype") == Some(b"Image".as_slice()) {
+            continue;
+        }
         let filters = filters_in_dictionary_text(window);
         if filters.is_empty() {
             continue;
@@ -80,6 +85,9 @@ pub(crate) fn check_loaded_streams(
         let Object::Stream(stream) = object else {
             continue;
         };
+        if stream.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image".as_slice()) {
+            continue;
+        }
         let filters = stream_filters(stream);
         if filters.is_empty() {
             continue;
@@ -295,6 +303,18 @@ fn ascii85_bounded(data: &[u8], cap: u64, mut keep: Option<&mut Vec<u8>>) -> Res
         .unwrap_or_default();
     keep_chunk(&mut keep, &decoded);
     Ok(decoded.len() as u64)
+}
+
+/// The name written after `key` in dictionary text (`/Subtype /Image` gives `Image`).
+fn name_after<'t>(dictionary: &'t [u8], key: &[u8]) -> Option<&'t [u8]> {
+    let at = rfind(dictionary, key)?;
+    let rest = trim_start(&dictionary[at + key.len()..]);
+    let name = rest.strip_prefix(b"/")?;
+    let length = name
+        .iter()
+        .position(|byte| byte.is_ascii_whitespace() || b"/[]<>()".contains(byte))
+        .unwrap_or(name.len());
+    Some(&name[..length])
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

@@ -74,6 +74,14 @@ fn pdf_with_a_cid_font_from_another_producer_is_read() {
 }
 
 #[test]
+fn pdf_with_a_highly_compressed_image_is_not_mistaken_for_a_bomb() {
+    assert_contains(
+        &extracted("large-image.pdf").text(),
+        "The floor plan below shows every fire exit.",
+    );
+}
+
+#[test]
 fn pdf_without_text_is_an_empty_document() {
     let error = refused_with("blank.pdf", &ExtractLimits::default());
     assert_eq!(error.code(), "empty_document", "{error}");
