@@ -204,6 +204,16 @@ parking._p.append(parse_xml(
     '</mc:AlternateContent></w:r>'))
 document.save(path("handbook.docx"))
 
+# A DOCX with a 3000 x 3000 white bitmap (27 MB, compressing about 1000:1): media parts are never
+# inflated for text, so this is not a bomb.
+from PIL import Image as PilImage
+PilImage.new("RGB", (3000, 3000), (255, 255, 255)).save(path("white.bmp"))
+pictured = docx.Document()
+pictured.add_paragraph("The evacuation map is attached below.")
+pictured.add_picture(path("white.bmp"))
+pictured.save(path("picture.docx"))
+os.remove(path("white.bmp"))
+
 # A zip bomb dressed as a DOCX: a real DOCX whose document part is replaced by 400 MB of
 # whitespace (compresses about 1000:1).
 with zipfile.ZipFile(path("handbook.docx")) as source, \

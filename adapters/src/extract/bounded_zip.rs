@@ -1,8 +1,10 @@
 //! Reads the parts of a zip container (DOCX, XLSX) without letting a zip bomb through: the entry
-//! count, the declared sizes and ratios are checked when the archive is opened, and every part is
-//! inflated through a counter that stops at the remaining budget, so a lying size field does not
-//! help either (the zip reader also stops an entry at its declared size; that is reported as a
-//! bomb too).
+//! count, and the declared sizes and ratios of the markup parts (`.xml`, `.rels`), are checked when
+//! the archive is opened, and every part is inflated through a counter that stops at the
+//! remaining budget, so a lying size field does not help either (the zip reader also stops an
+//! entry at its declared size; that is reported as a bomb too). Media parts (pictures, embedded
+//! files) are never inflated, so they are not held to the caps: a white bitmap compresses like a
+//! bomb.
 
 use super::budget::Budget;
 use super::error::ExtractError;
@@ -39,13 +41,16 @@ impl<'b> BoundedZip<'b> {
             let entry = archive
                 .by_index_raw(index)
                 .map_err(|error| ExtractError::corrupt(format, error))?;
-            declared_total = declared_total.saturating_add(entry.size());
             let name = entry_name(entry.name(), index);
+            if !is_markup_part(&name) {
+                continue;
+            }
+            declared_total = declared_total.saturating_add(entry.size());
             budget.check_ratio(entry.size(), entry.compressed_size(), &name)?;
         }
         if declared_total > limits.max_inflated_bytes {
             return Err(ExtractError::bomb(format!(
-                "entries declare {declared_total} inflated bytes, more than {}",
+                "markup parts declare {declared_total} inflated bytes, more than {}",
                 limits.max_inflated_bytes
             )));
         }
@@ -66,10 +71,21 @@ impl<'b> BoundedZip<'b> {
         Ok(Some(inflated))
     }
 
-    /// Inflates every part once without keeping it, proving that the whole archive stays within
-    /// the budget before a library that reads parts unchecked (calamine) opens it.
-    pub(crate) fn inflate_all(&mut self, budget: &mut Budget<'_>) -> Result<(), ExtractError> {
+    /// Inflates every markup part once without keeping it, proving that they stay within the
+    /// budget before a library that reads parts unchecked (calamine) opens the archive.
+    pub(crate) fn inflate_markup_parts(
+        &mut self,
+        budget: &mut Budget<'_>,
+    ) -> Result<(), ExtractError> {
         for index in 0..self.archive.len() {
+            let is_markup = self
+                .archive
+                .name_for_index(index)
+                .and_then(Result::ok)
+                .is_some_and(|name| is_markup_part(&name));
+            if !is_markup {
+                continue;
+            }
             self.inflate_entry(index, budget, |_| {})?;
             budget.check_time()?;
         }
@@ -126,4 +142,10 @@ impl<'b> BoundedZip<'b> {
 /// An entry's name for messages (its index when the name is not readable).
 fn entry_name<E>(name: Result<std::borrow::Cow<'_, str>, E>, index: usize) -> String {
     name.map_or_else(|_| format!("entry {index}"), std::borrow::Cow::into_owned)
+}
+
+/// Whether a part holds markup that a reader parses (`.xml`, `.rels`), as opposed to media.
+fn is_markup_part(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    name.ends_with(".xml") || name.ends_with(".rels")
 }

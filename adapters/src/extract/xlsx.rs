@@ -1,5 +1,5 @@
 //! Excel workbooks (XLSX): one section per sheet, headed by the sheet name, one line per row with
-//! cells separated by ` | `. The whole archive is first inflated through [`BoundedZip`] (calamine
+//! cells separated by ` | `. The markup parts are first inflated through [`BoundedZip`] (calamine
 //! reads parts unchecked), then cells are streamed one at a time, so a sheet whose declared
 //! dimension is huge costs nothing and the cell cap stops a sheet that really is huge.
 
@@ -21,7 +21,7 @@ pub(crate) fn extract_xlsx(
     budget: &mut Budget<'_>,
 ) -> Result<ExtractedDocument, ExtractError> {
     let mut archive = BoundedZip::open(bytes, FORMAT, budget)?;
-    archive.inflate_all(budget)?;
+    archive.inflate_markup_parts(budget)?;
     let title = core_title(&mut archive, FORMAT, budget)?;
     drop(archive);
 

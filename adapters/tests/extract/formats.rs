@@ -119,6 +119,14 @@ fn docx_paragraphs_come_out_under_their_headings() {
 }
 
 #[test]
+fn docx_with_a_highly_compressed_picture_is_not_mistaken_for_a_bomb() {
+    assert_contains(
+        &extracted("picture.docx").text(),
+        "The evacuation map is attached below.",
+    );
+}
+
+#[test]
 fn xlsx_sheets_are_sections_named_after_the_sheet() {
     let document = extracted("prices.xlsx");
     assert_eq!(document.format, DocumentFormat::Xlsx);
