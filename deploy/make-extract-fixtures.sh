@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Writes the documents that the extraction tests (adapters/tests/extract/) read, made by real tools:
-# PDFs by reportlab and pypdf, DOCX by python-docx, XLSX by openpyxl, PNG by Pillow, CSV and JSON by
-# Python's own writers; plus the hostile ones (zip bomb as .docx, PDF with too many pages and with a
-# huge compressed stream, XLSX with a huge sheet, deeply nested JSON, files under the wrong extension).
+# PDFs by reportlab, fpdf2 and pypdf, DOCX by python-docx, XLSX by openpyxl, images by Pillow, CSV
+# and JSON by Python's own writers; plus the hostile ones (zip bombs as .docx, PDF stream bombs,
+# PDFs with too many pages or recursive forms, XLSX with a huge sheet, deeply nested JSON, files
+# under the wrong extension).
 #
 # Target directory: $BOTWOT_EXTRACT_FIXTURES, default $HOME/.cache/botwot-fixtures/extract.
 # Idempotent: it does nothing when the directory was made by this very version of the script.
@@ -20,9 +21,25 @@ if [[ -f "$target/.complete" && "$(cat "$target/.complete")" == "$stamp_value" ]
   exit 0
 fi
 
+# Debian's own python3 ships venv separately; install what is missing when we may.
+install_debian_python() {
+  if command -v apt-get >/dev/null 2>&1 && [[ "$(id -u)" == 0 ]]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv python3-pip >/dev/null
+  else
+    echo "make-extract-fixtures: needs python3 with the venv module (Debian: python3-venv)" >&2
+    exit 1
+  fi
+}
+
 mkdir -p "$(dirname "$target")"
+command -v python3 >/dev/null 2>&1 || install_debian_python
 if [[ ! -x "$venv/bin/python" ]]; then
-  python3 -m venv "$venv"
+  if ! python3 -m venv "$venv"; then
+    rm -rf "$venv"
+    install_debian_python
+    python3 -m venv "$venv"
+  fi
 fi
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
   'reportlab>=4,<5' 'fpdf2>=2.7,<3' 'pypdf>=4,<7' 'python-docx>=1,<2' 'openpyxl>=3.1,<4' 'Pillow>=10'

@@ -147,8 +147,8 @@ fn resolve_format(bytes: &[u8], declared: DeclaredType) -> Result<DocumentFormat
     })
 }
 
-/// Without a declaration: binary formats by their magic, text by its first character (`{`/`[`
-/// is JSON, `<` is HTML), anything else plain text.
+/// Without a declaration: binary formats by their magic, text by how it starts (`{` or `[` is
+/// JSON, `<!doctype html` or `<html` is HTML), anything else plain text.
 fn format_of_undeclared(
     bytes: &[u8],
     sniffed: SniffedType,
