@@ -23,6 +23,9 @@ chromium --version
 step "end-to-end clients (npm)"
 (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 
+step "document fixtures (made by real tools, for the extraction tests)"
+bash deploy/make-extract-fixtures.sh
+
 step "format"
 cargo fmt --all -- --check
 

@@ -12,11 +12,15 @@
 //! [`auth`] holds the API's authentication pieces: HS256 access tokens with a rotating key ring,
 //! refresh tokens with reuse detection, argon2id password hashes and one-time codes; [`mail`]
 //! the mailers that deliver those codes.
+//!
+//! [`extract`] turns uploaded documents (PDF, DOCX, XLSX, CSV, JSON, HTML, Markdown, text) into
+//! sections of text for knowledge bases, refusing hostile files within bounded memory and time.
 
 #![forbid(unsafe_code)]
 
 pub mod auth;
 pub mod brain;
 pub mod channels;
+pub mod extract;
 pub mod mail;
 pub mod meta;
