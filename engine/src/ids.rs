@@ -70,3 +70,7 @@ string_id!(
     /// The chain of refresh tokens of one sign-in.
     RefreshFamilyId, "rtf"
 );
+string_id!(
+    /// One entry of an organisation's audit log.
+    AuditId, "aud"
+);

@@ -2,7 +2,8 @@
 //! `adapters` and `http` implement them; `actors` drives the engine through them.
 
 use crate::access::{
-    Organisation, OtpChallenge, OtpPurpose, RefreshDigest, RefreshFamily, UserAccount,
+    AuditEntry, AuditFilter, Organisation, OtpChallenge, OtpPurpose, RefreshDigest, RefreshFamily,
+    UserAccount,
 };
 use crate::bot::BotProfile;
 use crate::channel::Channel;
@@ -245,13 +246,33 @@ pub trait AccountStore: Send + Sync + 'static {
     ) -> Result<(), StoreError>;
 }
 
+/// The audit log, append-only.
+#[async_trait]
+pub trait AuditStore: Send + Sync + 'static {
+    async fn record_audit(&self, entry: &AuditEntry) -> Result<(), StoreError>;
+    /// A tenant's entries, newest first.
+    async fn list_audit(
+        &self,
+        tenant: &TenantId,
+        filter: &AuditFilter,
+        page: &PageRequest,
+    ) -> Result<Paged<AuditEntry>, StoreError>;
+}
+
 /// All the storage a node needs.
 pub trait Storage:
-    BotStore + SessionStore + TimerStore + OutboxStore + IntegrationStore + AccountStore
+    BotStore + SessionStore + TimerStore + OutboxStore + IntegrationStore + AccountStore + AuditStore
 {
 }
-impl<T: BotStore + SessionStore + TimerStore + OutboxStore + IntegrationStore + AccountStore>
-    Storage for T
+impl<
+    T: BotStore
+        + SessionStore
+        + TimerStore
+        + OutboxStore
+        + IntegrationStore
+        + AccountStore
+        + AuditStore,
+> Storage for T
 {
 }
 

@@ -1,5 +1,5 @@
-//! BotWot's HTTP surface: the versioned REST API (`/v1/bots`, `/v1/sessions`) with its OpenAPI
-//! document, the web widget channel (a Socket.IO v4 namespace the official `socket.io-client`
+//! BotWot's HTTP surface: the versioned REST API (`/v1/bots`, `/v1/sessions`, `/v1/users`, ...)
+//! with its OpenAPI document, sign-in and access control ([`auth`]), the audit log ([`audit`]), the web widget channel (a Socket.IO v4 namespace the official `socket.io-client`
 //! speaks, plus the `/widget.js` script and a demo page, all served from the binary), and the
 //! operational endpoints (`/healthz`, `/readyz`, `/metrics`).
 //!
@@ -14,6 +14,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod audit;
 pub mod auth;
 pub mod builder;
 pub mod config;

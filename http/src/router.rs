@@ -1,6 +1,7 @@
 //! The whole HTTP application: routes, their OpenAPI document, and the middleware every request
 //! passes (request id, tracing, CORS, body limit, metrics, JSON fallbacks).
 
+use crate::audit::audit_changes;
 use crate::auth::{authenticate, authorize};
 use crate::config::HttpConfig;
 use crate::metrics::track_requests;
@@ -30,10 +31,12 @@ pub fn router(state: AppState) -> Router {
 
 /// The application, with the Socket.IO layer in front of the routes when given.
 pub(crate) fn build(state: AppState, socket_io: Option<SocketIoLayer>) -> Router {
-    // Layers run last-added first: the IP budget, then the access token, then the access map.
+    // Layers run last-added first: the IP budget, the access token, the access map, then the
+    // audit log around the handler.
     // Webhooks are not limited per IP: providers send from shared addresses, sign every call,
     // and retry what is refused; the node's in-flight bound protects it from floods.
     let resources = routes::resources()
+        .route_layer(from_fn_with_state(state.clone(), audit_changes))
         .route_layer(from_fn_with_state(state.clone(), authorize))
         .route_layer(from_fn_with_state(state.clone(), authenticate))
         .route_layer(from_fn_with_state(state.clone(), limit_by_ip));

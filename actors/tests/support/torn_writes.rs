@@ -5,6 +5,7 @@
 use async_trait::async_trait;
 use botwot_engine::BotProfile;
 use botwot_engine::Channel;
+use botwot_engine::access::{AuditEntry, AuditFilter};
 use botwot_engine::access::{
     Organisation, OtpChallenge, OtpPurpose, RefreshDigest, RefreshFamily, UserAccount,
 };
@@ -14,8 +15,8 @@ use botwot_engine::integration::ChannelIntegration;
 use botwot_engine::message::{Delivery, Message};
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::ports::{
-    AccountStore, BotStore, CommitOutcome, IntegrationStore, OutboxStore, PageRequest, Paged,
-    SessionCommit, SessionFilter, SessionStore, Storage, StoreError, TimerStore,
+    AccountStore, AuditStore, BotStore, CommitOutcome, IntegrationStore, OutboxStore, PageRequest,
+    Paged, SessionCommit, SessionFilter, SessionStore, Storage, StoreError, TimerStore,
 };
 use botwot_engine::session::{SessionKey, SessionState};
 use botwot_engine::timer::DurableTimer;
@@ -260,5 +261,20 @@ impl AccountStore for TornWrites {
         spent: &RefreshDigest,
     ) -> Result<(), StoreError> {
         self.inner.rotate_refresh_family(family, spent).await
+    }
+}
+
+#[async_trait]
+impl AuditStore for TornWrites {
+    async fn record_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
+        self.inner.record_audit(entry).await
+    }
+    async fn list_audit(
+        &self,
+        tenant: &TenantId,
+        filter: &AuditFilter,
+        page: &PageRequest,
+    ) -> Result<Paged<AuditEntry>, StoreError> {
+        self.inner.list_audit(tenant, filter, page).await
     }
 }

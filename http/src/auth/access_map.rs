@@ -58,6 +58,7 @@ const BOTS: Access = Access::Module(Module::BOT_CONFIGURATION);
 const CONVERSATIONS: Access = Access::Module(Module::CONVERSATIONS);
 const USERS: Access = Access::Module(Module::USER_MANAGEMENT);
 const CHANNELS: Access = Access::AnyOf(CHANNEL_MODULES);
+const SETTINGS: Access = Access::Module(Module::SYSTEM_SETTINGS);
 
 /// Method, route as written in the router, what it requires.
 pub const ACCESS_MAP: &[(&str, &str, Access)] = &[
@@ -79,6 +80,8 @@ pub const ACCESS_MAP: &[(&str, &str, Access)] = &[
     ("GET", "/v1/users/{userId}", USERS),
     ("PATCH", "/v1/users/{userId}", USERS),
     ("DELETE", "/v1/users/{userId}", USERS),
+    ("GET", "/v1/audit", SETTINGS),
+    ("GET", "/v1/audit/export", SETTINGS),
 ];
 
 /// What `method` on the route `path` requires, if the table knows it.

@@ -13,7 +13,9 @@ use axum::middleware::Next;
 use axum::response::Response;
 use botwot_adapters::auth::tokens::TokenError;
 use botwot_engine::TenantId;
-use botwot_engine::access::{Module, Organisation, OrganisationStatus, UserAccount, UserStatus};
+use botwot_engine::access::{
+    AuditActor, Module, Organisation, OrganisationStatus, UserAccount, UserStatus,
+};
 use botwot_engine::ids::UserId;
 
 /// The signed-in caller of a request.
@@ -30,6 +32,11 @@ impl Principal {
 
     pub fn allows(&self, module: Module) -> bool {
         self.user.permissions.allows(module)
+    }
+
+    /// Who the audit log says acted.
+    pub fn actor(&self) -> AuditActor {
+        crate::audit::user_actor(&self.user)
     }
 
     /// `Ok` when the caller may use `module`, else 403 naming it.

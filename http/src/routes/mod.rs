@@ -1,6 +1,7 @@
 //! The routes, grouped by who may call them. Each is added with `routes!`, which documents it
 //! in the OpenAPI document at the same time.
 
+pub mod audit;
 pub mod auth;
 pub mod bots;
 pub mod dev_mailbox;
@@ -24,6 +25,8 @@ use utoipa_axum::routes;
 pub fn resources() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(me::me))
+        .routes(routes!(audit::list_audit))
+        .routes(routes!(audit::export_audit))
         .routes(routes!(users::list_users, users::invite_user))
         .routes(routes!(
             users::get_user,

@@ -2,6 +2,7 @@
 //! document, the operational endpoints, and the widget's Socket.IO namespace.
 
 mod access;
+mod audit;
 mod auth;
 mod bots;
 mod meta_webhook;

@@ -92,6 +92,8 @@ async fn the_openapi_document_lists_every_route_served() {
         "GET /v1/integrations",
         "POST /v1/integrations",
         "GET /v1/me",
+        "GET /v1/audit",
+        "GET /v1/audit/export",
         "GET /v1/users",
         "POST /v1/users",
         "GET /v1/users/{userId}",

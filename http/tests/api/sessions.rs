@@ -9,7 +9,7 @@ use botwot_http::{Envelope, SessionDispatcher};
 use serde_json::{Value, json};
 
 /// A conversation of `visitor` with `bot` on `channel`, with `texts` from the visitor.
-async fn converse(
+pub async fn converse(
     app: &TestApp,
     bot: &BotProfile,
     channel: Channel,

@@ -2,6 +2,7 @@
 //! storage port of the engine on whichever backend it is given.
 
 mod accounts;
+mod audit;
 mod bots;
 mod commit;
 mod integrations;

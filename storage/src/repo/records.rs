@@ -1,13 +1,13 @@
 //! How each engine record becomes a document: its id, its indexed fields and its body.
 
 use super::schema::{
-    ACCOUNT, BOT, BOTS, CHANNEL, CONTACT, CREATED, DELETED, DUE, EMAIL, INBOUND_PROVIDER_ID,
-    INTEGRATIONS, MESSAGES, NEXT_ATTEMPT, ORGANISATIONS, OUTBOX, REFRESH_FAMILIES, SEQ, SESSION,
-    SESSIONS, STATUS, TENANT, TIMERS, USER, USERS, WIDGET_KEY,
+    ACCOUNT, ACTOR, AUDIT, BOT, BOTS, CHANNEL, CONTACT, CREATED, DELETED, DUE, EMAIL,
+    INBOUND_PROVIDER_ID, INTEGRATIONS, MESSAGES, NEXT_ATTEMPT, ORGANISATIONS, OUTBOX,
+    REFRESH_FAMILIES, SEQ, SESSION, SESSIONS, STATUS, TENANT, TIMERS, USER, USERS, WIDGET_KEY,
 };
 use crate::backend::{CollectionSpec, Doc, DocumentBackend, FieldValue, Fields};
 use crate::error::StorageError;
-use botwot_engine::access::{Organisation, RefreshFamily, UserAccount};
+use botwot_engine::access::{AuditEntry, Organisation, RefreshFamily, UserAccount};
 use botwot_engine::channel::Channel;
 use botwot_engine::ids::TenantId;
 use botwot_engine::integration::ChannelIntegration;
@@ -89,6 +89,15 @@ pub(super) fn refresh_family<B: DocumentBackend>(
         .set(TENANT, tenant(&family.tenant_id))
         .set(USER, FieldValue::from(family.user_id.as_str()));
     doc::<B, _>(&REFRESH_FAMILIES, family.id.as_str(), fields, family)
+}
+
+pub(super) fn audit<B: DocumentBackend>(entry: &AuditEntry) -> Result<Doc<B::Body>, StorageError> {
+    let mut fields = Fields::with_capacity(3);
+    fields
+        .set(TENANT, tenant(&entry.tenant_id))
+        .set(CREATED, millis(entry.at))
+        .set(ACTOR, FieldValue::from(entry.actor.id.as_str()));
+    doc::<B, _>(&AUDIT, entry.id.as_str(), fields, entry)
 }
 
 /// A document with no indexed fields.

@@ -24,6 +24,7 @@ pub const DUE: &str = "dueMs";
 pub const NEXT_ATTEMPT: &str = "nextAttemptMs";
 pub const EMAIL: &str = "email";
 pub const USER: &str = "userId";
+pub const ACTOR: &str = "actorId";
 
 pub static BOTS_BY_WIDGET_KEY: IndexSpec = IndexSpec::unique("widget_key", &[WIDGET_KEY]);
 pub static BOTS_BY_CREATED: IndexSpec = IndexSpec::ordered("tenant_created", &[TENANT, CREATED]);
@@ -133,6 +134,14 @@ pub static REFRESH_SPENT: CollectionSpec = CollectionSpec {
     indexes: &[],
 };
 
+/// The audit log: newest first per tenant, filtered by actor.
+pub static AUDIT_BY_TIME: IndexSpec = IndexSpec::ordered("tenant_created", &[TENANT, CREATED]);
+pub static AUDIT: CollectionSpec = CollectionSpec {
+    name: "audit",
+    fields: &[TENANT, CREATED, ACTOR],
+    indexes: &[&AUDIT_BY_TIME],
+};
+
 /// Every collection, for backends to create at open.
 pub static SCHEMA: &[&CollectionSpec] = &[
     &BOTS,
@@ -146,4 +155,5 @@ pub static SCHEMA: &[&CollectionSpec] = &[
     &OTP_CHALLENGES,
     &REFRESH_FAMILIES,
     &REFRESH_SPENT,
+    &AUDIT,
 ];

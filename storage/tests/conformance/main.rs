@@ -5,6 +5,7 @@
 //! `mongodb://127.0.0.1:27018`; the tests fail when it is not running).
 
 mod accounts;
+mod audit;
 mod bots;
 mod dedup;
 mod durability;
@@ -64,4 +65,5 @@ conformance!(
     accounts::users_are_read_updated_and_deleted_only_in_their_tenant,
     accounts::one_time_codes_are_kept_per_purpose_and_email,
     accounts::a_refresh_token_is_spent_once_even_by_racing_rotations,
+    audit::audit_entries_list_newest_first_by_time_and_actor,
 );

@@ -3,6 +3,7 @@
 
 use super::signup::CodeSent;
 use super::{check_password, email_field, hash_password};
+use crate::audit::{self, RequestOrigin};
 use crate::auth::codes;
 use crate::auth::sign_in;
 use crate::auth::views::TokenPair;
@@ -63,6 +64,7 @@ pub struct SetPasswordRequest {
 )]
 pub async fn confirm_reset(
     State(state): State<AppState>,
+    origin: RequestOrigin,
     JsonBody(request): JsonBody<SetPasswordRequest>,
 ) -> Result<StatusCode, AppError> {
     let (email, password) = checked(&request)?;
@@ -74,6 +76,18 @@ pub async fn confirm_reset(
         .delete_otp(OtpPurpose::PasswordReset, &email)
         .await?;
     tracing::info!(user_id = %user.id, tenant_id = %user.tenant_id, "password reset");
+    let target = "/v1/auth/password-reset/confirm";
+    let actor = audit::user_actor(&user);
+    audit::record(
+        &state,
+        &user.tenant_id,
+        actor,
+        "auth.password_reset",
+        target,
+        204,
+        &origin,
+    )
+    .await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -85,6 +99,7 @@ pub async fn confirm_reset(
 )]
 pub async fn accept_invitation(
     State(state): State<AppState>,
+    origin: RequestOrigin,
     JsonBody(request): JsonBody<SetPasswordRequest>,
 ) -> Result<Json<TokenPair>, AppError> {
     let (email, password) = checked(&request)?;
@@ -98,6 +113,18 @@ pub async fn accept_invitation(
         .delete_otp(OtpPurpose::Invitation, &email)
         .await?;
     tracing::info!(user_id = %user.id, tenant_id = %user.tenant_id, "invitation accepted");
+    let target = "/v1/auth/invitation/accept";
+    let actor = audit::user_actor(&user);
+    audit::record(
+        &state,
+        &user.tenant_id,
+        actor,
+        "auth.invitation_accepted",
+        target,
+        200,
+        &origin,
+    )
+    .await;
     Ok(Json(sign_in::start(&state, &user).await?))
 }
 

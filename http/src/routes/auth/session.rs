@@ -1,6 +1,7 @@
 //! Signing in with email and password, refreshing the token pair, and signing out.
 
 use super::{email_field, password_matches};
+use crate::audit::{self, RequestOrigin};
 use crate::auth::sign_in;
 use crate::auth::views::TokenPair;
 use crate::errors::{AppError, ErrorCode};
@@ -30,6 +31,7 @@ pub struct LoginRequest {
 )]
 pub async fn login(
     State(state): State<AppState>,
+    origin: RequestOrigin,
     JsonBody(request): JsonBody<LoginRequest>,
 ) -> Result<Json<TokenPair>, AppError> {
     let mut errors = ValidationErrors::default();
@@ -53,6 +55,18 @@ pub async fn login(
     }
     user.last_login_at = Some(state.now());
     state.store.update_user(&user).await?;
+    let actor = audit::user_actor(&user);
+    let target = "/v1/auth/login";
+    audit::record(
+        &state,
+        &user.tenant_id,
+        actor,
+        "auth.login",
+        target,
+        200,
+        &origin,
+    )
+    .await;
     Ok(Json(sign_in::start(&state, &user).await?))
 }
 

@@ -3,6 +3,7 @@
 //! first user, a SUPERADMIN, and signs them in.
 
 use super::{check_password, email_field, hash_password};
+use crate::audit::{self, RequestOrigin};
 use crate::auth::codes;
 use crate::auth::sign_in;
 use crate::auth::views::{OrganisationView, TokenPair};
@@ -110,6 +111,7 @@ pub struct SignedUp {
 )]
 pub async fn verify_signup(
     State(state): State<AppState>,
+    origin: RequestOrigin,
     JsonBody(request): JsonBody<VerifySignupRequest>,
 ) -> Result<(StatusCode, Json<SignedUp>), AppError> {
     let mut errors = ValidationErrors::default();
@@ -145,6 +147,18 @@ pub async fn verify_signup(
     }
     state.store.delete_otp(OtpPurpose::Signup, &email).await?;
     tracing::info!(tenant_id = %organisation.id, user_id = %owner.id, "organisation created");
+    let actor = audit::user_actor(&owner);
+    let target = "/v1/auth/signup/verify";
+    audit::record(
+        &state,
+        &organisation.id,
+        actor,
+        "auth.signup",
+        target,
+        201,
+        &origin,
+    )
+    .await;
     let tokens = sign_in::start(&state, &owner).await?;
     Ok((
         StatusCode::CREATED,

@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use botwot_engine::Channel;
+use botwot_engine::access::{AuditEntry, AuditFilter};
 use botwot_engine::access::{
     Organisation, OtpChallenge, OtpPurpose, RefreshDigest, RefreshFamily, UserAccount,
 };
@@ -11,8 +12,8 @@ use botwot_engine::integration::ChannelIntegration;
 use botwot_engine::message::Delivery;
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::ports::{
-    AccountStore, BotStore, CommitOutcome, IntegrationStore, OutboxStore, PageRequest, Paged,
-    SessionCommit, SessionFilter, SessionStore, StoreError, TimerStore,
+    AccountStore, AuditStore, BotStore, CommitOutcome, IntegrationStore, OutboxStore, PageRequest,
+    Paged, SessionCommit, SessionFilter, SessionStore, StoreError, TimerStore,
 };
 use botwot_engine::timer::DurableTimer;
 use botwot_engine::{BotId, BotProfile, Message, SessionId, SessionKey, SessionState, TenantId};
@@ -193,6 +194,21 @@ impl AccountStore for DownStore {
         _: &RefreshFamily,
         _: &RefreshDigest,
     ) -> Result<(), StoreError> {
+        down()
+    }
+}
+
+#[async_trait]
+impl AuditStore for DownStore {
+    async fn record_audit(&self, _: &AuditEntry) -> Result<(), StoreError> {
+        down()
+    }
+    async fn list_audit(
+        &self,
+        _: &TenantId,
+        _: &AuditFilter,
+        _: &PageRequest,
+    ) -> Result<Paged<AuditEntry>, StoreError> {
         down()
     }
 }

@@ -1,0 +1,256 @@
+//! The audit log: every change through the API is recorded (checked against every changing
+//! operation of the OpenAPI document), reads are not, only administrators read or export it, and
+//! secrets never reach the logs.
+
+use crate::sessions::converse;
+use crate::support::TestApp;
+use axum::http::{Method, StatusCode};
+use botwot_engine::Channel;
+use botwot_engine::access::{Permissions, Role};
+use botwot_engine::bot::BotSettings;
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// Every changing operation that needs a token, as `METHOD /path`.
+async fn changing_operations(app: &TestApp) -> BTreeSet<String> {
+    let document = app.get("/v1/openapi.json").await.body;
+    let mut found = BTreeSet::new();
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("path item") {
+            if operation.get("security").is_some() && method != "get" {
+                found.insert(format!("{} {path}", method.to_uppercase()));
+            }
+        }
+    }
+    found
+}
+
+async fn entries(app: &TestApp, query: &str) -> Vec<Value> {
+    let reply = app.get(&format!("/v1/audit?limit=200{query}")).await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    reply.body["items"].as_array().expect("items").clone()
+}
+
+#[tokio::test]
+async fn every_change_through_the_api_is_audited_and_reads_are_not() {
+    let app = TestApp::new().await;
+    let with_id = [("x-request-id", "req-audit-1")];
+    let bot = app
+        .call(
+            Method::POST,
+            "/v1/bots",
+            Some(r#"{"botName": "Ava"}"#),
+            &with_id,
+        )
+        .await;
+    let bot_id = bot.body["id"].as_str().unwrap().to_owned();
+    let bot_path = format!("/v1/bots/{bot_id}");
+    app.send(Method::PUT, &bot_path, json!({"botName": "Ava 2"}))
+        .await;
+    app.send(Method::PATCH, &bot_path, json!({"botColor": "#112233"}))
+        .await;
+    let live = app.bot(BotSettings::named("Live")).await;
+    let session = converse(&app, &live, Channel::Web, "visitor-1", &["hi"]).await;
+    let closed = app
+        .call(
+            Method::POST,
+            &format!("/v1/sessions/{session}/close"),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(closed.status, StatusCode::OK, "{:?}", closed.body);
+    let integration = app
+        .send(
+            Method::POST,
+            "/v1/integrations",
+            json!({"channel": "whatsapp", "accountId": "1065", "botId": live.id}),
+        )
+        .await;
+    assert_eq!(
+        integration.status,
+        StatusCode::CREATED,
+        "{:?}",
+        integration.body
+    );
+    let user = app
+        .send(
+            Method::POST,
+            "/v1/users",
+            json!({"email": "new@default.test", "role": "AGENT"}),
+        )
+        .await;
+    let user_path = format!("/v1/users/{}", user.body["id"].as_str().unwrap());
+    app.send(Method::PATCH, &user_path, json!({"firstName": "New"}))
+        .await;
+    app.call(Method::DELETE, &user_path, None, &[]).await;
+    app.call(Method::DELETE, &bot_path, None, &[]).await;
+    // Reads and refused changes leave no entry.
+    app.get("/v1/bots").await;
+    let refused = app
+        .send(Method::POST, "/v1/bots", json!({"botName": ""}))
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let entries = entries(&app, "").await;
+    let audited: BTreeSet<String> = entries
+        .iter()
+        .map(|entry| entry["action"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        audited,
+        changing_operations(&app).await,
+        "every change, nothing else"
+    );
+    let created = entries
+        .iter()
+        .find(|entry| entry["action"] == "POST /v1/bots")
+        .expect("bot creation audited");
+    assert_eq!(created["actor"]["id"], app.owner.user.id.to_string());
+    assert_eq!(created["actor"]["label"], app.owner.user.email);
+    assert_eq!(created["target"], "/v1/bots");
+    assert_eq!(created["status"], 201);
+    assert_eq!(created["requestId"], "req-audit-1");
+    assert_eq!(
+        entries[0]["action"], "DELETE /v1/bots/{botId}",
+        "newest first"
+    );
+    assert_eq!(entries[0]["target"], bot_path);
+}
+
+#[tokio::test]
+async fn only_administrators_read_and_export_the_log_of_their_own_organisation() {
+    let app = TestApp::new().await;
+    for name in ["Ava", "Ben"] {
+        app.send(Method::POST, "/v1/bots", json!({"botName": name}))
+            .await;
+    }
+    let agent = app
+        .account("default", Permissions::of(Role::Agent))
+        .await
+        .bearer();
+    let refused = app
+        .call(
+            Method::GET,
+            "/v1/audit",
+            None,
+            &[("authorization", agent.as_str())],
+        )
+        .await;
+    assert_eq!(refused.code(), "forbidden");
+    let other = app
+        .account("globex", Permissions::of(Role::SuperAdmin))
+        .await
+        .bearer();
+    let theirs = app
+        .call(
+            Method::GET,
+            "/v1/audit",
+            None,
+            &[("authorization", other.as_str())],
+        )
+        .await;
+    assert_eq!(theirs.body["items"], json!([]));
+
+    let export = app.get("/v1/audit/export").await;
+    assert_eq!(export.status, StatusCode::OK);
+    assert_eq!(export.content_type(), "application/x-ndjson");
+    let lines: Vec<Value> = export
+        .body
+        .as_str()
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON entry per line"))
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines.iter().all(|line| line["action"] == "POST /v1/bots"));
+    let bad = app.get("/v1/audit?from=yesterday").await;
+    assert_eq!(bad.fields_at_fault(), ["from"]);
+    let later = app.get("/v1/audit?from=2999-01-01T00:00:00Z").await;
+    assert_eq!(later.body["items"], json!([]));
+}
+
+/// Everything logged by this test binary, at every level.
+fn captured_logs() -> Arc<Mutex<Vec<u8>>> {
+    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        let logs = Arc::new(Mutex::new(Vec::new()));
+        let sink = logs.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(move || SharedWriter(sink.clone()))
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("first subscriber");
+        logs
+    })
+    .clone()
+}
+
+struct SharedWriter(Arc<Mutex<Vec<u8>>>);
+
+impl Write for SharedWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("logs").extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn passwords_tokens_and_keys_never_reach_the_logs() {
+    let logs = captured_logs();
+    let app = TestApp::new().await;
+    let password = "a-password-that-must-not-be-logged";
+    app.open_post("/v1/auth/signup", json!({"email": "quiet@acme.test"}))
+        .await;
+    let code = app.mailed_code("quiet@acme.test").await;
+    let signed_up = app
+        .open_post(
+            "/v1/auth/signup/verify",
+            json!({"email": "quiet@acme.test", "code": code, "password": password,
+                   "firstName": "Q", "organisationName": "Quiet"}),
+        )
+        .await;
+    assert_eq!(signed_up.status, StatusCode::CREATED);
+    let refresh = signed_up.body["refreshToken"].as_str().unwrap().to_owned();
+    let access = signed_up.body["accessToken"].as_str().unwrap().to_owned();
+    let wrong = app
+        .open_post(
+            "/v1/auth/login",
+            json!({"email": "quiet@acme.test", "password": "wrong-guess-logged-nowhere"}),
+        )
+        .await;
+    assert_eq!(wrong.code(), "invalid_credentials");
+    app.open_post("/v1/auth/refresh", json!({"refreshToken": refresh}))
+        .await;
+    app.open_post("/v1/auth/refresh", json!({"refreshToken": refresh}))
+        .await; // reuse: logged as a warning
+    let bearer = format!("Bearer {access}");
+    app.call(
+        Method::GET,
+        "/v1/me",
+        None,
+        &[("authorization", bearer.as_str())],
+    )
+    .await;
+    let text = String::from_utf8_lossy(&logs.lock().expect("logs")).into_owned();
+    assert!(
+        text.contains("refresh token reused"),
+        "the capture works: {text}"
+    );
+    let (_, refresh_secret) = refresh.split_once('.').unwrap();
+    let signing_secret = crate::support::test_auth().jwt_keys[0].secret.clone();
+    for secret in [
+        password,
+        "wrong-guess-logged-nowhere",
+        refresh_secret,
+        access.as_str(),
+        signing_secret.as_str(),
+    ] {
+        assert!(!text.contains(secret), "a secret reached the logs");
+    }
+}
