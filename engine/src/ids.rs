@@ -74,3 +74,7 @@ string_id!(
     /// One entry of an organisation's audit log.
     AuditId, "aud"
 );
+string_id!(
+    /// A server-to-server API key.
+    ApiKeyId, "key"
+);

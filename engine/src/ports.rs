@@ -2,13 +2,13 @@
 //! `adapters` and `http` implement them; `actors` drives the engine through them.
 
 use crate::access::{
-    AuditEntry, AuditFilter, Organisation, OtpChallenge, OtpPurpose, RefreshDigest, RefreshFamily,
-    UserAccount,
+    ApiKey, AuditEntry, AuditFilter, Organisation, OtpChallenge, OtpPurpose, RefreshDigest,
+    RefreshFamily, UserAccount,
 };
 use crate::bot::BotProfile;
 use crate::channel::Channel;
 use crate::ids::{
-    BotId, MessageId, RefreshFamilyId, SessionId, TenantId, TimerId, UserId, WidgetKey,
+    ApiKeyId, BotId, MessageId, RefreshFamilyId, SessionId, TenantId, TimerId, UserId, WidgetKey,
 };
 use crate::integration::ChannelIntegration;
 use crate::message::{Delivery, Message};
@@ -244,6 +244,17 @@ pub trait AccountStore: Send + Sync + 'static {
         family: &RefreshFamily,
         spent: &RefreshDigest,
     ) -> Result<(), StoreError>;
+    async fn insert_api_key(&self, key: &ApiKey) -> Result<(), StoreError>;
+    /// A key by id, whichever tenant (the presented key names only itself).
+    async fn get_api_key(&self, id: &ApiKeyId) -> Result<Option<ApiKey>, StoreError>;
+    /// Replaces a stored key (to revoke it); `NotFound` when it does not exist in that tenant.
+    async fn update_api_key(&self, key: &ApiKey) -> Result<(), StoreError>;
+    /// A tenant's keys, newest first.
+    async fn list_api_keys(
+        &self,
+        tenant: &TenantId,
+        page: &PageRequest,
+    ) -> Result<Paged<ApiKey>, StoreError>;
 }
 
 /// The audit log, append-only.

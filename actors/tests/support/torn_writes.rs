@@ -5,12 +5,12 @@
 use async_trait::async_trait;
 use botwot_engine::BotProfile;
 use botwot_engine::Channel;
-use botwot_engine::access::{AuditEntry, AuditFilter};
 use botwot_engine::access::{
-    Organisation, OtpChallenge, OtpPurpose, RefreshDigest, RefreshFamily, UserAccount,
+    ApiKey, Organisation, OtpChallenge, OtpPurpose, RefreshDigest, RefreshFamily, UserAccount,
 };
+use botwot_engine::access::{AuditEntry, AuditFilter};
+use botwot_engine::ids::{ApiKeyId, RefreshFamilyId, UserId};
 use botwot_engine::ids::{BotId, SessionId, TenantId, WidgetKey};
-use botwot_engine::ids::{RefreshFamilyId, UserId};
 use botwot_engine::integration::ChannelIntegration;
 use botwot_engine::message::{Delivery, Message};
 use botwot_engine::outbox::OutboxEntry;
@@ -261,6 +261,22 @@ impl AccountStore for TornWrites {
         spent: &RefreshDigest,
     ) -> Result<(), StoreError> {
         self.inner.rotate_refresh_family(family, spent).await
+    }
+    async fn insert_api_key(&self, key: &ApiKey) -> Result<(), StoreError> {
+        self.inner.insert_api_key(key).await
+    }
+    async fn get_api_key(&self, id: &ApiKeyId) -> Result<Option<ApiKey>, StoreError> {
+        self.inner.get_api_key(id).await
+    }
+    async fn update_api_key(&self, key: &ApiKey) -> Result<(), StoreError> {
+        self.inner.update_api_key(key).await
+    }
+    async fn list_api_keys(
+        &self,
+        tenant: &TenantId,
+        page: &PageRequest,
+    ) -> Result<Paged<ApiKey>, StoreError> {
+        self.inner.list_api_keys(tenant, page).await
     }
 }
 

@@ -80,6 +80,9 @@ pub const ACCESS_MAP: &[(&str, &str, Access)] = &[
     ("GET", "/v1/users/{userId}", USERS),
     ("PATCH", "/v1/users/{userId}", USERS),
     ("DELETE", "/v1/users/{userId}", USERS),
+    ("GET", "/v1/api-keys", SETTINGS),
+    ("POST", "/v1/api-keys", SETTINGS),
+    ("DELETE", "/v1/api-keys/{keyId}", SETTINGS),
     ("GET", "/v1/audit", SETTINGS),
     ("GET", "/v1/audit/export", SETTINGS),
 ];

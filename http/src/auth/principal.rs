@@ -1,4 +1,4 @@
-//! Who is calling: the bearer access token is verified, its user and organisation are read
+//! Who is calling: the bearer access token (or API key) is verified, its user and organisation are read
 //! (so a disabled user or suspended organisation is refused at once, not when the token ends),
 //! the caller's per-user and per-organisation budgets are charged, and the [`Principal`] is
 //! handed to the handlers. The tenant a handler acts in comes only from here.
@@ -11,18 +11,23 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::Response;
+use botwot_adapters::auth::api_keys::{API_KEY_PREFIX, PresentedApiKey};
 use botwot_adapters::auth::tokens::TokenError;
 use botwot_engine::TenantId;
 use botwot_engine::access::{
-    AuditActor, Module, Organisation, OrganisationStatus, UserAccount, UserStatus,
+    ApiKey, AuditActor, Module, Organisation, OrganisationStatus, Permissions, Role, UserAccount,
+    UserStatus,
 };
 use botwot_engine::ids::UserId;
 
-/// The signed-in caller of a request.
+/// The signed-in caller of a request: a user, or an API key acting as a CUSTOM user with the
+/// key's modules.
 #[derive(Clone, Debug)]
 pub struct Principal {
     pub user: UserAccount,
     pub organisation: Organisation,
+    /// Set when the caller is an API key (then `user` stands for the key).
+    pub api_key: Option<ApiKey>,
 }
 
 impl Principal {
@@ -36,7 +41,43 @@ impl Principal {
 
     /// Who the audit log says acted.
     pub fn actor(&self) -> AuditActor {
-        crate::audit::user_actor(&self.user)
+        match &self.api_key {
+            Some(key) => AuditActor {
+                kind: "apiKey".to_owned(),
+                id: key.id.to_string(),
+                label: key.name.clone(),
+            },
+            None => crate::audit::user_actor(&self.user),
+        }
+    }
+
+    /// `Ok` when the caller may hand out (or take away) `permissions`: a SUPERADMIN may do
+    /// anything; others never the SUPERADMIN role, and only modules they hold themselves.
+    pub fn may_grant(&self, permissions: &Permissions) -> Result<(), AppError> {
+        if self.user.permissions.role == Role::SuperAdmin {
+            return Ok(());
+        }
+        if permissions.role == Role::SuperAdmin {
+            return Err(AppError::new(
+                ErrorCode::Forbidden,
+                "only a SUPERADMIN can make or change a SUPERADMIN",
+            ));
+        }
+        let beyond: Vec<String> = Module::all()
+            .filter(|module| permissions.allows(*module) && !self.allows(*module))
+            .map(|module| module.to_string())
+            .collect();
+        if beyond.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::new(
+                ErrorCode::Forbidden,
+                format!(
+                    "you can only grant modules you hold yourself; not {}",
+                    beyond.join(", ")
+                ),
+            ))
+        }
     }
 
     /// `Ok` when the caller may use `module`, else 403 naming it.
@@ -88,8 +129,11 @@ pub async fn authenticate(
     Ok(next.run(request).await)
 }
 
-/// Verifies `token` and reads its user and organisation.
+/// Verifies `token` (an access token or an API key) and reads who it belongs to.
 pub async fn principal_of(state: &AppState, token: &str) -> Result<Principal, AppError> {
+    if token.starts_with(API_KEY_PREFIX) {
+        return principal_of_key(state, token).await;
+    }
     let claims = state
         .auth
         .tokens
@@ -109,23 +153,58 @@ pub async fn principal_of(state: &AppState, token: &str) -> Result<Principal, Ap
             "this account is disabled; ask an administrator of your organisation",
         ));
     }
-    let organisation = state
-        .store
-        .get_organisation(&tenant)
-        .await?
-        .ok_or_else(|| {
-            AppError::new(
-                ErrorCode::InvalidToken,
-                "the token's organisation no longer exists",
-            )
-        })?;
+    let organisation = active_organisation(state, &tenant).await?;
+    Ok(Principal {
+        user,
+        organisation,
+        api_key: None,
+    })
+}
+
+async fn active_organisation(
+    state: &AppState,
+    tenant: &TenantId,
+) -> Result<Organisation, AppError> {
+    let organisation = state.store.get_organisation(tenant).await?.ok_or_else(|| {
+        AppError::new(
+            ErrorCode::InvalidToken,
+            "the token's organisation no longer exists",
+        )
+    })?;
     if organisation.status != OrganisationStatus::Active {
         return Err(AppError::new(
             ErrorCode::OrganisationSuspended,
             "this organisation is suspended",
         ));
     }
-    Ok(Principal { user, organisation })
+    Ok(organisation)
+}
+
+/// An API key: found by the id it names, its secret checked against the stored digest.
+async fn principal_of_key(state: &AppState, token: &str) -> Result<Principal, AppError> {
+    let refused = || AppError::new(ErrorCode::InvalidToken, "the API key is unknown or revoked");
+    let presented = PresentedApiKey::parse(token).ok_or_else(refused)?;
+    let key = state
+        .store
+        .get_api_key(&presented.id)
+        .await?
+        .filter(|key| !key.is_revoked() && presented.matches(&key.digest))
+        .ok_or_else(refused)?;
+    let organisation = active_organisation(state, &key.tenant_id).await?;
+    let mut user = UserAccount::create(
+        key.tenant_id.clone(),
+        String::new(),
+        (key.name.clone(), String::new()),
+        key.permissions(),
+        UserStatus::Active,
+        key.created_at,
+    );
+    user.id = UserId::new(key.id.as_str());
+    Ok(Principal {
+        user,
+        organisation,
+        api_key: Some(key),
+    })
 }
 
 fn token_error(error: TokenError) -> AppError {

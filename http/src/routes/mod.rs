@@ -1,6 +1,7 @@
 //! The routes, grouped by who may call them. Each is added with `routes!`, which documents it
 //! in the OpenAPI document at the same time.
 
+pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod bots;
@@ -25,6 +26,8 @@ use utoipa_axum::routes;
 pub fn resources() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(me::me))
+        .routes(routes!(api_keys::create_api_key, api_keys::list_api_keys))
+        .routes(routes!(api_keys::revoke_api_key))
         .routes(routes!(audit::list_audit))
         .routes(routes!(audit::export_audit))
         .routes(routes!(users::list_users, users::invite_user))

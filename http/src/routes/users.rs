@@ -110,7 +110,7 @@ pub async fn invite_user(
     UserAccount::check_name(&mut errors, "lastName", &request.last_name);
     errors.into_result(())?;
     let permissions = Permissions::of(request.role).granting(request.modules);
-    may_grant(&principal, &permissions)?;
+    principal.may_grant(&permissions)?;
     check_user_limit(&state, &principal).await?;
     let user = UserAccount::create(
         principal.tenant().clone(),
@@ -186,7 +186,7 @@ pub async fn update_user(
             "you cannot change your own role, modules or status",
         ));
     }
-    may_grant(&principal, &user.permissions)?;
+    principal.may_grant(&user.permissions)?;
     let mut permissions = user.permissions.clone();
     if let Some(role) = request.role {
         permissions.role = role;
@@ -194,7 +194,7 @@ pub async fn update_user(
     if let Some(modules) = request.modules {
         permissions.granted = modules;
     }
-    may_grant(&principal, &permissions)?;
+    principal.may_grant(&permissions)?;
     user.permissions = permissions;
     if let Some(status) = request.status {
         if user.status == UserStatus::Invited && status == UserStatus::Active {
@@ -234,7 +234,7 @@ pub async fn delete_user(
             "you cannot remove yourself",
         ));
     }
-    may_grant(&principal, &user.permissions)?;
+    principal.may_grant(&user.permissions)?;
     state
         .store
         .delete_user(principal.tenant(), &user.id)
@@ -249,34 +249,6 @@ async fn find(state: &AppState, principal: &Principal, id: &str) -> Result<UserA
         .get_user(principal.tenant(), &UserId::from(id))
         .await?
         .ok_or_else(|| AppError::not_found(format_args!("user {id}")))
-}
-
-/// Whether `principal` may hand out (or take away) `permissions`.
-fn may_grant(principal: &Principal, permissions: &Permissions) -> Result<(), AppError> {
-    if principal.user.permissions.role == Role::SuperAdmin {
-        return Ok(());
-    }
-    if permissions.role == Role::SuperAdmin {
-        return Err(AppError::new(
-            ErrorCode::Forbidden,
-            "only a SUPERADMIN can make or change a SUPERADMIN",
-        ));
-    }
-    let beyond: Vec<String> = Module::all()
-        .filter(|module| permissions.allows(*module) && !principal.allows(*module))
-        .map(|module| module.to_string())
-        .collect();
-    if beyond.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::new(
-            ErrorCode::Forbidden,
-            format!(
-                "you can only grant modules you hold yourself; not {}",
-                beyond.join(", ")
-            ),
-        ))
-    }
 }
 
 async fn check_user_limit(state: &AppState, principal: &Principal) -> Result<(), AppError> {

@@ -87,6 +87,15 @@ async fn every_change_through_the_api_is_audited_and_reads_are_not() {
         .await;
     app.call(Method::DELETE, &user_path, None, &[]).await;
     app.call(Method::DELETE, &bot_path, None, &[]).await;
+    let key = app
+        .send(
+            Method::POST,
+            "/v1/api-keys",
+            json!({"name": "k", "modules": ["4"]}),
+        )
+        .await;
+    let key_path = format!("/v1/api-keys/{}", key.body["id"].as_str().unwrap());
+    app.call(Method::DELETE, &key_path, None, &[]).await;
     // Reads and refused changes leave no entry.
     app.get("/v1/bots").await;
     let refused = app
@@ -113,11 +122,12 @@ async fn every_change_through_the_api_is_audited_and_reads_are_not() {
     assert_eq!(created["target"], "/v1/bots");
     assert_eq!(created["status"], 201);
     assert_eq!(created["requestId"], "req-audit-1");
+    let newest = &entries[0];
     assert_eq!(
-        entries[0]["action"], "DELETE /v1/bots/{botId}",
+        newest["action"], "DELETE /v1/api-keys/{keyId}",
         "newest first"
     );
-    assert_eq!(entries[0]["target"], bot_path);
+    assert_eq!(newest["target"], key_path);
 }
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 //! document, the operational endpoints, and the widget's Socket.IO namespace.
 
 mod access;
+mod api_keys;
 mod audit;
 mod auth;
 mod bots;

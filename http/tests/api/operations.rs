@@ -92,6 +92,9 @@ async fn the_openapi_document_lists_every_route_served() {
         "GET /v1/integrations",
         "POST /v1/integrations",
         "GET /v1/me",
+        "GET /v1/api-keys",
+        "POST /v1/api-keys",
+        "DELETE /v1/api-keys/{keyId}",
         "GET /v1/audit",
         "GET /v1/audit/export",
         "GET /v1/users",
@@ -122,7 +125,8 @@ async fn the_openapi_document_lists_every_route_served() {
         let path = path
             .replace("{botId}", "bot_x")
             .replace("{sessionId}", "ses_x")
-            .replace("{userId}", "usr_x");
+            .replace("{userId}", "usr_x")
+            .replace("{keyId}", "key_x");
         let reply = app
             .call(method.parse::<Method>().unwrap(), &path, Some("{}"), &[])
             .await;

@@ -1,4 +1,4 @@
-//! Organisations, users, one-time codes and refresh-token families.
+//! Organisations, users, API keys, one-time codes and refresh-token families.
 //!
 //! Users are read within their tenant, except by email (sign-in names no organisation). Writes
 //! that belong together go in one batch with the unique key first, so a taken email leaves no
@@ -6,16 +6,16 @@
 //! with one token only the first is stored.
 
 use super::schema::{
-    OTP_CHALLENGES, REFRESH_FAMILIES, REFRESH_FAMILIES_BY_USER, REFRESH_SPENT, USERS,
-    USERS_BY_CREATED, USERS_BY_EMAIL,
+    API_KEYS, API_KEYS_BY_CREATED, OTP_CHALLENGES, REFRESH_FAMILIES, REFRESH_FAMILIES_BY_USER,
+    REFRESH_SPENT, USERS, USERS_BY_CREATED, USERS_BY_EMAIL,
 };
 use super::{Store, records};
-use crate::backend::{DocumentBackend, FieldValue, IndexQuery, WriteBatch};
+use crate::backend::{DocumentBackend, FieldValue, IndexQuery, Order, WriteBatch};
 use async_trait::async_trait;
 use botwot_engine::access::{
-    Organisation, OtpChallenge, OtpPurpose, RefreshDigest, RefreshFamily, UserAccount,
+    ApiKey, Organisation, OtpChallenge, OtpPurpose, RefreshDigest, RefreshFamily, UserAccount,
 };
-use botwot_engine::ids::{RefreshFamilyId, TenantId, UserId};
+use botwot_engine::ids::{ApiKeyId, RefreshFamilyId, TenantId, UserId};
 use botwot_engine::ports::{AccountStore, PageRequest, Paged, StoreError};
 
 fn otp_id(purpose: OtpPurpose, email: &str) -> String {
@@ -168,6 +168,41 @@ impl<B: DocumentBackend> AccountStore for Store<B> {
         )?);
         batch.put(records::refresh_family::<B>(family)?);
         Ok(self.backend.write(batch).await?)
+    }
+
+    async fn insert_api_key(&self, key: &ApiKey) -> Result<(), StoreError> {
+        let mut batch = WriteBatch::with_capacity(1);
+        batch.insert(records::api_key::<B>(key)?);
+        Ok(self.backend.write(batch).await?)
+    }
+
+    async fn get_api_key(&self, id: &ApiKeyId) -> Result<Option<ApiKey>, StoreError> {
+        let stored = self.backend.get(&API_KEYS, id.as_str()).await?;
+        Ok(stored.map(|found| B::decode(found.body)).transpose()?)
+    }
+
+    async fn update_api_key(&self, key: &ApiKey) -> Result<(), StoreError> {
+        let stored = self.get_in_tenant::<ApiKey>(&API_KEYS, &key.tenant_id, key.id.as_str());
+        if stored.await?.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        let mut batch = WriteBatch::with_capacity(1);
+        batch.put(records::api_key::<B>(key)?);
+        Ok(self.backend.write(batch).await?)
+    }
+
+    async fn list_api_keys(
+        &self,
+        tenant: &TenantId,
+        page: &PageRequest,
+    ) -> Result<Paged<ApiKey>, StoreError> {
+        let mut query = IndexQuery::new(
+            &API_KEYS,
+            &API_KEYS_BY_CREATED,
+            vec![records::tenant(tenant)],
+        );
+        query.order = Order::Descending;
+        Ok(self.page(query, page).await?)
     }
 }
 

@@ -1,13 +1,13 @@
 //! How each engine record becomes a document: its id, its indexed fields and its body.
 
 use super::schema::{
-    ACCOUNT, ACTOR, AUDIT, BOT, BOTS, CHANNEL, CONTACT, CREATED, DELETED, DUE, EMAIL,
+    ACCOUNT, ACTOR, API_KEYS, AUDIT, BOT, BOTS, CHANNEL, CONTACT, CREATED, DELETED, DUE, EMAIL,
     INBOUND_PROVIDER_ID, INTEGRATIONS, MESSAGES, NEXT_ATTEMPT, ORGANISATIONS, OUTBOX,
     REFRESH_FAMILIES, SEQ, SESSION, SESSIONS, STATUS, TENANT, TIMERS, USER, USERS, WIDGET_KEY,
 };
 use crate::backend::{CollectionSpec, Doc, DocumentBackend, FieldValue, Fields};
 use crate::error::StorageError;
-use botwot_engine::access::{AuditEntry, Organisation, RefreshFamily, UserAccount};
+use botwot_engine::access::{ApiKey, AuditEntry, Organisation, RefreshFamily, UserAccount};
 use botwot_engine::channel::Channel;
 use botwot_engine::ids::TenantId;
 use botwot_engine::integration::ChannelIntegration;
@@ -98,6 +98,14 @@ pub(super) fn audit<B: DocumentBackend>(entry: &AuditEntry) -> Result<Doc<B::Bod
         .set(CREATED, millis(entry.at))
         .set(ACTOR, FieldValue::from(entry.actor.id.as_str()));
     doc::<B, _>(&AUDIT, entry.id.as_str(), fields, entry)
+}
+
+pub(super) fn api_key<B: DocumentBackend>(key: &ApiKey) -> Result<Doc<B::Body>, StorageError> {
+    let mut fields = Fields::with_capacity(2);
+    fields
+        .set(TENANT, tenant(&key.tenant_id))
+        .set(CREATED, millis(key.created_at));
+    doc::<B, _>(&API_KEYS, key.id.as_str(), fields, key)
 }
 
 /// A document with no indexed fields.

@@ -134,6 +134,15 @@ pub static REFRESH_SPENT: CollectionSpec = CollectionSpec {
     indexes: &[],
 };
 
+/// API keys; found by id (the presented key names it), listed newest first per tenant.
+pub static API_KEYS_BY_CREATED: IndexSpec =
+    IndexSpec::ordered("tenant_created", &[TENANT, CREATED]);
+pub static API_KEYS: CollectionSpec = CollectionSpec {
+    name: "api_keys",
+    fields: &[TENANT, CREATED],
+    indexes: &[&API_KEYS_BY_CREATED],
+};
+
 /// The audit log: newest first per tenant, filtered by actor.
 pub static AUDIT_BY_TIME: IndexSpec = IndexSpec::ordered("tenant_created", &[TENANT, CREATED]);
 pub static AUDIT: CollectionSpec = CollectionSpec {
@@ -156,4 +165,5 @@ pub static SCHEMA: &[&CollectionSpec] = &[
     &REFRESH_FAMILIES,
     &REFRESH_SPENT,
     &AUDIT,
+    &API_KEYS,
 ];

@@ -2,10 +2,10 @@ use crate::fixtures::Fixture;
 use crate::records::tenant;
 use botwot_engine::Timestamp;
 use botwot_engine::access::{
-    DEFAULT_REFRESH_TTL, Organisation, OtpChallenge, OtpPolicy, OtpPurpose, Permissions,
-    RefreshDigest, RefreshFamily, Role, UserAccount, UserStatus,
+    ApiKey, DEFAULT_REFRESH_TTL, Module, Organisation, OtpChallenge, OtpPolicy, OtpPurpose,
+    Permissions, RefreshDigest, RefreshFamily, Role, UserAccount, UserStatus,
 };
-use botwot_engine::ids::{TenantId, UserId};
+use botwot_engine::ids::{ApiKeyId, TenantId, UserId};
 use botwot_engine::ports::{PageRequest, StoreError};
 
 fn user(tenant: &TenantId, email: &str, at: i64) -> UserAccount {
@@ -189,5 +189,47 @@ pub async fn a_refresh_token_is_spent_once_even_by_racing_rotations(
         stored.map(|f| f.current),
         Some(RefreshDigest::new("second"))
     );
+    Ok(())
+}
+
+pub async fn api_keys_are_found_by_id_listed_per_tenant_and_revoked_in_their_tenant(
+    fixture: &mut impl Fixture,
+) -> anyhow::Result<()> {
+    let store = fixture.store();
+    let (acme, globex) = (tenant("acme"), tenant("globex"));
+    let key = |tenant: &TenantId, name: &str, at: i64| ApiKey {
+        id: ApiKeyId::generate(),
+        tenant_id: tenant.clone(),
+        name: name.to_owned(),
+        modules: [Module::CONVERSATIONS].into_iter().collect(),
+        digest: format!("digest-{name}"),
+        created_by: UserId::from("usr_1"),
+        created_at: Timestamp(at),
+        revoked_at: None,
+    };
+    let first = key(&acme, "crm", 1);
+    let second = key(&acme, "billing", 2);
+    let theirs = key(&globex, "theirs", 3);
+    for key in [&first, &second, &theirs] {
+        store.insert_api_key(key).await?;
+    }
+    assert_eq!(store.get_api_key(&first.id).await?, Some(first.clone()));
+    let page = PageRequest {
+        limit: 10,
+        cursor: None,
+    };
+    let listed = store.list_api_keys(&acme, &page).await?;
+    assert_eq!(listed.items, [second.clone(), first.clone()]);
+
+    let mut revoked = first.clone();
+    revoked.revoked_at = Some(Timestamp(5));
+    let mut foreign = revoked.clone();
+    foreign.tenant_id = globex.clone();
+    assert!(matches!(
+        store.update_api_key(&foreign).await,
+        Err(StoreError::NotFound)
+    ));
+    store.update_api_key(&revoked).await?;
+    assert_eq!(store.get_api_key(&first.id).await?, Some(revoked));
     Ok(())
 }

@@ -65,5 +65,6 @@ conformance!(
     accounts::users_are_read_updated_and_deleted_only_in_their_tenant,
     accounts::one_time_codes_are_kept_per_purpose_and_email,
     accounts::a_refresh_token_is_spent_once_even_by_racing_rotations,
+    accounts::api_keys_are_found_by_id_listed_per_tenant_and_revoked_in_their_tenant,
     audit::audit_entries_list_newest_first_by_time_and_actor,
 );

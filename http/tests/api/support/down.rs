@@ -2,12 +2,12 @@
 
 use async_trait::async_trait;
 use botwot_engine::Channel;
-use botwot_engine::access::{AuditEntry, AuditFilter};
 use botwot_engine::access::{
-    Organisation, OtpChallenge, OtpPurpose, RefreshDigest, RefreshFamily, UserAccount,
+    ApiKey, Organisation, OtpChallenge, OtpPurpose, RefreshDigest, RefreshFamily, UserAccount,
 };
+use botwot_engine::access::{AuditEntry, AuditFilter};
 use botwot_engine::ids::WidgetKey;
-use botwot_engine::ids::{RefreshFamilyId, UserId};
+use botwot_engine::ids::{ApiKeyId, RefreshFamilyId, UserId};
 use botwot_engine::integration::ChannelIntegration;
 use botwot_engine::message::Delivery;
 use botwot_engine::outbox::OutboxEntry;
@@ -194,6 +194,22 @@ impl AccountStore for DownStore {
         _: &RefreshFamily,
         _: &RefreshDigest,
     ) -> Result<(), StoreError> {
+        down()
+    }
+    async fn insert_api_key(&self, _: &ApiKey) -> Result<(), StoreError> {
+        down()
+    }
+    async fn get_api_key(&self, _: &ApiKeyId) -> Result<Option<ApiKey>, StoreError> {
+        down()
+    }
+    async fn update_api_key(&self, _: &ApiKey) -> Result<(), StoreError> {
+        down()
+    }
+    async fn list_api_keys(
+        &self,
+        _: &TenantId,
+        _: &PageRequest,
+    ) -> Result<Paged<ApiKey>, StoreError> {
         down()
     }
 }
