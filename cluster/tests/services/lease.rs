@@ -1,7 +1,7 @@
 //! Shard leases: one winner per race, expiry hands the shard over with a higher epoch, the old
 //! holder's renew and epoch are refused.
 
-use crate::support::{leases, unique_prefix};
+use crate::support::{RedisCleanup, leases, unique_prefix};
 use botwot_cluster::{ClusterError, LeaseGrant, ShardId, ShardLease};
 use std::time::Duration;
 
@@ -17,6 +17,7 @@ fn acquired(grant: LeaseGrant) -> ShardLease {
 #[tokio::test]
 async fn two_nodes_race_for_a_lease_and_only_one_wins() {
     let prefix = unique_prefix("lease");
+    let _cleanup = RedisCleanup::new(&prefix);
     let node_a = leases(&prefix, 2000).await;
     let node_b = leases(&prefix, 2000).await;
     for shard in 0..20 {
@@ -55,6 +56,7 @@ async fn two_nodes_race_for_a_lease_and_only_one_wins() {
 #[tokio::test]
 async fn an_unrenewed_lease_expires_and_the_next_holder_has_a_higher_epoch() {
     let prefix = unique_prefix("lease");
+    let _cleanup = RedisCleanup::new(&prefix);
     let node_a = leases(&prefix, 500).await;
     let node_b = leases(&prefix, 500).await;
     let shard = ShardId(7);
@@ -106,6 +108,7 @@ async fn an_unrenewed_lease_expires_and_the_next_holder_has_a_higher_epoch() {
 #[tokio::test]
 async fn renewing_keeps_the_lease_and_release_frees_it() {
     let prefix = unique_prefix("lease");
+    let _cleanup = RedisCleanup::new(&prefix);
     let node_a = leases(&prefix, 1000).await;
     let node_b = leases(&prefix, 1000).await;
     let shard = ShardId(3);
@@ -142,6 +145,7 @@ async fn renewing_keeps_the_lease_and_release_frees_it() {
 #[tokio::test]
 async fn epochs_are_per_shard() {
     let prefix = unique_prefix("lease");
+    let _cleanup = RedisCleanup::new(&prefix);
     let node = leases(&prefix, 2000).await;
     let first = acquired(node.acquire(ShardId(1), "node-a").await.unwrap());
     node.release(&first).await.unwrap();

@@ -1,6 +1,6 @@
 //! Membership: heartbeats with a TTL, listing, expiry of a silent member, clean leave.
 
-use crate::support::{eventually, membership, unique_prefix};
+use crate::support::{RedisCleanup, eventually, membership, unique_prefix};
 use botwot_cluster::MemberInfo;
 use std::time::Duration;
 
@@ -11,6 +11,7 @@ fn member(id: &str) -> MemberInfo {
 #[tokio::test]
 async fn joined_members_are_listed_with_their_records() {
     let prefix = unique_prefix("members");
+    let _cleanup = RedisCleanup::new(&prefix);
     let cluster = membership(&prefix, 2000, 200).await;
     let a = cluster.join(member("node-a")).await.unwrap();
     let b = cluster.join(member("node-b")).await.unwrap();
@@ -35,6 +36,7 @@ async fn joined_members_are_listed_with_their_records() {
 #[tokio::test]
 async fn heartbeats_keep_a_member_alive_past_its_ttl() {
     let prefix = unique_prefix("members");
+    let _cleanup = RedisCleanup::new(&prefix);
     let cluster = membership(&prefix, 1500, 150).await;
     let a = cluster.join(member("node-a")).await.unwrap();
     tokio::time::sleep(Duration::from_millis(2000)).await;
@@ -46,6 +48,7 @@ async fn heartbeats_keep_a_member_alive_past_its_ttl() {
 #[tokio::test]
 async fn a_member_that_stops_heartbeating_drops_out_after_the_ttl() {
     let prefix = unique_prefix("members");
+    let _cleanup = RedisCleanup::new(&prefix);
     let cluster = membership(&prefix, 600, 100).await;
     let silent = cluster.join(member("node-silent")).await.unwrap();
     let alive = cluster.join(member("node-alive")).await.unwrap();
@@ -65,6 +68,7 @@ async fn a_member_that_stops_heartbeating_drops_out_after_the_ttl() {
 #[tokio::test]
 async fn a_clean_leave_removes_the_member_at_once() {
     let prefix = unique_prefix("members");
+    let _cleanup = RedisCleanup::new(&prefix);
     let cluster = membership(&prefix, 2000, 500).await;
     let a = cluster.join(member("node-a")).await.unwrap();
     let b = cluster.join(member("node-b")).await.unwrap();
@@ -81,6 +85,7 @@ async fn a_clean_leave_removes_the_member_at_once() {
 #[tokio::test]
 async fn two_nodes_see_the_same_members() {
     let prefix = unique_prefix("members");
+    let _cleanup = RedisCleanup::new(&prefix);
     let first = membership(&prefix, 2000, 200).await;
     let second = membership(&prefix, 2000, 200).await;
     let a = first.join(member("node-a")).await.unwrap();

@@ -1,7 +1,7 @@
 //! Shard queues on a real RabbitMQ: confirmed publishing, ordered consumption with acks, single
 //! active consumer with failover, dead-lettering at the delivery limit and replay.
 
-use crate::support::{eventually, queue_config, queues, unique_prefix};
+use crate::support::{QueueCleanup, eventually, queue_config, queues, unique_prefix};
 use botwot_cluster::{
     HandlerResult, InboundEnvelope, ShardDelivery, ShardId, ShardQueues, shard_of,
 };
@@ -65,6 +65,7 @@ async fn topology(prefix: &str, shard_count: u32, max_deliveries: u32) -> ShardQ
 #[tokio::test]
 async fn published_events_are_consumed_in_order_per_shard_and_acked() {
     let prefix = unique_prefix("queues");
+    let _cleanup = QueueCleanup::new(&queue_config(&prefix, 2, 1));
     let node = topology(&prefix, 2, 5).await;
     let mut published: BTreeMap<ShardId, Vec<String>> = BTreeMap::new();
     for i in 0..30 {
@@ -114,6 +115,7 @@ async fn published_events_are_consumed_in_order_per_shard_and_acked() {
 #[tokio::test]
 async fn a_publish_to_a_missing_queue_is_not_confirmed() {
     let prefix = unique_prefix("queues");
+    let _cleanup = QueueCleanup::new(&queue_config(&prefix, 2, 1));
     let node = queues(queue_config(&prefix, 1, 5)).await; // topology never declared
     let err = node.publish(&envelope("m-1", "c")).await.unwrap_err();
     assert_eq!(err.code(), "cluster.not_confirmed", "{err}");
@@ -122,6 +124,7 @@ async fn a_publish_to_a_missing_queue_is_not_confirmed() {
 #[tokio::test]
 async fn only_one_consumer_is_active_and_the_other_takes_over_with_nothing_lost() {
     let prefix = unique_prefix("queues");
+    let _cleanup = QueueCleanup::new(&queue_config(&prefix, 2, 1));
     let node_a = topology(&prefix, 1, 5).await;
     let node_b = queues(queue_config(&prefix, 1, 5)).await;
 
@@ -175,6 +178,7 @@ async fn only_one_consumer_is_active_and_the_other_takes_over_with_nothing_lost(
 #[tokio::test]
 async fn a_failing_event_is_dead_lettered_after_the_limit_and_replay_brings_it_back() {
     let prefix = unique_prefix("queues");
+    let _cleanup = QueueCleanup::new(&queue_config(&prefix, 2, 1));
     let node = topology(&prefix, 1, 3).await;
 
     let attempts: Seen = Arc::default();
@@ -232,6 +236,7 @@ async fn a_failing_event_is_dead_lettered_after_the_limit_and_replay_brings_it_b
 #[tokio::test]
 async fn dead_letters_can_be_replayed_in_bulk_or_discarded() {
     let prefix = unique_prefix("queues");
+    let _cleanup = QueueCleanup::new(&queue_config(&prefix, 2, 1));
     let node = topology(&prefix, 2, 1).await;
     let failing: Vec<_> = futures::future::join_all((0..2).map(|shard| {
         node.consume(ShardId(shard), |_| {
@@ -263,4 +268,56 @@ async fn dead_letters_can_be_replayed_in_bulk_or_discarded() {
     })
     .await;
     node.delete_topology().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_envelope_that_does_not_parse_is_dead_lettered_at_once() {
+    use lapin::options::{BasicPublishOptions, ConfirmSelectOptions};
+    let prefix = unique_prefix("queues");
+    let _cleanup = QueueCleanup::new(&queue_config(&prefix, 2, 1));
+    let config = queue_config(&prefix, 1, 5);
+    let node = topology(&prefix, 1, 5).await;
+    let seen: Seen = Arc::default();
+    let _consumer = node.consume(ShardId(0), recorder(&seen)).await.unwrap();
+
+    // Another writer puts garbage on the shard queue.
+    let connection = lapin::Connection::connect(&crate::support::amqp_url(), Default::default())
+        .await
+        .unwrap();
+    let channel = connection.create_channel().await.unwrap();
+    channel
+        .confirm_select(ConfirmSelectOptions::default())
+        .await
+        .unwrap();
+    let confirm = channel
+        .basic_publish(
+            "".into(),
+            config.queue_name(ShardId(0)).into(),
+            BasicPublishOptions::default(),
+            b"not json",
+            lapin::BasicProperties::default().with_message_id("garbage-1".into()),
+        )
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    assert!(confirm.is_ack());
+    node.publish(&envelope("good-1", "c")).await.unwrap();
+
+    eventually("the good event is handled", WAIT, || async {
+        seen.lock().unwrap().len() == 1
+    })
+    .await;
+    eventually("the garbage is dead-lettered", WAIT, || async {
+        node.dead_letter_depth().await.unwrap().ready == 1
+    })
+    .await;
+    let letters = node.dead_letters(10).await.unwrap();
+    assert_eq!(letters[0].message_id, "garbage-1");
+    assert_eq!(letters[0].reason.as_deref(), Some("rejected"));
+    assert_eq!(letters[0].envelope, None);
+    assert_eq!(letters[0].payload, "not json");
+    assert_eq!(letters[0].shard, None, "no shard header, no envelope key");
+    assert_eq!(ids(&seen), ["good-1"]);
+    connection.close(200, "done".into()).await.unwrap();
 }

@@ -87,3 +87,62 @@ where
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+/// Deletes every Redis key under a prefix when dropped, even when the test panicked.
+pub struct RedisCleanup(String);
+
+impl RedisCleanup {
+    pub fn new(prefix: &str) -> Self {
+        Self(prefix.to_owned())
+    }
+}
+
+impl Drop for RedisCleanup {
+    fn drop(&mut self) {
+        use redis::Commands;
+        let Ok(client) = redis::Client::open(redis_url()) else {
+            return;
+        };
+        let Ok(mut conn) = client.get_connection() else {
+            return;
+        };
+        let keys: Vec<String> = match conn.scan_match(format!("{}:*", self.0)) {
+            Ok(keys) => keys.filter_map(Result::ok).collect(),
+            Err(_) => return,
+        };
+        if !keys.is_empty() {
+            let _: Result<(), _> = conn.del(keys);
+        }
+    }
+}
+
+/// Deletes a test's queues and exchange when dropped, even when the test panicked (on a thread
+/// of its own, since drop cannot await).
+pub struct QueueCleanup(ShardQueueConfig);
+
+impl QueueCleanup {
+    pub fn new(config: &ShardQueueConfig) -> Self {
+        Self(config.clone())
+    }
+}
+
+impl Drop for QueueCleanup {
+    fn drop(&mut self) {
+        let config = self.0.clone();
+        let cleanup = std::thread::spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            runtime.block_on(async move {
+                if let Ok(node) = ShardQueues::connect(&amqp_url(), config).await {
+                    let _ = node.delete_topology().await;
+                    let _ = node.close().await;
+                }
+            });
+        });
+        let _ = cleanup.join();
+    }
+}
