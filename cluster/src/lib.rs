@@ -4,7 +4,8 @@
 //! - [`shard_of`]: the fixed shard a session key belongs to;
 //! - [`membership`]: nodes announce themselves with heartbeat keys that expire in Redis;
 //! - [`placement`]: live members divide the shards by rendezvous hashing ([`ShardMap`]);
-//! - [`lease`]: a fenced lease per shard in Redis, whose epoch writes carry ([`FencingToken`]);
+//! - [`lease`]: a fenced lease per shard in Redis, whose epoch writes carry ([`FencingToken`]),
+//!   and [`KeptLease`], which renews one in the background and says when it is lost;
 //! - [`shard_queues`]: one RabbitMQ quorum queue per shard with a single active consumer,
 //!   publisher confirms, acks after handling and a dead-letter queue with replay;
 //! - [`SessionRegistry`]: the contract that finds (or starts) the actor owning a key.
@@ -18,6 +19,7 @@
 mod duration_ms;
 mod error;
 pub mod lease;
+mod lease_keeper;
 pub mod membership;
 pub mod placement;
 mod registry;
@@ -26,6 +28,7 @@ pub mod shard_queues;
 
 pub use error::ClusterError;
 pub use lease::{FencingToken, LeaseConfig, LeaseGrant, LeaseHolder, ShardLease, ShardLeases};
+pub use lease_keeper::{KeptLease, LeaseEnd};
 pub use membership::{Heartbeat, MemberInfo, Membership, MembershipConfig};
 pub use placement::{ShardMap, ShardMove, owner_of, rendezvous_weight};
 pub use registry::{RegistryStats, RouteError, SessionRegistry};

@@ -2,7 +2,7 @@
 //! holder's renew and epoch are refused.
 
 use crate::support::{RedisCleanup, leases, unique_prefix};
-use botwot_cluster::{ClusterError, LeaseGrant, ShardId, ShardLease};
+use botwot_cluster::{ClusterError, LeaseEnd, LeaseGrant, ShardId, ShardLease};
 use std::time::Duration;
 
 fn acquired(grant: LeaseGrant) -> ShardLease {
@@ -154,4 +154,51 @@ async fn epochs_are_per_shard() {
     assert_eq!((first.token.epoch, second.token.epoch), (1, 2));
     assert_eq!(other.token.epoch, 1);
     assert_eq!(node.latest_epoch(ShardId(9)).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_kept_lease_stays_held_and_reports_when_it_is_taken() {
+    let prefix = unique_prefix("lease");
+    let _cleanup = RedisCleanup::new(&prefix);
+    let node_a = leases(&prefix, 600).await;
+    let node_b = leases(&prefix, 600).await;
+    let shard = ShardId(5);
+    let mut kept = node_a.keep(acquired(node_a.acquire(shard, "node-a").await.unwrap()));
+    tokio::time::sleep(Duration::from_millis(1500)).await; // more than two TTLs
+    assert!(kept.is_valid());
+    assert!(matches!(
+        node_b.acquire(shard, "node-b").await.unwrap(),
+        LeaseGrant::HeldBy { epoch: 1, .. }
+    ));
+    node_a.check_epoch(kept.token()).await.unwrap();
+
+    // An operator (or a bug) frees the lease behind the keeper's back; node-b takes it.
+    let mut redis = redis::Client::open(crate::support::redis_url())
+        .unwrap()
+        .get_multiplexed_async_connection()
+        .await
+        .unwrap();
+    let _: () = redis::cmd("DEL")
+        .arg(format!("{prefix}:lease:5"))
+        .query_async(&mut redis)
+        .await
+        .unwrap();
+    acquired(node_b.acquire(shard, "node-b").await.unwrap());
+    let end = tokio::time::timeout(Duration::from_secs(10), kept.ended())
+        .await
+        .unwrap();
+    assert_eq!(end, LeaseEnd::Lost);
+    assert!(!kept.is_valid());
+    assert!(!kept.release().await.unwrap());
+}
+
+#[tokio::test]
+async fn releasing_a_kept_lease_frees_the_shard() {
+    let prefix = unique_prefix("lease");
+    let _cleanup = RedisCleanup::new(&prefix);
+    let node = leases(&prefix, 1000).await;
+    let kept = node.keep(acquired(node.acquire(ShardId(1), "node-a").await.unwrap()));
+    assert!(kept.release().await.unwrap());
+    let next = acquired(node.acquire(ShardId(1), "node-b").await.unwrap());
+    assert_eq!(next.token.epoch, 2);
 }
