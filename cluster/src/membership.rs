@@ -12,7 +12,9 @@
 //! atomically in one call and costs O(members). Expiry times come from the Redis server's clock
 //! (`TIME` inside the scripts), so a skewed node clock neither keeps a dead member alive nor drops
 //! a live one. A record is only listed while its key still exists, so the per-key TTL stays the
-//! source of truth and the index is only a way to find the keys.
+//! source of truth and the index is only a way to find the keys. The listing script builds key
+//! names itself, so on a Redis Cluster the prefix needs a hash tag (`{botwot}:`) to keep every key
+//! in one slot.
 
 use crate::ClusterError;
 use redis::Script;

@@ -136,7 +136,10 @@ pub struct ShardQueues {
 }
 
 impl ShardQueues {
-    /// Connects to `url` (`amqp://user:pass@host:port/vhost`) and enables publisher confirms.
+    /// Connects to `url` (`amqp://user:pass@host:port/vhost`, `?heartbeat=<s>` sets how soon
+    /// the broker notices a dead or paused node) and enables publisher confirms. The connection
+    /// is not recovered automatically: when it drops, consumers end
+    /// ([`ShardConsumer::is_finished`]) and publishes fail, and the owner reconnects.
     pub async fn connect(url: &str, config: ShardQueueConfig) -> Result<Self, ClusterError> {
         config.validate()?;
         let connection = Connection::connect(url, ConnectionProperties::default()).await?;
