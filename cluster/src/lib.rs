@@ -1,14 +1,39 @@
-//! How sessions are placed: the shard a session key belongs to, and the registry contract that
-//! finds (or starts) the actor owning a key.
+//! The building blocks of a BotWot cluster: how sessions are placed on nodes and how events
+//! reach the node that owns them, on top of Redis and RabbitMQ rather than a home-made protocol.
 //!
-//! One node runs every shard through its local registry (in `botwot-actors`); the clustered
-//! registry of a later step implements the same trait and forwards keys whose shard another node
-//! owns.
+//! - [`shard_of`]: the fixed shard a session key belongs to;
+//! - [`membership`]: nodes announce themselves with heartbeat keys that expire in Redis;
+//! - [`placement`]: live members divide the shards by rendezvous hashing ([`ShardMap`]);
+//! - [`lease`]: a fenced lease per shard in Redis, whose epoch writes carry ([`FencingToken`]),
+//!   and [`KeptLease`], which renews one in the background and says when it is lost;
+//! - [`shard_queues`]: one RabbitMQ quorum queue per shard with a single active consumer,
+//!   publisher confirms, acks after handling and a dead-letter queue with replay;
+//! - [`SessionRegistry`]: the contract that finds (or starts) the actor owning a key.
+//!
+//! One node runs every shard through its local registry (in `botwot-actors`). These pieces are
+//! not wired into the node yet: the clustered registry of a later step implements the same trait
+//! with them (see ADR 0006).
 
 #![forbid(unsafe_code)]
 
+mod duration_ms;
+mod error;
+pub mod lease;
+mod lease_keeper;
+pub mod membership;
+pub mod placement;
 mod registry;
 mod shard;
+pub mod shard_queues;
 
+pub use error::ClusterError;
+pub use lease::{FencingToken, LeaseConfig, LeaseGrant, LeaseHolder, ShardLease, ShardLeases};
+pub use lease_keeper::{KeptLease, LeaseEnd};
+pub use membership::{Heartbeat, MemberInfo, Membership, MembershipConfig};
+pub use placement::{ShardMap, ShardMove, owner_of, rendezvous_weight};
 pub use registry::{RegistryStats, RouteError, SessionRegistry};
 pub use shard::{DEFAULT_SHARD_COUNT, ShardId, shard_of};
+pub use shard_queues::{
+    DeadLetter, HandlerResult, InboundEnvelope, QueueDepth, ShardConsumer, ShardDelivery,
+    ShardQueueConfig, ShardQueues,
+};

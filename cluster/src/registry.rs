@@ -1,3 +1,5 @@
+//! The registry contract: find (or start) the actor of a session key and hand it a message.
+
 use botwot_engine::SessionKey;
 use thiserror::Error;
 

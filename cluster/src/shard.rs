@@ -1,3 +1,5 @@
+//! Shard keys: which of a fixed number of shards a session key belongs to.
+
 use botwot_engine::SessionKey;
 use serde::{Deserialize, Serialize};
 
@@ -7,6 +9,12 @@ pub const DEFAULT_SHARD_COUNT: u32 = 256;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ShardId(pub u32);
+
+impl std::fmt::Display for ShardId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
 
 /// The shard of a session key: FNV-1a over the key's fields, so every node and every version
 /// computes the same shard for the same key (std's hasher is randomised per process).
