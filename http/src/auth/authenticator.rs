@@ -5,9 +5,9 @@ use super::config::AuthConfig;
 use botwot_adapters::auth::keys::{KeyConfig, KeyError, KeyRing};
 use botwot_adapters::auth::passwords::{PasswordError, Passwords};
 use botwot_adapters::auth::tokens::AccessTokens;
-use botwot_adapters::mail::DevMailbox;
+use botwot_adapters::mail::{DevMailbox, SmtpMailer};
 use botwot_engine::access::OtpPolicy;
-use botwot_engine::ports::Mailer;
+use botwot_engine::ports::{MailError, Mailer};
 use std::sync::Arc;
 use std::time::Duration;
 use thiserror::Error;
@@ -20,6 +20,8 @@ pub enum AuthSetupError {
     Passwords(#[from] PasswordError),
     #[error("cannot make a signing key: {0}")]
     Random(String),
+    #[error("mail: {0}")]
+    Mail(#[from] MailError),
 }
 
 pub struct Authenticator {
@@ -35,7 +37,7 @@ pub struct Authenticator {
 
 impl Authenticator {
     /// Builds from configuration; with no key configured, signs with a random key of this
-    /// process. Mail goes to the development mailbox (SMTP is configured separately).
+    /// process. Mail goes through SMTP when configured, else to the development mailbox.
     pub fn from_config(config: &AuthConfig) -> Result<Self, AuthSetupError> {
         let keys = if config.jwt_keys.is_empty() {
             tracing::warn!(
@@ -62,15 +64,21 @@ impl Authenticator {
         let hashing = config.password_hashing;
         let passwords =
             Passwords::with_params(hashing.memory_kib, hashing.iterations, hashing.lanes)?;
-        let mailbox = Arc::new(DevMailbox::new());
+        let (mailer, dev_mailbox): (Arc<dyn Mailer>, _) = match &config.smtp {
+            Some(smtp) => (Arc::new(SmtpMailer::new(smtp)?), None),
+            None => {
+                let mailbox = Arc::new(DevMailbox::new());
+                (mailbox.clone(), Some(mailbox))
+            }
+        };
         Ok(Self {
             tokens: AccessTokens::new(keys, config.issuer.clone()).with_ttl(access_ttl),
             passwords: Arc::new(passwords),
             otp: config.otp,
             refresh_ttl: Duration::from_secs(config.refresh_token_ttl_secs),
             access_ttl,
-            mailer: mailbox.clone(),
-            dev_mailbox: Some(mailbox),
+            mailer,
+            dev_mailbox,
         })
     }
 }

@@ -1,6 +1,7 @@
 //! The `[http.auth]` settings: signing keys, token lifetimes, one-time codes, password hashing
 //! cost and how mail leaves the server.
 
+use botwot_adapters::mail::SmtpConfig;
 use botwot_engine::access::OtpPolicy;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -24,6 +25,9 @@ pub struct AuthConfig {
     pub password_hashing: PasswordHashing,
     /// Anyone may create an organisation through `/v1/auth/signup`.
     pub open_signup: bool,
+    /// Send mail (one-time codes, invitations) through this SMTP server. Unset: the
+    /// development mailer, which writes each mail to the log and sends nothing.
+    pub smtp: Option<SmtpConfig>,
     /// Serve `GET /v1/dev/mailbox`, which shows the mail the development mailer kept (codes
     /// included). For local development and tests only.
     pub dev_mailbox: bool,
@@ -39,6 +43,7 @@ impl Default for AuthConfig {
             otp: OtpPolicy::default(),
             password_hashing: PasswordHashing::default(),
             open_signup: true,
+            smtp: None,
             dev_mailbox: false,
         }
     }
