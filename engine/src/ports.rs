@@ -244,6 +244,13 @@ pub trait AccountStore: Send + Sync + 'static {
         family: &RefreshFamily,
         spent: &RefreshDigest,
     ) -> Result<(), StoreError>;
+    /// Revokes every sign-in (refresh family) of a user, as of `now`; returns how many ended.
+    async fn revoke_sign_ins(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        now: Timestamp,
+    ) -> Result<usize, StoreError>;
     async fn insert_api_key(&self, key: &ApiKey) -> Result<(), StoreError>;
     /// A key by id, whichever tenant (the presented key names only itself).
     async fn get_api_key(&self, id: &ApiKeyId) -> Result<Option<ApiKey>, StoreError>;

@@ -262,6 +262,14 @@ impl AccountStore for TornWrites {
     ) -> Result<(), StoreError> {
         self.inner.rotate_refresh_family(family, spent).await
     }
+    async fn revoke_sign_ins(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        now: botwot_engine::Timestamp,
+    ) -> Result<usize, StoreError> {
+        self.inner.revoke_sign_ins(tenant, user, now).await
+    }
     async fn insert_api_key(&self, key: &ApiKey) -> Result<(), StoreError> {
         self.inner.insert_api_key(key).await
     }

@@ -8,6 +8,7 @@ pub mod access_map;
 mod authenticator;
 pub mod codes;
 mod config;
+pub mod plan_limits;
 pub mod principal;
 pub mod sign_in;
 pub mod views;

@@ -1,6 +1,6 @@
 //! `/v1/bots`: create, read, replace, patch, list and soft-delete the bots of a tenant.
 
-use crate::auth::Tenant;
+use crate::auth::{Principal, Tenant, plan_limits};
 use crate::errors::{AppError, ErrorCode};
 use crate::extract::{JsonBody, QueryParams, tenant_and_path};
 use crate::openapi::schemas::{BotPageSchema, BotProfileSchema, BotSettingsSchema};
@@ -11,7 +11,9 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
+use botwot_engine::access::LimitedResource;
 use botwot_engine::bot::BotSettings;
+use botwot_engine::ports::PageRequest;
 use botwot_engine::{BotId, BotProfile};
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -38,10 +40,19 @@ pub struct ListBotsQuery {
 )]
 pub async fn create_bot(
     State(state): State<AppState>,
-    Tenant(tenant): Tenant,
+    principal: Principal,
     JsonBody(settings): JsonBody<BotSettings>,
 ) -> Result<impl IntoResponse, AppError> {
     settings.validate()?;
+    let tenant = principal.tenant().clone();
+    if let Some(needed) = plan_limits::count_needed(&principal, LimitedResource::Bots) {
+        let page = PageRequest {
+            limit: needed,
+            cursor: None,
+        };
+        let live = state.store.list_bots(&tenant, false, &page).await?;
+        plan_limits::allow_one_more(&principal, LimitedResource::Bots, live.items.len())?;
+    }
     let bot = BotProfile::create(tenant, settings, state.now());
     state.store.insert_bot(&bot).await?;
     tracing::info!(bot_id = %bot.id, tenant_id = %bot.tenant_id, "bot created");

@@ -5,7 +5,7 @@
 //! themselves. Inviting past the plan's user limit is refused with the limit named.
 
 use crate::auth::views::UserView;
-use crate::auth::{Principal, codes};
+use crate::auth::{Principal, codes, plan_limits};
 use crate::errors::{AppError, ErrorCode};
 use crate::extract::{JsonBody, PathParams, QueryParams};
 use crate::routes::auth::email_field;
@@ -252,21 +252,9 @@ async fn find(state: &AppState, principal: &Principal, id: &str) -> Result<UserA
 }
 
 async fn check_user_limit(state: &AppState, principal: &Principal) -> Result<(), AppError> {
-    let limits = principal.organisation.limits();
-    let Some(limit) = limits.limit_of(LimitedResource::Users) else {
+    let Some(needed) = plan_limits::count_needed(principal, LimitedResource::Users) else {
         return Ok(());
     };
-    let counted = state
-        .store
-        .count_users(principal.tenant(), limit as usize + 1)
-        .await?;
-    let in_use = u32::try_from(counted).unwrap_or(u32::MAX);
-    limits
-        .allow_one_more(LimitedResource::Users, in_use)
-        .map_err(|exceeded| {
-            AppError::new(
-                ErrorCode::PlanLimitReached,
-                format!("{exceeded}; upgrade the plan to add more"),
-            )
-        })
+    let in_use = state.store.count_users(principal.tenant(), needed).await?;
+    plan_limits::allow_one_more(principal, LimitedResource::Users, in_use)
 }

@@ -351,7 +351,7 @@ async fn nobody_grants_more_than_they_hold() {
 }
 
 #[tokio::test]
-async fn the_base_plan_stops_at_five_users_naming_the_limit() {
+async fn the_base_plan_stops_at_five_users_and_three_bots_naming_the_limit() {
     let app = TestApp::new().await;
     // A BASE organisation with its owner.
     let signup = app
@@ -397,4 +397,30 @@ async fn the_base_plan_stops_at_five_users_naming_the_limit() {
     );
     let listed = app.call(Method::GET, "/v1/users", None, &owner).await;
     assert_eq!(listed.body["items"].as_array().unwrap().len(), 5);
+
+    // Three bots on BASE; a deleted one frees its place.
+    let mut ids = Vec::new();
+    for n in 0..3 {
+        let body = json!({"botName": format!("Bot {n}")}).to_string();
+        let reply = app
+            .call(Method::POST, "/v1/bots", Some(&body), &owner)
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{n}: {:?}", reply.body);
+        ids.push(reply.body["id"].as_str().unwrap().to_owned());
+    }
+    let body = json!({"botName": "One too many"}).to_string();
+    let refused = app
+        .call(Method::POST, "/v1/bots", Some(&body), &owner)
+        .await;
+    assert_eq!(refused.code(), "plan_limit_reached");
+    assert_eq!(
+        refused.body["error"]["message"],
+        "the plan allows 3 bots and 3 are in use; upgrade the plan to add more"
+    );
+    let path = format!("/v1/bots/{}", ids[0]);
+    app.call(Method::DELETE, &path, None, &owner).await;
+    let again = app
+        .call(Method::POST, "/v1/bots", Some(&body), &owner)
+        .await;
+    assert_eq!(again.status, StatusCode::CREATED);
 }

@@ -219,7 +219,7 @@ async fn login_refresh_reuse_and_logout() {
 #[tokio::test]
 async fn a_password_reset_needs_the_emailed_code() {
     let app = TestApp::new().await;
-    sign_up(&app, "cy@acme.test").await;
+    let signed_up = sign_up(&app, "cy@acme.test").await;
     let asked = app
         .open_post("/v1/auth/password-reset", json!({"email": "cy@acme.test"}))
         .await;
@@ -267,6 +267,12 @@ async fn a_password_reset_needs_the_emailed_code() {
         )
         .await;
     assert_eq!(new.status, StatusCode::OK);
+    // The reset ended the sign-in made before it.
+    let old_refresh = signed_up["refreshToken"].as_str().unwrap();
+    let ended = app
+        .open_post("/v1/auth/refresh", json!({"refreshToken": old_refresh}))
+        .await;
+    assert_eq!(ended.code(), "invalid_refresh_token");
 }
 
 #[tokio::test]

@@ -13,10 +13,12 @@ use super::{Store, records};
 use crate::backend::{DocumentBackend, FieldValue, IndexQuery, Order, WriteBatch};
 use async_trait::async_trait;
 use botwot_engine::access::{
-    ApiKey, Organisation, OtpChallenge, OtpPurpose, RefreshDigest, RefreshFamily, UserAccount,
+    ApiKey, Organisation, OtpChallenge, OtpPurpose, RefreshDigest, RefreshFamily, RevokeReason,
+    UserAccount,
 };
 use botwot_engine::ids::{ApiKeyId, RefreshFamilyId, TenantId, UserId};
 use botwot_engine::ports::{AccountStore, PageRequest, Paged, StoreError};
+use botwot_engine::time::Timestamp;
 
 fn otp_id(purpose: OtpPurpose, email: &str) -> String {
     format!("{}:{email}", purpose.as_str())
@@ -168,6 +170,28 @@ impl<B: DocumentBackend> AccountStore for Store<B> {
         )?);
         batch.put(records::refresh_family::<B>(family)?);
         Ok(self.backend.write(batch).await?)
+    }
+
+    async fn revoke_sign_ins(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        now: Timestamp,
+    ) -> Result<usize, StoreError> {
+        let query = IndexQuery::new(
+            &REFRESH_FAMILIES,
+            &REFRESH_FAMILIES_BY_USER,
+            vec![records::tenant(tenant), FieldValue::from(user.as_str())],
+        );
+        let families: Vec<RefreshFamily> = self.find(query).await?;
+        let mut batch = WriteBatch::with_capacity(families.len());
+        for mut family in families.into_iter().filter(|family| !family.is_revoked()) {
+            family.revoke(RevokeReason::Admin, now);
+            batch.put(records::refresh_family::<B>(&family)?);
+        }
+        let revoked = batch.ops.len();
+        self.backend.write(batch).await?;
+        Ok(revoked)
     }
 
     async fn insert_api_key(&self, key: &ApiKey) -> Result<(), StoreError> {

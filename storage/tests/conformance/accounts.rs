@@ -100,6 +100,34 @@ pub async fn users_are_read_updated_and_deleted_only_in_their_tenant(
         DEFAULT_REFRESH_TTL,
     );
     store.put_refresh_family(&family).await?;
+    let second = RefreshFamily::start(
+        acme.clone(),
+        agent.id.clone(),
+        RefreshDigest::new("d2"),
+        Timestamp(3),
+        DEFAULT_REFRESH_TTL,
+    );
+    store.put_refresh_family(&second).await?;
+    assert_eq!(
+        store
+            .revoke_sign_ins(&globex, &agent.id, Timestamp(4))
+            .await?,
+        0
+    );
+    assert_eq!(
+        store
+            .revoke_sign_ins(&acme, &agent.id, Timestamp(4))
+            .await?,
+        2
+    );
+    assert_eq!(
+        store
+            .revoke_sign_ins(&acme, &agent.id, Timestamp(5))
+            .await?,
+        0
+    );
+    let revoked = store.get_refresh_family(&second.id).await?;
+    assert!(revoked.is_some_and(|family| family.is_revoked()));
     store.delete_user(&acme, &agent.id).await?;
     assert_eq!(store.get_user(&acme, &agent.id).await?, None);
     assert_eq!(store.find_user_by_email("bo@acme.test").await?, None);

@@ -1,5 +1,5 @@
 //! Setting a password with an emailed code: after forgetting it (`/v1/auth/password-reset`, then
-//! `/confirm`), or to accept an invitation (`/v1/auth/invitation/accept`, which also signs in).
+//! `/confirm`, which also ends every sign-in of the account), or to accept an invitation (`/v1/auth/invitation/accept`, which also signs in).
 
 use super::signup::CodeSent;
 use super::{check_password, email_field, hash_password};
@@ -75,7 +75,12 @@ pub async fn confirm_reset(
         .store
         .delete_otp(OtpPurpose::PasswordReset, &email)
         .await?;
-    tracing::info!(user_id = %user.id, tenant_id = %user.tenant_id, "password reset");
+    // Whoever knew the old password is signed out everywhere.
+    let ended = state
+        .store
+        .revoke_sign_ins(&user.tenant_id, &user.id, state.now())
+        .await?;
+    tracing::info!(user_id = %user.id, tenant_id = %user.tenant_id, ended, "password reset");
     let target = "/v1/auth/password-reset/confirm";
     let actor = audit::user_actor(&user);
     audit::record(

@@ -196,6 +196,14 @@ impl AccountStore for DownStore {
     ) -> Result<(), StoreError> {
         down()
     }
+    async fn revoke_sign_ins(
+        &self,
+        _: &TenantId,
+        _: &UserId,
+        _: botwot_engine::Timestamp,
+    ) -> Result<usize, StoreError> {
+        down()
+    }
     async fn insert_api_key(&self, _: &ApiKey) -> Result<(), StoreError> {
         down()
     }
