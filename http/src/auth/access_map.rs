@@ -83,6 +83,8 @@ pub const ACCESS_MAP: &[(&str, &str, Access)] = &[
     ("GET", "/v1/api-keys", SETTINGS),
     ("POST", "/v1/api-keys", SETTINGS),
     ("DELETE", "/v1/api-keys/{keyId}", SETTINGS),
+    ("GET", "/v1/data/contact-export", SETTINGS),
+    ("GET", "/v1/data/organisation-export", SETTINGS),
     ("GET", "/v1/audit", SETTINGS),
     ("GET", "/v1/audit/export", SETTINGS),
 ];

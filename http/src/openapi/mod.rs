@@ -34,6 +34,7 @@ acknowledgement.";
         (name = "sessions", description = "Conversations and their transcripts"),
         (name = "auth", description = "Signing up, in and out; one-time codes and refresh tokens"),
         (name = "api keys", description = "Keys for server-to-server calls, scoped to modules"),
+        (name = "data rights", description = "Everything held about a contact or the organisation"),
         (name = "audit", description = "Who changed what, when and from where"),
         (name = "users", description = "The organisation's users, their roles and modules"),
         (name = "operations", description = "Health, readiness, metrics and this document"),

@@ -5,6 +5,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod bots;
+pub mod data_rights;
 pub mod dev_mailbox;
 pub mod health;
 pub mod integrations;
@@ -28,6 +29,8 @@ pub fn resources() -> OpenApiRouter<AppState> {
         .routes(routes!(me::me))
         .routes(routes!(api_keys::create_api_key, api_keys::list_api_keys))
         .routes(routes!(api_keys::revoke_api_key))
+        .routes(routes!(data_rights::export_contact))
+        .routes(routes!(data_rights::export_organisation))
         .routes(routes!(audit::list_audit))
         .routes(routes!(audit::export_audit))
         .routes(routes!(users::list_users, users::invite_user))

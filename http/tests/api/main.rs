@@ -6,6 +6,7 @@ mod api_keys;
 mod audit;
 mod auth;
 mod bots;
+mod data_rights;
 mod meta_webhook;
 mod operations;
 mod sessions;

@@ -95,6 +95,8 @@ async fn the_openapi_document_lists_every_route_served() {
         "GET /v1/api-keys",
         "POST /v1/api-keys",
         "DELETE /v1/api-keys/{keyId}",
+        "GET /v1/data/contact-export",
+        "GET /v1/data/organisation-export",
         "GET /v1/audit",
         "GET /v1/audit/export",
         "GET /v1/users",

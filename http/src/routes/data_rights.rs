@@ -1,0 +1,188 @@
+//! Data rights (PRD §5): everything held about one contact, or about the whole organisation, as
+//! one JSON document. Sessions come with their full transcripts; users and API keys as the API
+//! shows them (never a password hash or key digest).
+
+use crate::auth::Principal;
+use crate::auth::views::{OrganisationView, UserView};
+use crate::errors::AppError;
+use crate::extract::QueryParams;
+use crate::routes::api_keys::ApiKeyView;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use botwot_engine::access::{AuditEntry, AuditFilter};
+use botwot_engine::integration::ChannelIntegration;
+use botwot_engine::ports::{PageRequest, Paged, SessionFilter, StoreError};
+use botwot_engine::validation::ValidationErrors;
+use botwot_engine::{BotProfile, Channel, Message, SessionState, TenantId};
+use serde::{Deserialize, Serialize};
+use std::future::Future;
+use utoipa::IntoParams;
+
+/// Messages read per transcript page while exporting.
+const TRANSCRIPT_PAGE: usize = 1_000;
+/// Items read per listing page while exporting.
+const LISTING_PAGE: usize = 500;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(rename_all = "camelCase", parameter_in = Query)]
+pub struct ContactQuery {
+    /// `web`, `whatsapp`, `messenger`, `instagram` or `voice`.
+    channel: String,
+    /// The contact's id on that channel: a WhatsApp number, a PSID, a widget visitor id.
+    contact: String,
+}
+
+/// One session and everything said in it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportedSession {
+    pub session: SessionState,
+    pub messages: Vec<Message>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactExport {
+    pub channel: Channel,
+    pub contact: String,
+    pub exported_at: String,
+    pub sessions: Vec<ExportedSession>,
+}
+
+/// Everything held about one contact of the organisation.
+#[utoipa::path(
+    get, path = "/v1/data/contact-export", tag = "data rights", params(ContactQuery),
+    responses((status = 200, description = "the contact's sessions and transcripts")),
+)]
+pub async fn export_contact(
+    State(state): State<AppState>,
+    principal: Principal,
+    QueryParams(query): QueryParams<ContactQuery>,
+) -> Result<Json<ContactExport>, AppError> {
+    let mut errors = ValidationErrors::default();
+    let channel = Channel::parse(&query.channel);
+    if channel.is_none() {
+        errors.add(
+            "channel",
+            "must be web, whatsapp, messenger, instagram or voice",
+        );
+    }
+    errors.check_text("contact", &query.contact, 256);
+    let channel = errors.into_result(channel)?.unwrap_or(Channel::Web);
+    let filter = SessionFilter {
+        channel: Some(channel),
+        contact: Some(query.contact.clone()),
+        ..SessionFilter::default()
+    };
+    let tenant = principal.tenant();
+    let (store, filter) = (&state.store, &filter);
+    let sessions =
+        all_pages(|page| async move { store.list_sessions(tenant, filter, &page).await }).await?;
+    let sessions = with_transcripts(&state, tenant, sessions).await?;
+    tracing::info!(tenant_id = %tenant, sessions = sessions.len(), "contact data exported");
+    Ok(Json(ContactExport {
+        channel,
+        contact: query.contact,
+        exported_at: state.now().to_rfc3339(),
+        sessions,
+    }))
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganisationExport {
+    pub organisation: OrganisationView,
+    pub exported_at: String,
+    pub users: Vec<UserView>,
+    pub api_keys: Vec<ApiKeyView>,
+    pub bots: Vec<BotProfile>,
+    pub integrations: Vec<ChannelIntegration>,
+    pub sessions: Vec<ExportedSession>,
+    pub audit: Vec<AuditEntry>,
+}
+
+/// Everything the organisation holds: its users, keys, bots, integrations, every session with
+/// its transcript, and its audit log.
+#[utoipa::path(
+    get, path = "/v1/data/organisation-export", tag = "data rights",
+    responses((status = 200, description = "the whole organisation")),
+)]
+pub async fn export_organisation(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<Json<OrganisationExport>, AppError> {
+    let store = &state.store;
+    let tenant = principal.tenant();
+    let users = all_pages(|page| async move { store.list_users(tenant, &page).await }).await?;
+    let keys = all_pages(|page| async move { store.list_api_keys(tenant, &page).await }).await?;
+    let bots = all_pages(|page| async move { store.list_bots(tenant, true, &page).await }).await?;
+    let integrations =
+        all_pages(|page| async move { store.list_integrations(tenant, &page).await }).await?;
+    let no_filter = &SessionFilter::default();
+    let sessions =
+        all_pages(|page| async move { store.list_sessions(tenant, no_filter, &page).await })
+            .await?;
+    let every_entry = &AuditFilter::default();
+    let audit =
+        all_pages(|page| async move { store.list_audit(tenant, every_entry, &page).await }).await?;
+    let sessions = with_transcripts(&state, tenant, sessions).await?;
+    tracing::info!(tenant_id = %tenant, sessions = sessions.len(), "organisation data exported");
+    Ok(Json(OrganisationExport {
+        organisation: OrganisationView::from(&principal.organisation),
+        exported_at: state.now().to_rfc3339(),
+        users: users.iter().map(UserView::from).collect(),
+        api_keys: keys.iter().map(ApiKeyView::from).collect(),
+        bots,
+        integrations,
+        sessions,
+        audit,
+    }))
+}
+
+/// Every item of a paged listing.
+async fn all_pages<T, F, Fut>(mut read: F) -> Result<Vec<T>, StoreError>
+where
+    F: FnMut(PageRequest) -> Fut,
+    Fut: Future<Output = Result<Paged<T>, StoreError>>,
+{
+    let mut items = Vec::new();
+    let mut page = PageRequest {
+        limit: LISTING_PAGE,
+        cursor: None,
+    };
+    loop {
+        let batch = read(page.clone()).await?;
+        items.extend(batch.items);
+        match batch.next_cursor {
+            Some(cursor) => page.cursor = Some(cursor),
+            None => return Ok(items),
+        }
+    }
+}
+
+async fn with_transcripts(
+    state: &AppState,
+    tenant: &TenantId,
+    sessions: Vec<SessionState>,
+) -> Result<Vec<ExportedSession>, StoreError> {
+    let mut exported = Vec::with_capacity(sessions.len());
+    for session in sessions {
+        let mut messages = Vec::new();
+        loop {
+            let after = messages.last().map_or(0, |message: &Message| message.seq);
+            let batch = state
+                .store
+                .transcript(tenant, &session.id, after, TRANSCRIPT_PAGE)
+                .await?;
+            let done = batch.len() < TRANSCRIPT_PAGE;
+            messages.extend(batch);
+            if done {
+                break;
+            }
+        }
+        exported.push(ExportedSession { session, messages });
+    }
+    Ok(exported)
+}

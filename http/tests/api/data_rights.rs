@@ -1,0 +1,103 @@
+//! Exporting everything held about a contact, or about the organisation.
+
+use crate::sessions::converse;
+use crate::support::TestApp;
+use axum::http::{Method, StatusCode};
+use botwot_engine::Channel;
+use botwot_engine::access::{Permissions, Role};
+use botwot_engine::bot::BotSettings;
+
+#[tokio::test]
+async fn a_contacts_export_holds_their_sessions_and_nobody_elses() {
+    let app = TestApp::new().await;
+    let bot = app.bot(BotSettings::named("Ava")).await;
+    let theirs = converse(
+        &app,
+        &bot,
+        Channel::Web,
+        "visitor-1",
+        &["my order 42", "thanks"],
+    )
+    .await;
+    converse(&app, &bot, Channel::Web, "visitor-2", &["someone else"]).await;
+    converse(
+        &app,
+        &bot,
+        Channel::WhatsApp,
+        "visitor-1",
+        &["same id, other channel"],
+    )
+    .await;
+
+    let export = app
+        .get("/v1/data/contact-export?channel=web&contact=visitor-1")
+        .await;
+    assert_eq!(export.status, StatusCode::OK, "{:?}", export.body);
+    let sessions = export.body["sessions"].as_array().unwrap();
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(sessions[0]["session"]["id"], theirs.as_str());
+    let texts: Vec<&str> = sessions[0]["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|message| message["body"]["text"].as_str())
+        .collect();
+    assert_eq!(texts, ["my order 42", "thanks"]);
+    let text = export.body.to_string();
+    assert!(!text.contains("someone else") && !text.contains("other channel"));
+
+    let bad = app
+        .get("/v1/data/contact-export?channel=fax&contact=")
+        .await;
+    assert_eq!(bad.fields_at_fault(), ["channel", "contact"]);
+    let other = app
+        .account("globex", Permissions::of(Role::SuperAdmin))
+        .await
+        .bearer();
+    let foreign = app
+        .call(
+            Method::GET,
+            "/v1/data/contact-export?channel=web&contact=visitor-1",
+            None,
+            &[("authorization", other.as_str())],
+        )
+        .await;
+    assert_eq!(foreign.body["sessions"].as_array().map(Vec::len), Some(0));
+    let agent = app
+        .account("default", Permissions::of(Role::Agent))
+        .await
+        .bearer();
+    let refused = app
+        .call(
+            Method::GET,
+            "/v1/data/organisation-export",
+            None,
+            &[("authorization", agent.as_str())],
+        )
+        .await;
+    assert_eq!(refused.code(), "forbidden");
+}
+
+#[tokio::test]
+async fn the_organisation_export_holds_everything_but_secrets() {
+    let app = TestApp::new().await;
+    let bot = app.bot(BotSettings::named("Ava")).await;
+    converse(&app, &bot, Channel::Web, "visitor-1", &["hello"]).await;
+    app.send(
+        Method::POST,
+        "/v1/api-keys",
+        serde_json::json!({"name": "k", "modules": ["4"]}),
+    )
+    .await;
+    let export = app.get("/v1/data/organisation-export").await;
+    assert_eq!(export.status, StatusCode::OK, "{:?}", export.body);
+    let body = &export.body;
+    assert_eq!(body["organisation"]["id"], "default");
+    assert_eq!(body["users"][0]["id"], app.owner.user.id.to_string());
+    assert_eq!(body["bots"][0]["botName"], "Ava");
+    assert_eq!(body["sessions"][0]["messages"][0]["body"]["text"], "hello");
+    assert_eq!(body["apiKeys"][0]["name"], "k");
+    assert_eq!(body["audit"][0]["action"], "POST /v1/api-keys");
+    let text = body.to_string();
+    assert!(!text.contains("passwordHash") && !text.contains("digest"));
+}
