@@ -2,8 +2,10 @@
 //! Instagram. GET answers the subscription handshake; POST checks `X-Hub-Signature-256` over the
 //! raw body before anything is parsed, then hands every inbound message to its session and
 //! answers 200 only once all of them are durably stored. Redeliveries are recognised by their
-//! provider message id and stored once. Statuses, echoes, receipts and reactions are counted
-//! and left for the channel step that sends through the Graph API.
+//! provider message id and stored once. WhatsApp statuses (sent, delivered, read, failed) find
+//! the outbound message by the `wamid` the outbox recorded when Meta accepted it and update its
+//! delivery state through its session; delivery never goes backwards, so statuses may arrive in
+//! any order. Echoes, Messenger receipts and reactions are counted and left for later.
 
 use crate::errors::{AppError, ErrorCode};
 use crate::sessions::Envelope;
@@ -14,6 +16,7 @@ use axum::http::HeaderMap;
 use botwot_adapters::meta::signature::{SIGNATURE_HEADER, verify_signature, verify_subscription};
 use botwot_adapters::meta::{MetaEvent, parse_webhook};
 use botwot_engine::Channel;
+use botwot_engine::message::Delivery;
 use botwot_engine::session::{SessionEvent, SessionKey};
 use serde::Deserialize;
 use tracing::{debug, warn};
@@ -92,6 +95,15 @@ pub async fn receive(
                 let parties = &inbound.parties;
                 deliver(&state, channel, &parties.page_id, &parties.sender_id, event).await?;
             }
+            MetaEvent::WhatsAppStatus(status) => {
+                let Some(delivery) = status.delivery() else {
+                    debug!(status = ?status.status, "whatsapp status without a delivery state");
+                    continue;
+                };
+                let account = &status.account.phone_number_id;
+                update_delivery(&state, Channel::WhatsApp, account, &status.wamid, delivery)
+                    .await?;
+            }
             other => {
                 debug!(channel = %other.channel(), "meta event not handled yet");
                 ::metrics::counter!("botwot_meta_events_unhandled_total").increment(1);
@@ -129,6 +141,48 @@ async fn deliver(
         .sessions
         .dispatch(Envelope { key, bot_id, event })
         .await?;
+    Ok(())
+}
+
+/// Hands a channel's report on an outbound message (named by the id the channel gave it) to the
+/// message's session. A report on a message this node did not send (another app on the same
+/// number, or one whose send is not recorded yet) is counted and dropped.
+async fn update_delivery(
+    state: &AppState,
+    channel: Channel,
+    account: &str,
+    provider_message_id: &str,
+    delivery: Delivery,
+) -> Result<(), AppError> {
+    let Some(integration) = state.store.find_integration(channel, account).await? else {
+        warn!(%channel, account, "status for an account no integration connects; ignored");
+        ::metrics::counter!("botwot_meta_events_unrouted_total").increment(1);
+        return Ok(());
+    };
+    let tenant = &integration.tenant_id;
+    let found = state
+        .store
+        .find_outbound_message(tenant, channel, provider_message_id)
+        .await?;
+    let Some(message) = found else {
+        debug!(%channel, provider_message_id, "status for a message not sent from here");
+        ::metrics::counter!("botwot_meta_statuses_unmatched_total").increment(1);
+        return Ok(());
+    };
+    let Some(session) = state.store.get_session(tenant, &message.session_id).await? else {
+        warn!(message_id = %message.id, "status for a message whose session is gone");
+        return Ok(());
+    };
+    let event = SessionEvent::DeliveryUpdated {
+        message_id: message.id,
+        delivery,
+    };
+    let envelope = Envelope {
+        key: session.key,
+        bot_id: session.bot_id,
+        event,
+    };
+    state.sessions.dispatch(envelope).await?;
     Ok(())
 }
 
