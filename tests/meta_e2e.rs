@@ -1,8 +1,8 @@
-//! End to end through the real binary on the WhatsApp channel: a signed webhook with a
+//! End to end through the real binary on WhatsApp and Messenger: a signed webhook with a
 //! customer's text reaches the bot, whose reply is sent to a local stand-in for the Graph API
 //! with the integration's own access token (stored sealed, never shown); Meta's `statuses`
-//! webhooks then move the reply to delivered and read, never backwards; a redelivered webhook
-//! is answered once.
+//! webhooks (and Messenger's delivery receipts) then move the reply to delivered and read,
+//! never backwards; a redelivered webhook is answered once.
 
 mod support;
 
@@ -22,6 +22,9 @@ const PHONE_NUMBER_ID: &str = "106540352242922";
 const WABA_ID: &str = "102290129340398";
 const CUSTOMER: &str = "16315551181";
 const ACCESS_TOKEN: &str = "EAAGm0PX4ZCpsBAE2eSystemUserTokenOfTheNumber";
+const PAGE_ID: &str = "1234567890123";
+const PSID: &str = "24736489012345678";
+const PAGE_TOKEN: &str = "EAAGm0PX4ZCpsBAPageAccessTokenOfThePage";
 /// 32 bytes, base64: the key that seals access tokens at rest.
 const SECRET_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
@@ -79,14 +82,28 @@ async fn accept_message(
             .map(str::to_owned),
         body: serde_json::from_slice(&body).unwrap_or(Value::Null),
     };
+    let send_api = request.path.ends_with("/me/messages");
     let to = request.body["to"].clone();
+    let recipient = request.body["recipient"]["id"].clone();
     let mut requests = requests.lock();
     requests.push(request);
+    if send_api {
+        // The Send API's (Messenger and Instagram) documented answer.
+        return axum::Json(json!({
+            "recipient_id": recipient,
+            "message_id": mid_of_reply(requests.len())
+        }));
+    }
     axum::Json(json!({
         "messaging_product": "whatsapp",
         "contacts": [{"input": to, "wa_id": to}],
         "messages": [{"id": wamid_of_reply(requests.len())}]
     }))
+}
+
+/// The `mid` the fake's Send API gives the `n`th message it accepts (from 1).
+fn mid_of_reply(n: usize) -> String {
+    format!("m_AG5Hz2Uq7tuwNEhXfYYKj8mJEM_QPpz5jdCK48PnKAjSdjfipqxqMvK8ma6AC8fplwlqLP_{n:04}")
 }
 
 /// The `wamid` the fake gives the `n`th message it accepts (from 1).
@@ -129,6 +146,18 @@ fn status(wamid: &str, state: &str) -> Value {
     }))
 }
 
+/// A Messenger webhook (`object: page`) with one `messaging` item from the test's user.
+fn messenger_webhook(item: Value) -> Value {
+    let mut item = item;
+    item["sender"] = json!({"id": PSID});
+    item["recipient"] = json!({"id": PAGE_ID});
+    item["timestamp"] = json!(1_458_692_752_478_u64);
+    json!({
+        "object": "page",
+        "entry": [{"id": PAGE_ID, "time": 1_458_692_752_478_u64, "messaging": [item]}]
+    })
+}
+
 /// `sha256=` and the hex HMAC-SHA256 of the raw body under the app secret, as Meta signs.
 fn signature(body: &[u8]) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(APP_SECRET.as_bytes()).expect("hmac key");
@@ -163,6 +192,16 @@ async fn start_server(data_dir: &std::path::Path, graph: &FakeGraph) -> Server {
     .await
 }
 
+async fn connect_messenger(server: &Server) {
+    let bot = server.create_bot(bot_settings("Max", 3_600)).await;
+    let integration = json!({
+        "channel": "messenger", "accountId": PAGE_ID, "botId": bot["id"],
+        "accessToken": PAGE_TOKEN
+    });
+    let (status, created) = server.post("/v1/integrations", integration).await;
+    assert_eq!(status, 201, "integration created: {created}");
+}
+
 async fn connect_whatsapp(server: &Server) {
     let bot = server.create_bot(bot_settings("Ava", 3_600)).await;
     let integration = json!({
@@ -180,7 +219,12 @@ async fn connect_whatsapp(server: &Server) {
 
 /// The one WhatsApp session's transcript.
 async fn whatsapp_transcript(server: &Server) -> Vec<Value> {
-    let (status, sessions) = server.get("/v1/sessions?channel=whatsapp").await;
+    transcript_on(server, "whatsapp").await
+}
+
+/// The transcript of the one session on `channel`.
+async fn transcript_on(server: &Server, channel: &str) -> Vec<Value> {
+    let (status, sessions) = server.get(&format!("/v1/sessions?channel={channel}")).await;
     assert_eq!(status, 200, "{sessions}");
     let Some(id) = sessions["items"][0]["id"].as_str() else {
         return Vec::new();
@@ -194,7 +238,12 @@ async fn whatsapp_transcript(server: &Server) -> Vec<Value> {
 
 /// The delivery state of the outbound message the channel knows as `wamid`.
 async fn delivery_of(server: &Server, wamid: &str) -> Option<String> {
-    whatsapp_transcript(server)
+    delivery_on(server, "whatsapp", wamid).await
+}
+
+/// The delivery state of the outbound message on `channel` the channel knows as `id`.
+async fn delivery_on(server: &Server, channel: &str, wamid: &str) -> Option<String> {
+    transcript_on(server, channel)
         .await
         .iter()
         .find(|message| message["direction"] == "outbound" && message["providerMessageId"] == wamid)
@@ -281,6 +330,50 @@ async fn a_whatsapp_message_is_answered_through_the_graph_api_and_its_statuses_t
         "the redelivery is stored once: {inbound:?}"
     );
     assert_eq!(graph.requests().len(), 2, "the redelivery is answered once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_messenger_message_is_answered_with_the_page_token_and_its_receipt_tracked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let graph = FakeGraph::start().await;
+    let server = start_server(dir.path(), &graph).await;
+    connect_messenger(&server).await;
+
+    let inbound = messenger_webhook(json!({
+        "message": {"mid": "m_INBOUND-0001", "text": "Do you ship abroad?"}
+    }));
+    assert_eq!(post_webhook(&server, &inbound).await, 200);
+    server
+        .until("the reply reaches the send api", || async {
+            !graph.requests().is_empty()
+        })
+        .await;
+    let reply = &graph.requests()[0];
+    assert_eq!(reply.path, "/v21.0/me/messages");
+    let bearer = format!("Bearer {PAGE_TOKEN}");
+    assert_eq!(reply.authorization.as_deref(), Some(bearer.as_str()));
+    assert_eq!(reply.body["recipient"]["id"], PSID);
+    assert_eq!(reply.body["messaging_type"], "RESPONSE");
+    assert!(
+        reply.body["message"]["text"].is_string(),
+        "{:?}",
+        reply.body
+    );
+
+    let mid = mid_of_reply(1);
+    server
+        .until("the reply is recorded as sent", || async {
+            delivery_on(&server, "messenger", &mid).await.as_deref() == Some("sent")
+        })
+        .await;
+    let receipt = messenger_webhook(json!({
+        "delivery": {"mids": [mid], "watermark": 1_458_668_856_253_u64}
+    }));
+    assert_eq!(post_webhook(&server, &receipt).await, 200);
+    assert_eq!(
+        delivery_on(&server, "messenger", &mid).await.as_deref(),
+        Some("delivered")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

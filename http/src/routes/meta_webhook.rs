@@ -4,8 +4,10 @@
 //! answers 200 only once all of them are durably stored. Redeliveries are recognised by their
 //! provider message id and stored once. WhatsApp statuses (sent, delivered, read, failed) find
 //! the outbound message by the `wamid` the outbox recorded when Meta accepted it and update its
-//! delivery state through its session; delivery never goes backwards, so statuses may arrive in
-//! any order. Echoes, Messenger receipts and reactions are counted and left for later.
+//! delivery state through its session, and so do Messenger and Instagram receipts that name a
+//! `mid` (a Messenger read receipt names only a watermark and is not applied yet); delivery
+//! never goes backwards, so statuses may arrive in any order. Echoes and reactions are counted
+//! and left for later.
 
 use crate::errors::{AppError, ErrorCode};
 use crate::sessions::Envelope;
@@ -103,6 +105,13 @@ pub async fn receive(
                 let account = &status.account.phone_number_id;
                 update_delivery(&state, Channel::WhatsApp, account, &status.wamid, delivery)
                     .await?;
+            }
+            MetaEvent::MessagingReceipt(receipt) => {
+                let parties = &receipt.parties;
+                for (mid, delivery) in receipt.receipt.delivery_updates() {
+                    update_delivery(&state, parties.channel, &parties.page_id, mid, delivery)
+                        .await?;
+                }
             }
             other => {
                 debug!(channel = %other.channel(), "meta event not handled yet");
