@@ -111,7 +111,7 @@ impl<B: DocumentBackend> Store<B> {
     /// The stored message with a new delivery state (and the provider id its `channel` gave it,
     /// when the receipt has one), ready to put back; `None` when there is no such message (in
     /// `tenant`, when one is given) or nothing changes. Delivery never goes backwards (see
-    /// [`Delivery::may_become`]).
+    /// [`Delivery::may_become`](botwot_engine::message::Delivery::may_become)).
     pub(super) async fn with_delivery(
         &self,
         tenant: Option<&TenantId>,

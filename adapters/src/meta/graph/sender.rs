@@ -3,8 +3,9 @@
 //! An outbox entry's session key names the channel, the channel account (phone number id or page
 //! id, whose token is fetched from the [`AccessTokenSource`]) and the contact (WhatsApp id, PSID
 //! or IGSID). Each `deliver` makes exactly one Graph request and never retries: the outbox retries
-//! [`DeliveryError::Retryable`] failures with its own backoff and gives up on
-//! [`DeliveryError::Permanent`] ones. WhatsApp and the Send API take no idempotency key, so
+//! [`DeliveryError::Retryable`] failures with its own backoff (or Meta's `Retry-After`, when that
+//! is longer) and gives up on [`DeliveryError::Permanent`] ones. A successful send returns Meta's
+//! message id in its [`DeliveryReceipt`], which the outbox records for status webhooks. WhatsApp and the Send API take no idempotency key, so
 //! duplicates are prevented by the outbox sending each entry (whose id is the message id) once
 //! per attempt and recording the result; only a crash between Meta accepting a message and the
 //! outbox recording it can send it twice.
