@@ -13,7 +13,7 @@ use botwot_engine::ports::{
 use botwot_engine::session::{
     Rejection, Responder, SessionEvent, SessionKey, SessionNotice, SessionState, SessionStatus,
 };
-use botwot_engine::time::ManualClock;
+use botwot_engine::time::{Clock, ManualClock};
 use botwot_engine::{Channel, MessageBody, TenantId, Timestamp};
 use parking_lot::Mutex;
 use std::sync::Arc;
@@ -29,6 +29,8 @@ mod torn_writes;
 struct RecordingSender {
     delivered: Mutex<Vec<Message>>,
     refuse_next: AtomicUsize,
+    /// The `Retry-After` a refusal asks for.
+    retry_after: Mutex<Option<Duration>>,
 }
 
 #[async_trait]
@@ -39,7 +41,10 @@ impl ChannelSender for RecordingSender {
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
             .is_ok();
         if refuse {
-            return Err(DeliveryError::retryable("provider busy"));
+            return Err(DeliveryError::Retryable {
+                reason: "provider busy".into(),
+                retry_after: *self.retry_after.lock(),
+            });
         }
         self.delivered.lock().push(entry.message.clone());
         Ok(DeliveryReceipt::sent(provider_id_of(&entry.message)))
@@ -628,6 +633,28 @@ async fn a_retried_reply_keeps_its_place_before_later_ones() {
     })
     .await;
     assert_eq!(h.sender.seqs(), [1, 3]);
+}
+
+#[tokio::test]
+async fn a_retry_waits_as_long_as_the_channel_asked_when_that_is_longer_than_the_backoff() {
+    let config = NodeConfig {
+        outbox_retry_base_ms: 300,
+        ..NodeConfig::default()
+    };
+    let h = Harness::start(config).await;
+    h.sender.refuse_next.store(1, Ordering::SeqCst);
+    *h.sender.retry_after.lock() = Some(Duration::from_secs(3_600));
+    let greeting = Some(h.bot.settings.bot_greeting_message.clone());
+    applied(h.send("v1", SessionEvent::ContactJoined { greeting }).await);
+    let asked = h.clock.now().plus(Duration::from_secs(3_600));
+    h.until("the retry is stored for when the channel asked", || async {
+        let pending = h.store.pending_outbox(10).await.unwrap_or_default();
+        pending
+            .first()
+            .is_some_and(|entry| entry.attempts == 1 && entry.next_attempt_at == asked)
+    })
+    .await;
+    assert!(h.sender.seqs().is_empty(), "not sent again before then");
 }
 
 #[tokio::test]
