@@ -146,15 +146,41 @@ fn status(wamid: &str, state: &str) -> Value {
     }))
 }
 
-/// A Messenger webhook (`object: page`) with one `messaging` item from the test's user.
-fn messenger_webhook(item: Value) -> Value {
+/// A Messenger or Instagram account of the test, as its webhooks and integration name it.
+struct MessagingAccount {
+    channel: &'static str,
+    /// The webhook's `object`: `page` for Messenger, `instagram` for Instagram.
+    object: &'static str,
+    account_id: &'static str,
+    user_id: &'static str,
+    token: &'static str,
+}
+
+const MESSENGER: MessagingAccount = MessagingAccount {
+    channel: "messenger",
+    object: "page",
+    account_id: PAGE_ID,
+    user_id: PSID,
+    token: PAGE_TOKEN,
+};
+
+const INSTAGRAM: MessagingAccount = MessagingAccount {
+    channel: "instagram",
+    object: "instagram",
+    account_id: "17841405309211844",
+    user_id: "6934762243302013",
+    token: "EAAGm0PX4ZCpsBAPageAccessTokenOfTheLinkedPage",
+};
+
+/// A webhook of the account's channel with one `messaging` item from its user.
+fn messaging_webhook(account: &MessagingAccount, item: Value) -> Value {
     let mut item = item;
-    item["sender"] = json!({"id": PSID});
-    item["recipient"] = json!({"id": PAGE_ID});
+    item["sender"] = json!({"id": account.user_id});
+    item["recipient"] = json!({"id": account.account_id});
     item["timestamp"] = json!(1_458_692_752_478_u64);
     json!({
-        "object": "page",
-        "entry": [{"id": PAGE_ID, "time": 1_458_692_752_478_u64, "messaging": [item]}]
+        "object": account.object,
+        "entry": [{"id": account.account_id, "time": 1_458_692_752_478_u64, "messaging": [item]}]
     })
 }
 
@@ -192,11 +218,11 @@ async fn start_server(data_dir: &std::path::Path, graph: &FakeGraph) -> Server {
     .await
 }
 
-async fn connect_messenger(server: &Server) {
+async fn connect_messaging(server: &Server, account: &MessagingAccount) {
     let bot = server.create_bot(bot_settings("Max", 3_600)).await;
     let integration = json!({
-        "channel": "messenger", "accountId": PAGE_ID, "botId": bot["id"],
-        "accessToken": PAGE_TOKEN
+        "channel": account.channel, "accountId": account.account_id, "botId": bot["id"],
+        "accessToken": account.token
     });
     let (status, created) = server.post("/v1/integrations", integration).await;
     assert_eq!(status, 201, "integration created: {created}");
@@ -309,14 +335,21 @@ async fn a_whatsapp_message_is_answered_through_the_graph_api_and_its_statuses_t
     let stranger = status("wamid.NOT-OURS", "delivered");
     assert_eq!(post_webhook(&server, &stranger).await, 200);
 
-    // Meta redelivers the first webhook; then the customer writes again. Replies keep the
-    // session's order, so once the second answer is out a repeat of the first would be too.
+    // Meta redelivers the first webhook, and the second arrives twice at once; then the
+    // customer writes a third time. Replies keep the session's order, so once the third answer
+    // is out a repeat of an earlier one would be too.
     assert_eq!(post_webhook(&server, &first).await, 200);
     let second = inbound_text("wamid.INBOUND-0002", "And on Sundays?");
-    assert_eq!(post_webhook(&server, &second).await, 200);
+    let (one, other) = tokio::join!(
+        post_webhook(&server, &second),
+        post_webhook(&server, &second)
+    );
+    assert_eq!((one, other), (200, 200));
+    let third = inbound_text("wamid.INBOUND-0003", "Thanks!");
+    assert_eq!(post_webhook(&server, &third).await, 200);
     server
-        .until("the second reply reaches the graph api", || async {
-            graph.requests().len() >= 2
+        .until("the third reply reaches the graph api", || async {
+            graph.requests().len() >= 3
         })
         .await;
     let inbound: Vec<Value> = whatsapp_transcript(&server)
@@ -326,22 +359,36 @@ async fn a_whatsapp_message_is_answered_through_the_graph_api_and_its_statuses_t
         .collect();
     assert_eq!(
         inbound.len(),
-        2,
-        "the redelivery is stored once: {inbound:?}"
+        3,
+        "each redelivery is stored once: {inbound:?}"
     );
-    assert_eq!(graph.requests().len(), 2, "the redelivery is answered once");
+    assert_eq!(graph.requests().len(), 3, "each message is answered once");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_messenger_message_is_answered_with_the_page_token_and_its_receipt_tracked() {
+    messaging_round_trip(&MESSENGER).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_instagram_message_is_answered_with_the_page_token_and_its_receipt_tracked() {
+    messaging_round_trip(&INSTAGRAM).await;
+}
+
+/// A user's message on a Messenger or Instagram account is answered through the Send API with
+/// the account's token, and the delivery receipt naming the reply's `mid` is recorded.
+async fn messaging_round_trip(account: &MessagingAccount) {
     let dir = tempfile::tempdir().expect("tempdir");
     let graph = FakeGraph::start().await;
     let server = start_server(dir.path(), &graph).await;
-    connect_messenger(&server).await;
+    connect_messaging(&server, account).await;
 
-    let inbound = messenger_webhook(json!({
-        "message": {"mid": "m_INBOUND-0001", "text": "Do you ship abroad?"}
-    }));
+    let inbound = messaging_webhook(
+        account,
+        json!({
+            "message": {"mid": "m_INBOUND-0001", "text": "Do you ship abroad?"}
+        }),
+    );
     assert_eq!(post_webhook(&server, &inbound).await, 200);
     server
         .until("the reply reaches the send api", || async {
@@ -350,9 +397,9 @@ async fn a_messenger_message_is_answered_with_the_page_token_and_its_receipt_tra
         .await;
     let reply = &graph.requests()[0];
     assert_eq!(reply.path, "/v21.0/me/messages");
-    let bearer = format!("Bearer {PAGE_TOKEN}");
+    let bearer = format!("Bearer {}", account.token);
     assert_eq!(reply.authorization.as_deref(), Some(bearer.as_str()));
-    assert_eq!(reply.body["recipient"]["id"], PSID);
+    assert_eq!(reply.body["recipient"]["id"], account.user_id);
     assert_eq!(reply.body["messaging_type"], "RESPONSE");
     assert!(
         reply.body["message"]["text"].is_string(),
@@ -363,15 +410,18 @@ async fn a_messenger_message_is_answered_with_the_page_token_and_its_receipt_tra
     let mid = mid_of_reply(1);
     server
         .until("the reply is recorded as sent", || async {
-            delivery_on(&server, "messenger", &mid).await.as_deref() == Some("sent")
+            delivery_on(&server, account.channel, &mid).await.as_deref() == Some("sent")
         })
         .await;
-    let receipt = messenger_webhook(json!({
-        "delivery": {"mids": [mid], "watermark": 1_458_668_856_253_u64}
-    }));
+    let receipt = messaging_webhook(
+        account,
+        json!({
+            "delivery": {"mids": [mid], "watermark": 1_458_668_856_253_u64}
+        }),
+    );
     assert_eq!(post_webhook(&server, &receipt).await, 200);
     assert_eq!(
-        delivery_on(&server, "messenger", &mid).await.as_deref(),
+        delivery_on(&server, account.channel, &mid).await.as_deref(),
         Some("delivered")
     );
 }
