@@ -424,6 +424,26 @@ async fn messaging_round_trip(account: &MessagingAccount) {
         delivery_on(&server, account.channel, &mid).await.as_deref(),
         Some("delivered")
     );
+    // Messenger's read receipt names a watermark (every message sent before it is read);
+    // Instagram's names the message.
+    let read = if account.object == "page" {
+        let watermark = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("after 1970")
+            .as_millis()
+            + 60_000;
+        json!({"read": {"watermark": u64::try_from(watermark).expect("fits")}})
+    } else {
+        json!({"read": {"mid": mid}})
+    };
+    assert_eq!(
+        post_webhook(&server, &messaging_webhook(account, read)).await,
+        200
+    );
+    assert_eq!(
+        delivery_on(&server, account.channel, &mid).await.as_deref(),
+        Some("read")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

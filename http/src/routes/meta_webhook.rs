@@ -4,21 +4,24 @@
 //! answers 200 only once all of them are durably stored. Redeliveries are recognised by their
 //! provider message id and stored once. WhatsApp statuses (sent, delivered, read, failed) find
 //! the outbound message by the `wamid` the outbox recorded when Meta accepted it and update its
-//! delivery state through its session, and so do Messenger and Instagram receipts that name a
-//! `mid` (a Messenger read receipt names only a watermark and is not applied yet); delivery
-//! never goes backwards, so statuses may arrive in any order. Echoes and reactions are counted
+//! delivery state through its session, and so do Messenger and Instagram receipts (a Messenger
+//! read receipt names a watermark: every reply sent before it is read); delivery never goes
+//! backwards, so statuses may arrive in any order. Echoes and reactions are counted
 //! and left for later.
 
+mod delivery;
+
+use self::delivery::{read_up_to, update_delivery};
 use crate::errors::{AppError, ErrorCode};
 use crate::sessions::Envelope;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
+use botwot_adapters::meta::messenger::ReceiptKind;
 use botwot_adapters::meta::signature::{SIGNATURE_HEADER, verify_signature, verify_subscription};
 use botwot_adapters::meta::{MetaEvent, parse_webhook};
 use botwot_engine::Channel;
-use botwot_engine::message::Delivery;
 use botwot_engine::session::{SessionEvent, SessionKey};
 use serde::Deserialize;
 use tracing::{debug, warn};
@@ -112,6 +115,14 @@ pub async fn receive(
                     update_delivery(&state, parties.channel, &parties.page_id, mid, delivery)
                         .await?;
                 }
+                if let ReceiptKind::Read {
+                    watermark: Some(watermark),
+                    mid: None,
+                } = receipt.receipt
+                {
+                    let (account, contact) = (&parties.page_id, &parties.sender_id);
+                    read_up_to(&state, parties.channel, account, contact, watermark).await?;
+                }
             }
             other => {
                 debug!(channel = %other.channel(), "meta event not handled yet");
@@ -150,48 +161,6 @@ async fn deliver(
         .sessions
         .dispatch(Envelope { key, bot_id, event })
         .await?;
-    Ok(())
-}
-
-/// Hands a channel's report on an outbound message (named by the id the channel gave it) to the
-/// message's session. A report on a message this node did not send (another app on the same
-/// number, or one whose send is not recorded yet) is counted and dropped.
-async fn update_delivery(
-    state: &AppState,
-    channel: Channel,
-    account: &str,
-    provider_message_id: &str,
-    delivery: Delivery,
-) -> Result<(), AppError> {
-    let Some(integration) = state.store.find_integration(channel, account).await? else {
-        warn!(%channel, account, "status for an account no integration connects; ignored");
-        ::metrics::counter!("botwot_meta_events_unrouted_total").increment(1);
-        return Ok(());
-    };
-    let tenant = &integration.tenant_id;
-    let found = state
-        .store
-        .find_outbound_message(tenant, channel, provider_message_id)
-        .await?;
-    let Some(message) = found else {
-        debug!(%channel, provider_message_id, "status for a message not sent from here");
-        ::metrics::counter!("botwot_meta_statuses_unmatched_total").increment(1);
-        return Ok(());
-    };
-    let Some(session) = state.store.get_session(tenant, &message.session_id).await? else {
-        warn!(message_id = %message.id, "status for a message whose session is gone");
-        return Ok(());
-    };
-    let event = SessionEvent::DeliveryUpdated {
-        message_id: message.id,
-        delivery,
-    };
-    let envelope = Envelope {
-        key: session.key,
-        bot_id: session.bot_id,
-        event,
-    };
-    state.sessions.dispatch(envelope).await?;
     Ok(())
 }
 
