@@ -4,6 +4,7 @@
 
 use anyhow::{Context, Result, bail};
 use botwot_actors::NodeConfig;
+use botwot_adapters::meta::graph::GraphConfig;
 use botwot_http::HttpConfig;
 use botwot_http::auth::JwtKey;
 use botwot_storage::StorageConfig;
@@ -24,6 +25,9 @@ pub struct Config {
     pub storage: StorageConfig,
     pub http: HttpConfig,
     pub node: NodeConfig,
+    /// Where the Meta Graph API is (`base_url`, `api_version`, `request_timeout_ms`): replies on
+    /// WhatsApp, Messenger and Instagram are sent there.
+    pub meta: GraphConfig,
     pub log: LogConfig,
 }
 
@@ -173,6 +177,33 @@ mod tests {
             "a-secret-from-the-environment-32-bytes"
         );
         assert_eq!(config.node.passivate_after_secs, 5);
+    }
+
+    #[test]
+    fn the_graph_api_is_configured_in_the_meta_section() {
+        let defaults = Config::load(None, env(&[])).expect("defaults");
+        assert_eq!(defaults.meta, GraphConfig::default());
+        let config = Config::load(
+            None,
+            env(&[
+                ("BOTWOT__META__BASE_URL", "http://127.0.0.1:9999"),
+                ("BOTWOT__META__API_VERSION", "v22.0"),
+                ("BOTWOT__META__REQUEST_TIMEOUT_MS", "2500"),
+                (
+                    "BOTWOT__HTTP__INTEGRATION_SECRET_KEY",
+                    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+                ),
+            ]),
+        )
+        .expect("loads");
+        assert_eq!(config.meta.base_url, "http://127.0.0.1:9999");
+        assert_eq!(config.meta.api_version, "v22.0");
+        assert_eq!(config.meta.request_timeout_ms, 2_500);
+        let key = config.http.integration_secret_key.expect("a key");
+        assert_eq!(
+            key.expose_secret(),
+            "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
+        );
     }
 
     #[test]

@@ -5,26 +5,33 @@ use anyhow::{Context, Result};
 use botwot_actors::{Node, NodeDeps, SystemClock};
 use botwot_adapters::brain::ProfileBrain;
 use botwot_adapters::channels::ChannelRouter;
+use botwot_adapters::meta::graph::{GraphClient, MetaGraphSender, StoredTokens, TokenCipher};
 use botwot_engine::Channel;
 use botwot_engine::time::Clock;
-use botwot_http::HttpBuilder;
+use botwot_http::config::ConfiguredSecret;
+use botwot_http::{HttpBuilder, HttpConfig};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
-use tracing::info;
+use tracing::{info, warn};
 
-pub async fn serve(config: Config) -> Result<()> {
+pub async fn serve(mut config: Config) -> Result<()> {
     let store = botwot_storage::open_storage(&config.storage)
         .await
         .context("storage could not be opened")?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let cipher = integration_cipher(&mut config.http)?;
+    let graph =
+        GraphClient::new(config.meta.clone()).context("the [meta] section is not usable")?;
+    let tokens = StoredTokens::new(store.clone(), cipher);
+    let meta = Arc::new(MetaGraphSender::new(graph, Arc::new(tokens)));
 
     let http = HttpBuilder::new(config.http.clone())?
         .connect_rate_limiter()
         .await
         .context("the rate limiter's Redis could not be reached")?;
     let web = Arc::new(http.web_channel());
-    let sender = ChannelRouter::default().with(Channel::Web, web.clone());
+    let sender = meta.route_meta_channels(ChannelRouter::default().with(Channel::Web, web.clone()));
     let widget_sockets = web.clone();
     let node = Node::start(
         config.node.clone(),
@@ -67,6 +74,25 @@ pub async fn serve(config: Config) -> Result<()> {
     info!("shutting down");
     node.shutdown().await;
     Ok(())
+}
+
+/// The cipher of integrations' access tokens, from `http.integration_secret_key`. With none
+/// configured, a random key of this process is put in its place (so the HTTP layer seals with
+/// the same key the senders open with) and a warning says what that costs.
+fn integration_cipher(http: &mut HttpConfig) -> Result<TokenCipher> {
+    let key = match &http.integration_secret_key {
+        Some(key) => key.clone(),
+        None => {
+            warn!(
+                "no integration secret key configured (http.integration_secret_key); sealing access tokens with a random key, so stored tokens stop opening when this process stops"
+            );
+            let key = ConfiguredSecret::new(TokenCipher::random_base64_key()?);
+            http.integration_secret_key = Some(key.clone());
+            key
+        }
+    };
+    TokenCipher::from_base64_key(key.expose_secret())
+        .context("http.integration_secret_key is not usable")
 }
 
 /// The URL a person on this machine opens: the wildcard address becomes loopback.

@@ -7,7 +7,7 @@
 use crate::config::NodeConfig;
 use botwot_engine::message::Delivery;
 use botwot_engine::outbox::OutboxEntry;
-use botwot_engine::ports::{ChannelSender, DeliveryError, Storage};
+use botwot_engine::ports::{ChannelSender, DeliveryError, DeliveryReceipt, Storage};
 use botwot_engine::time::Clock;
 use botwot_engine::{MessageId, SessionId};
 use std::collections::{HashMap, VecDeque};
@@ -109,23 +109,31 @@ impl OutboxDispatcher {
         }
     }
 
-    fn should_retry(&self, entry: &OutboxEntry, result: &Result<Delivery, DeliveryError>) -> bool {
-        matches!(result, Err(DeliveryError::Retryable(_))) && entry.attempts + 1 < self.max_attempts
+    fn should_retry(
+        &self,
+        entry: &OutboxEntry,
+        result: &Result<DeliveryReceipt, DeliveryError>,
+    ) -> bool {
+        matches!(result, Err(DeliveryError::Retryable { .. }))
+            && entry.attempts + 1 < self.max_attempts
     }
 
     async fn record(
         &self,
         mut entry: OutboxEntry,
-        result: Result<Delivery, DeliveryError>,
+        result: Result<DeliveryReceipt, DeliveryError>,
         retry: bool,
         handle: &OutboxHandle,
     ) {
         handle.waiting.fetch_sub(1, Ordering::Relaxed);
         let stored = match result {
-            Ok(delivery) => self.store.outbox_delivered(&entry, delivery).await,
-            Err(DeliveryError::Retryable(reason)) if retry => {
+            Ok(receipt) => self.store.outbox_delivered(&entry, receipt).await,
+            Err(DeliveryError::Retryable {
+                reason,
+                retry_after,
+            }) if retry => {
                 entry.attempts += 1;
-                let delay = self.retry_base * 2u32.saturating_pow(entry.attempts - 1);
+                let delay = retry_delay(self.retry_base, entry.attempts, retry_after);
                 entry.next_attempt_at = self.clock.now().plus(delay);
                 entry.last_error = Some(reason);
                 let stored = self.store.outbox_retry_later(&entry).await;
@@ -136,11 +144,11 @@ impl OutboxDispatcher {
                 });
                 stored
             }
-            Err(DeliveryError::Retryable(reason) | DeliveryError::Permanent(reason)) => {
+            Err(DeliveryError::Retryable { reason, .. } | DeliveryError::Permanent(reason)) => {
                 warn!(message_id = %entry.message.id, reason = %reason, "outbound message failed");
                 metrics::counter!("botwot_outbound_failed_total").increment(1);
                 self.store
-                    .outbox_delivered(&entry, Delivery::Failed { reason })
+                    .outbox_delivered(&entry, Delivery::Failed { reason }.into())
                     .await
             }
         };
@@ -150,6 +158,13 @@ impl OutboxDispatcher {
             warn!(error = %error, "outbox result not stored");
         }
     }
+}
+
+/// How long to wait before attempt `attempts + 1`: the exponential backoff from `base` (doubling
+/// after every attempt), or longer when the channel asked for it with `retry_after`.
+fn retry_delay(base: Duration, attempts: u32, retry_after: Option<Duration>) -> Duration {
+    let backoff = base.saturating_mul(2u32.saturating_pow(attempts.saturating_sub(1)));
+    retry_after.map_or(backoff, |asked| backoff.max(asked))
 }
 
 /// Keeps a session's messages in order while one of them waits for a retry: later messages of
@@ -198,5 +213,41 @@ impl HeldBehindRetries {
                 .unwrap_or_default(),
             _ => VecDeque::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::retry_delay;
+    use std::time::Duration;
+
+    const BASE: Duration = Duration::from_millis(100);
+
+    #[test]
+    fn backoff_doubles_after_every_attempt() {
+        assert_eq!(retry_delay(BASE, 1, None), Duration::from_millis(100));
+        assert_eq!(retry_delay(BASE, 2, None), Duration::from_millis(200));
+        assert_eq!(retry_delay(BASE, 4, None), Duration::from_millis(800));
+    }
+
+    #[test]
+    fn a_longer_retry_after_wins() {
+        let asked = Duration::from_secs(30);
+        assert_eq!(retry_delay(BASE, 1, Some(asked)), asked);
+        assert_eq!(retry_delay(BASE, 3, Some(asked)), asked);
+    }
+
+    #[test]
+    fn a_shorter_retry_after_does_not_shorten_the_backoff() {
+        let asked = Duration::from_millis(50);
+        assert_eq!(
+            retry_delay(BASE, 3, Some(asked)),
+            Duration::from_millis(400)
+        );
+    }
+
+    #[test]
+    fn huge_attempt_counts_do_not_overflow() {
+        assert!(retry_delay(BASE, u32::MAX, None) >= BASE);
     }
 }

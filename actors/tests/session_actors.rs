@@ -7,11 +7,13 @@ use botwot_adapters::brain::ProfileBrain;
 use botwot_engine::bot::{BotProfile, BotSettings, InactivityTimeouts};
 use botwot_engine::message::{Author, Delivery, Message};
 use botwot_engine::outbox::OutboxEntry;
-use botwot_engine::ports::{ChannelSender, DeliveryError, SessionObserver, Storage};
+use botwot_engine::ports::{
+    ChannelSender, DeliveryError, DeliveryReceipt, SessionObserver, Storage,
+};
 use botwot_engine::session::{
     Rejection, Responder, SessionEvent, SessionKey, SessionNotice, SessionState, SessionStatus,
 };
-use botwot_engine::time::ManualClock;
+use botwot_engine::time::{Clock, ManualClock};
 use botwot_engine::{Channel, MessageBody, TenantId, Timestamp};
 use parking_lot::Mutex;
 use std::sync::Arc;
@@ -27,21 +29,31 @@ mod torn_writes;
 struct RecordingSender {
     delivered: Mutex<Vec<Message>>,
     refuse_next: AtomicUsize,
+    /// The `Retry-After` a refusal asks for.
+    retry_after: Mutex<Option<Duration>>,
 }
 
 #[async_trait]
 impl ChannelSender for RecordingSender {
-    async fn deliver(&self, entry: &OutboxEntry) -> Result<Delivery, DeliveryError> {
+    async fn deliver(&self, entry: &OutboxEntry) -> Result<DeliveryReceipt, DeliveryError> {
         let refuse = self
             .refuse_next
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
             .is_ok();
         if refuse {
-            return Err(DeliveryError::Retryable("provider busy".into()));
+            return Err(DeliveryError::Retryable {
+                reason: "provider busy".into(),
+                retry_after: *self.retry_after.lock(),
+            });
         }
         self.delivered.lock().push(entry.message.clone());
-        Ok(Delivery::Sent)
+        Ok(DeliveryReceipt::sent(provider_id_of(&entry.message)))
     }
+}
+
+/// The id the recording channel gives a message it accepts.
+fn provider_id_of(message: &Message) -> String {
+    format!("wamid.{}", message.id)
 }
 
 impl RecordingSender {
@@ -246,6 +258,43 @@ async fn greeting_question_and_reply_are_stored_and_delivered_in_order() {
     .await;
     let delivered = h.sender.seqs();
     assert_eq!(delivered, [1, 3], "greeting then reply, each once");
+}
+
+#[tokio::test]
+async fn the_channel_id_of_a_delivered_reply_is_recorded_and_its_status_updates_it() {
+    let h = Harness::start(NodeConfig::default()).await;
+    let (session, _) = applied(h.send("v1", inbound("Open today?", "c-1")).await);
+    let transcript = h.transcript_of_len(&session, 2).await;
+    let reply = transcript[1].clone();
+    let provider_id = provider_id_of(&reply);
+    let tenant = &session.key.tenant_id;
+    h.until("the reply is recorded with its channel id", || async {
+        h.store
+            .find_outbound_message(tenant, Channel::Web, &provider_id)
+            .await
+            .ok()
+            .flatten()
+            .is_some_and(|found| found.delivery == Delivery::Sent)
+    })
+    .await;
+
+    for (report, expected) in [
+        (Delivery::Read, Delivery::Read),
+        (Delivery::Delivered, Delivery::Read),
+    ] {
+        let event = SessionEvent::DeliveryUpdated {
+            message_id: reply.id.clone(),
+            delivery: report,
+        };
+        h.send("v1", event).await.expect("applied");
+        let found = h
+            .store
+            .find_outbound_message(tenant, Channel::Web, &provider_id)
+            .await
+            .expect("read")
+            .expect("found");
+        assert_eq!(found.delivery, expected, "delivery never goes backwards");
+    }
 }
 
 #[tokio::test]
@@ -584,6 +633,28 @@ async fn a_retried_reply_keeps_its_place_before_later_ones() {
     })
     .await;
     assert_eq!(h.sender.seqs(), [1, 3]);
+}
+
+#[tokio::test]
+async fn a_retry_waits_as_long_as_the_channel_asked_when_that_is_longer_than_the_backoff() {
+    let config = NodeConfig {
+        outbox_retry_base_ms: 300,
+        ..NodeConfig::default()
+    };
+    let h = Harness::start(config).await;
+    h.sender.refuse_next.store(1, Ordering::SeqCst);
+    *h.sender.retry_after.lock() = Some(Duration::from_secs(3_600));
+    let greeting = Some(h.bot.settings.bot_greeting_message.clone());
+    applied(h.send("v1", SessionEvent::ContactJoined { greeting }).await);
+    let asked = h.clock.now().plus(Duration::from_secs(3_600));
+    h.until("the retry is stored for when the channel asked", || async {
+        let pending = h.store.pending_outbox(10).await.unwrap_or_default();
+        pending
+            .first()
+            .is_some_and(|entry| entry.attempts == 1 && entry.next_attempt_at == asked)
+    })
+    .await;
+    assert!(h.sender.seqs().is_empty(), "not sent again before then");
 }
 
 #[tokio::test]

@@ -2,9 +2,8 @@
 
 use async_trait::async_trait;
 use botwot_engine::Channel;
-use botwot_engine::message::Delivery;
 use botwot_engine::outbox::OutboxEntry;
-use botwot_engine::ports::{ChannelSender, DeliveryError};
+use botwot_engine::ports::{ChannelSender, DeliveryError, DeliveryReceipt};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -23,7 +22,7 @@ impl ChannelRouter {
 
 #[async_trait]
 impl ChannelSender for ChannelRouter {
-    async fn deliver(&self, entry: &OutboxEntry) -> Result<Delivery, DeliveryError> {
+    async fn deliver(&self, entry: &OutboxEntry) -> Result<DeliveryReceipt, DeliveryError> {
         match self.senders.get(&entry.key.channel) {
             Some(sender) => sender.deliver(entry).await,
             None => Err(DeliveryError::Permanent(format!(

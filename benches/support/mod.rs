@@ -9,7 +9,9 @@ use botwot_adapters::brain::ProfileBrain;
 use botwot_engine::bot::{BotProfile, BotSettings, InactivityTimeouts};
 use botwot_engine::message::{Delivery, Message};
 use botwot_engine::outbox::OutboxEntry;
-use botwot_engine::ports::{ChannelSender, DeliveryError, SessionObserver, Storage};
+use botwot_engine::ports::{
+    ChannelSender, DeliveryError, DeliveryReceipt, SessionObserver, Storage,
+};
 use botwot_engine::session::{SessionKey, SessionNotice, SessionState};
 use botwot_engine::time::Clock;
 use botwot_engine::{TenantId, Timestamp};
@@ -20,8 +22,8 @@ pub struct AcceptingSender;
 
 #[async_trait]
 impl ChannelSender for AcceptingSender {
-    async fn deliver(&self, _entry: &OutboxEntry) -> Result<Delivery, DeliveryError> {
-        Ok(Delivery::Sent)
+    async fn deliver(&self, _entry: &OutboxEntry) -> Result<DeliveryReceipt, DeliveryError> {
+        Ok(Delivery::Sent.into())
     }
 }
 

@@ -7,7 +7,8 @@ use crate::channel::Channel;
 use crate::ids::{BotId, TenantId};
 use crate::time::Timestamp;
 use crate::validation::ValidationErrors;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use std::fmt;
 
 /// What an administrator sets when connecting an account.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,7 +24,66 @@ pub struct IntegrationSettings {
     /// Whether the bot answers; when off, conversations wait for a human.
     #[serde(default = "enabled")]
     pub ai_enabled: bool,
+    /// The Graph API token to send with (a system-user token for WhatsApp, a page access token
+    /// for Messenger and Instagram). Write-only: it is never serialised, so it can be neither
+    /// stored nor returned as it is; the HTTP layer seals it into
+    /// [`ChannelIntegration::sealed_access_token`].
+    #[serde(default, skip_serializing)]
+    pub access_token: Option<WriteOnlySecret>,
 }
+
+/// A secret an administrator hands in (an access token): read from a request, never written
+/// out. `Debug` prints `<redacted>` and there is no `Display` or `Serialize`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct WriteOnlySecret(String);
+
+impl WriteOnlySecret {
+    pub fn new(secret: impl Into<String>) -> Self {
+        Self(secret.into())
+    }
+
+    /// The secret itself, to seal it and for nothing else.
+    pub fn expose_secret(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for WriteOnlySecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("WriteOnlySecret(<redacted>)")
+    }
+}
+
+impl<'de> Deserialize<'de> for WriteOnlySecret {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self)
+    }
+}
+
+/// A secret encrypted for storage by the adapters' token cipher (opaque text here: the engine
+/// never decrypts). `Debug` does not print it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SealedSecret(String);
+
+impl SealedSecret {
+    pub fn new(sealed: impl Into<String>) -> Self {
+        Self(sealed.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SealedSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SealedSecret(<sealed>)")
+    }
+}
+
+/// Longest access token accepted; Meta's are a few hundred characters.
+pub const MAX_ACCESS_TOKEN_BYTES: usize = 4_096;
 
 fn enabled() -> bool {
     true
@@ -46,6 +106,15 @@ impl IntegrationSettings {
         if self.bot_id.as_str().trim().is_empty() {
             errors.add("botId", "must name a bot");
         }
+        if let Some(token) = &self.access_token {
+            let token = token.expose_secret();
+            if token.is_empty()
+                || token.len() > MAX_ACCESS_TOKEN_BYTES
+                || token.contains(char::is_whitespace)
+            {
+                errors.add("accessToken", "must be a Graph API access token");
+            }
+        }
         errors.check_max_len("displayName", &self.display_name, MAX_NAME_CHARS);
         errors.into_result(())
     }
@@ -59,6 +128,10 @@ pub struct ChannelIntegration {
     pub tenant_id: TenantId,
     #[serde(flatten)]
     pub settings: IntegrationSettings,
+    /// The account's access token, sealed. Stored, never returned by the API (see
+    /// [`ChannelIntegration::without_secrets`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed_access_token: Option<SealedSecret>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
@@ -71,6 +144,7 @@ impl ChannelIntegration {
             id: Self::id_for(settings.channel, &settings.account_id),
             tenant_id,
             settings,
+            sealed_access_token: None,
             created_at: now,
             updated_at: now,
         }
@@ -78,6 +152,12 @@ impl ChannelIntegration {
 
     pub fn id_for(channel: Channel, account_id: &str) -> String {
         format!("{channel}:{account_id}")
+    }
+
+    /// The integration as the API shows it: without its sealed access token.
+    pub fn without_secrets(mut self) -> Self {
+        self.sealed_access_token = None;
+        self
     }
 }
 
@@ -92,6 +172,7 @@ mod tests {
             bot_id: BotId::from("bot_1"),
             display_name: "Support line".into(),
             ai_enabled: true,
+            access_token: None,
         }
     }
 
@@ -105,6 +186,37 @@ mod tests {
         let errors = settings(Channel::Web, "12ab").validate().unwrap_err();
         let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["channel", "accountId"]);
+    }
+
+    #[test]
+    fn an_access_token_is_read_but_never_written_or_printed() {
+        let json = r#"{"channel":"whatsapp","accountId":"1065","botId":"bot_1","accessToken":"EAAG-secret"}"#;
+        let settings: IntegrationSettings = serde_json::from_str(json).unwrap();
+        let token = settings
+            .access_token
+            .as_ref()
+            .map(WriteOnlySecret::expose_secret);
+        assert_eq!(token, Some("EAAG-secret"));
+        assert!(
+            !serde_json::to_string(&settings)
+                .unwrap()
+                .contains("EAAG-secret")
+        );
+        assert!(!format!("{settings:?}").contains("EAAG-secret"));
+        let mut integration =
+            ChannelIntegration::create(TenantId::from("t"), settings, Timestamp(0));
+        integration.sealed_access_token = Some(SealedSecret::new("v1.sealed"));
+        assert!(!format!("{integration:?}").contains("v1.sealed"));
+        let shown = serde_json::to_string(&integration.without_secrets()).unwrap();
+        assert!(!shown.contains("ccessToken"), "{shown}");
+    }
+
+    #[test]
+    fn a_blank_access_token_is_refused() {
+        let mut blank = settings(Channel::WhatsApp, "1065");
+        blank.access_token = Some(WriteOnlySecret::new(" "));
+        let errors = blank.validate().unwrap_err();
+        assert_eq!(errors.0[0].field, "accessToken");
     }
 
     #[test]

@@ -79,6 +79,26 @@ pub enum Delivery {
     Received,
 }
 
+impl Delivery {
+    /// How far along the way a state is. `Read` and `Failed` are both final; `Received` belongs
+    /// to inbound messages and is never replaced.
+    fn progress(&self) -> u8 {
+        match self {
+            Delivery::Pending => 0,
+            Delivery::Sent => 1,
+            Delivery::Delivered => 2,
+            Delivery::Read | Delivery::Failed { .. } | Delivery::Received => 3,
+        }
+    }
+
+    /// Whether `next` may replace this state. Delivery never goes backwards: channels report
+    /// out of order (a `read` may arrive before its `delivered`), and a late report of an earlier
+    /// state is ignored. A report of the same state is ignored too.
+    pub fn may_become(&self, next: &Delivery) -> bool {
+        !matches!(self, Delivery::Received) && next.progress() > self.progress()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Message {
@@ -97,4 +117,36 @@ pub struct Message {
     pub created_at: Timestamp,
     #[serde(default)]
     pub delivery: Delivery,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Delivery;
+
+    fn failed() -> Delivery {
+        Delivery::Failed {
+            reason: "131047".into(),
+        }
+    }
+
+    #[test]
+    fn delivery_only_moves_forward() {
+        assert!(Delivery::Pending.may_become(&Delivery::Sent));
+        assert!(Delivery::Sent.may_become(&Delivery::Delivered));
+        assert!(Delivery::Sent.may_become(&Delivery::Read));
+        assert!(Delivery::Delivered.may_become(&Delivery::Read));
+        assert!(Delivery::Delivered.may_become(&failed()));
+        assert!(!Delivery::Read.may_become(&Delivery::Delivered));
+        assert!(!Delivery::Read.may_become(&Delivery::Sent));
+        assert!(!Delivery::Delivered.may_become(&Delivery::Sent));
+        assert!(!Delivery::Delivered.may_become(&Delivery::Delivered));
+    }
+
+    #[test]
+    fn final_and_inbound_states_stay() {
+        assert!(!Delivery::Read.may_become(&failed()));
+        assert!(!failed().may_become(&Delivery::Read));
+        assert!(!Delivery::Received.may_become(&Delivery::Read));
+        assert!(!Delivery::Received.may_become(&Delivery::Sent));
+    }
 }

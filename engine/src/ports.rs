@@ -17,6 +17,7 @@ use crate::session::{SessionKey, SessionNotice, SessionState, SessionStatus};
 use crate::time::Timestamp;
 use crate::timer::DurableTimer;
 use async_trait::async_trait;
+use std::time::Duration;
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -129,6 +130,14 @@ pub trait SessionStore: Send + Sync + 'static {
         filter: &SessionFilter,
         page: &PageRequest,
     ) -> Result<Paged<SessionState>, StoreError>;
+    /// The outbound message a channel knows by `provider_message_id` (a WhatsApp `wamid`, a
+    /// Messenger `mid`), recorded when the outbox delivered it; status callbacks name it.
+    async fn find_outbound_message(
+        &self,
+        tenant: &TenantId,
+        channel: Channel,
+        provider_message_id: &str,
+    ) -> Result<Option<Message>, StoreError>;
     /// Messages of a session in order, those with `seq > after_seq`, at most `limit`.
     async fn transcript(
         &self,
@@ -175,11 +184,12 @@ pub trait TimerStore: Send + Sync + 'static {
 pub trait OutboxStore: Send + Sync + 'static {
     /// Entries not yet delivered, oldest first.
     async fn pending_outbox(&self, limit: usize) -> Result<Vec<OutboxEntry>, StoreError>;
-    /// The entry was handed to its channel: remove it and record the message's delivery state.
+    /// The entry was handed to its channel: remove it and record the message's delivery state
+    /// and, when the channel gave one, its provider message id (so status callbacks find it).
     async fn outbox_delivered(
         &self,
         entry: &OutboxEntry,
-        delivery: Delivery,
+        receipt: DeliveryReceipt,
     ) -> Result<(), StoreError>;
     /// The attempt failed: keep the entry with its new attempt count and next attempt time.
     async fn outbox_retry_later(&self, entry: &OutboxEntry) -> Result<(), StoreError>;
@@ -312,20 +322,62 @@ pub trait Mailer: Send + Sync + 'static {
     async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError>;
 }
 
+/// What a channel answered when it took an outbound message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeliveryReceipt {
+    pub delivery: Delivery,
+    /// The channel's id of the sent message (a WhatsApp `wamid`, a Messenger or Instagram
+    /// `mid`), which its status callbacks name; `None` when the channel has no such id.
+    pub provider_message_id: Option<String>,
+}
+
+impl DeliveryReceipt {
+    /// Handed to the channel, which named it `provider_message_id`.
+    pub fn sent(provider_message_id: impl Into<String>) -> Self {
+        Self {
+            delivery: Delivery::Sent,
+            provider_message_id: Some(provider_message_id.into()),
+        }
+    }
+}
+
+impl From<Delivery> for DeliveryReceipt {
+    fn from(delivery: Delivery) -> Self {
+        Self {
+            delivery,
+            provider_message_id: None,
+        }
+    }
+}
+
 #[derive(Debug, Error)]
 pub enum DeliveryError {
-    /// Worth trying again later (network, rate limit, provider 5xx).
-    #[error("delivery failed, will retry: {0}")]
-    Retryable(String),
+    /// Worth trying again later (network, rate limit, provider 5xx). `retry_after` is how long
+    /// the channel asked to wait (an HTTP `Retry-After`), when it said.
+    #[error("delivery failed, will retry: {reason}")]
+    Retryable {
+        reason: String,
+        retry_after: Option<Duration>,
+    },
     /// Will never succeed (blocked contact, invalid recipient).
     #[error("delivery failed: {0}")]
     Permanent(String),
 }
 
+impl DeliveryError {
+    /// A retryable failure with no wait asked for.
+    pub fn retryable(reason: impl Into<String>) -> Self {
+        Self::Retryable {
+            reason: reason.into(),
+            retry_after: None,
+        }
+    }
+}
+
 /// Hands outbound messages to the channel they belong to.
 #[async_trait]
 pub trait ChannelSender: Send + Sync + 'static {
-    async fn deliver(&self, entry: &OutboxEntry) -> Result<Delivery, DeliveryError>;
+    async fn deliver(&self, entry: &OutboxEntry) -> Result<DeliveryReceipt, DeliveryError>;
 }
 
 /// Live subscribers (widget sockets, consoles): told after a transition is committed. Must not

@@ -28,6 +28,10 @@ pub struct HttpConfig {
     pub meta_app_secret: Option<String>,
     /// The verify token entered in Meta's dashboard for the subscription handshake.
     pub meta_verify_token: Option<String>,
+    /// The key that encrypts integrations' access tokens at rest (AES-256-GCM): 32 bytes in
+    /// standard base64 (`openssl rand -base64 32`). Every node of a cluster needs the same one.
+    /// Unset: a random key of this process, so stored tokens stop opening after a restart.
+    pub integration_secret_key: Option<ConfiguredSecret>,
     /// Requests per client IP on `/v1`.
     pub rate_limit: RateLimitConfig,
     /// Create the demo bot shown on `/` when it does not exist yet.
@@ -48,6 +52,7 @@ impl Default for HttpConfig {
             cors_allowed_origins: Vec::new(),
             meta_app_secret: None,
             meta_verify_token: None,
+            integration_secret_key: None,
             rate_limit: RateLimitConfig::default(),
             demo_bot: true,
             public_url: None,
@@ -102,5 +107,44 @@ mod tests {
     #[test]
     fn misspelt_fields_are_refused() {
         assert!(serde_json::from_str::<HttpConfig>(r#"{"apiToken": "x"}"#).is_err());
+    }
+}
+
+/// A secret read from configuration (a key); `Debug` does not print it, so a logged
+/// configuration keeps it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ConfiguredSecret(String);
+
+impl ConfiguredSecret {
+    pub fn new(secret: impl Into<String>) -> Self {
+        Self(secret.into())
+    }
+
+    /// The secret itself, to build the key from and for nothing else.
+    pub fn expose_secret(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for ConfiguredSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ConfiguredSecret(<redacted>)")
+    }
+}
+
+#[cfg(test)]
+mod secret_tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_the_integration_secret_key() {
+        let config = HttpConfig {
+            integration_secret_key: Some(ConfiguredSecret::new("c2VjcmV0LWtleS1ieXRlcw==")),
+            ..HttpConfig::default()
+        };
+        let printed = format!("{config:?}");
+        assert!(!printed.contains("c2VjcmV0LWtleS1ieXRlcw=="), "{printed}");
+        assert!(printed.contains("<redacted>"), "{printed}");
     }
 }

@@ -12,11 +12,12 @@ use botwot_engine::access::{AuditEntry, AuditFilter};
 use botwot_engine::ids::{ApiKeyId, RefreshFamilyId, UserId};
 use botwot_engine::ids::{BotId, SessionId, TenantId, WidgetKey};
 use botwot_engine::integration::ChannelIntegration;
-use botwot_engine::message::{Delivery, Message};
+use botwot_engine::message::Message;
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::ports::{
-    AccountStore, AuditStore, BotStore, CommitOutcome, IntegrationStore, OutboxStore, PageRequest,
-    Paged, SessionCommit, SessionFilter, SessionStore, Storage, StoreError, TimerStore,
+    AccountStore, AuditStore, BotStore, CommitOutcome, DeliveryReceipt, IntegrationStore,
+    OutboxStore, PageRequest, Paged, SessionCommit, SessionFilter, SessionStore, Storage,
+    StoreError, TimerStore,
 };
 use botwot_engine::session::{SessionKey, SessionState};
 use botwot_engine::timer::DurableTimer;
@@ -76,6 +77,17 @@ impl SessionStore for TornWrites {
         page: &PageRequest,
     ) -> Result<Paged<SessionState>, StoreError> {
         self.inner.list_sessions(tenant, filter, page).await
+    }
+
+    async fn find_outbound_message(
+        &self,
+        tenant: &TenantId,
+        channel: Channel,
+        provider_message_id: &str,
+    ) -> Result<Option<Message>, StoreError> {
+        self.inner
+            .find_outbound_message(tenant, channel, provider_message_id)
+            .await
     }
 
     async fn transcript(
@@ -151,9 +163,9 @@ impl OutboxStore for TornWrites {
     async fn outbox_delivered(
         &self,
         entry: &OutboxEntry,
-        delivery: Delivery,
+        receipt: DeliveryReceipt,
     ) -> Result<(), StoreError> {
-        self.inner.outbox_delivered(entry, delivery).await
+        self.inner.outbox_delivered(entry, receipt).await
     }
 
     async fn outbox_retry_later(&self, entry: &OutboxEntry) -> Result<(), StoreError> {

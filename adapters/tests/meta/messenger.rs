@@ -5,6 +5,7 @@ use botwot_adapters::meta::messenger::{
     MessagingContent, ReactionAction, ReceiptKind, parse_webhook,
 };
 use botwot_adapters::meta::{MetaEvent, PayloadError};
+use botwot_engine::message::Delivery;
 use botwot_engine::{Channel, MessageBody, SessionEvent, Timestamp};
 use serde_json::json;
 
@@ -131,6 +132,22 @@ fn read_and_delivery_are_receipts_with_watermarks() {
         }
     );
     assert_eq!(delivery.parties.sender_id, PSID);
+    assert_eq!(
+        delivery.receipt.delivery_updates(),
+        [("mid.1458668856218:ed81099e15d3f4f233", Delivery::Delivered)]
+    );
+    assert!(
+        read.receipt.delivery_updates().is_empty(),
+        "a watermark names no message"
+    );
+    let instagram_read = ReceiptKind::Read {
+        watermark: None,
+        mid: Some("aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3".to_owned()),
+    };
+    assert_eq!(
+        instagram_read.delivery_updates(),
+        [("aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3", Delivery::Read)]
+    );
 }
 
 #[test]

@@ -106,6 +106,7 @@ pub fn integration_settings() -> IntegrationSettings {
         bot_id: bot().id,
         display_name: "Support line".to_owned(),
         ai_enabled: true,
+        access_token: None,
     }
 }
 

@@ -1,5 +1,8 @@
 //! `/v1/integrations`: connecting provider accounts (WhatsApp phone numbers, Facebook pages,
-//! Instagram accounts) to a tenant's bot, so their webhooks reach the right conversations.
+//! Instagram accounts) to a tenant's bot, so their webhooks reach the right conversations and
+//! its replies are sent with the account's access token. The token (`accessToken`) is
+//! write-only: it is sealed with the integration secret key before it is stored and never
+//! returned or logged.
 
 use crate::auth::{Principal, Tenant};
 use crate::errors::{AppError, ErrorCode};
@@ -13,11 +16,15 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use botwot_adapters::meta::graph::{AccessToken, TokenCipher};
 use botwot_engine::Channel;
 use botwot_engine::access::Module;
-use botwot_engine::integration::{ChannelIntegration, IntegrationSettings};
+use botwot_engine::integration::{
+    ChannelIntegration, IntegrationSettings, SealedSecret, WriteOnlySecret,
+};
 use botwot_engine::ports::StoreError;
 use serde::Deserialize;
+use tracing::warn;
 use utoipa::IntoParams;
 
 /// Paging of `GET /v1/integrations`.
@@ -55,9 +62,12 @@ pub async fn create_integration(
     if live.is_none() {
         return Err(AppError::not_found(format_args!("bot {}", settings.bot_id)));
     }
-    let integration = ChannelIntegration::create(tenant, settings, state.now());
+    let mut integration = ChannelIntegration::create(tenant, settings, state.now());
+    if let Some(token) = integration.settings.access_token.take() {
+        integration.sealed_access_token = Some(seal(&state, &integration.id, &token)?);
+    }
     match state.store.insert_integration(&integration).await {
-        Ok(()) => Ok((StatusCode::CREATED, Json(integration))),
+        Ok(()) => Ok((StatusCode::CREATED, Json(integration.without_secrets()))),
         Err(StoreError::Conflict(_)) => Err(AppError::new(
             ErrorCode::Conflict,
             format!(
@@ -67,6 +77,31 @@ pub async fn create_integration(
         )),
         Err(error) => Err(error.into()),
     }
+}
+
+/// Seals an access token for the integration `integration_id` with the configured key.
+fn seal(
+    state: &AppState,
+    integration_id: &str,
+    token: &WriteOnlySecret,
+) -> Result<SealedSecret, AppError> {
+    let unavailable = |reason: String| {
+        warn!(error = %reason, "access token not sealed");
+        AppError::new(
+            ErrorCode::Internal,
+            "the access token could not be stored securely: set http.integration_secret_key",
+        )
+    };
+    let key = state
+        .config
+        .integration_secret_key
+        .as_ref()
+        .ok_or_else(|| unavailable("no integration secret key".into()))?;
+    let cipher = TokenCipher::from_base64_key(key.expose_secret())
+        .map_err(|error| unavailable(error.to_string()))?;
+    cipher
+        .seal(integration_id, &AccessToken::new(token.expose_secret()))
+        .map_err(|error| unavailable(error.to_string()))
 }
 
 /// The module that manages integrations of `channel`: WhatsApp (7), Facebook (8.1) or
@@ -96,7 +131,11 @@ pub async fn list_integrations(
     QueryParams(query): QueryParams<ListIntegrationsQuery>,
 ) -> Result<Json<Page<ChannelIntegration>>, AppError> {
     let page = LISTING.page(query.limit, query.cursor)?;
-    Ok(Json(
-        state.store.list_integrations(&tenant, &page).await?.into(),
-    ))
+    let mut integrations = state.store.list_integrations(&tenant, &page).await?;
+    integrations.items = integrations
+        .items
+        .into_iter()
+        .map(ChannelIntegration::without_secrets)
+        .collect();
+    Ok(Json(integrations.into()))
 }

@@ -2,15 +2,23 @@
 //! Instagram. GET answers the subscription handshake; POST checks `X-Hub-Signature-256` over the
 //! raw body before anything is parsed, then hands every inbound message to its session and
 //! answers 200 only once all of them are durably stored. Redeliveries are recognised by their
-//! provider message id and stored once. Statuses, echoes, receipts and reactions are counted
-//! and left for the channel step that sends through the Graph API.
+//! provider message id and stored once. WhatsApp statuses (sent, delivered, read, failed) find
+//! the outbound message by the `wamid` the outbox recorded when Meta accepted it and update its
+//! delivery state through its session, and so do Messenger and Instagram receipts (a Messenger
+//! read receipt names a watermark: every reply sent before it is read); delivery never goes
+//! backwards, so statuses may arrive in any order. Echoes and reactions are counted
+//! and left for later.
 
+mod delivery;
+
+use self::delivery::{read_up_to, update_delivery};
 use crate::errors::{AppError, ErrorCode};
 use crate::sessions::Envelope;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
+use botwot_adapters::meta::messenger::ReceiptKind;
 use botwot_adapters::meta::signature::{SIGNATURE_HEADER, verify_signature, verify_subscription};
 use botwot_adapters::meta::{MetaEvent, parse_webhook};
 use botwot_engine::Channel;
@@ -91,6 +99,30 @@ pub async fn receive(
                 let event = inbound.session_event();
                 let parties = &inbound.parties;
                 deliver(&state, channel, &parties.page_id, &parties.sender_id, event).await?;
+            }
+            MetaEvent::WhatsAppStatus(status) => {
+                let Some(delivery) = status.delivery() else {
+                    debug!(status = ?status.status, "whatsapp status without a delivery state");
+                    continue;
+                };
+                let account = &status.account.phone_number_id;
+                update_delivery(&state, Channel::WhatsApp, account, &status.wamid, delivery)
+                    .await?;
+            }
+            MetaEvent::MessagingReceipt(receipt) => {
+                let parties = &receipt.parties;
+                for (mid, delivery) in receipt.receipt.delivery_updates() {
+                    update_delivery(&state, parties.channel, &parties.page_id, mid, delivery)
+                        .await?;
+                }
+                if let ReceiptKind::Read {
+                    watermark: Some(watermark),
+                    mid: None,
+                } = receipt.receipt
+                {
+                    let (account, contact) = (&parties.page_id, &parties.sender_id);
+                    read_up_to(&state, parties.channel, account, contact, watermark).await?;
+                }
             }
             other => {
                 debug!(channel = %other.channel(), "meta event not handled yet");

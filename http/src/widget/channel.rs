@@ -6,7 +6,7 @@ use crate::widget::protocol::{EVENT_MESSAGE, EVENT_STATUS, NAMESPACE, StatusNoti
 use async_trait::async_trait;
 use botwot_engine::message::Delivery;
 use botwot_engine::outbox::OutboxEntry;
-use botwot_engine::ports::{ChannelSender, DeliveryError, SessionObserver};
+use botwot_engine::ports::{ChannelSender, DeliveryError, DeliveryReceipt, SessionObserver};
 use botwot_engine::session::SessionNotice;
 use botwot_engine::{Channel, Direction, Message, SessionKey, SessionState};
 use socketioxide::SocketIo;
@@ -33,22 +33,23 @@ impl WebChannel {
 
 #[async_trait]
 impl ChannelSender for WebChannel {
-    async fn deliver(&self, entry: &OutboxEntry) -> Result<Delivery, DeliveryError> {
+    async fn deliver(&self, entry: &OutboxEntry) -> Result<DeliveryReceipt, DeliveryError> {
         if entry.key.channel != Channel::Web {
             return Err(DeliveryError::Permanent(format!(
                 "the web channel cannot deliver to {}",
                 entry.key.channel
             )));
         }
-        let widget = self.io.of(NAMESPACE).ok_or_else(|| {
-            DeliveryError::Retryable("the widget namespace is not open yet".into())
-        })?;
+        let widget = self
+            .io
+            .of(NAMESPACE)
+            .ok_or_else(|| DeliveryError::retryable("the widget namespace is not open yet"))?;
         widget
             .to(room(&entry.message.session_id))
             .emit(EVENT_MESSAGE, &entry.message)
             .await
-            .map_err(|error| DeliveryError::Retryable(error.to_string()))?;
-        Ok(Delivery::Sent)
+            .map_err(|error| DeliveryError::retryable(error.to_string()))?;
+        Ok(Delivery::Sent.into())
     }
 }
 

@@ -4,9 +4,12 @@
 
 use crate::support::TestApp;
 use axum::http::{Method, StatusCode};
+use botwot_adapters::meta::graph::{CipherError, TokenCipher};
 use botwot_adapters::meta::signature::signature_header;
+use botwot_engine::Channel;
 use botwot_engine::bot::BotSettings;
 use botwot_http::HttpConfig;
+use botwot_http::config::ConfiguredSecret;
 use serde_json::json;
 
 const SECRET: &str = "meta-app-secret-for-tests";
@@ -240,4 +243,87 @@ async fn with_the_bot_switched_off_the_conversation_waits_for_a_person() {
         texts_on(&app, "whatsapp").await,
         ["Does it come in another color?"]
     );
+}
+
+/// 32 bytes, base64.
+const SECRET_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+const ACCESS_TOKEN: &str = "EAAGm0PX4ZCpsBASystemUserTokenForTests";
+
+#[tokio::test]
+async fn an_access_token_is_stored_sealed_and_never_returned() {
+    let app = TestApp::with_config(HttpConfig {
+        meta_app_secret: Some(SECRET.to_owned()),
+        integration_secret_key: Some(ConfiguredSecret::new(SECRET_KEY)),
+        ..HttpConfig::default()
+    })
+    .await;
+    let bot = app.bot(BotSettings::named("Ava")).await;
+    let created = app
+        .send(
+            Method::POST,
+            "/v1/integrations",
+            json!({"channel": "whatsapp", "accountId": PHONE_NUMBER_ID, "botId": bot.id,
+                "accessToken": ACCESS_TOKEN}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+    assert!(
+        !created.body.to_string().contains("ccessToken"),
+        "{:?}",
+        created.body
+    );
+    let listed = app.get("/v1/integrations").await;
+    assert!(
+        !listed.body.to_string().contains("ccessToken"),
+        "{:?}",
+        listed.body
+    );
+
+    let stored = app
+        .state
+        .store
+        .find_integration(Channel::WhatsApp, PHONE_NUMBER_ID)
+        .await
+        .expect("read")
+        .expect("stored");
+    let stored_json = serde_json::to_string(&stored).expect("json");
+    assert!(!stored_json.contains(ACCESS_TOKEN), "{stored_json}");
+    let sealed = stored.sealed_access_token.as_ref().expect("a sealed token");
+    let opened = TokenCipher::from_base64_key(SECRET_KEY)
+        .expect("key")
+        .open(&stored.id, sealed)
+        .expect("opens with the configured key");
+    assert_eq!(opened.expose_secret(), ACCESS_TOKEN);
+    let other_key = TokenCipher::random_base64_key().expect("random");
+    let wrong = TokenCipher::from_base64_key(&other_key)
+        .expect("key")
+        .open(&stored.id, sealed);
+    assert_eq!(wrong.unwrap_err(), CipherError::WrongKey);
+}
+
+#[tokio::test]
+async fn without_a_secret_key_an_access_token_is_refused_clearly() {
+    let app = app().await;
+    let bot = app.bot(BotSettings::named("Ava")).await;
+    let created = app
+        .send(
+            Method::POST,
+            "/v1/integrations",
+            json!({"channel": "whatsapp", "accountId": PHONE_NUMBER_ID, "botId": bot.id,
+                "accessToken": ACCESS_TOKEN}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::INTERNAL_SERVER_ERROR);
+    let message = created.body["error"]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(message.contains("http.integration_secret_key"), "{message}");
+    assert!(!created.body.to_string().contains(ACCESS_TOKEN));
+    let stored = app
+        .state
+        .store
+        .find_integration(Channel::WhatsApp, PHONE_NUMBER_ID)
+        .await
+        .expect("read");
+    assert_eq!(stored, None, "nothing is stored without its token");
 }

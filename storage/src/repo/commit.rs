@@ -11,8 +11,8 @@ use crate::error::{Duplicate, ID_INDEX, StorageError};
 use botwot_engine::SessionState;
 use botwot_engine::channel::Channel;
 use botwot_engine::ids::{MessageId, TenantId};
-use botwot_engine::message::{Delivery, Message};
-use botwot_engine::ports::{CommitOutcome, SessionCommit, StoreError};
+use botwot_engine::message::{Direction, Message};
+use botwot_engine::ports::{CommitOutcome, DeliveryReceipt, SessionCommit, StoreError};
 use tracing::debug;
 
 impl<B: DocumentBackend> Store<B> {
@@ -31,7 +31,10 @@ impl<B: DocumentBackend> Store<B> {
         let mut stored_updates = Vec::new();
         for (id, delivery) in delivery_updates {
             match messages.iter_mut().find(|message| message.id == id) {
-                Some(message) => message.delivery = delivery,
+                Some(message) if message.delivery.may_become(&delivery) => {
+                    message.delivery = delivery;
+                }
+                Some(_) => {}
                 None => stored_updates.push((id, delivery)),
             }
         }
@@ -58,7 +61,8 @@ impl<B: DocumentBackend> Store<B> {
         }
         let tenant = session.as_ref().map(|session| &session.key.tenant_id);
         for (id, delivery) in stored_updates {
-            if let Some(updated) = self.with_delivery(tenant, &id, delivery).await? {
+            let receipt = DeliveryReceipt::from(delivery);
+            if let Some(updated) = self.with_delivery(tenant, &id, receipt, None).await? {
                 batch.put(updated);
             }
         }
@@ -104,13 +108,16 @@ impl<B: DocumentBackend> Store<B> {
             .ok_or(StoreError::NotFound)
     }
 
-    /// The stored message with a new delivery state, ready to put back; `None` when there is no
-    /// such message (in `tenant`, when one is given).
+    /// The stored message with a new delivery state (and the provider id its `channel` gave it,
+    /// when the receipt has one), ready to put back; `None` when there is no such message (in
+    /// `tenant`, when one is given) or nothing changes. Delivery never goes backwards (see
+    /// [`Delivery::may_become`](botwot_engine::message::Delivery::may_become)).
     pub(super) async fn with_delivery(
         &self,
         tenant: Option<&TenantId>,
         id: &MessageId,
-        delivery: Delivery,
+        receipt: DeliveryReceipt,
+        channel: Option<Channel>,
     ) -> Result<Option<crate::backend::Doc<B::Body>>, StorageError> {
         let Some(stored) = self.backend.get(&MESSAGES, id.as_str()).await? else {
             debug!(message_id = %id, "delivery update for an unknown message");
@@ -120,8 +127,25 @@ impl<B: DocumentBackend> Store<B> {
         if tenant.is_some_and(|tenant| *tenant != message.tenant_id) {
             return Ok(None);
         }
-        message.delivery = delivery;
-        records::message_with_fields::<B>(&message, stored.fields).map(Some)
+        let mut fields = stored.fields;
+        let mut changed = false;
+        if message.delivery.may_become(&receipt.delivery) {
+            message.delivery = receipt.delivery;
+            changed = true;
+        } else {
+            debug!(message_id = %id, "delivery update older than the stored state; ignored");
+        }
+        if let (Some(provider_id), Some(channel), Direction::Outbound) =
+            (receipt.provider_message_id, channel, message.direction)
+        {
+            records::set_outbound_provider_id(&mut fields, channel, &provider_id);
+            message.provider_message_id = Some(provider_id);
+            changed = true;
+        }
+        if !changed {
+            return Ok(None);
+        }
+        records::message_with_fields::<B>(&message, fields).map(Some)
     }
 }
 

@@ -4,9 +4,8 @@ use super::schema::{OUTBOX, OUTBOX_BY_NEXT_ATTEMPT};
 use super::{Store, records};
 use crate::backend::{DocumentBackend, IndexQuery, WriteBatch};
 use async_trait::async_trait;
-use botwot_engine::message::Delivery;
 use botwot_engine::outbox::OutboxEntry;
-use botwot_engine::ports::{OutboxStore, StoreError};
+use botwot_engine::ports::{DeliveryReceipt, OutboxStore, StoreError};
 
 #[async_trait]
 impl<B: DocumentBackend> OutboxStore for Store<B> {
@@ -19,13 +18,13 @@ impl<B: DocumentBackend> OutboxStore for Store<B> {
     async fn outbox_delivered(
         &self,
         entry: &OutboxEntry,
-        delivery: Delivery,
+        receipt: DeliveryReceipt,
     ) -> Result<(), StoreError> {
         let mut batch = WriteBatch::with_capacity(2);
         batch.delete(&OUTBOX, entry.id());
         let tenant = Some(&entry.key.tenant_id);
         if let Some(updated) = self
-            .with_delivery(tenant, &entry.message.id, delivery)
+            .with_delivery(tenant, &entry.message.id, receipt, Some(entry.key.channel))
             .await?
         {
             batch.put(updated);

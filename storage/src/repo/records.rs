@@ -2,8 +2,9 @@
 
 use super::schema::{
     ACCOUNT, ACTOR, API_KEYS, AUDIT, BOT, BOTS, CHANNEL, CONTACT, CREATED, DELETED, DUE, EMAIL,
-    INBOUND_PROVIDER_ID, INTEGRATIONS, MESSAGES, NEXT_ATTEMPT, ORGANISATIONS, OUTBOX,
-    REFRESH_FAMILIES, SEQ, SESSION, SESSIONS, STATUS, TENANT, TIMERS, USER, USERS, WIDGET_KEY,
+    INBOUND_PROVIDER_ID, INTEGRATIONS, MESSAGES, NEXT_ATTEMPT, ORGANISATIONS, OUTBOUND_PROVIDER_ID,
+    OUTBOX, REFRESH_FAMILIES, SEQ, SESSION, SESSIONS, STATUS, TENANT, TIMERS, USER, USERS,
+    WIDGET_KEY,
 };
 use crate::backend::{CollectionSpec, Doc, DocumentBackend, FieldValue, Fields};
 use crate::error::StorageError;
@@ -158,6 +159,13 @@ pub(super) fn message<B: DocumentBackend>(
             .set(INBOUND_PROVIDER_ID, FieldValue::from(provider_id));
     }
     doc::<B, _>(&MESSAGES, message.id.as_str(), fields, message)
+}
+
+/// Indexes an outbound message under the id its channel gave it.
+pub(super) fn set_outbound_provider_id(fields: &mut Fields, channel: Channel, provider_id: &str) {
+    fields
+        .set(CHANNEL, FieldValue::from(channel.as_str()))
+        .set(OUTBOUND_PROVIDER_ID, FieldValue::from(provider_id));
 }
 
 /// A stored message with new content and the fields it was stored with.

@@ -20,6 +20,8 @@ pub const SESSION: &str = "sessionId";
 pub const SEQ: &str = "seq";
 /// Set only on inbound messages that carry a provider message id.
 pub const INBOUND_PROVIDER_ID: &str = "inboundProviderId";
+/// Set only on outbound messages a channel accepted and named (a `wamid`, a `mid`).
+pub const OUTBOUND_PROVIDER_ID: &str = "outboundProviderId";
 pub const DUE: &str = "dueMs";
 pub const NEXT_ATTEMPT: &str = "nextAttemptMs";
 pub const EMAIL: &str = "email";
@@ -64,12 +66,28 @@ pub static MESSAGES_BY_PROVIDER_ID: IndexSpec = IndexSpec::unique(
     "tenant_channel_provider_id",
     &[TENANT, CHANNEL, INBOUND_PROVIDER_ID],
 );
+/// Status callbacks name the outbound message by the id its channel gave it.
+pub static MESSAGES_BY_OUTBOUND_PROVIDER_ID: IndexSpec = IndexSpec::ordered(
+    "tenant_channel_outbound_provider_id",
+    &[TENANT, CHANNEL, OUTBOUND_PROVIDER_ID],
+);
 pub static MESSAGES: CollectionSpec = CollectionSpec {
     name: "messages",
-    fields: &[TENANT, SESSION, SEQ, CHANNEL, INBOUND_PROVIDER_ID],
+    fields: &[
+        TENANT,
+        SESSION,
+        SEQ,
+        CHANNEL,
+        INBOUND_PROVIDER_ID,
+        OUTBOUND_PROVIDER_ID,
+    ],
     // Unique keys are checked in this order: a redelivery that also reuses a sequence number is
     // reported as the redelivery it is.
-    indexes: &[&MESSAGES_BY_PROVIDER_ID, &MESSAGES_BY_SEQ],
+    indexes: &[
+        &MESSAGES_BY_PROVIDER_ID,
+        &MESSAGES_BY_SEQ,
+        &MESSAGES_BY_OUTBOUND_PROVIDER_ID,
+    ],
 };
 
 pub static TIMERS_BY_DUE: IndexSpec = IndexSpec::ordered("due", &[DUE]);

@@ -1,12 +1,14 @@
 //! Sessions and their transcripts.
 
 use super::schema::{
-    BOT, CHANNEL, CONTACT, MESSAGES, MESSAGES_BY_SEQ, SESSIONS, SESSIONS_BY_BOT,
-    SESSIONS_BY_CHANNEL, SESSIONS_BY_CREATED, SESSIONS_BY_KEY, SESSIONS_BY_STATUS, STATUS,
+    BOT, CHANNEL, CONTACT, MESSAGES, MESSAGES_BY_OUTBOUND_PROVIDER_ID, MESSAGES_BY_SEQ, SESSIONS,
+    SESSIONS_BY_BOT, SESSIONS_BY_CHANNEL, SESSIONS_BY_CREATED, SESSIONS_BY_KEY, SESSIONS_BY_STATUS,
+    STATUS,
 };
 use super::{Store, records};
 use crate::backend::{DocumentBackend, FieldValue, IndexQuery, Order};
 use async_trait::async_trait;
+use botwot_engine::channel::Channel;
 use botwot_engine::ids::{SessionId, TenantId};
 use botwot_engine::message::Message;
 use botwot_engine::ports::{
@@ -46,6 +48,22 @@ impl<B: DocumentBackend> SessionStore for Store<B> {
         page: &PageRequest,
     ) -> Result<Paged<SessionState>, StoreError> {
         Ok(self.page(session_listing(tenant, filter), page).await?)
+    }
+
+    async fn find_outbound_message(
+        &self,
+        tenant: &TenantId,
+        channel: Channel,
+        provider_message_id: &str,
+    ) -> Result<Option<Message>, StoreError> {
+        let prefix = vec![
+            records::tenant(tenant),
+            FieldValue::from(channel.as_str()),
+            FieldValue::from(provider_message_id),
+        ];
+        Ok(self
+            .find_first(&MESSAGES, &MESSAGES_BY_OUTBOUND_PROVIDER_ID, prefix)
+            .await?)
     }
 
     async fn transcript(

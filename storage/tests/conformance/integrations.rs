@@ -13,6 +13,7 @@ fn whatsapp(account: &str) -> IntegrationSettings {
         bot_id: BotId::new("bot_1"),
         display_name: "Support".to_owned(),
         ai_enabled: true,
+        access_token: None,
     }
 }
 

@@ -58,6 +58,8 @@ conformance!(
     dedup::provider_ids_are_scoped_to_tenant_channel_and_inbound,
     timers::timers_set_move_cancel_sorted,
     outbox::outbox_pending_delivered_retry,
+    outbox::delivered_messages_are_found_by_their_provider_id,
+    outbox::delivery_never_goes_backwards,
     isolation::tenants_never_see_each_other,
     durability::reopen_keeps_everything,
     integrations::integrations_are_found_by_account_and_listed_per_tenant,

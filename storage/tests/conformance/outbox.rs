@@ -1,9 +1,10 @@
 use crate::fixtures::Fixture;
-use crate::records::{commit, conversation, outbound, outbox, tenant};
+use crate::records::{commit, conversation, inbound, outbound, outbox, tenant};
 use botwot_engine::Timestamp;
 use botwot_engine::channel::Channel;
 use botwot_engine::message::Delivery;
 use botwot_engine::outbox::OutboxEntry;
+use botwot_engine::ports::{DeliveryReceipt, SessionCommit};
 
 fn attempt_times(entries: &[OutboxEntry]) -> Vec<i64> {
     entries
@@ -33,7 +34,9 @@ pub async fn outbox_pending_delivered_retry(fixture: &mut impl Fixture) -> anyho
     assert_eq!(attempt_times(&store.pending_outbox(2).await?), [50, 100]);
     assert!(store.pending_outbox(0).await?.is_empty());
 
-    store.outbox_delivered(&pending[0], Delivery::Sent).await?;
+    store
+        .outbox_delivered(&pending[0], Delivery::Sent.into())
+        .await?;
     assert_eq!(attempt_times(&store.pending_outbox(10).await?), [100, 200]);
     let transcript = store.transcript(&acme, &state.id, 0, 10).await?;
     assert_eq!(transcript[1].delivery, Delivery::Sent);
@@ -47,5 +50,85 @@ pub async fn outbox_pending_delivered_retry(fixture: &mut impl Fixture) -> anyho
     let pending = store.pending_outbox(10).await?;
     assert_eq!(attempt_times(&pending), [200, 300]);
     assert_eq!(pending[1], retry);
+    Ok(())
+}
+
+pub async fn delivered_messages_are_found_by_their_provider_id(
+    fixture: &mut impl Fixture,
+) -> anyhow::Result<()> {
+    let store = fixture.store();
+    let acme = tenant("acme");
+    let state = conversation(&acme, Channel::WhatsApp, "+1555");
+    let question = inbound(&state, 1, "hours?", Some("wamid.IN"));
+    let reply = outbound(&state, 2, "9 to 5");
+    let mut write = commit(&state, vec![question, reply.clone()]);
+    write.outbox = vec![outbox(&state, &reply, 10)];
+    store.commit(write).await?;
+    assert_eq!(
+        store
+            .find_outbound_message(&acme, Channel::WhatsApp, "wamid.OUT")
+            .await?,
+        None,
+        "not found before the channel named it"
+    );
+
+    let pending = store.pending_outbox(10).await?;
+    store
+        .outbox_delivered(&pending[0], DeliveryReceipt::sent("wamid.OUT"))
+        .await?;
+    let found = store
+        .find_outbound_message(&acme, Channel::WhatsApp, "wamid.OUT")
+        .await?
+        .expect("found by its wamid");
+    assert_eq!(found.id, reply.id);
+    assert_eq!(found.delivery, Delivery::Sent);
+    assert_eq!(found.provider_message_id.as_deref(), Some("wamid.OUT"));
+
+    let elsewhere = [
+        (tenant("globex"), Channel::WhatsApp, "wamid.OUT"),
+        (acme.clone(), Channel::Messenger, "wamid.OUT"),
+        (acme.clone(), Channel::WhatsApp, "wamid.IN"),
+    ];
+    for (tenant, channel, id) in elsewhere {
+        let found = store.find_outbound_message(&tenant, channel, id).await?;
+        assert_eq!(found, None, "{tenant} {channel} {id}");
+    }
+    Ok(())
+}
+
+pub async fn delivery_never_goes_backwards(fixture: &mut impl Fixture) -> anyhow::Result<()> {
+    let store = fixture.store();
+    let acme = tenant("acme");
+    let state = conversation(&acme, Channel::WhatsApp, "+1555");
+    let reply = outbound(&state, 1, "hello");
+    store.commit(commit(&state, vec![reply.clone()])).await?;
+    let update = |delivery: Delivery| SessionCommit {
+        delivery_updates: vec![(reply.id.clone(), delivery)],
+        ..SessionCommit::default()
+    };
+    let stored = || async {
+        let transcript = store.transcript(&acme, &state.id, 0, 10).await?;
+        anyhow::Ok(transcript[0].delivery.clone())
+    };
+
+    store.commit(update(Delivery::Read)).await?;
+    assert_eq!(stored().await?, Delivery::Read);
+    store.commit(update(Delivery::Delivered)).await?;
+    assert_eq!(
+        stored().await?,
+        Delivery::Read,
+        "a late delivered is ignored"
+    );
+
+    // The outbox recording `sent` after the read receipt arrived keeps `read`, and the id.
+    let entry = outbox(&state, &reply, 10);
+    store
+        .outbox_delivered(&entry, DeliveryReceipt::sent("wamid.LATE"))
+        .await?;
+    assert_eq!(stored().await?, Delivery::Read);
+    let found = store
+        .find_outbound_message(&acme, Channel::WhatsApp, "wamid.LATE")
+        .await?;
+    assert_eq!(found.map(|message| message.id), Some(reply.id.clone()));
     Ok(())
 }

@@ -3,7 +3,8 @@
 //! [`ChannelSender`](botwot_engine::ports::ChannelSender).
 //!
 //! Build a [`GraphClient`] from a [`GraphConfig`] (base URL, API version, request timeout), give
-//! it an [`AccessTokenSource`] that knows each channel account's token, and register the
+//! it an [`AccessTokenSource`] that knows each channel account's token ([`StoredTokens`] opens
+//! the tokens sealed in integration records with a [`TokenCipher`]), and register the
 //! resulting [`MetaGraphSender`] on a [`ChannelRouter`](crate::channels::ChannelRouter) for the
 //! three channels with [`MetaGraphSender::route_meta_channels`]. Request shapes live in
 //! [`whatsapp`] (with [`template`] and [`interactive`] builders) and [`messenger`] (Messenger and
@@ -17,12 +18,16 @@ pub mod interactive;
 pub mod messenger;
 pub mod retry_after;
 pub mod sender;
+pub mod stored_tokens;
 pub mod template;
 pub mod token;
+pub mod token_cipher;
 pub mod whatsapp;
 
 pub use client::GraphClient;
 pub use config::{GraphConfig, GraphConfigError};
 pub use errors::GraphError;
 pub use sender::{MetaGraphSender, SentMessage, delivery_error};
+pub use stored_tokens::StoredTokens;
 pub use token::{AccessToken, AccessTokenSource, StaticTokens, TokenError};
+pub use token_cipher::{CipherError, TokenCipher};

@@ -3,8 +3,9 @@
 //! An outbox entry's session key names the channel, the channel account (phone number id or page
 //! id, whose token is fetched from the [`AccessTokenSource`]) and the contact (WhatsApp id, PSID
 //! or IGSID). Each `deliver` makes exactly one Graph request and never retries: the outbox retries
-//! [`DeliveryError::Retryable`] failures with its own backoff and gives up on
-//! [`DeliveryError::Permanent`] ones. WhatsApp and the Send API take no idempotency key, so
+//! [`DeliveryError::Retryable`] failures with its own backoff (or Meta's `Retry-After`, when that
+//! is longer) and gives up on [`DeliveryError::Permanent`] ones. A successful send returns Meta's
+//! message id in its [`DeliveryReceipt`], which the outbox records for status webhooks. WhatsApp and the Send API take no idempotency key, so
 //! duplicates are prevented by the outbox sending each entry (whose id is the message id) once
 //! per attempt and recording the result; only a crash between Meta accepting a message and the
 //! outbox recording it can send it twice.
@@ -17,9 +18,8 @@ use super::whatsapp::{WhatsAppContent, WhatsAppRequest, WhatsAppResponse};
 use crate::channels::ChannelRouter;
 use async_trait::async_trait;
 use botwot_engine::Channel;
-use botwot_engine::message::Delivery;
 use botwot_engine::outbox::OutboxEntry;
-use botwot_engine::ports::{ChannelSender, DeliveryError};
+use botwot_engine::ports::{ChannelSender, DeliveryError, DeliveryReceipt};
 use std::sync::Arc;
 use tracing::{debug, warn};
 
@@ -120,9 +120,9 @@ impl MetaGraphSender {
 
 #[async_trait]
 impl ChannelSender for MetaGraphSender {
-    /// Meta's message id is logged here but cannot travel further: [`Delivery::Sent`] has no
-    /// field for it yet. Use [`MetaGraphSender::send`] where the id is needed.
-    async fn deliver(&self, entry: &OutboxEntry) -> Result<Delivery, DeliveryError> {
+    /// The receipt carries Meta's message id, which the outbox records on the message so status
+    /// webhooks can find it.
+    async fn deliver(&self, entry: &OutboxEntry) -> Result<DeliveryReceipt, DeliveryError> {
         let key = &entry.key;
         match self.send(entry).await {
             Ok(sent) => {
@@ -133,7 +133,7 @@ impl ChannelSender for MetaGraphSender {
                     provider_message_id = %sent.provider_message_id,
                     "graph send accepted"
                 );
-                Ok(Delivery::Sent)
+                Ok(DeliveryReceipt::sent(sent.provider_message_id))
             }
             Err(error) => {
                 let retriable = error.is_retriable();
@@ -154,11 +154,14 @@ impl ChannelSender for MetaGraphSender {
     }
 }
 
-/// How the outbox should treat a failed send. The reason keeps the `Retry-After` delay Meta
-/// asked for; the outbox's own backoff decides when the next attempt is.
+/// How the outbox should treat a failed send. A retryable one carries the `Retry-After` delay
+/// Meta asked for; the outbox waits at least that long, or longer when its own backoff says so.
 pub fn delivery_error(error: GraphError) -> DeliveryError {
     if error.is_retriable() {
-        DeliveryError::Retryable(error.to_string())
+        DeliveryError::Retryable {
+            retry_after: error.retry_after(),
+            reason: error.to_string(),
+        }
     } else {
         DeliveryError::Permanent(error.to_string())
     }

@@ -43,6 +43,10 @@ pub enum TokenError {
     /// The token store could not answer now (storage down, decryption key not loaded yet).
     #[error("access token unavailable: {0}")]
     Unavailable(String),
+    /// The stored token does not decrypt (another key, or a damaged record): sending will not
+    /// work until the key is restored or the token is saved again.
+    #[error("access token cannot be decrypted: {0}")]
+    Unsealable(String),
 }
 
 /// Gives the access token to send with from a channel account (a WhatsApp phone number id, a page

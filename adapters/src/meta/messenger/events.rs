@@ -6,6 +6,7 @@
 //! stores, so quick-reply payloads, reply targets and Instagram story references stay at hand.
 
 use super::payload::{MessagePart, PostbackPart};
+use botwot_engine::message::Delivery;
 use botwot_engine::{Channel, MessageBody, SessionEvent, Timestamp};
 use serde_json::Value;
 
@@ -99,6 +100,23 @@ pub enum ReceiptKind {
         mids: Vec<String>,
         watermark: Option<Timestamp>,
     },
+}
+
+impl ReceiptKind {
+    /// The messages this receipt names by `mid`, each with its new delivery state. A read
+    /// receipt with only a watermark (Messenger's) names none.
+    pub fn delivery_updates(&self) -> Vec<(&str, Delivery)> {
+        match self {
+            ReceiptKind::Read { mid, .. } => mid
+                .iter()
+                .map(|mid| (mid.as_str(), Delivery::Read))
+                .collect(),
+            ReceiptKind::Delivered { mids, .. } => mids
+                .iter()
+                .map(|mid| (mid.as_str(), Delivery::Delivered))
+                .collect(),
+        }
+    }
 }
 
 /// A user added or removed a reaction on a message.

@@ -52,7 +52,7 @@ fn assert_no_token(text: &str) {
 }
 
 fn assert_retryable(error: &DeliveryError) {
-    assert!(matches!(error, DeliveryError::Retryable(_)), "{error}");
+    assert!(matches!(error, DeliveryError::Retryable { .. }), "{error}");
 }
 
 fn assert_permanent(error: &DeliveryError) {
@@ -81,6 +81,16 @@ async fn too_many_requests_is_retriable_and_keeps_retry_after() {
     assert_eq!(error.retry_after(), Some(Duration::from_secs(30)));
     assert_retryable(&outbox);
     assert!(outbox.to_string().contains("retry after 30s"), "{outbox}");
+    assert!(
+        matches!(
+            outbox,
+            DeliveryError::Retryable {
+                retry_after: Some(delay),
+                ..
+            } if delay == Duration::from_secs(30)
+        ),
+        "the outbox is told how long Meta asked to wait: {outbox:?}"
+    );
 }
 
 #[tokio::test]

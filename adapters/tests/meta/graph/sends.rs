@@ -7,7 +7,7 @@ use botwot_adapters::channels::ChannelRouter;
 use botwot_adapters::meta::graph::template::Template;
 use botwot_adapters::meta::graph::whatsapp::WhatsAppContent;
 use botwot_adapters::meta::graph::{GraphClient, GraphConfig, MetaGraphSender, StaticTokens};
-use botwot_engine::ports::{ChannelSender, DeliveryError};
+use botwot_engine::ports::{ChannelSender, DeliveryError, DeliveryReceipt};
 use serde_json::json;
 
 const WAMID: &str = "wamid.HBgLMTY1MDUwNzY1MjAVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA";
@@ -64,13 +64,13 @@ async fn whatsapp_text_is_posted_to_the_phone_number() {
 }
 
 #[tokio::test]
-async fn the_channel_sender_reports_a_whatsapp_send_as_sent() {
+async fn the_channel_sender_reports_a_whatsapp_send_as_sent_with_its_wamid() {
     let graph = FakeGraph::start(whatsapp_accepted()).await;
-    let delivery = sender(&graph.base_url)
+    let receipt = sender(&graph.base_url)
         .deliver(&whatsapp_text("hello"))
         .await
         .unwrap();
-    assert_eq!(delivery, Delivery::Sent);
+    assert_eq!(receipt, DeliveryReceipt::sent(WAMID));
     assert_eq!(graph.only_request().body["text"]["body"], json!("hello"));
 }
 
@@ -114,9 +114,9 @@ async fn instagram_text_is_posted_to_the_send_api_with_its_token() {
         MessageBody::text("Thanks for the story mention!"),
     );
 
-    let delivery = sender(&graph.base_url).deliver(&entry).await.unwrap();
+    let receipt = sender(&graph.base_url).deliver(&entry).await.unwrap();
 
-    assert_eq!(delivery, Delivery::Sent);
+    assert_eq!(receipt, DeliveryReceipt::sent(MID));
     let request = graph.only_request();
     assert_eq!(request.path, "/v21.0/me/messages");
     assert_eq!(
@@ -216,13 +216,15 @@ async fn the_router_hands_all_three_meta_channels_to_the_sender() {
         (Channel::Instagram, INSTAGRAM_ACCOUNT_ID, IGSID),
     ] {
         let entry = outbox_entry(channel, account, contact, MessageBody::text("hi"));
-        assert_eq!(router.deliver(&entry).await.unwrap(), Delivery::Sent);
+        let receipt = router.deliver(&entry).await.unwrap();
+        assert_eq!(receipt.delivery, Delivery::Sent);
+        assert_eq!(receipt.provider_message_id.as_deref(), Some(MID));
     }
     assert_eq!(graph.requests().len(), 2);
 
     // WhatsApp is routed too (the fake's Send API answer has no wamid, so it is unreadable).
     let error = router.deliver(&whatsapp_text("hi")).await.unwrap_err();
-    assert!(matches!(error, DeliveryError::Retryable(_)), "{error}");
+    assert!(matches!(error, DeliveryError::Retryable { .. }), "{error}");
     assert_eq!(
         graph.requests()[2].path,
         format!("/v21.0/{PHONE_NUMBER_ID}/messages")

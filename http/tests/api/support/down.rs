@@ -9,11 +9,11 @@ use botwot_engine::access::{AuditEntry, AuditFilter};
 use botwot_engine::ids::WidgetKey;
 use botwot_engine::ids::{ApiKeyId, RefreshFamilyId, UserId};
 use botwot_engine::integration::ChannelIntegration;
-use botwot_engine::message::Delivery;
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::ports::{
-    AccountStore, AuditStore, BotStore, CommitOutcome, IntegrationStore, OutboxStore, PageRequest,
-    Paged, SessionCommit, SessionFilter, SessionStore, StoreError, TimerStore,
+    AccountStore, AuditStore, BotStore, CommitOutcome, DeliveryReceipt, IntegrationStore,
+    OutboxStore, PageRequest, Paged, SessionCommit, SessionFilter, SessionStore, StoreError,
+    TimerStore,
 };
 use botwot_engine::timer::DurableTimer;
 use botwot_engine::{BotId, BotProfile, Message, SessionId, SessionKey, SessionState, TenantId};
@@ -74,6 +74,14 @@ impl SessionStore for DownStore {
     ) -> Result<Paged<SessionState>, StoreError> {
         down()
     }
+    async fn find_outbound_message(
+        &self,
+        _: &TenantId,
+        _: Channel,
+        _: &str,
+    ) -> Result<Option<Message>, StoreError> {
+        down()
+    }
     async fn transcript(
         &self,
         _: &TenantId,
@@ -105,7 +113,11 @@ impl OutboxStore for DownStore {
     async fn pending_outbox(&self, _: usize) -> Result<Vec<OutboxEntry>, StoreError> {
         down()
     }
-    async fn outbox_delivered(&self, _: &OutboxEntry, _: Delivery) -> Result<(), StoreError> {
+    async fn outbox_delivered(
+        &self,
+        _: &OutboxEntry,
+        _: DeliveryReceipt,
+    ) -> Result<(), StoreError> {
         down()
     }
     async fn outbox_retry_later(&self, _: &OutboxEntry) -> Result<(), StoreError> {
