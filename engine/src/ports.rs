@@ -153,6 +153,9 @@ pub trait SessionStore: Send + Sync + 'static {
         session: &SessionId,
         limit: usize,
     ) -> Result<Vec<Message>, StoreError>;
+    /// Erases a session of `tenant` with its messages, pending deliveries and timers (data
+    /// rights); returns how many messages went. `NotFound` when it is not that tenant's.
+    async fn erase_session(&self, tenant: &TenantId, id: &SessionId) -> Result<usize, StoreError>;
 }
 
 #[async_trait]

@@ -110,6 +110,9 @@ impl SessionStore for TornWrites {
     ) -> Result<Vec<Message>, StoreError> {
         self.inner.recent_messages(tenant, session, limit).await
     }
+    async fn erase_session(&self, tenant: &TenantId, id: &SessionId) -> Result<usize, StoreError> {
+        self.inner.erase_session(tenant, id).await
+    }
 }
 
 #[async_trait]

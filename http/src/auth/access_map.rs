@@ -84,6 +84,7 @@ pub const ACCESS_MAP: &[(&str, &str, Access)] = &[
     ("POST", "/v1/api-keys", SETTINGS),
     ("DELETE", "/v1/api-keys/{keyId}", SETTINGS),
     ("GET", "/v1/data/contact-export", SETTINGS),
+    ("DELETE", "/v1/data/contact", SETTINGS),
     ("GET", "/v1/data/organisation-export", SETTINGS),
     ("GET", "/v1/audit", SETTINGS),
     ("GET", "/v1/audit/export", SETTINGS),

@@ -1,20 +1,24 @@
 //! Data rights (PRD §5): everything held about one contact, or about the whole organisation, as
-//! one JSON document. Sessions come with their full transcripts; users and API keys as the API
-//! shows them (never a password hash or key digest).
+//! one JSON document, and erasing a contact. Sessions come with their full transcripts; users
+//! and API keys as the API shows them (never a password hash or key digest). Erasure first closes
+//! each open session through its actor (so no timer or bot reply writes to it afterwards), then
+//! deletes the session, its messages, pending deliveries and timers.
 
 use crate::auth::Principal;
 use crate::auth::views::{OrganisationView, UserView};
 use crate::errors::AppError;
 use crate::extract::QueryParams;
 use crate::routes::api_keys::ApiKeyView;
+use crate::sessions::Envelope;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use botwot_engine::access::{AuditEntry, AuditFilter};
 use botwot_engine::integration::ChannelIntegration;
 use botwot_engine::ports::{PageRequest, Paged, SessionFilter, StoreError};
+use botwot_engine::session::{CloseReason, SessionStatus};
 use botwot_engine::validation::ValidationErrors;
-use botwot_engine::{BotProfile, Channel, Message, SessionState, TenantId};
+use botwot_engine::{BotProfile, Channel, Message, SessionEvent, SessionState, TenantId};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 use utoipa::IntoParams;
@@ -61,21 +65,8 @@ pub async fn export_contact(
     principal: Principal,
     QueryParams(query): QueryParams<ContactQuery>,
 ) -> Result<Json<ContactExport>, AppError> {
-    let mut errors = ValidationErrors::default();
-    let channel = Channel::parse(&query.channel);
-    if channel.is_none() {
-        errors.add(
-            "channel",
-            "must be web, whatsapp, messenger, instagram or voice",
-        );
-    }
-    errors.check_text("contact", &query.contact, 256);
-    let channel = errors.into_result(channel)?.unwrap_or(Channel::Web);
-    let filter = SessionFilter {
-        channel: Some(channel),
-        contact: Some(query.contact.clone()),
-        ..SessionFilter::default()
-    };
+    let filter = contact_filter(&query)?;
+    let channel = filter.channel.unwrap_or(Channel::Web);
     let tenant = principal.tenant();
     let (store, filter) = (&state.store, &filter);
     let sessions =
@@ -88,6 +79,50 @@ pub async fn export_contact(
         exported_at: state.now().to_rfc3339(),
         sessions,
     }))
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactErased {
+    pub erased_sessions: usize,
+    pub erased_messages: usize,
+}
+
+/// Erases everything held about one contact of the organisation.
+#[utoipa::path(
+    delete, path = "/v1/data/contact", tag = "data rights", params(ContactQuery),
+    responses((status = 200, description = "what was erased")),
+)]
+pub async fn erase_contact(
+    State(state): State<AppState>,
+    principal: Principal,
+    QueryParams(query): QueryParams<ContactQuery>,
+) -> Result<Json<ContactErased>, AppError> {
+    let filter = contact_filter(&query)?;
+    let tenant = principal.tenant();
+    let (store, filter) = (&state.store, &filter);
+    let sessions =
+        all_pages(|page| async move { store.list_sessions(tenant, filter, &page).await }).await?;
+    let mut erased = ContactErased {
+        erased_sessions: 0,
+        erased_messages: 0,
+    };
+    for session in sessions {
+        if session.status != SessionStatus::Closed {
+            let envelope = Envelope {
+                key: session.key.clone(),
+                bot_id: session.bot_id.clone(),
+                event: SessionEvent::CloseRequested {
+                    reason: CloseReason::Api,
+                },
+            };
+            state.sessions.dispatch(envelope).await?;
+        }
+        erased.erased_messages += state.store.erase_session(tenant, &session.id).await?;
+        erased.erased_sessions += 1;
+    }
+    tracing::info!(tenant_id = %tenant, sessions = erased.erased_sessions, "contact data erased");
+    Ok(Json(erased))
 }
 
 #[derive(Debug, Serialize)]
@@ -139,6 +174,25 @@ pub async fn export_organisation(
         sessions,
         audit,
     }))
+}
+
+/// The sessions of the contact `query` names; `validation_failed` when it names none.
+fn contact_filter(query: &ContactQuery) -> Result<SessionFilter, AppError> {
+    let mut errors = ValidationErrors::default();
+    let channel = Channel::parse(&query.channel);
+    if channel.is_none() {
+        errors.add(
+            "channel",
+            "must be web, whatsapp, messenger, instagram or voice",
+        );
+    }
+    errors.check_text("contact", &query.contact, 256);
+    errors.into_result(())?;
+    Ok(SessionFilter {
+        channel,
+        contact: Some(query.contact.clone()),
+        ..SessionFilter::default()
+    })
 }
 
 /// Every item of a paged listing.

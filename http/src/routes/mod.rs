@@ -30,6 +30,7 @@ pub fn resources() -> OpenApiRouter<AppState> {
         .routes(routes!(api_keys::create_api_key, api_keys::list_api_keys))
         .routes(routes!(api_keys::revoke_api_key))
         .routes(routes!(data_rights::export_contact))
+        .routes(routes!(data_rights::erase_contact))
         .routes(routes!(data_rights::export_organisation))
         .routes(routes!(audit::list_audit))
         .routes(routes!(audit::export_audit))

@@ -87,6 +87,9 @@ async fn every_change_through_the_api_is_audited_and_reads_are_not() {
         .await;
     app.call(Method::DELETE, &user_path, None, &[]).await;
     app.call(Method::DELETE, &bot_path, None, &[]).await;
+    let path = "/v1/data/contact?channel=web&contact=nobody";
+    let erased = app.call(Method::DELETE, path, None, &[]).await;
+    assert_eq!(erased.status, StatusCode::OK, "{:?}", erased.body);
     let key = app
         .send(
             Method::POST,

@@ -101,3 +101,56 @@ async fn the_organisation_export_holds_everything_but_secrets() {
     let text = body.to_string();
     assert!(!text.contains("passwordHash") && !text.contains("digest"));
 }
+
+#[tokio::test]
+async fn erasing_a_contact_removes_their_sessions_and_leaves_others() {
+    let app = TestApp::new().await;
+    let bot = app.bot(BotSettings::named("Ava")).await;
+    converse(
+        &app,
+        &bot,
+        Channel::Web,
+        "visitor-1",
+        &["my phone is 555", "bye"],
+    )
+    .await;
+    let kept = converse(&app, &bot, Channel::Web, "visitor-2", &["hello"]).await;
+    let erased = app
+        .call(
+            Method::DELETE,
+            "/v1/data/contact?channel=web&contact=visitor-1",
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(erased.status, StatusCode::OK, "{:?}", erased.body);
+    assert_eq!(erased.body["erasedSessions"], 1);
+    assert_eq!(erased.body["erasedMessages"], 2);
+    let export = app
+        .get("/v1/data/contact-export?channel=web&contact=visitor-1")
+        .await;
+    assert_eq!(export.body["sessions"].as_array().map(Vec::len), Some(0));
+    let sessions = app.get("/v1/sessions").await;
+    let ids: Vec<&str> = sessions.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|session| session["id"].as_str())
+        .collect();
+    assert_eq!(ids, [kept.as_str()]);
+    let audit = app.get("/v1/audit").await;
+    assert_eq!(audit.body["items"][0]["action"], "DELETE /v1/data/contact");
+    assert!(
+        !audit.body.to_string().contains("visitor-1"),
+        "the audit log names no contact"
+    );
+
+    // The contact may come back: a fresh conversation starts.
+    converse(&app, &bot, Channel::Web, "visitor-1", &["hi again"]).await;
+    let export = app
+        .get("/v1/data/contact-export?channel=web&contact=visitor-1")
+        .await;
+    let sessions = export.body["sessions"].as_array().unwrap();
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(sessions[0]["messages"][0]["body"]["text"], "hi again");
+}

@@ -96,6 +96,7 @@ async fn the_openapi_document_lists_every_route_served() {
         "POST /v1/api-keys",
         "DELETE /v1/api-keys/{keyId}",
         "GET /v1/data/contact-export",
+        "DELETE /v1/data/contact",
         "GET /v1/data/organisation-export",
         "GET /v1/audit",
         "GET /v1/audit/export",

@@ -1,12 +1,12 @@
 //! Sessions and their transcripts.
 
 use super::schema::{
-    BOT, CHANNEL, CONTACT, MESSAGES, MESSAGES_BY_OUTBOUND_PROVIDER_ID, MESSAGES_BY_SEQ, SESSIONS,
-    SESSIONS_BY_BOT, SESSIONS_BY_CHANNEL, SESSIONS_BY_CREATED, SESSIONS_BY_KEY, SESSIONS_BY_STATUS,
-    STATUS,
+    BOT, CHANNEL, CONTACT, MESSAGES, MESSAGES_BY_OUTBOUND_PROVIDER_ID, MESSAGES_BY_SEQ, OUTBOX,
+    SESSIONS, SESSIONS_BY_BOT, SESSIONS_BY_CHANNEL, SESSIONS_BY_CREATED, SESSIONS_BY_KEY,
+    SESSIONS_BY_STATUS, STATUS, TIMERS,
 };
 use super::{Store, records};
-use crate::backend::{DocumentBackend, FieldValue, IndexQuery, Order};
+use crate::backend::{DocumentBackend, FieldValue, IndexQuery, Order, WriteBatch};
 use async_trait::async_trait;
 use botwot_engine::channel::Channel;
 use botwot_engine::ids::{SessionId, TenantId};
@@ -14,6 +14,7 @@ use botwot_engine::message::Message;
 use botwot_engine::ports::{
     CommitOutcome, PageRequest, Paged, SessionCommit, SessionFilter, SessionStore, StoreError,
 };
+use botwot_engine::timer::{DurableTimer, TimerKind};
 use botwot_engine::{SessionKey, SessionState};
 use std::ops::Bound;
 
@@ -48,6 +49,29 @@ impl<B: DocumentBackend> SessionStore for Store<B> {
         page: &PageRequest,
     ) -> Result<Paged<SessionState>, StoreError> {
         Ok(self.page(session_listing(tenant, filter), page).await?)
+    }
+
+    async fn erase_session(&self, tenant: &TenantId, id: &SessionId) -> Result<usize, StoreError> {
+        if self.get_session(tenant, id).await?.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        let prefix = vec![records::tenant(tenant), FieldValue::from(id.as_str())];
+        let messages = self
+            .backend
+            .query(IndexQuery::new(&MESSAGES, &MESSAGES_BY_SEQ, prefix))
+            .await?;
+        let mut batch = WriteBatch::with_capacity(3 + 2 * messages.len());
+        batch.delete(&SESSIONS, id.as_str());
+        for kind in [TimerKind::InactivityWarning, TimerKind::AutoClose] {
+            batch.delete(&TIMERS, DurableTimer::id_for(id, kind).as_str());
+        }
+        for message in &messages {
+            batch.delete(&MESSAGES, message.id.as_str());
+            // An outbox entry shares its message's id.
+            batch.delete(&OUTBOX, message.id.as_str());
+        }
+        self.backend.write(batch).await?;
+        Ok(messages.len())
     }
 
     async fn find_outbound_message(

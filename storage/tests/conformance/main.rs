@@ -9,6 +9,7 @@ mod audit;
 mod bots;
 mod dedup;
 mod durability;
+mod erasure;
 mod fixtures;
 mod integrations;
 mod isolation;
@@ -69,4 +70,5 @@ conformance!(
     accounts::a_refresh_token_is_spent_once_even_by_racing_rotations,
     accounts::api_keys_are_found_by_id_listed_per_tenant_and_revoked_in_their_tenant,
     audit::audit_entries_list_newest_first_by_time_and_actor,
+    erasure::erasing_a_session_removes_its_messages_deliveries_and_timers_only,
 );

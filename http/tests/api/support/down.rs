@@ -99,6 +99,9 @@ impl SessionStore for DownStore {
     ) -> Result<Vec<Message>, StoreError> {
         down()
     }
+    async fn erase_session(&self, _: &TenantId, _: &SessionId) -> Result<usize, StoreError> {
+        down()
+    }
 }
 
 #[async_trait]
