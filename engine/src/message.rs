@@ -11,6 +11,24 @@ pub enum Direction {
     Inbound,
     /// From the bot, an agent or the system to the contact.
     Outbound,
+    /// Within the team only (an agent's private note): kept in the transcript, never sent to
+    /// the contact, never shown to the widget, never given to the brain.
+    Internal,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Inbound => "inbound",
+            Direction::Outbound => "outbound",
+            Direction::Internal => "internal",
+        }
+    }
+
+    /// Whether the contact may see messages of this direction.
+    pub fn is_visible_to_contact(self) -> bool {
+        self != Direction::Internal
+    }
 }
 
 /// Who wrote a message.
@@ -77,6 +95,8 @@ pub enum Delivery {
     },
     /// Inbound messages are received, not delivered.
     Received,
+    /// Internal notes are kept, never delivered.
+    Kept,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,6 +6,8 @@ mod api_keys;
 mod audit;
 mod auth;
 mod bots;
+mod console;
+mod handover;
 mod meta_webhook;
 mod operations;
 mod sessions;

@@ -7,6 +7,7 @@
 mod accounts;
 mod audit;
 mod bots;
+mod canned;
 mod dedup;
 mod durability;
 mod fixtures;
@@ -67,4 +68,5 @@ conformance!(
     accounts::a_refresh_token_is_spent_once_even_by_racing_rotations,
     accounts::api_keys_are_found_by_id_listed_per_tenant_and_revoked_in_their_tenant,
     audit::audit_entries_list_newest_first_by_time_and_actor,
+    canned::canned_responses_have_unique_shortcuts_per_tenant,
 );
