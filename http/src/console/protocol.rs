@@ -5,9 +5,11 @@
 //!   `forbidden` (neither Live Chat, module 11, nor Conversations, module 4).
 //! - server → agent, for the agent's organisation only: `message` ([`ConsoleMessage`], every
 //!   new transcript message, private notes included), `session` ([`ConsoleSession`], status and
-//!   assignment changes), `presence` ([`PresenceNotice`]) and `error` (`{code, message}`).
+//!   assignment changes), `presence` ([`PresenceNotice`]) and `error` (`{code, message}`); on
+//!   connecting, `roster` ([`Roster`]): who of the organisation is at a console of this node.
 //! - agent → server: `presence` with `{status: "online" | "away" | "offline"}`, told to the
-//!   whole organisation; a disconnect tells it `offline`.
+//!   whole organisation. An agent's first socket tells it `online` (or the status they chose
+//!   before), their last socket leaving tells it `offline`.
 
 use crate::errors::{AppError, ErrorCode};
 use botwot_engine::session::SessionNotice;
@@ -19,6 +21,7 @@ pub const NAMESPACE: &str = "/console";
 pub const EVENT_MESSAGE: &str = "message";
 pub const EVENT_SESSION: &str = "session";
 pub const EVENT_PRESENCE: &str = "presence";
+pub const EVENT_ROSTER: &str = "roster";
 pub const EVENT_ERROR: &str = "error";
 
 /// The room every console socket of one organisation joins.
@@ -76,6 +79,13 @@ impl Presence {
 pub struct PresenceNotice {
     pub agent_id: String,
     pub status: Presence,
+}
+
+/// Everyone of the organisation at a console, sent to a socket when it connects.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Roster {
+    pub agents: Vec<PresenceNotice>,
 }
 
 #[cfg(test)]

@@ -1,23 +1,26 @@
 //! The console namespace: admits a signed-in agent (access token, Live Chat or Conversations
-//! module), joins them to their organisation's room and nothing else, and relays their
-//! presence to the organisation.
+//! module), joins them to their organisation's room and nothing else, and keeps the
+//! organisation told of their presence.
 
 use crate::auth::Principal;
 use crate::auth::principal::principal_of;
+use crate::console::presence::PresenceRoster;
 use crate::console::protocol::{
-    EVENT_ERROR, EVENT_PRESENCE, NAMESPACE, Presence, PresenceNotice, organisation_room,
+    EVENT_ERROR, EVENT_PRESENCE, EVENT_ROSTER, NAMESPACE, Presence, PresenceNotice, Roster,
+    organisation_room,
 };
 use crate::errors::{AppError, ErrorCode};
 use crate::state::AppState;
+use botwot_engine::TenantId;
 use botwot_engine::access::Module;
 use serde_json::Value;
 use socketioxide::SocketIo;
 use socketioxide::extract::{SocketRef, TryData};
-use std::future::ready;
 
 /// Who is on the other end of an admitted console socket.
 #[derive(Clone, Debug)]
 struct Agent {
+    tenant: TenantId,
     agent_id: String,
     room: String,
 }
@@ -35,7 +38,9 @@ pub fn open_namespace(io: &SocketIo, state: AppState) {
             admitted
         }
     };
-    io.ns(NAMESPACE, connected.with(admit_with));
+    let roster = PresenceRoster::default();
+    let on_connect = move |socket: SocketRef| connected(socket, roster.clone());
+    io.ns(NAMESPACE, on_connect.with(admit_with));
 }
 
 /// Checks the access token and the caller's modules.
@@ -58,27 +63,53 @@ async fn admit(socket: &SocketRef, auth: Option<&Value>, state: &AppState) -> Re
         ));
     }
     socket.extensions.insert(Agent {
+        tenant: principal.tenant().clone(),
         agent_id: principal.user.id.to_string(),
         room: organisation_room(principal.tenant()),
     });
     Ok(())
 }
 
-/// Wires an admitted socket: its organisation's room, presence in and out.
-fn connected(socket: SocketRef) -> impl Future<Output = ()> {
-    let Some(agent) = socket.extensions.get::<Agent>() else {
-        let _ = socket.disconnect();
-        return ready(());
-    };
+/// Wires an admitted socket: its organisation's room, the roster, presence in and out. The
+/// handlers are registered before this returns its future, so nothing sent right after
+/// connecting is missed.
+fn connected(socket: SocketRef, roster: PresenceRoster) -> impl Future<Output = ()> {
+    let agent = socket.extensions.get::<Agent>();
+    let welcome = agent.map(|agent| wire(&socket, &roster, agent));
+    async move {
+        match welcome {
+            Some((agent, first)) => {
+                let agents = Roster {
+                    agents: roster.roster(&agent.tenant),
+                };
+                let _ = socket.emit(EVENT_ROSTER, &agents);
+                if let Some(status) = first {
+                    announce(&socket, &agent, status).await;
+                }
+                tracing::debug!(agent_id = %agent.agent_id, "console connected");
+            }
+            None => {
+                let _ = socket.disconnect();
+            }
+        }
+    }
+}
+
+/// Joins the room and registers the handlers; returns the agent and, when this is their first
+/// socket, the status to announce.
+fn wire(socket: &SocketRef, roster: &PresenceRoster, agent: Agent) -> (Agent, Option<Presence>) {
     socket.join(agent.room.clone());
-    let on_presence = agent.clone();
+    let (on_presence, presence_roster) = (agent.clone(), roster.clone());
     socket.on(
         EVENT_PRESENCE,
         move |socket: SocketRef, TryData(payload): TryData<Value>| {
-            let agent = on_presence.clone();
+            let (agent, roster) = (on_presence.clone(), presence_roster.clone());
             async move {
                 match Presence::parse(payload.ok().as_ref()) {
-                    Ok(status) => announce(&socket, &agent, status).await,
+                    Ok(status) => {
+                        roster.set(&agent.tenant, &agent.agent_id, status);
+                        announce(&socket, &agent, status).await;
+                    }
                     Err(error) => {
                         let _ = socket.emit(EVENT_ERROR, &error.payload());
                     }
@@ -86,16 +117,20 @@ fn connected(socket: SocketRef) -> impl Future<Output = ()> {
             }
         },
     );
-    let on_leave = agent.clone();
+    let (on_leave, leave_roster) = (agent.clone(), roster.clone());
     socket.on_disconnect(move |socket: SocketRef| {
-        let agent = on_leave.clone();
-        async move { announce(&socket, &agent, Presence::Offline).await }
+        let (agent, roster) = (on_leave.clone(), leave_roster.clone());
+        async move {
+            if roster.left(&agent.tenant, &agent.agent_id) {
+                announce(&socket, &agent, Presence::Offline).await;
+            }
+        }
     });
-    tracing::debug!(agent_id = %agent.agent_id, "console connected");
-    ready(())
+    let first = roster.joined(&agent.tenant, &agent.agent_id);
+    (agent, first)
 }
 
-/// Tells the agent's organisation (the agent's own other sockets included) their presence.
+/// Tells the agent's organisation (the agent's own sockets included) their presence.
 async fn announce(socket: &SocketRef, agent: &Agent, status: Presence) {
     let notice = PresenceNotice {
         agent_id: agent.agent_id.clone(),

@@ -246,8 +246,17 @@ async fn a_console_hears_only_its_own_organisation() {
     }
 }
 
+/// The next presence `desk` hears about `account`.
+async fn presence_of(desk: &mut TestSocket, account: &Account) -> String {
+    let agent_id = account.user.id.to_string();
+    let notice = desk
+        .event_where("presence", |data| data["agentId"] == agent_id.as_str())
+        .await;
+    notice["status"].as_str().unwrap_or_default().to_owned()
+}
+
 #[tokio::test]
-async fn presence_is_told_to_the_organisation_and_a_disconnect_is_offline() {
+async fn presence_is_told_to_the_organisation_and_the_last_socket_leaving_is_offline() {
     let server = TestServer::start(HttpConfig::default()).await;
     let alice = server
         .account("default", Permissions::of(Role::Agent))
@@ -256,20 +265,49 @@ async fn presence_is_told_to_the_organisation_and_a_disconnect_is_offline() {
         .account("default", Permissions::of(Role::Agent))
         .await;
     let mut alice_desk = console(&server, &alice).await;
+    assert_eq!(presence_of(&mut alice_desk, &alice).await, "online");
     let mut bob_desk = console(&server, &bob).await;
+    let roster = bob_desk.event("roster").await;
+    let mut seen: Vec<(String, String)> = roster["agents"]
+        .as_array()
+        .expect("agents")
+        .iter()
+        .map(|a| {
+            let field = |name: &str| a[name].as_str().unwrap_or_default().to_owned();
+            (field("agentId"), field("status"))
+        })
+        .collect();
+    seen.sort();
+    let online = |account: &Account| (account.user.id.to_string(), "online".to_owned());
+    let mut expected = vec![online(&alice), online(&bob)];
+    expected.sort();
+    assert_eq!(seen, expected);
+    assert_eq!(presence_of(&mut alice_desk, &bob).await, "online");
 
     alice_desk.emit("presence", json!({"status": "away"})).await;
-    let told = bob_desk.event("presence").await;
-    assert_eq!(told["agentId"], alice.user.id.to_string());
-    assert_eq!(told["status"], "away");
-
+    assert_eq!(presence_of(&mut bob_desk, &alice).await, "away");
     alice_desk
         .emit("presence", json!({"status": "sleeping"}))
         .await;
     assert_eq!(alice_desk.event("error").await["code"], "invalid_payload");
 
+    // A second tab keeps the chosen status, and closing it leaves Alice present.
+    let mut second_tab = console(&server, &alice).await;
+    let roster = second_tab.event("roster").await;
+    let own = roster["agents"]
+        .as_array()
+        .expect("agents")
+        .iter()
+        .find(|a| a["agentId"] == alice.user.id.to_string())
+        .cloned()
+        .expect("alice listed");
+    assert_eq!(own["status"], "away");
+    second_tab.disconnect().await;
+    alice_desk
+        .emit("presence", json!({"status": "online"}))
+        .await;
+    assert_eq!(presence_of(&mut bob_desk, &alice).await, "online");
+
     alice_desk.disconnect().await;
-    let gone = bob_desk.event("presence").await;
-    assert_eq!(gone["agentId"], alice.user.id.to_string());
-    assert_eq!(gone["status"], "offline");
+    assert_eq!(presence_of(&mut bob_desk, &alice).await, "offline");
 }
