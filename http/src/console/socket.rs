@@ -1,6 +1,8 @@
 //! The console namespace: admits a signed-in agent (access token, Live Chat or Conversations
 //! module), joins them to their organisation's room and nothing else, and keeps the
-//! organisation told of their presence.
+//! organisation told of their presence. A socket lives no longer than its access token: when
+//! the token expires the agent is told `token_expired` and disconnected, to reconnect with a
+//! fresh one.
 
 use crate::auth::Principal;
 use crate::auth::principal::principal_of;
@@ -16,6 +18,9 @@ use botwot_engine::access::Module;
 use serde_json::Value;
 use socketioxide::SocketIo;
 use socketioxide::extract::{SocketRef, TryData};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
 
 /// Who is on the other end of an admitted console socket.
 #[derive(Clone, Debug)]
@@ -23,6 +28,8 @@ struct Agent {
     tenant: TenantId,
     agent_id: String,
     room: String,
+    /// How long the access token stays valid; `None` for API keys, which do not expire.
+    token_lifetime: Option<Duration>,
 }
 
 /// Opens the console namespace on `io`.
@@ -62,10 +69,22 @@ async fn admit(socket: &SocketRef, auth: Option<&Value>, state: &AppState) -> Re
             "the console needs Live Chat (module 11) or Conversations (module 4)",
         ));
     }
+    let token_lifetime = match principal.api_key {
+        Some(_) => None,
+        None => {
+            let now = state.now();
+            let claims = state.auth.tokens.verify(token, now).map_err(|_| {
+                AppError::new(ErrorCode::InvalidToken, "the access token is not valid")
+            })?;
+            let left_ms = claims.exp.saturating_mul(1_000) - now.millis();
+            Some(Duration::from_millis(u64::try_from(left_ms).unwrap_or(0)))
+        }
+    };
     socket.extensions.insert(Agent {
         tenant: principal.tenant().clone(),
         agent_id: principal.user.id.to_string(),
         room: organisation_room(principal.tenant()),
+        token_lifetime,
     });
     Ok(())
 }
@@ -78,13 +97,16 @@ fn connected(socket: SocketRef, roster: PresenceRoster) -> impl Future<Output = 
     let welcome = agent.map(|agent| wire(&socket, &roster, agent));
     async move {
         match welcome {
-            Some((agent, first)) => {
+            Some((agent, first, left)) => {
                 let agents = Roster {
                     agents: roster.roster(&agent.tenant),
                 };
                 let _ = socket.emit(EVENT_ROSTER, &agents);
                 if let Some(status) = first {
                     announce(&socket, &agent, status).await;
+                }
+                if let Some(lifetime) = agent.token_lifetime {
+                    tokio::spawn(end_with_the_token(socket.clone(), lifetime, left));
                 }
                 tracing::debug!(agent_id = %agent.agent_id, "console connected");
             }
@@ -95,9 +117,14 @@ fn connected(socket: SocketRef, roster: PresenceRoster) -> impl Future<Output = 
     }
 }
 
-/// Joins the room and registers the handlers; returns the agent and, when this is their first
-/// socket, the status to announce.
-fn wire(socket: &SocketRef, roster: &PresenceRoster, agent: Agent) -> (Agent, Option<Presence>) {
+/// Joins the room and registers the handlers; returns the agent, the status to announce when
+/// this is their first socket, and what is notified when the socket leaves.
+fn wire(
+    socket: &SocketRef,
+    roster: &PresenceRoster,
+    agent: Agent,
+) -> (Agent, Option<Presence>, Arc<Notify>) {
+    let left = Arc::new(Notify::new());
     socket.join(agent.room.clone());
     let (on_presence, presence_roster) = (agent.clone(), roster.clone());
     socket.on(
@@ -117,9 +144,10 @@ fn wire(socket: &SocketRef, roster: &PresenceRoster, agent: Agent) -> (Agent, Op
             }
         },
     );
-    let (on_leave, leave_roster) = (agent.clone(), roster.clone());
+    let (on_leave, leave_roster, leaving) = (agent.clone(), roster.clone(), left.clone());
     socket.on_disconnect(move |socket: SocketRef| {
         let (agent, roster) = (on_leave.clone(), leave_roster.clone());
+        leaving.notify_one();
         async move {
             if roster.left(&agent.tenant, &agent.agent_id) {
                 announce(&socket, &agent, Presence::Offline).await;
@@ -127,7 +155,24 @@ fn wire(socket: &SocketRef, roster: &PresenceRoster, agent: Agent) -> (Agent, Op
         }
     });
     let first = roster.joined(&agent.tenant, &agent.agent_id);
-    (agent, first)
+    (agent, first, left)
+}
+
+/// Disconnects the socket when its access token expires, unless it `left` before.
+async fn end_with_the_token(socket: SocketRef, lifetime: Duration, left: Arc<Notify>) {
+    tokio::select! {
+        () = tokio::time::sleep(lifetime) => {}
+        () = left.notified() => return,
+    }
+    if !socket.connected() {
+        return;
+    }
+    let expired = AppError::new(
+        ErrorCode::TokenExpired,
+        "the access token expired; reconnect with a fresh one",
+    );
+    let _ = socket.emit(EVENT_ERROR, &expired.payload());
+    let _ = socket.disconnect();
 }
 
 /// Tells the agent's organisation (the agent's own sockets included) their presence.

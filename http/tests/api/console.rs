@@ -311,3 +311,23 @@ async fn presence_is_told_to_the_organisation_and_the_last_socket_leaving_is_off
     alice_desk.disconnect().await;
     assert_eq!(presence_of(&mut bob_desk, &alice).await, "offline");
 }
+
+#[tokio::test]
+async fn a_console_socket_ends_when_its_access_token_expires() {
+    let auth = botwot_http::auth::AuthConfig {
+        access_token_ttl_secs: 2,
+        ..crate::support::test_auth()
+    };
+    let server = TestServer::start(HttpConfig {
+        auth,
+        ..HttpConfig::default()
+    })
+    .await;
+    let alice = server
+        .account("default", Permissions::of(Role::Agent))
+        .await;
+    let mut desk = console(&server, &alice).await;
+    // Waits (at most the socket client's patience) for the server to end the session.
+    let told = desk.event("error").await;
+    assert_eq!(told["code"], "token_expired");
+}
