@@ -332,6 +332,10 @@ impl SessionActorState {
                     .recent_messages(&key.tenant_id, &session_id, deps.config.brain_history)
                     .await
                     .unwrap_or_default()
+                    .into_iter()
+                    // The team's private notes are not the brain's business.
+                    .filter(|message| message.direction.is_visible_to_contact())
+                    .collect()
             } else {
                 Vec::new()
             };

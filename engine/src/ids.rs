@@ -78,3 +78,7 @@ string_id!(
     /// A server-to-server API key.
     ApiKeyId, "key"
 );
+string_id!(
+    /// A saved reply of an organisation.
+    CannedResponseId, "cr"
+);

@@ -11,6 +11,7 @@
 pub mod access;
 pub mod bot;
 pub mod brain;
+pub mod canned;
 pub mod channel;
 pub mod ids;
 pub mod integration;

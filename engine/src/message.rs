@@ -11,6 +11,24 @@ pub enum Direction {
     Inbound,
     /// From the bot, an agent or the system to the contact.
     Outbound,
+    /// Within the team only (an agent's private note): kept in the transcript, never sent to
+    /// the contact, never shown to the widget, never given to the brain.
+    Internal,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Inbound => "inbound",
+            Direction::Outbound => "outbound",
+            Direction::Internal => "internal",
+        }
+    }
+
+    /// Whether the contact may see messages of this direction.
+    pub fn is_visible_to_contact(self) -> bool {
+        self != Direction::Internal
+    }
 }
 
 /// Who wrote a message.
@@ -77,17 +95,19 @@ pub enum Delivery {
     },
     /// Inbound messages are received, not delivered.
     Received,
+    /// Internal notes are kept, never delivered.
+    Kept,
 }
 
 impl Delivery {
     /// How far along the way a state is. `Read` and `Failed` are both final; `Received` belongs
-    /// to inbound messages and is never replaced.
+    /// to inbound messages and `Kept` to internal notes, and neither is ever replaced.
     fn progress(&self) -> u8 {
         match self {
             Delivery::Pending => 0,
             Delivery::Sent => 1,
             Delivery::Delivered => 2,
-            Delivery::Read | Delivery::Failed { .. } | Delivery::Received => 3,
+            Delivery::Read | Delivery::Failed { .. } | Delivery::Received | Delivery::Kept => 3,
         }
     }
 
@@ -95,7 +115,7 @@ impl Delivery {
     /// out of order (a `read` may arrive before its `delivered`), and a late report of an earlier
     /// state is ignored. A report of the same state is ignored too.
     pub fn may_become(&self, next: &Delivery) -> bool {
-        !matches!(self, Delivery::Received) && next.progress() > self.progress()
+        !matches!(self, Delivery::Received | Delivery::Kept) && next.progress() > self.progress()
     }
 }
 

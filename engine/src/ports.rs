@@ -6,14 +6,16 @@ use crate::access::{
     RefreshFamily, UserAccount,
 };
 use crate::bot::BotProfile;
+use crate::canned::CannedResponse;
 use crate::channel::Channel;
 use crate::ids::{
-    ApiKeyId, BotId, MessageId, RefreshFamilyId, SessionId, TenantId, TimerId, UserId, WidgetKey,
+    ApiKeyId, BotId, CannedResponseId, MessageId, RefreshFamilyId, SessionId, TenantId, TimerId,
+    UserId, WidgetKey,
 };
 use crate::integration::ChannelIntegration;
 use crate::message::{Delivery, Message};
 use crate::outbox::OutboxEntry;
-use crate::session::{SessionKey, SessionNotice, SessionState, SessionStatus};
+use crate::session::{SessionKey, SessionNotice, SessionQueue, SessionState, SessionStatus};
 use crate::time::Timestamp;
 use crate::timer::DurableTimer;
 use async_trait::async_trait;
@@ -87,6 +89,10 @@ pub struct SessionFilter {
     pub created_from: Option<Timestamp>,
     /// Sessions created before this time.
     pub created_until: Option<Timestamp>,
+    /// Sessions in this console queue (see [`SessionState::queue`]).
+    pub queue: Option<SessionQueue>,
+    /// Sessions owned by this agent.
+    pub assigned_agent: Option<String>,
 }
 
 #[async_trait]
@@ -290,9 +296,43 @@ pub trait AuditStore: Send + Sync + 'static {
     ) -> Result<Paged<AuditEntry>, StoreError>;
 }
 
+/// An organisation's canned responses; a shortcut is unique per organisation.
+#[async_trait]
+pub trait CannedResponseStore: Send + Sync + 'static {
+    /// Stores a new one; `Conflict` when its shortcut is taken in the organisation.
+    async fn insert_canned_response(&self, canned: &CannedResponse) -> Result<(), StoreError>;
+    /// Replaces a stored one; `NotFound` when it does not exist in that tenant, `Conflict` when
+    /// the new shortcut is taken by another.
+    async fn update_canned_response(&self, canned: &CannedResponse) -> Result<(), StoreError>;
+    async fn get_canned_response(
+        &self,
+        tenant: &TenantId,
+        id: &CannedResponseId,
+    ) -> Result<Option<CannedResponse>, StoreError>;
+    /// `NotFound` when it does not exist in that tenant.
+    async fn delete_canned_response(
+        &self,
+        tenant: &TenantId,
+        id: &CannedResponseId,
+    ) -> Result<(), StoreError>;
+    /// A tenant's canned responses in shortcut order.
+    async fn list_canned_responses(
+        &self,
+        tenant: &TenantId,
+        page: &PageRequest,
+    ) -> Result<Paged<CannedResponse>, StoreError>;
+}
+
 /// All the storage a node needs.
 pub trait Storage:
-    BotStore + SessionStore + TimerStore + OutboxStore + IntegrationStore + AccountStore + AuditStore
+    BotStore
+    + SessionStore
+    + TimerStore
+    + OutboxStore
+    + IntegrationStore
+    + AccountStore
+    + AuditStore
+    + CannedResponseStore
 {
 }
 impl<
@@ -302,7 +342,8 @@ impl<
         + OutboxStore
         + IntegrationStore
         + AccountStore
-        + AuditStore,
+        + AuditStore
+        + CannedResponseStore,
 > Storage for T
 {
 }

@@ -4,6 +4,7 @@
 
 use crate::auth::{AuthSetupError, Authenticator};
 use crate::config::HttpConfig;
+use crate::console;
 use crate::metrics;
 use crate::router::build;
 use crate::sessions::SessionDispatcher;
@@ -73,7 +74,7 @@ impl HttpBuilder {
         WebChannel::new(self.io.clone())
     }
 
-    /// The shared state of the handlers, and the widget namespace opened on it.
+    /// The shared state of the handlers, and the widget and console namespaces opened on it.
     pub fn state(
         &self,
         store: Arc<dyn Storage>,
@@ -90,6 +91,7 @@ impl HttpBuilder {
             auth: self.auth.clone(),
         };
         socket::open_namespace(&self.io, state.clone());
+        console::socket::open_namespace(&self.io, state.clone());
         state
     }
 

@@ -85,6 +85,12 @@ error_codes! {
     MethodNotAllowed => METHOD_NOT_ALLOWED, "method_not_allowed";
     Conflict => CONFLICT, "conflict";
     SessionRejected => CONFLICT, "session_rejected";
+    /// Another agent owns the conversation; the message names them.
+    SessionTaken => CONFLICT, "session_taken";
+    /// Only the agent who owns the conversation may do this (reply, hand back, transfer).
+    NotAssigned => CONFLICT, "not_assigned";
+    /// A canned response with this shortcut exists in the organisation.
+    ShortcutTaken => CONFLICT, "shortcut_taken";
     BotUnavailable => CONFLICT, "bot_unavailable";
     PayloadTooLarge => PAYLOAD_TOO_LARGE, "payload_too_large";
     /// Too many requests from one client; sent with `Retry-After`.
@@ -255,7 +261,12 @@ impl From<SessionError> for AppError {
 
 impl From<Rejection> for AppError {
     fn from(rejection: Rejection) -> Self {
-        Self::new(ErrorCode::SessionRejected, rejection.to_string())
+        let code = match &rejection {
+            Rejection::OwnedByAnotherAgent { .. } => ErrorCode::SessionTaken,
+            Rejection::NotTheOwner { .. } => ErrorCode::NotAssigned,
+            Rejection::SessionClosed | Rejection::EmptyMessage => ErrorCode::SessionRejected,
+        };
+        Self::new(code, rejection.to_string())
     }
 }
 

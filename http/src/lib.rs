@@ -18,6 +18,7 @@ pub mod audit;
 pub mod auth;
 pub mod builder;
 pub mod config;
+pub mod console;
 pub mod errors;
 pub mod extract;
 pub mod metrics;

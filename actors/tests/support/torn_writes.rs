@@ -317,3 +317,40 @@ impl AuditStore for TornWrites {
         self.inner.list_audit(tenant, filter, page).await
     }
 }
+
+#[async_trait]
+impl botwot_engine::ports::CannedResponseStore for TornWrites {
+    async fn insert_canned_response(
+        &self,
+        canned: &botwot_engine::canned::CannedResponse,
+    ) -> Result<(), StoreError> {
+        self.inner.insert_canned_response(canned).await
+    }
+    async fn update_canned_response(
+        &self,
+        canned: &botwot_engine::canned::CannedResponse,
+    ) -> Result<(), StoreError> {
+        self.inner.update_canned_response(canned).await
+    }
+    async fn get_canned_response(
+        &self,
+        tenant: &TenantId,
+        id: &botwot_engine::ids::CannedResponseId,
+    ) -> Result<Option<botwot_engine::canned::CannedResponse>, StoreError> {
+        self.inner.get_canned_response(tenant, id).await
+    }
+    async fn delete_canned_response(
+        &self,
+        tenant: &TenantId,
+        id: &botwot_engine::ids::CannedResponseId,
+    ) -> Result<(), StoreError> {
+        self.inner.delete_canned_response(tenant, id).await
+    }
+    async fn list_canned_responses(
+        &self,
+        tenant: &TenantId,
+        page: &PageRequest,
+    ) -> Result<Paged<botwot_engine::canned::CannedResponse>, StoreError> {
+        self.inner.list_canned_responses(tenant, page).await
+    }
+}

@@ -39,6 +39,11 @@ pub fn apply(
             client_message_id,
         } => step.agent_replied(agent_id, body, client_message_id)?,
         SessionEvent::HandedBack { agent_id } => step.handed_back(agent_id)?,
+        SessionEvent::AgentTransferred {
+            agent_id,
+            to_agent_id,
+        } => step.agent_transferred(agent_id, to_agent_id)?,
+        SessionEvent::NoteAdded { agent_id, text } => step.note_added(agent_id, text)?,
         SessionEvent::TimerFired { kind, due_at } => step.timer_fired(kind, due_at),
         SessionEvent::CloseRequested { reason } => step.close(reason),
         SessionEvent::DeliveryUpdated {
@@ -167,6 +172,44 @@ impl Step {
         Ok(())
     }
 
+    /// The owner gives the conversation to a colleague in one step: there is never a moment
+    /// with no owner or two.
+    fn agent_transferred(
+        &mut self,
+        agent_id: String,
+        to_agent_id: String,
+    ) -> Result<(), Rejection> {
+        self.require_owner(&agent_id)?;
+        if to_agent_id.trim().is_empty() {
+            return Err(Rejection::NotTheOwner {
+                agent_id: to_agent_id,
+            });
+        }
+        if to_agent_id != agent_id {
+            self.set_responder(Responder::Agent {
+                agent_id: to_agent_id,
+            });
+        }
+        Ok(())
+    }
+
+    /// A private note: stored in the transcript for the team, never delivered to the contact.
+    /// Any agent may add one, owner or not, even to a closed conversation; it neither reopens
+    /// the conversation nor counts as activity.
+    fn note_added(&mut self, agent_id: String, text: String) -> Result<(), Rejection> {
+        if text.trim().is_empty() {
+            return Err(Rejection::EmptyMessage);
+        }
+        let note = self.message(
+            Direction::Internal,
+            Author::Agent { agent_id },
+            MessageBody::text(text),
+            None,
+        );
+        self.effects.push(Effect::Append(note));
+        Ok(())
+    }
+
     fn timer_fired(&mut self, kind: TimerKind, due_at: Timestamp) {
         // A timer that was moved or cancelled since it was armed is stale and does nothing; the
         // record it came from has already been replaced or removed.
@@ -284,6 +327,7 @@ impl Step {
             delivery: match direction {
                 Direction::Inbound => Delivery::Received,
                 Direction::Outbound => Delivery::Pending,
+                Direction::Internal => Delivery::Kept,
             },
         }
     }

@@ -35,6 +35,17 @@ pub enum SessionEvent {
     HandedBack {
         agent_id: String,
     },
+    /// The owning agent `agent_id` hands the conversation to `to_agent_id` (who must be allowed
+    /// to take it; the HTTP layer checks that before dispatching).
+    AgentTransferred {
+        agent_id: String,
+        to_agent_id: String,
+    },
+    /// A private note for the team: stored in the transcript as an internal message.
+    NoteAdded {
+        agent_id: String,
+        text: String,
+    },
     TimerFired {
         kind: TimerKind,
         due_at: Timestamp,

@@ -19,4 +19,4 @@ pub use apply::{Transition, apply};
 pub use effect::{Effect, Rejection, SessionNotice};
 pub use event::SessionEvent;
 pub use key::SessionKey;
-pub use state::{CloseReason, Responder, SessionRules, SessionState, SessionStatus};
+pub use state::{CloseReason, Responder, SessionQueue, SessionRules, SessionState, SessionStatus};

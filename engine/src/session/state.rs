@@ -44,6 +44,30 @@ pub enum Responder {
     },
 }
 
+/// Where a session stands in the agents' console: which queue lists it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SessionQueue {
+    /// Open and answered by the bot.
+    Bot,
+    /// Open and waiting for an agent to take it.
+    Waiting,
+    /// Open and owned by an agent.
+    Agent,
+    Closed,
+}
+
+impl SessionQueue {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionQueue::Bot => "bot",
+            SessionQueue::Waiting => "waiting",
+            SessionQueue::Agent => "agent",
+            SessionQueue::Closed => "closed",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum CloseReason {
@@ -138,6 +162,26 @@ impl SessionState {
 
     pub fn is_closed(&self) -> bool {
         self.status == SessionStatus::Closed
+    }
+
+    /// The console queue that lists this session.
+    pub fn queue(&self) -> SessionQueue {
+        if self.is_closed() {
+            return SessionQueue::Closed;
+        }
+        match self.responder {
+            Responder::Bot => SessionQueue::Bot,
+            Responder::WaitingForAgent { .. } => SessionQueue::Waiting,
+            Responder::Agent { .. } => SessionQueue::Agent,
+        }
+    }
+
+    /// The agent who owns the conversation, if one does.
+    pub fn assigned_agent(&self) -> Option<&str> {
+        match &self.responder {
+            Responder::Agent { agent_id } => Some(agent_id),
+            Responder::Bot | Responder::WaitingForAgent { .. } => None,
+        }
     }
 
     /// When the session's timer of this kind is due, if one is armed.

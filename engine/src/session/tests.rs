@@ -458,3 +458,170 @@ fn state_round_trips_through_json() {
     let back: SessionState = serde_json::from_str(&json).expect("parses");
     assert_eq!(back, open.state);
 }
+
+fn taken_by(agent: &str) -> SessionState {
+    let open = run(&fresh(), inbound("hi", "c1"), 0);
+    run(
+        &open.state,
+        SessionEvent::AgentTookOver {
+            agent_id: agent.into(),
+        },
+        10,
+    )
+    .state
+}
+
+#[test]
+fn the_owner_transfers_to_a_colleague_in_one_step() {
+    let owned = taken_by("a1");
+    let moved = run(
+        &owned,
+        SessionEvent::AgentTransferred {
+            agent_id: "a1".into(),
+            to_agent_id: "a2".into(),
+        },
+        20,
+    );
+    assert_eq!(
+        moved.state.responder,
+        Responder::Agent {
+            agent_id: "a2".into()
+        }
+    );
+    assert_eq!(moved.state.assigned_agent(), Some("a2"));
+    assert_eq!(
+        moved.effects,
+        vec![Effect::Notify(SessionNotice::ResponderChanged {
+            responder: Responder::Agent {
+                agent_id: "a2".into()
+            }
+        })]
+    );
+    let old_owner_replies = apply(
+        &moved.state,
+        SessionEvent::AgentReplied {
+            agent_id: "a1".into(),
+            body: MessageBody::text("still me?"),
+            client_message_id: None,
+        },
+        Timestamp(30),
+    );
+    assert_eq!(
+        old_owner_replies,
+        Err(Rejection::NotTheOwner {
+            agent_id: "a1".into()
+        })
+    );
+}
+
+#[test]
+fn only_the_owner_may_transfer() {
+    let owned = taken_by("a1");
+    let stolen = apply(
+        &owned,
+        SessionEvent::AgentTransferred {
+            agent_id: "a3".into(),
+            to_agent_id: "a3".into(),
+        },
+        Timestamp(20),
+    );
+    assert_eq!(
+        stolen,
+        Err(Rejection::NotTheOwner {
+            agent_id: "a3".into()
+        })
+    );
+    let from_the_bot = apply(
+        &fresh(),
+        SessionEvent::AgentTransferred {
+            agent_id: "a1".into(),
+            to_agent_id: "a2".into(),
+        },
+        Timestamp(20),
+    );
+    assert!(from_the_bot.is_err());
+}
+
+#[test]
+fn a_note_is_kept_internal_and_never_delivered() {
+    let owned = taken_by("a1");
+    let noted = run(
+        &owned,
+        SessionEvent::NoteAdded {
+            agent_id: "a2".into(),
+            text: "customer is a VIP".into(),
+        },
+        20,
+    );
+    let notes = appended(&noted);
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].direction, Direction::Internal);
+    assert_eq!(notes[0].seq, owned.last_seq + 1);
+    assert_eq!(notes[0].delivery, crate::message::Delivery::Kept);
+    assert!(!notes[0].direction.is_visible_to_contact());
+    assert!(
+        !noted
+            .effects
+            .iter()
+            .any(|effect| matches!(effect, Effect::Deliver(_))),
+        "a note is never delivered"
+    );
+    assert_eq!(noted.state.responder, owned.responder, "owner unchanged");
+    assert_eq!(noted.state.close_due_at, owned.close_due_at, "not activity");
+}
+
+#[test]
+fn a_note_on_a_closed_session_does_not_reopen_it() {
+    let closed = run(
+        &fresh(),
+        SessionEvent::CloseRequested {
+            reason: CloseReason::Agent,
+        },
+        5,
+    );
+    let noted = run(
+        &closed.state,
+        SessionEvent::NoteAdded {
+            agent_id: "a1".into(),
+            text: "followed up by mail".into(),
+        },
+        10,
+    );
+    assert!(noted.state.is_closed());
+    let empty = apply(
+        &closed.state,
+        SessionEvent::NoteAdded {
+            agent_id: "a1".into(),
+            text: "  ".into(),
+        },
+        Timestamp(11),
+    );
+    assert_eq!(empty, Err(Rejection::EmptyMessage));
+}
+
+#[test]
+fn the_queue_follows_who_answers() {
+    let open = run(&fresh(), inbound("hi", "c1"), 0).state;
+    assert_eq!(open.queue(), SessionQueue::Bot);
+    let waiting = run(&open, SessionEvent::AgentRequested, 1).state;
+    assert_eq!(waiting.queue(), SessionQueue::Waiting);
+    let owned = run(
+        &waiting,
+        SessionEvent::AgentTookOver {
+            agent_id: "a1".into(),
+        },
+        2,
+    )
+    .state;
+    assert_eq!(owned.queue(), SessionQueue::Agent);
+    let closed = run(
+        &owned,
+        SessionEvent::CloseRequested {
+            reason: CloseReason::Agent,
+        },
+        3,
+    )
+    .state;
+    assert_eq!(closed.queue(), SessionQueue::Closed);
+    assert_eq!(closed.assigned_agent(), None);
+}

@@ -59,6 +59,7 @@ const CONVERSATIONS: Access = Access::Module(Module::CONVERSATIONS);
 const USERS: Access = Access::Module(Module::USER_MANAGEMENT);
 const CHANNELS: Access = Access::AnyOf(CHANNEL_MODULES);
 const SETTINGS: Access = Access::Module(Module::SYSTEM_SETTINGS);
+const LIVE_CHAT: Access = Access::Module(Module::LIVE_CHAT);
 
 /// Method, route as written in the router, what it requires.
 pub const ACCESS_MAP: &[(&str, &str, Access)] = &[
@@ -73,6 +74,21 @@ pub const ACCESS_MAP: &[(&str, &str, Access)] = &[
     ("GET", "/v1/sessions/{sessionId}", CONVERSATIONS),
     ("GET", "/v1/sessions/{sessionId}/transcript", CONVERSATIONS),
     ("POST", "/v1/sessions/{sessionId}/close", CONVERSATIONS),
+    ("POST", "/v1/sessions/{sessionId}/takeover", LIVE_CHAT),
+    ("POST", "/v1/sessions/{sessionId}/messages", LIVE_CHAT),
+    ("POST", "/v1/sessions/{sessionId}/notes", LIVE_CHAT),
+    ("POST", "/v1/sessions/{sessionId}/handback", LIVE_CHAT),
+    ("POST", "/v1/sessions/{sessionId}/transfer", LIVE_CHAT),
+    ("GET", "/v1/conversations", LIVE_CHAT),
+    ("GET", "/v1/canned-responses", LIVE_CHAT),
+    ("POST", "/v1/canned-responses", LIVE_CHAT),
+    ("GET", "/v1/canned-responses/{cannedResponseId}", LIVE_CHAT),
+    ("PUT", "/v1/canned-responses/{cannedResponseId}", LIVE_CHAT),
+    (
+        "DELETE",
+        "/v1/canned-responses/{cannedResponseId}",
+        LIVE_CHAT,
+    ),
     ("GET", "/v1/integrations", CHANNELS),
     ("POST", "/v1/integrations", CHANNELS),
     ("GET", "/v1/users", USERS),

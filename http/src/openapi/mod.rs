@@ -23,7 +23,10 @@ allow. Refresh tokens rotate at `/v1/auth/refresh`. Errors are JSON \
 The web widget speaks Socket.IO v4 in namespace `/widget` at `/socket.io/`: connect with \
 `auth: {widgetKey, visitorId?}`; the server sends `session`, `history`, then `message`, `status` \
 and `error` events; the visitor sends `message` events `{clientMessageId, text}` with an \
-acknowledgement.";
+acknowledgement.\n\n\
+Agents' consoles speak Socket.IO in namespace `/console`: connect with `auth: {token}` (an \
+access token with Live Chat or Conversations); the server sends the organisation's `message`, \
+`session` and `presence` events; the agent sends `presence` `{status}`.";
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
@@ -32,6 +35,8 @@ acknowledgement.";
     tags(
         (name = "bots", description = "Bot profiles"),
         (name = "sessions", description = "Conversations and their transcripts"),
+        (name = "handover", description = "Live chat: take over, reply, notes, hand back, transfer, queues"),
+        (name = "canned responses", description = "Saved replies with shortcuts, per organisation"),
         (name = "auth", description = "Signing up, in and out; one-time codes and refresh tokens"),
         (name = "api keys", description = "Keys for server-to-server calls, scoped to modules"),
         (name = "data rights", description = "Everything held about a contact or the organisation"),

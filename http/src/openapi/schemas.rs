@@ -88,6 +88,11 @@ schema_from_example!(
     SessionSchema, "Session", examples::session, required = []
 );
 schema_from_example!(
+    /// One message of a transcript: `direction` is `inbound`, `outbound` or `internal` (an
+    /// agent's private note, never sent to the contact).
+    MessageSchema, "Message", examples::message, required = []
+);
+schema_from_example!(
     /// A page of sessions, newest first.
     SessionPageSchema, "SessionPage", examples::session_page, required = []
 );

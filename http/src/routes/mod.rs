@@ -5,8 +5,11 @@ pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod bots;
+pub mod canned_responses;
+pub mod conversations;
 pub mod data_rights;
 pub mod dev_mailbox;
+pub mod handover;
 pub mod health;
 pub mod integrations;
 pub mod me;
@@ -51,6 +54,21 @@ pub fn resources() -> OpenApiRouter<AppState> {
         .routes(routes!(sessions::get_session))
         .routes(routes!(sessions::get_transcript))
         .routes(routes!(sessions::close_session))
+        .routes(routes!(handover::take_over))
+        .routes(routes!(handover::reply))
+        .routes(routes!(handover::add_note))
+        .routes(routes!(handover::hand_back))
+        .routes(routes!(handover::transfer))
+        .routes(routes!(conversations::list_conversations))
+        .routes(routes!(
+            canned_responses::create_canned_response,
+            canned_responses::list_canned_responses
+        ))
+        .routes(routes!(
+            canned_responses::get_canned_response,
+            canned_responses::replace_canned_response,
+            canned_responses::delete_canned_response
+        ))
         .routes(routes!(
             integrations::create_integration,
             integrations::list_integrations

@@ -93,6 +93,7 @@ pub async fn list_sessions(
             query.created_until,
             Timestamp::parse_rfc3339,
         ),
+        ..SessionFilter::default()
     };
     let limit = LISTING.check(query.limit, &mut errors);
     errors.into_result(())?;

@@ -1,6 +1,8 @@
 //! The web channel as the node sees it: outbound messages and session notices go to the
-//! Socket.IO room of their session, where every open tab of the visitor listens.
+//! Socket.IO room of their session, where every open tab of the visitor listens. As the node's
+//! one session observer it also feeds the agents' consoles ([`ConsoleChannel`]).
 
+use crate::console::ConsoleChannel;
 use crate::metrics;
 use crate::widget::protocol::{EVENT_MESSAGE, EVENT_STATUS, NAMESPACE, StatusNotice, room};
 use async_trait::async_trait;
@@ -8,7 +10,7 @@ use botwot_engine::message::Delivery;
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::ports::{ChannelSender, DeliveryError, DeliveryReceipt, SessionObserver};
 use botwot_engine::session::SessionNotice;
-use botwot_engine::{Channel, Direction, Message, SessionKey, SessionState};
+use botwot_engine::{Channel, Message, SessionKey, SessionState};
 use socketioxide::SocketIo;
 
 /// Delivers web-channel messages to connected visitors ([`ChannelSender`]) and tells them about
@@ -17,11 +19,13 @@ use socketioxide::SocketIo;
 #[derive(Clone)]
 pub struct WebChannel {
     io: SocketIo,
+    console: ConsoleChannel,
 }
 
 impl WebChannel {
     pub fn new(io: SocketIo) -> Self {
-        Self { io }
+        let console = ConsoleChannel::new(io.clone());
+        Self { io, console }
     }
 
     /// Disconnects every widget socket. Call it when shutdown starts: open sockets would
@@ -55,15 +59,14 @@ impl ChannelSender for WebChannel {
 
 impl SessionObserver for WebChannel {
     fn message_added(&self, key: &SessionKey, message: &Message) {
-        let direction = match message.direction {
-            Direction::Inbound => "inbound",
-            Direction::Outbound => "outbound",
-        };
+        let direction = message.direction.as_str();
         ::metrics::counter!(metrics::MESSAGES, "channel" => key.channel.as_str(), "direction" => direction)
             .increment(1);
+        self.console.message_added(key, message);
     }
 
     fn notice(&self, session: &SessionState, notice: &SessionNotice) {
+        self.console.notice(session, notice);
         if session.key.channel != Channel::Web {
             return;
         }

@@ -168,6 +168,11 @@ async fn welcome(socket: &SocketRef, state: &AppState, visitor: &Visitor) {
         .await;
     match (session, history) {
         (Ok(Some(session)), Ok(messages)) => {
+            // The team's private notes never reach the visitor.
+            let messages = messages
+                .into_iter()
+                .filter(|message| message.direction.is_visible_to_contact())
+                .collect();
             let info = SessionInfo {
                 session_id: session.id.clone(),
                 visitor_id: visitor.visitor_id.clone(),

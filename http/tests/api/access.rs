@@ -31,6 +31,7 @@ fn filled(path: &str, ids: &Ids) -> String {
     path.replace("{botId}", &ids.bot)
         .replace("{sessionId}", &ids.session)
         .replace("{userId}", &ids.user)
+        .replace("{cannedResponseId}", &ids.canned)
 }
 
 async fn call_as(
@@ -51,6 +52,7 @@ struct Ids {
     session: String,
     user: String,
     email: String,
+    canned: String,
 }
 
 async fn records_of(app: &TestApp, owner: &Account) -> Ids {
@@ -75,7 +77,16 @@ async fn records_of(app: &TestApp, owner: &Account) -> Ids {
     assert!(outcome.is_ok(), "{outcome:?}");
     let sessions = app.get("/v1/sessions").await.body;
     let agent = app.account("default", Permissions::of(Role::Agent)).await;
+    let canned = app
+        .send(
+            Method::POST,
+            "/v1/canned-responses",
+            json!({"shortcut": "/secret-shortcut", "text": "private canned text"}),
+        )
+        .await;
+    assert_eq!(canned.status, StatusCode::CREATED, "{:?}", canned.body);
     Ids {
+        canned: canned.body["id"].as_str().expect("an id").to_owned(),
         bot: bot.id.to_string(),
         session: sessions["items"][0]["id"]
             .as_str()
@@ -133,7 +144,8 @@ async fn each_role_reaches_exactly_its_modules() {
                     &filled(path, &ids)
                         .replace(&ids.bot, "bot_none")
                         .replace(&ids.session, "ses_none")
-                        .replace(&ids.user, "usr_none"),
+                        .replace(&ids.user, "usr_none")
+                        .replace(&ids.canned, "cr_none"),
                     Some("{"),
                 )
                 .await
@@ -171,7 +183,7 @@ async fn another_organisations_token_never_reaches_this_ones_records() {
             let reply = call_as(&app, &intruder, method.clone(), &url, body).await;
             let text = reply.body.to_string();
             // What the caller did not name itself must not come back.
-            let ids_not_asked = [&ids.bot, &ids.session, &ids.user]
+            let ids_not_asked = [&ids.bot, &ids.session, &ids.user, &ids.canned]
                 .into_iter()
                 .filter(|id| !url.contains(id.as_str()))
                 .map(String::as_str);
@@ -179,6 +191,8 @@ async fn another_organisations_token_never_reaches_this_ones_records() {
                 "Private bot",
                 "visitor-secret",
                 "my private question",
+                "private canned text",
+                "/secret-shortcut",
                 ids.email.as_str(),
             ];
             for secret in ids_not_asked.chain(private) {
@@ -204,6 +218,12 @@ async fn another_organisations_token_never_reaches_this_ones_records() {
     let user = app.get(&format!("/v1/users/{}", ids.user)).await;
     assert_eq!(user.body["status"], "ACTIVE");
     assert_eq!(user.body["role"], "AGENT");
+    let session = &session.body;
+    assert_eq!(session["responder"]["kind"], "bot", "nobody took it over");
+    let canned = app
+        .get(&format!("/v1/canned-responses/{}", ids.canned))
+        .await;
+    assert_eq!(canned.body["text"], "private canned text");
 }
 
 #[tokio::test]

@@ -97,6 +97,58 @@ async fn every_change_through_the_api_is_audited_and_reads_are_not() {
             json!({"name": "k", "modules": ["4"]}),
         )
         .await;
+    let handled = converse(&app, &live, Channel::Web, "visitor-2", &["a human please"]).await;
+    let handover = |action: &str| format!("/v1/sessions/{handled}/{action}");
+    let colleague = app.account("default", Permissions::of(Role::Agent)).await;
+    let steps = [
+        (handover("takeover"), None, app.owner.bearer()),
+        (
+            handover("messages"),
+            Some(json!({"text": "hello"})),
+            app.owner.bearer(),
+        ),
+        (
+            handover("notes"),
+            Some(json!({"text": "a note"})),
+            app.owner.bearer(),
+        ),
+        (
+            handover("transfer"),
+            Some(json!({"agentId": colleague.user.id.to_string()})),
+            app.owner.bearer(),
+        ),
+        (handover("handback"), None, colleague.bearer()),
+    ];
+    for (path, body, bearer) in steps {
+        let body = body.map(|body| body.to_string());
+        let done = app
+            .call(
+                Method::POST,
+                &path,
+                body.as_deref(),
+                &[("authorization", bearer.as_str())],
+            )
+            .await;
+        assert!(done.status.is_success(), "{path}: {:?}", done.body);
+    }
+    let canned = app
+        .send(
+            Method::POST,
+            "/v1/canned-responses",
+            json!({"shortcut": "/hi", "text": "Hello!"}),
+        )
+        .await;
+    let canned_path = format!(
+        "/v1/canned-responses/{}",
+        canned.body["id"].as_str().unwrap()
+    );
+    app.send(
+        Method::PUT,
+        &canned_path,
+        json!({"shortcut": "/hello", "text": "Hello!"}),
+    )
+    .await;
+    app.call(Method::DELETE, &canned_path, None, &[]).await;
     let key_path = format!("/v1/api-keys/{}", key.body["id"].as_str().unwrap());
     app.call(Method::DELETE, &key_path, None, &[]).await;
     // Reads and refused changes leave no entry.

@@ -89,6 +89,17 @@ async fn the_openapi_document_lists_every_route_served() {
         "GET /v1/sessions/{sessionId}",
         "GET /v1/sessions/{sessionId}/transcript",
         "POST /v1/sessions/{sessionId}/close",
+        "POST /v1/sessions/{sessionId}/takeover",
+        "POST /v1/sessions/{sessionId}/messages",
+        "POST /v1/sessions/{sessionId}/notes",
+        "POST /v1/sessions/{sessionId}/handback",
+        "POST /v1/sessions/{sessionId}/transfer",
+        "GET /v1/conversations",
+        "GET /v1/canned-responses",
+        "POST /v1/canned-responses",
+        "GET /v1/canned-responses/{cannedResponseId}",
+        "PUT /v1/canned-responses/{cannedResponseId}",
+        "DELETE /v1/canned-responses/{cannedResponseId}",
         "GET /v1/integrations",
         "POST /v1/integrations",
         "GET /v1/me",
@@ -129,6 +140,7 @@ async fn the_openapi_document_lists_every_route_served() {
             .replace("{botId}", "bot_x")
             .replace("{sessionId}", "ses_x")
             .replace("{userId}", "usr_x")
+            .replace("{cannedResponseId}", "cr_x")
             .replace("{keyId}", "key_x");
         let reply = app
             .call(method.parse::<Method>().unwrap(), &path, Some("{}"), &[])

@@ -4,6 +4,7 @@
 mod accounts;
 mod audit;
 mod bots;
+mod canned;
 mod commit;
 mod integrations;
 mod outbox;

@@ -1,14 +1,15 @@
 //! How each engine record becomes a document: its id, its indexed fields and its body.
 
 use super::schema::{
-    ACCOUNT, ACTOR, API_KEYS, AUDIT, BOT, BOTS, CHANNEL, CONTACT, CREATED, DELETED, DUE, EMAIL,
-    INBOUND_PROVIDER_ID, INTEGRATIONS, MESSAGES, NEXT_ATTEMPT, ORGANISATIONS, OUTBOUND_PROVIDER_ID,
-    OUTBOX, REFRESH_FAMILIES, SEQ, SESSION, SESSIONS, STATUS, TENANT, TIMERS, USER, USERS,
-    WIDGET_KEY,
+    ACCOUNT, ACTOR, AGENT, API_KEYS, AUDIT, BOT, BOTS, CANNED_RESPONSES, CHANNEL, CONTACT, CREATED,
+    DELETED, DUE, EMAIL, INBOUND_PROVIDER_ID, INTEGRATIONS, MESSAGES, NEXT_ATTEMPT, ORGANISATIONS,
+    OUTBOUND_PROVIDER_ID, OUTBOX, QUEUE, REFRESH_FAMILIES, SEQ, SESSION, SESSIONS, SHORTCUT,
+    STATUS, TENANT, TIMERS, USER, USERS, WIDGET_KEY,
 };
 use crate::backend::{CollectionSpec, Doc, DocumentBackend, FieldValue, Fields};
 use crate::error::StorageError;
 use botwot_engine::access::{ApiKey, AuditEntry, Organisation, RefreshFamily, UserAccount};
+use botwot_engine::canned::CannedResponse;
 use botwot_engine::channel::Channel;
 use botwot_engine::ids::TenantId;
 use botwot_engine::integration::ChannelIntegration;
@@ -109,6 +110,17 @@ pub(super) fn api_key<B: DocumentBackend>(key: &ApiKey) -> Result<Doc<B::Body>, 
     doc::<B, _>(&API_KEYS, key.id.as_str(), fields, key)
 }
 
+pub(super) fn canned_response<B: DocumentBackend>(
+    canned: &CannedResponse,
+) -> Result<Doc<B::Body>, StorageError> {
+    let mut fields = Fields::with_capacity(2);
+    fields.set(TENANT, tenant(&canned.tenant_id)).set(
+        SHORTCUT,
+        FieldValue::from(canned.settings.shortcut.as_str()),
+    );
+    doc::<B, _>(&CANNED_RESPONSES, canned.id.as_str(), fields, canned)
+}
+
 /// A document with no indexed fields.
 pub(super) fn plain<B: DocumentBackend, T: Serialize>(
     collection: &'static CollectionSpec,
@@ -122,7 +134,7 @@ pub(super) fn session<B: DocumentBackend>(
     session: &SessionState,
 ) -> Result<Doc<B::Body>, StorageError> {
     let key = &session.key;
-    let mut fields = Fields::with_capacity(7);
+    let mut fields = Fields::with_capacity(9);
     fields
         .set(TENANT, tenant(&key.tenant_id))
         .set(CHANNEL, FieldValue::from(key.channel.as_str()))
@@ -130,7 +142,11 @@ pub(super) fn session<B: DocumentBackend>(
         .set(CONTACT, FieldValue::from(key.contact.as_str()))
         .set(STATUS, FieldValue::from(session.status.as_str()))
         .set(BOT, FieldValue::from(session.bot_id.as_str()))
-        .set(CREATED, millis(session.created_at));
+        .set(CREATED, millis(session.created_at))
+        .set(QUEUE, FieldValue::from(session.queue().as_str()));
+    if let Some(agent) = session.assigned_agent() {
+        fields.set(AGENT, FieldValue::from(agent));
+    }
     doc::<B, _>(&SESSIONS, session.id.as_str(), fields, session)
 }
 
@@ -139,7 +155,7 @@ pub(super) fn session<B: DocumentBackend>(
 pub(super) fn deduplication_id(message: &Message) -> Option<&str> {
     match message.direction {
         Direction::Inbound => message.provider_message_id.as_deref(),
-        Direction::Outbound => None,
+        Direction::Outbound | Direction::Internal => None,
     }
 }
 

@@ -27,6 +27,11 @@ pub const NEXT_ATTEMPT: &str = "nextAttemptMs";
 pub const EMAIL: &str = "email";
 pub const USER: &str = "userId";
 pub const ACTOR: &str = "actorId";
+/// A session's console queue (`bot`, `waiting`, `agent`, `closed`).
+pub const QUEUE: &str = "queue";
+/// Set only on sessions an agent owns.
+pub const AGENT: &str = "agentId";
+pub const SHORTCUT: &str = "shortcut";
 
 pub static BOTS_BY_WIDGET_KEY: IndexSpec = IndexSpec::unique("widget_key", &[WIDGET_KEY]);
 pub static BOTS_BY_CREATED: IndexSpec = IndexSpec::ordered("tenant_created", &[TENANT, CREATED]);
@@ -49,7 +54,9 @@ pub static SESSIONS_BY_BOT: IndexSpec =
     IndexSpec::ordered("tenant_bot_created", &[TENANT, BOT, CREATED]);
 pub static SESSIONS: CollectionSpec = CollectionSpec {
     name: "sessions",
-    fields: &[TENANT, CHANNEL, ACCOUNT, CONTACT, STATUS, BOT, CREATED],
+    fields: &[
+        TENANT, CHANNEL, ACCOUNT, CONTACT, STATUS, BOT, CREATED, QUEUE, AGENT,
+    ],
     indexes: &[
         &SESSIONS_BY_KEY,
         &SESSIONS_BY_CREATED,
@@ -169,6 +176,15 @@ pub static AUDIT: CollectionSpec = CollectionSpec {
     indexes: &[&AUDIT_BY_TIME],
 };
 
+/// Canned responses: one shortcut per tenant, listed in shortcut order.
+pub static CANNED_BY_SHORTCUT: IndexSpec =
+    IndexSpec::unique("tenant_shortcut", &[TENANT, SHORTCUT]);
+pub static CANNED_RESPONSES: CollectionSpec = CollectionSpec {
+    name: "canned_responses",
+    fields: &[TENANT, SHORTCUT],
+    indexes: &[&CANNED_BY_SHORTCUT],
+};
+
 /// Every collection, for backends to create at open.
 pub static SCHEMA: &[&CollectionSpec] = &[
     &BOTS,
@@ -184,4 +200,5 @@ pub static SCHEMA: &[&CollectionSpec] = &[
     &REFRESH_SPENT,
     &AUDIT,
     &API_KEYS,
+    &CANNED_RESPONSES,
 ];

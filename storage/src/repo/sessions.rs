@@ -1,9 +1,9 @@
 //! Sessions and their transcripts.
 
 use super::schema::{
-    BOT, CHANNEL, CONTACT, MESSAGES, MESSAGES_BY_OUTBOUND_PROVIDER_ID, MESSAGES_BY_SEQ, OUTBOX,
-    SESSIONS, SESSIONS_BY_BOT, SESSIONS_BY_CHANNEL, SESSIONS_BY_CREATED, SESSIONS_BY_KEY,
-    SESSIONS_BY_STATUS, STATUS, TIMERS,
+    AGENT, BOT, CHANNEL, CONTACT, MESSAGES, MESSAGES_BY_OUTBOUND_PROVIDER_ID, MESSAGES_BY_SEQ,
+    OUTBOX, QUEUE, SESSIONS, SESSIONS_BY_BOT, SESSIONS_BY_CHANNEL, SESSIONS_BY_CREATED,
+    SESSIONS_BY_KEY, SESSIONS_BY_STATUS, STATUS, TIMERS,
 };
 use super::{Store, records};
 use crate::backend::{DocumentBackend, FieldValue, IndexQuery, Order, WriteBatch};
@@ -125,7 +125,7 @@ fn transcript_query(tenant: &TenantId, session: &SessionId, limit: usize) -> Ind
 }
 
 /// Reads the most selective index the filter allows (bot, then status, then channel) and checks
-/// the other filters on each entry; the creation time is always the index's range.
+/// the other filters (queue and agent among them) on each entry; the creation time is always the index's range.
 fn session_listing(tenant: &TenantId, filter: &SessionFilter) -> IndexQuery {
     let mut equalities = Vec::with_capacity(3);
     if let Some(bot) = &filter.bot_id {
@@ -161,6 +161,16 @@ fn session_listing(tenant: &TenantId, filter: &SessionFilter) -> IndexQuery {
         query
             .filters
             .push((CONTACT, FieldValue::from(contact.as_str())));
+    }
+    if let Some(queue) = filter.queue {
+        query
+            .filters
+            .push((QUEUE, FieldValue::from(queue.as_str())));
+    }
+    if let Some(agent) = &filter.assigned_agent {
+        query
+            .filters
+            .push((AGENT, FieldValue::from(agent.as_str())));
     }
     if let Some(from) = filter.created_from {
         query.lower = Bound::Included(records::millis(from));

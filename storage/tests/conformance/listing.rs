@@ -6,7 +6,7 @@ use botwot_engine::Timestamp;
 use botwot_engine::channel::Channel;
 use botwot_engine::ids::TenantId;
 use botwot_engine::ports::{PageRequest, SessionFilter, Storage};
-use botwot_engine::session::SessionStatus;
+use botwot_engine::session::{Responder, SessionQueue, SessionStatus};
 use std::sync::Arc;
 
 const STATUSES: [SessionStatus; 3] = [
@@ -16,7 +16,24 @@ const STATUSES: [SessionStatus; 3] = [
 ];
 const CHANNELS: [Channel; 3] = [Channel::Web, Channel::WhatsApp, Channel::Messenger];
 
-/// 30 sessions of `tenant` over every channel, status and two bots, with repeated creation times.
+/// Who answers session `n`: agents `agent-a` and `agent-b`, a wait for an agent, or the bot.
+fn responder(n: usize) -> Responder {
+    match n % 5 {
+        0 => Responder::Agent {
+            agent_id: "agent-a".to_owned(),
+        },
+        1 => Responder::Agent {
+            agent_id: "agent-b".to_owned(),
+        },
+        2 => Responder::WaitingForAgent {
+            since: Timestamp(900),
+        },
+        _ => Responder::Bot,
+    }
+}
+
+/// 30 sessions of `tenant` over every channel, status, responder and two bots, with repeated
+/// creation times.
 async fn populate(
     store: &Arc<dyn Storage>,
     tenant: &TenantId,
@@ -26,7 +43,8 @@ async fn populate(
     for n in 0..30 {
         let key = key(tenant, CHANNELS[n % 3], &format!("contact-{n}"));
         let created = 1_000 + (n as i64 % 8) * 100;
-        let state = with_status(session(key, &bots[n % 2], created), STATUSES[(n / 3) % 3]);
+        let mut state = with_status(session(key, &bots[n % 2], created), STATUSES[(n / 3) % 3]);
+        state.responder = responder(n);
         store.commit(commit(&state, Vec::new())).await?;
         sessions.push(state);
     }
@@ -87,6 +105,33 @@ fn filters(sessions: &[SessionState]) -> Vec<SessionFilter> {
             contact: Some("contact-4".to_owned()),
             ..Default::default()
         },
+        SessionFilter {
+            queue: Some(SessionQueue::Bot),
+            ..Default::default()
+        },
+        SessionFilter {
+            queue: Some(SessionQueue::Waiting),
+            ..Default::default()
+        },
+        SessionFilter {
+            queue: Some(SessionQueue::Agent),
+            ..Default::default()
+        },
+        SessionFilter {
+            queue: Some(SessionQueue::Closed),
+            channel: Some(Channel::Web),
+            ..Default::default()
+        },
+        SessionFilter {
+            queue: Some(SessionQueue::Agent),
+            assigned_agent: Some("agent-a".to_owned()),
+            ..Default::default()
+        },
+        SessionFilter {
+            assigned_agent: Some("agent-b".to_owned()),
+            bot_id: sessions[0].bot_id.clone().into(),
+            ..Default::default()
+        },
     ]
 }
 
@@ -103,6 +148,11 @@ fn matches(session: &SessionState, filter: &SessionFilter) -> bool {
             .contact
             .as_ref()
             .is_none_or(|contact| session.key.contact == *contact)
+        && filter.queue.is_none_or(|queue| session.queue() == queue)
+        && filter
+            .assigned_agent
+            .as_deref()
+            .is_none_or(|agent| session.assigned_agent() == Some(agent))
         && filter
             .created_from
             .is_none_or(|from| session.created_at >= from)

@@ -7,6 +7,7 @@
 mod accounts;
 mod audit;
 mod bots;
+mod canned;
 mod dedup;
 mod durability;
 mod erasure;
@@ -71,4 +72,5 @@ conformance!(
     accounts::api_keys_are_found_by_id_listed_per_tenant_and_revoked_in_their_tenant,
     audit::audit_entries_list_newest_first_by_time_and_actor,
     erasure::erasing_a_session_removes_its_messages_deliveries_and_timers_only,
+    canned::canned_responses_have_unique_shortcuts_per_tenant,
 );

@@ -251,3 +251,40 @@ impl AuditStore for DownStore {
         down()
     }
 }
+
+#[async_trait]
+impl botwot_engine::ports::CannedResponseStore for DownStore {
+    async fn insert_canned_response(
+        &self,
+        _: &botwot_engine::canned::CannedResponse,
+    ) -> Result<(), StoreError> {
+        down()
+    }
+    async fn update_canned_response(
+        &self,
+        _: &botwot_engine::canned::CannedResponse,
+    ) -> Result<(), StoreError> {
+        down()
+    }
+    async fn get_canned_response(
+        &self,
+        _: &TenantId,
+        _: &botwot_engine::ids::CannedResponseId,
+    ) -> Result<Option<botwot_engine::canned::CannedResponse>, StoreError> {
+        down()
+    }
+    async fn delete_canned_response(
+        &self,
+        _: &TenantId,
+        _: &botwot_engine::ids::CannedResponseId,
+    ) -> Result<(), StoreError> {
+        down()
+    }
+    async fn list_canned_responses(
+        &self,
+        _: &TenantId,
+        _: &PageRequest,
+    ) -> Result<Paged<botwot_engine::canned::CannedResponse>, StoreError> {
+        down()
+    }
+}

@@ -313,6 +313,9 @@ pub struct TestServer {
     pub node: TestNode,
     /// A SUPERADMIN of the organisation `default`.
     pub owner: Account,
+    /// The served application, also callable in-process.
+    pub router: Router,
+    issuer: Authenticator,
 }
 
 impl TestServer {
@@ -342,8 +345,47 @@ impl TestServer {
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("address");
+        let router = app.clone();
         tokio::spawn(async move { axum::serve(listener, app).await });
-        Self { addr, node, owner }
+        Self {
+            addr,
+            node,
+            owner,
+            router,
+            issuer,
+        }
+    }
+
+    /// A new active user of organisation `tenant` (created when missing) with `permissions`.
+    pub async fn account(&self, tenant: &str, permissions: Permissions) -> Account {
+        account_in(&self.issuer.tokens, &self.node, tenant, permissions).await
+    }
+
+    /// Sends a request as `account`, with a JSON body when given.
+    pub async fn call_as(
+        &self,
+        account: &Account,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Reply {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("authorization", account.bearer());
+        if body.is_some() {
+            request = request.header("content-type", "application/json");
+        }
+        let body = body.map_or_else(Body::empty, |body| Body::from(body.to_string()));
+        let request = request.body(body).expect("request");
+        reply(
+            self.router
+                .clone()
+                .oneshot(request)
+                .await
+                .expect("infallible"),
+        )
+        .await
     }
 
     pub async fn bot(&self, settings: BotSettings) -> BotProfile {

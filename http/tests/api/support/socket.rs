@@ -1,5 +1,5 @@
-//! Just enough of a Socket.IO v4 client (Engine.IO 4 over WebSocket) to test the widget
-//! namespace byte for byte, including payloads no well-behaved client would send.
+//! Just enough of a Socket.IO v4 client (Engine.IO 4 over WebSocket) to test the widget and
+//! console namespaces byte for byte, including payloads no well-behaved client would send.
 
 use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
@@ -10,10 +10,10 @@ use tokio_tungstenite::tungstenite::Message as Frame;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-const NAMESPACE: &str = "/widget";
+const WIDGET: &str = "/widget";
 const WAIT: Duration = Duration::from_secs(5);
 
-/// What the server sent in the widget namespace.
+/// What the server sent in the namespace.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Received {
     Event { name: String, data: Value },
@@ -23,12 +23,23 @@ pub enum Received {
 pub struct TestSocket {
     ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
     next_ack: u64,
+    namespace: &'static str,
 }
 
 impl TestSocket {
-    /// Opens the namespace with `auth`; `Err` carries the `connect_error` message.
+    /// Opens the widget namespace with `auth`; `Err` carries the `connect_error` message.
     pub async fn connect(
         addr: SocketAddr,
+        auth: Value,
+        origin: Option<&str>,
+    ) -> Result<Self, String> {
+        Self::connect_to(addr, WIDGET, auth, origin).await
+    }
+
+    /// Opens `namespace` with `auth`; `Err` carries the `connect_error` message.
+    pub async fn connect_to(
+        addr: SocketAddr,
+        namespace: &'static str,
         auth: Value,
         origin: Option<&str>,
     ) -> Result<Self, String> {
@@ -42,16 +53,20 @@ impl TestSocket {
         let (ws, _) = tokio_tungstenite::connect_async(request)
             .await
             .expect("websocket");
-        let mut socket = Self { ws, next_ack: 1 };
+        let mut socket = Self {
+            ws,
+            next_ack: 1,
+            namespace,
+        };
         let open = socket.frame().await;
         assert!(open.starts_with('0'), "engine.io open packet, got {open}");
-        socket.send(format!("40{NAMESPACE},{auth}")).await;
+        socket.send(format!("40{namespace},{auth}")).await;
         let mut reply = socket.frame().await;
         while reply == "2" {
             socket.send("3".to_owned()).await;
             reply = socket.frame().await;
         }
-        let prefix = format!("{NAMESPACE},");
+        let prefix = format!("{namespace},");
         if let Some(connected) = reply
             .strip_prefix("40")
             .and_then(|r| r.strip_prefix(&prefix))
@@ -71,14 +86,14 @@ impl TestSocket {
 
     /// Sends an event whose arguments are the raw JSON array `args` (no acknowledgement asked).
     pub async fn emit_raw(&mut self, args: &str) {
-        self.send(format!("42{NAMESPACE},{args}")).await;
+        self.send(format!("42{},{args}", self.namespace)).await;
     }
 
     /// Sends `event` with `data` and asks for an acknowledgement; returns its id.
     pub async fn emit_with_ack(&mut self, event: &str, data: Value) -> u64 {
         let id = self.next_ack;
         self.next_ack += 1;
-        self.send(format!("42{NAMESPACE},{id}{}", json!([event, data])))
+        self.send(format!("42{},{id}{}", self.namespace, json!([event, data])))
             .await;
         id
     }
@@ -91,7 +106,7 @@ impl TestSocket {
                 self.send("3".to_owned()).await;
                 continue;
             }
-            if let Some(event) = frame.strip_prefix(&format!("42{NAMESPACE},")) {
+            if let Some(event) = frame.strip_prefix(&format!("42{},", self.namespace)) {
                 let args: Value = serde_json::from_str(event).expect("event json");
                 let name = args[0].as_str().expect("event name").to_owned();
                 return Received::Event {
@@ -99,7 +114,7 @@ impl TestSocket {
                     data: args[1].clone(),
                 };
             }
-            if let Some(ack) = frame.strip_prefix(&format!("43{NAMESPACE},")) {
+            if let Some(ack) = frame.strip_prefix(&format!("43{},", self.namespace)) {
                 let split = ack.find('[').expect("ack args");
                 let id = ack[..split].parse().expect("ack id");
                 let args: Value = serde_json::from_str(&ack[split..]).expect("ack json");
@@ -129,6 +144,27 @@ impl TestSocket {
             if let Received::Ack { id: got, data } = self.next().await
                 && got == id
             {
+                return data;
+            }
+        }
+    }
+
+    /// Leaves the namespace, as `socket.disconnect()` of a client does.
+    pub async fn disconnect(mut self) {
+        let packet = format!("41{},", self.namespace);
+        self.send(packet).await;
+    }
+
+    /// Sends `event` with `data`, asking no acknowledgement.
+    pub async fn emit(&mut self, event: &str, data: Value) {
+        self.emit_raw(&json!([event, data]).to_string()).await;
+    }
+
+    /// Skips ahead to the next event called `name` whose data satisfies `wanted`.
+    pub async fn event_where(&mut self, name: &str, wanted: impl Fn(&Value) -> bool) -> Value {
+        loop {
+            let data = self.event(name).await;
+            if wanted(&data) {
                 return data;
             }
         }

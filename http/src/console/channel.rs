@@ -1,0 +1,100 @@
+//! Session notices on their way to the consoles: every stored message and every status or
+//! owner change goes to the `/console` room of its organisation, in the order the sessions
+//! reported them, from one background task so the session actors never wait on sockets.
+
+use crate::console::protocol::{
+    ConsoleMessage, ConsoleSession, EVENT_MESSAGE, EVENT_SESSION, NAMESPACE, organisation_room,
+};
+use botwot_engine::ports::SessionObserver;
+use botwot_engine::session::SessionNotice;
+use botwot_engine::{Message, SessionKey, SessionState, TenantId};
+use socketioxide::SocketIo;
+use std::sync::{Arc, OnceLock};
+use tokio::sync::mpsc;
+
+/// What to tell an organisation's consoles.
+enum Update {
+    Message(TenantId, Box<ConsoleMessage>),
+    Session(TenantId, Box<ConsoleSession>),
+}
+
+/// Feeds the console namespace ([`SessionObserver`]). Cheap to clone.
+#[derive(Clone)]
+pub struct ConsoleChannel {
+    io: SocketIo,
+    /// Started on first use, inside the runtime that calls the observer.
+    updates: Arc<OnceLock<mpsc::UnboundedSender<Update>>>,
+}
+
+impl ConsoleChannel {
+    pub fn new(io: SocketIo) -> Self {
+        Self {
+            io,
+            updates: Arc::default(),
+        }
+    }
+
+    fn send(&self, update: Update) {
+        let updates = self.updates.get_or_init(|| {
+            let (sender, receiver) = mpsc::unbounded_channel();
+            match tokio::runtime::Handle::try_current() {
+                Ok(runtime) => {
+                    runtime.spawn(forward(self.io.clone(), receiver));
+                }
+                Err(_) => tracing::warn!("console updates need a tokio runtime; none are sent"),
+            }
+            sender
+        });
+        if updates.send(update).is_err() {
+            tracing::debug!("console forwarder stopped; update dropped");
+        }
+    }
+}
+
+/// Emits updates one at a time, so each console sees them in the order they happened.
+async fn forward(io: SocketIo, mut updates: mpsc::UnboundedReceiver<Update>) {
+    while let Some(update) = updates.recv().await {
+        let Some(console) = io.of(NAMESPACE) else {
+            continue;
+        };
+        let sent = match update {
+            Update::Message(tenant, payload) => {
+                console
+                    .to(organisation_room(&tenant))
+                    .emit(EVENT_MESSAGE, &*payload)
+                    .await
+            }
+            Update::Session(tenant, payload) => {
+                console
+                    .to(organisation_room(&tenant))
+                    .emit(EVENT_SESSION, &*payload)
+                    .await
+            }
+        };
+        if let Err(error) = sent {
+            tracing::debug!(%error, "console update not sent");
+        }
+    }
+}
+
+impl SessionObserver for ConsoleChannel {
+    fn message_added(&self, key: &SessionKey, message: &Message) {
+        let payload = ConsoleMessage {
+            session_id: message.session_id.clone(),
+            channel: key.channel,
+            message: message.clone(),
+        };
+        self.send(Update::Message(key.tenant_id.clone(), Box::new(payload)));
+    }
+
+    fn notice(&self, session: &SessionState, notice: &SessionNotice) {
+        let payload = ConsoleSession {
+            session: session.clone(),
+            change: notice.clone(),
+        };
+        self.send(Update::Session(
+            session.key.tenant_id.clone(),
+            Box::new(payload),
+        ));
+    }
+}

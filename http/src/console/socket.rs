@@ -1,0 +1,191 @@
+//! The console namespace: admits a signed-in agent (access token, Live Chat or Conversations
+//! module), joins them to their organisation's room and nothing else, and keeps the
+//! organisation told of their presence. A socket lives no longer than its access token: when
+//! the token expires the agent is told `token_expired` and disconnected, to reconnect with a
+//! fresh one.
+
+use crate::auth::Principal;
+use crate::auth::principal::principal_of;
+use crate::console::presence::PresenceRoster;
+use crate::console::protocol::{
+    EVENT_ERROR, EVENT_PRESENCE, EVENT_ROSTER, NAMESPACE, Presence, PresenceNotice, Roster,
+    organisation_room,
+};
+use crate::errors::{AppError, ErrorCode};
+use crate::state::AppState;
+use botwot_engine::TenantId;
+use botwot_engine::access::Module;
+use serde_json::Value;
+use socketioxide::SocketIo;
+use socketioxide::extract::{SocketRef, TryData};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+
+/// Who is on the other end of an admitted console socket.
+#[derive(Clone, Debug)]
+struct Agent {
+    tenant: TenantId,
+    agent_id: String,
+    room: String,
+    /// How long the access token stays valid; `None` for API keys, which do not expire.
+    token_lifetime: Option<Duration>,
+}
+
+/// Opens the console namespace on `io`.
+pub fn open_namespace(io: &SocketIo, state: AppState) {
+    use socketioxide::handler::ConnectHandler;
+    let admit_with = move |socket: SocketRef, TryData(auth): TryData<Value>| {
+        let state = state.clone();
+        async move {
+            let admitted = admit(&socket, auth.ok().as_ref(), &state).await;
+            if let Err(error) = &admitted {
+                tracing::info!(code = error.code.as_str(), reason = %error.message, "console connection refused");
+            }
+            admitted
+        }
+    };
+    let roster = PresenceRoster::default();
+    let on_connect = move |socket: SocketRef| connected(socket, roster.clone());
+    io.ns(NAMESPACE, on_connect.with(admit_with));
+}
+
+/// Checks the access token and the caller's modules.
+async fn admit(socket: &SocketRef, auth: Option<&Value>, state: &AppState) -> Result<(), AppError> {
+    let token = auth
+        .and_then(|auth| auth.get("token"))
+        .and_then(Value::as_str)
+        .filter(|token| !token.is_empty())
+        .ok_or_else(|| {
+            AppError::new(
+                ErrorCode::Unauthorized,
+                "connect with auth {token: <access token>}",
+            )
+        })?;
+    let principal: Principal = principal_of(state, token).await?;
+    if !principal.allows(Module::LIVE_CHAT) && !principal.allows(Module::CONVERSATIONS) {
+        return Err(AppError::new(
+            ErrorCode::Forbidden,
+            "the console needs Live Chat (module 11) or Conversations (module 4)",
+        ));
+    }
+    let token_lifetime = match principal.api_key {
+        Some(_) => None,
+        None => {
+            let now = state.now();
+            let claims = state.auth.tokens.verify(token, now).map_err(|_| {
+                AppError::new(ErrorCode::InvalidToken, "the access token is not valid")
+            })?;
+            let left_ms = claims.exp.saturating_mul(1_000) - now.millis();
+            Some(Duration::from_millis(u64::try_from(left_ms).unwrap_or(0)))
+        }
+    };
+    socket.extensions.insert(Agent {
+        tenant: principal.tenant().clone(),
+        agent_id: principal.user.id.to_string(),
+        room: organisation_room(principal.tenant()),
+        token_lifetime,
+    });
+    Ok(())
+}
+
+/// Wires an admitted socket: its organisation's room, the roster, presence in and out. The
+/// handlers are registered before this returns its future, so nothing sent right after
+/// connecting is missed.
+fn connected(socket: SocketRef, roster: PresenceRoster) -> impl Future<Output = ()> {
+    let agent = socket.extensions.get::<Agent>();
+    let welcome = agent.map(|agent| wire(&socket, &roster, agent));
+    async move {
+        match welcome {
+            Some((agent, first, left)) => {
+                let agents = Roster {
+                    agents: roster.roster(&agent.tenant),
+                };
+                let _ = socket.emit(EVENT_ROSTER, &agents);
+                if let Some(status) = first {
+                    announce(&socket, &agent, status).await;
+                }
+                if let Some(lifetime) = agent.token_lifetime {
+                    tokio::spawn(end_with_the_token(socket.clone(), lifetime, left));
+                }
+                tracing::debug!(agent_id = %agent.agent_id, "console connected");
+            }
+            None => {
+                let _ = socket.disconnect();
+            }
+        }
+    }
+}
+
+/// Joins the room and registers the handlers; returns the agent, the status to announce when
+/// this is their first socket, and what is notified when the socket leaves.
+fn wire(
+    socket: &SocketRef,
+    roster: &PresenceRoster,
+    agent: Agent,
+) -> (Agent, Option<Presence>, Arc<Notify>) {
+    let left = Arc::new(Notify::new());
+    socket.join(agent.room.clone());
+    let (on_presence, presence_roster) = (agent.clone(), roster.clone());
+    socket.on(
+        EVENT_PRESENCE,
+        move |socket: SocketRef, TryData(payload): TryData<Value>| {
+            let (agent, roster) = (on_presence.clone(), presence_roster.clone());
+            async move {
+                match Presence::parse(payload.ok().as_ref()) {
+                    Ok(status) => {
+                        roster.set(&agent.tenant, &agent.agent_id, status);
+                        announce(&socket, &agent, status).await;
+                    }
+                    Err(error) => {
+                        let _ = socket.emit(EVENT_ERROR, &error.payload());
+                    }
+                }
+            }
+        },
+    );
+    let (on_leave, leave_roster, leaving) = (agent.clone(), roster.clone(), left.clone());
+    socket.on_disconnect(move |socket: SocketRef| {
+        let (agent, roster) = (on_leave.clone(), leave_roster.clone());
+        leaving.notify_one();
+        async move {
+            if roster.left(&agent.tenant, &agent.agent_id) {
+                announce(&socket, &agent, Presence::Offline).await;
+            }
+        }
+    });
+    let first = roster.joined(&agent.tenant, &agent.agent_id);
+    (agent, first, left)
+}
+
+/// Disconnects the socket when its access token expires, unless it `left` before.
+async fn end_with_the_token(socket: SocketRef, lifetime: Duration, left: Arc<Notify>) {
+    tokio::select! {
+        () = tokio::time::sleep(lifetime) => {}
+        () = left.notified() => return,
+    }
+    if !socket.connected() {
+        return;
+    }
+    let expired = AppError::new(
+        ErrorCode::TokenExpired,
+        "the access token expired; reconnect with a fresh one",
+    );
+    let _ = socket.emit(EVENT_ERROR, &expired.payload());
+    let _ = socket.disconnect();
+}
+
+/// Tells the agent's organisation (the agent's own sockets included) their presence.
+async fn announce(socket: &SocketRef, agent: &Agent, status: Presence) {
+    let notice = PresenceNotice {
+        agent_id: agent.agent_id.clone(),
+        status,
+    };
+    if let Err(error) = socket
+        .within(agent.room.clone())
+        .emit(EVENT_PRESENCE, &notice)
+        .await
+    {
+        tracing::debug!(agent_id = %agent.agent_id, %error, "presence not sent");
+    }
+}
