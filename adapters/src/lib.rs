@@ -8,6 +8,9 @@
 //! [`meta`] reads Meta's messaging webhooks (WhatsApp Cloud API first; Messenger and Instagram
 //! next): signature and handshake checks, and payloads turned into flat events for the engine.
 //!
+//! [`embeddings`] turns text into vectors for knowledge retrieval: all-MiniLM-L6-v2 run locally
+//! with candle when installed, else a hashing embedder.
+//!
 //! [`auth`] holds the API's authentication pieces: HS256 access tokens with a rotating key ring,
 //! refresh tokens with reuse detection, argon2id password hashes and one-time codes.
 
@@ -16,4 +19,5 @@
 pub mod auth;
 pub mod brain;
 pub mod channels;
+pub mod embeddings;
 pub mod meta;

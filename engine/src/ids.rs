@@ -62,3 +62,15 @@ string_id!(
     /// The public key a web widget opens sessions with.
     WidgetKey, "wk"
 );
+string_id!(
+    /// A knowledge base: documents an organisation attaches to its bots.
+    KnowledgeBaseId, "kb"
+);
+string_id!(
+    /// One uploaded document (file or fetched page) of a knowledge base.
+    DocumentId, "doc"
+);
+string_id!(
+    /// One retrievable piece of a document's text.
+    ChunkId, "chk"
+);

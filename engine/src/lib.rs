@@ -14,6 +14,7 @@ pub mod brain;
 pub mod channel;
 pub mod ids;
 pub mod integration;
+pub mod knowledge;
 pub mod message;
 pub mod outbox;
 pub mod ports;
