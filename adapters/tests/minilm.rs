@@ -88,3 +88,27 @@ fn batching_does_not_change_a_text_s_vector() {
         "padding changed the vector: {similarity}"
     );
 }
+
+#[test]
+fn matches_the_sentence_transformers_reference_output() {
+    // First values of `SentenceTransformer("all-MiniLM-L6-v2").encode("This is an example
+    // sentence")`, as printed in the sentence-transformers documentation and model card examples.
+    let reference = [
+        0.067_656_92,
+        0.063_495_94,
+        0.048_713_1,
+        0.079_293_01,
+        0.037_448_06,
+    ];
+    let vector = model()
+        .embed(&["This is an example sentence"])
+        .expect("embeds")
+        .remove(0);
+    for (index, expected) in reference.iter().enumerate() {
+        assert!(
+            (vector[index] - expected).abs() < 1e-4,
+            "dimension {index}: {} vs reference {expected}",
+            vector[index]
+        );
+    }
+}
