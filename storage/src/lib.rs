@@ -10,6 +10,7 @@
 //! [`StorageConfig`] and [`open_storage`], or directly with [`open_embedded`], [`open_lsm`] and
 //! [`connect_mongo`]. The [`limits`] module holds the per-user, per-organisation and per-IP rate
 //! limiters (GCRA, in process or shared through Redis) behind one [`limits::RateLimiter`] trait.
+//! [`vectors`] holds the usearch vector index of each knowledge base, saved to bytes as a blob.
 
 #![forbid(unsafe_code)]
 
@@ -19,6 +20,7 @@ mod error;
 pub mod keys;
 pub mod limits;
 mod repo;
+pub mod vectors;
 
 pub use backend::embedded::{EmbeddedBackend, GroupCommitStats};
 pub use backend::lsm::LsmBackend;

@@ -1,0 +1,22 @@
+//! Knowledge retrieval: from a document's text to the passages that answer a question.
+//!
+//! Pure and synchronous: [`chunk`] cuts text into overlapping, sentence-aware chunks,
+//! [`bm25`] keeps a keyword index over them, [`fusion`] merges ranked lists by reciprocal rank
+//! fusion, and [`retriever`] runs keyword and vector search for a question and fuses them into
+//! scored [`Passage`]s with a confidence signal a brain uses to say "I don't know". Embedding
+//! models and vector indexes live outside the engine, behind the [`ports`] traits.
+
+pub mod bm25;
+pub mod chunk;
+pub mod fusion;
+pub mod ports;
+pub mod retriever;
+pub mod tokenize;
+mod types;
+
+pub use bm25::Bm25Index;
+pub use chunk::{Chunker, ChunkerConfig, TextSpan};
+pub use fusion::{DEFAULT_RRF_K, reciprocal_rank_fusion};
+pub use ports::{ChunkLookup, EmbedError, Embedder, ScoredChunk, VectorSearch, VectorSearchError};
+pub use retriever::{Retrieval, RetrievalError, RetrievalMode, RetrievalOptions, Retriever};
+pub use types::{Chunk, ChunkSource, Passage};
