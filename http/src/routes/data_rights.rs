@@ -14,6 +14,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use botwot_engine::access::{AuditEntry, AuditFilter};
+use botwot_engine::canned::CannedResponse;
 use botwot_engine::integration::ChannelIntegration;
 use botwot_engine::ports::{PageRequest, Paged, SessionFilter, StoreError};
 use botwot_engine::session::{CloseReason, SessionStatus};
@@ -134,12 +135,13 @@ pub struct OrganisationExport {
     pub api_keys: Vec<ApiKeyView>,
     pub bots: Vec<BotProfile>,
     pub integrations: Vec<ChannelIntegration>,
+    pub canned_responses: Vec<CannedResponse>,
     pub sessions: Vec<ExportedSession>,
     pub audit: Vec<AuditEntry>,
 }
 
-/// Everything the organisation holds: its users, keys, bots, integrations, every session with
-/// its transcript, and its audit log.
+/// Everything the organisation holds: its users, keys, bots, integrations, canned responses,
+/// every session with its transcript, and its audit log.
 #[utoipa::path(
     get, path = "/v1/data/organisation-export", tag = "data rights",
     responses((status = 200, description = "the whole organisation")),
@@ -155,6 +157,8 @@ pub async fn export_organisation(
     let bots = all_pages(|page| async move { store.list_bots(tenant, true, &page).await }).await?;
     let integrations =
         all_pages(|page| async move { store.list_integrations(tenant, &page).await }).await?;
+    let canned_responses =
+        all_pages(|page| async move { store.list_canned_responses(tenant, &page).await }).await?;
     let no_filter = &SessionFilter::default();
     let sessions =
         all_pages(|page| async move { store.list_sessions(tenant, no_filter, &page).await })
@@ -171,6 +175,7 @@ pub async fn export_organisation(
         api_keys: keys.iter().map(ApiKeyView::from).collect(),
         bots,
         integrations,
+        canned_responses,
         sessions,
         audit,
     }))

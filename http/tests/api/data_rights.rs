@@ -89,6 +89,12 @@ async fn the_organisation_export_holds_everything_but_secrets() {
         serde_json::json!({"name": "k", "modules": ["4"]}),
     )
     .await;
+    app.send(
+        Method::POST,
+        "/v1/canned-responses",
+        serde_json::json!({"shortcut": "/hours", "text": "We open at nine."}),
+    )
+    .await;
     let export = app.get("/v1/data/organisation-export").await;
     assert_eq!(export.status, StatusCode::OK, "{:?}", export.body);
     let body = &export.body;
@@ -97,7 +103,8 @@ async fn the_organisation_export_holds_everything_but_secrets() {
     assert_eq!(body["bots"][0]["botName"], "Ava");
     assert_eq!(body["sessions"][0]["messages"][0]["body"]["text"], "hello");
     assert_eq!(body["apiKeys"][0]["name"], "k");
-    assert_eq!(body["audit"][0]["action"], "POST /v1/api-keys");
+    assert_eq!(body["cannedResponses"][0]["shortcut"], "/hours");
+    assert_eq!(body["audit"][0]["action"], "POST /v1/canned-responses");
     let text = body.to_string();
     assert!(!text.contains("passwordHash") && !text.contains("digest"));
 }
