@@ -61,6 +61,9 @@ const CHANNELS: Access = Access::AnyOf(CHANNEL_MODULES);
 const SETTINGS: Access = Access::Module(Module::SYSTEM_SETTINGS);
 const LIVE_CHAT: Access = Access::Module(Module::LIVE_CHAT);
 
+/// Reading one conversation: Conversations, or Live Chat (an agent answering needs the transcript).
+const READ_CONVERSATION: Access = Access::AnyOf(&[Module::CONVERSATIONS, Module::LIVE_CHAT]);
+
 /// Method, route as written in the router, what it requires.
 pub const ACCESS_MAP: &[(&str, &str, Access)] = &[
     ("GET", "/v1/me", Access::SignedIn),
@@ -71,8 +74,12 @@ pub const ACCESS_MAP: &[(&str, &str, Access)] = &[
     ("PATCH", "/v1/bots/{botId}", BOTS),
     ("DELETE", "/v1/bots/{botId}", BOTS),
     ("GET", "/v1/sessions", CONVERSATIONS),
-    ("GET", "/v1/sessions/{sessionId}", CONVERSATIONS),
-    ("GET", "/v1/sessions/{sessionId}/transcript", CONVERSATIONS),
+    ("GET", "/v1/sessions/{sessionId}", READ_CONVERSATION),
+    (
+        "GET",
+        "/v1/sessions/{sessionId}/transcript",
+        READ_CONVERSATION,
+    ),
     ("POST", "/v1/sessions/{sessionId}/close", CONVERSATIONS),
     ("POST", "/v1/sessions/{sessionId}/takeover", LIVE_CHAT),
     ("POST", "/v1/sessions/{sessionId}/messages", LIVE_CHAT),
