@@ -5,6 +5,7 @@ use botwot_adapters::mail::SmtpConfig;
 use botwot_engine::access::OtpPolicy;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::path::PathBuf;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -13,6 +14,9 @@ pub struct AuthConfig {
     /// secret is at least 32 bytes. Empty: a random key made at start, so tokens end with the
     /// process (logged as a warning). `JWT_SECRET_KEY` in the environment adds a key `default`.
     pub jwt_keys: Vec<JwtKey>,
+    /// A TOML file of more keys (`[[keys]]` with `kid` and `secret`), such as a mounted secret;
+    /// its keys verify after those of `jwt_keys` (and sign when `jwt_keys` is empty).
+    pub jwt_keys_file: Option<PathBuf>,
     /// The `iss` written into and required of every access token.
     pub issuer: String,
     /// Lifetime of an access token (the PRD's 60 minutes).
@@ -37,6 +41,7 @@ impl Default for AuthConfig {
     fn default() -> Self {
         Self {
             jwt_keys: Vec::new(),
+            jwt_keys_file: None,
             issuer: "botwot".to_owned(),
             access_token_ttl_secs: 60 * 60,
             refresh_token_ttl_secs: 30 * 24 * 60 * 60,
