@@ -270,6 +270,11 @@ pub trait AccountStore: Send + Sync + 'static {
         user: &UserId,
         now: Timestamp,
     ) -> Result<usize, StoreError>;
+    /// Erases everything of the organisation: sessions, messages, deliveries, timers, users,
+    /// sign-ins, codes, bots, integrations, keys, canned responses, audit log, then the
+    /// organisation itself; returns how many records went. Live session actors must be stopped
+    /// or closed first by the caller.
+    async fn erase_organisation(&self, tenant: &TenantId) -> Result<usize, StoreError>;
     async fn insert_api_key(&self, key: &ApiKey) -> Result<(), StoreError>;
     /// A key by id, whichever tenant (the presented key names only itself).
     async fn get_api_key(&self, id: &ApiKeyId) -> Result<Option<ApiKey>, StoreError>;

@@ -285,6 +285,9 @@ impl AccountStore for TornWrites {
     ) -> Result<usize, StoreError> {
         self.inner.revoke_sign_ins(tenant, user, now).await
     }
+    async fn erase_organisation(&self, tenant: &TenantId) -> Result<usize, StoreError> {
+        self.inner.erase_organisation(tenant).await
+    }
     async fn insert_api_key(&self, key: &ApiKey) -> Result<(), StoreError> {
         self.inner.insert_api_key(key).await
     }

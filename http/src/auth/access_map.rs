@@ -109,6 +109,7 @@ pub const ACCESS_MAP: &[(&str, &str, Access)] = &[
     ("GET", "/v1/data/contact-export", SETTINGS),
     ("DELETE", "/v1/data/contact", SETTINGS),
     ("GET", "/v1/data/organisation-export", SETTINGS),
+    ("DELETE", "/v1/data/organisation", SETTINGS),
     ("GET", "/v1/audit", SETTINGS),
     ("GET", "/v1/audit/export", SETTINGS),
 ];

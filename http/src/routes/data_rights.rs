@@ -1,19 +1,19 @@
 //! Data rights (PRD §5): everything held about one contact, or about the whole organisation, as
-//! one JSON document, and erasing a contact. Sessions come with their full transcripts; users
+//! one JSON document, and erasing a contact or the whole organisation. Sessions come with their full transcripts; users
 //! and API keys as the API shows them (never a password hash or key digest). Erasure first closes
 //! each open session through its actor (so no timer or bot reply writes to it afterwards), then
 //! deletes the session, its messages, pending deliveries and timers.
 
 use crate::auth::Principal;
 use crate::auth::views::{OrganisationView, UserView};
-use crate::errors::AppError;
-use crate::extract::QueryParams;
+use crate::errors::{AppError, ErrorCode};
+use crate::extract::{JsonBody, QueryParams};
 use crate::routes::api_keys::ApiKeyView;
 use crate::sessions::Envelope;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use botwot_engine::access::{AuditEntry, AuditFilter};
+use botwot_engine::access::{AuditEntry, AuditFilter, Role};
 use botwot_engine::canned::CannedResponse;
 use botwot_engine::integration::ChannelIntegration;
 use botwot_engine::ports::{PageRequest, Paged, SessionFilter, StoreError};
@@ -22,7 +22,7 @@ use botwot_engine::validation::ValidationErrors;
 use botwot_engine::{BotProfile, Channel, Message, SessionEvent, SessionState, TenantId};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 
 /// Messages read per transcript page while exporting.
 const TRANSCRIPT_PAGE: usize = 1_000;
@@ -124,6 +124,65 @@ pub async fn erase_contact(
     }
     tracing::info!(tenant_id = %tenant, sessions = erased.erased_sessions, "contact data erased");
     Ok(Json(erased))
+}
+
+/// Erasing the organisation must name it, so a stray call cannot do it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EraseOrganisation {
+    /// The organisation's name, exactly.
+    pub confirm: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganisationErased {
+    pub erased_records: usize,
+}
+
+/// Erases the whole organisation and everything in it; SUPERADMIN only. Open sessions are
+/// closed through their actors first. The audit log goes with the rest, except the one entry
+/// that records this erasure (who and when, nothing of the data).
+#[utoipa::path(
+    delete, path = "/v1/data/organisation", tag = "data rights", request_body = EraseOrganisation,
+    responses((status = 200, description = "how many records were erased")),
+)]
+pub async fn erase_organisation(
+    State(state): State<AppState>,
+    principal: Principal,
+    JsonBody(request): JsonBody<EraseOrganisation>,
+) -> Result<Json<OrganisationErased>, AppError> {
+    if principal.user.permissions.role != Role::SuperAdmin || principal.api_key.is_some() {
+        return Err(AppError::new(
+            ErrorCode::Forbidden,
+            "only a SUPERADMIN signed in as a user can erase the organisation",
+        ));
+    }
+    if request.confirm != principal.organisation.name {
+        let mut errors = ValidationErrors::default();
+        errors.add("confirm", "must be the organisation's name, exactly");
+        return Err(errors.into());
+    }
+    let tenant = principal.tenant();
+    let (store, filter) = (&state.store, &SessionFilter::default());
+    let sessions =
+        all_pages(|page| async move { store.list_sessions(tenant, filter, &page).await }).await?;
+    for session in sessions
+        .into_iter()
+        .filter(|s| s.status != SessionStatus::Closed)
+    {
+        let envelope = Envelope {
+            key: session.key,
+            bot_id: session.bot_id,
+            event: SessionEvent::CloseRequested {
+                reason: CloseReason::Api,
+            },
+        };
+        state.sessions.dispatch(envelope).await?;
+    }
+    let erased_records = state.store.erase_organisation(tenant).await?;
+    tracing::info!(tenant_id = %tenant, erased_records, "organisation erased");
+    Ok(Json(OrganisationErased { erased_records }))
 }
 
 #[derive(Debug, Serialize)]

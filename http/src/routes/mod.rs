@@ -35,6 +35,7 @@ pub fn resources() -> OpenApiRouter<AppState> {
         .routes(routes!(data_rights::export_contact))
         .routes(routes!(data_rights::erase_contact))
         .routes(routes!(data_rights::export_organisation))
+        .routes(routes!(data_rights::erase_organisation))
         .routes(routes!(audit::list_audit))
         .routes(routes!(audit::export_audit))
         .routes(routes!(users::list_users, users::invite_user))

@@ -6,8 +6,10 @@ use crate::sessions::converse;
 use crate::support::TestApp;
 use axum::http::{Method, StatusCode};
 use botwot_engine::Channel;
-use botwot_engine::access::{Permissions, Role};
+use botwot_engine::TenantId;
+use botwot_engine::access::{AuditFilter, Permissions, Role};
 use botwot_engine::bot::BotSettings;
+use botwot_engine::ports::PageRequest;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -159,15 +161,10 @@ async fn every_change_through_the_api_is_audited_and_reads_are_not() {
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     let entries = entries(&app, "").await;
-    let audited: BTreeSet<String> = entries
+    let mut audited: BTreeSet<String> = entries
         .iter()
         .map(|entry| entry["action"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(
-        audited,
-        changing_operations(&app).await,
-        "every change, nothing else"
-    );
     let created = entries
         .iter()
         .find(|entry| entry["action"] == "POST /v1/bots")
@@ -183,6 +180,34 @@ async fn every_change_through_the_api_is_audited_and_reads_are_not() {
         "newest first"
     );
     assert_eq!(newest["target"], key_path);
+
+    // Last, the organisation itself: everything goes but the entry recording the erasure.
+    let erased = app
+        .send(
+            Method::DELETE,
+            "/v1/data/organisation",
+            json!({"confirm": "default"}),
+        )
+        .await;
+    assert_eq!(erased.status, StatusCode::OK, "{:?}", erased.body);
+    let page = PageRequest {
+        limit: 100,
+        cursor: None,
+    };
+    let left = app
+        .node
+        .store
+        .list_audit(&TenantId::from("default"), &AuditFilter::default(), &page)
+        .await
+        .expect("audit");
+    assert_eq!(left.items.len(), 1);
+    assert_eq!(left.items[0].action, "DELETE /v1/data/organisation");
+    audited.insert(left.items[0].action.clone());
+    assert_eq!(
+        audited,
+        changing_operations(&app).await,
+        "every change, nothing else"
+    );
 }
 
 #[tokio::test]

@@ -161,3 +161,69 @@ async fn erasing_a_contact_removes_their_sessions_and_leaves_others() {
     assert_eq!(sessions.len(), 1);
     assert_eq!(sessions[0]["messages"][0]["body"]["text"], "hi again");
 }
+
+#[tokio::test]
+async fn only_a_superadmin_naming_the_organisation_erases_it() {
+    let app = TestApp::new().await;
+    let bot = app.bot(BotSettings::named("Ava")).await;
+    converse(&app, &bot, Channel::Web, "visitor-1", &["hello"]).await;
+    let other = app
+        .account("globex", Permissions::of(Role::SuperAdmin))
+        .await;
+    let settings = app
+        .account(
+            "default",
+            Permissions::of(Role::Custom)
+                .granting([botwot_engine::access::Module::SYSTEM_SETTINGS]),
+        )
+        .await
+        .bearer();
+    let body = r#"{"confirm": "default"}"#;
+    let refused = app
+        .call(
+            Method::DELETE,
+            "/v1/data/organisation",
+            Some(body),
+            &[("authorization", settings.as_str())],
+        )
+        .await;
+    assert_eq!(refused.code(), "forbidden");
+    let unnamed = app
+        .call(
+            Method::DELETE,
+            "/v1/data/organisation",
+            Some(r#"{"confirm": "Default"}"#),
+            &[],
+        )
+        .await;
+    assert_eq!(unnamed.fields_at_fault(), ["confirm"]);
+
+    let erased = app
+        .call(Method::DELETE, "/v1/data/organisation", Some(body), &[])
+        .await;
+    assert_eq!(erased.status, StatusCode::OK, "{:?}", erased.body);
+    assert!(erased.body["erasedRecords"].as_u64().unwrap() >= 6);
+    let gone = app.get("/v1/me").await;
+    assert_eq!(gone.code(), "invalid_token");
+    assert_eq!(
+        app.node
+            .store
+            .get_organisation(&botwot_engine::TenantId::from("default"))
+            .await
+            .unwrap(),
+        None
+    );
+    let theirs = app
+        .call(
+            Method::GET,
+            "/v1/me",
+            None,
+            &[("authorization", other.bearer().as_str())],
+        )
+        .await;
+    assert_eq!(
+        theirs.status,
+        StatusCode::OK,
+        "other organisations are untouched"
+    );
+}

@@ -109,6 +109,7 @@ async fn the_openapi_document_lists_every_route_served() {
         "GET /v1/data/contact-export",
         "DELETE /v1/data/contact",
         "GET /v1/data/organisation-export",
+        "DELETE /v1/data/organisation",
         "GET /v1/audit",
         "GET /v1/audit/export",
         "GET /v1/users",

@@ -194,6 +194,10 @@ impl<B: DocumentBackend> AccountStore for Store<B> {
         Ok(revoked)
     }
 
+    async fn erase_organisation(&self, tenant: &TenantId) -> Result<usize, StoreError> {
+        Ok(self.erase_tenant(tenant).await?)
+    }
+
     async fn insert_api_key(&self, key: &ApiKey) -> Result<(), StoreError> {
         let mut batch = WriteBatch::with_capacity(1);
         batch.insert(records::api_key::<B>(key)?);

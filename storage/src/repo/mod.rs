@@ -6,6 +6,7 @@ mod audit;
 mod bots;
 mod canned;
 mod commit;
+mod erasure;
 mod integrations;
 mod outbox;
 mod paging;

@@ -46,3 +46,84 @@ pub async fn erasing_a_session_removes_its_messages_deliveries_and_timers_only(
     assert_eq!(store.transcript(&acme, &again.id, 0, 10).await?.len(), 1);
     Ok(())
 }
+
+pub async fn erasing_an_organisation_removes_all_of_it_and_nothing_else(
+    fixture: &mut impl Fixture,
+) -> anyhow::Result<()> {
+    use crate::records::bot;
+    use botwot_engine::Timestamp;
+    use botwot_engine::access::{Organisation, Permissions, Role, UserAccount, UserStatus};
+    use botwot_engine::ports::{PageRequest, SessionFilter};
+
+    let store = fixture.store();
+    let page = PageRequest {
+        limit: 100,
+        cursor: None,
+    };
+    let mut tenants = Vec::new();
+    for name in ["acme", "globex"] {
+        let organisation = Organisation::create(name, &format!("owner@{name}.test"), Timestamp(1));
+        let owner = UserAccount::create(
+            organisation.id.clone(),
+            format!("owner@{name}.test"),
+            ("O".into(), "W".into()),
+            Permissions::of(Role::SuperAdmin),
+            UserStatus::Active,
+            Timestamp(1),
+        );
+        store.create_organisation(&organisation, &owner).await?;
+        let tenant = organisation.id.clone();
+        store.insert_bot(&bot(&tenant, "Ava", 1)).await?;
+        let state = conversation(&tenant, Channel::WhatsApp, "+1555");
+        let question = inbound(&state, 1, "hello", Some(&format!("wamid.{name}")));
+        let reply = outbound(&state, 2, "hi");
+        let mut write = commit(&state, vec![question, reply.clone()]);
+        write.outbox = vec![outbox(&state, &reply, 10)];
+        write.timers_set = vec![timer(&state, TimerKind::AutoClose, 1_000)];
+        store.commit(write).await?;
+        tenants.push(tenant);
+    }
+    let (acme, globex) = (&tenants[0], &tenants[1]);
+    assert!(store.erase_organisation(acme).await? >= 8);
+
+    assert_eq!(store.get_organisation(acme).await?, None);
+    assert_eq!(store.find_user_by_email("owner@acme.test").await?, None);
+    assert!(store.list_bots(acme, true, &page).await?.items.is_empty());
+    let no_filter = SessionFilter::default();
+    assert!(
+        store
+            .list_sessions(acme, &no_filter, &page)
+            .await?
+            .items
+            .is_empty()
+    );
+    let pending = store.pending_outbox(10).await?;
+    assert!(pending.iter().all(|entry| &entry.key.tenant_id == globex));
+    assert_eq!(pending.len(), 1);
+    let timers = store.all_timers().await?;
+    assert!(timers.iter().all(|timer| &timer.key.tenant_id == globex));
+    assert_eq!(timers.len(), 1);
+
+    assert!(store.get_organisation(globex).await?.is_some());
+    assert_eq!(store.list_bots(globex, true, &page).await?.items.len(), 1);
+    assert_eq!(
+        store
+            .list_sessions(globex, &no_filter, &page)
+            .await?
+            .items
+            .len(),
+        1
+    );
+    // The address is free for a new organisation.
+    let again = Organisation::create("Acme 2", "owner@acme.test", Timestamp(5));
+    let owner = UserAccount::create(
+        again.id.clone(),
+        "owner@acme.test".into(),
+        ("O".into(), "W".into()),
+        Permissions::of(Role::SuperAdmin),
+        UserStatus::Active,
+        Timestamp(5),
+    );
+    store.create_organisation(&again, &owner).await?;
+    Ok(())
+}

@@ -72,5 +72,6 @@ conformance!(
     accounts::api_keys_are_found_by_id_listed_per_tenant_and_revoked_in_their_tenant,
     audit::audit_entries_list_newest_first_by_time_and_actor,
     erasure::erasing_a_session_removes_its_messages_deliveries_and_timers_only,
+    erasure::erasing_an_organisation_removes_all_of_it_and_nothing_else,
     canned::canned_responses_have_unique_shortcuts_per_tenant,
 );

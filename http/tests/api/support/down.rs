@@ -219,6 +219,9 @@ impl AccountStore for DownStore {
     ) -> Result<usize, StoreError> {
         down()
     }
+    async fn erase_organisation(&self, _: &TenantId) -> Result<usize, StoreError> {
+        down()
+    }
     async fn insert_api_key(&self, _: &ApiKey) -> Result<(), StoreError> {
         down()
     }

@@ -1,0 +1,86 @@
+//! Erasing a whole organisation (data rights): every record that belongs to the tenant, found
+//! through the tenant-first indexes, deleted in batches; the organisation record goes last, so an
+//! erasure cut short can simply be run again. Spent refresh-token markers hold only digests and
+//! stay, so a stolen token of the erased organisation is still recognised as spent.
+
+use super::schema::{
+    API_KEYS, API_KEYS_BY_CREATED, AUDIT, AUDIT_BY_TIME, BOTS, BOTS_BY_CREATED, CANNED_BY_SHORTCUT,
+    CANNED_RESPONSES, INTEGRATIONS, INTEGRATIONS_BY_CREATED, MESSAGES, MESSAGES_BY_SEQ,
+    ORGANISATIONS, OTP_CHALLENGES, OUTBOX, REFRESH_FAMILIES, REFRESH_FAMILIES_BY_USER, SESSIONS,
+    SESSIONS_BY_CREATED, TIMERS, USERS, USERS_BY_CREATED,
+};
+use super::{Store, records};
+use crate::backend::{CollectionSpec, DocumentBackend, IndexQuery, IndexSpec, WriteBatch};
+use crate::error::StorageError;
+use botwot_engine::access::{OtpPurpose, UserAccount};
+use botwot_engine::ids::{SessionId, TenantId};
+use botwot_engine::timer::{DurableTimer, TimerKind};
+
+/// Deletes per batch.
+const BATCH: usize = 500;
+
+impl<B: DocumentBackend> Store<B> {
+    /// Erases everything of `tenant`; returns how many records went.
+    pub(super) async fn erase_tenant(&self, tenant: &TenantId) -> Result<usize, StorageError> {
+        let mut doomed: Vec<(&'static CollectionSpec, String)> = Vec::new();
+        let tenant_only = |index: &'static IndexSpec, collection: &'static CollectionSpec| {
+            IndexQuery::new(collection, index, vec![records::tenant(tenant)])
+        };
+        for message in self
+            .backend
+            .query(tenant_only(&MESSAGES_BY_SEQ, &MESSAGES))
+            .await?
+        {
+            // An outbox entry shares its message's id.
+            doomed.push((&OUTBOX, message.id.clone()));
+            doomed.push((&MESSAGES, message.id));
+        }
+        for session in self
+            .backend
+            .query(tenant_only(&SESSIONS_BY_CREATED, &SESSIONS))
+            .await?
+        {
+            let id = SessionId::new(session.id.as_str());
+            for kind in [TimerKind::InactivityWarning, TimerKind::AutoClose] {
+                doomed.push((&TIMERS, DurableTimer::id_for(&id, kind).to_string()));
+            }
+            doomed.push((&SESSIONS, session.id));
+        }
+        let users: Vec<UserAccount> = self.find(tenant_only(&USERS_BY_CREATED, &USERS)).await?;
+        for user in &users {
+            for purpose in [
+                OtpPurpose::Signup,
+                OtpPurpose::Invitation,
+                OtpPurpose::PasswordReset,
+            ] {
+                doomed.push((
+                    &OTP_CHALLENGES,
+                    format!("{}:{}", purpose.as_str(), user.email),
+                ));
+            }
+            doomed.push((&USERS, user.id.to_string()));
+        }
+        for (collection, index) in [
+            (&BOTS, &BOTS_BY_CREATED),
+            (&INTEGRATIONS, &INTEGRATIONS_BY_CREATED),
+            (&REFRESH_FAMILIES, &REFRESH_FAMILIES_BY_USER),
+            (&API_KEYS, &API_KEYS_BY_CREATED),
+            (&CANNED_RESPONSES, &CANNED_BY_SHORTCUT),
+            (&AUDIT, &AUDIT_BY_TIME),
+        ] {
+            for hit in self.backend.query(tenant_only(index, collection)).await? {
+                doomed.push((collection, hit.id));
+            }
+        }
+        doomed.push((&ORGANISATIONS, tenant.to_string()));
+        let erased = doomed.len();
+        for chunk in doomed.chunks(BATCH) {
+            let mut batch = WriteBatch::with_capacity(chunk.len());
+            for (collection, id) in chunk {
+                batch.delete(collection, id.clone());
+            }
+            self.backend.write(batch).await?;
+        }
+        Ok(erased)
+    }
+}
