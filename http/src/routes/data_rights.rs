@@ -109,16 +109,7 @@ pub async fn erase_contact(
         erased_messages: 0,
     };
     for session in sessions {
-        if session.status != SessionStatus::Closed {
-            let envelope = Envelope {
-                key: session.key.clone(),
-                bot_id: session.bot_id.clone(),
-                event: SessionEvent::CloseRequested {
-                    reason: CloseReason::Api,
-                },
-            };
-            state.sessions.dispatch(envelope).await?;
-        }
+        close_through_actor(&state, &session).await?;
         erased.erased_messages += state.store.erase_session(tenant, &session.id).await?;
         erased.erased_sessions += 1;
     }
@@ -167,18 +158,8 @@ pub async fn erase_organisation(
     let (store, filter) = (&state.store, &SessionFilter::default());
     let sessions =
         all_pages(|page| async move { store.list_sessions(tenant, filter, &page).await }).await?;
-    for session in sessions
-        .into_iter()
-        .filter(|s| s.status != SessionStatus::Closed)
-    {
-        let envelope = Envelope {
-            key: session.key,
-            bot_id: session.bot_id,
-            event: SessionEvent::CloseRequested {
-                reason: CloseReason::Api,
-            },
-        };
-        state.sessions.dispatch(envelope).await?;
+    for session in &sessions {
+        close_through_actor(&state, session).await?;
     }
     let erased_records = state.store.erase_organisation(tenant).await?;
     tracing::info!(tenant_id = %tenant, erased_records, "organisation erased");
@@ -238,6 +219,23 @@ pub async fn export_organisation(
         sessions,
         audit,
     }))
+}
+
+/// Closes an open session through its actor, so no timer, bot reply or delivery writes to it
+/// once it is erased.
+async fn close_through_actor(state: &AppState, session: &SessionState) -> Result<(), AppError> {
+    if session.status == SessionStatus::Closed {
+        return Ok(());
+    }
+    let envelope = Envelope {
+        key: session.key.clone(),
+        bot_id: session.bot_id.clone(),
+        event: SessionEvent::CloseRequested {
+            reason: CloseReason::Api,
+        },
+    };
+    state.sessions.dispatch(envelope).await?;
+    Ok(())
 }
 
 /// The sessions of the contact `query` names; `validation_failed` when it names none.
