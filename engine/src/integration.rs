@@ -30,6 +30,13 @@ pub struct IntegrationSettings {
     /// [`ChannelIntegration::sealed_access_token`].
     #[serde(default, skip_serializing)]
     pub access_token: Option<WriteOnlySecret>,
+    /// Contacts (phone numbers, PSIDs, Instagram ids) whose messages are ignored.
+    #[serde(default)]
+    pub blocked_contacts: Vec<String>,
+    /// When not empty, only these contacts are answered (a number under test, say); everyone
+    /// else is ignored.
+    #[serde(default)]
+    pub allowed_contacts: Vec<String>,
 }
 
 /// A secret an administrator hands in (an access token): read from a request, never written
@@ -116,7 +123,37 @@ impl IntegrationSettings {
             }
         }
         errors.check_max_len("displayName", &self.display_name, MAX_NAME_CHARS);
+        for (field, contacts) in [
+            ("blockedContacts", &self.blocked_contacts),
+            ("allowedContacts", &self.allowed_contacts),
+        ] {
+            let malformed = contacts
+                .iter()
+                .any(|contact| contact.trim().is_empty() || contact.len() > MAX_CONTACT_CHARS);
+            if contacts.len() > MAX_CONTACT_RULES || malformed {
+                errors.add(
+                    field,
+                    format!(
+                        "must list at most {MAX_CONTACT_RULES} contact ids of 1 to {MAX_CONTACT_CHARS} characters"
+                    ),
+                );
+            }
+        }
         errors.into_result(())
+    }
+}
+
+/// The most contacts one list of an integration holds.
+pub const MAX_CONTACT_RULES: usize = 10_000;
+const MAX_CONTACT_CHARS: usize = 64;
+
+impl IntegrationSettings {
+    /// Whether messages from `contact` are taken: not blocked, and listed when a list of allowed
+    /// contacts is set.
+    pub fn accepts_contact(&self, contact: &str) -> bool {
+        let listed = |list: &[String]| list.iter().any(|entry| entry == contact);
+        !listed(&self.blocked_contacts)
+            && (self.allowed_contacts.is_empty() || listed(&self.allowed_contacts))
     }
 }
 
@@ -165,8 +202,32 @@ impl ChannelIntegration {
 mod tests {
     use super::*;
 
+    #[test]
+    fn blocked_contacts_are_refused_and_an_allow_list_admits_only_its_own() {
+        let mut settings = IntegrationSettings {
+            channel: Channel::WhatsApp,
+            account_id: "1065".into(),
+            bot_id: BotId::from("bot_1"),
+            display_name: String::new(),
+            ai_enabled: true,
+            access_token: None,
+            blocked_contacts: vec!["15550001111".into()],
+            allowed_contacts: Vec::new(),
+        };
+        assert!(!settings.accepts_contact("15550001111"));
+        assert!(settings.accepts_contact("15550002222"));
+        settings.allowed_contacts = vec!["15550002222".into(), "15550001111".into()];
+        assert!(settings.accepts_contact("15550002222"));
+        assert!(!settings.accepts_contact("15550003333"));
+        assert!(!settings.accepts_contact("15550001111"), "blocked wins");
+        settings.blocked_contacts = vec![" ".into()];
+        assert!(settings.validate().is_err());
+    }
+
     fn settings(channel: Channel, account: &str) -> IntegrationSettings {
         IntegrationSettings {
+            blocked_contacts: Vec::new(),
+            allowed_contacts: Vec::new(),
             channel,
             account_id: account.into(),
             bot_id: BotId::from("bot_1"),

@@ -101,6 +101,8 @@ pub fn transcript() -> Transcript {
 
 pub fn integration_settings() -> IntegrationSettings {
     IntegrationSettings {
+        blocked_contacts: Vec::new(),
+        allowed_contacts: Vec::new(),
         channel: Channel::WhatsApp,
         account_id: "106540352242922".to_owned(),
         bot_id: bot().id,

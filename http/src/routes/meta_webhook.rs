@@ -24,7 +24,7 @@ use botwot_adapters::meta::{MetaEvent, parse_webhook};
 use botwot_engine::Channel;
 use botwot_engine::session::{SessionEvent, SessionKey};
 use serde::Deserialize;
-use tracing::{debug, warn};
+use tracing::{debug, info, warn};
 use utoipa::IntoParams;
 
 /// The subscription handshake's query.
@@ -146,6 +146,12 @@ async fn deliver(
         ::metrics::counter!("botwot_meta_events_unrouted_total").increment(1);
         return Ok(());
     };
+    if !integration.settings.accepts_contact(contact) {
+        // Answered 200 all the same: Meta would only retry.
+        info!(%channel, account, "message from a blocked or unlisted contact; ignored");
+        ::metrics::counter!("botwot_meta_events_filtered_total").increment(1);
+        return Ok(());
+    }
     let key = SessionKey::new(integration.tenant_id.clone(), channel, account, contact);
     let bot_id = integration.settings.bot_id.clone();
     if !integration.settings.ai_enabled {

@@ -327,3 +327,50 @@ async fn without_a_secret_key_an_access_token_is_refused_clearly() {
         .expect("read");
     assert_eq!(stored, None, "nothing is stored without its token");
 }
+
+/// Connects the WhatsApp fixture's number with contact rules.
+async fn connect_with_rules(app: &TestApp, blocked: &[&str], allowed: &[&str]) {
+    let bot = app.bot(BotSettings::named("Ava")).await;
+    let created = app
+        .send(
+            Method::POST,
+            "/v1/integrations",
+            json!({"channel": "whatsapp", "accountId": PHONE_NUMBER_ID, "botId": bot.id,
+                   "blockedContacts": blocked, "allowedContacts": allowed}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+    assert_eq!(created.body["blockedContacts"], json!(blocked));
+}
+
+#[tokio::test]
+async fn blocked_contacts_are_acknowledged_and_ignored() {
+    let app = app().await;
+    // The fixture's sender is 16505551234.
+    connect_with_rules(&app, &["16505551234"], &[]).await;
+    let reply = post_signed(&app, &fixture("whatsapp_text")).await;
+    assert_eq!(reply.status, StatusCode::OK, "Meta must not retry");
+    assert!(texts_on(&app, "whatsapp").await.is_empty());
+}
+
+#[tokio::test]
+async fn an_allow_list_admits_only_its_contacts() {
+    let listed = app().await;
+    connect_with_rules(&listed, &[], &["16505551234"]).await;
+    post_signed(&listed, &fixture("whatsapp_text")).await;
+    assert_eq!(texts_on(&listed, "whatsapp").await.len(), 1);
+
+    let unlisted = app().await;
+    connect_with_rules(&unlisted, &[], &["15550000000"]).await;
+    post_signed(&unlisted, &fixture("whatsapp_text")).await;
+    assert!(texts_on(&unlisted, "whatsapp").await.is_empty());
+
+    let bad = unlisted
+        .send(
+            Method::POST,
+            "/v1/integrations",
+            json!({"channel": "whatsapp", "accountId": "1", "botId": "bot_x", "blockedContacts": [""]}),
+        )
+        .await;
+    assert_eq!(bad.fields_at_fault(), ["blockedContacts"]);
+}

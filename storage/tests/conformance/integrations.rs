@@ -8,6 +8,8 @@ use botwot_engine::ports::{PageRequest, StoreError};
 
 fn whatsapp(account: &str) -> IntegrationSettings {
     IntegrationSettings {
+        blocked_contacts: Vec::new(),
+        allowed_contacts: Vec::new(),
         channel: Channel::WhatsApp,
         account_id: account.to_owned(),
         bot_id: BotId::new("bot_1"),
