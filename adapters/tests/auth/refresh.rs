@@ -14,16 +14,16 @@ fn token_of(family: &RefreshFamilyId) -> RefreshToken {
 }
 
 fn family_with_ttl(ttl: Duration) -> (RefreshFamily, RefreshToken) {
-    let placeholder = RefreshToken::presented("x");
-    let mut family = RefreshFamily::start(
+    let id = RefreshFamilyId::generate();
+    let first = token_of(&id);
+    let family = RefreshFamily::start(
+        id,
         TenantId::from("org_1"),
         UserId::from("usr_1"),
-        placeholder.digest(),
+        first.digest(),
         Timestamp(0),
         ttl,
     );
-    let first = token_of(&family.id);
-    family.current = first.digest();
     (family, first)
 }
 

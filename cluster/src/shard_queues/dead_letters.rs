@@ -31,6 +31,7 @@ pub struct DeadLetter {
 }
 
 /// What to do with a dead letter taken from the queue.
+#[derive(Clone, Copy)]
 enum Verdict {
     Keep,
     Replay,
@@ -56,16 +57,7 @@ impl ShardQueues {
         message_id: &str,
         limit: usize,
     ) -> Result<bool, ClusterError> {
-        let done = self
-            .sweep_dead_letters(limit, |letter| {
-                if letter.message_id == message_id {
-                    Verdict::Replay
-                } else {
-                    Verdict::Keep
-                }
-            })
-            .await?;
-        Ok(done > 0)
+        self.settle_one(message_id, limit, Verdict::Replay).await
     }
 
     /// Puts up to `limit` dead letters back on their shard queues; returns how many.
@@ -79,10 +71,21 @@ impl ShardQueues {
         message_id: &str,
         limit: usize,
     ) -> Result<bool, ClusterError> {
+        self.settle_one(message_id, limit, Verdict::Discard).await
+    }
+
+    /// Settles the dead letter `message_id` with `verdict`, keeping every other one; returns
+    /// whether it was found among the first `limit`.
+    async fn settle_one(
+        &self,
+        message_id: &str,
+        limit: usize,
+        verdict: Verdict,
+    ) -> Result<bool, ClusterError> {
         let done = self
             .sweep_dead_letters(limit, |letter| {
                 if letter.message_id == message_id {
-                    Verdict::Discard
+                    verdict
                 } else {
                     Verdict::Keep
                 }

@@ -87,8 +87,10 @@ pub struct RefreshFamily {
 }
 
 impl RefreshFamily {
-    /// Starts a family whose first token has digest `first`, each token living `ttl`.
+    /// Starts family `id` (the id its tokens carry) whose first token has digest `first`, each
+    /// token living `ttl`.
     pub fn start(
+        id: RefreshFamilyId,
         tenant_id: TenantId,
         user_id: UserId,
         first: RefreshDigest,
@@ -96,7 +98,7 @@ impl RefreshFamily {
         ttl: Duration,
     ) -> Self {
         Self {
-            id: RefreshFamilyId::generate(),
+            id,
             tenant_id,
             user_id,
             current: first,

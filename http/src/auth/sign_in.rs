@@ -2,27 +2,27 @@
 //! PRD's claims; refreshing spends the refresh token and returns the next pair; signing out
 //! revokes the family. A refresh token used twice revokes its family (someone copied it).
 
-use super::views::{TokenPair, UserView};
+use super::views::{TokenPair, UserView, as_text};
 use crate::errors::{AppError, ErrorCode};
 use crate::state::AppState;
 use botwot_adapters::auth::refresh::RefreshToken;
 use botwot_adapters::auth::tokens::Subject;
 use botwot_engine::access::{RefreshError, RefreshFamily, RevokeReason, UserAccount};
+use botwot_engine::ids::RefreshFamilyId;
 use botwot_engine::ports::StoreError;
 
 /// Starts a sign-in for `user` (who has just proved who they are).
 pub async fn start(state: &AppState, user: &UserAccount) -> Result<TokenPair, AppError> {
-    let now = state.now();
-    let placeholder = RefreshToken::presented("");
-    let mut family = RefreshFamily::start(
+    let id = RefreshFamilyId::generate();
+    let refresh = RefreshToken::generate(&id).map_err(internal)?;
+    let family = RefreshFamily::start(
+        id,
         user.tenant_id.clone(),
         user.id.clone(),
-        placeholder.digest(),
-        now,
+        refresh.digest(),
+        state.now(),
         state.auth.refresh_ttl,
     );
-    let refresh = RefreshToken::generate(&family.id).map_err(internal)?;
-    family.current = refresh.digest();
     state.store.put_refresh_family(&family).await?;
     pair(state, user, &refresh)
 }
@@ -100,7 +100,7 @@ fn pair(
         user_id: user.id.to_string(),
         email_id: user.email.clone(),
         org_id: user.tenant_id.clone(),
-        role_id: role_id(user),
+        role_id: as_text(&user.permissions.role),
     };
     let access_token = state
         .auth
@@ -114,13 +114,6 @@ fn pair(
         refresh_token: refresh.expose().to_owned(),
         user: UserView::from(user),
     })
-}
-
-fn role_id(user: &UserAccount) -> String {
-    serde_json::to_value(user.permissions.role)
-        .ok()
-        .and_then(|value| value.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }
 
 fn refresh_error(error: &RefreshError) -> AppError {

@@ -28,7 +28,8 @@ pub struct UserView {
     pub last_login_at: Option<String>,
 }
 
-fn as_text<T: Serialize>(value: &T) -> String {
+/// How an enum is spelt on the wire (`SUPERADMIN`, `ACTIVE`, ...).
+pub(crate) fn as_text<T: Serialize>(value: &T) -> String {
     serde_json::to_value(value)
         .ok()
         .and_then(|value| value.as_str().map(str::to_owned))

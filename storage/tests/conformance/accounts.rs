@@ -5,7 +5,7 @@ use botwot_engine::access::{
     ApiKey, DEFAULT_REFRESH_TTL, Module, Organisation, OtpChallenge, OtpPolicy, OtpPurpose,
     Permissions, RefreshDigest, RefreshFamily, Role, UserAccount, UserStatus,
 };
-use botwot_engine::ids::{ApiKeyId, TenantId, UserId};
+use botwot_engine::ids::{ApiKeyId, RefreshFamilyId, TenantId, UserId};
 use botwot_engine::ports::{PageRequest, StoreError};
 
 fn user(tenant: &TenantId, email: &str, at: i64) -> UserAccount {
@@ -93,6 +93,7 @@ pub async fn users_are_read_updated_and_deleted_only_in_their_tenant(
     assert_eq!(store.get_user(&acme, &agent.id).await?, Some(agent.clone()));
 
     let family = RefreshFamily::start(
+        RefreshFamilyId::generate(),
         acme.clone(),
         agent.id.clone(),
         RefreshDigest::new("d1"),
@@ -101,6 +102,7 @@ pub async fn users_are_read_updated_and_deleted_only_in_their_tenant(
     );
     store.put_refresh_family(&family).await?;
     let second = RefreshFamily::start(
+        RefreshFamilyId::generate(),
         acme.clone(),
         agent.id.clone(),
         RefreshDigest::new("d2"),
@@ -191,6 +193,7 @@ pub async fn a_refresh_token_is_spent_once_even_by_racing_rotations(
     let acme = tenant("acme");
     let first = RefreshDigest::new("first");
     let mut family = RefreshFamily::start(
+        RefreshFamilyId::generate(),
         acme.clone(),
         UserId::from("usr_1"),
         first.clone(),
