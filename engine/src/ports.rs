@@ -9,10 +9,11 @@ use crate::bot::BotProfile;
 use crate::canned::CannedResponse;
 use crate::channel::Channel;
 use crate::ids::{
-    ApiKeyId, BotId, CannedResponseId, MessageId, RefreshFamilyId, SessionId, TenantId, TimerId,
-    UserId, WidgetKey,
+    ApiKeyId, BotId, CannedResponseId, DocumentId, KnowledgeBaseId, MessageId, RefreshFamilyId,
+    SessionId, TenantId, TimerId, UserId, WidgetKey,
 };
 use crate::integration::ChannelIntegration;
+use crate::knowledge::{KnowledgeBase, KnowledgeDocument};
 use crate::message::{Delivery, Message};
 use crate::outbox::OutboxEntry;
 use crate::session::{SessionKey, SessionNotice, SessionQueue, SessionState, SessionStatus};
@@ -326,6 +327,63 @@ pub trait CannedResponseStore: Send + Sync + 'static {
         tenant: &TenantId,
         page: &PageRequest,
     ) -> Result<Paged<CannedResponse>, StoreError>;
+}
+
+/// Knowledge bases and the records of their documents (the bytes and indexes are blobs).
+#[async_trait]
+pub trait KnowledgeStore: Send + Sync + 'static {
+    async fn insert_knowledge_base(&self, base: &KnowledgeBase) -> Result<(), StoreError>;
+    /// Replaces a stored base; `NotFound` when it is gone.
+    async fn update_knowledge_base(&self, base: &KnowledgeBase) -> Result<(), StoreError>;
+    async fn get_knowledge_base(
+        &self,
+        tenant: &TenantId,
+        id: &KnowledgeBaseId,
+    ) -> Result<Option<KnowledgeBase>, StoreError>;
+    /// The tenant's bases, newest first.
+    async fn list_knowledge_bases(
+        &self,
+        tenant: &TenantId,
+        page: &PageRequest,
+    ) -> Result<Paged<KnowledgeBase>, StoreError>;
+    /// How many bases the tenant has, counting no further than `up_to`.
+    async fn count_knowledge_bases(
+        &self,
+        tenant: &TenantId,
+        up_to: usize,
+    ) -> Result<usize, StoreError>;
+    /// Removes a base and the records of all its documents in one write; returns how many
+    /// document records went. `NotFound` when the base is not the tenant's.
+    async fn delete_knowledge_base(
+        &self,
+        tenant: &TenantId,
+        id: &KnowledgeBaseId,
+    ) -> Result<usize, StoreError>;
+    async fn insert_document(&self, document: &KnowledgeDocument) -> Result<(), StoreError>;
+    /// Replaces a stored document record; `NotFound` when it was deleted meanwhile.
+    async fn update_document(&self, document: &KnowledgeDocument) -> Result<(), StoreError>;
+    async fn get_document(
+        &self,
+        tenant: &TenantId,
+        id: &DocumentId,
+    ) -> Result<Option<KnowledgeDocument>, StoreError>;
+    /// The documents of one base, newest first.
+    async fn list_documents(
+        &self,
+        tenant: &TenantId,
+        kb: &KnowledgeBaseId,
+        page: &PageRequest,
+    ) -> Result<Paged<KnowledgeDocument>, StoreError>;
+    /// How many documents the tenant has across its bases, counting no further than `up_to`.
+    async fn count_documents(&self, tenant: &TenantId, up_to: usize) -> Result<usize, StoreError>;
+    /// `NotFound` when the document is not the tenant's.
+    async fn delete_document(&self, tenant: &TenantId, id: &DocumentId) -> Result<(), StoreError>;
+    /// Documents of every tenant whose ingestion has not reached a final stage, oldest first,
+    /// at most `limit`: what a node resumes when it starts.
+    async fn unfinished_documents(
+        &self,
+        limit: usize,
+    ) -> Result<Vec<KnowledgeDocument>, StoreError>;
 }
 
 /// All the storage a node needs.

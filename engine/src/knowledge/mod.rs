@@ -4,19 +4,31 @@
 //! [`bm25`] keeps a keyword index over them, [`fusion`] merges ranked lists by reciprocal rank
 //! fusion, and [`retriever`] runs keyword and vector search for a question and fuses them into
 //! scored [`Passage`]s with a confidence signal a brain uses to say "I don't know". Embedding
-//! models and vector indexes live outside the engine, behind the [`ports`] traits.
+//! models and vector indexes live outside the engine, behind the [`ports`] traits; [`base`] holds
+//! the records an organisation manages (bases, documents, ingestion progress) and [`services`]
+//! the async ports ingestion and answering use (the index of every base, extraction, fetching).
 
+pub mod base;
 pub mod bm25;
 pub mod chunk;
 pub mod fusion;
 pub mod ports;
 pub mod retriever;
+pub mod services;
 pub mod tokenize;
 mod types;
 
+pub use base::{
+    DocumentOrigin, IngestionFailure, IngestionProgress, IngestionStage, KnowledgeBase,
+    KnowledgeDocument,
+};
 pub use bm25::Bm25Index;
 pub use chunk::{Chunker, ChunkerConfig, TextSpan};
 pub use fusion::{DEFAULT_RRF_K, reciprocal_rank_fusion};
 pub use ports::{ChunkLookup, EmbedError, Embedder, ScoredChunk, VectorSearch, VectorSearchError};
 pub use retriever::{Retrieval, RetrievalError, RetrievalMode, RetrievalOptions, Retriever};
+pub use services::{
+    DocumentExtractor, DocumentFetcher, DocumentRejected, ExtractedSection, ExtractedText,
+    FetchedDocument, KnowledgeIndex, KnowledgeIndexError,
+};
 pub use types::{Chunk, ChunkSource, Passage};
