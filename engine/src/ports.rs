@@ -396,6 +396,7 @@ pub trait Storage:
     + AccountStore
     + AuditStore
     + CannedResponseStore
+    + KnowledgeStore
 {
 }
 impl<
@@ -406,7 +407,8 @@ impl<
         + IntegrationStore
         + AccountStore
         + AuditStore
-        + CannedResponseStore,
+        + CannedResponseStore
+        + KnowledgeStore,
 > Storage for T
 {
 }

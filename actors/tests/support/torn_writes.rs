@@ -11,7 +11,9 @@ use botwot_engine::access::{
 use botwot_engine::access::{AuditEntry, AuditFilter};
 use botwot_engine::ids::{ApiKeyId, RefreshFamilyId, UserId};
 use botwot_engine::ids::{BotId, SessionId, TenantId, WidgetKey};
+use botwot_engine::ids::{DocumentId, KnowledgeBaseId};
 use botwot_engine::integration::ChannelIntegration;
+use botwot_engine::knowledge::{KnowledgeBase, KnowledgeDocument};
 use botwot_engine::message::Message;
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::ports::{
@@ -355,5 +357,76 @@ impl botwot_engine::ports::CannedResponseStore for TornWrites {
         page: &PageRequest,
     ) -> Result<Paged<botwot_engine::canned::CannedResponse>, StoreError> {
         self.inner.list_canned_responses(tenant, page).await
+    }
+}
+
+#[async_trait]
+impl botwot_engine::ports::KnowledgeStore for TornWrites {
+    async fn insert_knowledge_base(&self, base: &KnowledgeBase) -> Result<(), StoreError> {
+        self.inner.insert_knowledge_base(base).await
+    }
+    async fn update_knowledge_base(&self, base: &KnowledgeBase) -> Result<(), StoreError> {
+        self.inner.update_knowledge_base(base).await
+    }
+    async fn get_knowledge_base(
+        &self,
+        tenant: &TenantId,
+        id: &KnowledgeBaseId,
+    ) -> Result<Option<KnowledgeBase>, StoreError> {
+        self.inner.get_knowledge_base(tenant, id).await
+    }
+    async fn list_knowledge_bases(
+        &self,
+        tenant: &TenantId,
+        page: &PageRequest,
+    ) -> Result<Paged<KnowledgeBase>, StoreError> {
+        self.inner.list_knowledge_bases(tenant, page).await
+    }
+    async fn count_knowledge_bases(
+        &self,
+        tenant: &TenantId,
+        up_to: usize,
+    ) -> Result<usize, StoreError> {
+        self.inner.count_knowledge_bases(tenant, up_to).await
+    }
+    async fn delete_knowledge_base(
+        &self,
+        tenant: &TenantId,
+        id: &KnowledgeBaseId,
+    ) -> Result<usize, StoreError> {
+        self.inner.delete_knowledge_base(tenant, id).await
+    }
+    async fn insert_document(&self, document: &KnowledgeDocument) -> Result<(), StoreError> {
+        self.inner.insert_document(document).await
+    }
+    async fn update_document(&self, document: &KnowledgeDocument) -> Result<(), StoreError> {
+        self.inner.update_document(document).await
+    }
+    async fn get_document(
+        &self,
+        tenant: &TenantId,
+        id: &DocumentId,
+    ) -> Result<Option<KnowledgeDocument>, StoreError> {
+        self.inner.get_document(tenant, id).await
+    }
+    async fn list_documents(
+        &self,
+        tenant: &TenantId,
+        kb: &KnowledgeBaseId,
+        page: &PageRequest,
+    ) -> Result<Paged<KnowledgeDocument>, StoreError> {
+        self.inner.list_documents(tenant, kb, page).await
+    }
+    async fn count_documents(&self, tenant: &TenantId, up_to: usize) -> Result<usize, StoreError> {
+        self.inner.count_documents(tenant, up_to).await
+    }
+    async fn delete_document(&self, tenant: &TenantId, id: &DocumentId) -> Result<(), StoreError> {
+        self.inner.delete_document(tenant, id).await
+    }
+    async fn unfinished_documents(
+        &self,
+        limit: usize,
+    ) -> Result<Vec<KnowledgeDocument>, StoreError> {
+        self.inner.unfinished_documents(limit).await
     }
 }

@@ -2,9 +2,10 @@
 
 use super::schema::{
     ACCOUNT, ACTOR, AGENT, API_KEYS, AUDIT, BOT, BOTS, CANNED_RESPONSES, CHANNEL, CONTACT, CREATED,
-    DELETED, DUE, EMAIL, INBOUND_PROVIDER_ID, INTEGRATIONS, MESSAGES, NEXT_ATTEMPT, ORGANISATIONS,
-    OUTBOUND_PROVIDER_ID, OUTBOX, QUEUE, REFRESH_FAMILIES, SEQ, SESSION, SESSIONS, SHORTCUT,
-    STATUS, TENANT, TIMERS, USER, USERS, WIDGET_KEY,
+    DELETED, DUE, EMAIL, INBOUND_PROVIDER_ID, INTEGRATIONS, KNOWLEDGE_BASE, KNOWLEDGE_BASES,
+    KNOWLEDGE_DOCUMENTS, MESSAGES, NEXT_ATTEMPT, ORGANISATIONS, OUTBOUND_PROVIDER_ID, OUTBOX,
+    QUEUE, REFRESH_FAMILIES, SEQ, SESSION, SESSIONS, SHORTCUT, STATUS, TENANT, TIMERS, UNFINISHED,
+    USER, USERS, WIDGET_KEY,
 };
 use crate::backend::{CollectionSpec, Doc, DocumentBackend, FieldValue, Fields};
 use crate::error::StorageError;
@@ -13,6 +14,7 @@ use botwot_engine::canned::CannedResponse;
 use botwot_engine::channel::Channel;
 use botwot_engine::ids::TenantId;
 use botwot_engine::integration::ChannelIntegration;
+use botwot_engine::knowledge::{KnowledgeBase, KnowledgeDocument};
 use botwot_engine::message::{Direction, Message};
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::timer::DurableTimer;
@@ -225,4 +227,28 @@ fn scheduled(tenant_id: &TenantId, session: &str, due: &'static str, at: Timesta
         .set(SESSION, FieldValue::from(session))
         .set(due, millis(at));
     fields
+}
+
+pub(super) fn knowledge_base<B: DocumentBackend>(
+    base: &KnowledgeBase,
+) -> Result<Doc<B::Body>, StorageError> {
+    let mut fields = Fields::with_capacity(2);
+    fields
+        .set(TENANT, tenant(&base.tenant_id))
+        .set(CREATED, millis(base.created_at));
+    doc::<B, _>(&KNOWLEDGE_BASES, base.id.as_str(), fields, base)
+}
+
+pub(super) fn knowledge_document<B: DocumentBackend>(
+    document: &KnowledgeDocument,
+) -> Result<Doc<B::Body>, StorageError> {
+    let mut fields = Fields::with_capacity(4);
+    fields
+        .set(TENANT, tenant(&document.tenant_id))
+        .set(KNOWLEDGE_BASE, FieldValue::from(document.kb_id.as_str()))
+        .set(CREATED, millis(document.created_at));
+    if !document.progress.stage.is_final() {
+        fields.set(UNFINISHED, millis(document.created_at));
+    }
+    doc::<B, _>(&KNOWLEDGE_DOCUMENTS, document.id.as_str(), fields, document)
 }

@@ -32,6 +32,9 @@ pub const QUEUE: &str = "queue";
 /// Set only on sessions an agent owns.
 pub const AGENT: &str = "agentId";
 pub const SHORTCUT: &str = "shortcut";
+pub const KNOWLEDGE_BASE: &str = "kbId";
+/// Set only on documents whose ingestion has not finished (the time they were added).
+pub const UNFINISHED: &str = "unfinishedMs";
 
 pub static BOTS_BY_WIDGET_KEY: IndexSpec = IndexSpec::unique("widget_key", &[WIDGET_KEY]);
 pub static BOTS_BY_CREATED: IndexSpec = IndexSpec::ordered("tenant_created", &[TENANT, CREATED]);
@@ -185,6 +188,32 @@ pub static CANNED_RESPONSES: CollectionSpec = CollectionSpec {
     indexes: &[&CANNED_BY_SHORTCUT],
 };
 
+/// Knowledge bases, newest first per tenant.
+pub static KNOWLEDGE_BASES_BY_CREATED: IndexSpec =
+    IndexSpec::ordered("tenant_created", &[TENANT, CREATED]);
+pub static KNOWLEDGE_BASES: CollectionSpec = CollectionSpec {
+    name: "knowledge_bases",
+    fields: &[TENANT, CREATED],
+    indexes: &[&KNOWLEDGE_BASES_BY_CREATED],
+};
+
+/// Knowledge documents: newest first per base, counted per tenant, and the node-wide scan of
+/// unfinished ingestions a starting node resumes.
+pub static DOCUMENTS_BY_BASE: IndexSpec =
+    IndexSpec::ordered("tenant_kb_created", &[TENANT, KNOWLEDGE_BASE, CREATED]);
+pub static DOCUMENTS_BY_CREATED: IndexSpec =
+    IndexSpec::ordered("tenant_created", &[TENANT, CREATED]);
+pub static DOCUMENTS_UNFINISHED: IndexSpec = IndexSpec::ordered("unfinished", &[UNFINISHED]);
+pub static KNOWLEDGE_DOCUMENTS: CollectionSpec = CollectionSpec {
+    name: "knowledge_documents",
+    fields: &[TENANT, KNOWLEDGE_BASE, CREATED, UNFINISHED],
+    indexes: &[
+        &DOCUMENTS_BY_BASE,
+        &DOCUMENTS_BY_CREATED,
+        &DOCUMENTS_UNFINISHED,
+    ],
+};
+
 /// Every collection, for backends to create at open.
 pub static SCHEMA: &[&CollectionSpec] = &[
     &BOTS,
@@ -201,4 +230,6 @@ pub static SCHEMA: &[&CollectionSpec] = &[
     &AUDIT,
     &API_KEYS,
     &CANNED_RESPONSES,
+    &KNOWLEDGE_BASES,
+    &KNOWLEDGE_DOCUMENTS,
 ];

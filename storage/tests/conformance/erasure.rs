@@ -53,6 +53,7 @@ pub async fn erasing_an_organisation_removes_all_of_it_and_nothing_else(
     use crate::records::bot;
     use botwot_engine::Timestamp;
     use botwot_engine::access::{Organisation, Permissions, Role, UserAccount, UserStatus};
+    use botwot_engine::knowledge::{DocumentOrigin, KnowledgeBase, KnowledgeDocument};
     use botwot_engine::ports::{PageRequest, SessionFilter};
 
     let store = fixture.store();
@@ -81,6 +82,20 @@ pub async fn erasing_an_organisation_removes_all_of_it_and_nothing_else(
         write.outbox = vec![outbox(&state, &reply, 10)];
         write.timers_set = vec![timer(&state, TimerKind::AutoClose, 1_000)];
         store.commit(write).await?;
+        let kb = KnowledgeBase::create(tenant.clone(), "FAQ".into(), String::new(), Timestamp(1));
+        store.insert_knowledge_base(&kb).await?;
+        let origin = DocumentOrigin::Url {
+            url: "https://example.com".into(),
+        };
+        let doc = KnowledgeDocument::new(
+            tenant.clone(),
+            kb.id,
+            "page".into(),
+            origin,
+            1,
+            Timestamp(1),
+        );
+        store.insert_document(&doc).await?;
         tenants.push(tenant);
     }
     let (acme, globex) = (&tenants[0], &tenants[1]);
@@ -97,6 +112,17 @@ pub async fn erasing_an_organisation_removes_all_of_it_and_nothing_else(
             .items
             .is_empty()
     );
+    assert!(
+        store
+            .list_knowledge_bases(acme, &page)
+            .await?
+            .items
+            .is_empty()
+    );
+    assert_eq!(store.count_documents(acme, 10).await?, 0);
+    assert_eq!(store.count_documents(globex, 10).await?, 1);
+    let unfinished = store.unfinished_documents(10).await?;
+    assert!(unfinished.iter().all(|doc| &doc.tenant_id == globex));
     let pending = store.pending_outbox(10).await?;
     assert!(pending.iter().all(|entry| &entry.key.tenant_id == globex));
     assert_eq!(pending.len(), 1);

@@ -14,6 +14,7 @@ mod erasure;
 mod fixtures;
 mod integrations;
 mod isolation;
+mod knowledge;
 mod listing;
 mod outbox;
 mod paging;
@@ -74,4 +75,6 @@ conformance!(
     erasure::erasing_a_session_removes_its_messages_deliveries_and_timers_only,
     erasure::erasing_an_organisation_removes_all_of_it_and_nothing_else,
     canned::canned_responses_have_unique_shortcuts_per_tenant,
+    knowledge::knowledge_bases_and_documents_live_in_their_tenant,
+    knowledge::unfinished_ingestions_are_found_until_they_finish,
 );

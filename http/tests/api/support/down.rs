@@ -8,7 +8,9 @@ use botwot_engine::access::{
 use botwot_engine::access::{AuditEntry, AuditFilter};
 use botwot_engine::ids::WidgetKey;
 use botwot_engine::ids::{ApiKeyId, RefreshFamilyId, UserId};
+use botwot_engine::ids::{DocumentId, KnowledgeBaseId};
 use botwot_engine::integration::ChannelIntegration;
+use botwot_engine::knowledge::{KnowledgeBase, KnowledgeDocument};
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::ports::{
     AccountStore, AuditStore, BotStore, CommitOutcome, DeliveryReceipt, IntegrationStore,
@@ -288,6 +290,70 @@ impl botwot_engine::ports::CannedResponseStore for DownStore {
         _: &TenantId,
         _: &PageRequest,
     ) -> Result<Paged<botwot_engine::canned::CannedResponse>, StoreError> {
+        down()
+    }
+}
+
+#[async_trait]
+impl botwot_engine::ports::KnowledgeStore for DownStore {
+    async fn insert_knowledge_base(&self, _: &KnowledgeBase) -> Result<(), StoreError> {
+        down()
+    }
+    async fn update_knowledge_base(&self, _: &KnowledgeBase) -> Result<(), StoreError> {
+        down()
+    }
+    async fn get_knowledge_base(
+        &self,
+        _: &TenantId,
+        _: &KnowledgeBaseId,
+    ) -> Result<Option<KnowledgeBase>, StoreError> {
+        down()
+    }
+    async fn list_knowledge_bases(
+        &self,
+        _: &TenantId,
+        _: &PageRequest,
+    ) -> Result<Paged<KnowledgeBase>, StoreError> {
+        down()
+    }
+    async fn count_knowledge_bases(&self, _: &TenantId, _: usize) -> Result<usize, StoreError> {
+        down()
+    }
+    async fn delete_knowledge_base(
+        &self,
+        _: &TenantId,
+        _: &KnowledgeBaseId,
+    ) -> Result<usize, StoreError> {
+        down()
+    }
+    async fn insert_document(&self, _: &KnowledgeDocument) -> Result<(), StoreError> {
+        down()
+    }
+    async fn update_document(&self, _: &KnowledgeDocument) -> Result<(), StoreError> {
+        down()
+    }
+    async fn get_document(
+        &self,
+        _: &TenantId,
+        _: &DocumentId,
+    ) -> Result<Option<KnowledgeDocument>, StoreError> {
+        down()
+    }
+    async fn list_documents(
+        &self,
+        _: &TenantId,
+        _: &KnowledgeBaseId,
+        _: &PageRequest,
+    ) -> Result<Paged<KnowledgeDocument>, StoreError> {
+        down()
+    }
+    async fn count_documents(&self, _: &TenantId, _: usize) -> Result<usize, StoreError> {
+        down()
+    }
+    async fn delete_document(&self, _: &TenantId, _: &DocumentId) -> Result<(), StoreError> {
+        down()
+    }
+    async fn unfinished_documents(&self, _: usize) -> Result<Vec<KnowledgeDocument>, StoreError> {
         down()
     }
 }
