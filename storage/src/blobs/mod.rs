@@ -12,7 +12,7 @@ mod s3;
 
 pub use botwot_engine::blobs::{BlobError, BlobStore};
 pub use config::{BlobConfig, open_blob_store};
-pub use local::LocalBlobStore;
+pub use local::{LocalBlobStore, PARTIAL_SUFFIX};
 pub use s3::{S3BlobConfig, S3BlobStore};
 
 use botwot_engine::blobs::is_valid_key;

@@ -90,9 +90,12 @@ pub fn test_bucket_config(bucket: &str, key_prefix: Option<&str>) -> S3BlobConfi
 pub async fn connect(config: &S3BlobConfig) -> anyhow::Result<S3BlobStore> {
     S3BlobStore::connect(config).await.with_context(|| {
         format!(
-            "the S3 test server at {:?} is not answering: start it with deploy/test-services.sh \
+            "the S3 test server at {} is not answering: start it with deploy/test-services.sh \
              or point BOTWOT_TEST_S3_ENDPOINT at one",
-            config.endpoint
+            config
+                .endpoint
+                .as_deref()
+                .unwrap_or("the AWS default endpoint")
         )
     })
 }

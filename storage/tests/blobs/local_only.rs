@@ -4,30 +4,32 @@ use crate::cases::sample_bytes;
 use crate::fixtures::{Fixture, LocalFixture};
 use anyhow::ensure;
 use botwot_engine::blobs::BlobError;
-use botwot_storage::blobs::BlobConfig;
+use botwot_storage::blobs::{BlobConfig, PARTIAL_SUFFIX};
 use std::path::Path;
+use std::sync::Arc;
 
 const BLOB_LEN: usize = 1024 * 1024;
+const REWRITES: u64 = 20;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readers_racing_a_rewrite_see_one_whole_blob() -> anyhow::Result<()> {
     let fixture = LocalFixture::new().await?;
     let store = fixture.store();
-    store
-        .put("kb/t1/k1/index", sample_bytes(BLOB_LEN, 0))
-        .await?;
+    let versions: Arc<Vec<Vec<u8>>> = Arc::new(
+        (0..=REWRITES)
+            .map(|seed| sample_bytes(BLOB_LEN, seed))
+            .collect(),
+    );
+    store.put("kb/t1/k1/index", versions[0].clone()).await?;
     let writer = {
-        let store = store.clone();
+        let (store, versions) = (store.clone(), versions.clone());
         tokio::spawn(async move {
-            for seed in 1..=20 {
-                store
-                    .put("kb/t1/k1/index", sample_bytes(BLOB_LEN, seed))
-                    .await?;
+            for version in &versions[1..] {
+                store.put("kb/t1/k1/index", version.clone()).await?;
             }
             Ok::<_, BlobError>(())
         })
     };
-    let versions: Vec<Vec<u8>> = (0..=20).map(|seed| sample_bytes(BLOB_LEN, seed)).collect();
     let mut reads = 0;
     while !writer.is_finished() {
         reads += 1;
@@ -43,7 +45,7 @@ async fn readers_racing_a_rewrite_see_one_whole_blob() -> anyhow::Result<()> {
     }
     writer.await??;
     ensure!(reads > 0, "the writer finished before any read raced it");
-    ensure!(store.get("kb/t1/k1/index").await? == Some(sample_bytes(BLOB_LEN, 20)));
+    ensure!(store.get("kb/t1/k1/index").await? == versions.last().cloned());
     ensure!(
         files_under(fixture.local_store().root())? == ["kb/t1/k1/index"],
         "leftovers"
@@ -57,14 +59,13 @@ async fn stray_partial_files_are_not_blobs() -> anyhow::Result<()> {
     let store = fixture.store();
     store.put("kb/doc", b"x".to_vec()).await?;
     // As a crash in the middle of a put would leave it.
-    let stray = fixture
-        .local_store()
-        .root()
-        .join("kb/doc.1-1.botwot-partial");
+    let stray = (fixture.local_store().root()).join(format!("kb/doc.1-1{PARTIAL_SUFFIX}"));
     std::fs::write(&stray, b"half")?;
     ensure!(store.list("").await? == ["kb/doc"]);
     ensure!(store.delete_prefix("kb/").await? == 1);
-    let refused = store.put("kb/doc.1-1.botwot-partial", b"x".to_vec()).await;
+    let refused = store
+        .put(&format!("kb/doc{PARTIAL_SUFFIX}"), b"x".to_vec())
+        .await;
     ensure!(
         matches!(refused, Err(BlobError::InvalidKey(_))),
         "{refused:?}"

@@ -6,7 +6,7 @@
 //! `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` (and `AWS_SESSION_TOKEN`), an explicit region,
 //! and, for MinIO or moto, an endpoint addressed path-style. HTTPS goes through rustls on ring.
 
-use super::super::BlobError;
+use crate::blobs::BlobError;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::config::{
     BehaviorVersion, Credentials, Region, RequestChecksumCalculation, ResponseChecksumValidation,
@@ -87,29 +87,44 @@ impl S3BlobConfig {
         Ok(format!("{stem}/"))
     }
 
+    /// The configured keys when both are set, else the environment's; one without the other
+    /// is refused rather than mixed with the environment.
     fn credentials(&self) -> Result<Credentials, BlobError> {
         let from_env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let access_key_id = self
-            .access_key_id
-            .clone()
-            .or_else(|| from_env("AWS_ACCESS_KEY_ID"));
-        let secret_access_key =
-            (self.secret_access_key.clone()).or_else(|| from_env("AWS_SECRET_ACCESS_KEY"));
+        let (access_key_id, secret_access_key, session_token) =
+            match (&self.access_key_id, &self.secret_access_key) {
+                (Some(id), Some(secret)) => (Some(id.clone()), Some(secret.clone()), None),
+                (None, None) => (
+                    from_env("AWS_ACCESS_KEY_ID"),
+                    from_env("AWS_SECRET_ACCESS_KEY"),
+                    from_env("AWS_SESSION_TOKEN"),
+                ),
+                _ => {
+                    return Err(self.missing_credentials(
+                        "access_key_id and secret_access_key must be set together",
+                    ));
+                }
+            };
         let (Some(access_key_id), Some(secret_access_key)) = (access_key_id, secret_access_key)
         else {
-            return Err(BlobError::Unavailable(format!(
-                "no credentials for S3 bucket {}: set access_key_id and secret_access_key, or \
-                 AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
-                self.bucket
-            )));
+            return Err(self.missing_credentials(
+                "set access_key_id and secret_access_key, or AWS_ACCESS_KEY_ID and \
+                 AWS_SECRET_ACCESS_KEY",
+            ));
         };
-        let session_token = from_env("AWS_SESSION_TOKEN").filter(|_| self.access_key_id.is_none());
         Ok(Credentials::new(
             access_key_id,
             secret_access_key,
             session_token,
             None,
             "botwot-config",
+        ))
+    }
+
+    fn missing_credentials(&self, advice: &str) -> BlobError {
+        BlobError::Unavailable(format!(
+            "no credentials for S3 bucket {}: {advice}",
+            self.bucket
         ))
     }
 }
@@ -144,6 +159,14 @@ mod tests {
             );
         }
         assert!(config(Some("../x")).object_key_prefix().is_err());
+    }
+
+    #[test]
+    fn half_configured_keys_are_refused() {
+        let mut half = config(None);
+        half.secret_access_key = None;
+        assert!(half.credentials().is_err());
+        assert!(config(None).credentials().is_ok());
     }
 
     #[test]
