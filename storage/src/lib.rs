@@ -11,10 +11,14 @@
 //! [`connect_mongo`]. The [`limits`] module holds the per-user, per-organisation and per-IP rate
 //! limiters (GCRA, in process or shared through Redis) behind one [`limits::RateLimiter`] trait.
 //! [`vectors`] holds the usearch vector index of each knowledge base, saved to bytes as a blob.
+//! [`blobs`] implements the engine's blob store port twice: [`LocalBlobStore`], files under a
+//! directory with atomic writes, and [`S3BlobStore`], objects in an S3 bucket through the AWS
+//! SDK; pick one with [`BlobConfig`] and [`open_blob_store`].
 
 #![forbid(unsafe_code)]
 
 pub mod backend;
+pub mod blobs;
 mod config;
 mod error;
 pub mod keys;
@@ -25,6 +29,7 @@ pub mod vectors;
 pub use backend::embedded::{EmbeddedBackend, GroupCommitStats};
 pub use backend::lsm::LsmBackend;
 pub use backend::mongo::MongoBackend;
+pub use blobs::{BlobConfig, LocalBlobStore, S3BlobConfig, S3BlobStore, open_blob_store};
 pub use config::{StorageConfig, connect_mongo, open_embedded, open_lsm, open_storage};
 pub use error::{Duplicate, StorageError};
 pub use repo::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Store, schema};
