@@ -10,7 +10,10 @@
 //! [`StorageConfig`] and [`open_storage`], or directly with [`open_embedded`], [`open_lsm`] and
 //! [`connect_mongo`]. The [`limits`] module holds the per-user, per-organisation and per-IP rate
 //! limiters (GCRA, in process or shared through Redis) behind one [`limits::RateLimiter`] trait.
-//! [`vectors`] holds the usearch vector index of each knowledge base, saved to bytes as a blob.
+//! [`vectors`] holds the usearch vector index of each knowledge base, saved to bytes as a blob,
+//! and [`knowledge_index`] the engine's knowledge index port over the blob store
+//! ([`KnowledgeIndexes`]): each base's chunks, keyword index and vectors, loaded on first use
+//! and saved as one blob per base.
 
 #![forbid(unsafe_code)]
 
@@ -18,6 +21,7 @@ pub mod backend;
 mod config;
 mod error;
 pub mod keys;
+pub mod knowledge_index;
 pub mod limits;
 mod repo;
 pub mod vectors;
@@ -27,4 +31,5 @@ pub use backend::lsm::LsmBackend;
 pub use backend::mongo::MongoBackend;
 pub use config::{StorageConfig, connect_mongo, open_embedded, open_lsm, open_storage};
 pub use error::{Duplicate, StorageError};
+pub use knowledge_index::KnowledgeIndexes;
 pub use repo::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Store, schema};
