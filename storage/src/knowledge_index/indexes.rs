@@ -17,7 +17,7 @@ use botwot_engine::knowledge::base::blob_keys;
 use botwot_engine::knowledge::{
     Chunk, Embedder, KnowledgeIndex, KnowledgeIndexError, Retrieval, RetrievalOptions,
 };
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use tokio::sync::OwnedRwLockReadGuard;
 
@@ -216,9 +216,11 @@ impl KnowledgeIndex for KnowledgeIndexes {
         question: &str,
         options: &RetrievalOptions,
     ) -> Result<Retrieval, KnowledgeIndexError> {
-        let mut seen = HashSet::with_capacity(kbs.len());
+        // Locks are taken in id order, so two searches naming the same bases in different
+        // orders cannot each hold one base while waiting (behind a writer) for the other.
+        let kbs: BTreeSet<&KnowledgeBaseId> = kbs.iter().collect();
         let mut bases = Vec::with_capacity(kbs.len());
-        for kb in kbs.iter().filter(|kb| seen.insert(*kb)) {
+        for kb in kbs {
             bases.push(self.read(&(tenant.clone(), kb.clone())).await?);
         }
         let embedder = Arc::clone(&self.embedder);

@@ -114,3 +114,82 @@ pub(super) fn decode(bytes: &[u8], embedder: &dyn Embedder) -> Result<LoadedBase
         reembedded: !same_embedder,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use botwot_engine::ids::{ChunkId, DocumentId, KnowledgeBaseId};
+    use botwot_engine::knowledge::{ChunkSource, EmbedError};
+
+    struct Constant;
+
+    impl Embedder for Constant {
+        fn dimensions(&self) -> usize {
+            4
+        }
+        fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError> {
+            Ok(texts.iter().map(|_| vec![0.5; 4]).collect())
+        }
+        fn name(&self) -> &str {
+            "constant"
+        }
+    }
+
+    fn chunk(id: &str) -> Chunk {
+        Chunk {
+            id: ChunkId::from(id),
+            kb_id: KnowledgeBaseId::from("kb"),
+            document_id: DocumentId::from("doc"),
+            ordinal: 0,
+            text: format!("text of {id}"),
+            source: ChunkSource::default(),
+        }
+    }
+
+    fn saved_base() -> Vec<u8> {
+        let mut base = IndexedBase::empty(4).expect("empty base");
+        base.add_document(
+            &KnowledgeBaseId::from("kb"),
+            &DocumentId::from("doc"),
+            vec![chunk("a"), chunk("b")],
+            vec![vec![1.0, 0.0, 0.0, 0.0], vec![0.0, 1.0, 0.0, 0.0]],
+        )
+        .expect("added");
+        encode(&base, &Constant).expect("encoded")
+    }
+
+    #[test]
+    fn a_saved_base_reads_back_with_its_chunks_and_vectors() {
+        let loaded = decode(&saved_base(), &Constant).expect("decoded");
+        assert!(!loaded.reembedded);
+        let mut ids: Vec<&str> = loaded
+            .base
+            .chunks()
+            .map(|chunk| chunk.id.as_str())
+            .collect();
+        ids.sort_unstable();
+        assert_eq!(ids, vec!["a", "b"]);
+        assert_eq!(loaded.base.vectors().len(), 2);
+    }
+
+    #[test]
+    fn a_future_format_is_refused() {
+        let mut bytes = saved_base();
+        bytes[0] = 7;
+        assert!(matches!(
+            decode(&bytes, &Constant),
+            Err(SavedBaseError::UnsupportedFormat { found: 7 })
+        ));
+    }
+
+    #[test]
+    fn a_chunk_missing_from_the_indexes_is_refused_not_dropped() {
+        let mut envelope: Envelope<Chunk> = postcard::from_bytes(&saved_base()).expect("decoded");
+        envelope.chunks.push(chunk("c"));
+        let bytes = postcard::to_stdvec(&envelope).expect("encoded");
+        assert!(matches!(
+            decode(&bytes, &Constant),
+            Err(SavedBaseError::Inconsistent(_))
+        ));
+    }
+}

@@ -30,8 +30,8 @@ pub(super) fn search_bases<'a>(
     Ok(merge(retrievals, options.top_k))
 }
 
-/// One retrieval from several: passages by fused score (ties keep the bases' order), cut to
-/// `top_k`; the highest confidence; whether any matched a keyword.
+/// One retrieval from several: passages by fused score (ties keep the order of `retrievals`),
+/// cut to `top_k`; the highest confidence; whether any matched a keyword.
 pub(super) fn merge(retrievals: Vec<Retrieval>, top_k: usize) -> Retrieval {
     let confidence = retrievals
         .iter()
