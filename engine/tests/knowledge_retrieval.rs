@@ -4,7 +4,7 @@
 use botwot_engine::ids::{ChunkId, DocumentId, KnowledgeBaseId};
 use botwot_engine::knowledge::{
     Bm25Index, Chunk, ChunkSource, EmbedError, Embedder, RetrievalMode, RetrievalOptions,
-    Retriever, ScoredChunk, VectorSearch, VectorSearchError,
+    Retriever, ScoredChunk, VectorSearch, VectorSearchError, query_vector,
 };
 use std::collections::HashMap;
 
@@ -260,4 +260,22 @@ fn chunks_that_can_no_longer_be_read_are_skipped() {
     let ids = top_ids(&kb, "refunds to the card", RetrievalMode::Hybrid, 5);
     assert!(!ids.contains(&"refund".to_owned()));
     assert!(!ids.is_empty());
+}
+
+#[test]
+fn a_precomputed_query_vector_gives_the_same_passages_without_calling_the_embedder() {
+    let kb = knowledge_base();
+    let options = RetrievalOptions::default();
+    let question = "my parcel has not arrived";
+    let embedded = Retriever::new(&kb.keywords, &kb.vectors, &ConceptEmbedder, &kb.chunks)
+        .retrieve(question, &options)
+        .expect("retrieves");
+    let query = query_vector(&ConceptEmbedder, question, options.mode).expect("embeds");
+    let precomputed = Retriever::new(&kb.keywords, &kb.vectors, &BrokenEmbedder, &kb.chunks)
+        .retrieve_with_vector(question, query.as_deref(), &options)
+        .expect("the broken embedder is never called");
+    assert_eq!(precomputed, embedded);
+    assert_eq!(precomputed.passages[0].chunk.id.as_str(), "shipping");
+    let keyword_only = query_vector(&BrokenEmbedder, question, RetrievalMode::KeywordOnly);
+    assert!(matches!(keyword_only, Ok(None)));
 }

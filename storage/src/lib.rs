@@ -10,10 +10,12 @@
 //! [`StorageConfig`] and [`open_storage`], or directly with [`open_embedded`], [`open_lsm`] and
 //! [`connect_mongo`]. The [`limits`] module holds the per-user, per-organisation and per-IP rate
 //! limiters (GCRA, in process or shared through Redis) behind one [`limits::RateLimiter`] trait.
-//! [`vectors`] holds the usearch vector index of each knowledge base, saved to bytes as a blob.
-//! [`blobs`] implements the engine's blob store port twice: [`LocalBlobStore`], files under a
-//! directory with atomic writes, and [`S3BlobStore`], objects in an S3 bucket through the AWS
-//! SDK; pick one with [`BlobConfig`] and [`open_blob_store`].
+//! [`vectors`] holds the usearch vector index of each knowledge base, saved to bytes as a blob,
+//! and [`knowledge_index`] the engine's knowledge index port over the blob store
+//! ([`KnowledgeIndexes`]): each base's chunks, keyword index and vectors, loaded on first use
+//! and saved as one blob per base. [`blobs`] implements the engine's blob store port twice:
+//! [`LocalBlobStore`], files under a directory with atomic writes, and [`S3BlobStore`], objects
+//! in an S3 bucket through the AWS SDK; pick one with [`BlobConfig`] and [`open_blob_store`].
 
 #![forbid(unsafe_code)]
 
@@ -22,6 +24,7 @@ pub mod blobs;
 mod config;
 mod error;
 pub mod keys;
+pub mod knowledge_index;
 pub mod limits;
 mod repo;
 pub mod vectors;
@@ -32,4 +35,5 @@ pub use backend::mongo::MongoBackend;
 pub use blobs::{BlobConfig, LocalBlobStore, S3BlobConfig, S3BlobStore, open_blob_store};
 pub use config::{StorageConfig, connect_mongo, open_embedded, open_lsm, open_storage};
 pub use error::{Duplicate, StorageError};
+pub use knowledge_index::KnowledgeIndexes;
 pub use repo::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Store, schema};

@@ -26,7 +26,9 @@ pub use bm25::Bm25Index;
 pub use chunk::{Chunker, ChunkerConfig, TextSpan};
 pub use fusion::{DEFAULT_RRF_K, reciprocal_rank_fusion};
 pub use ports::{ChunkLookup, EmbedError, Embedder, ScoredChunk, VectorSearch, VectorSearchError};
-pub use retriever::{Retrieval, RetrievalError, RetrievalMode, RetrievalOptions, Retriever};
+pub use retriever::{
+    Retrieval, RetrievalError, RetrievalMode, RetrievalOptions, Retriever, query_vector,
+};
 pub use services::{
     DocumentExtractor, DocumentFetcher, DocumentRejected, ExtractedSection, ExtractedText,
     FetchedDocument, KnowledgeIndex, KnowledgeIndexError,

@@ -99,21 +99,29 @@ impl<'a> Retriever<'a> {
         question: &str,
         options: &RetrievalOptions,
     ) -> Result<Retrieval, RetrievalError> {
+        let query = query_vector(self.embedder, question, options.mode)?;
+        self.retrieve_with_vector(question, query.as_deref(), options)
+    }
+
+    /// Like [`Retriever::retrieve`], with the question's vector already computed by
+    /// [`query_vector`] (once for a search across many bases); the retriever's embedder is not
+    /// called. Without a vector, vector search does not run.
+    pub fn retrieve_with_vector(
+        &self,
+        question: &str,
+        query: Option<&[f32]>,
+        options: &RetrievalOptions,
+    ) -> Result<Retrieval, RetrievalError> {
         let keyword_hits = if options.mode == RetrievalMode::VectorOnly {
             Vec::new()
         } else {
             self.keywords.search(question, options.candidates)
         };
-        let vector_hits = if options.mode == RetrievalMode::KeywordOnly {
-            Vec::new()
-        } else {
-            let query = self
-                .embedder
-                .embed(&[question])?
-                .into_iter()
-                .next()
-                .ok_or(RetrievalError::NoQueryVector)?;
-            self.vectors.search(&query, options.candidates)?
+        let vector_hits = match query {
+            Some(query) if options.mode != RetrievalMode::KeywordOnly => {
+                self.vectors.search(query, options.candidates)?
+            }
+            _ => Vec::new(),
         };
 
         let confidence = vector_hits
@@ -148,4 +156,21 @@ impl<'a> Retriever<'a> {
             keyword_match,
         })
     }
+}
+
+/// The vector of `question` for `mode`: `None` when the mode runs no vector search.
+pub fn query_vector(
+    embedder: &dyn Embedder,
+    question: &str,
+    mode: RetrievalMode,
+) -> Result<Option<Vec<f32>>, RetrievalError> {
+    if mode == RetrievalMode::KeywordOnly {
+        return Ok(None);
+    }
+    embedder
+        .embed(&[question])?
+        .into_iter()
+        .next()
+        .map(Some)
+        .ok_or(RetrievalError::NoQueryVector)
 }
