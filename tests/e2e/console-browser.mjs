@@ -66,11 +66,11 @@ try {
   await agent.fill("#email", values.email);
   await agent.fill("#password", values.password);
   await agent.click("#sign-in-form button[type=submit]");
-  await expectVisible(agent.locator("#roster .agent.online", { hasText: "You" }), "signed-in",
+  await expectVisible(agent.locator("#roster .colleague.online", { hasText: "You" }), "signed-in",
     "the roster does not show the agent online");
   await expectVisible(agent.locator("#connection", { hasText: "live" }), "signed-in", "no live feed");
   await agent.selectOption("#presence", "away");
-  await expectVisible(agent.locator("#roster .agent.away", { hasText: "You" }), "signed-in",
+  await expectVisible(agent.locator("#roster .colleague.away", { hasText: "You" }), "signed-in",
     "choosing away did not reach the roster");
   await agent.selectOption("#presence", "online");
   await agent.click("#queues button[data-queue=bot]");

@@ -115,6 +115,7 @@ const onLive = {
     const body = message.body ?? {};
     state.previews.set(sessionId, body.text ?? body.caption ?? `[${body.type}]`);
     if (state.selected?.id === sessionId) view.appendMessage(message, state.names, state.me);
+    view.renderList(state.sessions, state.selected?.id, state.previews, pick);
     queuesChanged();
   },
   session({ session }) {

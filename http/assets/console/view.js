@@ -55,7 +55,7 @@ export function renderList(sessions, selectedId, previews, onPick) {
     item.dataset.sessionId = session.id;
     item.classList.toggle("selected", session.id === selectedId);
     const top = element("div", "item-top");
-    top.append(element("span", "badge", session.key.channel), element("span", "contact", session.key.contact));
+    top.append(element("span", "badge", session.key.channel), element("span", "contact-id", session.key.contact));
     item.append(top, element("div", "preview", previews.get(session.id) ?? ""));
     item.addEventListener("click", () => onPick(session.id));
     list.append(item);
@@ -133,7 +133,7 @@ export function renderRoster(presence, names, me) {
   const roster = $("roster");
   roster.replaceChildren();
   for (const [agentId, status] of [...presence].sort()) {
-    const item = element("li", `agent ${status}`);
+    const item = element("li", `colleague ${status}`);
     item.append(element("span", "dot"), element("span", "name", agentName(agentId, names, me)),
       element("span", "status", status));
     roster.append(item);
