@@ -10,7 +10,7 @@
 //   --chromium PATH    browser executable (default /usr/bin/chromium)
 
 import { parseArgs } from "node:util";
-import { chromium } from "playwright-core";
+import { fail, launch, print, watchPolicy } from "./browser.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -20,27 +20,11 @@ const { values } = parseArgs({
   },
 });
 
-const print = (line) => process.stdout.write(JSON.stringify(line) + "\n");
-const fail = (step, message) => {
-  print({ step, ok: false, message });
-  process.exit(1);
-};
-
-const browser = await chromium.launch({
-  executablePath: values.chromium,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync"],
-});
+const browser = await launch(values.chromium);
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   // The page runs under a strict Content-Security-Policy: anything it blocks is a failure.
-  await page.addInitScript(() => {
-    window.__blocked = [];
-    document.addEventListener("securitypolicyviolation", (event) => {
-      window.__blocked.push(`${event.violatedDirective} ${event.blockedURI}`);
-    });
-  });
-  const blockedSoFar = () => page.evaluate(() => window.__blocked || []);
+  const blockedSoFar = await watchPolicy(page);
   const question = "Do you deliver on Sundays?";
   const texts = (selector) => page.locator(selector).allInnerTexts();
 

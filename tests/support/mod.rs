@@ -1,5 +1,6 @@
-//! Running the real `botwot` binary for end-to-end tests, and the npm `socket.io-client`
-//! visitor (`tests/e2e/widget-client.mjs`) against it.
+//! Running the real `botwot` binary for end-to-end tests, the npm `socket.io-client` visitor
+//! (`tests/e2e/widget-client.mjs`) and the real-browser checks (`tests/e2e/*-browser.mjs`)
+//! against it.
 
 #![allow(dead_code)]
 
@@ -56,8 +57,9 @@ pub struct Server {
     token: Option<String>,
 }
 
-const OWNER_EMAIL: &str = "owner@e2e.test";
-const OWNER_PASSWORD: &str = "end-to-end password";
+/// The sign-in of the organisation's owner, who signs up at first start.
+pub const OWNER_EMAIL: &str = "owner@e2e.test";
+pub const OWNER_PASSWORD: &str = "end-to-end password";
 
 impl Server {
     /// A server on the embedded store in `data_dir`.
@@ -250,6 +252,57 @@ pub fn widget_client(base: &str, widget_key: &str, args: &[&str]) -> Vec<Value> 
         String::from_utf8_lossy(&output.stderr)
     );
     events
+}
+
+/// What a real-browser check printed: one JSON line per step.
+pub struct BrowserRun {
+    pub steps: Vec<Value>,
+    pub output: String,
+}
+
+impl BrowserRun {
+    /// The names of the steps, in order.
+    pub fn step_names(&self) -> Vec<&str> {
+        self.steps
+            .iter()
+            .filter_map(|s| s["step"].as_str())
+            .collect()
+    }
+
+    /// The step called `name`.
+    pub fn step(&self, name: &str) -> &Value {
+        self.steps
+            .iter()
+            .find(|s| s["step"] == name)
+            .unwrap_or_else(|| panic!("no step {name}: {}", self.output))
+    }
+}
+
+/// Runs `tests/e2e/<script>` (headless Chromium through playwright-core) with `args`; fails
+/// the test with everything it printed when it exits non-zero.
+pub fn browser_check(script: &str, args: &[&str]) -> BrowserRun {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/e2e")
+        .join(script);
+    let output = Command::new("node")
+        .arg(path)
+        .args(args)
+        .output()
+        .expect("node runs (Node.js, `npm ci` in tests/e2e and Debian chromium are installed by deploy/test.sh)");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let run = BrowserRun {
+        steps: stdout
+            .lines()
+            .filter_map(|line| serde_json::from_str(line).ok())
+            .collect(),
+        output: format!("{stdout}\n{}", String::from_utf8_lossy(&output.stderr)),
+    };
+    assert!(
+        output.status.success(),
+        "browser check failed: {}",
+        run.output
+    );
+    run
 }
 
 /// The data of every event with this name.

@@ -1,9 +1,10 @@
-//! The agents' console over Socket.IO: the `/console` namespace, where signed-in agents follow
+//! The agents' console: the `/console` Socket.IO namespace, where signed-in agents follow
 //! every conversation of their organisation live ([`socket`]), the [`ConsoleChannel`] that
 //! feeds it from the node's session notices ([`channel`]), who is at a console ([`presence`]),
-//! and the events it speaks ([`protocol`]).
+//! the events it speaks ([`protocol`]), and the web page agents use it from ([`page`]).
 
 pub mod channel;
+pub mod page;
 pub mod presence;
 pub mod protocol;
 pub mod socket;

@@ -43,7 +43,7 @@ access token with Live Chat or Conversations); the server sends the organisation
         (name = "audit", description = "Who changed what, when and from where"),
         (name = "users", description = "The organisation's users, their roles and modules"),
         (name = "operations", description = "Health, readiness, metrics and this document"),
-        (name = "web", description = "The widget script and its demo page"),
+        (name = "web", description = "The widget script, its demo page and the agents' console page"),
     ),
 )]
 pub struct ApiDoc;

@@ -18,6 +18,7 @@ pub mod paging;
 pub mod sessions;
 pub mod users;
 
+use crate::console::page;
 use crate::errors::{AppError, ErrorCode};
 use crate::openapi;
 use crate::state::AppState;
@@ -90,7 +91,8 @@ pub fn sign_in() -> OpenApiRouter<AppState> {
         .routes(routes!(dev_mailbox::mailbox))
 }
 
-/// What anyone may read: probes, metrics, the API document, the widget and its demo page.
+/// What anyone may read: probes, metrics, the API document, the widget and its demo page, the
+/// agents' console page (which signs in through the API).
 pub fn public() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(health::healthz))
@@ -100,6 +102,8 @@ pub fn public() -> OpenApiRouter<AppState> {
         .routes(routes!(demo::index))
         .routes(routes!(assets::widget_js))
         .routes(routes!(assets::licenses))
+        .routes(routes!(page::console_page))
+        .routes(routes!(page::console_asset))
 }
 
 /// Provider webhooks: open to the providers, which sign their calls.

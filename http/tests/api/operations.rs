@@ -75,6 +75,8 @@ async fn the_openapi_document_lists_every_route_served() {
         "GET /",
         "GET /widget.js",
         "GET /widget/licenses.txt",
+        "GET /console",
+        "GET /console/{file}",
         "GET /healthz",
         "GET /readyz",
         "GET /metrics",
@@ -142,7 +144,8 @@ async fn the_openapi_document_lists_every_route_served() {
             .replace("{sessionId}", "ses_x")
             .replace("{userId}", "usr_x")
             .replace("{cannedResponseId}", "cr_x")
-            .replace("{keyId}", "key_x");
+            .replace("{keyId}", "key_x")
+            .replace("{file}", "console.js");
         let reply = app
             .call(method.parse::<Method>().unwrap(), &path, Some("{}"), &[])
             .await;
@@ -243,6 +246,28 @@ async fn the_widget_script_and_demo_page_are_served_from_the_binary() {
     assert!(!html.contains("cdn"));
     let licenses = app.get("/widget/licenses.txt").await;
     assert!(licenses.body.as_str().unwrap().contains("MIT"));
+}
+
+#[tokio::test]
+async fn the_console_page_and_its_files_are_served_from_the_binary() {
+    let app = TestApp::new().await;
+    let page = app.get("/console").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.content_type().starts_with("text/html"));
+    assert!(page.body.as_str().unwrap().contains("sign-in-form"));
+    let policy = page.headers["content-security-policy"].to_str().unwrap();
+    assert!(policy.contains("script-src 'self';"), "{policy}");
+    assert!(policy.contains("connect-src 'self'"), "{policy}");
+    let script = app.get("/console/console.js").await;
+    assert_eq!(script.status, StatusCode::OK);
+    assert!(script.content_type().starts_with("text/javascript"));
+    let client = app.get("/console/socket.io.min.js").await;
+    assert!(client.body.as_str().unwrap().contains("Socket.IO v4"));
+    let style = app.get("/console/console.css").await;
+    assert!(style.content_type().starts_with("text/css"));
+    let missing = app.get("/console/nope.js").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.code(), "not_found");
 }
 
 #[tokio::test]

@@ -1,0 +1,40 @@
+// What the real-browser checks share: launching Debian's Chromium through playwright-core,
+// printing one JSON line per step, failing on the first broken check, and noticing anything a
+// page's own Content-Security-Policy blocks.
+
+import { chromium } from "playwright-core";
+
+/// Prints one step as a JSON line.
+export const print = (line) => process.stdout.write(JSON.stringify(line) + "\n");
+
+/// Prints the failed step and exits non-zero.
+export const fail = (step, message) => {
+  print({ step, ok: false, message });
+  process.exit(1);
+};
+
+/// Headless Chromium at `executablePath`, kept off the network beyond what the pages ask for.
+export function launch(executablePath) {
+  return chromium.launch({
+    executablePath,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+      "--disable-component-update", "--no-first-run", "--disable-sync"],
+  });
+}
+
+/// Records the page's policy violations from its first script on; returns a function that
+/// reads them.
+export async function watchPolicy(page) {
+  await page.addInitScript(() => {
+    window.__blocked = [];
+    document.addEventListener("securitypolicyviolation", (event) => {
+      window.__blocked.push(`${event.violatedDirective} ${event.blockedURI}`);
+    });
+  });
+  return () => page.evaluate(() => window.__blocked || []);
+}
+
+/// Waits for `locator` to show, or fails `step` with `message`.
+export async function expectVisible(locator, step, message, timeout = 15000) {
+  await locator.first().waitFor({ timeout }).catch(() => fail(step, message));
+}

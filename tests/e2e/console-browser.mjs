@@ -1,0 +1,171 @@
+#!/usr/bin/env node
+// An agent and a visitor in a real browser: headless Chromium (driven by playwright-core). The
+// agent signs in on the console a BotWot server serves at `/console`; a visitor on a shop's page
+// that embeds the widget of the agent's bot (the browser answers `/shop-demo` itself, with the
+// embed snippet, on the server's origin) asks a question; the conversation appears live in
+// the agent's list; the agent opens it, takes over, replies with a canned response, adds a
+// private note, hands it back, is told a reply is no longer theirs to send, and the bot answers
+// the visitor's next question again. Prints one JSON line per step and exits non-zero on the
+// first failed check.
+//
+//   --url URL            server base URL (default http://127.0.0.1:8080)
+//   --key KEY            the widget key of a bot of the agent's organisation
+//   --email, --password  the agent's sign-in
+//   --shortcut, --canned a canned response of the organisation: its shortcut and its text
+//   --fallback TEXT      what the bot answers a question it cannot answer
+//   --screenshot PATH    where to save screenshots (PATH-<n>-<step>.png)
+//   --chromium PATH      browser executable (default /usr/bin/chromium)
+
+import { parseArgs } from "node:util";
+import { expectVisible, fail, launch, print, watchPolicy } from "./browser.mjs";
+
+const { values } = parseArgs({
+  options: {
+    url: { type: "string", default: "http://127.0.0.1:8080" },
+    key: { type: "string" },
+    email: { type: "string" },
+    password: { type: "string" },
+    shortcut: { type: "string" },
+    canned: { type: "string" },
+    fallback: { type: "string" },
+    screenshot: { type: "string" },
+    chromium: { type: "string", default: "/usr/bin/chromium" },
+  },
+});
+
+const question = "Can a person help me with my order?";
+const note = "VIP customer: offer free shipping";
+const late = "Are you still there?";
+const followUp = "And do you ship abroad?";
+let shots = 0;
+
+/// A shop's page that embeds the widget from the server, as a customer's site would.
+const shopPage = () => `<!doctype html><html><head><title>Shop</title></head><body>
+<h1>The Shop</h1><p>Ask us anything in the chat.</p>
+<script src="${values.url}/widget.js" data-widget-key="${values.key}" data-open="true" async></script>
+</body></html>`;
+
+async function shoot(page, name) {
+  shots += 1;
+  if (values.screenshot) await page.screenshot({ path: `${values.screenshot}-${shots}-${name}.png` });
+}
+
+const browser = await launch(values.chromium);
+try {
+  // Separate contexts: the agent's and the visitor's storage are their own.
+  const agent = await (await browser.newContext({ viewport: { width: 1366, height: 820 } })).newPage();
+  const agentBlocked = await watchPolicy(agent);
+  const visitor = await (await browser.newContext({ viewport: { width: 1100, height: 760 } })).newPage();
+  const shop = `${values.url}/shop-demo`;
+  await visitor.route(shop, (route) => route.fulfill({ contentType: "text/html", body: shopPage() }));
+  const transcript = agent.locator("#transcript");
+  const widgetAnswers = visitor.locator(".messages .msg.them");
+
+  // 1. The agent signs in, goes away and back online, and watches the bot's queue.
+  await agent.goto(values.url + "/console");
+  await agent.fill("#email", values.email);
+  await agent.fill("#password", values.password);
+  await agent.click("#sign-in-form button[type=submit]");
+  await expectVisible(agent.locator("#roster .colleague.online", { hasText: "You" }), "signed-in",
+    "the roster does not show the agent online");
+  await expectVisible(agent.locator("#connection", { hasText: "live" }), "signed-in", "no live feed");
+  await agent.selectOption("#presence", "away");
+  await expectVisible(agent.locator("#roster .colleague.away", { hasText: "You" }), "signed-in",
+    "choosing away did not reach the roster");
+  await agent.selectOption("#presence", "online");
+  await agent.click("#queues button[data-queue=bot]");
+  await expectVisible(agent.locator("#conversations", { hasText: "No conversations here." }),
+    "signed-in", "the bot queue is not empty before the visitor comes");
+  await shoot(agent, "signed-in");
+  print({ step: "signed-in", ok: true });
+
+  // 2. A visitor on the shop's page asks; the bot answers.
+  await visitor.goto(shop);
+  await expectVisible(widgetAnswers, "visitor-asks", "the widget did not greet the visitor");
+  await visitor.locator("textarea").fill(question);
+  await visitor.locator("textarea").press("Enter");
+  await expectVisible(widgetAnswers.nth(1), "visitor-asks", "the bot did not answer");
+  await shoot(visitor, "visitor-asks");
+  print({ step: "visitor-asks", ok: true, answer: await widgetAnswers.nth(1).innerText() });
+
+  // 3. The conversation appears in the agent's bot queue without a reload.
+  const item = agent.locator("#conversations .conversation-item");
+  await expectVisible(item, "live-list", "the conversation did not appear live in the list");
+  await expectVisible(agent.locator("#queues button[data-queue=bot] .count", { hasText: "1" }),
+    "live-list", "the bot queue does not count the conversation");
+  await shoot(agent, "live-list");
+  print({ step: "live-list", ok: true, item: await item.first().innerText() });
+
+  // 4. The agent opens it and takes over.
+  await item.first().click();
+  await expectVisible(transcript.locator(".msg.contact", { hasText: question }), "take-over",
+    "the transcript does not show the visitor's question");
+  await agent.click("#take-over");
+  await expectVisible(agent.locator("#responder", { hasText: "You are answering" }), "take-over",
+    "taking over did not make the agent the responder");
+  await expectVisible(agent.locator("#queues button[data-queue=mine] .count", { hasText: "1" }),
+    "take-over", "the conversation is not counted as mine");
+  await shoot(agent, "take-over");
+  print({ step: "take-over", ok: true });
+
+  // 5. A canned response by its shortcut, sent as the reply; the visitor sees it.
+  await agent.locator("#reply").pressSequentially(values.shortcut);
+  await expectVisible(agent.locator("#suggestions li", { hasText: values.shortcut }), "reply",
+    "typing the shortcut offered no canned response");
+  await agent.locator("#reply").press("Tab");
+  const drafted = await agent.locator("#reply").inputValue();
+  if (drafted !== values.canned) fail("reply", `the shortcut became ${JSON.stringify(drafted)}`);
+  await agent.locator("#reply").press("Enter");
+  await expectVisible(transcript.locator(".msg.agent", { hasText: values.canned }), "reply",
+    "the reply is not in the agent's transcript");
+  await expectVisible(visitor.locator(".messages .msg", { hasText: values.canned }), "reply",
+    "the visitor did not get the agent's reply");
+  await shoot(visitor, "visitor-sees-reply");
+  print({ step: "reply", ok: true });
+
+  // 6. A private note stays in the console.
+  await agent.check("#note");
+  await agent.locator("#reply").fill(note);
+  await agent.locator("#reply").press("Enter");
+  await expectVisible(transcript.locator(".msg.note", { hasText: note }), "note",
+    "the private note is not in the transcript");
+  await agent.uncheck("#note");
+  await shoot(agent, "note");
+  print({ step: "note", ok: true });
+
+  // 7. The agent hands back; a late reply is refused with a readable message.
+  await agent.click("#hand-back");
+  await expectVisible(agent.locator("#responder", { hasText: "The bot is answering" }), "hand-back",
+    "handing back did not give the conversation to the bot");
+  await agent.locator("#reply").fill(late);
+  await agent.locator("#reply").press("Enter");
+  await expectVisible(agent.locator("#banner", { hasText: "You are not assigned to this conversation" }),
+    "hand-back", "a reply after handing back was not refused readably");
+  await shoot(agent, "hand-back");
+  print({ step: "hand-back", ok: true, banner: await agent.locator("#banner").innerText() });
+
+  // 8. The visitor asks again and the bot answers again, live in the console too.
+  const before = await widgetAnswers.count();
+  await visitor.locator("textarea").fill(followUp);
+  await visitor.locator("textarea").press("Enter");
+  await expectVisible(widgetAnswers.nth(before), "bot-again", "the bot did not answer again");
+  const answer = await widgetAnswers.nth(before).innerText();
+  if (!answer.includes(values.fallback)) fail("bot-again", `the answer was ${JSON.stringify(answer)}`);
+  await expectVisible(transcript.locator(".msg.contact", { hasText: followUp }), "bot-again",
+    "the visitor's follow-up did not reach the console live");
+  await expectVisible(transcript.locator(".msg.bot").last().filter({ hasText: values.fallback }),
+    "bot-again", "the bot's answer did not reach the console live");
+  const seen = await visitor.locator(".messages .msg").allInnerTexts();
+  if (seen.some((text) => text.includes(note) || text.includes(late))) {
+    fail("bot-again", `the visitor saw what was not for them: ${JSON.stringify(seen)}`);
+  }
+  await shoot(visitor, "bot-again");
+  await shoot(agent, "console-after");
+  print({ step: "bot-again", ok: true, answer });
+
+  const blocked = await agentBlocked();
+  if (blocked.length > 0) fail("policy", `the console's own policy blocked: ${JSON.stringify(blocked)}`);
+  print({ step: "done", ok: true });
+} finally {
+  await browser.close();
+}
