@@ -40,17 +40,8 @@ impl LlmHttp {
         headers: HeaderMap,
         body: Vec<u8>,
     ) -> Result<Vec<u8>, LlmError> {
-        let mut response = self.open(url, headers, body).await?;
-        let mut bytes = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
-            if bytes.len() + chunk.len() > MAX_ANSWER_BYTES {
-                return Err(LlmError::Malformed(format!(
-                    "answer longer than {MAX_ANSWER_BYTES} bytes"
-                )));
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        Ok(bytes)
+        let response = self.open(url, headers, body).await?;
+        read_bounded(response).await
     }
 
     /// POSTs like [`LlmHttp::post_json`] but hands back a 2xx response unread, for streaming.
@@ -74,15 +65,31 @@ impl LlmHttp {
             return Ok(response);
         }
         let retry_after = retry_after_of(response.headers());
-        let body = response.bytes().await.unwrap_or_default();
+        let body = read_bounded(response).await.unwrap_or_default();
         Err(classify_status(status, retry_after, &body))
     }
 }
 
-/// The error for a non-2xx answer: 429 is rate limiting, 5xx a server failure, anything else
+/// The whole body of `response`, refusing one longer than [`MAX_ANSWER_BYTES`].
+async fn read_bounded(mut response: reqwest::Response) -> Result<Vec<u8>, LlmError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
+        if bytes.len() + chunk.len() > MAX_ANSWER_BYTES {
+            return Err(LlmError::Malformed(format!(
+                "answer longer than {MAX_ANSWER_BYTES} bytes"
+            )));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}
+
+/// The error for a non-2xx answer: 408 is a timeout (Bedrock's model timeout), 429 rate
+/// limiting, 5xx a server failure, anything else
 /// a refusal retrying will not fix (the body's start is kept for the log).
 pub fn classify_status(status: u16, retry_after: Option<Duration>, body: &[u8]) -> LlmError {
     match status {
+        408 => LlmError::Timeout,
         429 => LlmError::RateLimited { retry_after },
         500..=599 => LlmError::Server(status),
         _ => {

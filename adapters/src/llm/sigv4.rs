@@ -276,6 +276,36 @@ mod tests {
         );
     }
 
+    /// A Converse-shaped request (a model id with `:`), its signature computed independently
+    /// with Python's `hmac`/`hashlib` when this test was written.
+    #[test]
+    fn a_converse_request_matches_an_independent_computation() {
+        let headers = vec![
+            ("Content-Type".to_owned(), "application/json".to_owned()),
+            (
+                "Host".to_owned(),
+                "bedrock-runtime.us-east-1.amazonaws.com".to_owned(),
+            ),
+            ("X-Amz-Date".to_owned(), "20240101T000000Z".to_owned()),
+        ];
+        let request = SignableRequest {
+            method: "POST",
+            path: "/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse",
+            query: "",
+            headers: &headers,
+            payload: br#"{"messages":[{"role":"user","content":[{"text":"Hello!"}]}]}"#,
+        };
+        let scope = SigningScope {
+            region: "us-east-1",
+            service: "bedrock",
+            amz_date: "20240101T000000Z",
+        };
+        assert_eq!(
+            signature(&request, &scope, &suite_credentials().secret_access_key),
+            "4b82fcbdea46d28edfd2292ae0d24c466c576b35a21c5b1a085d7340a4c4d159"
+        );
+    }
+
     #[test]
     fn paths_are_encoded_again_and_queries_sorted() {
         assert_eq!(

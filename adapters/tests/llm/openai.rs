@@ -85,7 +85,7 @@ async fn azure_requests_name_the_deployment_version_and_key() {
 }
 
 /// OpenAI's published streaming example: a role chunk, content chunks, a finish chunk, `[DONE]`.
-fn stream_of(pieces: &[&str]) -> String {
+pub fn stream_of(pieces: &[&str]) -> String {
     let chunk = |delta: serde_json::Value, finish: Option<&str>| {
         serde_json::json!({
             "id": "chatcmpl-123",

@@ -2,7 +2,7 @@
 //! timeouts, and the circuit breaker opening, failing fast and half-opening on a manual clock.
 
 use super::fake_server::{Reply, openai_completion, serve};
-use super::openai::{openai_at, request};
+use super::openai::{openai_at, request, stream_of};
 use botwot_adapters::llm::{
     BreakerPolicy, ChatModel, LlmError, ResiliencePolicy, ResilientChat, RetryPolicy,
 };
@@ -133,4 +133,25 @@ async fn the_breaker_opens_fails_fast_and_half_opens_after_the_cooldown() {
     assert_eq!(completion.text, "recovered");
     chat.complete(&request()).await.expect("closed again");
     assert_eq!(seen.count(), 6);
+}
+
+#[tokio::test]
+async fn a_stream_is_retried_while_nothing_was_emitted() {
+    let (base, seen) = serve(|_, hit| {
+        if hit == 0 {
+            Reply::status(503, r#"{"error":{"message":"overloaded"}}"#)
+        } else {
+            Reply::event_stream(stream_of(&["Once", " only"]))
+        }
+    })
+    .await;
+    let (chat, _) = resilient(&base, fast_policy(2));
+    let mut deltas = Vec::new();
+    let completion = chat
+        .complete_streaming(&request(), &mut |delta| deltas.push(delta.to_owned()))
+        .await
+        .expect("streamed after a retry");
+    assert_eq!(deltas, vec!["Once", " only"]);
+    assert_eq!(completion.text, "Once only");
+    assert_eq!(seen.count(), 2);
 }
