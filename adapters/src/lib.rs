@@ -1,7 +1,8 @@
 //! Adapters between the engine's ports and the outside world.
 //!
-//! Brains answer for bots ([`brain::ProfileBrain`] answers from the bot's own profile until the
-//! knowledge-base brain exists); channel senders deliver outbound messages, and
+//! Brains answer for bots ([`brain::ProfileBrain`] answers from the bot's own profile;
+//! [`llm::LlmBrain`] answers from retrieved knowledge with a language model and falls back to
+//! another brain whenever it cannot); channel senders deliver outbound messages, and
 //! [`channels::ChannelRouter`] sends each one to the sender of its channel. The web widget's
 //! sender lives in `botwot-http`, beside the Socket.IO server it emits on.
 //!
@@ -16,6 +17,10 @@
 //! refresh tokens with reuse detection, argon2id password hashes and one-time codes; [`mail`]
 //! the mailers that deliver those codes.
 //!
+//! [`llm`] holds the language-model providers (OpenAI and compatible servers, Azure OpenAI, AWS
+//! Bedrock Converse with SigV4 signing), the resilience wrapper (timeouts, retries, circuit
+//! breaker), remote OpenAI embeddings and the prompt the LLM brain sends.
+//!
 //! [`extract`] turns uploaded documents (PDF, DOCX, XLSX, CSV, JSON, HTML, Markdown, text) into
 //! sections of text for knowledge bases, refusing hostile files within bounded memory and time.
 
@@ -26,5 +31,6 @@ pub mod brain;
 pub mod channels;
 pub mod embeddings;
 pub mod extract;
+pub mod llm;
 pub mod mail;
 pub mod meta;

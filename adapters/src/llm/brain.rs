@@ -1,0 +1,160 @@
+//! [`LlmBrain`]: the engine's [`Brain`] answered by a language model grounded in the bot's
+//! knowledge bases. It retrieves passages for the question, asks the model with the prompt of
+//! [`super::prompt`] and cites the passages' sources. With no knowledge to stand on, or when the
+//! index or the model fails in any way, it hands the request to a fallback brain instead, so a
+//! contact always gets an answer.
+
+use super::chat::{ChatModel, ChatRequest};
+use super::prompt::build_prompt;
+use async_trait::async_trait;
+use botwot_engine::brain::{
+    AnswerSource, Brain, BrainAnswer, BrainError, BrainRequest, limit_words,
+};
+use botwot_engine::ids::KnowledgeBaseId;
+use botwot_engine::knowledge::{KnowledgeIndex, Passage, Retrieval, RetrievalOptions};
+use std::sync::Arc;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LlmBrainOptions {
+    /// Passages retrieved and shown to the model.
+    pub top_k: usize,
+    /// The retrieval confidence (cosine similarity of the nearest chunk) below which the brain
+    /// does not trust the passages. Tune it to the embedder.
+    pub min_confidence: f32,
+    /// The most earlier messages of the session given to the model.
+    pub history_messages: usize,
+    pub max_tokens: u32,
+    pub temperature: f32,
+}
+
+impl Default for LlmBrainOptions {
+    fn default() -> Self {
+        Self {
+            top_k: 5,
+            min_confidence: 0.3,
+            history_messages: 10,
+            max_tokens: 512,
+            temperature: 0.2,
+        }
+    }
+}
+
+pub struct LlmBrain {
+    knowledge: Arc<dyn KnowledgeIndex>,
+    model: Arc<dyn ChatModel>,
+    fallback: Arc<dyn Brain>,
+    options: LlmBrainOptions,
+}
+
+impl LlmBrain {
+    /// `model` should be resilient (see [`super::ResilientChat`]): this brain calls it once.
+    pub fn new(
+        knowledge: Arc<dyn KnowledgeIndex>,
+        model: Arc<dyn ChatModel>,
+        fallback: Arc<dyn Brain>,
+        options: LlmBrainOptions,
+    ) -> Self {
+        Self {
+            knowledge,
+            model,
+            fallback,
+            options,
+        }
+    }
+
+    /// The passages worth answering from, or none.
+    async fn passages(&self, request: &BrainRequest) -> Vec<Passage> {
+        let kbs: Vec<KnowledgeBaseId> = request
+            .bot
+            .settings
+            .knowledge_base_ids
+            .iter()
+            .map(|id| KnowledgeBaseId::from(id.as_str()))
+            .collect();
+        if kbs.is_empty() {
+            return Vec::new();
+        }
+        let options = RetrievalOptions {
+            top_k: self.options.top_k,
+            ..RetrievalOptions::default()
+        };
+        match self
+            .knowledge
+            .search(&request.bot.tenant_id, &kbs, &request.question, &options)
+            .await
+        {
+            Ok(retrieval) if self.trusts(&retrieval) => retrieval.passages,
+            Ok(_) => Vec::new(),
+            Err(error) => {
+                tracing::warn!(bot = %request.bot.id, %error, "knowledge search failed; falling back");
+                Vec::new()
+            }
+        }
+    }
+
+    /// Confident enough by vector similarity, or (when no vector search ran) by keywords.
+    fn trusts(&self, retrieval: &Retrieval) -> bool {
+        retrieval.confidence >= self.options.min_confidence
+            || (retrieval.confidence == 0.0 && retrieval.keyword_match)
+    }
+}
+
+#[async_trait]
+impl Brain for LlmBrain {
+    async fn answer(&self, request: BrainRequest) -> Result<BrainAnswer, BrainError> {
+        let passages = self.passages(&request).await;
+        if passages.is_empty() {
+            return self.fallback.answer(request).await;
+        }
+        let history_start = request
+            .history
+            .len()
+            .saturating_sub(self.options.history_messages + 1);
+        let chat = ChatRequest {
+            messages: build_prompt(
+                &request.bot,
+                &passages,
+                &request.history[history_start..],
+                &request.question,
+            ),
+            max_tokens: self.options.max_tokens,
+            temperature: self.options.temperature,
+        };
+        let text = match self.model.complete(&chat).await {
+            Ok(completion) if !completion.text.trim().is_empty() => completion.text,
+            Ok(_) => {
+                tracing::warn!(bot = %request.bot.id, model = self.model.name(), "empty model answer; falling back");
+                return self.fallback.answer(request).await;
+            }
+            Err(error) => {
+                tracing::warn!(bot = %request.bot.id, model = self.model.name(), %error, "model failed; falling back");
+                return self.fallback.answer(request).await;
+            }
+        };
+        Ok(BrainAnswer {
+            text: limit_words(&text, request.bot.settings.word_limit_per_message),
+            grounded: true,
+            wants_human: false,
+            sources: sources_of(&passages),
+        })
+    }
+}
+
+/// Each passage's document once, in the order first cited: title and URL, else page.
+fn sources_of(passages: &[Passage]) -> Vec<AnswerSource> {
+    let mut sources: Vec<AnswerSource> = Vec::new();
+    for passage in passages {
+        let source = &passage.chunk.source;
+        let cited = AnswerSource {
+            title: source.title.clone(),
+            location: source
+                .url
+                .clone()
+                .or_else(|| source.page.map(|page| format!("page {page}"))),
+        };
+        if !sources.contains(&cited) {
+            sources.push(cited);
+        }
+    }
+    sources
+}

@@ -1,0 +1,166 @@
+//! A scripted HTTP server on 127.0.0.1:0: it records every request and answers each with the
+//! reply a test's script gives for it (by hit number), optionally after a delay.
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
+use parking_lot::Mutex;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// One request as the server saw it.
+#[derive(Clone, Debug)]
+pub struct Captured {
+    pub method: String,
+    pub path_and_query: String,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Captured {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).expect("request body is JSON")
+    }
+}
+
+/// What to answer.
+#[derive(Clone, Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: String,
+    pub delay: Duration,
+}
+
+impl Reply {
+    pub fn json(body: impl Into<String>) -> Self {
+        Self {
+            status: 200,
+            headers: vec![("content-type", "application/json".into())],
+            body: body.into(),
+            delay: Duration::ZERO,
+        }
+    }
+    pub fn event_stream(body: impl Into<String>) -> Self {
+        Self {
+            headers: vec![("content-type", "text/event-stream".into())],
+            ..Self::json(body)
+        }
+    }
+    pub fn status(status: u16, body: impl Into<String>) -> Self {
+        Self {
+            status,
+            ..Self::json(body)
+        }
+    }
+    pub fn with_header(mut self, name: &'static str, value: &str) -> Self {
+        self.headers.push((name, value.to_owned()));
+        self
+    }
+    pub fn after(mut self, delay: Duration) -> Self {
+        self.delay = delay;
+        self
+    }
+}
+
+type Script = dyn Fn(&Captured, usize) -> Reply + Send + Sync;
+
+#[derive(Clone)]
+struct ServerState {
+    script: Arc<Script>,
+    seen: Arc<Mutex<Vec<Captured>>>,
+}
+
+/// The requests a server has received, in order.
+#[derive(Clone)]
+pub struct Seen(Arc<Mutex<Vec<Captured>>>);
+
+impl Seen {
+    pub fn count(&self) -> usize {
+        self.0.lock().len()
+    }
+    pub fn all(&self) -> Vec<Captured> {
+        self.0.lock().clone()
+    }
+    pub fn last(&self) -> Captured {
+        self.0.lock().last().cloned().expect("a request was made")
+    }
+}
+
+/// Starts a server answering every request with `script(request, hit_index)`; returns its
+/// base URL (`http://127.0.0.1:port`).
+pub async fn serve(
+    script: impl Fn(&Captured, usize) -> Reply + Send + Sync + 'static,
+) -> (String, Seen) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let state = ServerState {
+        script: Arc::new(script),
+        seen: seen.clone(),
+    };
+    let app = Router::new().fallback(answer).with_state(state);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        axum::serve(listener, app).await.expect("serve");
+    });
+    (format!("http://{address}"), Seen(seen))
+}
+
+async fn answer(State(state): State<ServerState>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .expect("body")
+        .to_vec();
+    let captured = Captured {
+        method: parts.method.to_string(),
+        path_and_query: parts
+            .uri
+            .path_and_query()
+            .map(|value| value.to_string())
+            .unwrap_or_default(),
+        headers: parts.headers,
+        body,
+    };
+    let hit = {
+        let mut seen = state.seen.lock();
+        seen.push(captured.clone());
+        seen.len() - 1
+    };
+    let reply = (state.script)(&captured, hit);
+    tokio::time::sleep(reply.delay).await;
+    let mut response = Response::new(Body::from(reply.body));
+    *response.status_mut() = StatusCode::from_u16(reply.status).expect("status");
+    for (name, value) in reply.headers {
+        response
+            .headers_mut()
+            .insert(name, HeaderValue::from_str(&value).expect("header"));
+    }
+    response
+}
+
+/// OpenAI's published chat-completion example, with `content` as the reply.
+pub fn openai_completion(content: &str) -> String {
+    serde_json::json!({
+        "id": "chatcmpl-123",
+        "object": "chat.completion",
+        "created": 1677652288,
+        "model": "gpt-4o-mini",
+        "system_fingerprint": "fp_44709d6fcb",
+        "choices": [{
+            "index": 0,
+            "message": {"role": "assistant", "content": content},
+            "logprobs": null,
+            "finish_reason": "stop"
+        }],
+        "usage": {"prompt_tokens": 9, "completion_tokens": 12, "total_tokens": 21}
+    })
+    .to_string()
+}

@@ -1,0 +1,146 @@
+//! OpenAI-compatible and Azure OpenAI chat: answers parsed, request shapes, streamed deltas.
+
+use super::fake_server::{Reply, openai_completion, serve};
+use botwot_adapters::llm::{
+    ChatMessage, ChatModel, ChatRequest, LlmError, LlmHttp, OpenAiChat, OpenAiTarget,
+};
+use std::time::Duration;
+
+pub fn request() -> ChatRequest {
+    ChatRequest {
+        messages: vec![
+            ChatMessage::system("You are a helpful assistant."),
+            ChatMessage::user("Hello!"),
+        ],
+        max_tokens: 64,
+        temperature: 0.2,
+    }
+}
+
+pub fn openai_at(base_url: &str) -> OpenAiChat {
+    OpenAiChat::new(
+        OpenAiTarget::Compatible {
+            base_url: format!("{base_url}/v1"),
+            api_key: Some("sk-test".into()),
+            model: "gpt-4o-mini".into(),
+        },
+        LlmHttp::new(Duration::from_secs(5)).expect("client"),
+    )
+    .expect("openai")
+}
+
+#[tokio::test]
+async fn openai_answers_are_read_from_the_first_choice() {
+    let (base, seen) = serve(|request, _| {
+        assert_eq!(request.path_and_query, "/v1/chat/completions");
+        Reply::json(openai_completion(
+            "Hello there, how may I assist you today?",
+        ))
+    })
+    .await;
+    let completion = openai_at(&base).complete(&request()).await.expect("answer");
+    assert_eq!(completion.text, "Hello there, how may I assist you today?");
+
+    let sent = seen.last();
+    assert_eq!(sent.method, "POST");
+    assert_eq!(sent.header("authorization"), Some("Bearer sk-test"));
+    assert_eq!(sent.header("content-type"), Some("application/json"));
+    let body = sent.json();
+    assert_eq!(body["model"], "gpt-4o-mini");
+    assert_eq!(body["messages"][0]["role"], "system");
+    assert_eq!(body["messages"][1]["content"], "Hello!");
+    assert_eq!(body["max_tokens"], 64);
+    assert_eq!(body["stream"], false);
+}
+
+#[tokio::test]
+async fn azure_requests_name_the_deployment_version_and_key() {
+    let (base, seen) = serve(|request, _| {
+        let shaped = request.path_and_query
+            == "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21"
+            && request.header("api-key") == Some("azure-key")
+            && request.header("authorization").is_none()
+            && request.json().get("model").is_none();
+        if shaped {
+            Reply::json(openai_completion("From Azure."))
+        } else {
+            Reply::status(401, r#"{"error":{"code":"401","message":"Access denied"}}"#)
+        }
+    })
+    .await;
+    let azure = OpenAiChat::new(
+        OpenAiTarget::Azure {
+            endpoint: base,
+            deployment: "gpt-4o".into(),
+            api_version: "2024-10-21".into(),
+            api_key: "azure-key".into(),
+        },
+        LlmHttp::new(Duration::from_secs(5)).expect("client"),
+    )
+    .expect("azure");
+    let completion = azure.complete(&request()).await.expect("answer");
+    assert_eq!(completion.text, "From Azure.");
+    assert_eq!(azure.name(), "azure");
+    assert_eq!(seen.count(), 1);
+}
+
+/// OpenAI's published streaming example: a role chunk, content chunks, a finish chunk, `[DONE]`.
+pub fn stream_of(pieces: &[&str]) -> String {
+    let chunk = |delta: serde_json::Value, finish: Option<&str>| {
+        serde_json::json!({
+            "id": "chatcmpl-123",
+            "object": "chat.completion.chunk",
+            "created": 1694268190,
+            "model": "gpt-4o-mini",
+            "system_fingerprint": "fp_44709d6fcb",
+            "choices": [{"index": 0, "delta": delta, "logprobs": null, "finish_reason": finish}]
+        })
+    };
+    let mut events = vec![chunk(
+        serde_json::json!({"role": "assistant", "content": ""}),
+        None,
+    )];
+    events.extend(
+        pieces
+            .iter()
+            .map(|piece| chunk(serde_json::json!({"content": piece}), None)),
+    );
+    events.push(chunk(serde_json::json!({}), Some("stop")));
+    let mut body: String = events
+        .iter()
+        .map(|event| format!("data: {event}\n\n"))
+        .collect();
+    body.push_str("data: [DONE]\n\n");
+    body
+}
+
+#[tokio::test]
+async fn streamed_deltas_arrive_in_order_and_assemble_the_reply() {
+    let (base, seen) =
+        serve(|_, _| Reply::event_stream(stream_of(&["Hel", "lo", " there", "!"]))).await;
+    let mut deltas = Vec::new();
+    let completion = openai_at(&base)
+        .complete_streaming(&request(), &mut |delta| deltas.push(delta.to_owned()))
+        .await
+        .expect("streamed answer");
+    assert_eq!(deltas, vec!["Hel", "lo", " there", "!"]);
+    assert_eq!(completion.text, "Hello there!");
+    assert_eq!(seen.last().json()["stream"], true);
+}
+
+#[tokio::test]
+async fn a_stream_cut_before_done_is_malformed() {
+    let (base, _) = serve(|_, _| {
+        let mut body = stream_of(&["partial"]);
+        body.truncate(body.len() - "data: [DONE]\n\n".len());
+        Reply::event_stream(body)
+    })
+    .await;
+    let outcome = openai_at(&base)
+        .complete_streaming(&request(), &mut |_| {})
+        .await;
+    assert!(
+        matches!(outcome, Err(LlmError::Malformed(_))),
+        "{outcome:?}"
+    );
+}
