@@ -5,7 +5,8 @@
 //! commits everything the transition wrote in one storage commit, and only then delivers
 //! messages, arms timers, asks the brain (off its mailbox) and notifies subscribers. Idle actors
 //! are passivated; messages that arrive meanwhile are held and handed to the next incarnation.
-//! [`Node`] wires it all together; [`Sessions`] is the handle the HTTP layer talks to.
+//! [`Ingestion`] runs knowledge-base ingestion jobs in the background and resumes unfinished ones
+//! at start. [`Node`] wires it all together; [`Sessions`] is the handle the HTTP layer talks to.
 
 #![forbid(unsafe_code)]
 
@@ -13,6 +14,7 @@ mod bot_cache;
 mod clock;
 mod commit;
 mod config;
+mod ingestion;
 mod node;
 mod outbox;
 mod registry;
@@ -23,6 +25,7 @@ mod timers;
 
 pub use clock::{SystemClock, TokioClock};
 pub use config::NodeConfig;
+pub use ingestion::{Ingestion, IngestionConfig, IngestionDeps};
 pub use node::{Node, NodeDeps, NodeSnapshot};
 pub use sessions::{Envelope, Outcome, SessionError, Sessions};
 pub use timers::TimerService;

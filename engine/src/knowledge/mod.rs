@@ -11,6 +11,8 @@
 pub mod base;
 pub mod bm25;
 pub mod chunk;
+pub mod document_chunks;
+pub mod extractive;
 pub mod fusion;
 pub mod ports;
 pub mod retriever;
@@ -24,6 +26,8 @@ pub use base::{
 };
 pub use bm25::Bm25Index;
 pub use chunk::{Chunker, ChunkerConfig, TextSpan};
+pub use document_chunks::{ChunkOrigin, chunk_id, document_chunks};
+pub use extractive::{ComposedAnswer, ExtractiveOptions, compose_answer};
 pub use fusion::{DEFAULT_RRF_K, reciprocal_rank_fusion};
 pub use ports::{ChunkLookup, EmbedError, Embedder, ScoredChunk, VectorSearch, VectorSearchError};
 pub use retriever::{
@@ -31,6 +35,6 @@ pub use retriever::{
 };
 pub use services::{
     DocumentExtractor, DocumentFetcher, DocumentRejected, ExtractedSection, ExtractedText,
-    FetchedDocument, KnowledgeIndex, KnowledgeIndexError,
+    FetchedDocument, IngestionObserver, KnowledgeIndex, KnowledgeIndexError, NoIngestionObserver,
 };
 pub use types::{Chunk, ChunkSource, Passage};

@@ -120,3 +120,16 @@ pub struct FetchedDocument {
 pub trait DocumentFetcher: Send + Sync + 'static {
     async fn fetch(&self, url: &str) -> Result<FetchedDocument, DocumentRejected>;
 }
+
+/// Told every time a document's ingestion moves on (stage or percent), after the record is
+/// stored: the dashboard's realtime channel listens here.
+pub trait IngestionObserver: Send + Sync + 'static {
+    fn progressed(&self, document: &super::base::KnowledgeDocument);
+}
+
+/// An observer that listens to nothing.
+pub struct NoIngestionObserver;
+
+impl IngestionObserver for NoIngestionObserver {
+    fn progressed(&self, _: &super::base::KnowledgeDocument) {}
+}

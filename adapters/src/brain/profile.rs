@@ -1,4 +1,4 @@
-//! The profile brain: the honest default until knowledge bases exist. It knows nothing but the
+//! The profile brain: what a bot says with no knowledge base attached. It knows nothing but the
 //! bot's profile, so it answers every question with the bot's fallback message and support
 //! contacts, within the bot's word limit, and says the answer is not grounded.
 
