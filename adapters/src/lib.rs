@@ -18,6 +18,10 @@
 //!
 //! [`extract`] turns uploaded documents (PDF, DOCX, XLSX, CSV, JSON, HTML, Markdown, text) into
 //! sections of text for knowledge bases, refusing hostile files within bounded memory and time.
+//!
+//! [`knowledge`] implements the engine's ingestion ports: [`knowledge::LimitedDocumentExtractor`]
+//! (uploads, over [`extract`]) and [`knowledge::WebPageFetcher`] (URL documents over reqwest,
+//! refusing private addresses, endless redirects, huge bodies and slow servers).
 
 #![forbid(unsafe_code)]
 
@@ -26,5 +30,6 @@ pub mod brain;
 pub mod channels;
 pub mod embeddings;
 pub mod extract;
+pub mod knowledge;
 pub mod mail;
 pub mod meta;
