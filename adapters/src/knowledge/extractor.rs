@@ -44,7 +44,7 @@ impl DocumentExtractor for LimitedDocumentExtractor {
 /// the highest page any section is on.
 fn extracted_text(document: ExtractedDocument) -> ExtractedText {
     let pages = match document.format {
-        DocumentFormat::Pdf => document.sections.iter().filter_map(|s| s.page).max(),
+        DocumentFormat::Pdf => document.sections.iter().filter_map(|part| part.page).max(),
         _ => None,
     };
     ExtractedText {
