@@ -1,8 +1,9 @@
 //! Adapters between the engine's ports and the outside world.
 //!
-//! Brains answer for bots ([`brain::ProfileBrain`] answers from the bot's own profile;
-//! [`llm::LlmBrain`] answers from retrieved knowledge with a language model and falls back to
-//! another brain whenever it cannot); channel senders deliver outbound messages, and
+//! Brains answer for bots ([`brain::ProfileBrain`] answers from the bot's own profile,
+//! [`brain::KnowledgeBrain`] with sentences lifted from its knowledge bases, [`llm::LlmBrain`]
+//! from retrieved knowledge with a language model, falling back to the local brain whenever it
+//! cannot, and [`brain::BrainRouter`] picks one per bot); channel senders deliver outbound messages, and
 //! [`channels::ChannelRouter`] sends each one to the sender of its channel. The web widget's
 //! sender lives in `botwot-http`, beside the Socket.IO server it emits on.
 //!
@@ -23,6 +24,10 @@
 //!
 //! [`extract`] turns uploaded documents (PDF, DOCX, XLSX, CSV, JSON, HTML, Markdown, text) into
 //! sections of text for knowledge bases, refusing hostile files within bounded memory and time.
+//!
+//! [`knowledge`] implements the engine's ingestion ports: [`knowledge::LimitedDocumentExtractor`]
+//! (uploads, over [`extract`]) and [`knowledge::WebPageFetcher`] (URL documents over reqwest,
+//! refusing private addresses, endless redirects, huge bodies and slow servers).
 
 #![forbid(unsafe_code)]
 
@@ -31,6 +36,7 @@ pub mod brain;
 pub mod channels;
 pub mod embeddings;
 pub mod extract;
+pub mod knowledge;
 pub mod llm;
 pub mod mail;
 pub mod meta;
