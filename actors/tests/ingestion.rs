@@ -9,7 +9,7 @@ use botwot_engine::ids::{DocumentId, KnowledgeBaseId, TenantId};
 use botwot_engine::knowledge::{
     DocumentExtractor, DocumentFetcher, DocumentOrigin, DocumentRejected, ExtractedSection,
     ExtractedText, FetchedDocument, IngestionObserver, IngestionStage, KnowledgeBase,
-    KnowledgeDocument, KnowledgeIndex, RetrievalOptions,
+    KnowledgeDocument, RetrievalOptions,
 };
 use botwot_engine::ports::KnowledgeStore;
 use botwot_engine::time::Clock;

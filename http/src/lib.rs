@@ -21,6 +21,7 @@ pub mod config;
 pub mod console;
 pub mod errors;
 pub mod extract;
+pub mod knowledge;
 pub mod metrics;
 pub mod openapi;
 pub mod rate_limit;

@@ -2,7 +2,8 @@
 //!
 //! Sessions, users, bots and knowledge bases per tier are the PRD's. The PRD gives voice-agent
 //! limits only per organisation (`voiceAgentLimit`), so the tier defaults for voice agents are
-//! ours: BASE 1, PRO 5; an organisation's own limits override any tier default.
+//! ours: BASE 1, PRO 5; so are documents per organisation (BASE 100, PRO 1,000) and the
+//! largest upload (BASE 10 MiB, PRO 25 MiB). An organisation's own limits override any tier default.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -23,6 +24,7 @@ pub enum LimitedResource {
     Users,
     Bots,
     KnowledgeBases,
+    KnowledgeDocuments,
     VoiceAgents,
 }
 
@@ -33,6 +35,7 @@ impl fmt::Display for LimitedResource {
             LimitedResource::Users => "users",
             LimitedResource::Bots => "bots",
             LimitedResource::KnowledgeBases => "knowledge bases",
+            LimitedResource::KnowledgeDocuments => "knowledge documents",
             LimitedResource::VoiceAgents => "voice agents",
         })
     }
@@ -46,6 +49,12 @@ pub struct PlanLimits {
     pub users: Option<u32>,
     pub bots: Option<u32>,
     pub knowledge_bases: Option<u32>,
+    /// Documents across all the organisation's knowledge bases.
+    #[serde(default)]
+    pub knowledge_documents: Option<u32>,
+    /// The largest file one upload may carry, in bytes (the node's own cap still applies).
+    #[serde(default)]
+    pub upload_bytes: Option<u64>,
     pub voice_agents: Option<u32>,
 }
 
@@ -67,6 +76,8 @@ impl PlanTier {
                 users: Some(5),
                 bots: Some(3),
                 knowledge_bases: Some(10),
+                knowledge_documents: Some(100),
+                upload_bytes: Some(10 * 1024 * 1024),
                 voice_agents: Some(1),
             },
             PlanTier::Pro => PlanLimits {
@@ -74,6 +85,8 @@ impl PlanTier {
                 users: Some(20),
                 bots: Some(10),
                 knowledge_bases: Some(50),
+                knowledge_documents: Some(1_000),
+                upload_bytes: Some(25 * 1024 * 1024),
                 voice_agents: Some(5),
             },
             PlanTier::Enterprise => PlanLimits {
@@ -81,6 +94,8 @@ impl PlanTier {
                 users: None,
                 bots: None,
                 knowledge_bases: None,
+                knowledge_documents: None,
+                upload_bytes: None,
                 voice_agents: None,
             },
         }
@@ -94,6 +109,7 @@ impl PlanLimits {
             LimitedResource::Users => self.users,
             LimitedResource::Bots => self.bots,
             LimitedResource::KnowledgeBases => self.knowledge_bases,
+            LimitedResource::KnowledgeDocuments => self.knowledge_documents,
             LimitedResource::VoiceAgents => self.voice_agents,
         }
     }

@@ -1,10 +1,14 @@
-//! Session notices on their way to the consoles: every stored message and every status or
-//! owner change goes to the `/console` room of its organisation, in the order the sessions
-//! reported them, from one background task so the session actors never wait on sockets.
+//! Session notices on their way to the consoles: every stored message, every status or owner
+//! change and every step of a knowledge document's ingestion goes to the `/console` room of its
+//! organisation, in the order they were reported, from one background task so the session
+//! actors never wait on sockets.
 
 use crate::console::protocol::{
-    ConsoleMessage, ConsoleSession, EVENT_MESSAGE, EVENT_SESSION, NAMESPACE, organisation_room,
+    ConsoleMessage, ConsoleSession, EVENT_INGESTION, EVENT_MESSAGE, EVENT_SESSION, NAMESPACE,
+    organisation_room,
 };
+use crate::knowledge::DocumentView;
+use botwot_engine::knowledge::{IngestionObserver, KnowledgeDocument};
 use botwot_engine::ports::SessionObserver;
 use botwot_engine::session::SessionNotice;
 use botwot_engine::{Message, SessionKey, SessionState, TenantId};
@@ -16,6 +20,7 @@ use tokio::sync::mpsc;
 enum Update {
     Message(TenantId, Box<ConsoleMessage>),
     Session(TenantId, Box<ConsoleSession>),
+    Ingestion(TenantId, Box<DocumentView>),
 }
 
 /// Feeds the console namespace ([`SessionObserver`]). Cheap to clone.
@@ -70,6 +75,12 @@ async fn forward(io: SocketIo, mut updates: mpsc::UnboundedReceiver<Update>) {
                     .emit(EVENT_SESSION, &*payload)
                     .await
             }
+            Update::Ingestion(tenant, payload) => {
+                console
+                    .to(organisation_room(&tenant))
+                    .emit(EVENT_INGESTION, &*payload)
+                    .await
+            }
         };
         if let Err(error) = sent {
             tracing::debug!(%error, "console update not sent");
@@ -96,5 +107,12 @@ impl SessionObserver for ConsoleChannel {
             session.key.tenant_id.clone(),
             Box::new(payload),
         ));
+    }
+}
+
+impl IngestionObserver for ConsoleChannel {
+    fn progressed(&self, document: &KnowledgeDocument) {
+        let payload = Box::new(DocumentView::from(document));
+        self.send(Update::Ingestion(document.tenant_id.clone(), payload));
     }
 }

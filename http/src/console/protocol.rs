@@ -5,7 +5,8 @@
 //!   `forbidden` (neither Live Chat, module 11, nor Conversations, module 4).
 //! - server → agent, for the agent's organisation only: `message` ([`ConsoleMessage`], every
 //!   new transcript message, private notes included), `session` ([`ConsoleSession`], status and
-//!   assignment changes), `presence` ([`PresenceNotice`]) and `error` (`{code, message}`); on
+//!   assignment changes), `ingestion` (a knowledge document's stage and percent, as
+//!   `GET /v1/knowledge-bases/{id}/documents` shows it), `presence` ([`PresenceNotice`]) and `error` (`{code, message}`); on
 //!   connecting, `roster` ([`Roster`]): who of the organisation is at a console of this node.
 //! - agent → server: `presence` with `{status: "online" | "away" | "offline"}`, told to the
 //!   whole organisation. An agent's first socket tells it `online` (or the status they chose
@@ -23,6 +24,7 @@ pub const EVENT_SESSION: &str = "session";
 pub const EVENT_PRESENCE: &str = "presence";
 pub const EVENT_ROSTER: &str = "roster";
 pub const EVENT_ERROR: &str = "error";
+pub const EVENT_INGESTION: &str = "ingestion";
 
 /// The room every console socket of one organisation joins.
 pub fn organisation_room(tenant: &TenantId) -> String {
