@@ -190,7 +190,13 @@ pub async fn put_layout(
         ));
     }
     layout.validate()?;
-    let mut user = principal.user;
+    // The stored record, not the one read when the request was authenticated: the layout is the
+    // only field this writes.
+    let mut user = state
+        .store
+        .get_user(principal.tenant(), &principal.user.id)
+        .await?
+        .ok_or_else(|| AppError::not_found("user"))?;
     user.dashboard_layout = Some(layout.clone());
     user.updated_at = state.now();
     state.store.update_user(&user).await?;
