@@ -119,6 +119,7 @@ const onLive = {
     if (state.selected?.id === sessionId) view.appendMessage(message, state.names, state.me);
     view.renderList(state.sessions, state.selected?.id, state.previews, pick);
     queuesChanged();
+    state.dashboard?.changed();
   },
   session({ session }) {
     showSession(session);

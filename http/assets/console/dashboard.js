@@ -1,5 +1,6 @@
 // The dashboard strip above the queues: the organisation's headline figures of the last seven
-// days from `/v1/dashboard/metrics`, refreshed every 15 s and soon after a conversation changes.
+// days from `/v1/dashboard/metrics`, refreshed every 15 s and soon after a conversation changes
+// or a message arrives.
 // Users without the Dashboard module never see it.
 
 import { call } from "./api.js";
@@ -38,12 +39,15 @@ function render(panel, metrics) {
   panel.hidden = false;
 }
 
-/// Starts the strip in `panel`; returns `{changed(), stop()}`: `changed` refreshes it soon.
+/// Starts the strip in `panel`; returns `{changed(), stop()}`: `changed` refreshes it within a
+/// second (a burst of changes refreshes it once, and never postpones a refresh already due).
 export function startDashboard(panel) {
   let timer = null;
+  let soon = false;
   let stopped = false;
   async function refresh() {
     clearTimeout(timer);
+    soon = false;
     if (stopped) return;
     try {
       render(panel, await call("GET", "/v1/dashboard/metrics"));
@@ -60,7 +64,8 @@ export function startDashboard(panel) {
   refresh();
   return {
     changed() {
-      if (stopped) return;
+      if (stopped || soon) return;
+      soon = true;
       clearTimeout(timer);
       timer = setTimeout(refresh, SOON_MS);
     },
