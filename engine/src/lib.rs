@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod analytics;
 pub mod blobs;
 pub mod bot;
 pub mod brain;

@@ -40,6 +40,8 @@ error_codes! {
     InvalidJson => BAD_REQUEST, "invalid_json";
     InvalidQuery => BAD_REQUEST, "invalid_query";
     InvalidRequest => BAD_REQUEST, "invalid_request";
+    /// A report's time range: `from` is not before `to`, or it is longer than 366 days.
+    InvalidRange => BAD_REQUEST, "invalid_range";
     UnsupportedMediaType => UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type";
     ValidationFailed => UNPROCESSABLE_ENTITY, "validation_failed";
     /// A widget event whose payload is not what the protocol says.

@@ -19,6 +19,7 @@ pub mod auth;
 pub mod builder;
 pub mod config;
 pub mod console;
+pub mod dashboard;
 pub mod errors;
 pub mod extract;
 pub mod knowledge;

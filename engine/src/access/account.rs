@@ -4,6 +4,7 @@
 
 use super::plan::{PlanLimits, PlanTier};
 use super::role::Permissions;
+use crate::analytics::DashboardLayout;
 use crate::ids::{TenantId, UserId};
 use crate::time::Timestamp;
 use crate::validation::ValidationErrors;
@@ -92,6 +93,9 @@ pub struct UserAccount {
     pub updated_at: Timestamp,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_login_at: Option<Timestamp>,
+    /// The user's dashboard widgets; `None` until they save a layout.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dashboard_layout: Option<DashboardLayout>,
 }
 
 impl UserAccount {
@@ -116,6 +120,7 @@ impl UserAccount {
             created_at: now,
             updated_at: now,
             last_login_at: None,
+            dashboard_layout: None,
         }
     }
 

@@ -3,6 +3,7 @@
 
 import { ApiError, call, currentUser, forget, signIn, signOut } from "./api.js";
 import { setUpComposer } from "./composer.js";
+import { startDashboard } from "./dashboard.js";
 import { connectLive } from "./live.js";
 import * as view from "./view.js";
 
@@ -21,6 +22,7 @@ const state = {
   previews: new Map(),
   presence: new Map(),
   live: null,
+  dashboard: null,
 };
 
 function fail(error) {
@@ -117,10 +119,12 @@ const onLive = {
     if (state.selected?.id === sessionId) view.appendMessage(message, state.names, state.me);
     view.renderList(state.sessions, state.selected?.id, state.previews, pick);
     queuesChanged();
+    state.dashboard?.changed();
   },
   session({ session }) {
     showSession(session);
     queuesChanged();
+    state.dashboard?.changed();
   },
   presence({ agentId, status }) {
     if (status === "offline") state.presence.delete(agentId);
@@ -156,6 +160,8 @@ async function loadColleagues(user) {
 function showSignIn(message) {
   state.live?.close();
   state.live = null;
+  state.dashboard?.stop();
+  state.dashboard = null;
   $("app").hidden = true;
   $("sign-in").hidden = false;
   $("sign-in-error").textContent = message ?? "";
@@ -169,6 +175,7 @@ async function showApp(user) {
   await loadColleagues(user);
   state.canned = await listed("/v1/canned-responses?limit=200").catch(() => []);
   state.live = connectLive(onLive);
+  state.dashboard = startDashboard($("dashboard"));
   await loadQueues();
 }
 

@@ -60,6 +60,15 @@ const USERS: Access = Access::Module(Module::USER_MANAGEMENT);
 const CHANNELS: Access = Access::AnyOf(CHANNEL_MODULES);
 const SETTINGS: Access = Access::Module(Module::SYSTEM_SETTINGS);
 const LIVE_CHAT: Access = Access::Module(Module::LIVE_CHAT);
+/// Analytics 5.1 (Dashboard) and 5.4 (Export); Analytics itself covers both.
+const DASHBOARD: Access = Access::Module(Module {
+    major: 5,
+    minor: Some(1),
+});
+const EXPORT: Access = Access::Module(Module {
+    major: 5,
+    minor: Some(4),
+});
 
 /// Reading one conversation: Conversations, or Live Chat (an agent answering needs the transcript).
 const READ_CONVERSATION: Access = Access::AnyOf(&[Module::CONVERSATIONS, Module::LIVE_CHAT]);
@@ -96,6 +105,10 @@ pub const ACCESS_MAP: &[(&str, &str, Access)] = &[
         "/v1/canned-responses/{cannedResponseId}",
         LIVE_CHAT,
     ),
+    ("GET", "/v1/dashboard/metrics", DASHBOARD),
+    ("GET", "/v1/dashboard/export", EXPORT),
+    ("GET", "/v1/dashboard/layout", DASHBOARD),
+    ("PUT", "/v1/dashboard/layout", DASHBOARD),
     ("GET", "/v1/integrations", CHANNELS),
     ("POST", "/v1/integrations", CHANNELS),
     ("GET", "/v1/users", USERS),

@@ -48,6 +48,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../../assets/console/view.js"),
     ),
     (
+        "dashboard.js",
+        JAVASCRIPT,
+        include_str!("../../assets/console/dashboard.js"),
+    ),
+    (
         "composer.js",
         JAVASCRIPT,
         include_str!("../../assets/console/composer.js"),

@@ -3,6 +3,7 @@
 
 use crate::routes::paging::Page;
 use crate::routes::sessions::Transcript;
+use botwot_engine::analytics::{ConversationFacts, DashboardLayout, DashboardMetrics, ReportRange};
 use botwot_engine::bot::{BotSettings, InactivityTimeouts};
 use botwot_engine::integration::{ChannelIntegration, IntegrationSettings};
 use botwot_engine::message::{Author, Delivery, Direction, MessageBody};
@@ -118,4 +119,24 @@ pub fn integration() -> ChannelIntegration {
 
 pub fn integration_page() -> Page<ChannelIntegration> {
     page_of(integration())
+}
+
+/// The figures of a day holding the example conversation, answered by the bot after 2 s.
+pub fn dashboard_metrics() -> DashboardMetrics {
+    let range = ReportRange::last_days(Timestamp(AT.millis() + 60_000), 1).unwrap_or(ReportRange {
+        from: AT,
+        to: Timestamp(AT.millis() + 1),
+    });
+    let session = session();
+    let mut reply = message();
+    reply.seq = 3;
+    reply.direction = Direction::Outbound;
+    reply.author = Author::Bot;
+    reply.created_at = Timestamp(AT.millis() + 2_000);
+    let facts = ConversationFacts::from_transcript(&session, &[message(), reply]);
+    DashboardMetrics::compute(range, &[facts], false)
+}
+
+pub fn dashboard_layout() -> DashboardLayout {
+    DashboardLayout::default()
 }

@@ -36,6 +36,7 @@ access token with Live Chat or Conversations); the server sends the organisation
         (name = "bots", description = "Bot profiles"),
         (name = "sessions", description = "Conversations and their transcripts"),
         (name = "handover", description = "Live chat: take over, reply, notes, hand back, transfer, queues"),
+        (name = "dashboard", description = "Figures of a time range, report exports, each user's widgets"),
         (name = "canned responses", description = "Saved replies with shortcuts, per organisation"),
         (name = "auth", description = "Signing up, in and out; one-time codes and refresh tokens"),
         (name = "api keys", description = "Keys for server-to-server calls, scoped to modules"),

@@ -93,6 +93,20 @@ schema_from_example!(
     MessageSchema, "Message", examples::message, required = []
 );
 schema_from_example!(
+    /// The dashboard's figures over a range: counts, resolution rate (resolved / closed; a closed
+    /// conversation is resolved when the contact's last message was answered), nearest-rank
+    /// response-time percentiles in ms, channels, bot vs agent handling, conversations per hour or
+    /// day. `averageSatisfaction` is null: sessions carry no rating yet.
+    DashboardMetricsSchema, "DashboardMetrics", examples::dashboard_metrics, required = []
+);
+schema_from_example!(
+    /// A user's dashboard widgets on a 12-column grid: a unique `id`, a `kind` (`totalConversations`,
+    /// `activeSessions`, `conversationVolume`, `resolutionRate`, `responseTime`, `satisfaction`,
+    /// `channelBreakdown`, `botVsAgent`, `topIntents`, `sentimentDistribution`), `x`, `y`, `width`,
+    /// `height`.
+    DashboardLayoutSchema, "DashboardLayout", examples::dashboard_layout, required = ["widgets"]
+);
+schema_from_example!(
     /// A page of sessions, newest first.
     SessionPageSchema, "SessionPage", examples::session_page, required = []
 );

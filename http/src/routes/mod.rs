@@ -7,6 +7,7 @@ pub mod auth;
 pub mod bots;
 pub mod canned_responses;
 pub mod conversations;
+pub mod dashboard;
 pub mod data_rights;
 pub mod dev_mailbox;
 pub mod handover;
@@ -71,6 +72,9 @@ pub fn resources() -> OpenApiRouter<AppState> {
             canned_responses::replace_canned_response,
             canned_responses::delete_canned_response
         ))
+        .routes(routes!(dashboard::dashboard_metrics))
+        .routes(routes!(dashboard::export_report))
+        .routes(routes!(dashboard::get_layout, dashboard::put_layout))
         .routes(routes!(
             integrations::create_integration,
             integrations::list_integrations

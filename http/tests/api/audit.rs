@@ -151,6 +151,12 @@ async fn every_change_through_the_api_is_audited_and_reads_are_not() {
     )
     .await;
     app.call(Method::DELETE, &canned_path, None, &[]).await;
+    app.send(
+        Method::PUT,
+        "/v1/dashboard/layout",
+        json!({"widgets": [{"id": "w1", "kind": "totalConversations", "x": 0, "y": 0, "width": 3, "height": 2}]}),
+    )
+    .await;
     let key_path = format!("/v1/api-keys/{}", key.body["id"].as_str().unwrap());
     app.call(Method::DELETE, &key_path, None, &[]).await;
     // Reads and refused changes leave no entry.

@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod bots;
 mod console;
+mod dashboard;
 mod data_rights;
 mod handover;
 mod meta_webhook;

@@ -222,6 +222,24 @@ impl TestApp {
             .await
     }
 
+    /// The raw body of a successful `GET` as the owner (for binary files).
+    pub async fn get_bytes(&self, path: &str) -> Vec<u8> {
+        let request = Request::builder()
+            .uri(path)
+            .header("authorization", self.owner.bearer())
+            .body(Body::empty())
+            .expect("request");
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("infallible");
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await;
+        bytes.expect("body").to_vec()
+    }
+
     pub async fn get(&self, path: &str) -> Reply {
         self.call(Method::GET, path, None, &[]).await
     }

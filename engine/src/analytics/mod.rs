@@ -1,0 +1,21 @@
+//! Dashboard analytics (PRD §3.10): the figures managers watch, computed from a set of sessions
+//! and their transcripts, with no I/O. The HTTP layer gathers the sessions of a time range and
+//! hands them here; every definition (what "resolved" means, which percentile) lives in the
+//! module that computes it.
+
+mod conversation;
+mod layout;
+mod metrics;
+mod percentile;
+mod range;
+mod series;
+
+#[cfg(test)]
+mod tests;
+
+pub use conversation::{ConversationFacts, Handling};
+pub use layout::{DashboardLayout, WidgetKind, WidgetPlacement};
+pub use metrics::{ChannelCount, DashboardMetrics, HandlingCounts};
+pub use percentile::{Percentiles, nearest_rank};
+pub use range::{MAX_RANGE_DAYS, RangeError, ReportRange};
+pub use series::{Bucket, SeriesPoint, TimeSeries};
