@@ -19,6 +19,7 @@ use botwot_engine::ids::{ApiKeyId, TenantId};
 use botwot_engine::ports::Storage;
 use botwot_http::auth::{AuthConfig, JwtKey};
 use botwot_http::config::RateLimitConfig;
+use botwot_http::knowledge::{EmbedderChoice, KnowledgeConfig, KnowledgeServices};
 use botwot_http::{HttpBuilder, HttpConfig};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -94,7 +95,26 @@ fn main() {
         let clock = system_clock();
         let node = start_node(store.clone(), clock.clone(), Default::default()).await;
         let http = HttpBuilder::new(config()).expect("auth settings");
-        let state = http.state(store.clone(), Arc::new(node.sessions()), clock.clone());
+        let knowledge = KnowledgeServices::start(
+            &KnowledgeConfig {
+                blobs: botwot_storage::BlobConfig::Local {
+                    dir: dir.path().join("blobs"),
+                },
+                embedder: EmbedderChoice::Hashing,
+                ..KnowledgeConfig::default()
+            },
+            store.clone(),
+            http.ingestion_observer(),
+            clock.clone(),
+        )
+        .await
+        .expect("knowledge services");
+        let state = http.state(
+            store.clone(),
+            Arc::new(node.sessions()),
+            clock.clone(),
+            knowledge,
+        );
         let router = botwot_http::router(state.clone());
 
         let now = clock.now();

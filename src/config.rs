@@ -7,6 +7,7 @@ use botwot_actors::NodeConfig;
 use botwot_adapters::meta::graph::GraphConfig;
 use botwot_http::HttpConfig;
 use botwot_http::auth::JwtKey;
+use botwot_http::knowledge::KnowledgeConfig;
 use botwot_storage::StorageConfig;
 use serde::Deserialize;
 use std::path::Path;
@@ -28,6 +29,7 @@ pub struct Config {
     /// Where the Meta Graph API is (`base_url`, `api_version`, `request_timeout_ms`): replies on
     /// WhatsApp, Messenger and Instagram are sent there.
     pub meta: GraphConfig,
+    pub knowledge: KnowledgeConfig,
     pub log: LogConfig,
 }
 

@@ -3,12 +3,12 @@
 use crate::config::Config;
 use anyhow::{Context, Result};
 use botwot_actors::{Node, NodeDeps, SystemClock};
-use botwot_adapters::brain::ProfileBrain;
 use botwot_adapters::channels::ChannelRouter;
 use botwot_adapters::meta::graph::{GraphClient, MetaGraphSender, StoredTokens, TokenCipher};
 use botwot_engine::Channel;
 use botwot_engine::time::Clock;
 use botwot_http::config::ConfiguredSecret;
+use botwot_http::knowledge::KnowledgeServices;
 use botwot_http::{HttpBuilder, HttpConfig};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -33,11 +33,19 @@ pub async fn serve(mut config: Config) -> Result<()> {
     let web = Arc::new(http.web_channel());
     let sender = meta.route_meta_channels(ChannelRouter::default().with(Channel::Web, web.clone()));
     let widget_sockets = web.clone();
+    let knowledge = KnowledgeServices::start(
+        &config.knowledge,
+        store.clone(),
+        http.ingestion_observer(),
+        clock.clone(),
+    )
+    .await
+    .context("the knowledge services could not start")?;
     let node = Node::start(
         config.node.clone(),
         NodeDeps {
             storage: store.clone(),
-            brain: Arc::new(ProfileBrain),
+            brain: knowledge.brain.clone(),
             sender: Arc::new(sender),
             observer: web,
             clock: clock.clone(),
@@ -46,7 +54,7 @@ pub async fn serve(mut config: Config) -> Result<()> {
     .await
     .context("the node could not start")?;
     let app = http
-        .finish(store, Arc::new(node.sessions()), clock)
+        .finish(store, Arc::new(node.sessions()), clock, knowledge)
         .await
         .context("the HTTP surface could not start")?;
 

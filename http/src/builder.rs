@@ -4,13 +4,15 @@
 
 use crate::auth::{AuthSetupError, Authenticator};
 use crate::config::HttpConfig;
-use crate::console;
+use crate::console::{self, ConsoleChannel};
+use crate::knowledge::KnowledgeServices;
 use crate::metrics;
 use crate::router::build;
 use crate::sessions::SessionDispatcher;
 use crate::state::AppState;
 use crate::widget::{WebChannel, demo, socket};
 use axum::Router;
+use botwot_engine::knowledge::IngestionObserver;
 use botwot_engine::ports::{Storage, StoreError};
 use botwot_engine::time::Clock;
 use botwot_storage::limits::{LimitError, LocalRateLimiter, RateLimiter, RedisRateLimiter};
@@ -24,7 +26,8 @@ use std::sync::Arc;
 /// let http = HttpBuilder::new(config.http)?;
 /// let web = Arc::new(http.web_channel()); // the node's web sender and its session observer
 /// let node = Node::start(node_config, NodeDeps { sender: web.clone(), observer: web, .. }).await?;
-/// let app = http.finish(store, Arc::new(node.sessions()), clock).await?;
+/// let knowledge = KnowledgeServices::start(&config, store.clone(), http.ingestion_observer(), clock.clone()).await?;
+/// let app = http.finish(store, Arc::new(node.sessions()), clock, knowledge).await?;
 /// axum::serve(listener, app).with_graceful_shutdown(signal).await?;
 /// ```
 pub struct HttpBuilder {
@@ -74,12 +77,18 @@ impl HttpBuilder {
         WebChannel::new(self.io.clone())
     }
 
+    /// Where knowledge ingestion reports progress: the organisation's consoles.
+    pub fn ingestion_observer(&self) -> Arc<dyn IngestionObserver> {
+        Arc::new(ConsoleChannel::new(self.io.clone()))
+    }
+
     /// The shared state of the handlers, and the widget and console namespaces opened on it.
     pub fn state(
         &self,
         store: Arc<dyn Storage>,
         sessions: Arc<dyn SessionDispatcher>,
         clock: Arc<dyn Clock>,
+        knowledge: KnowledgeServices,
     ) -> AppState {
         let state = AppState {
             config: Arc::new(self.config.clone()),
@@ -89,6 +98,7 @@ impl HttpBuilder {
             metrics: metrics::recorder(),
             limiter: self.limiter.clone(),
             auth: self.auth.clone(),
+            knowledge,
         };
         socket::open_namespace(&self.io, state.clone());
         console::socket::open_namespace(&self.io, state.clone());
@@ -102,8 +112,9 @@ impl HttpBuilder {
         store: Arc<dyn Storage>,
         sessions: Arc<dyn SessionDispatcher>,
         clock: Arc<dyn Clock>,
+        knowledge: KnowledgeServices,
     ) -> Result<Router, StoreError> {
-        let state = self.state(store, sessions, clock);
+        let state = self.state(store, sessions, clock, knowledge);
         if state.config.demo_bot {
             demo::ensure_demo_bot(&state).await?;
         }

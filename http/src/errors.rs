@@ -95,6 +95,10 @@ error_codes! {
     ShortcutTaken => CONFLICT, "shortcut_taken";
     BotUnavailable => CONFLICT, "bot_unavailable";
     PayloadTooLarge => PAYLOAD_TOO_LARGE, "payload_too_large";
+    /// An uploaded file is larger than the plan or the server allows; the message says the limit.
+    FileTooLarge => PAYLOAD_TOO_LARGE, "file_too_large";
+    /// The blob store or a knowledge index could not be reached; retrying later may work.
+    KnowledgeUnavailable => SERVICE_UNAVAILABLE, "knowledge_unavailable";
     /// Too many requests from one client; sent with `Retry-After`.
     RateLimited => TOO_MANY_REQUESTS, "rate_limited";
     /// Sent with `Retry-After`.
@@ -221,6 +225,18 @@ impl From<ValidationErrors> for AppError {
             })
             .collect();
         error
+    }
+}
+
+impl From<botwot_engine::knowledge::KnowledgeIndexError> for AppError {
+    fn from(error: botwot_engine::knowledge::KnowledgeIndexError) -> Self {
+        Self::new(ErrorCode::KnowledgeUnavailable, error.to_string())
+    }
+}
+
+impl From<botwot_engine::blobs::BlobError> for AppError {
+    fn from(error: botwot_engine::blobs::BlobError) -> Self {
+        Self::new(ErrorCode::KnowledgeUnavailable, error.to_string())
     }
 }
 

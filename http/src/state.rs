@@ -1,8 +1,9 @@
 //! What every handler shares: configuration, storage, the session dispatcher, the clock, the
-//! metrics handle, the rate limiter and the authenticator.
+//! metrics handle, the rate limiter, the authenticator and the knowledge services.
 
 use crate::auth::Authenticator;
 use crate::config::HttpConfig;
+use crate::knowledge::KnowledgeServices;
 use crate::sessions::SessionDispatcher;
 use botwot_engine::Timestamp;
 use botwot_engine::ports::Storage;
@@ -23,6 +24,8 @@ pub struct AppState {
     pub limiter: Arc<dyn RateLimiter>,
     /// Token signing, password hashing, one-time codes and mail.
     pub auth: Arc<Authenticator>,
+    /// Blobs, the knowledge index, ingestion and the brain.
+    pub knowledge: KnowledgeServices,
 }
 
 impl AppState {

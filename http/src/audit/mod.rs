@@ -53,8 +53,15 @@ pub async fn record(
     }
 }
 
-fn is_change(method: &Method) -> bool {
-    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+/// Routes called with `POST` because they carry a body, but that change nothing: asking the
+/// knowledge. They are not audited.
+pub const QUESTIONS: &[&str] = &[
+    "/v1/knowledge-bases/{knowledgeBaseId}/query",
+    "/v1/bots/{botId}/answer",
+];
+
+fn is_change(method: &Method, route: &str) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) && !QUESTIONS.contains(&route)
 }
 
 /// Middleware (after authentication): records every change that succeeded.
@@ -69,10 +76,10 @@ pub async fn audit_changes(
     let method = request.method().clone();
     let target = request.uri().path().to_owned();
     let response = next.run(request).await;
-    if is_change(&method) && response.status().is_success() {
-        let route = matched
-            .as_ref()
-            .map_or(target.as_str(), MatchedPath::as_str);
+    let route = matched
+        .as_ref()
+        .map_or(target.as_str(), MatchedPath::as_str);
+    if is_change(&method, route) && response.status().is_success() {
         let action = format!("{method} {route}");
         let status = response.status().as_u16();
         record(

@@ -70,12 +70,64 @@ const EXPORT: Access = Access::Module(Module {
     minor: Some(4),
 });
 
+/// Bot configuration 2.1: knowledge bases.
+const KNOWLEDGE: Access = Access::Module(Module {
+    major: 2,
+    minor: Some(1),
+});
+
 /// Reading one conversation: Conversations, or Live Chat (an agent answering needs the transcript).
 const READ_CONVERSATION: Access = Access::AnyOf(&[Module::CONVERSATIONS, Module::LIVE_CHAT]);
 
 /// Method, route as written in the router, what it requires.
 pub const ACCESS_MAP: &[(&str, &str, Access)] = &[
     ("GET", "/v1/me", Access::SignedIn),
+    ("GET", "/v1/knowledge-bases", KNOWLEDGE),
+    ("POST", "/v1/knowledge-bases", KNOWLEDGE),
+    ("GET", "/v1/knowledge-bases/{knowledgeBaseId}", KNOWLEDGE),
+    ("PUT", "/v1/knowledge-bases/{knowledgeBaseId}", KNOWLEDGE),
+    ("DELETE", "/v1/knowledge-bases/{knowledgeBaseId}", KNOWLEDGE),
+    (
+        "GET",
+        "/v1/knowledge-bases/{knowledgeBaseId}/documents",
+        KNOWLEDGE,
+    ),
+    (
+        "POST",
+        "/v1/knowledge-bases/{knowledgeBaseId}/documents",
+        KNOWLEDGE,
+    ),
+    (
+        "POST",
+        "/v1/knowledge-bases/{knowledgeBaseId}/urls",
+        KNOWLEDGE,
+    ),
+    (
+        "GET",
+        "/v1/knowledge-bases/{knowledgeBaseId}/documents/{documentId}",
+        KNOWLEDGE,
+    ),
+    (
+        "DELETE",
+        "/v1/knowledge-bases/{knowledgeBaseId}/documents/{documentId}",
+        KNOWLEDGE,
+    ),
+    (
+        "POST",
+        "/v1/knowledge-bases/{knowledgeBaseId}/query",
+        KNOWLEDGE,
+    ),
+    (
+        "PUT",
+        "/v1/bots/{botId}/knowledge-bases/{knowledgeBaseId}",
+        KNOWLEDGE,
+    ),
+    (
+        "DELETE",
+        "/v1/bots/{botId}/knowledge-bases/{knowledgeBaseId}",
+        KNOWLEDGE,
+    ),
+    ("POST", "/v1/bots/{botId}/answer", BOTS),
     ("GET", "/v1/bots", BOTS),
     ("POST", "/v1/bots", BOTS),
     ("GET", "/v1/bots/{botId}", BOTS),

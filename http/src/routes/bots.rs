@@ -89,7 +89,7 @@ pub async fn list_bots(
 #[into_params(rename_all = "camelCase", parameter_in = Path)]
 pub struct BotPath {
     /// The bot's id.
-    bot_id: String,
+    pub bot_id: String,
 }
 
 /// The bot named by `{botId}`, of the caller's tenant and not deleted; `not_found` otherwise.

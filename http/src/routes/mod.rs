@@ -1,6 +1,7 @@
 //! The routes, grouped by who may call them. Each is added with `routes!`, which documents it
 //! in the OpenAPI document at the same time.
 
+pub mod answers;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
@@ -13,6 +14,8 @@ pub mod dev_mailbox;
 pub mod handover;
 pub mod health;
 pub mod integrations;
+pub mod knowledge_bases;
+pub mod knowledge_documents;
 pub mod me;
 pub mod meta_webhook;
 pub mod paging;
@@ -79,6 +82,30 @@ pub fn resources() -> OpenApiRouter<AppState> {
             integrations::create_integration,
             integrations::list_integrations
         ))
+        .routes(routes!(
+            knowledge_bases::create_knowledge_base,
+            knowledge_bases::list_knowledge_bases
+        ))
+        .routes(routes!(
+            knowledge_bases::get_knowledge_base,
+            knowledge_bases::replace_knowledge_base,
+            knowledge_bases::delete_knowledge_base
+        ))
+        .routes(routes!(
+            knowledge_bases::attach_knowledge_base,
+            knowledge_bases::detach_knowledge_base
+        ))
+        .routes(routes!(
+            knowledge_documents::upload_document,
+            knowledge_documents::list_documents
+        ))
+        .routes(routes!(knowledge_documents::add_url))
+        .routes(routes!(
+            knowledge_documents::get_document,
+            knowledge_documents::delete_document
+        ))
+        .routes(routes!(answers::query_knowledge_base))
+        .routes(routes!(answers::answer_question))
 }
 
 /// Signing up, in and out: anyone may call these (each is charged to the caller's IP).

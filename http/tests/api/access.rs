@@ -373,28 +373,9 @@ async fn nobody_grants_more_than_they_hold() {
 #[tokio::test]
 async fn the_base_plan_stops_at_five_users_and_three_bots_naming_the_limit() {
     let app = TestApp::new().await;
-    // A BASE organisation with its owner.
-    let signup = app
-        .call(
-            Method::POST,
-            "/v1/auth/signup",
-            Some(r#"{"email": "owner@small.test"}"#),
-            &[("authorization", "")],
-        )
+    let token = app
+        .sign_up_base_organisation("owner@small.test", "Small")
         .await;
-    assert_eq!(signup.status, StatusCode::ACCEPTED);
-    let code = app.mailed_code("owner@small.test").await;
-    let body = json!({"email": "owner@small.test", "code": code, "password": "owner password 1",
-                      "firstName": "Own", "organisationName": "Small"});
-    let created = app
-        .call(
-            Method::POST,
-            "/v1/auth/signup/verify",
-            Some(&body.to_string()),
-            &[("authorization", "")],
-        )
-        .await;
-    let token = format!("Bearer {}", created.body["accessToken"].as_str().unwrap());
     let owner = [("authorization", token.as_str())];
     for n in 1..5 {
         let body = json!({"email": format!("u{n}@small.test"), "role": "AGENT"}).to_string();

@@ -10,6 +10,7 @@ mod console;
 mod dashboard;
 mod data_rights;
 mod handover;
+mod knowledge;
 mod meta_webhook;
 mod operations;
 mod sessions;

@@ -17,6 +17,7 @@ use botwot_engine::time::Clock;
 use botwot_engine::{BotProfile, Direction, SessionId, TenantId};
 use botwot_http::auth::{AuthConfig, Authenticator, JwtKey, PasswordHashing};
 use botwot_http::config::RateLimitConfig;
+use botwot_http::knowledge::{EmbedderChoice, KnowledgeConfig, KnowledgeServices};
 use botwot_http::{AppState, HttpBuilder, HttpConfig};
 use node::{Answers, Gate, TestNode};
 use serde_json::Value;
@@ -61,6 +62,8 @@ pub struct TestApp {
     pub state: AppState,
     pub node: TestNode,
     pub owner: Account,
+    /// Uploaded files and saved indexes.
+    _blobs: tempfile::TempDir,
 }
 
 /// A user with an access token.
@@ -144,7 +147,13 @@ impl TestApp {
         } else {
             node.store.clone()
         };
-        let state = http.state(store, Arc::new(node.sessions.clone()), node.clock.clone());
+        let (knowledge, blobs) = test_knowledge(&http, &node).await;
+        let state = http.state(
+            store,
+            Arc::new(node.sessions.clone()),
+            node.clock.clone(),
+            knowledge,
+        );
         let owner = account_in(
             &state.auth.tokens,
             &node,
@@ -157,6 +166,7 @@ impl TestApp {
             state,
             node,
             owner,
+            _blobs: blobs,
         }
     }
 
@@ -215,6 +225,21 @@ impl TestApp {
         text[start..start + 6].to_owned()
     }
 
+    /// Signs up a new organisation (on the BASE plan) through the API; returns its owner's
+    /// `Bearer` authorization.
+    pub async fn sign_up_base_organisation(&self, email: &str, name: &str) -> String {
+        let signup = self
+            .open_post("/v1/auth/signup", serde_json::json!({ "email": email }))
+            .await;
+        assert_eq!(signup.status, StatusCode::ACCEPTED, "{:?}", signup.body);
+        let code = self.mailed_code(email).await;
+        let body = serde_json::json!({"email": email, "code": code, "password": "owner password 1",
+                          "firstName": "Own", "organisationName": name});
+        let created = self.open_post("/v1/auth/signup/verify", body).await;
+        let token = created.body["accessToken"].as_str().expect("access token");
+        format!("Bearer {token}")
+    }
+
     /// Posts `body` without any access token.
     pub async fn open_post(&self, path: &str, body: Value) -> Reply {
         let body = body.to_string();
@@ -242,6 +267,37 @@ impl TestApp {
 
     pub async fn get(&self, path: &str) -> Reply {
         self.call(Method::GET, path, None, &[]).await
+    }
+
+    /// Posts `bytes` as the owner, as a file of `content_type`.
+    pub async fn upload(&self, path: &str, bytes: Vec<u8>, content_type: &str) -> Reply {
+        self.upload_as(&self.owner.bearer(), path, bytes, content_type)
+            .await
+    }
+
+    /// Posts `bytes` with `authorization`, as a file of `content_type`.
+    pub async fn upload_as(
+        &self,
+        authorization: &str,
+        path: &str,
+        bytes: Vec<u8>,
+        content_type: &str,
+    ) -> Reply {
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header("authorization", authorization)
+            .header("content-type", content_type)
+            .body(Body::from(bytes))
+            .expect("request");
+        reply(
+            self.router
+                .clone()
+                .oneshot(request)
+                .await
+                .expect("infallible"),
+        )
+        .await
     }
 
     pub async fn send(&self, method: Method, path: &str, body: Value) -> Reply {
@@ -334,6 +390,7 @@ pub struct TestServer {
     /// The served application, also callable in-process.
     pub router: Router,
     issuer: Authenticator,
+    _blobs: tempfile::TempDir,
 }
 
 impl TestServer {
@@ -351,11 +408,13 @@ impl TestServer {
             Permissions::of(Role::SuperAdmin),
         )
         .await;
+        let (knowledge, blobs) = test_knowledge(&http, &node).await;
         let app = http
             .finish(
                 node.store.clone(),
                 Arc::new(node.sessions.clone()),
                 node.clock.clone(),
+                knowledge,
             )
             .await
             .expect("router");
@@ -371,6 +430,7 @@ impl TestServer {
             owner,
             router,
             issuer,
+            _blobs: blobs,
         }
     }
 
@@ -428,4 +488,35 @@ impl TestServer {
             .filter(|m| m.direction == Direction::Inbound)
             .count()
     }
+}
+
+/// The knowledge services of a test node, with their blob directory.
+async fn test_knowledge(
+    http: &HttpBuilder,
+    node: &TestNode,
+) -> (KnowledgeServices, tempfile::TempDir) {
+    let blobs = tempfile::tempdir().expect("blob directory");
+    let knowledge = KnowledgeServices::start(
+        &test_knowledge_config(blobs.path()),
+        node.store.clone(),
+        http.ingestion_observer(),
+        node.clock.clone(),
+    )
+    .await
+    .expect("knowledge services");
+    (knowledge, blobs)
+}
+
+/// Knowledge in `dir`, embedded by the hashing embedder (no model needed), with URL documents
+/// allowed to come from this machine's test servers.
+pub fn test_knowledge_config(dir: &std::path::Path) -> KnowledgeConfig {
+    let mut config = KnowledgeConfig {
+        blobs: botwot_storage::BlobConfig::Local {
+            dir: dir.to_path_buf(),
+        },
+        embedder: EmbedderChoice::Hashing,
+        ..KnowledgeConfig::default()
+    };
+    config.fetch.allow_private_addresses = true;
+    config
 }
