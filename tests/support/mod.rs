@@ -35,12 +35,22 @@ impl Backend {
             Backend::Embedded(dir) => vec![
                 ("BOTWOT__STORAGE__BACKEND", "embedded".to_owned()),
                 ("BOTWOT__STORAGE__DATA_DIR", dir.display().to_string()),
+                ("BOTWOT__KNOWLEDGE__BLOBS__KIND", "local".to_owned()),
+                (
+                    "BOTWOT__KNOWLEDGE__BLOBS__DIR",
+                    dir.join("blobs").display().to_string(),
+                ),
             ],
-            Backend::Mongo { uri, database } => vec![
-                ("BOTWOT__STORAGE__BACKEND", "mongo".to_owned()),
-                ("BOTWOT__STORAGE__URI", uri.clone()),
-                ("BOTWOT__STORAGE__DATABASE", database.clone()),
-            ],
+            Backend::Mongo { uri, database } => {
+                let blobs = std::env::temp_dir().join(format!("{database}_blobs"));
+                vec![
+                    ("BOTWOT__STORAGE__BACKEND", "mongo".to_owned()),
+                    ("BOTWOT__STORAGE__URI", uri.clone()),
+                    ("BOTWOT__STORAGE__DATABASE", database.clone()),
+                    ("BOTWOT__KNOWLEDGE__BLOBS__KIND", "local".to_owned()),
+                    ("BOTWOT__KNOWLEDGE__BLOBS__DIR", blobs.display().to_string()),
+                ]
+            }
         }
     }
 }
@@ -119,6 +129,7 @@ impl Server {
         let mut command = Command::new(env!("CARGO_BIN_EXE_botwot"));
         command
             .arg("serve")
+            .env("BOTWOT__KNOWLEDGE__EMBEDDER", "hashing")
             .env("BOTWOT__HTTP__LISTEN", format!("127.0.0.1:{}", self.port))
             .envs(self.backend.env())
             .env("BOTWOT__LOG__FILTER", "warn")
@@ -176,6 +187,29 @@ impl Server {
             .send()
             .await
             .expect("get");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Sends `bytes` as a file of `content_type` with the owner's token.
+    pub async fn upload(&self, path: &str, bytes: Vec<u8>, content_type: &str) -> (u16, Value) {
+        let response = self
+            .with_token(self.http.post(format!("{}{path}", self.base)))
+            .header("content-type", content_type)
+            .body(bytes)
+            .send()
+            .await
+            .expect("upload");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn put(&self, path: &str) -> (u16, Value) {
+        let response = self
+            .with_token(self.http.put(format!("{}{path}", self.base)))
+            .send()
+            .await
+            .expect("put");
         let status = response.status().as_u16();
         (status, response.json().await.unwrap_or(Value::Null))
     }
