@@ -5,6 +5,8 @@
 use crate::auth::{AuthSetupError, Authenticator};
 use crate::config::HttpConfig;
 use crate::console;
+use crate::console::ConsoleAgentDirectory;
+use crate::console::presence::PresenceRoster;
 use crate::metrics;
 use crate::router::build;
 use crate::sessions::SessionDispatcher;
@@ -24,6 +26,7 @@ use std::sync::Arc;
 /// let http = HttpBuilder::new(config.http)?;
 /// let web = Arc::new(http.web_channel()); // the node's web sender and its session observer
 /// let node = Node::start(node_config, NodeDeps { sender: web.clone(), observer: web, .. }).await?;
+/// node.set_agent_directory(Arc::new(http.agent_directory(store.clone()))); // auto-assignment
 /// let app = http.finish(store, Arc::new(node.sessions()), clock).await?;
 /// axum::serve(listener, app).with_graceful_shutdown(signal).await?;
 /// ```
@@ -33,6 +36,7 @@ pub struct HttpBuilder {
     io: SocketIo,
     layer: SocketIoLayer,
     limiter: Arc<dyn RateLimiter>,
+    roster: PresenceRoster,
 }
 
 impl HttpBuilder {
@@ -53,6 +57,7 @@ impl HttpBuilder {
             io,
             layer,
             limiter: Arc::new(LocalRateLimiter::new()),
+            roster: PresenceRoster::default(),
         })
     }
 
@@ -74,6 +79,12 @@ impl HttpBuilder {
         WebChannel::new(self.io.clone())
     }
 
+    /// Who of an organisation is online at a console on this node and how many conversations
+    /// each owns: give it to the node for auto-assignment (`Node::set_agent_directory`).
+    pub fn agent_directory(&self, store: Arc<dyn Storage>) -> ConsoleAgentDirectory {
+        ConsoleAgentDirectory::new(self.roster.clone(), store)
+    }
+
     /// The shared state of the handlers, and the widget and console namespaces opened on it.
     pub fn state(
         &self,
@@ -91,7 +102,7 @@ impl HttpBuilder {
             auth: self.auth.clone(),
         };
         socket::open_namespace(&self.io, state.clone());
-        console::socket::open_namespace(&self.io, state.clone());
+        console::socket::open_namespace(&self.io, state.clone(), self.roster.clone());
         state
     }
 
