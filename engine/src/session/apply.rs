@@ -36,7 +36,7 @@ pub fn apply(
             text,
             wants_human,
         } => step.bot_replied(text, wants_human),
-        SessionEvent::AgentRequested => step.agent_requested(),
+        SessionEvent::AgentRequested { announce } => step.agent_requested(announce),
         SessionEvent::AgentTookOver { agent_id } => step.agent_took_over(agent_id)?,
         SessionEvent::AgentAssigned { agent_id } => step.agent_assigned(agent_id)?,
         SessionEvent::AgentReplied {
@@ -118,7 +118,7 @@ impl Step {
         }
         // Asking for a person by name goes straight to the queue: the brain is not asked.
         if mentions_any(&question, &self.state.rules.handover.keywords) {
-            self.start_waiting();
+            self.start_waiting(true);
         } else {
             self.effects.push(Effect::AskBrain {
                 in_reply_to: seq,
@@ -138,13 +138,13 @@ impl Step {
             self.send(Author::Bot, MessageBody::text(text), None);
         }
         if wants_human && self.state.rules.handover.on_low_confidence {
-            self.start_waiting();
+            self.start_waiting(true);
         }
     }
 
-    fn agent_requested(&mut self) {
+    fn agent_requested(&mut self, announce: bool) {
         if self.state.responder == Responder::Bot && !self.state.is_closed() {
-            self.start_waiting();
+            self.start_waiting(announce);
         }
     }
 

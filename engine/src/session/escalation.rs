@@ -9,17 +9,19 @@ use crate::timer::TimerKind;
 
 impl Step {
     /// The bot steps aside: the conversation joins the waiting queue, the contact is told once
-    /// (in this same transition, so before any agent can write), the SLA starts and, with
-    /// auto-assignment, the node looks for an agent.
-    pub(super) fn start_waiting(&mut self) {
+    /// when `announce` (in this same transition, so before any agent can write), the SLA starts
+    /// and, with auto-assignment, the node looks for an agent.
+    pub(super) fn start_waiting(&mut self, announce: bool) {
         let handover = self.state.rules.handover.clone();
         self.state.escalated_at = None;
         self.set_responder(Responder::WaitingForAgent { since: self.now });
-        self.send(
-            Author::Bot,
-            MessageBody::text(handover.handoff_text()),
-            None,
-        );
+        if announce {
+            self.send(
+                Author::Bot,
+                MessageBody::text(handover.handoff_text()),
+                None,
+            );
+        }
         if let Some(sla) = handover.sla() {
             let due_at = self.now.plus(sla);
             self.state.sla_due_at = Some(due_at);

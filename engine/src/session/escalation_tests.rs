@@ -81,7 +81,11 @@ fn the_hand_off_message_is_said_once_per_wait() {
     let again = run(&waiting.state, inbound("agent!!", "c2"), 2);
     assert!(bot_texts(&again).is_empty(), "still waiting: nothing more");
     assert!(!asks_brain(&again));
-    let requested = run(&again.state, SessionEvent::AgentRequested, 3);
+    let requested = run(
+        &again.state,
+        SessionEvent::AgentRequested { announce: true },
+        3,
+    );
     assert!(requested.effects.is_empty());
 }
 
@@ -156,7 +160,7 @@ fn closing_a_waiting_conversation_cancels_its_sla() {
 #[test]
 fn no_sla_timer_when_the_policy_has_none() {
     let state = with_policy(|policy| policy.sla_minutes = 0);
-    let waiting = run(&state, SessionEvent::AgentRequested, 1);
+    let waiting = run(&state, SessionEvent::AgentRequested { announce: true }, 1);
     assert_eq!(timer_set(&waiting, TimerKind::AgentSla), None);
     assert_eq!(waiting.state.responder, waiting_since(1));
 }
@@ -207,7 +211,11 @@ fn a_new_wait_clears_the_old_escalation() {
         },
         3,
     );
-    let again = run(&back.state, SessionEvent::AgentRequested, 4);
+    let again = run(
+        &back.state,
+        SessionEvent::AgentRequested { announce: true },
+        4,
+    );
     assert_eq!(again.state.escalated_at, None);
 }
 
@@ -279,4 +287,19 @@ fn a_session_stored_before_escalation_existed_loads_with_defaults() {
     );
     assert_eq!(state.sla_due_at, None);
     assert_eq!(state.escalated_at, None);
+}
+
+#[test]
+fn a_silent_request_waits_without_the_hand_off_message() {
+    let waiting = run(
+        &fresh(),
+        SessionEvent::AgentRequested { announce: false },
+        1,
+    );
+    assert_eq!(waiting.state.responder, waiting_since(1));
+    assert!(appended(&waiting).is_empty());
+    assert_eq!(
+        timer_set(&waiting, TimerKind::AgentSla),
+        Some(Timestamp(1 + 5 * MINUTE))
+    );
 }

@@ -23,8 +23,11 @@ pub enum SessionEvent {
         text: String,
         wants_human: bool,
     },
-    /// The contact or a rule asked for a human.
-    AgentRequested,
+    /// The contact or a rule asked for a human. With `announce` the bot tells the contact it is
+    /// fetching a person; without (the bot is switched off for the channel) it stays silent.
+    AgentRequested {
+        announce: bool,
+    },
     /// An agent takes the conversation from the bot or from the waiting queue.
     AgentTookOver {
         agent_id: String,

@@ -394,7 +394,7 @@ fn only_the_owner_replies_and_hands_back() {
 
 #[test]
 fn asking_for_an_agent_waits_and_keeps_the_bot_quiet() {
-    let waiting = run(&fresh(), SessionEvent::AgentRequested, 7);
+    let waiting = run(&fresh(), SessionEvent::AgentRequested { announce: true }, 7);
     assert_eq!(
         waiting.state.responder,
         Responder::WaitingForAgent {
@@ -606,7 +606,7 @@ fn a_note_on_a_closed_session_does_not_reopen_it() {
 fn the_queue_follows_who_answers() {
     let open = run(&fresh(), inbound("hi", "c1"), 0).state;
     assert_eq!(open.queue(), SessionQueue::Bot);
-    let waiting = run(&open, SessionEvent::AgentRequested, 1).state;
+    let waiting = run(&open, SessionEvent::AgentRequested { announce: true }, 1).state;
     assert_eq!(waiting.queue(), SessionQueue::Waiting);
     let owned = run(
         &waiting,

@@ -8,6 +8,7 @@ mod auth;
 mod bots;
 mod console;
 mod data_rights;
+mod escalation;
 mod handover;
 mod meta_webhook;
 mod operations;
