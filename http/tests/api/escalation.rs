@@ -1,13 +1,17 @@
 //! Escalation seen from outside: a widget visitor who asks for a human is told once that a
 //! person is coming, and the conversation lands in the console's waiting queue without the
-//! brain answering; a bot's handover policy is validated and stored.
+//! brain answering; a bot's handover policy is validated and stored; erasing the contact takes
+//! the SLA timer with it.
 
-use crate::support::TestServer;
+use crate::sessions::converse;
 use crate::support::socket::TestSocket;
+use crate::support::{TestApp, TestServer};
 use axum::http::{Method, StatusCode};
+use botwot_engine::Channel;
 use botwot_engine::access::{Permissions, Role};
 use botwot_engine::bot::BotSettings;
 use botwot_engine::handover::DEFAULT_HANDOFF_MESSAGE;
+use botwot_engine::timer::TimerKind;
 use botwot_http::HttpConfig;
 use serde_json::json;
 use std::time::Duration;
@@ -88,4 +92,32 @@ async fn a_bots_handover_policy_is_validated_and_kept() {
     assert_eq!(good.body["handover"]["keywords"], json!(["refund"]));
     assert_eq!(good.body["handover"]["autoAssign"], true);
     assert_eq!(good.body["handover"]["slaMinutes"], 5);
+}
+
+#[tokio::test]
+async fn erasing_a_waiting_contact_removes_the_sla_timer_too() {
+    let app = TestApp::new().await;
+    let bot = app.bot(BotSettings::named("Ava")).await;
+    converse(&app, &bot, Channel::Web, "visitor-h", &["I want a human"]).await;
+    let sla_timers = || async {
+        app.state
+            .store
+            .all_timers()
+            .await
+            .expect("timers")
+            .iter()
+            .filter(|timer| timer.kind == TimerKind::AgentSla)
+            .count()
+    };
+    assert_eq!(sla_timers().await, 1);
+    let erased = app
+        .call(
+            Method::DELETE,
+            "/v1/data/contact?channel=web&contact=visitor-h",
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(erased.status, StatusCode::OK, "{:?}", erased.body);
+    assert_eq!(sla_timers().await, 0);
 }
