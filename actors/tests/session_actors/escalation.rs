@@ -8,7 +8,7 @@ use botwot_actors::NodeConfig;
 use botwot_engine::TenantId;
 use botwot_engine::handover::{AgentDirectory, AgentLoad};
 use botwot_engine::ports::{PageRequest, SessionFilter, Storage};
-use botwot_engine::session::{Responder, SessionEvent, SessionQueue};
+use botwot_engine::session::{Responder, SessionEvent, SessionQueue, SessionStatus};
 use botwot_engine::time::Clock;
 use botwot_engine::timer::TimerKind;
 use std::sync::Arc;
@@ -88,7 +88,8 @@ async fn the_sla_timer_survives_a_restart_and_escalates_once() {
 
 #[tokio::test]
 async fn taking_over_removes_the_stored_sla_timer() {
-    let h = Harness::start(NodeConfig::default()).await;
+    let mut h = Harness::start(NodeConfig::default()).await;
+    h.set_handover(|policy| policy.sla_minutes = 1).await;
     applied(h.send("v1", inbound("agent please", "c-1")).await);
     assert_eq!(h.sla_timers().await, 1);
     applied(
@@ -101,10 +102,12 @@ async fn taking_over_removes_the_stored_sla_timer() {
         .await,
     );
     assert_eq!(h.sla_timers().await, 0);
-    h.advance(600);
-    h.send("v2", inbound("hello", "c-2"))
-        .await
-        .expect("applied");
+    // Past the SLA and the inactivity warning (both one minute), before the auto-close.
+    h.advance(90);
+    h.until("the inactivity warning fired", || {
+        h.status_is("v1", SessionStatus::Warned)
+    })
+    .await;
     let taken = h.session("v1").await;
     assert_eq!(taken.escalated_at, None);
     assert_eq!(taken.assigned_agent(), Some("ana"));
