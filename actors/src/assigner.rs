@@ -4,11 +4,12 @@
 //! session actor (`SessionEvent::AgentAssigned`), so the actor's one-owner rule decides. An agent
 //! who is no longer available when their turn comes is passed over; when nobody is available
 //! the conversation stays waiting (its SLA timer still runs and asks again when it fires).
+//! Searches on one node run one at a time, so capacity and turns hold between them.
 
 use crate::registry::LocalRegistry;
 use crate::sessions::{Envelope, Outcome, Sessions};
 use botwot_engine::handover::{AgentDirectory, AgentLoad, round_robin};
-use botwot_engine::session::{Rejection, SessionEvent, SessionKey};
+use botwot_engine::session::{SessionEvent, SessionKey};
 use botwot_engine::{BotId, TenantId};
 use parking_lot::Mutex;
 use std::collections::HashMap;
@@ -20,6 +21,9 @@ use tracing::{debug, info, warn};
 pub(crate) struct Assigner {
     directory: OnceLock<Arc<dyn AgentDirectory>>,
     last_assigned: Mutex<HashMap<TenantId, String>>,
+    /// One search at a time on this node, so two conversations asking at once neither both go
+    /// to the same agent past capacity nor both read the same turn.
+    turn: tokio::sync::Mutex<()>,
 }
 
 impl Assigner {
@@ -42,6 +46,7 @@ impl Assigner {
         let registry = registry.clone();
         tokio::spawn(async move {
             let assigner = &registry.deps().assigner;
+            let _turn = assigner.turn.lock().await;
             let sessions = Sessions::new(registry.clone());
             let tenant = key.tenant_id.clone();
             let agents = directory.available_agents(&tenant).await;
@@ -64,11 +69,10 @@ impl Assigner {
                         assigner.last_assigned.lock().insert(tenant, agent_id);
                         return;
                     }
+                    // Taken, closed or back with the bot meanwhile: nobody else is offered it.
                     Ok(Outcome::Rejected { rejection, .. }) => {
                         debug!(session_key = %key, %rejection, "no longer waiting, not assigned");
-                        if is_final(&rejection) {
-                            return;
-                        }
+                        return;
                     }
                     Ok(Outcome::Duplicate { .. }) => return,
                     Err(error) => {
@@ -94,13 +98,5 @@ async fn still_available(
              agent_id: id,
              open_assignments,
          }| { id == agent_id && (capacity == 0 || *open_assignments < capacity) },
-    )
-}
-
-/// Whether a refusal means nobody else should be offered the conversation either.
-fn is_final(rejection: &Rejection) -> bool {
-    matches!(
-        rejection,
-        Rejection::NotWaiting | Rejection::SessionClosed | Rejection::OwnedByAnotherAgent { .. }
     )
 }

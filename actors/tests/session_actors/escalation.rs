@@ -150,7 +150,7 @@ async fn waiting_conversations_go_round_robin_to_agents_below_capacity() {
     let mut h = Harness::start(NodeConfig::default()).await;
     h.set_handover(|policy| {
         policy.auto_assign = true;
-        policy.agent_capacity = 1;
+        policy.agent_capacity = 2;
         policy.sla_minutes = 0;
     })
     .await;
@@ -160,7 +160,12 @@ async fn waiting_conversations_go_round_robin_to_agents_below_capacity() {
     };
     assert!(h.node.set_agent_directory(Arc::new(directory)));
 
-    for (visitor, expected) in [("v1", "alice"), ("v2", "bob")] {
+    for (visitor, expected) in [
+        ("v1", "alice"),
+        ("v2", "bob"),
+        ("v3", "alice"),
+        ("v4", "bob"),
+    ] {
         applied(h.send(visitor, inbound("talk to a person", visitor)).await);
         h.until(&format!("{visitor} goes to {expected}"), || async {
             h.session(visitor).await.assigned_agent() == Some(expected)
@@ -168,11 +173,44 @@ async fn waiting_conversations_go_round_robin_to_agents_below_capacity() {
         .await;
     }
 
-    applied(h.send("v3", inbound("human", "v3")).await);
-    // Both agents are at capacity: v3 keeps waiting. Give the assigner time to try.
+    applied(h.send("v5", inbound("human", "v5")).await);
+    // Both agents are at capacity: v5 keeps waiting. Give the assigner time to try.
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert!(matches!(
-        h.session("v3").await.responder,
+        h.session("v5").await.responder,
         Responder::WaitingForAgent { .. }
     ));
+}
+
+/// Alice and Bob on the first look; Alice has gone by the time anyone checks again.
+#[derive(Default)]
+struct AliceLeaves {
+    looks: std::sync::atomic::AtomicUsize,
+}
+
+#[async_trait]
+impl AgentDirectory for AliceLeaves {
+    async fn available_agents(&self, _tenant: &TenantId) -> Vec<AgentLoad> {
+        let first = self.looks.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0;
+        let agents: &[&str] = if first { &["alice", "bob"] } else { &["bob"] };
+        agents
+            .iter()
+            .map(|agent_id| AgentLoad {
+                agent_id: (*agent_id).to_owned(),
+                open_assignments: 0,
+            })
+            .collect()
+    }
+}
+
+#[tokio::test]
+async fn an_agent_who_left_meanwhile_is_passed_over_for_the_next() {
+    let mut h = Harness::start(NodeConfig::default()).await;
+    h.set_handover(|policy| policy.auto_assign = true).await;
+    assert!(h.node.set_agent_directory(Arc::new(AliceLeaves::default())));
+    applied(h.send("v1", inbound("representative", "c-1")).await);
+    h.until("bob gets the conversation", || async {
+        h.session("v1").await.assigned_agent() == Some("bob")
+    })
+    .await;
 }
