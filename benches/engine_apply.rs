@@ -37,6 +37,7 @@ fn main() {
             SessionEvent::BotReplied {
                 in_reply_to: i,
                 text: "We open at nine.".to_owned(),
+                wants_human: false,
             }
         };
         let transition = apply(&state, event, Timestamp(i as i64)).expect("accepted");

@@ -53,6 +53,7 @@ pub async fn serve(mut config: Config) -> Result<()> {
     )
     .await
     .context("the node could not start")?;
+    node.set_agent_directory(Arc::new(http.agent_directory(store.clone())));
     let app = http
         .finish(store, Arc::new(node.sessions()), clock, knowledge)
         .await

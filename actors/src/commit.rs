@@ -36,7 +36,7 @@ pub fn commit_for(transition: &Transition, now: Timestamp) -> SessionCommit {
             Effect::CancelTimer { kind } => commit
                 .timers_cancelled
                 .push(DurableTimer::id_for(&state.id, *kind)),
-            Effect::AskBrain { .. } | Effect::Notify(_) => {}
+            Effect::AskBrain { .. } | Effect::Notify(_) | Effect::SeekAgent { .. } => {}
         }
     }
     commit

@@ -10,6 +10,7 @@
 
 #![forbid(unsafe_code)]
 
+mod assigner;
 mod bot_cache;
 mod clock;
 mod commit;

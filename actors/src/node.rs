@@ -1,5 +1,6 @@
 //! A node: the actor system of one process, wired to its storage, brain, channels and clock.
 
+use crate::assigner::Assigner;
 use crate::bot_cache::BotCache;
 use crate::config::NodeConfig;
 use crate::outbox::{OutboxDispatcher, OutboxHandle};
@@ -10,6 +11,7 @@ use crate::supervisor::SessionSupervisor;
 use crate::timers::TimerService;
 use botwot_cluster::{RegistryStats, SessionRegistry};
 use botwot_engine::brain::Brain;
+use botwot_engine::handover::AgentDirectory;
 use botwot_engine::ports::{ChannelSender, SessionObserver, Storage, StoreError};
 use botwot_engine::time::Clock;
 use ractor::{Actor, ActorRef};
@@ -66,6 +68,7 @@ impl Node {
             outbox: outbox.clone(),
             clock: deps.clock,
             config: config.clone(),
+            assigner: Assigner::default(),
         });
         let registry = LocalRegistry::new(session_deps);
         let (supervisor, _) = Actor::spawn(None, SessionSupervisor, registry.clone())
@@ -129,6 +132,13 @@ impl Node {
             timers_armed: self.timers.armed(),
             outbox_waiting: self.outbox.waiting(),
         }
+    }
+
+    /// Turns auto-assignment on: waiting conversations of bots whose handover policy asks for it
+    /// go to the agents `directory` lists as available. Only the first directory set counts;
+    /// returns whether this one did.
+    pub fn set_agent_directory(&self, directory: Arc<dyn AgentDirectory>) -> bool {
+        self.registry.deps().assigner.set_directory(directory)
     }
 
     /// Tells the timer service the clock jumped (manual clocks in tests).

@@ -1,6 +1,7 @@
 //! One actor per live session: applies events in order, commits each transition, then carries
 //! out what the transition asked for.
 
+use crate::assigner::Assigner;
 use crate::bot_cache::BotCache;
 use crate::commit::commit_for;
 use crate::config::NodeConfig;
@@ -33,6 +34,7 @@ pub(crate) struct SessionDeps {
     pub(crate) outbox: OutboxHandle,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) config: NodeConfig,
+    pub(crate) assigner: Assigner,
 }
 
 /// A message for a session actor. Variants are boxed: a mailbox allocates its slots in blocks
@@ -230,6 +232,12 @@ impl SessionActorState {
                     question,
                 } => self.ask_brain(&session, in_reply_to, question),
                 Effect::Notify(notice) => deps.observer.notice(&session, &notice),
+                Effect::SeekAgent { capacity } => Assigner::seek(
+                    &self.registry,
+                    self.key.clone(),
+                    session.bot_id.clone(),
+                    capacity,
+                ),
                 Effect::Deliver(_) | Effect::UpdateDelivery { .. } => {}
             }
         }
@@ -304,14 +312,15 @@ impl SessionActorState {
         let Some(bot_id) = self.session.as_ref().map(|s| s.bot_id.clone()) else {
             return;
         };
-        let reply = SessionEvent::BotReplied { in_reply_to, text };
+        // The reply and, when the brain wants a human and the bot's policy agrees, the move to
+        // the waiting queue are one transition.
+        let reply = SessionEvent::BotReplied {
+            in_reply_to,
+            text,
+            wants_human,
+        };
         if let Err(error) = self.dispatch(&bot_id, reply).await {
             warn!(session_key = %self.key, error = %error, "bot reply was not stored");
-        }
-        if wants_human
-            && let Err(error) = self.dispatch(&bot_id, SessionEvent::AgentRequested).await
-        {
-            warn!(session_key = %self.key, error = %error, "handover request was not stored");
         }
     }
 

@@ -24,6 +24,9 @@ use torn_writes::TornWrites;
 #[path = "support/torn_writes.rs"]
 mod torn_writes;
 
+#[path = "session_actors/escalation.rs"]
+mod escalation;
+
 /// Records what the node delivered, in order; can refuse the next attempts (retryably).
 #[derive(Default)]
 struct RecordingSender {

@@ -1,6 +1,7 @@
 //! Bot profiles (PRD §3.1.1 `BotProfile`) and the session policy each bot sets for its channels.
 
 use crate::channel::Channel;
+use crate::handover::HandoverPolicy;
 use crate::ids::{BotId, TenantId, WidgetKey};
 use crate::time::Timestamp;
 use crate::validation::ValidationErrors;
@@ -139,6 +140,9 @@ pub struct BotSettings {
     pub allowed_origins: Vec<String>,
     #[serde(default)]
     pub session_policy: SessionPolicy,
+    /// When a conversation goes to a human agent and what happens while it waits for one.
+    #[serde(default)]
+    pub handover: HandoverPolicy,
 }
 
 fn default_color() -> String {
@@ -177,6 +181,7 @@ impl BotSettings {
             fallback_message: String::new(),
             allowed_origins: Vec::new(),
             session_policy: SessionPolicy::default(),
+            handover: HandoverPolicy::default(),
         }
     }
 
@@ -221,6 +226,7 @@ impl BotSettings {
         for (channel, timeouts) in &self.session_policy.per_channel {
             timeouts.validate(&format!("sessionPolicy.perChannel.{channel}"), &mut errors);
         }
+        self.handover.validate("handover", &mut errors);
         errors.into_result(())
     }
 }
@@ -322,6 +328,17 @@ mod tests {
         for (key, value) in json.as_object().unwrap() {
             assert_eq!(&back[key], value, "{key}");
         }
+    }
+
+    #[test]
+    fn a_bot_stored_before_the_handover_policy_loads_with_its_defaults() {
+        let stored = serde_json::json!({"botName": "Ava", "sessionPolicy": {}});
+        let settings: BotSettings = serde_json::from_value(stored).unwrap();
+        assert_eq!(settings.handover, HandoverPolicy::default());
+        let partial = serde_json::json!({"botName": "Ava", "handover": {"slaMinutes": 0}});
+        let settings: BotSettings = serde_json::from_value(partial).unwrap();
+        assert_eq!(settings.handover.sla(), None);
+        assert!(settings.handover.on_low_confidence);
     }
 
     #[test]

@@ -12,13 +12,23 @@ pub enum TimerKind {
     InactivityWarning,
     /// Close a quiet session.
     AutoClose,
+    /// Escalate a conversation that waited too long for an agent.
+    AgentSla,
 }
 
 impl TimerKind {
+    /// Every kind, for whoever removes all timers of a session.
+    pub const ALL: [TimerKind; 3] = [
+        TimerKind::InactivityWarning,
+        TimerKind::AutoClose,
+        TimerKind::AgentSla,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             TimerKind::InactivityWarning => "warn",
             TimerKind::AutoClose => "close",
+            TimerKind::AgentSla => "sla",
         }
     }
 }

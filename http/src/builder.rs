@@ -4,7 +4,8 @@
 
 use crate::auth::{AuthSetupError, Authenticator};
 use crate::config::HttpConfig;
-use crate::console::{self, ConsoleChannel};
+use crate::console::presence::PresenceRoster;
+use crate::console::{self, ConsoleAgentDirectory, ConsoleChannel};
 use crate::knowledge::KnowledgeServices;
 use crate::metrics;
 use crate::router::build;
@@ -26,6 +27,7 @@ use std::sync::Arc;
 /// let http = HttpBuilder::new(config.http)?;
 /// let web = Arc::new(http.web_channel()); // the node's web sender and its session observer
 /// let node = Node::start(node_config, NodeDeps { sender: web.clone(), observer: web, .. }).await?;
+/// node.set_agent_directory(Arc::new(http.agent_directory(store.clone()))); // auto-assignment
 /// let knowledge = KnowledgeServices::start(&config, store.clone(), http.ingestion_observer(), clock.clone()).await?;
 /// let app = http.finish(store, Arc::new(node.sessions()), clock, knowledge).await?;
 /// axum::serve(listener, app).with_graceful_shutdown(signal).await?;
@@ -36,6 +38,7 @@ pub struct HttpBuilder {
     io: SocketIo,
     layer: SocketIoLayer,
     limiter: Arc<dyn RateLimiter>,
+    roster: PresenceRoster,
 }
 
 impl HttpBuilder {
@@ -56,6 +59,7 @@ impl HttpBuilder {
             io,
             layer,
             limiter: Arc::new(LocalRateLimiter::new()),
+            roster: PresenceRoster::default(),
         })
     }
 
@@ -82,6 +86,12 @@ impl HttpBuilder {
         Arc::new(ConsoleChannel::new(self.io.clone()))
     }
 
+    /// Who of an organisation is online at a console on this node and how many conversations
+    /// each owns: give it to the node for auto-assignment (`Node::set_agent_directory`).
+    pub fn agent_directory(&self, store: Arc<dyn Storage>) -> ConsoleAgentDirectory {
+        ConsoleAgentDirectory::new(self.roster.clone(), store)
+    }
+
     /// The shared state of the handlers, and the widget and console namespaces opened on it.
     pub fn state(
         &self,
@@ -101,7 +111,7 @@ impl HttpBuilder {
             knowledge,
         };
         socket::open_namespace(&self.io, state.clone());
-        console::socket::open_namespace(&self.io, state.clone());
+        console::socket::open_namespace(&self.io, state.clone(), self.roster.clone());
         state
     }
 

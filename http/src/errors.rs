@@ -282,7 +282,9 @@ impl From<Rejection> for AppError {
         let code = match &rejection {
             Rejection::OwnedByAnotherAgent { .. } => ErrorCode::SessionTaken,
             Rejection::NotTheOwner { .. } => ErrorCode::NotAssigned,
-            Rejection::SessionClosed | Rejection::EmptyMessage => ErrorCode::SessionRejected,
+            Rejection::SessionClosed | Rejection::EmptyMessage | Rejection::NotWaiting => {
+                ErrorCode::SessionRejected
+            }
         };
         Self::new(code, rejection.to_string())
     }

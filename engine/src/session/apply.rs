@@ -1,6 +1,7 @@
 use super::effect::{Effect, Rejection, SessionNotice};
 use super::event::SessionEvent;
 use super::state::{CloseReason, Responder, SessionState, SessionStatus};
+use crate::handover::mentions_any;
 use crate::ids::MessageId;
 use crate::message::{Author, Delivery, Direction, Message, MessageBody};
 use crate::time::Timestamp;
@@ -30,9 +31,14 @@ pub fn apply(
             provider_message_id,
             body,
         } => step.inbound(provider_message_id, body)?,
-        SessionEvent::BotReplied { in_reply_to, text } => step.bot_replied(in_reply_to, text),
-        SessionEvent::AgentRequested => step.agent_requested(),
+        SessionEvent::BotReplied {
+            in_reply_to: _,
+            text,
+            wants_human,
+        } => step.bot_replied(text, wants_human),
+        SessionEvent::AgentRequested { announce } => step.agent_requested(announce),
         SessionEvent::AgentTookOver { agent_id } => step.agent_took_over(agent_id)?,
+        SessionEvent::AgentAssigned { agent_id } => step.agent_assigned(agent_id)?,
         SessionEvent::AgentReplied {
             agent_id,
             body,
@@ -63,10 +69,11 @@ pub fn apply(
     })
 }
 
-struct Step {
-    state: SessionState,
-    effects: Vec<Effect>,
-    now: Timestamp,
+/// One transition in the making; its methods are the rules, one per event.
+pub(super) struct Step {
+    pub(super) state: SessionState,
+    pub(super) effects: Vec<Effect>,
+    pub(super) now: Timestamp,
 }
 
 impl Step {
@@ -106,7 +113,13 @@ impl Step {
         let seq = message.seq;
         self.effects.push(Effect::Append(message));
         self.restart_inactivity_timers();
-        if self.state.responder == Responder::Bot {
+        if self.state.responder != Responder::Bot {
+            return Ok(());
+        }
+        // Asking for a person by name goes straight to the queue: the brain is not asked.
+        if mentions_any(&question, &self.state.rules.handover.keywords) {
+            self.start_waiting(true);
+        } else {
             self.effects.push(Effect::AskBrain {
                 in_reply_to: seq,
                 question,
@@ -115,24 +128,27 @@ impl Step {
         Ok(())
     }
 
-    fn bot_replied(&mut self, _in_reply_to: u64, text: String) {
+    fn bot_replied(&mut self, text: String, wants_human: bool) {
         // A reply that comes back after an agent took over, or after the session closed, is
         // dropped: the bot never talks over a human.
-        if self.state.responder == Responder::Bot
-            && !self.state.is_closed()
-            && !text.trim().is_empty()
-        {
+        if self.state.responder != Responder::Bot || self.state.is_closed() {
+            return;
+        }
+        if !text.trim().is_empty() {
             self.send(Author::Bot, MessageBody::text(text), None);
         }
-    }
-
-    fn agent_requested(&mut self) {
-        if self.state.responder == Responder::Bot && !self.state.is_closed() {
-            self.set_responder(Responder::WaitingForAgent { since: self.now });
+        if wants_human && self.state.rules.handover.on_low_confidence {
+            self.start_waiting(true);
         }
     }
 
-    fn agent_took_over(&mut self, agent_id: String) -> Result<(), Rejection> {
+    fn agent_requested(&mut self, announce: bool) {
+        if self.state.responder == Responder::Bot && !self.state.is_closed() {
+            self.start_waiting(announce);
+        }
+    }
+
+    pub(super) fn agent_took_over(&mut self, agent_id: String) -> Result<(), Rejection> {
         if self.state.is_closed() {
             return Err(Rejection::SessionClosed);
         }
@@ -227,9 +243,9 @@ impl Step {
                 }
             }
             TimerKind::AutoClose => self.close(CloseReason::Inactivity),
+            TimerKind::AgentSla => self.sla_breached(),
         }
     }
-
     fn close(&mut self, reason: CloseReason) {
         if self.state.is_closed() {
             return;
@@ -300,7 +316,12 @@ impl Step {
         self.state.close_due_at = None;
     }
 
-    fn send(&mut self, author: Author, body: MessageBody, provider_message_id: Option<String>) {
+    pub(super) fn send(
+        &mut self,
+        author: Author,
+        body: MessageBody,
+        provider_message_id: Option<String>,
+    ) {
         let message = self.message(Direction::Outbound, author, body, provider_message_id);
         self.effects.push(Effect::Append(message.clone()));
         self.effects.push(Effect::Deliver(message));
@@ -338,7 +359,14 @@ impl Step {
             .push(Effect::Notify(SessionNotice::StatusChanged { status }));
     }
 
-    fn set_responder(&mut self, responder: Responder) {
+    /// Changes who answers; leaving the waiting queue ends its SLA.
+    pub(super) fn set_responder(&mut self, responder: Responder) {
+        let waits = matches!(responder, Responder::WaitingForAgent { .. });
+        if !waits && self.state.sla_due_at.take().is_some() {
+            self.effects.push(Effect::CancelTimer {
+                kind: TimerKind::AgentSla,
+            });
+        }
         self.state.responder = responder.clone();
         self.effects
             .push(Effect::Notify(SessionNotice::ResponderChanged {

@@ -27,13 +27,24 @@ pub enum Effect {
     AskBrain { in_reply_to: u64, question: String },
     /// Tell live subscribers (consoles, dashboards) about a change.
     Notify(SessionNotice),
+    /// Offer the waiting conversation to the next available agent (auto-assignment), within
+    /// `capacity` open conversations per agent (0: no limit).
+    SeekAgent { capacity: u32 },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum SessionNotice {
-    StatusChanged { status: SessionStatus },
-    ResponderChanged { responder: Responder },
+    StatusChanged {
+        status: SessionStatus,
+    },
+    ResponderChanged {
+        responder: Responder,
+    },
+    /// Nobody took the waiting conversation within the SLA.
+    Escalated {
+        escalated_at: Timestamp,
+    },
 }
 
 /// An event the session refuses; the state is unchanged.
@@ -48,4 +59,7 @@ pub enum Rejection {
     NotTheOwner { agent_id: String },
     #[error("the message is empty")]
     EmptyMessage,
+    /// Auto-assignment came too late: the conversation no longer waits for an agent.
+    #[error("the conversation is not waiting for an agent")]
+    NotWaiting,
 }

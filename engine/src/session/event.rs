@@ -16,14 +16,25 @@ pub enum SessionEvent {
         provider_message_id: Option<String>,
         body: MessageBody,
     },
-    /// The brain answered the inbound message with sequence number `in_reply_to`.
+    /// The brain answered the inbound message with sequence number `in_reply_to`; with
+    /// `wants_human` it also thinks a person should take over (the bot's handover policy decides).
     BotReplied {
         in_reply_to: u64,
         text: String,
+        wants_human: bool,
     },
-    /// The contact, the brain or a rule asked for a human.
-    AgentRequested,
+    /// The contact or a rule asked for a human. With `announce` the bot tells the contact it is
+    /// fetching a person; without (the bot is switched off for the channel) it stays silent.
+    AgentRequested {
+        announce: bool,
+    },
+    /// An agent takes the conversation from the bot or from the waiting queue.
     AgentTookOver {
+        agent_id: String,
+    },
+    /// Auto-assignment gives the waiting conversation to `agent_id`: a take-over that applies
+    /// only while the conversation still waits.
+    AgentAssigned {
         agent_id: String,
     },
     AgentReplied {

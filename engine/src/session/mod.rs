@@ -8,10 +8,13 @@
 
 mod apply;
 mod effect;
+mod escalation;
 mod event;
 mod key;
 mod state;
 
+#[cfg(test)]
+mod escalation_tests;
 #[cfg(test)]
 mod tests;
 

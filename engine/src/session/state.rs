@@ -1,5 +1,6 @@
 use super::key::SessionKey;
 use crate::bot::{BotProfile, InactivityTimeouts};
+use crate::handover::HandoverPolicy;
 use crate::ids::{BotId, SessionId};
 use crate::time::Timestamp;
 use crate::timer::TimerKind;
@@ -85,6 +86,9 @@ pub struct SessionRules {
     pub warning_message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closing_message: Option<String>,
+    /// When the conversation goes to an agent; sessions stored before it existed get the default.
+    #[serde(default)]
+    pub handover: HandoverPolicy,
 }
 
 impl SessionRules {
@@ -103,6 +107,7 @@ impl SessionRules {
             timeouts,
             warning_message: policy.warning_message.clone().unwrap_or(default_warning),
             closing_message: policy.closing_message.clone(),
+            handover: bot.settings.handover.clone(),
         }
     }
 }
@@ -134,6 +139,12 @@ pub struct SessionState {
     /// When the pending auto-close is due, if one is pending.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub close_due_at: Option<Timestamp>,
+    /// When the wait for an agent breaches the SLA, while one is armed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sla_due_at: Option<Timestamp>,
+    /// When the latest wait for an agent breached its SLA (cleared when a new wait starts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalated_at: Option<Timestamp>,
     pub reopened_count: u32,
 }
 
@@ -156,6 +167,8 @@ impl SessionState {
             greeted: false,
             warn_due_at: None,
             close_due_at: None,
+            sla_due_at: None,
+            escalated_at: None,
             reopened_count: 0,
         }
     }
@@ -176,6 +189,11 @@ impl SessionState {
         }
     }
 
+    /// Whether the conversation waits for an agent to take it.
+    pub fn is_waiting(&self) -> bool {
+        !self.is_closed() && matches!(self.responder, Responder::WaitingForAgent { .. })
+    }
+
     /// The agent who owns the conversation, if one does.
     pub fn assigned_agent(&self) -> Option<&str> {
         match &self.responder {
@@ -189,6 +207,7 @@ impl SessionState {
         match kind {
             TimerKind::InactivityWarning => self.warn_due_at,
             TimerKind::AutoClose => self.close_due_at,
+            TimerKind::AgentSla => self.sla_due_at,
         }
     }
 }

@@ -6,9 +6,9 @@ use crate::message::{Author, Direction, MessageBody};
 use crate::time::Timestamp;
 use crate::timer::TimerKind;
 
-const MINUTE: i64 = 60_000;
+pub(super) const MINUTE: i64 = 60_000;
 
-fn rules(warn_secs: u64, close_secs: u64) -> SessionRules {
+pub(super) fn rules(warn_secs: u64, close_secs: u64) -> SessionRules {
     let mut settings = BotSettings::named("Ava");
     settings.session_policy.inactivity = InactivityTimeouts {
         warn_after_secs: warn_secs,
@@ -19,23 +19,23 @@ fn rules(warn_secs: u64, close_secs: u64) -> SessionRules {
     SessionRules::from_bot(&bot, Channel::Web)
 }
 
-fn fresh() -> SessionState {
+pub(super) fn fresh() -> SessionState {
     let key = SessionKey::new(TenantId::from("t1"), Channel::Web, "bot_1", "visitor_1");
     SessionState::new(key, "bot_1".into(), rules(600, 900), Timestamp(0))
 }
 
-fn run(state: &SessionState, event: SessionEvent, at: i64) -> Transition {
+pub(super) fn run(state: &SessionState, event: SessionEvent, at: i64) -> Transition {
     apply(state, event, Timestamp(at)).expect("event accepted")
 }
 
-fn inbound(text: &str, id: &str) -> SessionEvent {
+pub(super) fn inbound(text: &str, id: &str) -> SessionEvent {
     SessionEvent::Inbound {
         provider_message_id: Some(id.into()),
         body: MessageBody::text(text),
     }
 }
 
-fn appended(transition: &Transition) -> Vec<&crate::message::Message> {
+pub(super) fn appended(transition: &Transition) -> Vec<&crate::message::Message> {
     transition
         .effects
         .iter()
@@ -46,7 +46,7 @@ fn appended(transition: &Transition) -> Vec<&crate::message::Message> {
         .collect()
 }
 
-fn timer_set(transition: &Transition, kind: TimerKind) -> Option<Timestamp> {
+pub(super) fn timer_set(transition: &Transition, kind: TimerKind) -> Option<Timestamp> {
     transition.effects.iter().find_map(|effect| match effect {
         Effect::SetTimer { kind: k, due_at } if *k == kind => Some(*due_at),
         _ => None,
@@ -288,6 +288,7 @@ fn agent_takeover_silences_the_bot() {
         SessionEvent::BotReplied {
             in_reply_to: 1,
             text: "bot words".into(),
+            wants_human: false,
         },
         2,
     );
@@ -384,6 +385,7 @@ fn only_the_owner_replies_and_hands_back() {
         SessionEvent::BotReplied {
             in_reply_to: 1,
             text: "bot here".into(),
+            wants_human: false,
         },
         5,
     );
@@ -392,7 +394,7 @@ fn only_the_owner_replies_and_hands_back() {
 
 #[test]
 fn asking_for_an_agent_waits_and_keeps_the_bot_quiet() {
-    let waiting = run(&fresh(), SessionEvent::AgentRequested, 7);
+    let waiting = run(&fresh(), SessionEvent::AgentRequested { announce: true }, 7);
     assert_eq!(
         waiting.state.responder,
         Responder::WaitingForAgent {
@@ -404,6 +406,7 @@ fn asking_for_an_agent_waits_and_keeps_the_bot_quiet() {
         SessionEvent::BotReplied {
             in_reply_to: 1,
             text: "x".into(),
+            wants_human: false,
         },
         8,
     );
@@ -603,7 +606,7 @@ fn a_note_on_a_closed_session_does_not_reopen_it() {
 fn the_queue_follows_who_answers() {
     let open = run(&fresh(), inbound("hi", "c1"), 0).state;
     assert_eq!(open.queue(), SessionQueue::Bot);
-    let waiting = run(&open, SessionEvent::AgentRequested, 1).state;
+    let waiting = run(&open, SessionEvent::AgentRequested { announce: true }, 1).state;
     assert_eq!(waiting.queue(), SessionQueue::Waiting);
     let owned = run(
         &waiting,

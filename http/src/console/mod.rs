@@ -1,12 +1,15 @@
 //! The agents' console: the `/console` Socket.IO namespace, where signed-in agents follow
 //! every conversation of their organisation live ([`socket`]), the [`ConsoleChannel`] that
 //! feeds it from the node's session notices ([`channel`]), who is at a console ([`presence`]),
-//! the events it speaks ([`protocol`]), and the web page agents use it from ([`page`]).
+//! the events it speaks ([`protocol`]), the web page agents use it from ([`page`]), and the
+//! directory of available agents that auto-assignment picks from ([`directory`]).
 
 pub mod channel;
+pub mod directory;
 pub mod page;
 pub mod presence;
 pub mod protocol;
 pub mod socket;
 
 pub use channel::ConsoleChannel;
+pub use directory::ConsoleAgentDirectory;

@@ -32,8 +32,8 @@ struct Agent {
     token_lifetime: Option<Duration>,
 }
 
-/// Opens the console namespace on `io`.
-pub fn open_namespace(io: &SocketIo, state: AppState) {
+/// Opens the console namespace on `io`; `roster` records who is at a console.
+pub fn open_namespace(io: &SocketIo, state: AppState, roster: PresenceRoster) {
     use socketioxide::handler::ConnectHandler;
     let admit_with = move |socket: SocketRef, TryData(auth): TryData<Value>| {
         let state = state.clone();
@@ -45,7 +45,6 @@ pub fn open_namespace(io: &SocketIo, state: AppState) {
             admitted
         }
     };
-    let roster = PresenceRoster::default();
     let on_connect = move |socket: SocketRef| connected(socket, roster.clone());
     io.ns(NAMESPACE, on_connect.with(admit_with));
 }

@@ -69,6 +69,7 @@ pub fn session() -> SessionState {
     session.close_reason = Some(CloseReason::Api);
     session.warn_due_at = Some(AT);
     session.close_due_at = Some(AT);
+    session.escalated_at = Some(AT);
     session.last_seq = 2;
     session.greeted = true;
     session

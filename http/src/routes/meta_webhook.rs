@@ -159,7 +159,7 @@ async fn deliver(
         let envelope = Envelope {
             key: key.clone(),
             bot_id: bot_id.clone(),
-            event: SessionEvent::AgentRequested,
+            event: SessionEvent::AgentRequested { announce: false },
         };
         state.sessions.dispatch(envelope).await?;
     }

@@ -19,6 +19,7 @@ async fn bot_answers(app: &TestApp, bot: &BotProfile, channel: Channel, visitor:
         event: SessionEvent::BotReplied {
             in_reply_to: 1,
             text: "Here to help.".into(),
+            wants_human: false,
         },
     };
     app.sessions().dispatch(envelope).await.expect("dispatch");

@@ -260,7 +260,11 @@ async fn notes_are_internal_messages_in_the_transcript() {
     .await;
     assert_eq!(noted.status, StatusCode::CREATED, "{}", noted.body);
     assert_eq!(noted.body["message"]["direction"], "internal");
-    assert_eq!(noted.body["session"]["responder"]["kind"], "bot");
+    // Asking for a human put the conversation in the queue; a note changes nothing there.
+    assert_eq!(
+        noted.body["session"]["responder"]["kind"],
+        "waitingForAgent"
+    );
 
     let transcript = app.get(&path(&session, "transcript")).await;
     let items = transcript.body["items"].as_array().expect("items").clone();

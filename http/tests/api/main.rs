@@ -9,6 +9,7 @@ mod bots;
 mod console;
 mod dashboard;
 mod data_rights;
+mod escalation;
 mod handover;
 mod knowledge;
 mod meta_webhook;

@@ -42,7 +42,7 @@ impl<B: DocumentBackend> Store<B> {
             .await?
         {
             let id = SessionId::new(session.id.as_str());
-            for kind in [TimerKind::InactivityWarning, TimerKind::AutoClose] {
+            for kind in TimerKind::ALL {
                 doomed.push((&TIMERS, DurableTimer::id_for(&id, kind).to_string()));
             }
             doomed.push((&SESSIONS, session.id));

@@ -62,7 +62,7 @@ impl<B: DocumentBackend> SessionStore for Store<B> {
             .await?;
         let mut batch = WriteBatch::with_capacity(3 + 2 * messages.len());
         batch.delete(&SESSIONS, id.as_str());
-        for kind in [TimerKind::InactivityWarning, TimerKind::AutoClose] {
+        for kind in TimerKind::ALL {
             batch.delete(&TIMERS, DurableTimer::id_for(id, kind).as_str());
         }
         for message in &messages {

@@ -31,6 +31,7 @@ pub fn session(key: SessionKey, bot: &BotProfile, created_ms: i64) -> SessionSta
         timeouts: InactivityTimeouts::default(),
         warning_message: "still there?".to_owned(),
         closing_message: None,
+        handover: Default::default(),
     };
     SessionState::new(key, bot.id.clone(), rules, Timestamp(created_ms))
 }
