@@ -47,7 +47,7 @@ fi
 staging="$(mktemp -d "$(dirname "$target")/extract-staging.XXXXXX")"
 trap 'rm -rf "$staging"' EXIT
 
-"$venv/bin/python" - "$staging" <<'PY'
+BOTWOT_REPO="$script_dir/.." "$venv/bin/python" - "$staging" <<'PY'
 import csv, io, json, os, shutil, struct, sys, zipfile, zlib
 
 out = sys.argv[1]
@@ -115,6 +115,16 @@ c.save()
 write_pdf("blank.pdf", [[], []])
 
 write_pdf("many-pages.pdf", [["Page %d of a very long file." % (n + 1)] for n in range(600)])
+
+# A 100-page manual of real prose (the PRD's sentences, 34 lines a page, wrapped at 90
+# characters) for the ingestion benchmark's pages-per-second figure.
+import textwrap
+prd = os.path.join(os.environ["BOTWOT_REPO"], "benches", "data", "corpus", "prd.md")
+with open(prd, encoding="utf-8") as source:
+    prose = [line for raw in source for line in textwrap.wrap(raw.strip(), 90) if line.strip()]
+prose = [line.encode("latin-1", "replace").decode("latin-1") for line in prose]
+write_pdf("manual.pdf", [[prose[(page * 34 + n) % len(prose)] for n in range(34)] for page in range(100)],
+          title="Operations manual", font=("Helvetica", 10))
 
 # A one-page PDF whose content stream inflates to 300 MB of spaces (a decompression bomb): the
 # compressed stream is made with zlib and set on the page through pypdf.
