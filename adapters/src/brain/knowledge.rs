@@ -21,10 +21,14 @@ pub struct KnowledgeBrain {
 }
 
 impl KnowledgeBrain {
-    pub fn new(index: Arc<dyn KnowledgeIndex>, composing: ExtractiveOptions) -> Self {
+    pub fn new(
+        index: Arc<dyn KnowledgeIndex>,
+        retrieval: RetrievalOptions,
+        composing: ExtractiveOptions,
+    ) -> Self {
         Self {
             index,
-            retrieval: RetrievalOptions::default(),
+            retrieval,
             composing,
         }
     }
