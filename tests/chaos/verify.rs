@@ -4,7 +4,8 @@
 //! Outbound sends carry no idempotency key to WhatsApp (the Cloud API takes none), so a send is
 //! tied to its message by the id the fake Graph API answered with: each request gets a fresh
 //! one, and the outbox records it on the message it sent. A request whose id no stored message
-//! carries was a second send of a message whose first result was never recorded.
+//! carries is a send whose result was never recorded. Whether it was a repeat is told per
+//! contact: more requests to a contact than outbound messages of theirs are duplicates.
 
 use super::load::{Outcome, contact_wa_id, parse_message_text};
 use crate::support::Server;
@@ -12,6 +13,10 @@ use crate::support::meta::GraphRequest;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
+use tokio::time::Instant;
+
+/// How long the server gets to deliver everything after the load ends.
+const SETTLE_BOUND: Duration = Duration::from_secs(30);
 
 /// One contact's stored messages, every session of theirs, in order.
 #[derive(Clone, Debug, Default)]
@@ -37,17 +42,21 @@ pub struct Tally {
     pub replies_sent: usize,
     /// Outbound messages not (yet) recorded as sent.
     pub replies_unsent: usize,
-    /// Graph API requests beyond one per outbound message.
+    /// Graph API requests whose answer no stored message records.
+    pub unrecorded_sends: usize,
+    /// Graph API requests to a contact beyond one per outbound message of theirs.
     pub duplicate_sends: usize,
-    /// Contacts with fewer outbound messages than inbound ones.
-    pub unanswered_contacts: usize,
+    /// Inbound messages beyond the outbound ones of their contact: questions never answered.
+    pub unanswered: usize,
+    /// Contacts with any of the problems above, to show.
+    pub suspects: Vec<usize>,
 }
 
 impl Tally {
     /// Whether nothing is still on its way: every acknowledged message stored, every outbound
     /// message sent, every contact answered.
     pub fn settled(&self) -> bool {
-        self.lost == 0 && self.replies_unsent == 0 && self.unanswered_contacts == 0
+        self.lost == 0 && self.replies_unsent == 0 && self.unanswered == 0
     }
 }
 
@@ -90,6 +99,7 @@ pub async fn read_contacts(server: &Server, contacts: usize) -> Vec<ContactMessa
 /// Compares the load's outcomes and the Graph API's log with the stored messages.
 pub fn tally(outcomes: &[Outcome], contacts: &[ContactMessages], graph: &[GraphRequest]) -> Tally {
     let mut tally = Tally::default();
+    let mut lost_from = HashSet::new();
     for outcome in outcomes {
         if !outcome.acked {
             tally.unacked += 1;
@@ -103,6 +113,7 @@ pub fn tally(outcomes: &[Outcome], contacts: &[ContactMessages], graph: &[GraphR
             .count();
         if stored == 0 {
             tally.lost += 1;
+            lost_from.insert(outcome.contact);
         }
     }
     let mut recorded_ids = HashSet::new();
@@ -122,8 +133,21 @@ pub fn tally(outcomes: &[Outcome], contacts: &[ContactMessages], graph: &[GraphR
         if !order.is_sorted() {
             tally.out_of_order += 1;
         }
-        if messages.outbound.len() < messages.inbound_texts.len() {
-            tally.unanswered_contacts += 1;
+        let mut suspect =
+            lost_from.contains(&contact) || copies.values().any(|n| *n > 1) || !order.is_sorted();
+        let wa_id = contact_wa_id(contact);
+        let sends = graph
+            .iter()
+            .filter(|request| request.body["to"] == wa_id.as_str())
+            .count();
+        tally.duplicate_sends += sends.saturating_sub(messages.outbound.len());
+        let unanswered = messages
+            .inbound_texts
+            .len()
+            .saturating_sub(messages.outbound.len());
+        if unanswered > 0 {
+            tally.unanswered += unanswered;
+            suspect = true;
         }
         for message in &messages.outbound {
             match message["providerMessageId"].as_str() {
@@ -131,11 +155,17 @@ pub fn tally(outcomes: &[Outcome], contacts: &[ContactMessages], graph: &[GraphR
                     tally.replies_sent += 1;
                     recorded_ids.insert(id.to_owned());
                 }
-                None => tally.replies_unsent += 1,
+                None => {
+                    tally.replies_unsent += 1;
+                    suspect = true;
+                }
             }
         }
+        if suspect {
+            tally.suspects.push(contact);
+        }
     }
-    tally.duplicate_sends = graph
+    tally.unrecorded_sends = graph
         .iter()
         .filter(|request| !recorded_ids.contains(&request.issued_id))
         .count();
@@ -143,21 +173,36 @@ pub fn tally(outcomes: &[Outcome], contacts: &[ContactMessages], graph: &[GraphR
 }
 
 /// Reads and tallies until everything acknowledged is stored and answered, or a generous bound
-/// passes; returns the last tally either way, so a failing run still reports its figures.
+/// passes; returns the last tally and messages either way, so a failing run still reports.
 pub async fn settle(
     server: &Server,
     outcomes: &[Outcome],
     contact_count: usize,
     graph: impl Fn() -> Vec<GraphRequest>,
-) -> Tally {
-    let mut last = Tally::default();
-    for _ in 0..300 {
+) -> (Tally, Vec<ContactMessages>) {
+    let give_up = Instant::now() + SETTLE_BOUND;
+    loop {
         let contacts = read_contacts(server, contact_count).await;
-        last = tally(outcomes, &contacts, &graph());
-        if last.settled() {
-            return last;
+        let tally = tally(outcomes, &contacts, &graph());
+        if tally.settled() || Instant::now() >= give_up {
+            return (tally, contacts);
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    last
+}
+
+/// One line per stored message of a contact: direction, delivery state, text or provider id.
+pub fn describe(messages: &ContactMessages) -> String {
+    let inbound = messages.inbound_texts.join(" | ");
+    let outbound: Vec<String> = messages
+        .outbound
+        .iter()
+        .map(|m| {
+            format!(
+                "seq={} {} {}",
+                m["seq"], m["delivery"]["state"], m["providerMessageId"]
+            )
+        })
+        .collect();
+    format!("inbound: {inbound}\n  outbound: {}", outbound.join(", "))
 }
