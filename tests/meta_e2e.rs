@@ -6,145 +6,17 @@
 
 mod support;
 
-use axum::Router;
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, Method, Uri};
-use hmac::{Hmac, KeyInit, Mac};
-use parking_lot::Mutex;
+use axum::http::Method;
 use serde_json::{Value, json};
-use sha2::Sha256;
-use std::sync::Arc;
+use support::meta::{
+    ACCESS_TOKEN, CUSTOMER, FakeGraph, PHONE_NUMBER_ID, connect_whatsapp, inbound_text,
+    mid_of_reply, post_webhook, start_server, status, wamid_of_reply,
+};
 use support::{Server, bot_settings};
 
-const APP_SECRET: &str = "e2e-meta-app-secret";
-const PHONE_NUMBER_ID: &str = "106540352242922";
-const WABA_ID: &str = "102290129340398";
-const CUSTOMER: &str = "16315551181";
-const ACCESS_TOKEN: &str = "EAAGm0PX4ZCpsBAE2eSystemUserTokenOfTheNumber";
 const PAGE_ID: &str = "1234567890123";
 const PSID: &str = "24736489012345678";
 const PAGE_TOKEN: &str = "EAAGm0PX4ZCpsBAPageAccessTokenOfThePage";
-/// 32 bytes, base64: the key that seals access tokens at rest.
-const SECRET_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
-
-/// One request the fake Graph API received.
-#[derive(Clone, Debug)]
-struct GraphRequest {
-    method: Method,
-    path: String,
-    authorization: Option<String>,
-    body: Value,
-}
-
-/// A local server that answers like the WhatsApp Cloud API's `/{phone-number-id}/messages`:
-/// records each request and accepts it with a new `wamid`.
-struct FakeGraph {
-    base_url: String,
-    requests: Arc<Mutex<Vec<GraphRequest>>>,
-}
-
-impl FakeGraph {
-    async fn start() -> Self {
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let app = Router::new()
-            .fallback(accept_message)
-            .with_state(requests.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind the fake graph api");
-        let base_url = format!("http://{}", listener.local_addr().expect("address"));
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
-        Self { base_url, requests }
-    }
-
-    fn requests(&self) -> Vec<GraphRequest> {
-        self.requests.lock().clone()
-    }
-}
-
-/// Meta's documented success body for a sent message.
-async fn accept_message(
-    State(requests): State<Arc<Mutex<Vec<GraphRequest>>>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> axum::Json<Value> {
-    let request = GraphRequest {
-        method,
-        path: uri.path().to_owned(),
-        authorization: headers
-            .get("authorization")
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned),
-        body: serde_json::from_slice(&body).unwrap_or(Value::Null),
-    };
-    let send_api = request.path.ends_with("/me/messages");
-    let to = request.body["to"].clone();
-    let recipient = request.body["recipient"]["id"].clone();
-    let mut requests = requests.lock();
-    requests.push(request);
-    if send_api {
-        // The Send API's (Messenger and Instagram) documented answer.
-        return axum::Json(json!({
-            "recipient_id": recipient,
-            "message_id": mid_of_reply(requests.len())
-        }));
-    }
-    axum::Json(json!({
-        "messaging_product": "whatsapp",
-        "contacts": [{"input": to, "wa_id": to}],
-        "messages": [{"id": wamid_of_reply(requests.len())}]
-    }))
-}
-
-/// The `mid` the fake's Send API gives the `n`th message it accepts (from 1).
-fn mid_of_reply(n: usize) -> String {
-    format!("m_AG5Hz2Uq7tuwNEhXfYYKj8mJEM_QPpz5jdCK48PnKAjSdjfipqxqMvK8ma6AC8fplwlqLP_{n:04}")
-}
-
-/// The `wamid` the fake gives the `n`th message it accepts (from 1).
-fn wamid_of_reply(n: usize) -> String {
-    format!("wamid.HBgLMTYzMTU1NTExODEVAgARGBI{n:04}")
-}
-
-/// A webhook body of Meta's published shape for the test's number.
-fn whatsapp_webhook(value: Value) -> Value {
-    let mut value = value;
-    value["messaging_product"] = json!("whatsapp");
-    value["metadata"] = json!({
-        "display_phone_number": "16505551111",
-        "phone_number_id": PHONE_NUMBER_ID
-    });
-    json!({
-        "object": "whatsapp_business_account",
-        "entry": [{"id": WABA_ID, "changes": [{"value": value, "field": "messages"}]}]
-    })
-}
-
-fn inbound_text(wamid: &str, text: &str) -> Value {
-    whatsapp_webhook(json!({
-        "contacts": [{"profile": {"name": "Kerry Fisher"}, "wa_id": CUSTOMER}],
-        "messages": [{
-            "from": CUSTOMER, "id": wamid, "timestamp": "1700000000",
-            "type": "text", "text": {"body": text}
-        }]
-    }))
-}
-
-fn status(wamid: &str, state: &str) -> Value {
-    whatsapp_webhook(json!({
-        "statuses": [{
-            "id": wamid, "status": state, "timestamp": "1700000100",
-            "recipient_id": CUSTOMER,
-            "conversation": {"id": "CONVERSATION_ID", "origin": {"type": "service"}},
-            "pricing": {"billable": true, "pricing_model": "CBP", "category": "service"}
-        }]
-    }))
-}
 
 /// A Messenger or Instagram account of the test, as its webhooks and integration name it.
 struct MessagingAccount {
@@ -184,40 +56,6 @@ fn messaging_webhook(account: &MessagingAccount, item: Value) -> Value {
     })
 }
 
-/// `sha256=` and the hex HMAC-SHA256 of the raw body under the app secret, as Meta signs.
-fn signature(body: &[u8]) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(APP_SECRET.as_bytes()).expect("hmac key");
-    mac.update(body);
-    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
-}
-
-async fn post_webhook(server: &Server, payload: &Value) -> u16 {
-    let body = serde_json::to_vec(payload).expect("json");
-    server
-        .http
-        .post(format!("{}/webhooks/meta", server.base))
-        .header("content-type", "application/json")
-        .header("x-hub-signature-256", signature(&body))
-        .body(body)
-        .send()
-        .await
-        .expect("webhook posted")
-        .status()
-        .as_u16()
-}
-
-async fn start_server(data_dir: &std::path::Path, graph: &FakeGraph) -> Server {
-    Server::start(
-        data_dir,
-        &[
-            ("BOTWOT__META__BASE_URL", graph.base_url.as_str()),
-            ("BOTWOT__HTTP__META_APP_SECRET", APP_SECRET),
-            ("BOTWOT__HTTP__INTEGRATION_SECRET_KEY", SECRET_KEY),
-        ],
-    )
-    .await
-}
-
 async fn connect_messaging(server: &Server, account: &MessagingAccount) {
     let bot = server.create_bot(bot_settings("Max", 3_600)).await;
     let integration = json!({
@@ -226,21 +64,6 @@ async fn connect_messaging(server: &Server, account: &MessagingAccount) {
     });
     let (status, created) = server.post("/v1/integrations", integration).await;
     assert_eq!(status, 201, "integration created: {created}");
-}
-
-async fn connect_whatsapp(server: &Server) {
-    let bot = server.create_bot(bot_settings("Ava", 3_600)).await;
-    let integration = json!({
-        "channel": "whatsapp", "accountId": PHONE_NUMBER_ID, "botId": bot["id"],
-        "displayName": "E2E Support Line", "accessToken": ACCESS_TOKEN
-    });
-    let (status, created) = server.post("/v1/integrations", integration).await;
-    assert_eq!(status, 201, "integration created: {created}");
-    assert!(!created.to_string().contains(ACCESS_TOKEN), "{created}");
-    assert!(!created.to_string().contains("ccessToken"), "{created}");
-    let (_, listed) = server.get("/v1/integrations").await;
-    assert_eq!(listed["items"][0]["accountId"], PHONE_NUMBER_ID, "{listed}");
-    assert!(!listed.to_string().contains("ccessToken"), "{listed}");
 }
 
 /// The one WhatsApp session's transcript.

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod meta;
+
 use serde_json::{Value, json};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -133,8 +135,10 @@ impl Server {
             .env("BOTWOT__HTTP__LISTEN", format!("127.0.0.1:{}", self.port))
             .envs(self.backend.env())
             .env("BOTWOT__LOG__FILTER", "warn")
-            // The tests poll the API; its per-IP limit is tested on its own.
+            // The tests poll the API; its rate limits are tested on their own.
             .env("BOTWOT__HTTP__RATE_LIMIT__PER_IP_PER_MINUTE", "0")
+            .env("BOTWOT__HTTP__RATE_LIMIT__PER_USER_PER_MINUTE", "0")
+            .env("BOTWOT__HTTP__RATE_LIMIT__PER_ORG_PER_MINUTE", "0")
             // Sign-up reads its code from the development mailbox; tokens survive restarts.
             .env("BOTWOT__HTTP__AUTH__DEV_MAILBOX", "true")
             .env("BOTWOT__HTTP__AUTH__PASSWORD_HASHING__MEMORY_KIB", "64")

@@ -1,0 +1,125 @@
+//! The bounded load driver: `contacts` WhatsApp users each send `messages_per_contact` texts,
+//! spread over a few concurrent tasks at a steady pace. A contact's messages go one after
+//! another; a webhook that is not answered 200 (the server is down, or died mid-request) is
+//! redelivered with the same `wamid`, as Meta does, until it is or the deadline passes.
+
+use crate::support::meta::{inbound_text_from, try_post_webhook};
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// How much load, how fast, for how long at most.
+#[derive(Clone, Copy, Debug)]
+pub struct LoadPlan {
+    pub contacts: usize,
+    pub messages_per_contact: usize,
+    pub tasks: usize,
+    /// The pause after each acknowledged webhook, per task.
+    pub interval: Duration,
+    /// The pause between deliveries of an unacknowledged webhook.
+    pub redelivery_pause: Duration,
+    /// After this, unacknowledged webhooks are no longer redelivered.
+    pub deadline: Duration,
+}
+
+/// What became of one message.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    pub contact: usize,
+    pub seq: usize,
+    /// How many times its webhook was posted.
+    pub deliveries: u32,
+    /// Whether one of them was answered 200.
+    pub acked: bool,
+}
+
+/// The WhatsApp id of contact `contact`.
+pub fn contact_wa_id(contact: usize) -> String {
+    format!("4917{contact:08}")
+}
+
+/// The text of a contact's `seq`th message: it names both, so the transcript shows which it is.
+pub fn message_text(contact: usize, seq: usize) -> String {
+    format!("chaos contact {contact:03} message {seq:03}")
+}
+
+/// The contact and sequence a chaos text names, if it is one.
+pub fn parse_message_text(text: &str) -> Option<(usize, usize)> {
+    let rest = text.strip_prefix("chaos contact ")?;
+    let (contact, seq) = rest.split_once(" message ")?;
+    Some((contact.parse().ok()?, seq.parse().ok()?))
+}
+
+fn wamid(contact: usize, seq: usize) -> String {
+    format!("wamid.CHAOS{contact:04}{seq:04}")
+}
+
+/// Runs the plan against the server at `base` (which may be killed and restarted meanwhile) and
+/// returns every message's outcome.
+pub async fn run(plan: LoadPlan, base: String) -> Vec<Outcome> {
+    let started = Instant::now();
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .expect("http client");
+    let tasks: Vec<_> = (0..plan.tasks)
+        .map(|task| {
+            let contacts: Vec<usize> = (task..plan.contacts).step_by(plan.tasks).collect();
+            tokio::spawn(drive(plan, contacts, base.clone(), http.clone(), started))
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for task in tasks {
+        outcomes.extend(task.await.expect("load task"));
+    }
+    outcomes
+}
+
+/// One task: round after round, the next message of each of its contacts.
+async fn drive(
+    plan: LoadPlan,
+    contacts: Vec<usize>,
+    base: String,
+    http: reqwest::Client,
+    started: Instant,
+) -> Vec<Outcome> {
+    let mut outcomes = Vec::new();
+    for seq in 0..plan.messages_per_contact {
+        for &contact in &contacts {
+            let outcome = deliver(&plan, contact, seq, &base, &http, started).await;
+            outcomes.push(outcome);
+            tokio::time::sleep(plan.interval).await;
+        }
+    }
+    outcomes
+}
+
+/// Posts one message's webhook until it is answered 200 or the deadline passes.
+async fn deliver(
+    plan: &LoadPlan,
+    contact: usize,
+    seq: usize,
+    base: &str,
+    http: &reqwest::Client,
+    started: Instant,
+) -> Outcome {
+    let payload = inbound_text_from(
+        &contact_wa_id(contact),
+        &wamid(contact, seq),
+        &message_text(contact, seq),
+    );
+    let mut outcome = Outcome {
+        contact,
+        seq,
+        deliveries: 0,
+        acked: false,
+    };
+    while started.elapsed() < plan.deadline {
+        outcome.deliveries += 1;
+        if matches!(try_post_webhook(http, base, &payload).await, Ok(200)) {
+            outcome.acked = true;
+            break;
+        }
+        tokio::time::sleep(plan.redelivery_pause).await;
+    }
+    outcome
+}

@@ -1,0 +1,222 @@
+//! Meta's side of the end-to-end tests: a local stand-in for the Graph API that records every
+//! send and answers with a fresh message id, webhook bodies of Meta's published shape, the
+//! `x-hub-signature-256` signature, and starting a server wired to all of it with a WhatsApp
+//! number connected.
+
+use super::{Backend, Server, bot_settings};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, Uri};
+use hmac::{Hmac, KeyInit, Mac};
+use parking_lot::Mutex;
+use serde_json::{Value, json};
+use sha2::Sha256;
+use std::sync::Arc;
+
+pub const APP_SECRET: &str = "e2e-meta-app-secret";
+pub const PHONE_NUMBER_ID: &str = "106540352242922";
+pub const WABA_ID: &str = "102290129340398";
+pub const CUSTOMER: &str = "16315551181";
+pub const ACCESS_TOKEN: &str = "EAAGm0PX4ZCpsBAE2eSystemUserTokenOfTheNumber";
+/// 32 bytes, base64: the key that seals access tokens at rest.
+pub const SECRET_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+/// One request the fake Graph API received.
+#[derive(Clone, Debug)]
+pub struct GraphRequest {
+    pub method: Method,
+    pub path: String,
+    pub authorization: Option<String>,
+    pub body: Value,
+    /// The message id the fake answered with (unique per request).
+    pub issued_id: String,
+}
+
+/// A local server that answers like the WhatsApp Cloud API's `/{phone-number-id}/messages`
+/// (and the Send API's `/me/messages`): records each request and accepts it with a new id.
+pub struct FakeGraph {
+    pub base_url: String,
+    requests: Arc<Mutex<Vec<GraphRequest>>>,
+}
+
+impl FakeGraph {
+    pub async fn start() -> Self {
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let app = Router::new()
+            .fallback(accept_message)
+            .with_state(requests.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind the fake graph api");
+        let base_url = format!("http://{}", listener.local_addr().expect("address"));
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Self { base_url, requests }
+    }
+
+    /// Every request received so far, in arrival order.
+    pub fn requests(&self) -> Vec<GraphRequest> {
+        self.requests.lock().clone()
+    }
+}
+
+/// Meta's documented success body for a sent message.
+async fn accept_message(
+    State(requests): State<Arc<Mutex<Vec<GraphRequest>>>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> axum::Json<Value> {
+    let path = uri.path().to_owned();
+    let send_api = path.ends_with("/me/messages");
+    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let to = body["to"].clone();
+    let recipient = body["recipient"]["id"].clone();
+    let mut requests = requests.lock();
+    let n = requests.len() + 1;
+    let issued_id = if send_api {
+        mid_of_reply(n)
+    } else {
+        wamid_of_reply(n)
+    };
+    requests.push(GraphRequest {
+        method,
+        path,
+        authorization: headers
+            .get("authorization")
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned),
+        body,
+        issued_id: issued_id.clone(),
+    });
+    if send_api {
+        // The Send API's (Messenger and Instagram) documented answer.
+        return axum::Json(json!({"recipient_id": recipient, "message_id": issued_id}));
+    }
+    axum::Json(json!({
+        "messaging_product": "whatsapp",
+        "contacts": [{"input": to, "wa_id": to}],
+        "messages": [{"id": issued_id}]
+    }))
+}
+
+/// The `mid` the fake's Send API gives the `n`th message it accepts (from 1).
+pub fn mid_of_reply(n: usize) -> String {
+    format!("m_AG5Hz2Uq7tuwNEhXfYYKj8mJEM_QPpz5jdCK48PnKAjSdjfipqxqMvK8ma6AC8fplwlqLP_{n:04}")
+}
+
+/// The `wamid` the fake gives the `n`th message it accepts (from 1).
+pub fn wamid_of_reply(n: usize) -> String {
+    format!("wamid.HBgLMTYzMTU1NTExODEVAgARGBI{n:04}")
+}
+
+/// A webhook body of Meta's published shape for the test's number.
+pub fn whatsapp_webhook(value: Value) -> Value {
+    let mut value = value;
+    value["messaging_product"] = json!("whatsapp");
+    value["metadata"] = json!({
+        "display_phone_number": "16505551111",
+        "phone_number_id": PHONE_NUMBER_ID
+    });
+    json!({
+        "object": "whatsapp_business_account",
+        "entry": [{"id": WABA_ID, "changes": [{"value": value, "field": "messages"}]}]
+    })
+}
+
+/// A text from the test's customer.
+pub fn inbound_text(wamid: &str, text: &str) -> Value {
+    inbound_text_from(CUSTOMER, wamid, text)
+}
+
+/// A text from the WhatsApp user `wa_id`.
+pub fn inbound_text_from(wa_id: &str, wamid: &str, text: &str) -> Value {
+    whatsapp_webhook(json!({
+        "contacts": [{"profile": {"name": "Kerry Fisher"}, "wa_id": wa_id}],
+        "messages": [{
+            "from": wa_id, "id": wamid, "timestamp": "1700000000",
+            "type": "text", "text": {"body": text}
+        }]
+    }))
+}
+
+/// A `statuses` webhook moving the message Meta knows as `wamid` to `state`.
+pub fn status(wamid: &str, state: &str) -> Value {
+    whatsapp_webhook(json!({
+        "statuses": [{
+            "id": wamid, "status": state, "timestamp": "1700000100",
+            "recipient_id": CUSTOMER,
+            "conversation": {"id": "CONVERSATION_ID", "origin": {"type": "service"}},
+            "pricing": {"billable": true, "pricing_model": "CBP", "category": "service"}
+        }]
+    }))
+}
+
+/// `sha256=` and the hex HMAC-SHA256 of the raw body under the app secret, as Meta signs.
+pub fn signature(body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(APP_SECRET.as_bytes()).expect("hmac key");
+    mac.update(body);
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// Posts a signed webhook; the HTTP status, or the error when no answer came (server down).
+pub async fn try_post_webhook(
+    http: &reqwest::Client,
+    base: &str,
+    payload: &Value,
+) -> Result<u16, reqwest::Error> {
+    let body = serde_json::to_vec(payload).expect("json");
+    let response = http
+        .post(format!("{base}/webhooks/meta"))
+        .header("content-type", "application/json")
+        .header("x-hub-signature-256", signature(&body))
+        .body(body)
+        .send()
+        .await?;
+    Ok(response.status().as_u16())
+}
+
+/// Posts a signed webhook to a server that is up and returns the HTTP status.
+pub async fn post_webhook(server: &Server, payload: &Value) -> u16 {
+    try_post_webhook(&server.http, &server.base, payload)
+        .await
+        .expect("webhook posted")
+}
+
+/// A server on `backend` that sends through `graph` and checks Meta's signatures.
+pub async fn start_server_on(backend: Backend, graph: &FakeGraph) -> Server {
+    Server::start_on(
+        backend,
+        &[
+            ("BOTWOT__META__BASE_URL", graph.base_url.as_str()),
+            ("BOTWOT__HTTP__META_APP_SECRET", APP_SECRET),
+            ("BOTWOT__HTTP__INTEGRATION_SECRET_KEY", SECRET_KEY),
+        ],
+    )
+    .await
+}
+
+/// A server on the embedded store in `data_dir`, wired to `graph`.
+pub async fn start_server(data_dir: &std::path::Path, graph: &FakeGraph) -> Server {
+    start_server_on(Backend::Embedded(data_dir.to_owned()), graph).await
+}
+
+/// Creates a bot and connects the test's WhatsApp number to it; the access token is never
+/// shown back.
+pub async fn connect_whatsapp(server: &Server) {
+    let bot = server.create_bot(bot_settings("Ava", 3_600)).await;
+    let integration = json!({
+        "channel": "whatsapp", "accountId": PHONE_NUMBER_ID, "botId": bot["id"],
+        "displayName": "E2E Support Line", "accessToken": ACCESS_TOKEN
+    });
+    let (status, created) = server.post("/v1/integrations", integration).await;
+    assert_eq!(status, 201, "integration created: {created}");
+    assert!(!created.to_string().contains(ACCESS_TOKEN), "{created}");
+    assert!(!created.to_string().contains("ccessToken"), "{created}");
+    let (_, listed) = server.get("/v1/integrations").await;
+    assert_eq!(listed["items"][0]["accountId"], PHONE_NUMBER_ID, "{listed}");
+    assert!(!listed.to_string().contains("ccessToken"), "{listed}");
+}
