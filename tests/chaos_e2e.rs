@@ -20,8 +20,8 @@ use support::meta::{FakeGraph, connect_whatsapp, start_server_on};
 const KILLS: usize = 3;
 
 /// How many sends the outbox dispatcher makes before it records their results
-/// (`actors/src/outbox.rs`, `BATCH`).
-const OUTBOX_BATCH: usize = 256;
+/// (`actors/src/outbox.rs`, `RECORD_EVERY`).
+const OUTBOX_BATCH: usize = 16;
 
 const PLAN: LoadPlan = LoadPlan {
     contacts: 40,

@@ -20,6 +20,8 @@ use tracing::warn;
 
 /// How many entries one pass takes from the queue.
 const BATCH: usize = 256;
+/// Sends whose results are stored together (at most this many are re-sent after a crash).
+const RECORD_EVERY: usize = 16;
 
 #[derive(Clone)]
 pub(crate) struct OutboxHandle {
@@ -104,6 +106,11 @@ impl OutboxDispatcher {
                     }
                 }
                 records.push(self.record(entry, result, retry, &handle));
+                // Results are stored a few at a time: together they share a commit, and a crash
+                // re-sends at most this many messages whose results were not stored yet.
+                if records.len() >= RECORD_EVERY {
+                    futures::future::join_all(records.drain(..)).await;
+                }
             }
             futures::future::join_all(records).await;
         }
