@@ -14,14 +14,17 @@ pub enum TimerKind {
     AutoClose,
     /// Escalate a conversation that waited too long for an agent.
     AgentSla,
+    /// Ask the brain again for a question that got no answer (the node stopped meanwhile).
+    AnswerWatchdog,
 }
 
 impl TimerKind {
     /// Every kind, for whoever removes all timers of a session.
-    pub const ALL: [TimerKind; 3] = [
+    pub const ALL: [TimerKind; 4] = [
         TimerKind::InactivityWarning,
         TimerKind::AutoClose,
         TimerKind::AgentSla,
+        TimerKind::AnswerWatchdog,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -29,6 +32,7 @@ impl TimerKind {
             TimerKind::InactivityWarning => "warn",
             TimerKind::AutoClose => "close",
             TimerKind::AgentSla => "sla",
+            TimerKind::AnswerWatchdog => "answer",
         }
     }
 }

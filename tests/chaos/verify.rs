@@ -15,8 +15,9 @@ use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 use tokio::time::Instant;
 
-/// How long the server gets to deliver everything after the load ends.
-const SETTLE_BOUND: Duration = Duration::from_secs(30);
+/// How long the server gets to deliver everything after the load ends: past the answer
+/// watchdog (45 s), which asks the brain again for questions a kill left unanswered.
+const SETTLE_BOUND: Duration = Duration::from_secs(120);
 
 /// One contact's stored messages, every session of theirs, in order.
 #[derive(Clone, Debug, Default)]

@@ -32,10 +32,10 @@ pub fn apply(
             body,
         } => step.inbound(provider_message_id, body)?,
         SessionEvent::BotReplied {
-            in_reply_to: _,
+            in_reply_to,
             text,
             wants_human,
-        } => step.bot_replied(text, wants_human),
+        } => step.bot_replied(in_reply_to, text, wants_human),
         SessionEvent::AgentRequested { announce } => step.agent_requested(announce),
         SessionEvent::AgentTookOver { agent_id } => step.agent_took_over(agent_id)?,
         SessionEvent::AgentAssigned { agent_id } => step.agent_assigned(agent_id)?,
@@ -120,20 +120,18 @@ impl Step {
         if mentions_any(&question, &self.state.rules.handover.keywords) {
             self.start_waiting(true);
         } else {
-            self.effects.push(Effect::AskBrain {
-                in_reply_to: seq,
-                question,
-            });
+            self.ask_brain(seq, question);
         }
         Ok(())
     }
 
-    fn bot_replied(&mut self, text: String, wants_human: bool) {
+    fn bot_replied(&mut self, in_reply_to: u64, text: String, wants_human: bool) {
         // A reply that comes back after an agent took over, or after the session closed, is
         // dropped: the bot never talks over a human.
         if self.state.responder != Responder::Bot || self.state.is_closed() {
             return;
         }
+        self.answer_arrived(in_reply_to);
         if !text.trim().is_empty() {
             self.send(Author::Bot, MessageBody::text(text), None);
         }
@@ -244,6 +242,7 @@ impl Step {
             }
             TimerKind::AutoClose => self.close(CloseReason::Inactivity),
             TimerKind::AgentSla => self.sla_breached(),
+            TimerKind::AnswerWatchdog => self.answers_overdue(),
         }
     }
     fn close(&mut self, reason: CloseReason) {
@@ -254,6 +253,7 @@ impl Step {
             self.send(Author::System, MessageBody::text(text), None);
         }
         self.cancel_inactivity_timers();
+        self.forget_pending_answers();
         self.state.closed_at = Some(self.now);
         self.state.close_reason = Some(reason);
         self.set_status(SessionStatus::Closed);
@@ -361,6 +361,9 @@ impl Step {
 
     /// Changes who answers; leaving the waiting queue ends its SLA.
     pub(super) fn set_responder(&mut self, responder: Responder) {
+        if responder != Responder::Bot {
+            self.forget_pending_answers();
+        }
         let waits = matches!(responder, Responder::WaitingForAgent { .. });
         if !waits && self.state.sla_due_at.take().is_some() {
             self.effects.push(Effect::CancelTimer {

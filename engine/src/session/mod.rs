@@ -6,6 +6,7 @@
 //! deliver, timers to set or cancel, questions for the brain, notices for subscribers) that the
 //! session actor then carries out.
 
+mod answer_watchdog;
 mod apply;
 mod effect;
 mod escalation;
@@ -13,6 +14,8 @@ mod event;
 mod key;
 mod state;
 
+#[cfg(test)]
+mod answer_watchdog_tests;
 #[cfg(test)]
 mod escalation_tests;
 #[cfg(test)]
@@ -22,4 +25,6 @@ pub use apply::{Transition, apply};
 pub use effect::{Effect, Rejection, SessionNotice};
 pub use event::SessionEvent;
 pub use key::SessionKey;
-pub use state::{CloseReason, Responder, SessionQueue, SessionRules, SessionState, SessionStatus};
+pub use state::{
+    CloseReason, PendingAnswer, Responder, SessionQueue, SessionRules, SessionState, SessionStatus,
+};

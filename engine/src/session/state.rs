@@ -145,7 +145,27 @@ pub struct SessionState {
     /// When the latest wait for an agent breached its SLA (cleared when a new wait starts).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escalated_at: Option<Timestamp>,
+    /// The contact's questions the bot has not answered yet, while the bot answers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pending_answers: Vec<PendingAnswer>,
+    /// When the answer watchdog next looks at the pending questions, while any are pending.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer_due_at: Option<Timestamp>,
     pub reopened_count: u32,
+}
+
+/// A question asked of the brain and not answered yet. Stored with the question itself, so that
+/// when the node stops before the answer is stored, the answer watchdog (a durable timer) asks
+/// again after the restart instead of leaving the contact unanswered.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingAnswer {
+    pub in_reply_to: u64,
+    pub question: String,
+    /// When the brain was last asked.
+    pub asked_at: Timestamp,
+    /// How many times the brain was asked.
+    pub attempts: u32,
 }
 
 impl SessionState {
@@ -169,6 +189,8 @@ impl SessionState {
             close_due_at: None,
             sla_due_at: None,
             escalated_at: None,
+            pending_answers: Vec::new(),
+            answer_due_at: None,
             reopened_count: 0,
         }
     }
@@ -208,6 +230,7 @@ impl SessionState {
             TimerKind::InactivityWarning => self.warn_due_at,
             TimerKind::AutoClose => self.close_due_at,
             TimerKind::AgentSla => self.sla_due_at,
+            TimerKind::AnswerWatchdog => self.answer_due_at,
         }
     }
 }
