@@ -7,10 +7,9 @@
 use super::chat::{ChatModel, ChatRequest};
 use super::prompt::build_prompt;
 use async_trait::async_trait;
-use botwot_engine::brain::{
-    AnswerSource, Brain, BrainAnswer, BrainError, BrainRequest, limit_words,
-};
+use botwot_engine::brain::{Brain, BrainAnswer, BrainError, BrainRequest, limit_words};
 use botwot_engine::ids::KnowledgeBaseId;
+use botwot_engine::knowledge::extractive::sources;
 use botwot_engine::knowledge::{KnowledgeIndex, Passage, Retrieval, RetrievalOptions};
 use std::sync::Arc;
 
@@ -135,26 +134,7 @@ impl Brain for LlmBrain {
             text: limit_words(&text, request.bot.settings.word_limit_per_message),
             grounded: true,
             wants_human: false,
-            sources: sources_of(&passages),
+            sources: sources(passages.iter()),
         })
     }
-}
-
-/// Each passage's document once, in the order first cited: title and URL, else page.
-fn sources_of(passages: &[Passage]) -> Vec<AnswerSource> {
-    let mut sources: Vec<AnswerSource> = Vec::new();
-    for passage in passages {
-        let source = &passage.chunk.source;
-        let cited = AnswerSource {
-            title: source.title.clone(),
-            location: source
-                .url
-                .clone()
-                .or_else(|| source.page.map(|page| format!("page {page}"))),
-        };
-        if !sources.contains(&cited) {
-            sources.push(cited);
-        }
-    }
-    sources
 }
