@@ -776,3 +776,59 @@ async fn idle_bases_beyond_the_cap_are_evicted_and_reload() {
         assert!(fixture.index.loaded_bases() <= 2);
     }
 }
+
+/// The index saved in the S3-compatible test server (`deploy/test-services.sh` starts it on
+/// 127.0.0.1:9000, or `BOTWOT_TEST_S3_ENDPOINT`) is found again by a fresh index, as after a
+/// restart, and dropping the base removes its objects.
+#[tokio::test]
+async fn an_index_saved_in_s3_is_found_again_after_a_restart() {
+    let endpoint = std::env::var("BOTWOT_TEST_S3_ENDPOINT")
+        .unwrap_or_else(|_| "http://127.0.0.1:9000".to_owned());
+    let config = botwot_storage::S3BlobConfig {
+        bucket: format!("botwot-index-{}", uuid_like()),
+        region: "us-east-1".to_owned(),
+        endpoint: Some(endpoint),
+        access_key_id: Some("test".to_owned()),
+        secret_access_key: Some("test".to_owned()),
+        key_prefix: None,
+        create_bucket_if_missing: true,
+    };
+    let open = || async {
+        let store = botwot_storage::S3BlobStore::connect(&config)
+            .await
+            .expect("the S3 test server answers (start it with deploy/test-services.sh)");
+        Arc::new(store) as Arc<dyn BlobStore>
+    };
+    let vectors_of = Fixture::new();
+    let (chunks, vectors) = vectors_of.chunks("kb_help", "doc_faq", FAQ);
+    let (tenant, kb) = (TenantId::from(TENANT), KnowledgeBaseId::from("kb_help"));
+    let first = KnowledgeIndexes::new(open().await, WordEmbedder::new("words", 64));
+    first
+        .add_document(&tenant, &kb, &DocumentId::from("doc_faq"), chunks, vectors)
+        .await
+        .expect("saved");
+
+    let restarted = KnowledgeIndexes::new(open().await, WordEmbedder::new("words", 64));
+    let options = RetrievalOptions {
+        mode: RetrievalMode::KeywordOnly,
+        ..RetrievalOptions::default()
+    };
+    let found = restarted
+        .search(&tenant, &[kb.clone()], "original card", &options)
+        .await
+        .expect("search");
+    assert_eq!(texts(&found)[0], FAQ[1]);
+
+    restarted.drop_base(&tenant, &kb).await.expect("dropped");
+    let left = open().await.list(&blob_keys::base(&tenant, &kb)).await;
+    assert_eq!(left.expect("listing"), Vec::<String>::new());
+}
+
+/// A bucket-name-safe unique suffix.
+fn uuid_like() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("{}-{nanos}", std::process::id())
+}
