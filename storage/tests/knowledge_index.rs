@@ -814,7 +814,12 @@ async fn an_index_saved_in_s3_is_found_again_after_a_restart() {
         ..RetrievalOptions::default()
     };
     let found = restarted
-        .search(&tenant, &[kb.clone()], "original card", &options)
+        .search(
+            &tenant,
+            std::slice::from_ref(&kb),
+            "original card",
+            &options,
+        )
         .await
         .expect("search");
     assert_eq!(texts(&found)[0], FAQ[1]);
