@@ -64,14 +64,7 @@ pub(super) async fn ingest(
         ),
         Err(Stop::Gone) => {
             info!(document = %id, "document deleted during ingestion");
-            let document = &writer.document;
-            if let Err(error) = deps
-                .index
-                .remove_document(&document.tenant_id, &document.kb_id, &document.id)
-                .await
-            {
-                warn!(document = %id, %error, "chunks of a deleted document could not be removed");
-            }
+            forget_deleted(deps, &writer.document).await;
         }
         Err(Stop::Rejected(reason)) => {
             warn!(document = %id, code = %reason.code, reason = %reason.message, "ingestion failed");
@@ -83,6 +76,24 @@ pub(super) async fn ingest(
                 warn!(document = %id, %error, "the failure could not be stored");
             }
         }
+    }
+}
+
+/// Takes a document deleted during its ingestion out of the index; when its whole base went
+/// (deleted, or its organisation erased), the base's saved index and files go too.
+async fn forget_deleted(deps: &IngestionDeps, document: &KnowledgeDocument) {
+    let (tenant, kb) = (&document.tenant_id, &document.kb_id);
+    let base_exists = !matches!(deps.store.get_knowledge_base(tenant, kb).await, Ok(None));
+    let forgotten = if base_exists {
+        deps.index
+            .remove_document(tenant, kb, &document.id)
+            .await
+            .map(|_| ())
+    } else {
+        deps.index.drop_base(tenant, kb).await
+    };
+    if let Err(error) = forgotten {
+        warn!(document = %document.id, %error, "chunks of a deleted document could not be removed");
     }
 }
 

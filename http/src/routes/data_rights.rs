@@ -16,6 +16,7 @@ use axum::extract::State;
 use botwot_engine::access::{AuditEntry, AuditFilter, Role};
 use botwot_engine::canned::CannedResponse;
 use botwot_engine::integration::ChannelIntegration;
+use botwot_engine::knowledge::base::blob_keys;
 use botwot_engine::ports::{PageRequest, Paged, SessionFilter, StoreError};
 use botwot_engine::session::{CloseReason, SessionStatus};
 use botwot_engine::validation::ValidationErrors;
@@ -161,9 +162,28 @@ pub async fn erase_organisation(
     for session in &sessions {
         close_through_actor(&state, session).await?;
     }
+    erase_knowledge(&state, tenant).await?;
     let erased_records = state.store.erase_organisation(tenant).await?;
     tracing::info!(tenant_id = %tenant, erased_records, "organisation erased");
     Ok(Json(OrganisationErased { erased_records }))
+}
+
+/// Forgets every knowledge base of the organisation in the index and removes all of its
+/// knowledge files and saved indexes from the blob store (the records go with the rest).
+async fn erase_knowledge(state: &AppState, tenant: &TenantId) -> Result<(), AppError> {
+    let store = &state.store;
+    let bases =
+        all_pages(|page| async move { store.list_knowledge_bases(tenant, &page).await }).await?;
+    for base in &bases {
+        state.knowledge.index.drop_base(tenant, &base.id).await?;
+    }
+    let removed = state
+        .knowledge
+        .blobs
+        .delete_prefix(&blob_keys::tenant(tenant))
+        .await?;
+    tracing::info!(tenant_id = %tenant, bases = bases.len(), blobs = removed, "knowledge erased");
+    Ok(())
 }
 
 #[derive(Debug, Serialize)]

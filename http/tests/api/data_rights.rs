@@ -167,6 +167,37 @@ async fn only_a_superadmin_naming_the_organisation_erases_it() {
     let app = TestApp::new().await;
     let bot = app.bot(BotSettings::named("Ava")).await;
     converse(&app, &bot, Channel::Web, "visitor-1", &["hello"]).await;
+    let kb = app
+        .send(
+            Method::POST,
+            "/v1/knowledge-bases",
+            serde_json::json!({"name": "FAQ"}),
+        )
+        .await;
+    let kb_path = format!(
+        "/v1/knowledge-bases/{}/documents?fileName=faq.txt",
+        kb.body["id"].as_str().unwrap()
+    );
+    let uploaded = app
+        .upload(
+            &kb_path,
+            b"Opening hours: nine to six.".to_vec(),
+            "text/plain",
+        )
+        .await;
+    assert_eq!(uploaded.status, StatusCode::CREATED);
+    let document = format!(
+        "/v1/knowledge-bases/{}/documents/{}",
+        kb.body["id"].as_str().unwrap(),
+        uploaded.body["id"].as_str().unwrap()
+    );
+    // Erased once ingested, so nothing is still being written when the erasure is checked.
+    for _ in 0..500 {
+        if app.get(&document).await.body["stage"] == "ready" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
     let other = app
         .account("globex", Permissions::of(Role::SuperAdmin))
         .await;
@@ -205,6 +236,12 @@ async fn only_a_superadmin_naming_the_organisation_erases_it() {
     assert!(erased.body["erasedRecords"].as_u64().unwrap() >= 6);
     let gone = app.get("/v1/me").await;
     assert_eq!(gone.code(), "invalid_token");
+    let knowledge_files = app.state.knowledge.blobs.list("kb/default/").await.unwrap();
+    assert_eq!(
+        knowledge_files,
+        Vec::<String>::new(),
+        "uploads and indexes are erased"
+    );
     assert_eq!(
         app.node
             .store
