@@ -19,7 +19,9 @@ fuzz_target!(|key: &str| {
     let path = key
         .split('/')
         .fold(root.to_path_buf(), |path, segment| path.join(segment));
-    let inside = path.strip_prefix(root).expect("the key stays under the root");
+    let inside = path
+        .strip_prefix(root)
+        .expect("the key stays under the root");
     assert!(
         inside
             .components()

@@ -35,9 +35,15 @@ fn assert_covered(text: &str, chunks: &[TextSpan]) {
     let mut covered_to = 0;
     for chunk in chunks {
         if chunk.start > covered_to {
-            assert!(text[covered_to..chunk.start].trim().is_empty(), "gap before {chunk:?}");
+            assert!(
+                text[covered_to..chunk.start].trim().is_empty(),
+                "gap before {chunk:?}"
+            );
         }
         covered_to = covered_to.max(chunk.end);
     }
-    assert!(text[covered_to..].trim().is_empty(), "text after the last chunk");
+    assert!(
+        text[covered_to..].trim().is_empty(),
+        "text after the last chunk"
+    );
 }

@@ -37,7 +37,11 @@ fn check_extraction(bytes: &[u8], declared: DeclaredType, limits: &ExtractLimits
             let mut chars = 0u64;
             for section in &document.sections {
                 assert!(!section.text.trim().is_empty());
-                assert!(section.page.is_none_or(|page| u64::from(page) <= limits.max_pages));
+                assert!(
+                    section
+                        .page
+                        .is_none_or(|page| u64::from(page) <= limits.max_pages)
+                );
                 chars += section.text.chars().count() as u64;
             }
             assert!(chars <= limits.max_text_chars, "{chars} characters");

@@ -18,7 +18,7 @@ use libfuzzer_sys::fuzz_target;
 
 const SECRET: &[u8] = b"fuzzing-secret-fuzzing-secret-fuzzing-secret";
 
-/// 2026-01-01, inside the lifetime of no token the fuzzer can forge.
+/// The clock access tokens are checked against (2026-01-01).
 const NOW_MILLIS: i64 = 1_767_225_600_000;
 
 fuzz_target!(|text: &str| {
