@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: installs and starts the services the tests need (reusing any that
-# already run), checks formatting and lints, then runs every test of the workspace.
+# already run), checks formatting and lints, then runs every test of the workspace. With
+# BOTWOT_FUZZ=1 it then runs every fuzz target for a bounded time (deploy/fuzz.sh; off by default
+# because its cold build is long, see docs/adr/0011-fuzzing.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,4 +42,10 @@ if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --locked --no-fail-fast
 else
   cargo test --workspace --locked --no-fail-fast
+fi
+
+if [ "${BOTWOT_FUZZ:-0}" = 1 ]; then
+  step "fuzzing (bounded)"
+  # Its own build cache: the sanitizer build shares nothing with the one above.
+  CARGO_TARGET_DIR="${BOTWOT_FUZZ_TARGET_DIR:-$HOME/.cache/botwot-fuzz-target}" bash deploy/fuzz.sh
 fi
