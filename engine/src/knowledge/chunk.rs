@@ -166,6 +166,12 @@ impl Chunker {
             let tail = word_start_within_tail(text, unit_start(last), units[last].end, overlap);
             next = (last, tail);
         }
+        // The next chunk must hold new text: when the overlap and the next sentence do not fit
+        // together, it starts at that sentence with no overlap (found by fuzzing).
+        let max = self.config.max_chars;
+        if char_count(&text[next.1..units[last + 1].end]) > max {
+            return (last + 1, units[last + 1].start);
+        }
         // Always move forward, even when the whole chunk would fit in the overlap.
         if next.0 < first || (next.0 == first && next.1 <= start) {
             next = (last + 1, units[last + 1].start);
@@ -361,6 +367,25 @@ mod tests {
                     .iter()
                     .any(|chunk| chunk.start <= index && index < chunk.end),
                 "byte {index} ({c:?}) is in no chunk"
+            );
+        }
+    }
+
+    /// Found by fuzzing: when the overlap and the next sentence did not fit together, a chunk of
+    /// nothing but the previous chunk's overlap came out.
+    #[test]
+    fn every_chunk_holds_text_the_previous_one_did_not() {
+        let chunker = Chunker::new(ChunkerConfig {
+            max_chars: 40,
+            overlap_chars: 8,
+        })
+        .expect("valid");
+        let text = "First sentence here. Second one follows! A third?\n\nNew paragraph with a verylongwordthatdoesnotfitanywhere at all.";
+        let chunks = chunker.split(text);
+        for pair in chunks.windows(2) {
+            assert!(
+                pair[0].start < pair[1].start && pair[0].end < pair[1].end,
+                "{pair:?}"
             );
         }
     }
