@@ -158,6 +158,14 @@ pub const MAX_TEXT_CHARS: usize = 4_000;
 pub const MAX_WORD_LIMIT: u32 = 2_000;
 
 impl BotSettings {
+    /// The knowledge bases the bot answers from.
+    pub fn knowledge_bases(&self) -> Vec<crate::ids::KnowledgeBaseId> {
+        self.knowledge_base_ids
+            .iter()
+            .map(|id| crate::ids::KnowledgeBaseId::from(id.as_str()))
+            .collect()
+    }
+
     /// A bot with only a name and defaults everywhere else.
     pub fn named(name: &str) -> Self {
         Self {

@@ -8,7 +8,6 @@ use async_trait::async_trait;
 use botwot_engine::brain::{
     Brain, BrainAnswer, BrainError, BrainRequest, fallback_text, limit_words,
 };
-use botwot_engine::ids::KnowledgeBaseId;
 use botwot_engine::knowledge::{
     ExtractiveOptions, KnowledgeIndex, RetrievalOptions, compose_answer,
 };
@@ -34,21 +33,10 @@ impl KnowledgeBrain {
     }
 }
 
-/// The knowledge bases a bot answers from.
-pub fn bot_knowledge_bases(request: &BrainRequest) -> Vec<KnowledgeBaseId> {
-    request
-        .bot
-        .settings
-        .knowledge_base_ids
-        .iter()
-        .map(|id| KnowledgeBaseId::from(id.as_str()))
-        .collect()
-}
-
 #[async_trait]
 impl Brain for KnowledgeBrain {
     async fn answer(&self, request: BrainRequest) -> Result<BrainAnswer, BrainError> {
-        let kbs = bot_knowledge_bases(&request);
+        let kbs = request.bot.settings.knowledge_bases();
         if kbs.is_empty() {
             return ProfileBrain.answer(request).await;
         }

@@ -8,7 +8,6 @@ use super::chat::{ChatModel, ChatRequest};
 use super::prompt::build_prompt;
 use async_trait::async_trait;
 use botwot_engine::brain::{Brain, BrainAnswer, BrainError, BrainRequest, limit_words};
-use botwot_engine::ids::KnowledgeBaseId;
 use botwot_engine::knowledge::extractive::sources;
 use botwot_engine::knowledge::{KnowledgeIndex, Passage, Retrieval, RetrievalOptions};
 use std::sync::Arc;
@@ -63,13 +62,7 @@ impl LlmBrain {
 
     /// The passages worth answering from, or none.
     async fn passages(&self, request: &BrainRequest) -> Vec<Passage> {
-        let kbs: Vec<KnowledgeBaseId> = request
-            .bot
-            .settings
-            .knowledge_base_ids
-            .iter()
-            .map(|id| KnowledgeBaseId::from(id.as_str()))
-            .collect();
+        let kbs = request.bot.settings.knowledge_bases();
         if kbs.is_empty() {
             return Vec::new();
         }

@@ -58,6 +58,7 @@ pub async fn record(
 pub const QUESTIONS: &[&str] = &[
     "/v1/knowledge-bases/{knowledgeBaseId}/query",
     "/v1/bots/{botId}/answer",
+    "/v1/answer",
 ];
 
 fn is_change(method: &Method, route: &str) -> bool {

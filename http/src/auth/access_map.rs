@@ -128,6 +128,7 @@ pub const ACCESS_MAP: &[(&str, &str, Access)] = &[
         KNOWLEDGE,
     ),
     ("POST", "/v1/bots/{botId}/answer", BOTS),
+    ("POST", "/v1/answer", BOTS),
     ("GET", "/v1/bots", BOTS),
     ("POST", "/v1/bots", BOTS),
     ("GET", "/v1/bots/{botId}", BOTS),

@@ -15,7 +15,7 @@ use botwot_engine::ids::{MessageId, SessionId};
 use botwot_engine::knowledge::{Passage, RetrievalMode, RetrievalOptions};
 use botwot_engine::message::{Author, Delivery, Direction, Message, MessageBody};
 use botwot_engine::validation::ValidationErrors;
-use botwot_engine::{Channel, Timestamp};
+use botwot_engine::{BotProfile, Channel, Timestamp};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -189,13 +189,22 @@ pub async fn answer_question(
     LiveBot(bot): LiveBot,
     JsonBody(input): JsonBody<AnswerInput>,
 ) -> Result<Json<AnswerView>, AppError> {
+    Ok(Json(bot_answer(&state, bot, &input).await?))
+}
+
+/// `bot`'s answer to `input`, from the brain it uses in conversations.
+pub(crate) async fn bot_answer(
+    state: &AppState,
+    bot: BotProfile,
+    input: &AnswerInput,
+) -> Result<AnswerView, AppError> {
     let mut errors = ValidationErrors::default();
     errors.check_text("question", &input.question, MAX_QUESTION_CHARS);
     if input.history.len() > MAX_HISTORY {
         errors.add("history", "at most 50 lines");
     }
     errors.into_result(())?;
-    let history = chat_so_far(&bot.tenant_id, &input, state.now());
+    let history = chat_so_far(&bot.tenant_id, input, state.now());
     let request = BrainRequest {
         bot,
         channel: Channel::Web,
@@ -213,12 +222,12 @@ pub async fn answer_question(
                 error.to_string(),
             )
         })?;
-    Ok(Json(AnswerView {
+    Ok(AnswerView {
         text: answer.text,
         grounded: answer.grounded,
         wants_human: answer.wants_human,
         sources: answer.sources.into_iter().map(SourceView::from).collect(),
-    }))
+    })
 }
 
 /// The history lines and the question as the messages of a session that exists only for this

@@ -19,6 +19,7 @@ pub mod knowledge_documents;
 pub mod me;
 pub mod meta_webhook;
 pub mod paging;
+pub mod routing;
 pub mod sessions;
 pub mod users;
 
@@ -106,6 +107,7 @@ pub fn resources() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(answers::query_knowledge_base))
         .routes(routes!(answers::answer_question))
+        .routes(routes!(routing::route_question))
 }
 
 /// Signing up, in and out: anyone may call these (each is charged to the caller's IP).

@@ -344,3 +344,77 @@ async fn bases_are_named_limited_by_plan_and_private_to_their_organisation() {
     assert_eq!(eleventh.status, StatusCode::FORBIDDEN);
     assert_eq!(eleventh.code(), "plan_limit_reached");
 }
+
+#[tokio::test]
+async fn a_question_goes_to_the_bot_whose_knowledge_answers_it() {
+    let app = TestApp::new().await;
+    let mut bots = Vec::new();
+    for (name, file, text) in [
+        (
+            "Refunds",
+            "refunds.md",
+            "Refunds reach your card within five working days of the return.",
+        ),
+        (
+            "Shipping",
+            "shipping.md",
+            "Express shipping arrives the next working day. Standard shipping takes four days.",
+        ),
+    ] {
+        let kb = base(&app, name).await;
+        let document = ingested(&app, &kb, file, text).await;
+        assert_eq!(document["stage"], "ready");
+        let bot = app.bot(BotSettings::named(name)).await;
+        let attach = format!("/v1/bots/{}/knowledge-bases/{kb}", bot.id);
+        assert_eq!(
+            app.send(Method::PUT, &attach, json!({})).await.status,
+            StatusCode::OK
+        );
+        bots.push(bot.id.to_string());
+    }
+    // A bot without knowledge is never a candidate.
+    app.bot(BotSettings::named("Greeter")).await;
+
+    let shipping = app
+        .send(
+            Method::POST,
+            "/v1/answer",
+            json!({ "question": "How fast is express shipping?" }),
+        )
+        .await;
+    assert_eq!(shipping.status, StatusCode::OK, "{:?}", shipping.body);
+    assert_eq!(
+        shipping.body["botId"],
+        bots[1].as_str(),
+        "{:?}",
+        shipping.body
+    );
+    assert!(
+        shipping.body["text"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("next working day")
+    );
+    assert_eq!(
+        shipping.body["candidates"].as_array().map(Vec::len),
+        Some(2)
+    );
+
+    let refund = app
+        .send(
+            Method::POST,
+            "/v1/answer",
+            json!({ "question": "When does my refund reach my card?", "botIds": bots }),
+        )
+        .await;
+    assert_eq!(refund.body["botId"], bots[0].as_str(), "{:?}", refund.body);
+
+    let unknown = app
+        .send(
+            Method::POST,
+            "/v1/answer",
+            json!({ "question": "hi", "botIds": ["bot_nope"] }),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}

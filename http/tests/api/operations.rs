@@ -122,6 +122,7 @@ async fn the_openapi_document_lists_every_route_served() {
         "PUT /v1/bots/{botId}/knowledge-bases/{knowledgeBaseId}",
         "DELETE /v1/bots/{botId}/knowledge-bases/{knowledgeBaseId}",
         "POST /v1/bots/{botId}/answer",
+        "POST /v1/answer",
         "GET /v1/me",
         "GET /v1/api-keys",
         "POST /v1/api-keys",
