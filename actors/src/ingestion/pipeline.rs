@@ -23,7 +23,7 @@ enum Stop {
 impl From<ProgressError> for Stop {
     fn from(error: ProgressError) -> Self {
         match error {
-            ProgressError::Gone(_) => Stop::Gone,
+            ProgressError::Gone => Stop::Gone,
             ProgressError::Store(error) => Stop::Rejected(DocumentRejected::new(
                 "storage_unavailable",
                 format!("the document's progress could not be stored: {error}"),

@@ -8,9 +8,6 @@ use botwot_engine::ports::StoreError;
 /// Percent points between two writes within one stage.
 const WRITE_EVERY_PERCENT: u8 = 5;
 
-/// The document was deleted while it was being ingested.
-pub(super) struct Gone;
-
 pub(super) struct ProgressWriter<'a> {
     deps: &'a IngestionDeps,
     pub(super) document: KnowledgeDocument,
@@ -46,13 +43,14 @@ impl<'a> ProgressWriter<'a> {
                 self.deps.observer.progressed(&self.document);
                 Ok(())
             }
-            Err(StoreError::NotFound) => Err(ProgressError::Gone(Gone)),
+            Err(StoreError::NotFound) => Err(ProgressError::Gone),
             Err(error) => Err(ProgressError::Store(error)),
         }
     }
 }
 
 pub(super) enum ProgressError {
-    Gone(Gone),
+    /// The document was deleted while it was being ingested.
+    Gone,
     Store(StoreError),
 }

@@ -27,6 +27,9 @@ impl Default for HashingEmbedder {
 }
 
 impl HashingEmbedder {
+    /// The name it reports (`Embedder::name`), by which callers tell it from a real model.
+    pub const NAME: &'static str = "hashing";
+
     /// A hashing embedder with `dimensions` dimensions (at least 1).
     pub fn new(dimensions: usize) -> Self {
         Self {
@@ -73,7 +76,7 @@ impl Embedder for HashingEmbedder {
     }
 
     fn name(&self) -> &str {
-        "hashing"
+        Self::NAME
     }
 }
 

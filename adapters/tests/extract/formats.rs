@@ -3,6 +3,18 @@
 
 use crate::{assert_contains, extracted, refused_with, section};
 use botwot_adapters::extract::{DocumentFormat, ExtractLimits};
+use botwot_adapters::knowledge::LimitedDocumentExtractor;
+use botwot_engine::knowledge::DocumentExtractor;
+
+#[test]
+fn the_extractor_port_reports_a_pdf_title_and_page_count() {
+    let bytes = crate::fixture("report.pdf");
+    let text = LimitedDocumentExtractor::default()
+        .extract(&bytes, Some("report.pdf"), None)
+        .unwrap_or_else(|error| panic!("{}: {}", error.code, error.message));
+    assert_eq!(text.title.as_deref(), Some("Quarterly Operations Report"));
+    assert_eq!(text.pages, Some(3));
+}
 
 #[test]
 fn pdf_text_comes_out_page_by_page() {

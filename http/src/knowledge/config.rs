@@ -1,5 +1,6 @@
 //! `[knowledge]`: where knowledge is kept and how it is read, embedded and answered from.
 
+use botwot_adapters::embeddings::HashingEmbedder;
 use botwot_adapters::knowledge::WebFetchConfig;
 use botwot_adapters::llm::LlmConfig;
 use botwot_engine::knowledge::ChunkerConfig;
@@ -70,9 +71,11 @@ impl KnowledgeConfig {
     /// The confidence threshold for an embedder: the configured one, else one measured for it
     /// (cosines of the hashing embedder run lower than the model's).
     pub fn min_confidence_for(&self, embedder: &str) -> f32 {
-        self.min_confidence.unwrap_or(match embedder {
-            "hashing" => 0.12,
-            _ => 0.3,
-        })
+        self.min_confidence
+            .unwrap_or(if embedder == HashingEmbedder::NAME {
+                0.12
+            } else {
+                0.3
+            })
     }
 }

@@ -88,7 +88,7 @@ impl KnowledgeServices {
 /// noise rather than meaning (measured: hybrid recall@5 0.703 against BM25 alone 0.751, see
 /// docs/benchmarks.md), so keywords alone do better.
 fn local_retrieval(embedder: &str) -> RetrievalOptions {
-    let mode = if embedder == "hashing" {
+    let mode = if embedder == HashingEmbedder::NAME {
         RetrievalMode::KeywordOnly
     } else {
         RetrievalMode::Hybrid

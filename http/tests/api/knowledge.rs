@@ -7,7 +7,6 @@ use axum::http::{Method, StatusCode};
 use botwot_engine::access::{Permissions, Role};
 use botwot_engine::bot::BotSettings;
 use serde_json::{Value, json};
-use std::time::Duration;
 
 const RETURNS: &str = "# Returns policy\n\nYou can return any item within thirty days of delivery. Refunds reach your card within five working days.\n\n## Shipping\n\nStandard shipping takes two to four days. Express shipping arrives the next day.";
 
@@ -17,20 +16,6 @@ async fn base(app: &TestApp, name: &str) -> String {
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
     reply.body["id"].as_str().expect("id").to_owned()
-}
-
-/// The document once its ingestion reached `ready` or `failed`.
-async fn finished(app: &TestApp, kb: &str, document: &str) -> Value {
-    let path = format!("/v1/knowledge-bases/{kb}/documents/{document}");
-    for _ in 0..500 {
-        let reply = app.get(&path).await;
-        assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
-        if matches!(reply.body["stage"].as_str(), Some("ready" | "failed")) {
-            return reply.body;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("ingestion of {document} never finished");
 }
 
 async fn upload(
@@ -49,7 +34,7 @@ async fn ingested(app: &TestApp, kb: &str, file_name: &str, text: &str) -> Value
     assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
     assert_eq!(reply.body["stage"], "queued");
     let id = reply.body["id"].as_str().expect("id").to_owned();
-    finished(app, kb, &id).await
+    app.ingestion_finished(kb, &id).await
 }
 
 #[tokio::test]
@@ -137,7 +122,7 @@ async fn hostile_or_mislabelled_files_fail_with_a_code_and_oversized_ones_are_re
     .await;
     assert_eq!(fake_pdf.status, StatusCode::CREATED);
     let id = fake_pdf.body["id"].as_str().expect("id").to_owned();
-    let failed = finished(&app, &kb, &id).await;
+    let failed = app.ingestion_finished(&kb, &id).await;
     assert_eq!(failed["stage"], "failed");
     assert!(
         failed["error"]["code"]
@@ -212,7 +197,7 @@ async fn a_web_page_is_fetched_and_learned() {
         .await;
     assert_eq!(added.status, StatusCode::CREATED, "{:?}", added.body);
     let id = added.body["id"].as_str().expect("id").to_owned();
-    let document = finished(&app, &kb, &id).await;
+    let document = app.ingestion_finished(&kb, &id).await;
     assert_eq!(document["stage"], "ready", "{document:?}");
     assert_eq!(document["title"], "Opening hours");
     assert_eq!(document["url"], url);

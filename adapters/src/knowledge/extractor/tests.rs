@@ -1,12 +1,11 @@
 //! The extractor port over real documents: Markdown and text built here, a PDF written by hand
 //! (two pages, so page numbers and the page count come through), a zip bomb made with the zip
-//! crate, and the generated PDF fixture when `deploy/make-extract-fixtures.sh` has been run.
+//! crate. The generated PDF fixture is read through the port in `tests/extract/formats.rs`.
 
 use super::LimitedDocumentExtractor;
 use crate::extract::ExtractLimits;
 use botwot_engine::knowledge::{DocumentExtractor, ExtractedText};
 use std::io::Write;
-use std::path::PathBuf;
 
 fn extract(bytes: &[u8], name: Option<&str>, content_type: Option<&str>) -> ExtractedText {
     LimitedDocumentExtractor::default()
@@ -60,17 +59,6 @@ fn pdf_sections_carry_pages_and_the_page_count() {
 }
 
 #[test]
-fn generated_pdf_fixture_when_available() {
-    let Some(bytes) = fixture("report.pdf") else {
-        eprintln!("skipped: extraction fixtures not generated (deploy/make-extract-fixtures.sh)");
-        return;
-    };
-    let text = extract(&bytes, Some("report.pdf"), None);
-    assert_eq!(text.title.as_deref(), Some("Quarterly Operations Report"));
-    assert_eq!(text.pages, Some(3));
-}
-
-#[test]
 fn wrong_extension_is_refused_with_its_code() {
     let error = LimitedDocumentExtractor::default()
         .extract(b"just some text", Some("invoice.pdf"), None)
@@ -106,18 +94,6 @@ fn configured_limits_apply() {
 }
 
 /// A generated fixture, or `None` when the fixtures were not generated.
-fn fixture(name: &str) -> Option<Vec<u8>> {
-    let dir = std::env::var_os("BOTWOT_EXTRACT_FIXTURES")
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .map(|home| PathBuf::from(home).join(".cache/botwot-fixtures/extract"))
-        })?;
-    dir.join(".complete")
-        .is_file()
-        .then(|| std::fs::read(dir.join(name)).expect("fixture readable"))
-}
-
 /// A two-page PDF with one line of Helvetica text per page, cross-reference table included.
 fn two_page_pdf() -> Vec<u8> {
     let page_text = ["Lighthouse keeping rules", "Harbour opening times"];

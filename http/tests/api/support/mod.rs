@@ -269,6 +269,20 @@ impl TestApp {
         self.call(Method::GET, path, None, &[]).await
     }
 
+    /// The knowledge document once its ingestion reached `ready` or `failed`.
+    pub async fn ingestion_finished(&self, kb: &str, document: &str) -> Value {
+        let path = format!("/v1/knowledge-bases/{kb}/documents/{document}");
+        for _ in 0..500 {
+            let reply = self.get(&path).await;
+            assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+            if matches!(reply.body["stage"].as_str(), Some("ready" | "failed")) {
+                return reply.body;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("ingestion of {document} never finished");
+    }
+
     /// Posts `bytes` as the owner, as a file of `content_type`.
     pub async fn upload(&self, path: &str, bytes: Vec<u8>, content_type: &str) -> Reply {
         self.upload_as(&self.owner.bearer(), path, bytes, content_type)
