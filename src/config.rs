@@ -5,6 +5,7 @@
 use anyhow::{Context, Result, bail};
 use botwot_actors::NodeConfig;
 use botwot_adapters::meta::graph::GraphConfig;
+use botwot_cluster::ClusterConfig;
 use botwot_http::HttpConfig;
 use botwot_http::auth::JwtKey;
 use botwot_http::knowledge::KnowledgeConfig;
@@ -30,6 +31,8 @@ pub struct Config {
     /// WhatsApp, Messenger and Instagram are sent there.
     pub meta: GraphConfig,
     pub knowledge: KnowledgeConfig,
+    /// Joining a cluster of nodes that share MongoDB, Redis and RabbitMQ (off by default).
+    pub cluster: ClusterConfig,
     pub log: LogConfig,
 }
 

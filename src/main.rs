@@ -26,14 +26,18 @@ enum Command {
         /// A TOML configuration file.
         #[arg(long, short, env = "BOTWOT_CONFIG")]
         config: Option<PathBuf>,
+        /// Join the cluster configured in `[cluster]` (same as `cluster.enabled = true`).
+        #[arg(long)]
+        cluster: bool,
     },
 }
 
 fn main() -> Result<()> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve { config } => {
-            let config = config::Config::load(config.as_deref(), std::env::vars())?;
+        Command::Serve { config, cluster } => {
+            let mut config = config::Config::load(config.as_deref(), std::env::vars())?;
+            config.cluster.enabled |= cluster;
             logging::init(&config.log)?;
             tokio::runtime::Builder::new_multi_thread()
                 .enable_all()

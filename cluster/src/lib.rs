@@ -16,6 +16,7 @@
 
 #![forbid(unsafe_code)]
 
+mod config;
 mod duration_ms;
 mod error;
 pub mod lease;
@@ -26,6 +27,7 @@ mod registry;
 mod shard;
 pub mod shard_queues;
 
+pub use config::ClusterConfig;
 pub use error::ClusterError;
 pub use lease::{FencingToken, LeaseConfig, LeaseGrant, LeaseHolder, ShardLease, ShardLeases};
 pub use lease_keeper::{KeptLease, LeaseEnd};

@@ -39,6 +39,10 @@ pub enum StoreError {
     /// The request itself is wrong (a page cursor from another listing, say); retrying won't help.
     #[error("invalid input: {0}")]
     InvalidInput(String),
+    /// The writer's shard lease is stale: a newer holder of the shard has written since. The
+    /// writer must stop running the shard's sessions; retrying won't help.
+    #[error("fenced: {0}")]
+    Fenced(String),
 }
 
 /// One page of a listing and the cursor of the next, if there is one.
@@ -56,9 +60,21 @@ pub struct PageRequest {
     pub cursor: Option<String>,
 }
 
+/// The right to write a shard's sessions, as a cluster lease grants it: the shard's number and
+/// the lease's epoch, which only grows. A backend refuses a commit whose epoch is below the
+/// highest one it has accepted for the shard (the writer lost its lease to a newer one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Fence {
+    pub shard: u32,
+    pub epoch: u64,
+}
+
 /// Everything one session transition writes. A backend writes all of it or none of it.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct SessionCommit {
+    /// Set on a cluster node: the commit is refused with [`StoreError::Fenced`] when a newer
+    /// epoch of the shard has written. `None` on a single node (nothing is checked).
+    pub fence: Option<Fence>,
     pub session: Option<SessionState>,
     /// New messages; an inbound one whose provider id is already stored makes the whole commit a
     /// duplicate, and nothing is written.

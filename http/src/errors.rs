@@ -104,6 +104,9 @@ error_codes! {
     /// Sent with `Retry-After`.
     Overloaded => SERVICE_UNAVAILABLE, "overloaded";
     StorageUnavailable => SERVICE_UNAVAILABLE, "storage_unavailable";
+    /// The conversation moved to another cluster node while the request ran; sent with
+    /// `Retry-After` (the retry reaches the new owner).
+    SessionMoved => SERVICE_UNAVAILABLE, "session_moved";
     /// A background task of the node (timers, deliveries) has stopped.
     NodeUnhealthy => SERVICE_UNAVAILABLE, "node_unhealthy";
     ShuttingDown => SERVICE_UNAVAILABLE, "shutting_down";
@@ -251,6 +254,10 @@ impl From<StoreError> for AppError {
             StoreError::Conflict(reason) => Self::new(ErrorCode::Conflict, reason),
             StoreError::NotFound => Self::not_found("record"),
             StoreError::InvalidInput(reason) => Self::new(ErrorCode::InvalidQuery, reason),
+            StoreError::Fenced(reason) => Self {
+                retry_after_secs: Some(1),
+                ..Self::new(ErrorCode::SessionMoved, reason)
+            },
         }
     }
 }

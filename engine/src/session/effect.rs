@@ -3,7 +3,7 @@ use crate::ids::MessageId;
 use crate::message::{Delivery, Message};
 use crate::time::Timestamp;
 use crate::timer::TimerKind;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// What the session actor must do after a transition. Everything in one transition is
@@ -32,7 +32,7 @@ pub enum Effect {
     SeekAgent { capacity: u32 },
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum SessionNotice {
     StatusChanged {
@@ -48,7 +48,7 @@ pub enum SessionNotice {
 }
 
 /// An event the session refuses; the state is unchanged.
-#[derive(Clone, Debug, PartialEq, Eq, Error, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Error, Serialize, Deserialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Rejection {
     #[error("the conversation is closed")]

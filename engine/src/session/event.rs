@@ -3,9 +3,16 @@ use crate::ids::MessageId;
 use crate::message::{Delivery, MessageBody};
 use crate::time::Timestamp;
 use crate::timer::TimerKind;
+use serde::{Deserialize, Serialize};
 
-/// Something that happened to a session.
-#[derive(Clone, Debug, PartialEq)]
+/// Something that happened to a session. Serializable so a cluster can carry it to the node
+/// that owns the session.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum SessionEvent {
     /// The contact opened the channel (the widget connected); greets once per session.
     ContactJoined {

@@ -21,6 +21,7 @@ impl<B: DocumentBackend> Store<B> {
         commit: SessionCommit,
     ) -> Result<CommitOutcome, StoreError> {
         let SessionCommit {
+            fence: _,
             session,
             mut messages,
             delivery_updates,
