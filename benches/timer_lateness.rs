@@ -118,6 +118,7 @@ async fn catch_up(count: usize) {
         sender: Arc::new(AcceptingSender),
         observer,
         clock: clock.clone(),
+        fences: None,
     };
     let first = botwot_actors::Node::start(NodeConfig::default(), deps(counter.clone()))
         .await

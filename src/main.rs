@@ -3,6 +3,7 @@
 
 #![forbid(unsafe_code)]
 
+mod cluster;
 mod config;
 mod logging;
 mod serve;

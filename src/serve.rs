@@ -1,14 +1,17 @@
 //! `botwot serve`: wires storage, the node and the HTTP surface together and runs them.
 
+use crate::cluster;
 use crate::config::Config;
 use anyhow::{Context, Result};
 use botwot_actors::{Node, NodeDeps, SystemClock};
 use botwot_adapters::channels::ChannelRouter;
 use botwot_adapters::meta::graph::{GraphClient, MetaGraphSender, StoredTokens, TokenCipher};
+use botwot_cluster::ClusterNode;
 use botwot_engine::Channel;
 use botwot_engine::time::Clock;
 use botwot_http::config::ConfiguredSecret;
 use botwot_http::knowledge::KnowledgeServices;
+use botwot_http::sessions::SessionDispatcher;
 use botwot_http::{HttpBuilder, HttpConfig};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -16,6 +19,11 @@ use tokio::net::TcpListener;
 use tracing::{info, warn};
 
 pub async fn serve(mut config: Config) -> Result<()> {
+    let held = cluster::held_shards(&config)?;
+    let listener = TcpListener::bind(config.http.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.http.listen))?;
+    let address = listener.local_addr()?;
     let store = botwot_storage::open_storage(&config.storage)
         .await
         .context("storage could not be opened")?;
@@ -49,20 +57,25 @@ pub async fn serve(mut config: Config) -> Result<()> {
             sender: Arc::new(sender),
             observer: web,
             clock: clock.clone(),
+            fences: held.clone(),
         },
     )
     .await
     .context("the node could not start")?;
+    let node = Arc::new(node);
     node.set_agent_directory(Arc::new(http.agent_directory(store.clone())));
+    let (cluster, sessions): (Option<Arc<ClusterNode>>, Arc<dyn SessionDispatcher>) = match held {
+        Some(held) => {
+            let (cluster, sessions) = cluster::join(&config, held, node.clone(), address).await?;
+            (Some(cluster), Arc::new(sessions))
+        }
+        None => (None, Arc::new(node.sessions())),
+    };
     let app = http
-        .finish(store, Arc::new(node.sessions()), clock, knowledge)
+        .finish(store, sessions, clock, knowledge)
         .await
         .context("the HTTP surface could not start")?;
 
-    let listener = TcpListener::bind(config.http.listen)
-        .await
-        .with_context(|| format!("cannot listen on {}", config.http.listen))?;
-    let address = listener.local_addr()?;
     info!(address = %address, "botwot is listening");
     println!(
         "BotWot is running: open {} to chat with the demo bot",
@@ -73,10 +86,23 @@ pub async fn serve(mut config: Config) -> Result<()> {
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(async move {
-        shutdown_signal().await;
-        // Open widget sockets would keep the graceful shutdown waiting.
-        widget_sockets.close().await;
+    .with_graceful_shutdown({
+        let cluster = cluster.clone();
+        async move {
+            tokio::select! {
+                () = shutdown_signal() => {}
+                () = cluster::drained_by_operator(cluster.clone()) => {
+                    info!("drained by an operator");
+                }
+            }
+            // A cluster node hands its shards away while it still serves requests (forwarded
+            // to the shards' new owners); then nothing of its own is left running.
+            if let Some(cluster) = cluster {
+                cluster.shutdown().await;
+            }
+            // Open widget sockets would keep the graceful shutdown waiting.
+            widget_sockets.close().await;
+        }
     })
     .await
     .context("the server stopped with an error")?;

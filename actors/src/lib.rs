@@ -7,12 +7,15 @@
 //! are passivated; messages that arrive meanwhile are held and handed to the next incarnation.
 //! [`Ingestion`] runs knowledge-base ingestion jobs in the background and resumes unfinished ones
 //! at start. [`Node`] wires it all together; [`Sessions`] is the handle the HTTP layer talks to.
+//! In a cluster, [`ClusterHost`] hands the node the shards it holds and [`ClusteredSessions`]
+//! takes the place of [`Sessions`], sending each event to the node that runs its session.
 
 #![forbid(unsafe_code)]
 
 mod assigner;
 mod bot_cache;
 mod clock;
+mod clustered;
 mod commit;
 mod config;
 mod ingestion;
@@ -25,6 +28,7 @@ mod supervisor;
 mod timers;
 
 pub use clock::{SystemClock, TokioClock};
+pub use clustered::{ClusterHost, ClusteredSessions};
 pub use config::NodeConfig;
 pub use ingestion::{Ingestion, IngestionConfig, IngestionDeps};
 pub use node::{Node, NodeDeps, NodeSnapshot};

@@ -9,13 +9,15 @@ use crate::session_actor::{SessionDeps, SessionMsg};
 use crate::sessions::Sessions;
 use crate::supervisor::SessionSupervisor;
 use crate::timers::TimerService;
-use botwot_cluster::{RegistryStats, SessionRegistry};
+use botwot_cluster::{HeldShards, RegistryStats, SessionRegistry, ShardId};
+use botwot_engine::SessionKey;
 use botwot_engine::brain::Brain;
 use botwot_engine::handover::AgentDirectory;
 use botwot_engine::ports::{ChannelSender, SessionObserver, Storage, StoreError};
 use botwot_engine::time::Clock;
 use ractor::{Actor, ActorRef};
 use serde::Serialize;
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 use tracing::info;
@@ -30,6 +32,9 @@ pub struct NodeDeps {
     pub sender: Arc<dyn ChannelSender>,
     pub observer: Arc<dyn SessionObserver>,
     pub clock: Arc<dyn Clock>,
+    /// In a cluster: the shards this node holds. The node then runs only their sessions and
+    /// loads their timers and unsent messages when a shard is adopted, not at start.
+    pub fences: Option<HeldShards>,
 }
 
 /// Counts for health, admin endpoints, tests and benchmarks.
@@ -58,6 +63,7 @@ impl Node {
             deps.sender,
             deps.clock.clone(),
             &config,
+            deps.fences.clone(),
         );
         let session_deps = Arc::new(SessionDeps {
             store: deps.storage.clone(),
@@ -69,6 +75,7 @@ impl Node {
             clock: deps.clock,
             config: config.clone(),
             assigner: Assigner::default(),
+            fences: deps.fences.clone(),
         });
         let registry = LocalRegistry::new(session_deps);
         let (supervisor, _) = Actor::spawn(None, SessionSupervisor, registry.clone())
@@ -78,21 +85,17 @@ impl Node {
             })?;
         registry.set_supervisor(supervisor.get_cell());
 
-        let stored_timers = deps.storage.all_timers().await?;
-        let timer_count = stored_timers.len();
-        for timer in stored_timers {
-            timers.arm(timer);
+        let node = Self {
+            registry,
+            supervisor,
+            timers,
+            outbox,
+        };
+        if deps.fences.is_none() {
+            node.reload(|_| true).await?;
         }
-        let pending = deps.storage.pending_outbox(OUTBOX_RELOAD_LIMIT).await?;
-        let pending_count = pending.len();
-        outbox.submit(pending);
-        info!(
-            timers = timer_count,
-            outbox = pending_count,
-            "node state reloaded"
-        );
 
-        let forward_registry = registry.clone();
+        let forward_registry = node.registry.clone();
         let forwarder = tokio::spawn(async move {
             while let Some(timer) = fired.recv().await {
                 let key = timer.key.clone();
@@ -100,7 +103,7 @@ impl Node {
                     forward_registry.route_message(&key, SessionMsg::TimerFired(Box::new(timer)));
             }
         });
-        let sweep_registry = registry.clone();
+        let sweep_registry = node.registry.clone();
         let sweeper = tokio::spawn(async move {
             let mut tick = tokio::time::interval(config.passivation_sweep());
             loop {
@@ -112,14 +115,67 @@ impl Node {
                 }
             }
         });
-        registry.watch("timer forwarder", forwarder);
-        registry.watch("passivation sweeper", sweeper);
-        Ok(Self {
-            registry,
-            supervisor,
-            timers,
-            outbox,
-        })
+        node.registry.watch("timer forwarder", forwarder);
+        node.registry.watch("passivation sweeper", sweeper);
+        Ok(node)
+    }
+
+    /// Arms the stored timers and queues the unsent messages of the sessions `ours` picks.
+    async fn reload(&self, ours: impl Fn(&SessionKey) -> bool) -> Result<(), StoreError> {
+        let store = &self.registry.deps().store;
+        let stored_timers = store.all_timers().await?;
+        let mut timer_count = 0;
+        for timer in stored_timers.into_iter().filter(|timer| ours(&timer.key)) {
+            self.timers.arm(timer);
+            timer_count += 1;
+        }
+        let pending: Vec<_> = store
+            .pending_outbox(OUTBOX_RELOAD_LIMIT)
+            .await?
+            .into_iter()
+            .filter(|entry| ours(&entry.key))
+            .collect();
+        let pending_count = pending.len();
+        self.outbox.submit(pending);
+        info!(
+            timers = timer_count,
+            outbox = pending_count,
+            "session state reloaded"
+        );
+        Ok(())
+    }
+
+    /// In a cluster: the node now holds `shards`; arms their sessions' timers and queues their
+    /// unsent messages.
+    pub async fn adopt_shards(&self, shards: &[ShardId]) -> Result<(), StoreError> {
+        let Some(held) = self.registry.deps().fences.clone() else {
+            return Ok(());
+        };
+        let shards: HashSet<ShardId> = shards.iter().copied().collect();
+        self.reload(move |key| shards.contains(&held.shard_of(key)))
+            .await
+    }
+
+    /// In a cluster: `shards` went to another node; stops their sessions' actors (waiting for
+    /// them) and disarms their timers. Their unsent messages are dropped as the dispatcher
+    /// reaches them.
+    pub async fn release_shards(&self, shards: &[ShardId]) {
+        let Some(held) = self.registry.deps().fences.clone() else {
+            return;
+        };
+        let shards: HashSet<ShardId> = shards.iter().copied().collect();
+        let leaving = {
+            let (held, shards) = (held.clone(), shards.clone());
+            move |key: &SessionKey| shards.contains(&held.shard_of(key))
+        };
+        self.registry.stop_sessions(&leaving).await;
+        self.timers
+            .forget_where(move |timer| shards.contains(&held.shard_of(&timer.key)));
+    }
+
+    /// Live session actors (the cluster heartbeat's load figure).
+    pub fn live_sessions(&self) -> usize {
+        self.registry.stats().live
     }
 
     pub fn sessions(&self) -> Sessions {
@@ -152,7 +208,7 @@ impl Node {
     }
 
     /// Stops taking work and stops every actor. Committed state is already durable.
-    pub async fn shutdown(self) {
+    pub async fn shutdown(&self) {
         self.registry.stop_all();
         self.registry.abort_background();
         self.supervisor.stop(None);

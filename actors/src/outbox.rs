@@ -5,6 +5,7 @@
 //! messages of its session wait behind it, so a contact never sees replies out of order.
 
 use crate::config::NodeConfig;
+use botwot_cluster::HeldShards;
 use botwot_engine::message::Delivery;
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::ports::{ChannelSender, DeliveryError, DeliveryReceipt, Storage};
@@ -57,6 +58,9 @@ pub(crate) struct OutboxDispatcher {
     clock: Arc<dyn Clock>,
     retry_base: Duration,
     max_attempts: u32,
+    /// In a cluster: entries of sessions whose shard this node does not hold are dropped here
+    /// (they stay pending in storage and the shard's owner sends them).
+    fences: Option<HeldShards>,
 }
 
 impl OutboxDispatcher {
@@ -65,6 +69,7 @@ impl OutboxDispatcher {
         sender: Arc<dyn ChannelSender>,
         clock: Arc<dyn Clock>,
         config: &NodeConfig,
+        fences: Option<HeldShards>,
     ) -> OutboxHandle {
         let (queue, receiver) = mpsc::unbounded_channel();
         let handle = OutboxHandle {
@@ -78,6 +83,7 @@ impl OutboxDispatcher {
             clock,
             retry_base: Duration::from_millis(config.outbox_retry_base_ms.max(1)),
             max_attempts: config.outbox_max_attempts.max(1),
+            fences,
         };
         let task = tokio::spawn(dispatcher.run(receiver, handle.clone()));
         let _ = handle.task.set(task);
@@ -91,6 +97,11 @@ impl OutboxDispatcher {
             let mut records = Vec::with_capacity(batch.len());
             let mut ready: VecDeque<OutboxEntry> = batch.drain(..).collect();
             while let Some(entry) = ready.pop_front() {
+                if !self.owns(&entry) {
+                    let behind = held.settled(&entry).len();
+                    handle.waiting.fetch_sub(1 + behind, Ordering::Relaxed);
+                    continue;
+                }
                 let Some(entry) = held.admit(entry) else {
                     continue;
                 };
@@ -114,6 +125,12 @@ impl OutboxDispatcher {
             }
             futures::future::join_all(records).await;
         }
+    }
+
+    fn owns(&self, entry: &OutboxEntry) -> bool {
+        self.fences
+            .as_ref()
+            .is_none_or(|held| held.fence_for(&entry.key).is_some())
     }
 
     fn should_retry(

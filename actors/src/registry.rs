@@ -20,6 +20,9 @@ use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use tracing::warn;
 
+/// How long releasing a shard waits for its actors to stop.
+const STOP_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 enum Entry {
     Running {
         actor: ActorRef<SessionMsg>,
@@ -110,6 +113,12 @@ impl LocalRegistry {
         key: &SessionKey,
         message: SessionMsg,
     ) -> Result<(), RouteError> {
+        if let Err(error) = self.deps.fence_for(key) {
+            // Not this node's session (its shard moved): the sender learns it, internal
+            // messages (timers, brain answers) are left to the shard's owner.
+            message.fail(error);
+            return Ok(());
+        }
         let in_flight = self.in_flight.load(Ordering::Relaxed);
         if in_flight >= self.max_in_flight && message.is_external() {
             return Err(RouteError::Overloaded { in_flight });
@@ -278,6 +287,60 @@ impl LocalRegistry {
                 None
             }
         }
+    }
+
+    /// Stops the actors of the sessions `leaving` picks (their shard is handed to another node)
+    /// and waits until they are gone, so no commit of theirs is still on its way when the shard's
+    /// lease is released. Messages held for them fail with [`SessionError::Moved`].
+    pub(crate) async fn stop_sessions(&self, leaving: impl Fn(&SessionKey) -> bool) {
+        let deadline = Instant::now() + STOP_WAIT;
+        loop {
+            let remaining = self.stop_entries(&leaving);
+            if remaining == 0 {
+                return;
+            }
+            if Instant::now() >= deadline {
+                warn!(
+                    sessions = remaining,
+                    "session actors still stopping after the shard was released"
+                );
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    }
+
+    /// One pass of [`Self::stop_sessions`]: stops the running actors `leaving` picks, fails the
+    /// messages held for them, and returns how many of their entries remain.
+    fn stop_entries(&self, leaving: &impl Fn(&SessionKey) -> bool) -> usize {
+        let mut entries = self.entries.lock();
+        let mut remaining = 0;
+        for (key, entry) in entries.by_key.iter_mut() {
+            if !leaving(key) {
+                continue;
+            }
+            remaining += 1;
+            match entry {
+                Entry::Running { actor, .. } => {
+                    // Drained, not stopped: what is in its mailbox is handled first (and refused,
+                    // the shard's fence being gone), so every caller hears back.
+                    if actor.drain().is_err() {
+                        actor.stop(Some("shard released".to_owned()));
+                    }
+                    *entry = Entry::Passivating {
+                        actor: actor.get_id(),
+                        held: Vec::new(),
+                    };
+                }
+                Entry::Starting { held } | Entry::Passivating { held, .. } => {
+                    for message in held.drain(..) {
+                        self.in_flight.fetch_sub(1, Ordering::Relaxed);
+                        message.fail(SessionError::Moved);
+                    }
+                }
+            }
+        }
+        remaining
     }
 
     /// Refuses new messages and stops every actor.

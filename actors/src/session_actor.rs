@@ -9,9 +9,12 @@ use crate::outbox::OutboxHandle;
 use crate::registry::LocalRegistry;
 use crate::sessions::{Outcome, SessionError};
 use crate::timers::TimerService;
+use botwot_cluster::HeldShards;
 use botwot_engine::BotId;
 use botwot_engine::brain::{Brain, BrainRequest, fallback_text, limit_words};
-use botwot_engine::ports::{CommitOutcome, SessionCommit, SessionObserver, Storage};
+use botwot_engine::ports::{
+    CommitOutcome, Fence, SessionCommit, SessionObserver, Storage, StoreError,
+};
 use botwot_engine::session::{
     Effect, SessionEvent, SessionKey, SessionRules, SessionState, Transition, apply,
 };
@@ -35,6 +38,20 @@ pub(crate) struct SessionDeps {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) config: NodeConfig,
     pub(crate) assigner: Assigner,
+    /// In a cluster: the shards this node holds; a session runs here only while its shard is
+    /// held, and its commits carry the shard's fence. `None` on a single node.
+    pub(crate) fences: Option<HeldShards>,
+}
+
+impl SessionDeps {
+    /// The fence for `key`'s commits: `Ok(None)` on a single node, `Err(Moved)` when this
+    /// cluster node does not hold the key's shard.
+    pub(crate) fn fence_for(&self, key: &SessionKey) -> Result<Option<Fence>, SessionError> {
+        match &self.fences {
+            None => Ok(None),
+            Some(held) => held.fence_for(key).map(Some).ok_or(SessionError::Moved),
+        }
+    }
 }
 
 /// A message for a session actor. Variants are boxed: a mailbox allocates its slots in blocks
@@ -196,7 +213,8 @@ impl SessionActorState {
     async fn carry_out(&mut self, transition: Transition) -> Result<Outcome, SessionError> {
         let deps = self.registry.deps().clone();
         let now = deps.clock.now();
-        let commit = commit_for(&transition, now);
+        let mut commit = commit_for(&transition, now);
+        commit.fence = deps.fence_for(&self.key)?;
         let outbox = commit.outbox.clone();
         let messages = commit.messages.clone();
         match deps.store.commit(commit).await {
@@ -205,6 +223,12 @@ impl SessionActorState {
                 metrics::counter!("botwot_inbound_duplicates_total").increment(1);
                 let session = self.session.clone().unwrap_or(transition.state);
                 return Ok(Outcome::Duplicate { session });
+            }
+            Err(StoreError::Fenced(reason)) => {
+                // A newer owner of the shard has written: what this actor holds is stale.
+                warn!(session_key = %self.key, %reason, "session commit fenced off");
+                self.session = None;
+                return Err(SessionError::Moved);
             }
             Err(error) => {
                 warn!(session_key = %self.key, error = %error, "session commit failed");
@@ -285,13 +309,20 @@ impl SessionActorState {
             }
             return;
         }
-        if self.carry_out(transition).await.is_err() {
-            self.retry_timer(timer);
+        match self.carry_out(transition).await {
+            Ok(_) => {}
+            // The shard's next owner fires it.
+            Err(SessionError::Moved) => {}
+            Err(_) => self.retry_timer(timer),
         }
     }
 
     async fn forget_timer(&self, timer: DurableTimer) {
+        let Ok(fence) = self.deps().fence_for(&self.key) else {
+            return;
+        };
         let commit = SessionCommit {
+            fence,
             timers_cancelled: vec![timer.id.clone()],
             ..Default::default()
         };

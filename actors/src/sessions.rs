@@ -5,12 +5,14 @@ use crate::session_actor::{Dispatch, SessionMsg};
 use botwot_cluster::RouteError;
 use botwot_engine::session::{Rejection, SessionEvent, SessionKey, SessionState};
 use botwot_engine::{BotId, Message};
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use thiserror::Error;
 use tokio::sync::oneshot;
 
 /// One event for the session of `key`, answered by the bot `bot_id` when the session is new.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Envelope {
     pub key: SessionKey,
     pub bot_id: BotId,
@@ -18,7 +20,8 @@ pub struct Envelope {
 }
 
 /// What became of an event.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "camelCase")]
 pub enum Outcome {
     /// Applied and durably committed; `messages` are the ones this event appended.
     Applied {
@@ -34,7 +37,8 @@ pub enum Outcome {
     },
 }
 
-#[derive(Clone, Debug, Error, PartialEq, Eq)]
+#[derive(Clone, Debug, Error, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "error", rename_all = "camelCase")]
 pub enum SessionError {
     /// The node is past its configured load; retry after the given seconds.
     #[error("the node is overloaded, retry in {retry_after_secs} s")]
@@ -49,6 +53,14 @@ pub enum SessionError {
     ActorFailed,
     #[error("the node is stopping")]
     Stopped,
+    /// The session's shard is not (or no longer) run by this node: it moved to another cluster
+    /// node. Retrying reaches the new owner.
+    #[error("the session moved to another node")]
+    Moved,
+    /// In a cluster: the event could not be handed to the node that runs the session, or that
+    /// node did not answer in time (when it was handed over, it is still applied).
+    #[error("the cluster could not reach the session: {0}")]
+    Unreachable(String),
 }
 
 /// Sends events to session actors. Cheap to clone.

@@ -18,6 +18,8 @@ enum Command {
     /// Arm (or move) a timer to fire at the given time.
     Arm(DurableTimer, Timestamp),
     Cancel(TimerId),
+    /// Drop every armed timer the predicate picks (their sessions moved to another node).
+    Forget(Box<dyn Fn(&DurableTimer) -> bool + Send>),
     /// The clock jumped (a manual clock in tests): look at the schedule again.
     Wake,
 }
@@ -66,6 +68,11 @@ impl TimerService {
 
     pub fn cancel(&self, id: TimerId) {
         let _ = self.commands.send(Command::Cancel(id));
+    }
+
+    /// Disarms every timer `leaving` picks, without touching storage: another node arms them.
+    pub fn forget_where(&self, leaving: impl Fn(&DurableTimer) -> bool + Send + 'static) {
+        let _ = self.commands.send(Command::Forget(Box::new(leaving)));
     }
 
     /// Makes the service look at its schedule again at once; for clocks that jump, such as a
@@ -126,6 +133,12 @@ impl Schedule {
                 self.by_due.insert((at, timer.id.clone()), timer);
             }
             Command::Cancel(id) => self.remove(&id),
+            Command::Forget(leaving) => {
+                self.by_due.retain(|_, timer| !leaving(timer));
+                let by_due = &self.by_due;
+                self.due_of
+                    .retain(|id, at| by_due.contains_key(&(*at, id.clone())));
+            }
             Command::Wake => {}
         }
         self.armed.store(self.due_of.len(), Ordering::Relaxed);
@@ -215,6 +228,17 @@ mod tests {
         assert_eq!(first.due_at, Timestamp(5_000));
         tokio::time::sleep(Duration::from_secs(10)).await;
         assert!(fired.try_recv().is_err(), "fired once");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn forgotten_timers_never_fire_and_others_still_do() {
+        let (service, mut fired) = start();
+        service.arm(timer("leaving", 10));
+        service.arm(timer("staying", 20));
+        service.forget_where(|timer| timer.session_id.as_str() == "leaving");
+        let first = fired.recv().await.expect("fires");
+        assert_eq!(first.session_id.as_str(), "staying");
+        assert_eq!(service.armed(), 0);
     }
 
     #[tokio::test(start_paused = true)]

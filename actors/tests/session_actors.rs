@@ -206,6 +206,7 @@ async fn start_node(
         sender: sender.clone(),
         observer: Arc::new(NullObserver),
         clock: clock.clone(),
+        fences: None,
     };
     Node::start(config, deps).await.expect("node starts")
 }

@@ -56,6 +56,7 @@ pub async fn start_node(
         sender: Arc::new(AcceptingSender),
         observer: Arc::new(QuietObserver),
         clock,
+        fences: None,
     };
     Node::start(config, deps).await.expect("node starts")
 }

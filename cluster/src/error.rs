@@ -27,6 +27,13 @@ pub enum ClusterError {
     /// it. The holder must stop running the shard.
     #[error("lease of shard {shard} lost at epoch {epoch}")]
     LeaseLost { shard: ShardId, epoch: u64 },
+    /// No live member has this id.
+    #[error("no live cluster member {0}")]
+    UnknownMember(String),
+    /// The owner of the event's session did not answer in time. The event is stored in its
+    /// shard queue and will be applied; its outcome is unknown to the caller.
+    #[error("no reply to message {message_id} in time")]
+    NoReply { message_id: String },
     /// A writer presented an epoch that is no longer the live lease's epoch.
     #[error("stale epoch {presented} for shard {shard} (latest issued {latest})")]
     StaleEpoch {
@@ -47,6 +54,8 @@ impl ClusterError {
             ClusterError::NotConfirmed { .. } => "cluster.not_confirmed",
             ClusterError::LeaseLost { .. } => "cluster.lease_lost",
             ClusterError::StaleEpoch { .. } => "cluster.stale_epoch",
+            ClusterError::NoReply { .. } => "cluster.no_reply",
+            ClusterError::UnknownMember(_) => "cluster.unknown_member",
         }
     }
 }

@@ -108,6 +108,9 @@ pub struct MemberInfo {
     pub started_at: u64,
     /// A load figure the node reports (for example live actors); refreshed on every heartbeat.
     pub load: u64,
+    /// How many shard leases the node holds; refreshed on every heartbeat.
+    #[serde(default)]
+    pub shards: u64,
 }
 
 impl MemberInfo {
@@ -122,6 +125,7 @@ impl MemberInfo {
             address: address.into(),
             started_at,
             load: 0,
+            shards: 0,
         }
     }
 }
@@ -240,12 +244,14 @@ impl Membership {
     pub async fn join(&self, member: MemberInfo) -> Result<Heartbeat, ClusterError> {
         self.heartbeat(&member).await?;
         let load = Arc::new(AtomicU64::new(member.load));
+        let shards = Arc::new(AtomicU64::new(member.shards));
         let failures = Arc::new(AtomicU32::new(0));
         let (stop_tx, stop_rx) = watch::channel(false);
         let task = tokio::spawn(heartbeat_loop(
             self.clone(),
             member.clone(),
             Arc::clone(&load),
+            Arc::clone(&shards),
             Arc::clone(&failures),
             stop_rx,
         ));
@@ -253,6 +259,7 @@ impl Membership {
             membership: self.clone(),
             node_id: member.node_id,
             load,
+            shards,
             failures,
             stop: stop_tx,
             task: Some(task),
@@ -264,6 +271,7 @@ async fn heartbeat_loop(
     membership: Membership,
     mut member: MemberInfo,
     load: Arc<AtomicU64>,
+    shards: Arc<AtomicU64>,
     failures: Arc<AtomicU32>,
     mut stop: watch::Receiver<bool>,
 ) {
@@ -276,6 +284,7 @@ async fn heartbeat_loop(
             _ = stop.changed() => return,
         }
         member.load = load.load(Ordering::Relaxed);
+        member.shards = shards.load(Ordering::Relaxed);
         match membership.heartbeat(&member).await {
             Ok(()) => {
                 failures.store(0, Ordering::Relaxed);
@@ -295,6 +304,7 @@ pub struct Heartbeat {
     membership: Membership,
     node_id: String,
     load: Arc<AtomicU64>,
+    shards: Arc<AtomicU64>,
     failures: Arc<AtomicU32>,
     stop: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
@@ -308,6 +318,11 @@ impl Heartbeat {
     /// Sets the load figure the next heartbeats report.
     pub fn set_load(&self, load: u64) {
         self.load.store(load, Ordering::Relaxed);
+    }
+
+    /// Sets the shard count the next heartbeats report.
+    pub fn set_shards(&self, shards: u64) {
+        self.shards.store(shards, Ordering::Relaxed);
     }
 
     /// Heartbeats failed in a row since the last one that succeeded. A node should report itself
@@ -368,11 +383,12 @@ mod tests {
             address: "10.0.0.1:8080".into(),
             started_at: 5,
             load: 3,
+            shards: 2,
         };
         let json = serde_json::to_value(&member).unwrap();
         assert_eq!(
             json,
-            serde_json::json!({"node_id": "n1", "address": "10.0.0.1:8080", "started_at": 5, "load": 3})
+            serde_json::json!({"node_id": "n1", "address": "10.0.0.1:8080", "started_at": 5, "load": 3, "shards": 2})
         );
     }
 

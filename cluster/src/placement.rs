@@ -94,6 +94,16 @@ impl ShardMap {
             .map(|(s, o)| (ShardId(u32::try_from(s).unwrap_or(u32::MAX)), o.as_deref()))
     }
 
+    /// Gives `shard` to `node_id` whatever the hashing said (a pinned shard).
+    pub fn assign(&mut self, shard: ShardId, node_id: &str) {
+        if let Some(owner) = usize::try_from(shard.0)
+            .ok()
+            .and_then(|s| self.owners.get_mut(s))
+        {
+            *owner = Some(node_id.to_owned());
+        }
+    }
+
     /// The shards whose owner differs in `next`, the hand-overs a rebalance must carry out.
     pub fn moves_to(&self, next: &ShardMap) -> Vec<ShardMove> {
         let count = self.owners.len().max(next.owners.len());

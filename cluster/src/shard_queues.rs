@@ -340,6 +340,15 @@ impl ShardQueues {
     pub(crate) fn connection(&self) -> &Connection {
         &self.connection
     }
+
+    pub(crate) fn publisher(&self) -> &Channel {
+        &self.publisher
+    }
+
+    /// Whether the AMQP connection is still open.
+    pub fn is_connected(&self) -> bool {
+        self.connection.status().connected()
+    }
 }
 
 /// An AMQP table value as an unsigned integer, whatever integer type the broker chose.

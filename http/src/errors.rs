@@ -107,6 +107,9 @@ error_codes! {
     /// The conversation moved to another cluster node while the request ran; sent with
     /// `Retry-After` (the retry reaches the new owner).
     SessionMoved => SERVICE_UNAVAILABLE, "session_moved";
+    /// The cluster's broker or the node running the conversation did not answer; sent with
+    /// `Retry-After`. An event that reached the broker is still applied.
+    ClusterUnavailable => SERVICE_UNAVAILABLE, "cluster_unavailable";
     /// A background task of the node (timers, deliveries) has stopped.
     NodeUnhealthy => SERVICE_UNAVAILABLE, "node_unhealthy";
     ShuttingDown => SERVICE_UNAVAILABLE, "shutting_down";
@@ -280,6 +283,20 @@ impl From<SessionError> for AppError {
             SessionError::Stopped => {
                 Self::new(ErrorCode::ShuttingDown, "the server is shutting down")
             }
+            SessionError::Moved => Self {
+                retry_after_secs: Some(1),
+                ..Self::new(
+                    ErrorCode::SessionMoved,
+                    "the conversation moved to another node; nothing was stored, try again",
+                )
+            },
+            SessionError::Unreachable(reason) => Self {
+                retry_after_secs: Some(2),
+                ..Self::new(
+                    ErrorCode::ClusterUnavailable,
+                    format!("the node running the conversation did not answer: {reason}"),
+                )
+            },
         }
     }
 }

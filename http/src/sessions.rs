@@ -1,13 +1,14 @@
 //! The door to the session actors: everything the HTTP surface changes in a conversation goes
 //! through [`SessionDispatcher::dispatch`], which returns once the transition is committed.
 //!
-//! The node's `botwot_actors::Sessions` is the implementation the binary uses; tests use a
-//! small one of their own, so the REST and widget code is tested without a node.
+//! The node's `botwot_actors::Sessions` is the implementation a single node uses, and
+//! `ClusteredSessions` the one of a cluster node; tests use a small one of their own, so the
+//! REST and widget code is tested without a node.
 
 use async_trait::async_trait;
 use botwot_engine::SessionState;
 
-pub use botwot_actors::{Envelope, Outcome, SessionError, Sessions};
+pub use botwot_actors::{ClusteredSessions, Envelope, Outcome, SessionError, Sessions};
 
 /// The session as it is after the event, whatever the outcome.
 pub fn session_after(outcome: &Outcome) -> &SessionState {
@@ -25,6 +26,13 @@ pub trait SessionDispatcher: Send + Sync + 'static {
     /// durably committed.
     async fn dispatch(&self, envelope: Envelope) -> Result<Outcome, SessionError>;
 
+    /// Takes one event whose outcome the caller does not need (a webhook): returns once it is
+    /// durably accepted, which on a single node means committed and in a cluster means stored
+    /// by the broker (the owner applies it).
+    async fn accept(&self, envelope: Envelope) -> Result<(), SessionError> {
+        self.dispatch(envelope).await.map(|_| ())
+    }
+
     /// The node's background tasks that have stopped (readiness fails while any has).
     fn stopped_tasks(&self) -> Vec<&'static str> {
         Vec::new()
@@ -39,5 +47,20 @@ impl SessionDispatcher for Sessions {
 
     fn stopped_tasks(&self) -> Vec<&'static str> {
         Sessions::stopped_tasks(self)
+    }
+}
+
+#[async_trait]
+impl SessionDispatcher for ClusteredSessions {
+    async fn dispatch(&self, envelope: Envelope) -> Result<Outcome, SessionError> {
+        ClusteredSessions::dispatch(self, envelope).await
+    }
+
+    async fn accept(&self, envelope: Envelope) -> Result<(), SessionError> {
+        ClusteredSessions::accept(self, envelope).await
+    }
+
+    fn stopped_tasks(&self) -> Vec<&'static str> {
+        ClusteredSessions::stopped_tasks(self)
     }
 }

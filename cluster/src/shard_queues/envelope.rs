@@ -20,6 +20,10 @@ pub struct InboundEnvelope {
     pub body: serde_json::Value,
     /// When the accepting node received it, in milliseconds since the Unix epoch.
     pub received_at: i64,
+    /// The reply queue of a node waiting for the outcome (see [`crate::ReplyInbox`]); `None`
+    /// when the sender only needed the event stored (a webhook).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<String>,
 }
 
 impl InboundEnvelope {
@@ -45,6 +49,7 @@ mod tests {
             kind: "message".into(),
             body: serde_json::json!({"text": "hi"}),
             received_at: 1_700_000_000_000,
+            reply_to: None,
         };
         let bytes = envelope.to_json().unwrap();
         let text = String::from_utf8(bytes.clone()).unwrap();

@@ -24,6 +24,7 @@ fn envelope(message_id: &str, contact: &str) -> InboundEnvelope {
         kind: "message".into(),
         body: serde_json::json!({ "text": message_id }),
         received_at: 1_700_000_000_000,
+        reply_to: None,
     }
 }
 

@@ -161,11 +161,11 @@ async fn deliver(
             bot_id: bot_id.clone(),
             event: SessionEvent::AgentRequested { announce: false },
         };
-        state.sessions.dispatch(envelope).await?;
+        state.sessions.accept(envelope).await?;
     }
     state
         .sessions
-        .dispatch(Envelope { key, bot_id, event })
+        .accept(Envelope { key, bot_id, event })
         .await?;
     Ok(())
 }

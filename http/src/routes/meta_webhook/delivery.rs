@@ -53,7 +53,7 @@ pub(super) async fn update_delivery(
         bot_id: session.bot_id,
         event,
     };
-    state.sessions.dispatch(envelope).await?;
+    state.sessions.accept(envelope).await?;
     Ok(())
 }
 
@@ -94,7 +94,7 @@ pub(super) async fn read_up_to(
                 delivery: Delivery::Read,
             },
         };
-        state.sessions.dispatch(envelope).await?;
+        state.sessions.accept(envelope).await?;
     }
     Ok(())
 }

@@ -55,6 +55,7 @@ impl TestNode {
             sender: web.clone(),
             observer: web,
             clock: clock.clone(),
+            fences: None,
         };
         let config = NodeConfig {
             brain_timeout_ms,

@@ -1,0 +1,32 @@
+//! What a cluster node asks of the process it runs in: the actor system that owns sessions.
+
+use crate::ShardId;
+use crate::shard_queues::InboundEnvelope;
+use std::future::Future;
+
+/// Why an event could not be applied now; the broker hands it back and it is tried again
+/// (until the queue's delivery limit dead-letters it).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct RetryLater(pub String);
+
+/// The local side of the shards a node holds. The cluster node calls `adopt` after it took the
+/// leases of some shards (their fences are already set in [`crate::HeldShards`]) and before their
+/// queues are consumed; `release` after their consumers stopped and their fences were removed.
+pub trait ShardHost: Send + Sync + 'static {
+    /// Loads what the sessions of `shards` had pending: durable timers, unsent messages.
+    fn adopt(&self, shards: Vec<ShardId>) -> impl Future<Output = Result<(), String>> + Send;
+
+    /// Stops the sessions of `shards` (their state is committed) and forgets their timers and
+    /// queued sends; the next owner loads them again.
+    fn release(&self, shards: Vec<ShardId>) -> impl Future<Output = ()> + Send;
+
+    /// Applies one event and returns the reply for its sender once it is durably applied.
+    fn handle(
+        &self,
+        envelope: InboundEnvelope,
+    ) -> impl Future<Output = Result<Vec<u8>, RetryLater>> + Send;
+
+    /// A load figure for the heartbeat (live session actors).
+    fn load(&self) -> u64;
+}
