@@ -17,6 +17,17 @@ pub struct Duplicate {
     pub id: String,
 }
 
+/// A batch refused by its shard fence: a writer with a newer epoch of the shard has written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
+#[error("shard {shard} is held by epoch {held}, this writer has epoch {epoch}")]
+pub struct Fenced {
+    pub shard: u32,
+    /// The highest epoch the store has accepted for the shard.
+    pub held: u64,
+    /// The epoch of the refused batch.
+    pub epoch: u64,
+}
+
 #[derive(Debug, Error)]
 pub enum StorageError {
     #[error("cannot create data directory {path}: {source}")]
@@ -48,6 +59,8 @@ pub enum StorageError {
     InvalidCursor,
     #[error("duplicate key in {} (index {}) writing {}", .0.collection, .0.index.as_deref().unwrap_or("unknown"), .0.id)]
     Duplicate(Duplicate),
+    #[error(transparent)]
+    Fenced(Fenced),
     #[error("collection {0} is not in the schema this backend was opened with")]
     UnknownCollection(&'static str),
     #[error("index {index} of {collection} is not in the schema this backend was opened with")]
@@ -90,6 +103,7 @@ impl From<StorageError> for StoreError {
     fn from(error: StorageError) -> Self {
         match error {
             StorageError::Duplicate(_) => StoreError::Conflict(error.to_string()),
+            StorageError::Fenced(fenced) => StoreError::Fenced(fenced.to_string()),
             StorageError::InvalidCursor => StoreError::InvalidInput(error.to_string()),
             StorageError::Encode(_) | StorageError::Corrupt(_) => {
                 StoreError::Corrupt(error.to_string())

@@ -34,6 +34,6 @@ pub use backend::lsm::LsmBackend;
 pub use backend::mongo::MongoBackend;
 pub use blobs::{BlobConfig, LocalBlobStore, S3BlobConfig, S3BlobStore, open_blob_store};
 pub use config::{StorageConfig, connect_mongo, open_embedded, open_lsm, open_storage};
-pub use error::{Duplicate, StorageError};
+pub use error::{Duplicate, Fenced, StorageError};
 pub use knowledge_index::KnowledgeIndexes;
 pub use repo::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Store, schema};

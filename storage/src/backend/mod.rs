@@ -12,7 +12,7 @@ pub mod embedded;
 pub mod lsm;
 pub mod mongo;
 
-use crate::error::StorageError;
+use crate::error::{Fenced, StorageError};
 use async_trait::async_trait;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -165,16 +165,46 @@ pub enum WriteOp<B> {
     },
 }
 
-/// Writes that belong together. The embedded backend applies a batch entirely or not at all;
-/// the MongoDB backend applies its inserts first (see ADR 0002).
+/// The right a batch claims to write for a shard: the shard's number and the epoch of the
+/// writer's lease. Each backend keeps, per shard, the highest epoch it has accepted, refuses a
+/// batch whose epoch is below it (nothing of the batch is written) and raises it when a batch
+/// with a higher epoch is written. See ADR 0006, "Fencing in the store, as built".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ShardFence {
+    pub shard: u32,
+    pub epoch: u64,
+}
+
+impl ShardFence {
+    /// Whether a batch with this fence may be written when `held` is the highest epoch accepted
+    /// for the shard so far: `Ok(true)` when this epoch is new and must be recorded, `Ok(false)`
+    /// when it is the one held.
+    pub fn admits(self, held: Option<u64>) -> Result<bool, Fenced> {
+        match held {
+            Some(held) if held > self.epoch => Err(Fenced {
+                shard: self.shard,
+                held,
+                epoch: self.epoch,
+            }),
+            Some(held) => Ok(held < self.epoch),
+            None => Ok(true),
+        }
+    }
+}
+
+/// Writes that belong together. The embedded backends apply a batch entirely or not at all;
+/// the MongoDB backend checks the fence first, then applies its inserts (see ADR 0002).
 #[derive(Debug)]
 pub struct WriteBatch<B> {
+    /// When set, the batch is written only if no newer epoch of the shard has written.
+    pub fence: Option<ShardFence>,
     pub ops: Vec<WriteOp<B>>,
 }
 
 impl<B> WriteBatch<B> {
     pub fn with_capacity(capacity: usize) -> Self {
         Self {
+            fence: None,
             ops: Vec::with_capacity(capacity),
         }
     }
@@ -265,7 +295,8 @@ pub trait DocumentBackend: Send + Sync + 'static {
     fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Self::Body, StorageError>;
     fn decode<T: DeserializeOwned>(body: Self::Body) -> Result<T, StorageError>;
 
-    /// Applies a batch durably; `StorageError::Duplicate` when a unique key is taken.
+    /// Applies a batch durably; `StorageError::Fenced` when its fence is refused (checked
+    /// before anything else), `StorageError::Duplicate` when a unique key is taken.
     async fn write(&self, batch: WriteBatch<Self::Body>) -> Result<(), StorageError>;
 
     async fn get(

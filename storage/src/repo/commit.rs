@@ -2,11 +2,13 @@
 //!
 //! Inbound messages with a provider id are inserted first: a redelivery is refused by the unique
 //! provider-id index before anything else of the commit is written (on the embedded backend the
-//! whole batch is refused in any case).
+//! whole batch is refused in any case). A commit's shard fence becomes the batch's fence, which
+//! every backend checks before anything else: a stale writer's commit is reported as fenced,
+//! even when it also holds a redelivered message.
 
 use super::schema::{MESSAGES, MESSAGES_BY_PROVIDER_ID, SESSIONS, TIMERS};
 use super::{Store, records};
-use crate::backend::{DocumentBackend, WriteBatch};
+use crate::backend::{DocumentBackend, ShardFence, WriteBatch};
 use crate::error::{Duplicate, ID_INDEX, StorageError};
 use botwot_engine::SessionState;
 use botwot_engine::channel::Channel;
@@ -21,7 +23,7 @@ impl<B: DocumentBackend> Store<B> {
         commit: SessionCommit,
     ) -> Result<CommitOutcome, StoreError> {
         let SessionCommit {
-            fence: _,
+            fence,
             session,
             mut messages,
             delivery_updates,
@@ -50,6 +52,10 @@ impl<B: DocumentBackend> Store<B> {
                 + timers_cancelled.len()
                 + outbox.len(),
         );
+        batch.fence = fence.map(|fence| ShardFence {
+            shard: fence.shard,
+            epoch: fence.epoch,
+        });
         for message in &messages {
             let channel = match records::deduplication_id(message) {
                 Some(_) => Some(self.channel_of(message, session.as_ref()).await?),

@@ -113,6 +113,12 @@ impl MongoFixture {
             store,
         })
     }
+
+    /// The fixture's database through a client of its own, to change what the store cannot.
+    pub async fn raw_database(&self) -> anyhow::Result<mongodb::Database> {
+        let client = mongodb::Client::with_uri_str(&self.uri).await?;
+        Ok(client.database(&self.database))
+    }
 }
 
 #[async_trait]

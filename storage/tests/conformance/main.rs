@@ -11,6 +11,7 @@ mod canned;
 mod dedup;
 mod durability;
 mod erasure;
+mod fencing;
 mod fixtures;
 mod integrations;
 mod isolation;
@@ -59,6 +60,11 @@ conformance!(
     dedup::concurrent_duplicates_commit_once,
     dedup::a_redelivery_among_new_messages_writes_nothing,
     dedup::provider_ids_are_scoped_to_tenant_channel_and_inbound,
+    fencing::a_stale_epoch_writes_nothing,
+    fencing::equal_and_higher_epochs_pass_and_shards_are_independent,
+    fencing::unfenced_commits_still_work_after_fenced_ones,
+    fencing::a_stale_redelivery_is_fenced_not_duplicate,
+    fencing::concurrent_first_commits_of_a_shard_all_pass,
     timers::timers_set_move_cancel_sorted,
     outbox::outbox_pending_delivered_retry,
     outbox::delivered_messages_are_found_by_their_provider_id,

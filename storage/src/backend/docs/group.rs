@@ -3,8 +3,8 @@
 //! (which applies them and makes them durable with one sync), and then answers each caller with
 //! the outcome of its own batch.
 
-use super::prepare::PreparedOp;
-use crate::error::{Duplicate, StorageError};
+use super::prepare::PreparedBatch;
+use crate::error::{Duplicate, Fenced, StorageError};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -17,17 +17,35 @@ use tracing::{debug, error, warn};
 const MAX_GROUP: usize = 4096;
 
 /// The outcome of each batch of a group, in order; `Err` when the group failed as a whole.
-pub(crate) type GroupOutcome = Result<Vec<Result<(), Duplicate>>, StorageError>;
+pub(crate) type GroupOutcome = Result<Vec<Result<(), Refusal>>, StorageError>;
+
+/// Why one batch of a group was refused; nothing of it was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// A newer epoch of the batch's shard has written.
+    Fenced(Fenced),
+    /// A unique key of the batch is taken.
+    Duplicate(Duplicate),
+}
+
+impl From<Refusal> for StorageError {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::Fenced(fenced) => StorageError::Fenced(fenced),
+            Refusal::Duplicate(duplicate) => StorageError::Duplicate(duplicate),
+        }
+    }
+}
 
 pub(crate) struct Request {
-    pub batch: Vec<PreparedOp>,
+    pub batch: PreparedBatch,
     pub reply: oneshot::Sender<Reply>,
 }
 
 /// The outcome of a batch, and the batch itself handed back so that the caller's thread, which
 /// allocated it, also frees it (freeing it on the writer costs the writer time and contends on
 /// the allocator).
-pub(crate) type Reply = (Result<(), StorageError>, Vec<PreparedOp>);
+pub(crate) type Reply = (Result<(), StorageError>, PreparedBatch);
 
 /// How many groups committed how many batches, since the backend opened, and how long the
 /// writer spent committing them (checks, writes and syncs).
@@ -67,7 +85,7 @@ impl Writer {
     /// Starts the thread `name`, which commits each group with `commit`.
     pub fn spawn(
         name: &'static str,
-        mut commit: impl FnMut(&[&[PreparedOp]]) -> GroupOutcome + Send + 'static,
+        mut commit: impl FnMut(&[&PreparedBatch]) -> GroupOutcome + Send + 'static,
     ) -> Result<Self, StorageError> {
         let (sender, receiver) = channel();
         let counters = Arc::new(Counters::default());
@@ -85,7 +103,7 @@ impl Writer {
     }
 
     /// Queues a prepared batch and waits for the durable outcome of its group.
-    pub async fn submit(&self, batch: Vec<PreparedOp>) -> Result<(), StorageError> {
+    pub async fn submit(&self, batch: PreparedBatch) -> Result<(), StorageError> {
         let sender = self.sender.as_ref().ok_or(StorageError::WriterStopped)?;
         let (reply, answer) = oneshot::channel();
         sender
@@ -117,7 +135,7 @@ fn run(
     name: &str,
     counters: &Counters,
     receiver: &Receiver<Request>,
-    commit: &mut dyn FnMut(&[&[PreparedOp]]) -> GroupOutcome,
+    commit: &mut dyn FnMut(&[&PreparedBatch]) -> GroupOutcome,
 ) {
     let mut group = Vec::new();
     while let Ok(first) = receiver.recv() {
@@ -128,7 +146,7 @@ fn run(
                 Err(_) => break,
             }
         }
-        let batches: Vec<&[PreparedOp]> = group.iter().map(|request| &request.batch[..]).collect();
+        let batches: Vec<&PreparedBatch> = group.iter().map(|request| &request.batch).collect();
         let started = Instant::now();
         let outcome = commit(&batches);
         let busy = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
@@ -147,7 +165,7 @@ fn answer(name: &str, requests: impl Iterator<Item = Request>, outcome: GroupOut
         Ok(outcomes) => {
             for (request, result) in requests.zip(outcomes) {
                 // A caller that stopped waiting does not need its answer.
-                let reply = (result.map_err(StorageError::Duplicate), request.batch);
+                let reply = (result.map_err(StorageError::from), request.batch);
                 let _ = request.reply.send(reply);
             }
         }

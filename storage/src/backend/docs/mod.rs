@@ -48,7 +48,7 @@ impl<S: LocalStore> DocumentBackend for S {
     }
 
     async fn write(&self, batch: WriteBatch<Vec<u8>>) -> Result<(), StorageError> {
-        if batch.ops.is_empty() {
+        if batch.ops.is_empty() && batch.fence.is_none() {
             return Ok(());
         }
         let batch = prepare(self.positions(), batch)?;

@@ -3,7 +3,7 @@
 //! runs on the caller's task, so the single writer thread only touches stored data.
 
 use super::record::{IndexEntry, encode_header, index_entries};
-use crate::backend::{CollectionSpec, WriteBatch, WriteOp};
+use crate::backend::{CollectionSpec, ShardFence, WriteBatch, WriteOp};
 use crate::error::StorageError;
 
 /// A backend's layout, which keeps the collections of its schema in schema order.
@@ -38,11 +38,18 @@ pub(crate) struct NewVersion {
     pub entries: Vec<Option<IndexEntry>>,
 }
 
+/// A batch ready for the writer: its fence, checked before its operations, and the operations.
+#[derive(Debug)]
+pub(crate) struct PreparedBatch {
+    pub fence: Option<ShardFence>,
+    pub ops: Vec<PreparedOp>,
+}
+
 pub(crate) fn prepare(
     layout: &(impl Positions + ?Sized),
     batch: WriteBatch<Vec<u8>>,
-) -> Result<Vec<PreparedOp>, StorageError> {
-    batch
+) -> Result<PreparedBatch, StorageError> {
+    let ops = batch
         .ops
         .into_iter()
         .map(|op| {
@@ -70,5 +77,9 @@ pub(crate) fn prepare(
                 new: Some(new),
             })
         })
-        .collect()
+        .collect::<Result<_, StorageError>>()?;
+    Ok(PreparedBatch {
+        fence: batch.fence,
+        ops,
+    })
 }

@@ -1,14 +1,15 @@
 //! Group commit, on a small schema of its own, for both embedded backends: a refused batch
-//! leaves no trace while the other batches of its group commit, and batches see the writes of
-//! the batches before them in the group.
+//! leaves no trace while the other batches of its group commit, and batches see the writes (and
+//! the shard epochs) of the batches before them in the group.
 
 use crate::backend::docs::LocalStore;
-use crate::backend::docs::group::GroupOutcome;
-use crate::backend::docs::prepare::{PreparedOp, prepare};
+use crate::backend::docs::group::{GroupOutcome, Refusal};
+use crate::backend::docs::prepare::{PreparedBatch, prepare};
 use crate::backend::{
-    CollectionSpec, Doc, DocumentBackend, FieldValue, Fields, IndexQuery, IndexSpec, WriteBatch,
+    CollectionSpec, Doc, DocumentBackend, FieldValue, Fields, IndexQuery, IndexSpec, ShardFence,
+    WriteBatch,
 };
-use crate::error::{Duplicate, ID_INDEX, StorageError};
+use crate::error::{Duplicate, Fenced, ID_INDEX, StorageError};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -19,7 +20,7 @@ pub(crate) trait GroupCommitHarness:
     fn open(dir: &Path, schema: &'static [&'static CollectionSpec]) -> Result<Self, StorageError>;
     /// Commits prepared batches as one group on the calling thread (the writer thread must be
     /// idle).
-    fn commit_prepared(&self, batches: &[&[PreparedOp]]) -> GroupOutcome;
+    fn commit_prepared(&self, batches: &[&PreparedBatch]) -> GroupOutcome;
 
     /// Prepares the batches and commits them as one group.
     fn commit_group_now(&self, batches: Vec<WriteBatch<Vec<u8>>>) -> GroupOutcome {
@@ -27,7 +28,7 @@ pub(crate) trait GroupCommitHarness:
             .into_iter()
             .map(|batch| prepare(self.positions(), batch))
             .collect::<Result<Vec<_>, _>>()?;
-        let batches: Vec<&[PreparedOp]> = prepared.iter().map(Vec::as_slice).collect();
+        let batches: Vec<&PreparedBatch> = prepared.iter().collect();
         self.commit_prepared(&batches)
     }
 }
@@ -48,6 +49,11 @@ macro_rules! group_commit_cases {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn concurrent_writers_are_all_answered() -> anyhow::Result<()> {
                 super::concurrent_writers_are_all_answered::<$type>().await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn fences_see_the_epochs_raised_before_them() -> anyhow::Result<()> {
+                super::fences_see_the_epochs_raised_before_them::<$type>().await
             }
         })*
     };
@@ -90,7 +96,19 @@ fn person(id: &str, email: &str, team: &str) -> Doc<Vec<u8>> {
 
 fn batch(ops: impl IntoIterator<Item = crate::backend::WriteOp<Vec<u8>>>) -> WriteBatch<Vec<u8>> {
     WriteBatch {
+        fence: None,
         ops: ops.into_iter().collect(),
+    }
+}
+
+fn fenced(
+    shard: u32,
+    epoch: u64,
+    ops: impl IntoIterator<Item = crate::backend::WriteOp<Vec<u8>>>,
+) -> WriteBatch<Vec<u8>> {
+    WriteBatch {
+        fence: Some(ShardFence { shard, epoch }),
+        ..batch(ops)
     }
 }
 
@@ -128,10 +146,7 @@ impl<B: GroupCommitHarness> Fixture<B> {
         Ok(fixture)
     }
 
-    fn group(
-        &self,
-        batches: Vec<WriteBatch<Vec<u8>>>,
-    ) -> anyhow::Result<Vec<Result<(), Duplicate>>> {
+    fn group(&self, batches: Vec<WriteBatch<Vec<u8>>>) -> anyhow::Result<Vec<Result<(), Refusal>>> {
         Ok(self.backend.commit_group_now(batches)?)
     }
 
@@ -155,12 +170,16 @@ impl<B: GroupCommitHarness> Fixture<B> {
     }
 }
 
-fn refused(index: &str, id: &str) -> Result<(), Duplicate> {
-    Err(Duplicate {
+fn refused(index: &str, id: &str) -> Result<(), Refusal> {
+    Err(Refusal::Duplicate(Duplicate {
         collection: PEOPLE.name,
         index: Some(index.to_owned()),
         id: id.to_owned(),
-    })
+    }))
+}
+
+fn fenced_off(shard: u32, held: u64, epoch: u64) -> Result<(), Refusal> {
+    Err(Refusal::Fenced(Fenced { shard, held, epoch }))
 }
 
 async fn a_duplicate_fails_only_its_own_batch<B: GroupCommitHarness>() -> anyhow::Result<()> {
@@ -259,5 +278,43 @@ async fn concurrent_writers_are_all_answered<B: GroupCommitHarness>() -> anyhow:
         ))
         .await?;
     assert_eq!(stored.len(), 180);
+    Ok(())
+}
+
+async fn fences_see_the_epochs_raised_before_them<B: GroupCommitHarness>() -> anyhow::Result<()> {
+    let fixture = Fixture::<B>::new()?;
+    let outcomes = fixture.group(vec![
+        fenced(1, 3, [put("ann", "ann@x", "red")]),
+        // Epoch 2 of shard 1 is stale once epoch 3 was accepted in the same group.
+        fenced(1, 2, [put("bob", "bob@x", "red")]),
+        // A refused batch raises nothing: epoch 4 is refused for its duplicate, so 3 still
+        // passes afterwards.
+        fenced(1, 4, [insert("ann", "other@x", "red")]),
+        fenced(1, 3, [put("cat", "cat@x", "red")]),
+        // Another shard is independent; no fence checks nothing.
+        fenced(2, 1, [put("dan", "dan@x", "red")]),
+        batch([put("eve", "eve@x", "red")]),
+    ])?;
+    assert_eq!(
+        outcomes,
+        [
+            Ok(()),
+            fenced_off(1, 3, 2),
+            refused(ID_INDEX, "ann"),
+            Ok(()),
+            Ok(()),
+            Ok(()),
+        ]
+    );
+    assert_eq!(fixture.team("red").await?, ["ann", "cat", "dan", "eve"]);
+
+    // The epochs were committed with the group: a later group still sees them.
+    let outcomes = fixture.group(vec![
+        fenced(1, 2, [put("fay", "fay@x", "red")]),
+        fenced(2, 1, [put("gus", "gus@x", "red")]),
+        fenced(1, 3, []),
+    ])?;
+    assert_eq!(outcomes, [fenced_off(1, 3, 2), Ok(()), Ok(())]);
+    assert!(!fixture.exists("fay").await? && fixture.exists("gus").await?);
     Ok(())
 }

@@ -51,6 +51,7 @@ impl EmbeddedBackend {
         let layout = Arc::new(Layout::new(schema));
         let txn = db.begin_write()?;
         drop(layout.open_all(&txn)?);
+        drop(txn.open_table(tables::SHARD_FENCES)?);
         txn.commit()?;
         let writer = writer::spawn(db.clone(), layout.clone())?;
         info!(path = %path.display(), "embedded storage opened");

@@ -1,12 +1,17 @@
 //! The redb tables of a schema: one document table per collection (id → field header and body)
 //! and one table per index. A unique index maps its encoded values to the id that holds them, so
 //! checking and claiming a key is one insert; an ordered index keys on the encoded values
-//! followed by the id, with nothing stored.
+//! followed by the id, with nothing stored. Beside them, one table keeps the highest epoch
+//! accepted per shard (the fences of write batches).
 
 use crate::backend::docs::prepare::Positions;
 use crate::backend::{CollectionSpec, IndexSpec};
 use crate::error::StorageError;
 use redb::{ReadOnlyTable, ReadTransaction, Table, TableDefinition, WriteTransaction};
+
+/// Shard number → the highest epoch a fenced batch of that shard has written with.
+pub(super) const SHARD_FENCES: TableDefinition<'static, u32, u64> =
+    TableDefinition::new("shard_fences");
 
 /// A stored document: its encoded field header and its JSON body.
 pub(super) type DocValue = (&'static [u8], &'static [u8]);

@@ -4,7 +4,7 @@ use super::EmbeddedBackend;
 use super::writer::commit_group;
 use crate::backend::CollectionSpec;
 use crate::backend::docs::group::GroupOutcome;
-use crate::backend::docs::prepare::PreparedOp;
+use crate::backend::docs::prepare::PreparedBatch;
 use crate::backend::docs::tests::GroupCommitHarness;
 use crate::error::StorageError;
 use std::path::Path;
@@ -14,7 +14,7 @@ impl GroupCommitHarness for EmbeddedBackend {
         EmbeddedBackend::open(dir, schema)
     }
 
-    fn commit_prepared(&self, batches: &[&[PreparedOp]]) -> GroupOutcome {
+    fn commit_prepared(&self, batches: &[&PreparedBatch]) -> GroupOutcome {
         commit_group(&self.db, &self.layout, batches)
     }
 }

@@ -1,7 +1,9 @@
 //! The fjall keyspaces of a schema, like the redb tables: one keyspace per collection for its
 //! documents (id → field header and body) and one per index. A unique index maps its encoded
 //! values to the id that holds them; an ordered index keys on the encoded values followed by the
-//! id, with an empty value.
+//! id, with an empty value. One more keyspace keeps the highest epoch accepted per shard (the
+//! fences of write batches): the shard number (4 bytes, big-endian) → the epoch (8 bytes,
+//! big-endian).
 
 use crate::backend::docs::prepare::Positions;
 use crate::backend::{CollectionSpec, IndexSpec};
@@ -16,10 +18,14 @@ pub(super) const fn index_slot(position: usize) -> usize {
     position + 1
 }
 
-/// The open keyspaces of every collection of a schema, in schema order.
+/// The keyspace of the shard fences.
+const SHARD_FENCES: &str = "shard_fences";
+
+/// The open keyspaces of every collection of a schema, in schema order, and of the shard fences.
 pub(super) struct Layout {
     schema: &'static [&'static CollectionSpec],
     collections: Vec<CollectionTrees>,
+    pub fences: Keyspace,
 }
 
 /// The keyspaces of one collection: documents first, then one per index in schema order.
@@ -49,9 +55,11 @@ impl Layout {
                 Ok(CollectionTrees { spec, trees })
             })
             .collect::<Result<Vec<_>, StorageError>>()?;
+        let fences = db.keyspace(SHARD_FENCES, KeyspaceCreateOptions::default)?;
         Ok(Self {
             schema,
             collections,
+            fences,
         })
     }
 
@@ -115,4 +123,14 @@ pub(super) fn decode_doc<'v>(
         return Err(corrupt());
     }
     Ok(rest.split_at(length))
+}
+
+/// The highest epoch accepted for `shard`, if a fenced batch of it was ever written.
+pub(super) fn held_epoch(fences: &Keyspace, shard: u32) -> Result<Option<u64>, StorageError> {
+    let Some(value) = fences.get(shard.to_be_bytes())? else {
+        return Ok(None);
+    };
+    let epoch = <[u8; 8]>::try_from(&value[..])
+        .map_err(|_| StorageError::Corrupt(format!("the fence of shard {shard} is not 8 bytes")))?;
+    Ok(Some(u64::from_be_bytes(epoch)))
 }

@@ -4,11 +4,15 @@
 //! alone and leaves nothing staged. The writes of every accepted batch then go into one fjall
 //! batch, which fjall appends to its journal, syncs (`PersistMode::SyncAll`, once for the whole
 //! group) and only then applies to the memtables: readers never see a write before it is
-//! durable, and every batch is applied entirely or not at all.
+//! durable, and every batch is applied entirely or not at all. A fenced batch is checked first
+//! against its shard's epoch (stored, or raised by an accepted batch before it in the group) and
+//! the epoch it raises goes into the same fjall batch, so the check is exact.
 
-use super::layout::{CollectionTrees, DOCS, Layout, decode_doc, encode_doc, index_slot};
-use crate::backend::docs::group::GroupOutcome;
-use crate::backend::docs::prepare::PreparedOp;
+use super::layout::{
+    CollectionTrees, DOCS, Layout, decode_doc, encode_doc, held_epoch, index_slot,
+};
+use crate::backend::docs::group::{GroupOutcome, Refusal};
+use crate::backend::docs::prepare::{PreparedBatch, PreparedOp};
 use crate::backend::docs::record::{IndexEntry, decode_header, entry_at, index_entries};
 use crate::error::{Duplicate, ID_INDEX, StorageError};
 use fjall::{Database, PersistMode};
@@ -25,12 +29,13 @@ type Staged = HashMap<TreeKey, Option<Vec<u8>>>;
 pub(super) fn commit_group(
     db: &Database,
     layout: &Layout,
-    batches: &[&[PreparedOp]],
+    batches: &[&PreparedBatch],
 ) -> GroupOutcome {
     let mut group = Group {
         layout,
         accepted: Staged::new(),
         pending: Staged::new(),
+        fences: HashMap::new(),
     };
     let outcomes = batches
         .iter()
@@ -44,6 +49,9 @@ pub(super) fn commit_group(
             None => writes.remove(tree, key),
         }
     }
+    for (shard, epoch) in group.fences {
+        writes.insert(&layout.fences, shard.to_be_bytes(), epoch.to_be_bytes());
+    }
     writes.commit()?;
     Ok(outcomes)
 }
@@ -54,18 +62,35 @@ struct Group<'l> {
     accepted: Staged,
     /// The writes of the batch being checked.
     pending: Staged,
+    /// The shard epochs raised by the batches accepted so far.
+    fences: HashMap<u32, u64>,
 }
 
 impl Group<'_> {
-    /// Stages a batch; `Ok(Err(duplicate))` when it was refused and staged nothing.
-    fn stage_batch(&mut self, batch: &[PreparedOp]) -> Result<Result<(), Duplicate>, StorageError> {
-        for op in batch {
+    /// Stages a batch; `Ok(Err(refusal))` when it was refused and staged nothing.
+    fn stage_batch(&mut self, batch: &PreparedBatch) -> Result<Result<(), Refusal>, StorageError> {
+        let mut raise = None;
+        if let Some(fence) = batch.fence {
+            let held = match self.fences.get(&fence.shard) {
+                Some(epoch) => Some(*epoch),
+                None => held_epoch(&self.layout.fences, fence.shard)?,
+            };
+            match fence.admits(held) {
+                Ok(true) => raise = Some(fence),
+                Ok(false) => {}
+                Err(fenced) => return Ok(Err(Refusal::Fenced(fenced))),
+            }
+        }
+        for op in &batch.ops {
             if let Err(duplicate) = self.stage_op(op)? {
                 self.pending.clear();
-                return Ok(Err(duplicate));
+                return Ok(Err(Refusal::Duplicate(duplicate)));
             }
         }
         self.accepted.extend(self.pending.drain());
+        if let Some(fence) = raise {
+            self.fences.insert(fence.shard, fence.epoch);
+        }
         Ok(Ok(()))
     }
 

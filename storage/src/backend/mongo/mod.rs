@@ -3,9 +3,11 @@
 //! Each collection of the schema is a MongoDB collection whose documents are envelopes
 //! (`{ _id, <fields>, doc }`, see `envelope.rs`); each declared index is created at connect,
 //! unique where declared. Queries become `find` with a filter, a sort and a limit. Writes use
-//! no multi-document transaction; see `write.rs` and `docs/adr/0002-mongodb-backend.md`.
+//! no multi-document transaction; see `write.rs` and `docs/adr/0002-mongodb-backend.md`. The
+//! highest epoch accepted per shard is kept in `shard_fences` (see `fence.rs`).
 
 mod envelope;
+mod fence;
 mod indexes;
 mod query;
 mod write;
@@ -28,6 +30,7 @@ const DEFAULT_SERVER_SELECTION_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct MongoBackend {
     database: Database,
     collections: Vec<(&'static str, Collection<Document>)>,
+    shard_fences: Collection<Document>,
 }
 
 impl MongoBackend {
@@ -69,10 +72,12 @@ impl MongoBackend {
             }
             collections.push((spec.name, collection));
         }
+        let shard_fences = database.collection::<Document>(fence::SHARD_FENCES);
         info!(database = database.name(), "mongodb storage connected");
         Ok(Self {
             database,
             collections,
+            shard_fences,
         })
     }
 

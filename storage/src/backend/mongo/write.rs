@@ -1,13 +1,17 @@
 //! Write batches on MongoDB, without multi-document transactions.
 //!
-//! Inserts go first, in the order given, so a duplicate (a redelivered inbound message) is found
-//! before anything else of the batch is written. If an insert fails after earlier inserts of
-//! the same batch succeeded, those are deleted again (best effort). Puts and deletes follow; a
-//! failure there leaves the batch partly applied. ADR 0002 explains the consequences.
+//! A fenced batch first claims its shard (`fence.rs`); a newer epoch refuses it before anything
+//! is written. Inserts go next, in the order given, so a duplicate (a redelivered inbound
+//! message) is found before anything else of the batch is written. If an insert fails after
+//! earlier inserts of the same batch succeeded, those are deleted again (best effort). Puts and
+//! deletes follow; the puts of a fenced batch replace only documents no newer epoch has
+//! written, and when one is refused the batch's inserts are deleted again. Any other failure
+//! there leaves the batch partly applied. ADR 0002 and ADR 0006 explain the consequences.
 
 use super::MongoBackend;
 use super::envelope::{ID, wrap};
-use crate::backend::{CollectionSpec, Doc, WriteBatch, WriteOp};
+use super::fence;
+use crate::backend::{CollectionSpec, Doc, ShardFence, WriteBatch, WriteOp};
 use crate::error::{Duplicate, ID_INDEX, StorageError};
 use mongodb::bson::{Document, doc};
 use mongodb::error::{ErrorKind, WriteFailure};
@@ -19,6 +23,10 @@ pub(super) async fn write(
     backend: &MongoBackend,
     batch: WriteBatch<Document>,
 ) -> Result<(), StorageError> {
+    let fence = batch.fence;
+    if let Some(fence) = fence {
+        fence::claim_shard(backend, fence).await?;
+    }
     let (inserts, others): (Vec<_>, Vec<_>) = batch
         .ops
         .into_iter()
@@ -27,7 +35,7 @@ pub(super) async fn write(
     for op in inserts {
         let WriteOp::Insert(doc) = op else { continue };
         let (collection, id) = (doc.collection, doc.id.clone());
-        let outcome = match envelope_of(doc) {
+        let outcome = match envelope_of(doc, fence) {
             Ok(envelope) => backend
                 .collection(collection)?
                 .insert_one(envelope)
@@ -44,13 +52,12 @@ pub(super) async fn write(
     for op in others {
         match op {
             WriteOp::Put(doc) => {
-                let (collection, id) = (doc.collection, doc.id.clone());
-                backend
-                    .collection(collection)?
-                    .replace_one(doc! { ID: &id }, envelope_of(doc)?)
-                    .upsert(true)
-                    .await
-                    .map_err(|error| classify(collection, &id, error))?;
+                if let Err(error) = put(backend, doc, fence).await {
+                    if matches!(error, StorageError::Fenced(_)) {
+                        undo_inserts(backend, &inserted).await;
+                    }
+                    return Err(error);
+                }
             }
             WriteOp::Delete { collection, id } => {
                 backend
@@ -64,8 +71,33 @@ pub(super) async fn write(
     Ok(())
 }
 
-fn envelope_of(doc: Doc<Document>) -> Result<Document, StorageError> {
-    wrap(&doc.id, &doc.fields, doc.body)
+/// Replaces the document, or inserts it; conditional on its stamp when the batch is fenced.
+async fn put(
+    backend: &MongoBackend,
+    doc: Doc<Document>,
+    fence: Option<ShardFence>,
+) -> Result<(), StorageError> {
+    let (collection, id) = (doc.collection, doc.id.clone());
+    let handle = backend.collection(collection)?;
+    let envelope = envelope_of(doc, fence)?;
+    match fence {
+        Some(fence) => fence::put(handle, collection, &id, &envelope, fence).await,
+        None => handle
+            .replace_one(doc! { ID: &id }, envelope)
+            .upsert(true)
+            .await
+            .map(drop)
+            .map_err(|error| classify(collection, &id, error)),
+    }
+}
+
+/// The stored form of a document; a fenced batch stamps its shard and epoch on it.
+fn envelope_of(doc: Doc<Document>, fence: Option<ShardFence>) -> Result<Document, StorageError> {
+    let mut envelope = wrap(&doc.id, &doc.fields, doc.body)?;
+    if let Some(fence) = fence {
+        fence::stamp(&mut envelope, fence)?;
+    }
+    Ok(envelope)
 }
 
 async fn undo_inserts(backend: &MongoBackend, inserted: &[(&'static CollectionSpec, String)]) {
@@ -83,18 +115,33 @@ async fn undo_inserts(backend: &MongoBackend, inserted: &[(&'static CollectionSp
     }
 }
 
-/// A duplicate key error becomes [`StorageError::Duplicate`]; anything else stays a driver error.
-fn classify(collection: &CollectionSpec, id: &str, error: mongodb::error::Error) -> StorageError {
-    let message = match error.kind.as_ref() {
+/// The server's message when `error` is a duplicate key error.
+fn duplicate_key_message(error: &mongodb::error::Error) -> Option<&str> {
+    match error.kind.as_ref() {
         ErrorKind::Write(WriteFailure::WriteError(failure)) if failure.code == DUPLICATE_KEY => {
-            failure.message.clone()
+            Some(&failure.message)
         }
-        ErrorKind::Command(failure) if failure.code == DUPLICATE_KEY => failure.message.clone(),
-        _ => return StorageError::Mongo(error),
+        ErrorKind::Command(failure) if failure.code == DUPLICATE_KEY => Some(&failure.message),
+        _ => None,
+    }
+}
+
+pub(super) fn is_duplicate_key(error: &mongodb::error::Error) -> bool {
+    duplicate_key_message(error).is_some()
+}
+
+/// A duplicate key error becomes [`StorageError::Duplicate`]; anything else stays a driver error.
+pub(super) fn classify(
+    collection: &CollectionSpec,
+    id: &str,
+    error: mongodb::error::Error,
+) -> StorageError {
+    let Some(message) = duplicate_key_message(&error) else {
+        return StorageError::Mongo(error);
     };
     StorageError::Duplicate(Duplicate {
         collection: collection.name,
-        index: index_named_in(&message),
+        index: index_named_in(message),
         id: id.to_owned(),
     })
 }
