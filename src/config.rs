@@ -127,6 +127,9 @@ fn set_path(tree: &mut toml::Table, path: &str, raw: &str) -> Result<()> {
 }
 
 #[cfg(test)]
+mod deploy_files;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
