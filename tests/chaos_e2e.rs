@@ -59,7 +59,7 @@ async fn chaos_run(label: &str, backend: Backend) {
     let mut server = start_server_on(backend, &graph).await;
     connect_whatsapp(&server).await;
 
-    let load = tokio::spawn(load::run(PLAN, server.base.clone()));
+    let load = tokio::spawn(load::run(PLAN, vec![server.base.clone()]));
     let mut kills = 0;
     for _ in 0..KILLS {
         let pause = rng.duration_between(Duration::from_millis(200), Duration::from_millis(1_200));

@@ -116,6 +116,7 @@ impl LocalRegistry {
         if let Err(error) = self.deps.fence_for(key) {
             // Not this node's session (its shard moved): the sender learns it, internal
             // messages (timers, brain answers) are left to the shard's owner.
+            metrics::counter!("botwot_stale_work_refused_total", "at" => "node").increment(1);
             message.fail(error);
             return Ok(());
         }

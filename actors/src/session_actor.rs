@@ -227,6 +227,7 @@ impl SessionActorState {
             Err(StoreError::Fenced(reason)) => {
                 // A newer owner of the shard has written: what this actor holds is stale.
                 warn!(session_key = %self.key, %reason, "session commit fenced off");
+                metrics::counter!("botwot_stale_work_refused_total", "at" => "store").increment(1);
                 self.session = None;
                 return Err(SessionError::Moved);
             }

@@ -53,9 +53,10 @@ fn wamid(contact: usize, seq: usize) -> String {
     format!("wamid.CHAOS{contact:04}{seq:04}")
 }
 
-/// Runs the plan against the server at `base` (which may be killed and restarted meanwhile) and
-/// returns every message's outcome.
-pub async fn run(plan: LoadPlan, base: String) -> Vec<Outcome> {
+/// Runs the plan against the servers at `bases` (which may be killed and restarted meanwhile)
+/// and returns every message's outcome. A message goes to one of them and each redelivery to
+/// the next, so with several nodes a dead one is routed around, as a load balancer would.
+pub async fn run(plan: LoadPlan, bases: Vec<String>) -> Vec<Outcome> {
     let started = Instant::now();
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(5))
@@ -64,7 +65,7 @@ pub async fn run(plan: LoadPlan, base: String) -> Vec<Outcome> {
     let tasks: Vec<_> = (0..plan.tasks)
         .map(|task| {
             let contacts: Vec<usize> = (task..plan.contacts).step_by(plan.tasks).collect();
-            tokio::spawn(drive(plan, contacts, base.clone(), http.clone(), started))
+            tokio::spawn(drive(plan, contacts, bases.clone(), http.clone(), started))
         })
         .collect();
     let mut outcomes = Vec::new();
@@ -78,14 +79,14 @@ pub async fn run(plan: LoadPlan, base: String) -> Vec<Outcome> {
 async fn drive(
     plan: LoadPlan,
     contacts: Vec<usize>,
-    base: String,
+    bases: Vec<String>,
     http: reqwest::Client,
     started: Instant,
 ) -> Vec<Outcome> {
     let mut outcomes = Vec::new();
     for seq in 0..plan.messages_per_contact {
         for &contact in &contacts {
-            let outcome = deliver(&plan, contact, seq, &base, &http, started).await;
+            let outcome = deliver(&plan, contact, seq, &bases, &http, started).await;
             outcomes.push(outcome);
             tokio::time::sleep(plan.interval).await;
         }
@@ -98,7 +99,7 @@ async fn deliver(
     plan: &LoadPlan,
     contact: usize,
     seq: usize,
-    base: &str,
+    bases: &[String],
     http: &reqwest::Client,
     started: Instant,
 ) -> Outcome {
@@ -114,6 +115,7 @@ async fn deliver(
         acked: false,
     };
     while started.elapsed() < plan.deadline {
+        let base = &bases[(contact + seq + outcome.deliveries as usize) % bases.len()];
         outcome.deliveries += 1;
         if matches!(try_post_webhook(http, base, &payload).await, Ok(200)) {
             outcome.acked = true;

@@ -207,7 +207,14 @@ pub async fn start_server(data_dir: &std::path::Path, graph: &FakeGraph) -> Serv
 /// Creates a bot and connects the test's WhatsApp number to it; the access token is never
 /// shown back.
 pub async fn connect_whatsapp(server: &Server) {
-    let bot = server.create_bot(bot_settings("Ava", 3_600)).await;
+    connect_whatsapp_closing_after(server, 3_600).await;
+}
+
+/// [`connect_whatsapp`] with a bot that closes conversations idle for `close_after_secs`.
+pub async fn connect_whatsapp_closing_after(server: &Server, close_after_secs: u64) {
+    let bot = server
+        .create_bot(bot_settings("Ava", close_after_secs))
+        .await;
     let integration = json!({
         "channel": "whatsapp", "accountId": PHONE_NUMBER_ID, "botId": bot["id"],
         "displayName": "E2E Support Line", "accessToken": ACCESS_TOKEN

@@ -80,6 +80,27 @@ impl Server {
     }
 
     pub async fn start_on(backend: Backend, extra_env: &[(&str, &str)]) -> Self {
+        let mut server = Self::spawned(backend, extra_env, None).await;
+        server.token = Some(server.sign_up().await);
+        server
+    }
+
+    /// A server on storage an organisation already signed up on (another node of a cluster),
+    /// calling the API with that organisation's `token`.
+    pub async fn start_signed_in(
+        backend: Backend,
+        extra_env: &[(&str, &str)],
+        token: String,
+    ) -> Self {
+        Self::spawned(backend, extra_env, Some(token)).await
+    }
+
+    /// The owner's access token.
+    pub fn token(&self) -> String {
+        self.token.clone().expect("signed in")
+    }
+
+    async fn spawned(backend: Backend, extra_env: &[(&str, &str)], token: Option<String>) -> Self {
         let port = free_port();
         let mut server = Self {
             child: None,
@@ -91,10 +112,9 @@ impl Server {
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
                 .collect(),
             http: reqwest::Client::new(),
-            token: None,
+            token,
         };
         server.spawn().await;
-        server.token = Some(server.sign_up().await);
         server
     }
 
@@ -165,6 +185,31 @@ impl Server {
     pub async fn kill_and_restart(&mut self) {
         self.kill();
         self.spawn().await;
+    }
+
+    /// Sends `signal` (`STOP`, `CONT`, `TERM`...) to the process.
+    pub fn signal(&self, signal: &str) {
+        let child = self.child.as_ref().expect("running");
+        let status = Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(child.id().to_string())
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "kill -{signal} failed");
+    }
+
+    /// Waits up to `bound` for the process to exit by itself; its exit code when it did.
+    pub async fn exited_within(&mut self, bound: Duration) -> Option<i32> {
+        let child = self.child.as_mut()?;
+        let give_up = std::time::Instant::now() + bound;
+        while std::time::Instant::now() < give_up {
+            if let Ok(Some(status)) = child.try_wait() {
+                self.child = None;
+                return Some(status.code().unwrap_or(-1));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        None
     }
 
     pub fn kill(&mut self) {

@@ -1,0 +1,212 @@
+//! A cluster of real `botwot serve --cluster` processes for the cluster suite: one MongoDB
+//! database (the test server), Redis and RabbitMQ (`deploy/test-services.sh` starts them), a
+//! key and queue prefix of the test's own, and the operator token of the admin endpoints.
+
+use crate::support::meta::{APP_SECRET, FakeGraph, SECRET_KEY, connect_whatsapp_closing_after};
+use crate::support::{Backend, Server};
+use botwot_cluster::shard_queues::{ShardQueueConfig, ShardQueues};
+use serde_json::Value;
+use std::time::Duration;
+use tokio::time::Instant;
+
+pub const ADMIN_TOKEN: &str = "cluster-e2e-operator-token";
+
+/// Lease and membership timings short enough for a test, long enough for a loaded machine.
+const TIMINGS: &[(&str, &str)] = &[
+    ("BOTWOT__CLUSTER__MEMBER_TTL_MS", "4000"),
+    ("BOTWOT__CLUSTER__HEARTBEAT_INTERVAL_MS", "1000"),
+    ("BOTWOT__CLUSTER__LEASE_TTL_MS", "4000"),
+    ("BOTWOT__CLUSTER__REBALANCE_INTERVAL_MS", "250"),
+    ("BOTWOT__CLUSTER__REPLY_TIMEOUT_MS", "15000"),
+];
+
+pub struct Cluster {
+    pub name: String,
+    pub prefix: String,
+    pub shards: u32,
+    pub backend: Backend,
+    pub graph: FakeGraph,
+    /// Node `i` has the id `node_id(i)`; a killed or exited node stays in place as `None`.
+    pub nodes: Vec<Option<Server>>,
+    token: String,
+    http: reqwest::Client,
+}
+
+fn amqp_url() -> String {
+    std::env::var("BOTWOT_TEST_AMQP_URL")
+        .unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".to_owned())
+}
+
+fn redis_url() -> String {
+    std::env::var("BOTWOT_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned())
+}
+
+impl Cluster {
+    /// Starts `count` nodes on `shards` shards; the first signs the organisation up and
+    /// connects a WhatsApp number to a bot closing idle conversations after `close_after_secs`.
+    pub async fn start(name: &str, count: usize, shards: u32, close_after_secs: u64) -> Self {
+        let prefix = format!("e2e{}{}", name, std::process::id());
+        let mut cluster = Self {
+            name: name.to_owned(),
+            prefix,
+            shards,
+            backend: Backend::fresh_mongo(name),
+            graph: FakeGraph::start().await,
+            nodes: Vec::new(),
+            token: String::new(),
+            http: reqwest::Client::new(),
+        };
+        let env = cluster.env(0);
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let first = Server::start_on(cluster.backend.clone(), &env).await;
+        cluster.token = first.token();
+        connect_whatsapp_closing_after(&first, close_after_secs).await;
+        cluster.nodes.push(Some(first));
+        for _ in 1..count {
+            cluster.add_node().await;
+        }
+        cluster
+    }
+
+    pub fn node_id(&self, index: usize) -> String {
+        format!("{}-n{}", self.name, index + 1)
+    }
+
+    fn env(&self, index: usize) -> Vec<(&'static str, String)> {
+        let mut env = vec![
+            ("BOTWOT__CLUSTER__ENABLED", "true".to_owned()),
+            ("BOTWOT__CLUSTER__NODE_ID", self.node_id(index)),
+            ("BOTWOT__CLUSTER__PREFIX", self.prefix.clone()),
+            ("BOTWOT__CLUSTER__SHARDS", self.shards.to_string()),
+            ("BOTWOT__CLUSTER__REDIS_URL", redis_url()),
+            (
+                "BOTWOT__CLUSTER__AMQP_URL",
+                format!("{}?heartbeat=2", amqp_url()),
+            ),
+            ("BOTWOT__HTTP__ADMIN_TOKEN", ADMIN_TOKEN.to_owned()),
+            ("BOTWOT__META__BASE_URL", self.graph.base_url.clone()),
+            ("BOTWOT__HTTP__META_APP_SECRET", APP_SECRET.to_owned()),
+            (
+                "BOTWOT__HTTP__INTEGRATION_SECRET_KEY",
+                SECRET_KEY.to_owned(),
+            ),
+            // Only the first node creates the demo bot, so the bot list stays predictable.
+            ("BOTWOT__HTTP__DEMO_BOT", (index == 0).to_string()),
+        ];
+        env.extend(TIMINGS.iter().map(|(k, v)| (*k, (*v).to_owned())));
+        env
+    }
+
+    /// Starts the next node (it joins and takes its share).
+    pub async fn add_node(&mut self) -> usize {
+        let index = self.nodes.len();
+        let env = self.env(index);
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let node = Server::start_signed_in(self.backend.clone(), &env, self.token.clone()).await;
+        self.nodes.push(Some(node));
+        index
+    }
+
+    pub fn node(&self, index: usize) -> &Server {
+        self.nodes[index].as_ref().expect("node running")
+    }
+
+    pub fn node_mut(&mut self, index: usize) -> &mut Server {
+        self.nodes[index].as_mut().expect("node running")
+    }
+
+    /// A running node to read through.
+    pub fn any(&self) -> &Server {
+        self.nodes.iter().flatten().next().expect("a running node")
+    }
+
+    pub fn bases(&self) -> Vec<String> {
+        self.nodes
+            .iter()
+            .flatten()
+            .map(|n| n.base.clone())
+            .collect()
+    }
+
+    pub async fn admin(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.any().base))
+            .bearer_auth(ADMIN_TOKEN);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("admin call");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// The lease holder of every shard (`None` while a shard is free).
+    pub async fn holders(&self) -> Vec<Option<String>> {
+        let (status, shards) = self
+            .admin(reqwest::Method::GET, "/v1/admin/cluster/shards", None)
+            .await;
+        assert_eq!(status, 200, "{shards}");
+        shards
+            .as_array()
+            .expect("shard list")
+            .iter()
+            .map(|shard| shard["heldBy"].as_str().map(str::to_owned))
+            .collect()
+    }
+
+    /// Waits until every shard is held by one of `nodes` (by index) and each holds some;
+    /// returns how long that took.
+    pub async fn until_held_by(&self, nodes: &[usize]) -> Duration {
+        let started = Instant::now();
+        let wanted: Vec<String> = nodes.iter().map(|i| self.node_id(*i)).collect();
+        loop {
+            let holders = self.holders().await;
+            let all_held = holders
+                .iter()
+                .all(|holder| holder.as_ref().is_some_and(|h| wanted.contains(h)));
+            let everyone = wanted
+                .iter()
+                .all(|id| holders.iter().any(|h| h.as_deref() == Some(id.as_str())));
+            if all_held && everyone {
+                return started.elapsed();
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(90),
+                "shards not settled on {wanted:?}: {holders:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Where the session `session_id` runs now.
+    pub async fn holder_of_session(&self, tenant: &str, session_id: &str) -> Option<String> {
+        let (status, location) = self
+            .admin(
+                reqwest::Method::GET,
+                &format!("/v1/admin/cluster/sessions/{session_id}/location?tenant={tenant}"),
+                None,
+            )
+            .await;
+        assert_eq!(status, 200, "{location}");
+        location["heldBy"].as_str().map(str::to_owned)
+    }
+
+    /// Deletes the test's queues (Redis keys expire or are namespaced by the prefix).
+    pub async fn remove_queues(&self) {
+        let config = ShardQueueConfig {
+            prefix: self.prefix.clone(),
+            shard_count: self.shards,
+            ..ShardQueueConfig::default()
+        };
+        if let Ok(queues) = ShardQueues::connect(&amqp_url(), config).await {
+            let _ = queues.delete_topology().await;
+            let _ = queues.close().await;
+        }
+    }
+}

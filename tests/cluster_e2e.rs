@@ -1,0 +1,320 @@
+//! The cluster suite (issue 6): real `botwot serve --cluster` processes on loopback sharing the
+//! MongoDB-compatible test server, Redis and RabbitMQ. Signed WhatsApp webhooks go to any node
+//! (a redelivery to the next one, as a load balancer would); afterwards every acknowledged
+//! message must be stored once, in order, answered and sent, whatever happened to the nodes
+//! meanwhile: a `kill -9`, a fourth node joining, a node frozen past its leases, a drain.
+//! The tests print the cluster's figures (failover time, share of shards moved on join,
+//! webhook throughput); `docs/benchmarks.md` records them.
+
+mod chaos;
+mod cluster;
+mod support;
+
+use chaos::load::{self, LoadPlan, contact_wa_id};
+use chaos::verify::{self, ContactMessages, Tally};
+use cluster::Cluster;
+use serde_json::Value;
+use std::collections::{BTreeSet, HashMap};
+use std::time::Duration;
+use tokio::time::Instant;
+
+const SHARDS: u32 = 64;
+
+const CLOSING: &str = "This conversation was closed after a period of inactivity.";
+
+fn plan(contacts: usize, messages: usize, interval_ms: u64) -> LoadPlan {
+    LoadPlan {
+        contacts,
+        messages_per_contact: messages,
+        tasks: 4,
+        interval: Duration::from_millis(interval_ms),
+        redelivery_pause: Duration::from_millis(100),
+        deadline: Duration::from_secs(90),
+    }
+}
+
+/// Settles the run and asserts nothing was lost, duplicated, reordered or left unanswered.
+async fn assert_exactly_once(
+    cluster: &Cluster,
+    label: &str,
+    outcomes: &[load::Outcome],
+    contacts: usize,
+) -> Vec<ContactMessages> {
+    let (tally, messages) = verify::settle(cluster.any(), outcomes, contacts, || {
+        cluster.graph.requests()
+    })
+    .await;
+    for &contact in &tally.suspects {
+        println!(
+            "cluster[{label}]: contact {contact}: {}",
+            verify::describe(&messages[contact])
+        );
+    }
+    println!("cluster[{label}]: {tally:?}");
+    let Tally {
+        unacked,
+        lost,
+        duplicated,
+        out_of_order,
+        replies_unsent,
+        unanswered,
+        duplicate_sends,
+        ..
+    } = tally;
+    assert_eq!(unacked, 0, "every webhook is acknowledged in the end");
+    assert_eq!(lost, 0, "no acknowledged message is lost");
+    assert_eq!(duplicated, 0, "no message is stored twice");
+    assert_eq!(out_of_order, 0, "each contact's order is kept");
+    assert_eq!(replies_unsent, 0, "every reply is sent");
+    assert_eq!(unanswered, 0, "every message is answered");
+    assert!(
+        duplicate_sends <= tally.unrecorded_sends,
+        "a reply is sent twice only when a node died between sending and recording it"
+    );
+    messages
+}
+
+/// Every session of the test's contacts, as `(tenant, session id, status)`.
+async fn sessions_of(cluster: &Cluster, contacts: usize) -> Vec<(String, String, String)> {
+    let mut all = Vec::new();
+    for contact in 0..contacts {
+        let (status, sessions) = cluster
+            .any()
+            .get(&format!(
+                "/v1/sessions?channel=whatsapp&contact={}&limit=200",
+                contact_wa_id(contact)
+            ))
+            .await;
+        assert_eq!(status, 200, "{sessions}");
+        for session in sessions["items"].as_array().cloned().unwrap_or_default() {
+            all.push((
+                text(&session, &["tenantId"], &["key", "tenantId"]),
+                text(&session, &["id"], &["id"]),
+                text(&session, &["status"], &["status"]),
+            ));
+        }
+    }
+    all
+}
+
+fn text(value: &Value, path: &[&str], fallback: &[&str]) -> String {
+    let find = |path: &[&str]| {
+        path.iter()
+            .try_fold(value, |v, key| v.get(*key))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    find(path)
+        .or_else(|| find(fallback))
+        .unwrap_or_else(|| panic!("no {path:?} in {value}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_spread_over_three_nodes_and_any_node_takes_any_webhook() {
+    let cluster = Cluster::start("spread", 3, SHARDS, 3_600).await;
+    cluster.until_held_by(&[0, 1, 2]).await;
+    let plan = plan(30, 4, 20);
+    let started = Instant::now();
+    let outcomes = load::run(plan, cluster.bases()).await;
+    let elapsed = started.elapsed();
+    println!(
+        "cluster[spread]: {} webhooks over 3 nodes in {:.2} s ({:.1}/s acknowledged, {} concurrent senders)",
+        outcomes.len(),
+        elapsed.as_secs_f64(),
+        outcomes.len() as f64 / elapsed.as_secs_f64(),
+        plan.tasks
+    );
+    assert_exactly_once(&cluster, "spread", &outcomes, plan.contacts).await;
+
+    let mut holders = BTreeSet::new();
+    for (tenant, session, _) in sessions_of(&cluster, plan.contacts).await {
+        holders.insert(cluster.holder_of_session(&tenant, &session).await);
+    }
+    let expected: BTreeSet<Option<String>> = (0..3).map(|i| Some(cluster.node_id(i))).collect();
+    assert_eq!(holders, expected, "every node runs some of the sessions");
+    cluster.remove_queues().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_of_a_node_under_load_loses_nothing_and_its_timers_fire_once() {
+    let mut cluster = Cluster::start("failover", 3, SHARDS, 20).await;
+    cluster.until_held_by(&[0, 1, 2]).await;
+    let plan = plan(40, 5, 40);
+    let driver = tokio::spawn(load::run(plan, cluster.bases()));
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    cluster.node_mut(1).kill();
+    cluster.nodes[1] = None;
+    let failover = cluster.until_held_by(&[0, 2]).await;
+    println!(
+        "cluster[failover]: every shard of the killed node held by a survivor {} ms after kill -9",
+        failover.as_millis()
+    );
+    let outcomes = driver.await.expect("load driver");
+    let messages = assert_exactly_once(&cluster, "failover", &outcomes, plan.contacts).await;
+
+    // Every conversation closes after 20 s of silence: the auto-close timers of the killed
+    // node's sessions fire on their new owners, once.
+    let give_up = Instant::now() + Duration::from_secs(90);
+    let sessions = loop {
+        let sessions = sessions_of(&cluster, plan.contacts).await;
+        if sessions.iter().all(|(_, _, status)| status == "closed") || Instant::now() > give_up {
+            break sessions;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    let open: Vec<_> = sessions.iter().filter(|(_, _, s)| s != "closed").collect();
+    assert!(open.is_empty(), "sessions left open: {open:?}");
+    let mut closings: HashMap<String, usize> = HashMap::new();
+    for (_, session, _) in &sessions {
+        let texts = cluster.any().transcript_texts(session).await;
+        closings.insert(
+            session.clone(),
+            texts.iter().filter(|text| *text == CLOSING).count(),
+        );
+    }
+    let wrong: Vec<_> = closings.iter().filter(|(_, n)| **n != 1).collect();
+    assert!(
+        wrong.is_empty(),
+        "sessions not closed exactly once: {wrong:?}"
+    );
+    assert_eq!(messages.len(), plan.contacts);
+    cluster.remove_queues().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fourth_node_takes_about_a_quarter_of_the_shards_and_nothing_is_lost() {
+    let mut cluster = Cluster::start("join", 3, SHARDS, 3_600).await;
+    cluster.until_held_by(&[0, 1, 2]).await;
+    let before = cluster.holders().await;
+    let plan = plan(30, 5, 40);
+    let driver = tokio::spawn(load::run(plan, cluster.bases()));
+    tokio::time::sleep(Duration::from_millis(1_000)).await;
+    let joined = cluster.add_node().await;
+    let took = cluster.until_held_by(&[0, 1, 2, 3]).await;
+    let after = cluster.holders().await;
+    let newcomer = Some(cluster.node_id(joined));
+    let moved: Vec<usize> = (0..before.len())
+        .filter(|s| before[*s] != after[*s])
+        .collect();
+    assert!(
+        moved.iter().all(|s| after[*s] == newcomer),
+        "shards move only to the newcomer: {before:?} -> {after:?}"
+    );
+    let share = moved.len() as f64 / f64::from(SHARDS);
+    println!(
+        "cluster[join]: the fourth node took {} of {SHARDS} shards ({:.1} %, ideal 25 %) within {} ms",
+        moved.len(),
+        share * 100.0,
+        took.as_millis()
+    );
+    assert!(share <= 0.25 + 0.05, "at most 1/N + 5 % of the shards move");
+    assert!(share >= 0.25 - 0.05, "the newcomer takes about 1/N");
+    let outcomes = driver.await.expect("load driver");
+    assert_exactly_once(&cluster, "join", &outcomes, plan.contacts).await;
+    cluster.remove_queues().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_frozen_past_its_leases_is_fenced_off_when_it_wakes() {
+    let cluster = Cluster::start("pause", 3, SHARDS, 8).await;
+    cluster.until_held_by(&[0, 1, 2]).await;
+    let frozen = cluster.node_id(1);
+    // One message from each of 20 contacts; some sessions run on the node about to freeze,
+    // each with an auto-close timer 8 s out, armed in that node's memory.
+    let plan = plan(20, 1, 10);
+    let outcomes = load::run(plan, cluster.bases()).await;
+    assert_exactly_once(&cluster, "pause-before", &outcomes, plan.contacts).await;
+    let mut on_frozen = Vec::new();
+    for (tenant, session, _) in sessions_of(&cluster, plan.contacts).await {
+        if cluster
+            .holder_of_session(&tenant, &session)
+            .await
+            .as_deref()
+            == Some(&frozen)
+        {
+            on_frozen.push(session);
+        }
+    }
+    assert!(!on_frozen.is_empty(), "the frozen node runs some sessions");
+
+    cluster.node(1).signal("STOP");
+    let failover = cluster.until_held_by(&[0, 2]).await;
+    println!(
+        "cluster[pause]: shards of the frozen node taken over {} ms after SIGSTOP",
+        failover.as_millis()
+    );
+    // The new owners close the frozen node's conversations when their timers fall due...
+    for session in &on_frozen {
+        cluster
+            .any()
+            .until("a moved session closes", || async {
+                let texts = cluster.any().transcript_texts(session).await;
+                texts.iter().any(|text| text == CLOSING)
+            })
+            .await;
+    }
+    // ...and when the frozen node wakes, its own overdue timers for them are refused.
+    cluster.node(1).signal("CONT");
+    cluster.until_held_by(&[0, 1, 2]).await;
+    let (_, metrics) = metrics_of(cluster.node(1)).await;
+    let refused = counter(&metrics, "botwot_stale_work_refused_total");
+    println!("cluster[pause]: stale work refused by the woken node: {refused}");
+    assert!(
+        refused >= 1.0,
+        "the woken node tried and was refused:\n{metrics}"
+    );
+    for session in &on_frozen {
+        let texts = cluster.any().transcript_texts(session).await;
+        let closings = texts.iter().filter(|text| *text == CLOSING).count();
+        assert_eq!(closings, 1, "closed once, by the new owner: {texts:?}");
+    }
+    cluster.remove_queues().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_drained_node_hands_its_shards_over_and_exits_losing_nothing() {
+    let mut cluster = Cluster::start("drain", 3, SHARDS, 3_600).await;
+    cluster.until_held_by(&[0, 1, 2]).await;
+    let plan = plan(30, 5, 40);
+    let driver = tokio::spawn(load::run(plan, cluster.bases()));
+    tokio::time::sleep(Duration::from_millis(1_000)).await;
+    let drained = cluster.node_id(2);
+    let (status, body) = cluster
+        .admin(
+            reqwest::Method::POST,
+            &format!("/v1/admin/cluster/nodes/{drained}/drain"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 202, "{body}");
+    let exit = cluster
+        .node_mut(2)
+        .exited_within(Duration::from_secs(60))
+        .await;
+    assert_eq!(exit, Some(0), "the drained node exits cleanly");
+    cluster.nodes[2] = None;
+    cluster.until_held_by(&[0, 1]).await;
+    let outcomes = driver.await.expect("load driver");
+    assert_exactly_once(&cluster, "drain", &outcomes, plan.contacts).await;
+    cluster.remove_queues().await;
+}
+
+async fn metrics_of(server: &support::Server) -> (u16, String) {
+    let response = server
+        .http
+        .get(format!("{}/metrics", server.base))
+        .send()
+        .await
+        .expect("metrics");
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap_or_default())
+}
+
+/// The sum of a Prometheus counter over its labels.
+fn counter(metrics: &str, name: &str) -> f64 {
+    metrics
+        .lines()
+        .filter(|line| line.starts_with(name))
+        .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
