@@ -1,6 +1,9 @@
 //! A cluster of real `botwot serve --cluster` processes for the cluster suite: one MongoDB
 //! database (the test server), Redis and RabbitMQ (`deploy/test-services.sh` starts them), a
 //! key and queue prefix of the test's own, and the operator token of the admin endpoints.
+//! The cluster benchmark (`benches/cluster_webhooks.rs`) uses it too.
+
+#![allow(dead_code)] // each user takes the part it needs
 
 use crate::support::meta::{APP_SECRET, FakeGraph, SECRET_KEY, connect_whatsapp_closing_after};
 use crate::support::{Backend, Server};
