@@ -109,12 +109,14 @@ fn main() {
         )
         .await
         .expect("knowledge services");
-        let state = http.state(
-            store.clone(),
-            Arc::new(node.sessions()),
-            clock.clone(),
-            knowledge,
-        );
+        let state = http
+            .state(
+                store.clone(),
+                Arc::new(node.sessions()),
+                clock.clone(),
+                knowledge,
+            )
+            .await;
         let router = botwot_http::router(state.clone());
 
         let now = clock.now();

@@ -55,12 +55,28 @@ async fn main() {
     let graph = FakeGraph::start().await;
     let single = start_server_on(Backend::fresh_mongo("bench_single"), &graph).await;
     connect_whatsapp(&single).await;
-    rows.push(measure("1 node, not clustered", &single, &[single.base.clone()], &graph).await);
+    rows.push(
+        measure(
+            "1 node, not clustered",
+            &single,
+            &[single.base.clone()],
+            &graph,
+        )
+        .await,
+    );
     drop(single);
 
     let cluster = Cluster::start("benchspread", 3, 64, 3_600).await;
     cluster.until_held_by(&[0, 1, 2]).await;
-    rows.push(measure("3 nodes, spread", cluster.any(), &cluster.bases(), &cluster.graph).await);
+    rows.push(
+        measure(
+            "3 nodes, spread",
+            cluster.any(),
+            &cluster.bases(),
+            &cluster.graph,
+        )
+        .await,
+    );
     cluster.remove_queues().await;
     drop(cluster);
 

@@ -27,14 +27,15 @@ pub fn held_shards(config: &Config) -> Result<Option<HeldShards>> {
     Ok(Some(HeldShards::new(config.cluster.shards)))
 }
 
-/// Joins the cluster with `node` as the host of the shards this process will hold.
+/// Joins the cluster as member `node_id`, with `node` as the host of the shards this process
+/// will hold.
 pub async fn join(
     config: &Config,
+    node_id: String,
     held: HeldShards,
     node: Arc<Node>,
     listening: SocketAddr,
 ) -> Result<(Arc<ClusterNode>, ClusteredSessions)> {
-    let node_id = config.cluster.node_id_or_generated();
     let address = if config.cluster.advertise_address.is_empty() {
         listening.to_string()
     } else {

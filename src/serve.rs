@@ -34,10 +34,25 @@ pub async fn serve(mut config: Config) -> Result<()> {
     let tokens = StoredTokens::new(store.clone(), cipher);
     let meta = Arc::new(MetaGraphSender::new(graph, Arc::new(tokens)));
 
-    let http = HttpBuilder::new(config.http.clone())?
+    let mut http = HttpBuilder::new(config.http.clone())?
         .connect_rate_limiter()
         .await
         .context("the rate limiter's Redis could not be reached")?;
+    // This node's member id, computed once per process: everything of the cluster uses this one.
+    let node_id = config
+        .cluster
+        .enabled
+        .then(|| config.cluster.node_id_or_generated());
+    if let Some(node_id) = &node_id {
+        http = http
+            .cross_node_realtime(
+                &config.cluster.redis_url,
+                &config.cluster.key_prefix(),
+                node_id,
+            )
+            .await
+            .context("the cluster's Redis could not be reached for realtime fan-out")?;
+    }
     let web = Arc::new(http.web_channel());
     let sender = meta.route_meta_channels(ChannelRouter::default().with(Channel::Web, web.clone()));
     let widget_sockets = web.clone();
@@ -64,13 +79,15 @@ pub async fn serve(mut config: Config) -> Result<()> {
     .context("the node could not start")?;
     let node = Arc::new(node);
     node.set_agent_directory(Arc::new(http.agent_directory(store.clone())));
-    let (cluster, sessions): (Option<Arc<ClusterNode>>, Arc<dyn SessionDispatcher>) = match held {
-        Some(held) => {
-            let (cluster, sessions) = cluster::join(&config, held, node.clone(), address).await?;
-            (Some(cluster), Arc::new(sessions))
-        }
-        None => (None, Arc::new(node.sessions())),
-    };
+    let (cluster, sessions): (Option<Arc<ClusterNode>>, Arc<dyn SessionDispatcher>) =
+        match held.zip(node_id) {
+            Some((held, node_id)) => {
+                let (cluster, sessions) =
+                    cluster::join(&config, node_id, held, node.clone(), address).await?;
+                (Some(cluster), Arc::new(sessions))
+            }
+            None => (None, Arc::new(node.sessions())),
+        };
     let app = http
         .finish(store, sessions, clock, knowledge)
         .await

@@ -4,10 +4,12 @@
 
 use crate::auth::{AuthSetupError, Authenticator};
 use crate::config::HttpConfig;
-use crate::console::presence::PresenceRoster;
-use crate::console::{self, ConsoleAgentDirectory, ConsoleChannel};
+use crate::console::{self, ConsoleAgentDirectory, ConsoleChannel, PresenceBoard};
 use crate::knowledge::KnowledgeServices;
 use crate::metrics;
+use crate::realtime::{
+    self, FanoutDriver, RealtimeError, RealtimeIo, RealtimeLayer, SharedPresence,
+};
 use crate::router::build;
 use crate::sessions::SessionDispatcher;
 use crate::state::AppState;
@@ -17,14 +19,16 @@ use botwot_engine::knowledge::IngestionObserver;
 use botwot_engine::ports::{Storage, StoreError};
 use botwot_engine::time::Clock;
 use botwot_storage::limits::{LimitError, LocalRateLimiter, RateLimiter, RedisRateLimiter};
-use socketioxide::SocketIo;
-use socketioxide::layer::SocketIoLayer;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// The HTTP surface before the node exists.
 ///
 /// ```ignore
-/// let http = HttpBuilder::new(config.http)?;
+/// let mut http = HttpBuilder::new(config.http)?;
+/// if config.cluster.enabled { // before anything below: rooms and presence span the nodes
+///     http = http.cross_node_realtime(&redis_url, &prefix, &node_id).await?;
+/// }
 /// let web = Arc::new(http.web_channel()); // the node's web sender and its session observer
 /// let node = Node::start(node_config, NodeDeps { sender: web.clone(), observer: web, .., fences: None }).await?;
 /// node.set_agent_directory(Arc::new(http.agent_directory(store.clone()))); // auto-assignment
@@ -35,10 +39,12 @@ use std::sync::Arc;
 pub struct HttpBuilder {
     config: HttpConfig,
     auth: Arc<Authenticator>,
-    io: SocketIo,
-    layer: SocketIoLayer,
+    io: RealtimeIo,
+    layer: RealtimeLayer,
+    /// What carries room emits to the other nodes (nothing until `cross_node_realtime`).
+    fanout: FanoutDriver,
     limiter: Arc<dyn RateLimiter>,
-    roster: PresenceRoster,
+    board: PresenceBoard,
 }
 
 impl HttpBuilder {
@@ -48,18 +54,16 @@ impl HttpBuilder {
     pub fn new(config: HttpConfig) -> Result<Self, AuthSetupError> {
         let auth = Arc::new(Authenticator::from_config(&config.auth)?);
         metrics::recorder();
-        let max_payload = u64::try_from(config.body_limit_bytes).unwrap_or(u64::MAX);
-        let (layer, io) = SocketIo::builder()
-            .max_payload(max_payload)
-            .ws_max_message_size(config.body_limit_bytes)
-            .build_layer();
+        let fanout = FanoutDriver::default();
+        let (layer, io) = realtime::socket_io(config.body_limit_bytes, fanout.clone());
         Ok(Self {
             config,
             auth,
             io,
             layer,
+            fanout,
             limiter: Arc::new(LocalRateLimiter::new()),
-            roster: PresenceRoster::default(),
+            board: PresenceBoard::default(),
         })
     }
 
@@ -69,6 +73,28 @@ impl HttpBuilder {
         if let Some(url) = self.config.rate_limit.redis_url.clone() {
             self.limiter = Arc::new(RedisRateLimiter::connect(&url, "botwot:rl:").await?);
         }
+        Ok(self)
+    }
+
+    /// Makes the realtime surface span the cluster: room emits (widget messages and notices,
+    /// console events, presence) reach sockets on every node through `redis_url`, and agents
+    /// at a console of any node are on the roster and offered conversations. Every key and
+    /// channel is under `prefix` (the cluster's, for example `botwot:`); `node_id` names this
+    /// node's presence entries. Call it before [`HttpBuilder::state`] or
+    /// [`HttpBuilder::finish`] open the namespaces. Fails when Redis cannot be reached now;
+    /// later outages keep emits on this node (logged and counted) until Redis is back.
+    pub async fn cross_node_realtime(
+        mut self,
+        redis_url: &str,
+        prefix: &str,
+        node_id: &str,
+    ) -> Result<Self, RealtimeError> {
+        let ttl = Duration::from_millis(self.config.realtime.presence_ttl_ms.max(30));
+        let presence = SharedPresence::connect(redis_url, prefix, node_id, ttl).await?;
+        self.fanout.connect(redis_url, prefix).await?;
+        self.board.share(presence)?;
+        self.config.realtime.cross_node_id = Some(node_id.to_owned());
+        tracing::info!(node_id, "realtime surface spans the cluster");
         Ok(self)
     }
 
@@ -86,14 +112,16 @@ impl HttpBuilder {
         Arc::new(ConsoleChannel::new(self.io.clone()))
     }
 
-    /// Who of an organisation is online at a console on this node and how many conversations
-    /// each owns: give it to the node for auto-assignment (`Node::set_agent_directory`).
+    /// Who of an organisation is online at a console (of any node once cross-node) and how
+    /// many conversations each owns: give it to the node for auto-assignment
+    /// (`Node::set_agent_directory`).
     pub fn agent_directory(&self, store: Arc<dyn Storage>) -> ConsoleAgentDirectory {
-        ConsoleAgentDirectory::new(self.roster.clone(), store)
+        ConsoleAgentDirectory::new(self.board.clone(), store)
     }
 
-    /// The shared state of the handlers, and the widget and console namespaces opened on it.
-    pub fn state(
+    /// The shared state of the handlers, and the widget and console namespaces opened on it
+    /// (cross-node, once their channels are subscribed).
+    pub async fn state(
         &self,
         store: Arc<dyn Storage>,
         sessions: Arc<dyn SessionDispatcher>,
@@ -110,8 +138,8 @@ impl HttpBuilder {
             auth: self.auth.clone(),
             knowledge,
         };
-        socket::open_namespace(&self.io, state.clone());
-        console::socket::open_namespace(&self.io, state.clone(), self.roster.clone());
+        socket::open_namespace(&self.io, state.clone()).await;
+        console::socket::open_namespace(&self.io, state.clone(), self.board.clone()).await;
         state
     }
 
@@ -124,7 +152,7 @@ impl HttpBuilder {
         clock: Arc<dyn Clock>,
         knowledge: KnowledgeServices,
     ) -> Result<Router, StoreError> {
-        let state = self.state(store, sessions, clock, knowledge);
+        let state = self.state(store, sessions, clock, knowledge).await;
         if state.config.demo_bot {
             demo::ensure_demo_bot(&state).await?;
         }

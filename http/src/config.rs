@@ -34,6 +34,8 @@ pub struct HttpConfig {
     pub integration_secret_key: Option<ConfiguredSecret>,
     /// Requests per client IP on `/v1`.
     pub rate_limit: RateLimitConfig,
+    /// Sockets and presence across the nodes of a cluster.
+    pub realtime: RealtimeConfig,
     /// Create the demo bot shown on `/` when it does not exist yet.
     pub demo_bot: bool,
     /// The address visitors reach this server at, used in the snippet `/` shows (for example
@@ -54,6 +56,7 @@ impl Default for HttpConfig {
             meta_verify_token: None,
             integration_secret_key: None,
             rate_limit: RateLimitConfig::default(),
+            realtime: RealtimeConfig::default(),
             demo_bot: true,
             public_url: None,
         }
@@ -89,6 +92,30 @@ impl Default for RateLimitConfig {
             attempts_per_email_per_minute: 10,
             burst: 120,
             redis_url: None,
+        }
+    }
+}
+
+/// The realtime surface (widget and console sockets, agent presence) across nodes. It is
+/// switched on by the binary when the node joins a cluster (`HttpBuilder::cross_node_realtime`
+/// with the `[cluster]` Redis, prefix and node id); alone, a node keeps it all in memory.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RealtimeConfig {
+    /// How long an agent stays listed at the console of a node that stopped heartbeating
+    /// (crashed or cut off), in ms; nodes heartbeat every third of it.
+    pub presence_ttl_ms: u64,
+    /// The member id this node's realtime surface is cross-node as: set by
+    /// `HttpBuilder::cross_node_realtime`, never read from the file. `None`: this node only.
+    #[serde(skip)]
+    pub cross_node_id: Option<String>,
+}
+
+impl Default for RealtimeConfig {
+    fn default() -> Self {
+        Self {
+            presence_ttl_ms: 15_000,
+            cross_node_id: None,
         }
     }
 }

@@ -8,9 +8,10 @@
 //! ports. Every failure, REST or widget, is an [`AppError`] with a stable code.
 //!
 //! The binary builds it with [`HttpBuilder`]: `new` creates the Socket.IO endpoint and its
-//! [`WebChannel`] (which the node uses to deliver web messages and notices), `finish` takes the
-//! node's dispatcher and returns the [`axum::Router`]. Tests use [`router`] with an [`AppState`]
-//! of their own.
+//! [`WebChannel`] (which the node uses to deliver web messages and notices),
+//! `cross_node_realtime` makes rooms and agent presence span a cluster ([`realtime`]), `finish`
+//! takes the node's dispatcher and returns the [`axum::Router`]. Tests use [`router`] with an
+//! [`AppState`] of their own.
 
 #![forbid(unsafe_code)]
 
@@ -26,6 +27,7 @@ pub mod knowledge;
 pub mod metrics;
 pub mod openapi;
 pub mod rate_limit;
+pub mod realtime;
 pub mod router;
 pub mod routes;
 pub mod sessions;

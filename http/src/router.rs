@@ -7,13 +7,13 @@ use crate::config::HttpConfig;
 use crate::metrics::track_requests;
 use crate::openapi::{self, OpenApiJson};
 use crate::rate_limit::limit_by_ip;
+use crate::realtime::RealtimeLayer;
 use crate::routes;
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::middleware::{from_fn, from_fn_with_state};
-use socketioxide::layer::SocketIoLayer;
 use std::sync::Arc;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -30,7 +30,7 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// The application, with the Socket.IO layer in front of the routes when given.
-pub(crate) fn build(state: AppState, socket_io: Option<SocketIoLayer>) -> Router {
+pub(crate) fn build(state: AppState, socket_io: Option<RealtimeLayer>) -> Router {
     // Layers run last-added first: the IP budget, the access token, the access map, then the
     // audit log around the handler.
     // Webhooks are not limited per IP: providers send from shared addresses, sign every call,

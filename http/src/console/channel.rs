@@ -8,11 +8,11 @@ use crate::console::protocol::{
     organisation_room,
 };
 use crate::knowledge::DocumentView;
+use crate::realtime::RealtimeIo;
 use botwot_engine::knowledge::{IngestionObserver, KnowledgeDocument};
 use botwot_engine::ports::SessionObserver;
 use botwot_engine::session::SessionNotice;
 use botwot_engine::{Message, SessionKey, SessionState, TenantId};
-use socketioxide::SocketIo;
 use std::sync::{Arc, OnceLock};
 use tokio::sync::mpsc;
 
@@ -26,13 +26,13 @@ enum Update {
 /// Feeds the console namespace ([`SessionObserver`]). Cheap to clone.
 #[derive(Clone)]
 pub struct ConsoleChannel {
-    io: SocketIo,
+    io: RealtimeIo,
     /// Started on first use, inside the runtime that calls the observer.
     updates: Arc<OnceLock<mpsc::UnboundedSender<Update>>>,
 }
 
 impl ConsoleChannel {
-    pub fn new(io: SocketIo) -> Self {
+    pub fn new(io: RealtimeIo) -> Self {
         Self {
             io,
             updates: Arc::default(),
@@ -57,7 +57,7 @@ impl ConsoleChannel {
 }
 
 /// Emits updates one at a time, so each console sees them in the order they happened.
-async fn forward(io: SocketIo, mut updates: mpsc::UnboundedReceiver<Update>) {
+async fn forward(io: RealtimeIo, mut updates: mpsc::UnboundedReceiver<Update>) {
     while let Some(update) = updates.recv().await {
         let Some(console) = io.of(NAMESPACE) else {
             continue;

@@ -1,8 +1,9 @@
 //! The node's [`AgentDirectory`] for auto-assignment: the agents of an organisation who are
-//! online at a console on this node (from the [`PresenceRoster`]; away and offline agents are
-//! skipped), each with the number of open conversations they own (from the stored sessions).
+//! online at a console (from the [`PresenceBoard`]: on this node, or on any node when the
+//! realtime surface is cross-node; away and offline agents are skipped), each with the number
+//! of open conversations they own (from the stored sessions).
 
-use crate::console::presence::PresenceRoster;
+use crate::console::board::PresenceBoard;
 use crate::console::protocol::Presence;
 use async_trait::async_trait;
 use botwot_engine::TenantId;
@@ -16,13 +17,13 @@ const MAX_COUNTED: u32 = 1_000;
 
 /// Online agents and their load, for the node's assigner.
 pub struct ConsoleAgentDirectory {
-    roster: PresenceRoster,
+    board: PresenceBoard,
     store: Arc<dyn Storage>,
 }
 
 impl ConsoleAgentDirectory {
-    pub fn new(roster: PresenceRoster, store: Arc<dyn Storage>) -> Self {
-        Self { roster, store }
+    pub fn new(board: PresenceBoard, store: Arc<dyn Storage>) -> Self {
+        Self { board, store }
     }
 
     /// How many open conversations `agent_id` owns, counted up to [`MAX_COUNTED`]. When storage
@@ -53,7 +54,7 @@ impl ConsoleAgentDirectory {
 impl AgentDirectory for ConsoleAgentDirectory {
     async fn available_agents(&self, tenant: &TenantId) -> Vec<AgentLoad> {
         let mut agents = Vec::new();
-        for seat in self.roster.roster(tenant) {
+        for seat in self.board.agents(tenant).await {
             if seat.status != Presence::Online {
                 continue;
             }

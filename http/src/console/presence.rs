@@ -62,6 +62,27 @@ impl PresenceRoster {
         false
     }
 
+    /// The agent's status on this node; `None` when they have no socket here.
+    pub fn status_of(&self, tenant: &TenantId, agent_id: &str) -> Option<Presence> {
+        self.seats()
+            .get(&(tenant.clone(), agent_id.to_owned()))
+            .map(|seat| seat.status)
+    }
+
+    /// Everyone at a console on this node, of every organisation.
+    pub fn everyone(&self) -> Vec<(TenantId, PresenceNotice)> {
+        self.seats()
+            .iter()
+            .map(|((tenant, agent_id), seat)| {
+                let notice = PresenceNotice {
+                    agent_id: agent_id.clone(),
+                    status: seat.status,
+                };
+                (tenant.clone(), notice)
+            })
+            .collect()
+    }
+
     /// Everyone of the organisation at a console now, with their status.
     pub fn roster(&self, tenant: &TenantId) -> Vec<PresenceNotice> {
         let mut roster: Vec<PresenceNotice> = self
@@ -91,9 +112,12 @@ mod tests {
         roster.set(&acme, "a1", Presence::Away);
         assert!(!roster.left(&acme, "a1"));
         assert_eq!(roster.roster(&acme)[0].status, Presence::Away);
+        assert_eq!(roster.status_of(&acme, "a1"), Some(Presence::Away));
+        assert_eq!(roster.everyone().len(), 1);
         assert!(roster.roster(&TenantId::from("globex")).is_empty());
         assert!(roster.left(&acme, "a1"));
         assert!(roster.roster(&acme).is_empty());
+        assert_eq!(roster.status_of(&acme, "a1"), None);
         assert!(!roster.left(&acme, "a1"), "leaving twice is harmless");
     }
 }

@@ -7,10 +7,12 @@
 //!   new transcript message, private notes included), `session` ([`ConsoleSession`], status and
 //!   assignment changes), `ingestion` (a knowledge document's stage and percent, as
 //!   `GET /v1/knowledge-bases/{id}/documents` shows it), `presence` ([`PresenceNotice`]) and `error` (`{code, message}`); on
-//!   connecting, `roster` ([`Roster`]): who of the organisation is at a console of this node.
+//!   connecting, `roster` ([`Roster`]): who of the organisation is at a console (of any node when
+//!   the realtime surface is cross-node).
 //! - agent → server: `presence` with `{status: "online" | "away" | "offline"}`, told to the
 //!   whole organisation. An agent's first socket tells it `online` (or the status they chose
-//!   before), their last socket leaving tells it `offline`.
+//!   before, on any node), their last socket leaving tells it `offline` (or, cross-node, the
+//!   status they still have at a console of another node).
 
 use crate::errors::{AppError, ErrorCode};
 use botwot_engine::session::SessionNotice;
@@ -58,20 +60,36 @@ pub enum Presence {
 }
 
 impl Presence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Presence::Online => "online",
+            Presence::Away => "away",
+            Presence::Offline => "offline",
+        }
+    }
+
+    /// The status a word names (`online`, `away`, `offline`).
+    pub fn from_word(word: &str) -> Option<Self> {
+        match word {
+            "online" => Some(Presence::Online),
+            "away" => Some(Presence::Away),
+            "offline" => Some(Presence::Offline),
+            _ => None,
+        }
+    }
+
     /// Reads a `presence` payload `{status}`.
     pub fn parse(payload: Option<&Value>) -> Result<Self, AppError> {
-        let status = payload
+        payload
             .and_then(|payload| payload.get("status"))
-            .and_then(Value::as_str);
-        match status {
-            Some("online") => Ok(Presence::Online),
-            Some("away") => Ok(Presence::Away),
-            Some("offline") => Ok(Presence::Offline),
-            _ => Err(AppError::new(
-                ErrorCode::InvalidPayload,
-                "presence is {status: \"online\" | \"away\" | \"offline\"}",
-            )),
-        }
+            .and_then(Value::as_str)
+            .and_then(Self::from_word)
+            .ok_or_else(|| {
+                AppError::new(
+                    ErrorCode::InvalidPayload,
+                    "presence is {status: \"online\" | \"away\" | \"offline\"}",
+                )
+            })
     }
 }
 

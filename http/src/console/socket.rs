@@ -6,18 +6,18 @@
 
 use crate::auth::Principal;
 use crate::auth::principal::principal_of;
-use crate::console::presence::PresenceRoster;
+use crate::console::board::PresenceBoard;
 use crate::console::protocol::{
     EVENT_ERROR, EVENT_PRESENCE, EVENT_ROSTER, NAMESPACE, Presence, PresenceNotice, Roster,
     organisation_room,
 };
 use crate::errors::{AppError, ErrorCode};
+use crate::realtime::{RealtimeIo, RealtimeSocket as SocketRef};
 use crate::state::AppState;
 use botwot_engine::TenantId;
 use botwot_engine::access::Module;
 use serde_json::Value;
-use socketioxide::SocketIo;
-use socketioxide::extract::{SocketRef, TryData};
+use socketioxide::extract::TryData;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
@@ -32,8 +32,9 @@ struct Agent {
     token_lifetime: Option<Duration>,
 }
 
-/// Opens the console namespace on `io`; `roster` records who is at a console.
-pub fn open_namespace(io: &SocketIo, state: AppState, roster: PresenceRoster) {
+/// Opens the console namespace on `io`; `board` records who is at a console. Cross-node, the
+/// namespace is open once its channels are subscribed.
+pub async fn open_namespace(io: &RealtimeIo, state: AppState, board: PresenceBoard) {
     use socketioxide::handler::ConnectHandler;
     let admit_with = move |socket: SocketRef, TryData(auth): TryData<Value>| {
         let state = state.clone();
@@ -45,8 +46,10 @@ pub fn open_namespace(io: &SocketIo, state: AppState, roster: PresenceRoster) {
             admitted
         }
     };
-    let on_connect = move |socket: SocketRef| connected(socket, roster.clone());
-    io.ns(NAMESPACE, on_connect.with(admit_with));
+    let on_connect = move |socket: SocketRef| connected(socket, board.clone());
+    if let Err(error) = io.ns(NAMESPACE, on_connect.with(admit_with)).await {
+        tracing::error!(%error, "console namespace not opened");
+    }
 }
 
 /// Checks the access token and the caller's modules.
@@ -91,17 +94,22 @@ async fn admit(socket: &SocketRef, auth: Option<&Value>, state: &AppState) -> Re
 /// Wires an admitted socket: its organisation's room, the roster, presence in and out. The
 /// handlers are registered before this returns its future, so nothing sent right after
 /// connecting is missed.
-fn connected(socket: SocketRef, roster: PresenceRoster) -> impl Future<Output = ()> {
+fn connected(socket: SocketRef, board: PresenceBoard) -> impl Future<Output = ()> {
     let agent = socket.extensions.get::<Agent>();
-    let welcome = agent.map(|agent| wire(&socket, &roster, agent));
+    let welcome = agent.map(|agent| wire(&socket, &board, agent));
     async move {
         match welcome {
             Some((agent, first, left)) => {
+                let status = if first {
+                    Some(board.arrived(&agent.tenant, &agent.agent_id).await)
+                } else {
+                    None
+                };
                 let agents = Roster {
-                    agents: roster.roster(&agent.tenant),
+                    agents: board.agents(&agent.tenant).await,
                 };
                 let _ = socket.emit(EVENT_ROSTER, &agents);
-                if let Some(status) = first {
+                if let Some(status) = status {
                     announce(&socket, &agent, status).await;
                 }
                 if let Some(lifetime) = agent.token_lifetime {
@@ -116,24 +124,20 @@ fn connected(socket: SocketRef, roster: PresenceRoster) -> impl Future<Output = 
     }
 }
 
-/// Joins the room and registers the handlers; returns the agent, the status to announce when
-/// this is their first socket, and what is notified when the socket leaves.
-fn wire(
-    socket: &SocketRef,
-    roster: &PresenceRoster,
-    agent: Agent,
-) -> (Agent, Option<Presence>, Arc<Notify>) {
+/// Joins the room and registers the handlers; returns the agent, whether this is their first
+/// socket on this node, and what is notified when the socket leaves.
+fn wire(socket: &SocketRef, board: &PresenceBoard, agent: Agent) -> (Agent, bool, Arc<Notify>) {
     let left = Arc::new(Notify::new());
     socket.join(agent.room.clone());
-    let (on_presence, presence_roster) = (agent.clone(), roster.clone());
+    let (on_presence, presence_board) = (agent.clone(), board.clone());
     socket.on(
         EVENT_PRESENCE,
         move |socket: SocketRef, TryData(payload): TryData<Value>| {
-            let (agent, roster) = (on_presence.clone(), presence_roster.clone());
+            let (agent, board) = (on_presence.clone(), presence_board.clone());
             async move {
                 match Presence::parse(payload.ok().as_ref()) {
                     Ok(status) => {
-                        roster.set(&agent.tenant, &agent.agent_id, status);
+                        board.chose(&agent.tenant, &agent.agent_id, status).await;
                         announce(&socket, &agent, status).await;
                     }
                     Err(error) => {
@@ -143,17 +147,21 @@ fn wire(
             }
         },
     );
-    let (on_leave, leave_roster, leaving) = (agent.clone(), roster.clone(), left.clone());
+    let (on_leave, leave_board, leaving) = (agent.clone(), board.clone(), left.clone());
     socket.on_disconnect(move |socket: SocketRef| {
-        let (agent, roster) = (on_leave.clone(), leave_roster.clone());
+        let (agent, board) = (on_leave.clone(), leave_board.clone());
         leaving.notify_one();
         async move {
-            if roster.left(&agent.tenant, &agent.agent_id) {
-                announce(&socket, &agent, Presence::Offline).await;
+            if board.local().left(&agent.tenant, &agent.agent_id) {
+                let status = board.departed(&agent.tenant, &agent.agent_id).await;
+                announce(&socket, &agent, status).await;
             }
         }
     });
-    let first = roster.joined(&agent.tenant, &agent.agent_id);
+    let first = board
+        .local()
+        .joined(&agent.tenant, &agent.agent_id)
+        .is_some();
     (agent, first, left)
 }
 

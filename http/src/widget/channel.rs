@@ -4,6 +4,7 @@
 
 use crate::console::ConsoleChannel;
 use crate::metrics;
+use crate::realtime::RealtimeIo;
 use crate::widget::protocol::{EVENT_MESSAGE, EVENT_STATUS, NAMESPACE, StatusNotice, room};
 use async_trait::async_trait;
 use botwot_engine::message::Delivery;
@@ -11,19 +12,18 @@ use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::ports::{ChannelSender, DeliveryError, DeliveryReceipt, SessionObserver};
 use botwot_engine::session::SessionNotice;
 use botwot_engine::{Channel, Message, SessionKey, SessionState};
-use socketioxide::SocketIo;
 
 /// Delivers web-channel messages to connected visitors ([`ChannelSender`]) and tells them about
 /// status changes ([`SessionObserver`]). A visitor who is not connected reads the message from
 /// the history sent when they come back, so delivery succeeds without anyone listening.
 #[derive(Clone)]
 pub struct WebChannel {
-    io: SocketIo,
+    io: RealtimeIo,
     console: ConsoleChannel,
 }
 
 impl WebChannel {
-    pub fn new(io: SocketIo) -> Self {
+    pub fn new(io: RealtimeIo) -> Self {
         let console = ConsoleChannel::new(io.clone());
         Self { io, console }
     }

@@ -4,6 +4,7 @@
 
 use crate::errors::{AppError, ErrorCode};
 use crate::metrics;
+use crate::realtime::{NodeAdapter, RealtimeIo, RealtimeSocket as SocketRef};
 use crate::sessions::{Envelope, Outcome, session_after};
 use crate::state::AppState;
 use crate::widget::protocol::{
@@ -16,10 +17,12 @@ use botwot_engine::{
     BotId, Channel, Direction, Message, MessageBody, SessionEvent, SessionId, SessionKey,
 };
 use serde_json::Value;
-use socketioxide::SocketIo;
-use socketioxide::extract::{AckSender, Event, SocketRef, TryData};
+use socketioxide::extract::{Event, TryData};
 use std::future::{Future, ready};
 use tokio::sync::mpsc;
+
+/// Acknowledges a visitor's message.
+type AckSender = socketioxide::extract::AckSender<NodeAdapter>;
 
 /// How many messages of the session a connecting visitor is sent.
 const HISTORY_LIMIT: usize = 100;
@@ -38,8 +41,9 @@ struct Visitor {
     visitor_id: String,
 }
 
-/// Opens the widget namespace on `io`.
-pub fn open_namespace(io: &SocketIo, state: AppState) {
+/// Opens the widget namespace on `io`. Cross-node, the namespace is open once its channels are
+/// subscribed.
+pub async fn open_namespace(io: &RealtimeIo, state: AppState) {
     use socketioxide::handler::ConnectHandler;
     let admit_state = state.clone();
     let admit_with = move |socket: SocketRef, TryData(auth): TryData<Value>| {
@@ -55,7 +59,9 @@ pub fn open_namespace(io: &SocketIo, state: AppState) {
         }
     };
     let on_connect = move |socket: SocketRef| connected(socket, state.clone());
-    io.ns(NAMESPACE, on_connect.with(admit_with));
+    if let Err(error) = io.ns(NAMESPACE, on_connect.with(admit_with)).await {
+        tracing::error!(%error, "widget namespace not opened");
+    }
 }
 
 /// Checks the widget key and origin and joins the visitor to their session.

@@ -14,6 +14,7 @@ mod handover;
 mod knowledge;
 mod meta_webhook;
 mod operations;
+mod realtime;
 mod sessions;
 mod support;
 mod widget;

@@ -3,6 +3,7 @@
 
 pub mod down;
 pub mod node;
+pub mod proxy;
 pub mod socket;
 
 use axum::Router;
@@ -11,6 +12,7 @@ use axum::http::{HeaderMap, Method, Request, StatusCode};
 use botwot_adapters::auth::tokens::{AccessTokens, Subject};
 use botwot_engine::access::{Organisation, Permissions, PlanTier, Role, UserAccount, UserStatus};
 use botwot_engine::bot::BotSettings;
+use botwot_engine::handover::AgentDirectory;
 use botwot_engine::ids::UserId;
 use botwot_engine::ports::Storage;
 use botwot_engine::time::Clock;
@@ -18,7 +20,7 @@ use botwot_engine::{BotProfile, Direction, SessionId, TenantId};
 use botwot_http::auth::{AuthConfig, Authenticator, JwtKey, PasswordHashing};
 use botwot_http::config::RateLimitConfig;
 use botwot_http::knowledge::{EmbedderChoice, KnowledgeConfig, KnowledgeServices};
-use botwot_http::{AppState, HttpBuilder, HttpConfig};
+use botwot_http::{AppState, HttpBuilder, HttpConfig, WebChannel};
 use node::{Answers, Gate, TestNode};
 use serde_json::Value;
 use std::net::SocketAddr;
@@ -148,12 +150,14 @@ impl TestApp {
             node.store.clone()
         };
         let (knowledge, blobs) = test_knowledge(&http, &node).await;
-        let state = http.state(
-            store,
-            Arc::new(node.sessions.clone()),
-            node.clock.clone(),
-            knowledge,
-        );
+        let state = http
+            .state(
+                store,
+                Arc::new(node.sessions.clone()),
+                node.clock.clone(),
+                knowledge,
+            )
+            .await;
         let owner = account_in(
             &state.auth.tokens,
             &node,
@@ -403,18 +407,53 @@ pub struct TestServer {
     pub owner: Account,
     /// The served application, also callable in-process.
     pub router: Router,
+    /// The node's web channel (what its session actors deliver and report through).
+    pub web: WebChannel,
+    /// The node's directory of agents available for auto-assignment.
+    pub directory: Arc<dyn AgentDirectory>,
     issuer: Authenticator,
     _blobs: tempfile::TempDir,
 }
 
+/// Where a cross-node test server shares its realtime surface.
+pub struct CrossNode<'a> {
+    pub redis_url: &'a str,
+    pub prefix: &'a str,
+    pub node_id: &'a str,
+}
+
+/// The Redis of the tests that need one (`BOTWOT_TEST_REDIS_URL`, default
+/// `redis://127.0.0.1:6379`).
+pub fn redis_url() -> String {
+    std::env::var("BOTWOT_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
+}
+
 impl TestServer {
-    pub async fn start(mut config: HttpConfig) -> Self {
+    pub async fn start(config: HttpConfig) -> Self {
+        Self::assemble(config, None).await
+    }
+
+    /// A node whose sockets and presence span every node started with the same Redis and
+    /// prefix.
+    pub async fn cross_node(cross_node: CrossNode<'_>) -> Self {
+        Self::assemble(HttpConfig::default(), Some(cross_node)).await
+    }
+
+    async fn assemble(mut config: HttpConfig, cross_node: Option<CrossNode<'_>>) -> Self {
         if config.auth == AuthConfig::default() {
             config.auth = test_auth();
         }
         let issuer = Authenticator::from_config(&config.auth).expect("auth settings");
-        let http = HttpBuilder::new(config).expect("auth settings");
-        let node = TestNode::start(http.web_channel(), Answers::Fallback).await;
+        let mut http = HttpBuilder::new(config).expect("auth settings");
+        if let Some(cross_node) = cross_node {
+            http = http
+                .cross_node_realtime(cross_node.redis_url, cross_node.prefix, cross_node.node_id)
+                .await
+                .expect("cross-node realtime (is Redis running? set BOTWOT_TEST_REDIS_URL)");
+        }
+        let web = http.web_channel();
+        let node = TestNode::start(web.clone(), Answers::Fallback).await;
+        let directory: Arc<dyn AgentDirectory> = Arc::new(http.agent_directory(node.store.clone()));
         let owner = account_in(
             &issuer.tokens,
             &node,
@@ -443,6 +482,8 @@ impl TestServer {
             node,
             owner,
             router,
+            web,
+            directory,
             issuer,
             _blobs: blobs,
         }
