@@ -13,6 +13,7 @@ use crate::sessions::SessionDispatcher;
 use crate::state::AppState;
 use crate::widget::{WebChannel, demo, socket};
 use axum::Router;
+use botwot_cluster::ClusterNode;
 use botwot_engine::knowledge::IngestionObserver;
 use botwot_engine::ports::{Storage, StoreError};
 use botwot_engine::time::Clock;
@@ -29,6 +30,7 @@ use std::sync::Arc;
 /// let node = Node::start(node_config, NodeDeps { sender: web.clone(), observer: web, .., fences: None }).await?;
 /// node.set_agent_directory(Arc::new(http.agent_directory(store.clone()))); // auto-assignment
 /// let knowledge = KnowledgeServices::start(&config, store.clone(), http.ingestion_observer(), clock.clone()).await?;
+/// let http = http.cluster(cluster_node); // only with `serve --cluster`
 /// let app = http.finish(store, Arc::new(node.sessions()), clock, knowledge).await?;
 /// axum::serve(listener, app).with_graceful_shutdown(signal).await?;
 /// ```
@@ -39,6 +41,7 @@ pub struct HttpBuilder {
     layer: SocketIoLayer,
     limiter: Arc<dyn RateLimiter>,
     roster: PresenceRoster,
+    cluster: Option<Arc<ClusterNode>>,
 }
 
 impl HttpBuilder {
@@ -60,6 +63,7 @@ impl HttpBuilder {
             layer,
             limiter: Arc::new(LocalRateLimiter::new()),
             roster: PresenceRoster::default(),
+            cluster: None,
         })
     }
 
@@ -70,6 +74,13 @@ impl HttpBuilder {
             self.limiter = Arc::new(RedisRateLimiter::connect(&url, "botwot:rl:").await?);
         }
         Ok(self)
+    }
+
+    /// This node's cluster membership, for the cluster administration routes; without it they
+    /// answer 409 `not_clustered`.
+    pub fn cluster(mut self, cluster: Arc<ClusterNode>) -> Self {
+        self.cluster = Some(cluster);
+        self
     }
 
     /// The web channel: give it to the node as the web [`ChannelSender`] and as a
@@ -109,6 +120,7 @@ impl HttpBuilder {
             limiter: self.limiter.clone(),
             auth: self.auth.clone(),
             knowledge,
+            cluster: self.cluster.clone(),
         };
         socket::open_namespace(&self.io, state.clone());
         console::socket::open_namespace(&self.io, state.clone(), self.roster.clone());
