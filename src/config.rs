@@ -215,6 +215,19 @@ mod tests {
     }
 
     #[test]
+    fn the_operator_token_comes_from_the_environment() {
+        let defaults = Config::load(None, env(&[])).expect("defaults");
+        assert!(defaults.http.admin_token.is_none());
+        let config = Config::load(
+            None,
+            env(&[("BOTWOT__HTTP__ADMIN_TOKEN", "an-operator-token")]),
+        )
+        .expect("loads");
+        let token = config.http.admin_token.expect("a token");
+        assert_eq!(token.expose_secret(), "an-operator-token");
+    }
+
+    #[test]
     fn unknown_settings_are_refused() {
         let error = Config::load(None, env(&[("BOTWOT__HTTP__LISTN", "x")])).unwrap_err();
         assert!(format!("{error:#}").contains("listn"), "{error:#}");

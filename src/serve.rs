@@ -88,6 +88,11 @@ pub async fn serve(mut config: Config) -> Result<()> {
             }
             None => (None, Arc::new(node.sessions())),
         };
+    // A cluster node also answers the cluster administration routes.
+    let http = match &cluster {
+        Some(cluster) => http.cluster(cluster.clone()),
+        None => http,
+    };
     let app = http
         .finish(store, sessions, clock, knowledge)
         .await

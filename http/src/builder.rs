@@ -15,6 +15,7 @@ use crate::sessions::SessionDispatcher;
 use crate::state::AppState;
 use crate::widget::{WebChannel, demo, socket};
 use axum::Router;
+use botwot_cluster::ClusterNode;
 use botwot_engine::knowledge::IngestionObserver;
 use botwot_engine::ports::{Storage, StoreError};
 use botwot_engine::time::Clock;
@@ -33,6 +34,7 @@ use std::time::Duration;
 /// let node = Node::start(node_config, NodeDeps { sender: web.clone(), observer: web, .., fences: None }).await?;
 /// node.set_agent_directory(Arc::new(http.agent_directory(store.clone()))); // auto-assignment
 /// let knowledge = KnowledgeServices::start(&config, store.clone(), http.ingestion_observer(), clock.clone()).await?;
+/// let http = http.cluster(cluster_node); // only with `serve --cluster`
 /// let app = http.finish(store, Arc::new(node.sessions()), clock, knowledge).await?;
 /// axum::serve(listener, app).with_graceful_shutdown(signal).await?;
 /// ```
@@ -45,6 +47,7 @@ pub struct HttpBuilder {
     fanout: FanoutDriver,
     limiter: Arc<dyn RateLimiter>,
     board: PresenceBoard,
+    cluster: Option<Arc<ClusterNode>>,
 }
 
 impl HttpBuilder {
@@ -64,6 +67,7 @@ impl HttpBuilder {
             fanout,
             limiter: Arc::new(LocalRateLimiter::new()),
             board: PresenceBoard::default(),
+            cluster: None,
         })
     }
 
@@ -96,6 +100,13 @@ impl HttpBuilder {
         self.config.realtime.cross_node_id = Some(node_id.to_owned());
         tracing::info!(node_id, "realtime surface spans the cluster");
         Ok(self)
+    }
+
+    /// This node's cluster membership, for the cluster administration routes; without it they
+    /// answer 409 `not_clustered`.
+    pub fn cluster(mut self, cluster: Arc<ClusterNode>) -> Self {
+        self.cluster = Some(cluster);
+        self
     }
 
     /// The web channel: give it to the node as the web [`ChannelSender`] and as a
@@ -137,6 +148,7 @@ impl HttpBuilder {
             limiter: self.limiter.clone(),
             auth: self.auth.clone(),
             knowledge,
+            cluster: self.cluster.clone(),
         };
         socket::open_namespace(&self.io, state.clone()).await;
         console::socket::open_namespace(&self.io, state.clone(), self.board.clone()).await;

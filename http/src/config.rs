@@ -32,6 +32,10 @@ pub struct HttpConfig {
     /// standard base64 (`openssl rand -base64 32`). Every node of a cluster needs the same one.
     /// Unset: a random key of this process, so stored tokens stop opening after a restart.
     pub integration_secret_key: Option<ConfiguredSecret>,
+    /// The operators' token for the cluster administration routes (`/v1/admin/...`), sent as
+    /// `Authorization: Bearer <token>`. These are platform operations: no tenant user reaches
+    /// them, whatever their role. Unset: every admin route answers 404 `admin_disabled`.
+    pub admin_token: Option<ConfiguredSecret>,
     /// Requests per client IP on `/v1`.
     pub rate_limit: RateLimitConfig,
     /// Sockets and presence across the nodes of a cluster.
@@ -55,6 +59,7 @@ impl Default for HttpConfig {
             meta_app_secret: None,
             meta_verify_token: None,
             integration_secret_key: None,
+            admin_token: None,
             rate_limit: RateLimitConfig::default(),
             realtime: RealtimeConfig::default(),
             demo_bot: true,
@@ -165,13 +170,18 @@ mod secret_tests {
     use super::*;
 
     #[test]
-    fn debug_never_shows_the_integration_secret_key() {
+    fn debug_never_shows_the_integration_secret_key_or_the_admin_token() {
         let config = HttpConfig {
             integration_secret_key: Some(ConfiguredSecret::new("c2VjcmV0LWtleS1ieXRlcw==")),
+            admin_token: Some(ConfiguredSecret::new("operator-token-in-the-clear")),
             ..HttpConfig::default()
         };
         let printed = format!("{config:?}");
         assert!(!printed.contains("c2VjcmV0LWtleS1ieXRlcw=="), "{printed}");
+        assert!(
+            !printed.contains("operator-token-in-the-clear"),
+            "{printed}"
+        );
         assert!(printed.contains("<redacted>"), "{printed}");
     }
 }

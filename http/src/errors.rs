@@ -8,6 +8,7 @@ use crate::sessions::SessionError;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use botwot_cluster::ClusterError;
 use botwot_engine::ports::StoreError;
 use botwot_engine::session::Rejection;
 use botwot_engine::validation::ValidationErrors;
@@ -67,6 +68,9 @@ error_codes! {
     Forbidden => FORBIDDEN, "forbidden";
     AccountDisabled => FORBIDDEN, "account_disabled";
     OrganisationSuspended => FORBIDDEN, "organisation_suspended";
+    /// A cluster administration route called without the operator token, or with another
+    /// token (a tenant user's access token is not one).
+    InvalidOperatorToken => UNAUTHORIZED, "invalid_operator_token";
     /// Creating organisations is turned off on this server.
     SignupClosed => FORBIDDEN, "signup_closed";
     /// The organisation's plan allows no more of a resource; the message names the limit.
@@ -82,6 +86,10 @@ error_codes! {
     /// A provider webhook this server has no secret for.
     WebhookNotConfigured => NOT_FOUND, "webhook_not_configured";
     UnknownWidgetKey => NOT_FOUND, "unknown_widget_key";
+    /// The cluster administration routes are off: no `http.admin_token` is configured.
+    AdminDisabled => NOT_FOUND, "admin_disabled";
+    /// No live cluster member has this node id.
+    UnknownMember => NOT_FOUND, "unknown_member";
     OriginNotAllowed => FORBIDDEN, "origin_not_allowed";
     NotFound => NOT_FOUND, "not_found";
     MethodNotAllowed => METHOD_NOT_ALLOWED, "method_not_allowed";
@@ -94,6 +102,8 @@ error_codes! {
     /// A canned response with this shortcut exists in the organisation.
     ShortcutTaken => CONFLICT, "shortcut_taken";
     BotUnavailable => CONFLICT, "bot_unavailable";
+    /// A cluster administration route called on a node that runs alone (not `serve --cluster`).
+    NotClustered => CONFLICT, "not_clustered";
     PayloadTooLarge => PAYLOAD_TOO_LARGE, "payload_too_large";
     /// An uploaded file is larger than the plan or the server allows; the message says the limit.
     FileTooLarge => PAYLOAD_TOO_LARGE, "file_too_large";
@@ -265,6 +275,33 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<ClusterError> for AppError {
+    fn from(error: ClusterError) -> Self {
+        let unavailable = |reason: String| Self {
+            retry_after_secs: Some(2),
+            ..Self::new(ErrorCode::ClusterUnavailable, reason)
+        };
+        match error {
+            ClusterError::UnknownMember(node_id) => Self::new(
+                ErrorCode::UnknownMember,
+                format!("no live cluster member is called {node_id}"),
+            ),
+            // What an operator asked for cannot be (a shard that does not exist).
+            ClusterError::InvalidConfig(reason) => Self::new(ErrorCode::InvalidRequest, reason),
+            ClusterError::Malformed(reason) => Self::new(
+                ErrorCode::Internal,
+                format!("a cluster record is malformed: {reason}"),
+            ),
+            error @ (ClusterError::Redis(_)
+            | ClusterError::Broker(_)
+            | ClusterError::NotConfirmed { .. }
+            | ClusterError::NoReply { .. }
+            | ClusterError::LeaseLost { .. }
+            | ClusterError::StaleEpoch { .. }) => unavailable(error.to_string()),
+        }
+    }
+}
+
 impl From<SessionError> for AppError {
     fn from(error: SessionError) -> Self {
         match error {
@@ -377,6 +414,31 @@ mod tests {
                 .iter()
                 .all(|name| name.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
         );
+    }
+
+    #[test]
+    fn cluster_errors_have_their_own_codes() {
+        let code = |error: ClusterError| AppError::from(error).code;
+        assert_eq!(
+            code(ClusterError::UnknownMember("node-b".into())),
+            ErrorCode::UnknownMember
+        );
+        assert_eq!(
+            code(ClusterError::InvalidConfig("shard 9 does not exist".into())),
+            ErrorCode::InvalidRequest
+        );
+        assert_eq!(
+            code(ClusterError::Malformed("member record".into())),
+            ErrorCode::Internal
+        );
+        for down in [
+            ClusterError::Redis("connection refused".into()),
+            ClusterError::Broker("connection reset".into()),
+        ] {
+            let response = AppError::from(down).into_response();
+            assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(response.headers()[header::RETRY_AFTER], "2");
+        }
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! BotWot's HTTP surface: the versioned REST API (`/v1/bots`, `/v1/sessions`, `/v1/users`, ...)
 //! with its OpenAPI document, sign-in and access control ([`auth`]), the audit log ([`audit`]), the web widget channel (a Socket.IO v4 namespace the official `socket.io-client`
 //! speaks, plus the `/widget.js` script and a demo page, all served from the binary), and the
-//! operational endpoints (`/healthz`, `/readyz`, `/metrics`).
+//! operational endpoints (`/healthz`, `/readyz`, `/metrics`), and the cluster administration
+//! routes for the platform's operators (`/v1/admin/cluster`, behind the operators' token).
 //!
 //! Nothing here decides what happens in a conversation: handlers check input, then hand events
 //! to the session actors through [`SessionDispatcher`] and read storage through the engine's

@@ -2,6 +2,7 @@
 //! passes (request id, tracing, CORS, body limit, metrics, JSON fallbacks).
 
 use crate::audit::audit_changes;
+use crate::auth::operator::require_operator;
 use crate::auth::{authenticate, authorize};
 use crate::config::HttpConfig;
 use crate::metrics::track_requests;
@@ -41,9 +42,14 @@ pub(crate) fn build(state: AppState, socket_io: Option<RealtimeLayer>) -> Router
         .route_layer(from_fn_with_state(state.clone(), authenticate))
         .route_layer(from_fn_with_state(state.clone(), limit_by_ip));
     let sign_in = routes::sign_in().route_layer(from_fn_with_state(state.clone(), limit_by_ip));
+    // Operators: the IP budget, then the operators' token (never a tenant's access token).
+    let cluster_admin = routes::cluster_admin()
+        .route_layer(from_fn_with_state(state.clone(), require_operator))
+        .route_layer(from_fn_with_state(state.clone(), limit_by_ip));
     let (routes, api) = OpenApiRouter::with_openapi(openapi::base())
         .merge(resources)
         .merge(sign_in)
+        .merge(cluster_admin)
         .merge(routes::webhooks())
         .merge(routes::public())
         .split_for_parts();

@@ -1,10 +1,12 @@
 //! What every handler shares: configuration, storage, the session dispatcher, the clock, the
-//! metrics handle, the rate limiter, the authenticator and the knowledge services.
+//! metrics handle, the rate limiter, the authenticator, the knowledge services and, on a
+//! cluster node, its membership.
 
 use crate::auth::Authenticator;
 use crate::config::HttpConfig;
 use crate::knowledge::KnowledgeServices;
 use crate::sessions::SessionDispatcher;
+use botwot_cluster::ClusterNode;
 use botwot_engine::Timestamp;
 use botwot_engine::ports::Storage;
 use botwot_engine::time::Clock;
@@ -26,6 +28,9 @@ pub struct AppState {
     pub auth: Arc<Authenticator>,
     /// Blobs, the knowledge index, ingestion and the brain.
     pub knowledge: KnowledgeServices,
+    /// This node as a cluster member; `None` when it runs alone. The cluster administration
+    /// routes answer through it.
+    pub cluster: Option<Arc<ClusterNode>>,
 }
 
 impl AppState {

@@ -188,6 +188,12 @@ impl ClusterNode {
         Ok(())
     }
 
+    /// Whether a live member has this id (asks Redis only).
+    pub async fn is_live_member(&self, node_id: &str) -> Result<bool, ClusterError> {
+        let members = self.shared.membership.live_members().await?;
+        Ok(members.iter().any(|member| member.node_id == node_id))
+    }
+
     /// Pins `shard` to `node_id` (which must be a live member); the current owner hands it over.
     pub async fn move_shard(&self, shard: ShardId, node_id: &str) -> Result<(), ClusterError> {
         if shard.0 >= self.shared.config.shards {
@@ -196,8 +202,7 @@ impl ClusterNode {
                 shard.0, self.shared.config.shards
             )));
         }
-        let members = self.shared.membership.live_members().await?;
-        if !members.iter().any(|member| member.node_id == node_id) {
+        if !self.is_live_member(node_id).await? {
             return Err(ClusterError::UnknownMember(node_id.to_owned()));
         }
         self.shared.steering.pin(shard, node_id).await?;

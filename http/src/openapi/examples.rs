@@ -1,8 +1,12 @@
 //! Example values of every type the API returns, with every optional field set, so the schemas
 //! drawn from them list every field.
 
+use crate::routes::cluster_admin::SessionPlacement;
 use crate::routes::paging::Page;
 use crate::routes::sessions::Transcript;
+use botwot_cluster::{
+    ClusterStatus, DeadLetter, InboundEnvelope, MemberStatus, SessionLocation, ShardId, ShardStatus,
+};
 use botwot_engine::analytics::{ConversationFacts, DashboardLayout, DashboardMetrics, ReportRange};
 use botwot_engine::bot::{BotSettings, InactivityTimeouts};
 use botwot_engine::integration::{ChannelIntegration, IntegrationSettings};
@@ -140,4 +144,81 @@ pub fn dashboard_metrics() -> DashboardMetrics {
 
 pub fn dashboard_layout() -> DashboardLayout {
     DashboardLayout::default()
+}
+
+/// What `GET /v1/admin/cluster` shows: two members, one of them draining.
+pub fn cluster_status() -> ClusterStatus {
+    let member = |node_id: &str, address: &str, draining: bool| MemberStatus {
+        node_id: node_id.to_owned(),
+        address: address.to_owned(),
+        started_at: AT.millis().unsigned_abs(),
+        actors: 412,
+        shards_held: 128,
+        shards_placed: if draining { 0 } else { 256 },
+        draining,
+    };
+    ClusterStatus {
+        answered_by: "botwot-a-1f3a9c2e".to_owned(),
+        shard_count: 256,
+        members: vec![
+            member("botwot-a-1f3a9c2e", "10.0.0.11:8080", false),
+            member("botwot-b-77d0e5a1", "10.0.0.12:8080", true),
+        ],
+        // A map from shard number to node id; empty unless an operator moved a shard.
+        pins: std::collections::BTreeMap::new(),
+        dead_letters: 3,
+    }
+}
+
+/// One shard of the map, moving: placement already puts it on `a`, `b` still holds its lease.
+pub fn shard_status() -> ShardStatus {
+    ShardStatus {
+        shard: 17,
+        placed_on: Some("botwot-a-1f3a9c2e".to_owned()),
+        held_by: Some("botwot-b-77d0e5a1".to_owned()),
+        epoch: Some(42),
+        pinned: true,
+    }
+}
+
+pub fn shard_map() -> Vec<ShardStatus> {
+    vec![shard_status()]
+}
+
+pub fn session_placement() -> SessionPlacement {
+    let session = session();
+    SessionPlacement {
+        session_id: session.id.to_string(),
+        key: session.key,
+        location: SessionLocation {
+            shard: 17,
+            placed_on: Some("botwot-a-1f3a9c2e".to_owned()),
+            held_by: Some("botwot-a-1f3a9c2e".to_owned()),
+            epoch: Some(42),
+        },
+    }
+}
+
+/// A WhatsApp message that failed on every delivery.
+pub fn dead_letters() -> Vec<DeadLetter> {
+    let key = SessionKey::new(
+        TenantId::from("default"),
+        Channel::WhatsApp,
+        "106540352242922",
+        "919800000001",
+    );
+    vec![DeadLetter {
+        message_id: "wamid.HBgMOTE5ODAwMDAwMDAx".to_owned(),
+        shard: Some(ShardId(17)),
+        reason: Some("delivery_limit".to_owned()),
+        envelope: Some(InboundEnvelope {
+            message_id: "wamid.HBgMOTE5ODAwMDAwMDAx".to_owned(),
+            key,
+            kind: "session_event".to_owned(),
+            body: serde_json::json!({"event": "inbound"}),
+            received_at: AT.millis(),
+            reply_to: Some("botwot.replies.botwot-a-1f3a9c2e".to_owned()),
+        }),
+        payload: r#"{"messageId":"wamid.HBgMOTE5ODAwMDAwMDAx"}"#.to_owned(),
+    }]
 }

@@ -43,6 +43,7 @@ access token with Live Chat or Conversations); the server sends the organisation
         (name = "data rights", description = "Everything held about a contact or the organisation"),
         (name = "audit", description = "Who changed what, when and from where"),
         (name = "users", description = "The organisation's users, their roles and modules"),
+        (name = "cluster", description = "Cluster administration for the platform's operators: members, shards, sessions' placement, drains, moves, dead letters. Send the operators' token (`http.admin_token`), not an access token"),
         (name = "operations", description = "Health, readiness, metrics and this document"),
         (name = "web", description = "The widget script, its demo page and the agents' console page"),
     ),
@@ -57,14 +58,20 @@ pub fn base() -> OpenApi {
     api
 }
 
-/// Adds what every `/v1` resource shares: the bearer token (except on the sign-in routes) and
-/// the error response.
+/// Adds what every `/v1` resource shares: the bearer token (except on the sign-in routes; the
+/// operators' token on the cluster administration routes) and the error response.
 pub fn complete(mut api: OpenApi) -> OpenApi {
     let components = api.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
         "bearer",
         SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
     );
+    let mut operator = Http::new(HttpAuthScheme::Bearer);
+    operator.description = Some(
+        "the operators' token configured as `http.admin_token`; tenant access tokens are refused"
+            .to_owned(),
+    );
+    components.add_security_scheme("operator", SecurityScheme::Http(operator));
     let error = ResponseBuilder::new()
         .description("an error; `error.code` says which")
         .content(
@@ -78,13 +85,17 @@ pub fn complete(mut api: OpenApi) -> OpenApi {
         if !path.starts_with("/v1/") || path == OPENAPI_PATH {
             continue;
         }
-        let signed_in = !is_open_path(path);
+        let scheme = if is_open_path(path) {
+            None
+        } else if is_operator_path(path) {
+            Some("operator")
+        } else {
+            Some("bearer")
+        };
         for operation in operations(item) {
-            if signed_in {
-                operation.security = Some(vec![SecurityRequirement::new(
-                    "bearer",
-                    Vec::<String>::new(),
-                )]);
+            if let Some(scheme) = scheme {
+                operation.security =
+                    Some(vec![SecurityRequirement::new(scheme, Vec::<String>::new())]);
             }
             operation
                 .responses
@@ -115,6 +126,11 @@ pub const OPENAPI_PATH: &str = "/v1/openapi.json";
 /// `/v1` routes anyone may call: signing up and in, and the development mailbox.
 pub fn is_open_path(path: &str) -> bool {
     path.starts_with("/v1/auth/") || path.starts_with("/v1/dev/")
+}
+
+/// `/v1` routes for the platform's operators, who send the operators' token.
+pub fn is_operator_path(path: &str) -> bool {
+    path.starts_with("/v1/admin/")
 }
 
 /// The rendered document, handed to [`openapi_json`] as a request extension.

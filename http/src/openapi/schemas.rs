@@ -39,14 +39,20 @@ pub fn schema_of(value: &Value) -> Schema {
 /// A named schema drawn from `example`, which it also shows; `required` lists the properties a
 /// request must carry.
 pub fn example_schema(example: &Value, description: &str, required: &[&str]) -> RefOr<Schema> {
-    let Schema::Object(object) = schema_of(example) else {
-        return RefOr::T(schema_of(example));
-    };
-    let mut object = object;
-    object.description = Some(description.to_owned());
-    object.examples = vec![example.clone()];
-    object.required = required.iter().map(|name| (*name).to_owned()).collect();
-    RefOr::T(Schema::Object(object))
+    match schema_of(example) {
+        Schema::Object(mut object) => {
+            object.description = Some(description.to_owned());
+            object.examples = vec![example.clone()];
+            object.required = required.iter().map(|name| (*name).to_owned()).collect();
+            RefOr::T(Schema::Object(object))
+        }
+        Schema::Array(mut array) => {
+            array.description = Some(description.to_owned());
+            array.examples = vec![example.clone()];
+            RefOr::T(Schema::Array(array))
+        }
+        other => RefOr::T(other),
+    }
 }
 
 /// Declares a zero-sized type whose OpenAPI schema comes from an example value.
@@ -128,6 +134,29 @@ schema_from_example!(
 schema_from_example!(
     /// A page of integrations, newest first.
     IntegrationPageSchema, "IntegrationPage", examples::integration_page, required = []
+);
+
+schema_from_example!(
+    /// The cluster as the answering node sees it: live members with their load (as of their
+    /// last heartbeat), how many shards placement gives each, whether they drain; `pins` maps a
+    /// shard number to the node an operator moved it to; `deadLetters` counts the events waiting
+    /// in the dead-letter queue.
+    ClusterStatusSchema, "ClusterStatus", examples::cluster_status, required = []
+);
+schema_from_example!(
+    /// Every shard: where placement puts it (`placedOn`), who holds its lease now (`heldBy`,
+    /// with the lease's `epoch`; they differ while it moves), whether an operator pinned it.
+    ShardMapSchema, "ShardMap", examples::shard_map, required = []
+);
+schema_from_example!(
+    /// Where one session runs: its key, the shard the key hashes to, where placement puts that
+    /// shard and who holds its lease.
+    SessionPlacementSchema, "SessionPlacement", examples::session_placement, required = []
+);
+schema_from_example!(
+    /// Events that failed too often (or could not be read), oldest first: the shard they came
+    /// from, the broker's reason, the envelope when it parses and the payload as text.
+    DeadLetterListSchema, "DeadLetterList", examples::dead_letters, required = []
 );
 
 #[cfg(test)]

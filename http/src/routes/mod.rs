@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod bots;
 pub mod canned_responses;
+pub mod cluster_admin;
 pub mod conversations;
 pub mod dashboard;
 pub mod data_rights;
@@ -137,6 +138,21 @@ pub fn public() -> OpenApiRouter<AppState> {
         .routes(routes!(assets::licenses))
         .routes(routes!(page::console_page))
         .routes(routes!(page::console_asset))
+}
+
+/// Cluster administration: for the platform's operators, who send the operators' token (no
+/// tenant user, whatever their role); not in the access map.
+pub fn cluster_admin() -> OpenApiRouter<AppState> {
+    use cluster_admin::dead_letters;
+    OpenApiRouter::new()
+        .routes(routes!(cluster_admin::cluster_status))
+        .routes(routes!(cluster_admin::shard_map))
+        .routes(routes!(cluster_admin::session_location))
+        .routes(routes!(cluster_admin::drain_node))
+        .routes(routes!(cluster_admin::move_shard))
+        .routes(routes!(dead_letters::list_dead_letters))
+        .routes(routes!(dead_letters::replay_dead_letter))
+        .routes(routes!(dead_letters::discard_dead_letter))
 }
 
 /// Provider webhooks: open to the providers, which sign their calls.

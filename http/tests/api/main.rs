@@ -1,11 +1,13 @@
 //! Every HTTP test of `botwot-http`, in one binary: the REST API, its errors and OpenAPI
-//! document, the operational endpoints, and the widget's Socket.IO namespace.
+//! document, the operational endpoints, cluster administration, and the widget's Socket.IO
+//! namespace.
 
 mod access;
 mod api_keys;
 mod audit;
 mod auth;
 mod bots;
+mod cluster_admin;
 mod console;
 mod dashboard;
 mod data_rights;

@@ -149,6 +149,14 @@ async fn the_openapi_document_lists_every_route_served() {
         "GET /v1/dev/mailbox",
         "GET /webhooks/meta",
         "POST /webhooks/meta",
+        "GET /v1/admin/cluster",
+        "GET /v1/admin/cluster/shards",
+        "GET /v1/admin/cluster/sessions/{sessionId}/location",
+        "POST /v1/admin/cluster/nodes/{nodeId}/drain",
+        "POST /v1/admin/cluster/shards/{shard}/move",
+        "GET /v1/admin/cluster/dead-letters",
+        "POST /v1/admin/cluster/dead-letters/{messageId}/replay",
+        "DELETE /v1/admin/cluster/dead-letters/{messageId}",
     ]
     .into_iter()
     .map(str::to_owned)
@@ -164,6 +172,9 @@ async fn the_openapi_document_lists_every_route_served() {
             .replace("{userId}", "usr_x")
             .replace("{cannedResponseId}", "cr_x")
             .replace("{keyId}", "key_x")
+            .replace("{nodeId}", "node-x")
+            .replace("{shard}", "1")
+            .replace("{messageId}", "msg-x")
             .replace("{file}", "console.js");
         let reply = app
             .call(method.parse::<Method>().unwrap(), &path, Some("{}"), &[])
@@ -183,6 +194,20 @@ async fn the_openapi_document_lists_every_route_served() {
     );
     let create = &document["paths"]["/v1/bots"]["post"];
     assert_eq!(create["security"], json!([{"bearer": []}]));
+    let drain = &document["paths"]["/v1/admin/cluster/nodes/{nodeId}/drain"]["post"];
+    assert_eq!(
+        drain["security"],
+        json!([{"operator": []}]),
+        "cluster administration takes the operators' token"
+    );
+    assert_eq!(drain["tags"], json!(["cluster"]));
+    let schemes = &document["components"]["securitySchemes"];
+    assert_eq!(schemes["operator"]["scheme"], "bearer");
+    let status = &document["components"]["schemas"]["ClusterStatus"]["properties"];
+    assert_eq!(
+        status["members"]["items"]["properties"]["nodeId"]["type"],
+        "string"
+    );
     let login = &document["paths"]["/v1/auth/login"]["post"];
     assert!(login.get("security").is_none(), "signing in needs no token");
     let read = &document["paths"]["/v1/bots/{botId}"]["get"]["parameters"];

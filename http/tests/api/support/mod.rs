@@ -1,6 +1,7 @@
 //! What the HTTP tests share: the application over a real node and embedded store, called
 //! in-process with `oneshot`, or served on a loopback port for Socket.IO clients.
 
+pub mod cluster;
 pub mod down;
 pub mod node;
 pub mod proxy;
@@ -10,6 +11,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use botwot_adapters::auth::tokens::{AccessTokens, Subject};
+use botwot_cluster::ClusterNode;
 use botwot_engine::access::{Organisation, Permissions, PlanTier, Role, UserAccount, UserStatus};
 use botwot_engine::bot::BotSettings;
 use botwot_engine::handover::AgentDirectory;
@@ -111,24 +113,34 @@ impl TestApp {
 
     /// The application with `config`; its default `auth` settings become [`test_auth`].
     pub async fn with_config(config: HttpConfig) -> Self {
-        Self::assemble(config, false).await
+        Self::assemble(config, false, None).await
+    }
+
+    /// The application with `config`, answering the cluster administration routes through
+    /// `cluster`.
+    pub async fn with_cluster(config: HttpConfig, cluster: Arc<ClusterNode>) -> Self {
+        Self::assemble(config, false, Some(cluster)).await
     }
 
     /// The application over a store that cannot be reached.
     pub async fn with_storage_down() -> Self {
-        Self::assemble(HttpConfig::default(), true).await
+        Self::assemble(HttpConfig::default(), true, None).await
     }
 
     /// The application whose HTTP layer (tokens, codes, rate limits) reads `clock`; the node
     /// keeps the system clock.
     pub async fn with_http_clock(clock: Arc<dyn Clock>) -> Self {
-        let mut app = Self::assemble(HttpConfig::default(), false).await;
+        let mut app = Self::assemble(HttpConfig::default(), false, None).await;
         app.state.clock = clock;
         app.router = botwot_http::router(app.state.clone());
         app
     }
 
-    async fn assemble(mut config: HttpConfig, storage_down: bool) -> Self {
+    async fn assemble(
+        mut config: HttpConfig,
+        storage_down: bool,
+        cluster: Option<Arc<ClusterNode>>,
+    ) -> Self {
         if config.auth == AuthConfig::default() {
             config.auth = test_auth();
         }
@@ -142,7 +154,10 @@ impl TestApp {
                 ..RateLimitConfig::default()
             };
         }
-        let http = HttpBuilder::new(config).expect("auth settings");
+        let mut http = HttpBuilder::new(config).expect("auth settings");
+        if let Some(cluster) = cluster {
+            http = http.cluster(cluster);
+        }
         let node = TestNode::start(http.web_channel(), Answers::Never).await;
         let store: Arc<dyn Storage> = if storage_down {
             Arc::new(down::DownStore)
