@@ -183,7 +183,8 @@ async fn kill_9_of_a_node_under_load_loses_nothing_and_its_timers_fire_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_fourth_node_takes_about_a_quarter_of_the_shards_and_nothing_is_lost() {
-    let mut cluster = Cluster::start("join", 3, SHARDS, 3_600).await;
+    // More shards than the other tests: with fewer, one join's share strays further from 1/N.
+    let mut cluster = Cluster::start("join", 3, 128, 3_600).await;
     cluster.until_held_by(&[0, 1, 2]).await;
     let before = cluster.holders().await;
     let plan = plan(30, 5, 40);
@@ -200,10 +201,11 @@ async fn a_fourth_node_takes_about_a_quarter_of_the_shards_and_nothing_is_lost()
         moved.iter().all(|s| after[*s] == newcomer),
         "shards move only to the newcomer: {before:?} -> {after:?}"
     );
-    let share = moved.len() as f64 / f64::from(SHARDS);
+    let share = moved.len() as f64 / before.len() as f64;
     println!(
-        "cluster[join]: the fourth node took {} of {SHARDS} shards ({:.1} %, ideal 25 %) within {} ms",
+        "cluster[join]: the fourth node took {} of {} shards ({:.1} %, ideal 25 %) within {} ms",
         moved.len(),
+        before.len(),
         share * 100.0,
         took.as_millis()
     );

@@ -48,7 +48,9 @@ impl Cluster {
     /// Starts `count` nodes on `shards` shards; the first signs the organisation up and
     /// connects a WhatsApp number to a bot closing idle conversations after `close_after_secs`.
     pub async fn start(name: &str, count: usize, shards: u32, close_after_secs: u64) -> Self {
-        let prefix = format!("e2e{}{}", name, std::process::id());
+        // One prefix per test, not per run: a run that failed before its clean-up leaves its
+        // quorum queues behind, and the next run of the test removes them first.
+        let prefix = format!("e2e{name}");
         let mut cluster = Self {
             name: name.to_owned(),
             prefix,
@@ -59,6 +61,8 @@ impl Cluster {
             token: String::new(),
             http: reqwest::Client::new(),
         };
+        cluster.remove_queues().await;
+        cluster.remove_redis_keys();
         let env = cluster.env(0);
         let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let first = Server::start_on(cluster.backend.clone(), &env).await;
@@ -151,34 +155,47 @@ impl Cluster {
 
     /// The lease holder of every shard (`None` while a shard is free).
     pub async fn holders(&self) -> Vec<Option<String>> {
+        self.shard_map()
+            .await
+            .into_iter()
+            .map(|(_, held_by)| held_by)
+            .collect()
+    }
+
+    /// Where placement puts every shard and who holds its lease now.
+    async fn shard_map(&self) -> Vec<(Option<String>, Option<String>)> {
         let (status, shards) = self
             .admin(reqwest::Method::GET, "/v1/admin/cluster/shards", None)
             .await;
         assert_eq!(status, 200, "{shards}");
+        let owner = |shard: &Value, field: &str| shard[field].as_str().map(str::to_owned);
         shards
             .as_array()
             .expect("shard list")
             .iter()
-            .map(|shard| shard["heldBy"].as_str().map(str::to_owned))
+            .map(|shard| (owner(shard, "placedOn"), owner(shard, "heldBy")))
             .collect()
     }
 
-    /// Waits until every shard is held by one of `nodes` (by index) and each holds some;
-    /// returns how long that took.
+    /// Waits until placement divides the shards among exactly `nodes` (by index) and every
+    /// shard is held where placement puts it; returns how long that took.
     pub async fn until_held_by(&self, nodes: &[usize]) -> Duration {
         let started = Instant::now();
         let wanted: Vec<String> = nodes.iter().map(|i| self.node_id(*i)).collect();
         loop {
-            let holders = self.holders().await;
-            let all_held = holders
-                .iter()
-                .all(|holder| holder.as_ref().is_some_and(|h| wanted.contains(h)));
+            let map = self.shard_map().await;
+            let settled = map.iter().all(|(placed, held)| {
+                held.is_some()
+                    && placed == held
+                    && held.as_ref().is_some_and(|h| wanted.contains(h))
+            });
             let everyone = wanted
                 .iter()
-                .all(|id| holders.iter().any(|h| h.as_deref() == Some(id.as_str())));
-            if all_held && everyone {
+                .all(|id| map.iter().any(|(_, h)| h.as_deref() == Some(id.as_str())));
+            if settled && everyone {
                 return started.elapsed();
             }
+            let holders: Vec<_> = map.iter().map(|(_, held)| held.clone()).collect();
             assert!(
                 started.elapsed() < Duration::from_secs(90),
                 "shards not settled on {wanted:?}: {holders:?}"
@@ -200,7 +217,34 @@ impl Cluster {
         location["heldBy"].as_str().map(str::to_owned)
     }
 
-    /// Deletes the test's queues (Redis keys expire or are namespaced by the prefix).
+    /// Deletes the test's Redis keys (drains and pins of an earlier run would steer this one).
+    fn remove_redis_keys(&self) {
+        let url = redis_url();
+        let listed = std::process::Command::new("redis-cli")
+            .args([
+                "-u",
+                &url,
+                "--scan",
+                "--pattern",
+                &format!("{}:*", self.prefix),
+            ])
+            .output()
+            .expect("redis-cli runs");
+        let keys: Vec<String> = String::from_utf8_lossy(&listed.stdout)
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        for chunk in keys.chunks(500) {
+            let status = std::process::Command::new("redis-cli")
+                .args(["-u", &url, "del"])
+                .args(chunk)
+                .output()
+                .expect("redis-cli runs");
+            assert!(status.status.success(), "leftover keys deleted");
+        }
+    }
+
+    /// Deletes the test's queues.
     pub async fn remove_queues(&self) {
         let config = ShardQueueConfig {
             prefix: self.prefix.clone(),
