@@ -14,6 +14,7 @@ mod erasure;
 mod fencing;
 mod fixtures;
 mod integrations;
+mod intents;
 mod isolation;
 mod knowledge;
 mod listing;
