@@ -87,7 +87,7 @@ async fn chaos_run(label: &str, backend: Backend) {
     );
     println!(
         "chaos[{label}]: webhook posts={deliveries} (redeliveries={}) unacked={} out_of_order={} replies_unsent={} unrecorded_sends={} unanswered={}",
-        deliveries as usize - outcomes.len(),
+        (deliveries as usize).saturating_sub(outcomes.len()),
         tally.unacked,
         tally.out_of_order,
         tally.replies_unsent,
