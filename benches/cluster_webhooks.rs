@@ -59,7 +59,7 @@ async fn main() {
         measure(
             "1 node, not clustered",
             &single,
-            &[single.base.clone()],
+            std::slice::from_ref(&single.base),
             &graph,
         )
         .await,
