@@ -292,12 +292,6 @@ pub trait DocumentBackend: Send + Sync + 'static {
     /// A serialized document body, in the backend's native form.
     type Body: Send + Sync + 'static;
 
-    /// Whether [`write`](Self::write) applies a batch entirely or not at all, even when the
-    /// process dies in the middle. When it does not (MongoDB without transactions), session
-    /// commits write a commit intent first and finish it on the next load (ADR 0002, "Commit
-    /// intents").
-    const ATOMIC_BATCHES: bool;
-
     fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Self::Body, StorageError>;
     fn decode<T: DeserializeOwned>(body: Self::Body) -> Result<T, StorageError>;
 

@@ -1,16 +1,11 @@
 //! One session transition as one write batch.
 //!
-//! On a backend without atomic batches (MongoDB) the batch is preceded by a commit intent, one
-//! document holding the whole transition, and followed by its deletion; a commit cut short is
-//! finished from its intent when the session is loaded again (`intents.rs`).
-//!
 //! Inbound messages with a provider id are inserted first: a redelivery is refused by the unique
 //! provider-id index before anything else of the commit is written (on the embedded backend the
 //! whole batch is refused in any case). A commit's shard fence becomes the batch's fence, which
 //! every backend checks before anything else: a stale writer's commit is reported as fenced,
 //! even when it also holds a redelivered message.
 
-use super::intents::CommitIntent;
 use super::schema::{MESSAGES, MESSAGES_BY_PROVIDER_ID, SESSIONS, TIMERS};
 use super::{Store, records};
 use crate::backend::{DocumentBackend, ShardFence, WriteBatch};
@@ -27,65 +22,8 @@ impl<B: DocumentBackend> Store<B> {
         &self,
         commit: SessionCommit,
     ) -> Result<CommitOutcome, StoreError> {
-        let fence = commit.fence.map(|fence| ShardFence {
-            shard: fence.shard,
-            epoch: fence.epoch,
-        });
-        let intent = self.prepare_commit(commit).await?;
-        let intent_id = self.write_intent(&intent, fence).await?;
-        let batch = self.commit_batch(&intent, fence).await?;
-        let outcome = match self.backend.write(batch).await {
-            Ok(()) => Ok(CommitOutcome::Committed),
-            Err(StorageError::Duplicate(duplicate)) => {
-                match redelivered(&intent.messages, &duplicate) {
-                    Some(provider_message_id) => {
-                        debug!(provider_message_id, "inbound message already stored");
-                        Ok(CommitOutcome::DuplicateInbound {
-                            provider_message_id,
-                        })
-                    }
-                    None => Err(StorageError::Duplicate(duplicate)),
-                }
-            }
-            Err(error) => Err(error),
-        };
-        // A fenced batch wrote nothing (its inserts were undone). Any other failure leaves the
-        // intent for the next load of the session to finish or discard.
-        if let Some(id) = intent_id
-            && matches!(outcome, Ok(_) | Err(StorageError::Fenced(_)))
-        {
-            self.delete_intent(&id).await;
-        }
-        Ok(outcome?)
-    }
-
-    /// Writes the intent of `commit` and then only the first `applied` operations of its batch,
-    /// as a process killed in the middle of [`write_commit`](Self::write_commit) would on a
-    /// backend without atomic batches (the operations are in this order: the messages, inbound
-    /// ones with a provider id first, the session, the delivery updates of stored messages, the
-    /// timers set, the timers cancelled, the outbox entries). For crash tests only.
-    #[doc(hidden)]
-    pub async fn commit_interrupted(
-        &self,
-        commit: SessionCommit,
-        applied: usize,
-    ) -> Result<(), StoreError> {
-        let fence = commit.fence.map(|fence| ShardFence {
-            shard: fence.shard,
-            epoch: fence.epoch,
-        });
-        let intent = self.prepare_commit(commit).await?;
-        self.write_intent(&intent, fence).await?;
-        let mut batch = self.commit_batch(&intent, fence).await?;
-        batch.ops.truncate(applied);
-        Ok(self.backend.write(batch).await?)
-    }
-
-    /// The commit with its delivery updates folded into its own messages, the channel of each
-    /// inbound message with a provider id resolved, and those messages first.
-    async fn prepare_commit(&self, commit: SessionCommit) -> Result<CommitIntent, StoreError> {
         let SessionCommit {
-            fence: _,
+            fence,
             session,
             mut messages,
             delivery_updates,
@@ -105,65 +43,58 @@ impl<B: DocumentBackend> Store<B> {
         }
         // Stable: messages keep their order otherwise.
         messages.sort_by_key(|message| records::deduplication_id(message).is_none());
-        let mut channels = Vec::with_capacity(messages.len());
+
+        let mut batch = WriteBatch::with_capacity(
+            messages.len()
+                + 1
+                + stored_updates.len()
+                + timers_set.len()
+                + timers_cancelled.len()
+                + outbox.len(),
+        );
+        batch.fence = fence.map(|fence| ShardFence {
+            shard: fence.shard,
+            epoch: fence.epoch,
+        });
         for message in &messages {
-            channels.push(match records::deduplication_id(message) {
+            let channel = match records::deduplication_id(message) {
                 Some(_) => Some(self.channel_of(message, session.as_ref()).await?),
                 None => None,
-            });
+            };
+            batch.insert(records::message::<B>(message, channel)?);
         }
-        Ok(CommitIntent {
-            session,
-            messages,
-            channels,
-            delivery_updates: stored_updates,
-            timers_set,
-            timers_cancelled,
-            outbox,
-        })
-    }
-
-    /// The write batch of a prepared commit.
-    async fn commit_batch(
-        &self,
-        intent: &CommitIntent,
-        fence: Option<ShardFence>,
-    ) -> Result<WriteBatch<B::Body>, StorageError> {
-        let mut batch = WriteBatch::with_capacity(
-            intent.messages.len()
-                + 1
-                + intent.delivery_updates.len()
-                + intent.timers_set.len()
-                + intent.timers_cancelled.len()
-                + intent.outbox.len(),
-        );
-        batch.fence = fence;
-        for (message, channel) in intent.messages.iter().zip(&intent.channels) {
-            batch.insert(records::message::<B>(message, *channel)?);
-        }
-        if let Some(session) = &intent.session {
+        if let Some(session) = &session {
             batch.put(records::session::<B>(session)?);
         }
-        let tenant = intent
-            .session
-            .as_ref()
-            .map(|session| &session.key.tenant_id);
-        for (id, delivery) in &intent.delivery_updates {
-            let receipt = DeliveryReceipt::from(delivery.clone());
-            if let Some(updated) = self.with_delivery(tenant, id, receipt, None).await? {
+        let tenant = session.as_ref().map(|session| &session.key.tenant_id);
+        for (id, delivery) in stored_updates {
+            let receipt = DeliveryReceipt::from(delivery);
+            if let Some(updated) = self.with_delivery(tenant, &id, receipt, None).await? {
                 batch.put(updated);
             }
         }
-        for timer in &intent.timers_set {
+        for timer in &timers_set {
             batch.put(records::timer::<B>(timer)?);
         }
-        for id in &intent.timers_cancelled {
+        for id in &timers_cancelled {
             batch.delete(&TIMERS, id.as_str());
         }
-        for entry in &intent.outbox {
+        for entry in &outbox {
             batch.put(records::outbox::<B>(entry)?);
         }
-        Ok(batch)
+        match self.backend.write(batch).await {
+            Ok(()) => Ok(CommitOutcome::Committed),
+            Err(StorageError::Duplicate(duplicate)) => match redelivered(&messages, &duplicate) {
+                Some(provider_message_id) => {
+                    debug!(provider_message_id, "inbound message already stored");
+                    Ok(CommitOutcome::DuplicateInbound {
+                        provider_message_id,
+                    })
+                }
+                None => Err(StorageError::Duplicate(duplicate).into()),
+            },
+            Err(error) => Err(error.into()),
+        }
     }
 
     /// The channel of a message's session: the committed session's, else the stored one's.

@@ -8,7 +8,6 @@ mod canned;
 mod commit;
 mod erasure;
 mod integrations;
-mod intents;
 mod knowledge;
 mod outbox;
 mod paging;

@@ -214,14 +214,6 @@ pub static KNOWLEDGE_DOCUMENTS: CollectionSpec = CollectionSpec {
     ],
 };
 
-/// Commit intents (write-ahead records of session commits) on backends without atomic batches;
-/// the id is the session key (see `repo/intents.rs`), at most one per session.
-pub static COMMIT_INTENTS: CollectionSpec = CollectionSpec {
-    name: "commit_intents",
-    fields: &[TENANT],
-    indexes: &[],
-};
-
 /// Every collection, for backends to create at open.
 pub static SCHEMA: &[&CollectionSpec] = &[
     &BOTS,
@@ -240,5 +232,4 @@ pub static SCHEMA: &[&CollectionSpec] = &[
     &CANNED_RESPONSES,
     &KNOWLEDGE_BASES,
     &KNOWLEDGE_DOCUMENTS,
-    &COMMIT_INTENTS,
 ];

@@ -1,10 +1,9 @@
 //! Sessions and their transcripts.
 
-use super::intents::intent_id;
 use super::schema::{
-    AGENT, BOT, CHANNEL, COMMIT_INTENTS, CONTACT, MESSAGES, MESSAGES_BY_OUTBOUND_PROVIDER_ID,
-    MESSAGES_BY_SEQ, OUTBOX, QUEUE, SESSIONS, SESSIONS_BY_BOT, SESSIONS_BY_CHANNEL,
-    SESSIONS_BY_CREATED, SESSIONS_BY_KEY, SESSIONS_BY_STATUS, STATUS, TIMERS,
+    AGENT, BOT, CHANNEL, CONTACT, MESSAGES, MESSAGES_BY_OUTBOUND_PROVIDER_ID, MESSAGES_BY_SEQ,
+    OUTBOX, QUEUE, SESSIONS, SESSIONS_BY_BOT, SESSIONS_BY_CHANNEL, SESSIONS_BY_CREATED,
+    SESSIONS_BY_KEY, SESSIONS_BY_STATUS, STATUS, TIMERS,
 };
 use super::{Store, records};
 use crate::backend::{DocumentBackend, FieldValue, IndexQuery, Order, WriteBatch};
@@ -21,10 +20,7 @@ use std::ops::Bound;
 
 #[async_trait]
 impl<B: DocumentBackend> SessionStore for Store<B> {
-    /// Finishes a commit of this session cut short first (a commit intent left behind on a
-    /// backend without atomic batches, see `intents.rs`).
     async fn load_session(&self, key: &SessionKey) -> Result<Option<SessionState>, StoreError> {
-        self.finish_intent(key).await?;
         let prefix = vec![
             records::tenant(&key.tenant_id),
             FieldValue::from(key.channel.as_str()),
@@ -56,9 +52,9 @@ impl<B: DocumentBackend> SessionStore for Store<B> {
     }
 
     async fn erase_session(&self, tenant: &TenantId, id: &SessionId) -> Result<usize, StoreError> {
-        let Some(session) = self.get_session(tenant, id).await? else {
+        if self.get_session(tenant, id).await?.is_none() {
             return Err(StoreError::NotFound);
-        };
+        }
         let prefix = vec![records::tenant(tenant), FieldValue::from(id.as_str())];
         let messages = self
             .backend
@@ -66,8 +62,6 @@ impl<B: DocumentBackend> SessionStore for Store<B> {
             .await?;
         let mut batch = WriteBatch::with_capacity(3 + 2 * messages.len());
         batch.delete(&SESSIONS, id.as_str());
-        // An intent left behind must not bring the session back on its next load.
-        batch.delete(&COMMIT_INTENTS, intent_id(&session.key));
         for kind in TimerKind::ALL {
             batch.delete(&TIMERS, DurableTimer::id_for(id, kind).as_str());
         }

@@ -14,7 +14,6 @@ mod erasure;
 mod fencing;
 mod fixtures;
 mod integrations;
-mod intents;
 mod isolation;
 mod knowledge;
 mod listing;

@@ -39,9 +39,6 @@ pub(crate) trait LocalStore: Send + Sync + 'static {
 impl<S: LocalStore> DocumentBackend for S {
     type Body = Vec<u8>;
 
-    /// redb and fjall write a batch in one transaction / one atomic batch.
-    const ATOMIC_BATCHES: bool = true;
-
     fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, StorageError> {
         encode_json(value)
     }
