@@ -236,10 +236,7 @@ function describeNotice(notice) {
 
 // ---- connection ------------------------------------------------------------------------
 
-// WebSocket first: one connection that stays on one node, so a cluster behind a plain balancer
-// needs no sticky sessions; long-polling remains the fallback where WebSockets are blocked.
 var socket = io(server + "/widget", {
-  transports: ["websocket", "polling"],
   auth: function (send) {
     send({ widgetKey: widgetKey, visitorId: loadVisitorId() });
   },
