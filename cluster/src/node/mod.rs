@@ -210,6 +210,13 @@ impl ClusterNode {
         Ok(())
     }
 
+    /// Forgets the pin of `shard` (placement decides again); `false` when it had none.
+    pub async fn unpin_shard(&self, shard: ShardId) -> Result<bool, ClusterError> {
+        let removed = self.shared.steering.unpin(shard).await?;
+        self.shared.wake.notify_one();
+        Ok(removed)
+    }
+
     /// Waits until this node, draining, holds no shard.
     pub async fn drained(&self) {
         let mut drained = self.shared.drained.subscribe();

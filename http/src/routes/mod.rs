@@ -150,6 +150,7 @@ pub fn cluster_admin() -> OpenApiRouter<AppState> {
         .routes(routes!(cluster_admin::session_location))
         .routes(routes!(cluster_admin::drain_node))
         .routes(routes!(cluster_admin::move_shard))
+        .routes(routes!(cluster_admin::unpin_shard))
         .routes(routes!(dead_letters::list_dead_letters))
         .routes(routes!(dead_letters::replay_dead_letter))
         .routes(routes!(dead_letters::discard_dead_letter))

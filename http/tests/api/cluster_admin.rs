@@ -47,7 +47,7 @@ async fn operator_operations(app: &TestApp) -> Vec<(Method, String)> {
             }
         }
     }
-    assert_eq!(found.len(), 8, "{found:?}");
+    assert_eq!(found.len(), 9, "{found:?}");
     assert!(found.iter().all(|(_, path)| path.starts_with("/v1/admin/")));
     found
 }
@@ -266,6 +266,23 @@ async fn a_real_cluster_member_is_shown_steered_and_drained() {
         (StatusCode::BAD_REQUEST, "invalid_request"),
         "{:?}",
         beyond.body
+    );
+
+    // Unpinning gives the shard back to placement; a shard without a pin is not found.
+    let unpin = |shard: u32| {
+        let path = format!("/v1/admin/cluster/shards/{shard}/pin");
+        let app = &app;
+        async move { app.call(Method::DELETE, &path, None, &[OPERATOR]).await }
+    };
+    assert_eq!(unpin(2).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        read(&app, "/v1/admin/cluster/shards").await[2]["pinned"],
+        false
+    );
+    let again = unpin(2).await;
+    assert_eq!(
+        (again.status, again.code()),
+        (StatusCode::NOT_FOUND, "not_found")
     );
 
     // The dead-letter queue of this cluster is empty.

@@ -154,6 +154,7 @@ async fn the_openapi_document_lists_every_route_served() {
         "GET /v1/admin/cluster/sessions/{sessionId}/location",
         "POST /v1/admin/cluster/nodes/{nodeId}/drain",
         "POST /v1/admin/cluster/shards/{shard}/move",
+        "DELETE /v1/admin/cluster/shards/{shard}/pin",
         "GET /v1/admin/cluster/dead-letters",
         "POST /v1/admin/cluster/dead-letters/{messageId}/replay",
         "DELETE /v1/admin/cluster/dead-letters/{messageId}",

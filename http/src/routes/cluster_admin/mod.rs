@@ -159,6 +159,25 @@ pub struct ShardPath {
     shard: u32,
 }
 
+/// Forgets a shard's pin (set by a move): placement decides its owner again, and the shard moves
+/// back if that is another node.
+#[utoipa::path(delete, path = "/v1/admin/cluster/shards/{shard}/pin", tag = "cluster",
+    params(ShardPath),
+    responses(
+        (status = 204, description = "the pin is gone"),
+        (status = 404, description = "the shard is not pinned", body = crate::errors::ErrorBody),
+    ))]
+pub async fn unpin_shard(
+    Cluster(cluster): Cluster,
+    PathParams(ShardPath { shard }): PathParams<ShardPath>,
+) -> Result<StatusCode, AppError> {
+    if !cluster.unpin_shard(ShardId(shard)).await? {
+        return Err(AppError::not_found(format_args!("pin of shard {shard}")));
+    }
+    info!(shard, "operator unpinned a shard");
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// Where to move a shard.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
