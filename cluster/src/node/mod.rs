@@ -130,11 +130,6 @@ impl ClusterNode {
         &self.shared.node_id
     }
 
-    /// The shards held now, with their epochs: the node's session actors read their fences here.
-    pub fn held_shards(&self) -> HeldShards {
-        self.shared.held.clone()
-    }
-
     pub fn config(&self) -> &ClusterConfig {
         &self.shared.config
     }
@@ -179,9 +174,15 @@ impl ClusterNode {
 
     /// Marks `node_id` as draining, cluster-wide. When it is this node, it also starts handing
     /// its shards away at once.
+    /// Another node must be a live member ([`ClusterError::UnknownMember`] otherwise): a drain
+    /// mark stays in Redis until its node leaves, so a mistyped id would stay marked for good.
     pub async fn drain(&self, node_id: &str) -> Result<(), ClusterError> {
+        let itself = node_id == self.shared.node_id;
+        if !itself && !self.is_live_member(node_id).await? {
+            return Err(ClusterError::UnknownMember(node_id.to_owned()));
+        }
         self.shared.steering.drain(node_id).await?;
-        if node_id == self.shared.node_id {
+        if itself {
             self.shared.draining.store(true, Ordering::Relaxed);
             self.shared.wake.notify_one();
         }
@@ -221,11 +222,6 @@ impl ClusterNode {
     pub async fn drained(&self) {
         let mut drained = self.shared.drained.subscribe();
         let _ = drained.wait_for(|done| *done).await;
-    }
-
-    /// Whether this node was asked to drain (by an operator or by SIGTERM).
-    pub fn is_draining(&self) -> bool {
-        self.shared.draining.load(Ordering::Relaxed)
     }
 
     /// Hands every shard away (their actors passivated first), leaves the membership and stops.

@@ -30,19 +30,20 @@ const QUIET: Duration = Duration::from_millis(400);
 /// Two nodes sharing a fresh prefix of the test Redis.
 async fn two_nodes() -> (TestServer, TestServer) {
     let (url, prefix) = (redis_url(), fresh_prefix());
-    let a = TestServer::cross_node(CrossNode {
-        redis_url: &url,
-        prefix: &prefix,
-        node_id: "node-a",
+    (
+        node(&url, &prefix, "node-a").await,
+        node(&url, &prefix, "node-b").await,
+    )
+}
+
+/// A node reaching Redis at `redis_url`, its keys under `prefix`.
+async fn node(redis_url: &str, prefix: &str, node_id: &str) -> TestServer {
+    TestServer::cross_node(CrossNode {
+        redis_url,
+        prefix,
+        node_id,
     })
-    .await;
-    let b = TestServer::cross_node(CrossNode {
-        redis_url: &url,
-        prefix: &prefix,
-        node_id: "node-b",
-    })
-    .await;
-    (a, b)
+    .await
 }
 
 fn fresh_prefix() -> String {
@@ -309,18 +310,8 @@ async fn a_node_cut_off_from_redis_reaches_its_own_sockets_and_catches_up() {
     let proxy = Proxy::start(address.clone()).await;
     let prefix = fresh_prefix();
     let proxied_url = url.replacen(&address, &proxy.addr.to_string(), 1);
-    let a = TestServer::cross_node(CrossNode {
-        redis_url: &proxied_url,
-        prefix: &prefix,
-        node_id: "node-a",
-    })
-    .await;
-    let b = TestServer::cross_node(CrossNode {
-        redis_url: &url,
-        prefix: &prefix,
-        node_id: "node-b",
-    })
-    .await;
+    let a = node(&proxied_url, &prefix, "node-a").await;
+    let b = node(&url, &prefix, "node-b").await;
     let (mut widget, session) = visitor(&a, "v_cut_off").await;
 
     proxy.cut().await;

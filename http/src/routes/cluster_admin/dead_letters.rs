@@ -2,7 +2,7 @@
 //! read) wait here for an operator, who lists them, replays one to its shard's queue or
 //! discards it for good.
 
-use super::Cluster;
+use super::{Cluster, found};
 use crate::errors::AppError;
 use crate::extract::{PathParams, QueryParams};
 use crate::openapi::schemas::DeadLetterListSchema;
@@ -71,11 +71,10 @@ pub async fn replay_dead_letter(
     Cluster(cluster): Cluster,
     PathParams(DeadLetterPath { message_id }): PathParams<DeadLetterPath>,
 ) -> Result<(StatusCode, Json<Replayed>), AppError> {
-    if !cluster.replay_dead_letter(&message_id).await? {
-        return Err(AppError::not_found(format_args!(
-            "dead letter {message_id}"
-        )));
-    }
+    found(
+        cluster.replay_dead_letter(&message_id).await?,
+        format_args!("dead letter {message_id}"),
+    )?;
     info!(message_id = %message_id, "operator replayed a dead letter");
     Ok((StatusCode::ACCEPTED, Json(Replayed { message_id })))
 }
@@ -91,11 +90,10 @@ pub async fn discard_dead_letter(
     Cluster(cluster): Cluster,
     PathParams(DeadLetterPath { message_id }): PathParams<DeadLetterPath>,
 ) -> Result<StatusCode, AppError> {
-    if !cluster.discard_dead_letter(&message_id).await? {
-        return Err(AppError::not_found(format_args!(
-            "dead letter {message_id}"
-        )));
-    }
+    found(
+        cluster.discard_dead_letter(&message_id).await?,
+        format_args!("dead letter {message_id}"),
+    )?;
     info!(message_id = %message_id, "operator discarded a dead letter");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -16,9 +16,7 @@ use axum::Json;
 use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use botwot_cluster::{
-    ClusterError, ClusterNode, ClusterStatus, SessionLocation, ShardId, ShardStatus,
-};
+use botwot_cluster::{ClusterNode, ClusterStatus, SessionLocation, ShardId, ShardStatus};
 use botwot_engine::{SessionId, SessionKey, TenantId};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -142,10 +140,6 @@ pub async fn drain_node(
     Cluster(cluster): Cluster,
     PathParams(NodePath { node_id }): PathParams<NodePath>,
 ) -> Result<(StatusCode, Json<DrainStarted>), AppError> {
-    // A drain mark stays in Redis until its node leaves, so only live members are marked.
-    if !cluster.is_live_member(&node_id).await? {
-        return Err(ClusterError::UnknownMember(node_id).into());
-    }
     cluster.drain(&node_id).await?;
     info!(node_id = %node_id, "operator drained a cluster node");
     Ok((StatusCode::ACCEPTED, Json(DrainStarted { node_id })))
@@ -171,9 +165,10 @@ pub async fn unpin_shard(
     Cluster(cluster): Cluster,
     PathParams(ShardPath { shard }): PathParams<ShardPath>,
 ) -> Result<StatusCode, AppError> {
-    if !cluster.unpin_shard(ShardId(shard)).await? {
-        return Err(AppError::not_found(format_args!("pin of shard {shard}")));
-    }
+    found(
+        cluster.unpin_shard(ShardId(shard)).await?,
+        format_args!("pin of shard {shard}"),
+    )?;
     info!(shard, "operator unpinned a shard");
     Ok(StatusCode::NO_CONTENT)
 }
@@ -214,4 +209,13 @@ pub async fn move_shard(
         StatusCode::ACCEPTED,
         Json(ShardMoveStarted { shard, to_node_id }),
     ))
+}
+
+/// `Ok` when the operation found its target, else 404 naming `what`.
+fn found(found: bool, what: impl std::fmt::Display) -> Result<(), AppError> {
+    if found {
+        Ok(())
+    } else {
+        Err(AppError::not_found(what))
+    }
 }
