@@ -41,11 +41,10 @@ async fn kill_9_under_webhook_load_loses_and_duplicates_nothing() {
     chaos_run("embedded", Backend::Embedded(dir.path().to_owned())).await;
 }
 
-/// Fails today: a kill between a commit's message inserts and its session/outbox puts (the
-/// MongoDB backend writes without a transaction, ADR 0002) loses acknowledged first messages
-/// from the API and leaves replies pending forever. Run it with `--ignored`.
+/// The same on MongoDB, which writes a commit without a transaction: a kill inside a commit
+/// leaves its journal, and the restarted node finishes the commit before it loads timers and
+/// unsent messages (ADR 0002, "Commit journal").
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "known bug: half-applied MongoDB commits under kill -9 (ADR 0002); see docs/benchmarks.md#chaos"]
 async fn kill_9_under_webhook_load_on_mongodb_loses_and_duplicates_nothing() {
     chaos_run("mongo", Backend::fresh_mongo("chaos")).await;
 }

@@ -14,7 +14,7 @@ use chaos::load::{self, LoadPlan, contact_wa_id};
 use chaos::verify::{self, ContactMessages, Tally};
 use cluster::Cluster;
 use serde_json::Value;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -135,12 +135,9 @@ async fn sessions_spread_over_three_nodes_and_any_node_takes_any_webhook() {
     cluster.remove_queues().await;
 }
 
-/// Fails today for the same reason as the MongoDB chaos test: a node killed inside a commit leaves
-/// it half applied (no transactions, ADR 0002), so a first message can vanish from the API and a
-/// reply stay `pending`. Everything else it checks held in the runs (failover time, order, no
-/// duplicates). Run it with `--ignored`.
+/// A node killed inside a commit leaves its journal; the shard's next owner finishes the commit
+/// before it loads the shard's timers and unsent messages (ADR 0002, "Commit journal").
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "known bug: half-applied MongoDB commits under kill -9 (ADR 0002); see docs/benchmarks.md#cluster-issue-6"]
 async fn kill_9_of_a_node_under_load_loses_nothing_and_its_timers_fire_once() {
     let mut cluster = Cluster::start("failover", 3, SHARDS, 20).await;
     cluster.until_held_by(&[0, 1, 2]).await;
@@ -169,18 +166,28 @@ async fn kill_9_of_a_node_under_load_loses_nothing_and_its_timers_fire_once() {
     };
     let open: Vec<_> = sessions.iter().filter(|(_, _, s)| s != "closed").collect();
     assert!(open.is_empty(), "sessions left open: {open:?}");
-    let mut closings: HashMap<String, usize> = HashMap::new();
+    // A conversation quiet for 20 s in the middle of the load (the failover stalls some
+    // contacts that long) closes and is reopened by the contact's next message: it closes once
+    // per quiet spell, once more than it was reopened, and never twice in a row.
+    let mut wrong = Vec::new();
     for (_, session, _) in &sessions {
         let texts = cluster.any().transcript_texts(session).await;
-        closings.insert(
-            session.clone(),
-            texts.iter().filter(|text| *text == CLOSING).count(),
-        );
+        let (_, state) = cluster.any().get(&format!("/v1/sessions/{session}")).await;
+        let reopened = state["reopenedCount"].as_u64().expect("reopenedCount");
+        let closings = texts.iter().filter(|text| *text == CLOSING).count() as u64;
+        let closed_twice = texts
+            .windows(2)
+            .any(|pair| pair[0] == CLOSING && pair[1] == CLOSING);
+        if closed_twice
+            || closings != reopened + 1
+            || texts.last().map(String::as_str) != Some(CLOSING)
+        {
+            wrong.push((session.clone(), reopened, texts));
+        }
     }
-    let wrong: Vec<_> = closings.iter().filter(|(_, n)| **n != 1).collect();
     assert!(
         wrong.is_empty(),
-        "sessions not closed exactly once: {wrong:?}"
+        "sessions not closed once per quiet spell: {wrong:?}"
     );
     assert_eq!(messages.len(), plan.contacts);
     cluster.remove_queues().await;

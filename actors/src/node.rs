@@ -13,8 +13,9 @@ use botwot_cluster::{HeldShards, RegistryStats, SessionRegistry, ShardId};
 use botwot_engine::SessionKey;
 use botwot_engine::brain::Brain;
 use botwot_engine::handover::AgentDirectory;
-use botwot_engine::ports::{ChannelSender, SessionObserver, Storage, StoreError};
+use botwot_engine::ports::{ChannelSender, SessionObserver, Storage, StoreError, WriteAccess};
 use botwot_engine::time::Clock;
+use botwot_engine::timer::TimerKind;
 use ractor::{Actor, ActorRef};
 use serde::Serialize;
 use std::collections::HashSet;
@@ -120,12 +121,30 @@ impl Node {
         Ok(node)
     }
 
-    /// Arms the stored timers and queues the unsent messages of the sessions `ours` picks.
-    async fn reload(&self, ours: impl Fn(&SessionKey) -> bool) -> Result<(), StoreError> {
-        let store = &self.registry.deps().store;
+    /// Finishes the commits a crash cut short, then arms the stored timers and queues the
+    /// unsent messages, of the sessions `ours` picks.
+    async fn reload(
+        &self,
+        ours: impl Fn(&SessionKey) -> bool + Send + Sync,
+    ) -> Result<(), StoreError> {
+        let deps = self.registry.deps();
+        let store = &deps.store;
+        let access = |key: &SessionKey| {
+            let fence = deps.fence_for(key).ok().filter(|_| ours(key))?;
+            Some(WriteAccess { fence })
+        };
+        let finished = store.finish_interrupted_commits(&access).await?;
         let stored_timers = store.all_timers().await?;
-        let mut timer_count = 0;
+        let (mut timer_count, mut answers_lost) = (0, 0);
         for timer in stored_timers.into_iter().filter(|timer| ours(&timer.key)) {
+            // A question waits for an answer: the call to the brain was lost with the node (or
+            // process) that made it, so it is asked again now, not when the watchdog fires.
+            if timer.kind == TimerKind::AnswerWatchdog {
+                let _ = self
+                    .registry
+                    .route_message(&timer.key, SessionMsg::AnswersLost);
+                answers_lost += 1;
+            }
             self.timers.arm(timer);
             timer_count += 1;
         }
@@ -138,7 +157,9 @@ impl Node {
         let pending_count = pending.len();
         self.outbox.submit(pending);
         info!(
+            commits_finished = finished,
             timers = timer_count,
+            answers_lost,
             outbox = pending_count,
             "session state reloaded"
         );

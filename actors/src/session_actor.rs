@@ -25,7 +25,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicUsize;
 use std::time::Duration;
 use tokio::sync::oneshot;
-use tracing::warn;
+use tracing::{info, warn};
 
 /// What a session actor is shared with every other one on the node.
 pub(crate) struct SessionDeps {
@@ -62,6 +62,9 @@ pub(crate) enum SessionMsg {
     TimerFired(Box<DurableTimer>),
     /// The brain's answer to an inbound message.
     BrainAnswered(Box<BrainAnswered>),
+    /// This node took the session on: the brain calls of its pending questions were lost with
+    /// the node that made them.
+    AnswersLost,
 }
 
 pub(crate) struct Dispatch {
@@ -148,6 +151,7 @@ impl Actor for SessionActor {
                 }
             }
             SessionMsg::TimerFired(timer) => Box::pin(state.timer_fired(*timer)).await,
+            SessionMsg::AnswersLost => Box::pin(state.answers_lost()).await,
             SessionMsg::BrainAnswered(answer) => {
                 let BrainAnswered {
                     in_reply_to,
@@ -315,6 +319,30 @@ impl SessionActorState {
             // The shard's next owner fires it.
             Err(SessionError::Moved) => {}
             Err(_) => self.retry_timer(timer),
+        }
+    }
+
+    /// Asks the brain again, now, for the questions still waiting for an answer; when that
+    /// cannot be stored, the answer watchdog asks later.
+    async fn answers_lost(&mut self) {
+        let Some(current) = self.session.clone() else {
+            return;
+        };
+        let now = self.deps().clock.now();
+        let Ok(transition) = apply(&current, SessionEvent::AnswersLost, now) else {
+            return;
+        };
+        if transition.effects.is_empty() {
+            return;
+        }
+        let asked = current.pending_answers.len();
+        match self.carry_out(transition).await {
+            Ok(_) => {
+                info!(session_key = %self.key, asked, "asked the brain again for questions lost with their node")
+            }
+            Err(error) => {
+                warn!(session_key = %self.key, error = %error, "pending questions not asked again yet")
+            }
         }
     }
 

@@ -24,6 +24,8 @@ use torn_writes::TornWrites;
 #[path = "support/torn_writes.rs"]
 mod torn_writes;
 
+#[path = "session_actors/answers.rs"]
+mod answers;
 #[path = "session_actors/escalation.rs"]
 mod escalation;
 
@@ -194,15 +196,74 @@ impl Harness {
     }
 }
 
+/// A harness whose node was stopped: its store, clock and sender stay for the next node.
+struct Stopped {
+    _dir: tempfile::TempDir,
+    clock: Arc<ManualClock>,
+    store: Arc<dyn Storage>,
+    sender: Arc<RecordingSender>,
+    bot: BotProfile,
+}
+
+impl Harness {
+    /// Shuts the node down (its in-flight work is lost, as when the process stops).
+    async fn stop(self) -> Stopped {
+        self.node.shutdown().await;
+        Stopped {
+            _dir: self._dir,
+            clock: self.clock,
+            store: self.store,
+            sender: self.sender,
+            bot: self.bot,
+        }
+    }
+}
+
+impl Stopped {
+    /// A new node on the same store, clock and sender.
+    async fn start(self) -> Harness {
+        self.start_with_brain(Arc::new(ProfileBrain)).await
+    }
+
+    async fn start_with_brain(self, brain: Arc<dyn botwot_engine::brain::Brain>) -> Harness {
+        let node = start_node_with_brain(
+            &self.store,
+            &self.sender,
+            &self.clock,
+            NodeConfig::default(),
+            brain,
+        )
+        .await;
+        Harness {
+            _dir: self._dir,
+            clock: self.clock,
+            store: self.store,
+            sender: self.sender,
+            node,
+            bot: self.bot,
+        }
+    }
+}
+
 async fn start_node(
     store: &Arc<dyn Storage>,
     sender: &Arc<RecordingSender>,
     clock: &Arc<ManualClock>,
     config: NodeConfig,
 ) -> Node {
+    start_node_with_brain(store, sender, clock, config, Arc::new(ProfileBrain)).await
+}
+
+async fn start_node_with_brain(
+    store: &Arc<dyn Storage>,
+    sender: &Arc<RecordingSender>,
+    clock: &Arc<ManualClock>,
+    config: NodeConfig,
+    brain: Arc<dyn botwot_engine::brain::Brain>,
+) -> Node {
     let deps = NodeDeps {
         storage: store.clone(),
-        brain: Arc::new(ProfileBrain),
+        brain,
         sender: sender.clone(),
         observer: Arc::new(NullObserver),
         clock: clock.clone(),
@@ -384,31 +445,15 @@ async fn a_restarted_node_reloads_pending_timers_and_fires_them_once() {
     let h = Harness::start(NodeConfig::default()).await;
     let (session, _) = applied(h.send("v1", inbound("hi", "c-1")).await);
     h.transcript_of_len(&session, 2).await;
-    let Harness {
-        _dir,
-        clock,
-        store,
-        sender,
-        node,
-        bot,
-    } = h;
-    node.shutdown().await;
+    let stopped = h.stop().await;
     assert_eq!(
-        store.all_timers().await.expect("timers").len(),
+        stopped.store.all_timers().await.expect("timers").len(),
         2,
         "warning and close are stored"
     );
 
-    clock.advance(Duration::from_secs(500)); // the process is down past both deadlines
-    let restarted = start_node(&store, &sender, &clock, NodeConfig::default()).await;
-    let h = Harness {
-        _dir,
-        clock,
-        store,
-        sender,
-        node: restarted,
-        bot,
-    };
+    stopped.clock.advance(Duration::from_secs(500)); // the process is down past both deadlines
+    let h = stopped.start().await;
     h.until("the overdue close fires", || {
         h.status_is("v1", SessionStatus::Closed)
     })

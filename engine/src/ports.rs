@@ -69,7 +69,30 @@ pub struct Fence {
     pub epoch: u64,
 }
 
-/// Everything one session transition writes. A backend writes all of it or none of it.
+/// That a node writes a session, and the fence its writes carry (`None` on a single node).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WriteAccess {
+    pub fence: Option<Fence>,
+}
+
+/// Which sessions a node writes: [`SessionStore::finish_interrupted_commits`] finishes only
+/// theirs. Any `Fn(&SessionKey) -> Option<WriteAccess>` is one.
+pub trait SessionAccess: Send + Sync {
+    fn access(&self, key: &SessionKey) -> Option<WriteAccess>;
+}
+
+impl<F> SessionAccess for F
+where
+    F: Fn(&SessionKey) -> Option<WriteAccess> + Send + Sync,
+{
+    fn access(&self, key: &SessionKey) -> Option<WriteAccess> {
+        self(key)
+    }
+}
+
+/// Everything one session transition writes. A backend writes all of it or none of it; one
+/// that cannot (MongoDB without transactions) finishes a commit cut short in
+/// [`SessionStore::finish_interrupted_commits`].
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct SessionCommit {
     /// Set on a cluster node: the commit is refused with [`StoreError::Fenced`] when a newer
@@ -179,6 +202,18 @@ pub trait SessionStore: Send + Sync + 'static {
     /// Erases a session of `tenant` with its messages, pending deliveries and timers (data
     /// rights); returns how many messages went. `NotFound` when it is not that tenant's.
     async fn erase_session(&self, tenant: &TenantId, id: &SessionId) -> Result<usize, StoreError>;
+    /// Finishes the commits that a crash (or a lost connection) cut short, on a backend that
+    /// cannot write a commit all at once, of the sessions `access` gives this node; returns
+    /// how many it finished. A node calls it before it loads those sessions' timers and unsent
+    /// messages and before any of them runs, so what it finishes is armed and sent like the
+    /// rest. A backend that writes every commit whole has nothing to finish.
+    async fn finish_interrupted_commits(
+        &self,
+        access: &dyn SessionAccess,
+    ) -> Result<usize, StoreError> {
+        let _ = access;
+        Ok(0)
+    }
 }
 
 #[async_trait]

@@ -47,7 +47,8 @@ pub struct Tally {
     pub unrecorded_sends: usize,
     /// Graph API requests to a contact beyond one per outbound message of theirs.
     pub duplicate_sends: usize,
-    /// Inbound messages beyond the outbound ones of their contact: questions never answered.
+    /// Inbound messages beyond the bot's replies to their contact: questions never answered
+    /// (closing and warning messages are outbound too, and answer nothing).
     pub unanswered: usize,
     /// Contacts with any of the problems above, to show.
     pub suspects: Vec<usize>,
@@ -142,10 +143,12 @@ pub fn tally(outcomes: &[Outcome], contacts: &[ContactMessages], graph: &[GraphR
             .filter(|request| request.body["to"] == wa_id.as_str())
             .count();
         tally.duplicate_sends += sends.saturating_sub(messages.outbound.len());
-        let unanswered = messages
-            .inbound_texts
-            .len()
-            .saturating_sub(messages.outbound.len());
+        let bot_replies = messages
+            .outbound
+            .iter()
+            .filter(|message| message["author"]["kind"] == "bot")
+            .count();
+        let unanswered = messages.inbound_texts.len().saturating_sub(bot_replies);
         if unanswered > 0 {
             tally.unanswered += unanswered;
             suspect = true;

@@ -57,6 +57,23 @@ impl Backend {
     }
 }
 
+/// Where a server's logs go: a file per port in `BOTWOT_TEST_LOG_DIR` when it is set (appended
+/// across restarts; set `RUST_LOG` for more than warnings), else nowhere.
+fn log_output(port: u16) -> Stdio {
+    let Ok(dir) = std::env::var("BOTWOT_TEST_LOG_DIR") else {
+        return Stdio::null();
+    };
+    let path = Path::new(&dir).join(format!("botwot-{port}.log"));
+    match std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+    {
+        Ok(file) => Stdio::from(file),
+        Err(error) => panic!("cannot open the log file {}: {error}", path.display()),
+    }
+}
+
 /// A `botwot serve` process on a free loopback port with its own storage.
 pub struct Server {
     child: Option<Child>,
@@ -164,7 +181,7 @@ impl Server {
             .env("BOTWOT__HTTP__AUTH__PASSWORD_HASHING__MEMORY_KIB", "64")
             .env("BOTWOT__HTTP__AUTH__PASSWORD_HASHING__ITERATIONS", "1")
             .env("JWT_SECRET_KEY", "end-to-end-tests-signing-secret-32-bytes")
-            .stdout(Stdio::null())
+            .stdout(log_output(self.port))
             .stderr(Stdio::inherit());
         for (key, value) in &self.extra_env {
             command.env(key, value);

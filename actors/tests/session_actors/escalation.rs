@@ -2,7 +2,7 @@
 //! once, a take-over removes it, and auto-assignment goes round-robin among available agents
 //! below capacity.
 
-use super::{Harness, applied, inbound, start_node};
+use super::{Harness, applied, inbound};
 use async_trait::async_trait;
 use botwot_actors::NodeConfig;
 use botwot_engine::TenantId;
@@ -44,25 +44,9 @@ async fn the_sla_timer_survives_a_restart_and_escalates_once() {
     assert_eq!(messages.len(), 2, "the question and the hand-off message");
     assert_eq!(h.sla_timers().await, 1);
 
-    let Harness {
-        _dir,
-        clock,
-        store,
-        sender,
-        node,
-        bot,
-    } = h;
-    node.shutdown().await;
-    clock.advance(Duration::from_secs(90)); // down past the SLA, not past the auto-close
-    let restarted = start_node(&store, &sender, &clock, NodeConfig::default()).await;
-    let h = Harness {
-        _dir,
-        clock,
-        store,
-        sender,
-        node: restarted,
-        bot,
-    };
+    let stopped = h.stop().await;
+    stopped.clock.advance(Duration::from_secs(90)); // down past the SLA, not past the auto-close
+    let h = stopped.start().await;
     h.until("the overdue SLA escalates the conversation", || async {
         h.session("v1").await.escalated_at.is_some()
     })

@@ -18,8 +18,8 @@ use botwot_engine::message::Message;
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::ports::{
     AccountStore, AuditStore, BotStore, CommitOutcome, DeliveryReceipt, IntegrationStore,
-    OutboxStore, PageRequest, Paged, SessionCommit, SessionFilter, SessionStore, Storage,
-    StoreError, TimerStore,
+    OutboxStore, PageRequest, Paged, SessionAccess, SessionCommit, SessionFilter, SessionStore,
+    Storage, StoreError, TimerStore,
 };
 use botwot_engine::session::{SessionKey, SessionState};
 use botwot_engine::timer::DurableTimer;
@@ -62,6 +62,13 @@ impl SessionStore for TornWrites {
 
     async fn load_session(&self, key: &SessionKey) -> Result<Option<SessionState>, StoreError> {
         self.inner.load_session(key).await
+    }
+
+    async fn finish_interrupted_commits(
+        &self,
+        access: &dyn SessionAccess,
+    ) -> Result<usize, StoreError> {
+        self.inner.finish_interrupted_commits(access).await
     }
 
     async fn get_session(

@@ -3,11 +3,14 @@
 //! answer comes back as a later event; if the node stops in between, nothing else would ever
 //! answer the contact. The timer outlives the stop, fires after the restart (late rather than
 //! never), and the brain is asked again for every question waiting longer than the watchdog's
-//! period, a few times at most.
+//! period, a few times at most. A node that takes a session on (after a restart, or from another
+//! node) knows the calls in flight were lost with their node and asks again at once
+//! ([`SessionEvent::AnswersLost`](super::SessionEvent::AnswersLost)).
 
 use super::apply::Step;
 use super::effect::Effect;
 use super::state::{PendingAnswer, Responder};
+use crate::time::Timestamp;
 use crate::timer::TimerKind;
 use std::time::Duration;
 
@@ -42,6 +45,11 @@ impl Step {
         });
     }
 
+    /// Whether the bot still owes the contact an answer.
+    pub(super) fn owes_an_answer(&self) -> bool {
+        self.state.responder == Responder::Bot && !self.state.pending_answers.is_empty()
+    }
+
     /// The answer to message `in_reply_to` arrived.
     pub(super) fn answer_arrived(&mut self, in_reply_to: u64) {
         self.state
@@ -64,6 +72,21 @@ impl Step {
 
     /// The watchdog fired: every question waiting longer than its period is asked again.
     pub(super) fn answers_overdue(&mut self) {
+        self.ask_again(|now, pending| now >= pending.asked_at.plus(ANSWER_WATCHDOG));
+    }
+
+    /// The brain calls for the pending questions were lost with the node that made them: every
+    /// pending question is asked again now, without waiting for the watchdog.
+    pub(super) fn answers_lost(&mut self) {
+        if self.state.pending_answers.is_empty() {
+            return;
+        }
+        self.ask_again(|_, _| true);
+    }
+
+    /// Asks the brain again for the pending questions `due` picks (each a few times at most),
+    /// and arms the watchdog for the rest.
+    fn ask_again(&mut self, due: impl Fn(Timestamp, &PendingAnswer) -> bool) {
         self.state.answer_due_at = None;
         if self.state.responder != Responder::Bot || self.state.is_closed() {
             self.forget_pending_answers();
@@ -72,7 +95,7 @@ impl Step {
         let now = self.now;
         let mut asks = Vec::new();
         self.state.pending_answers.retain_mut(|pending| {
-            if now < pending.asked_at.plus(ANSWER_WATCHDOG) {
+            if !due(now, pending) {
                 return true;
             }
             if pending.attempts >= MAX_ASKS {

@@ -135,3 +135,84 @@ fn nothing_is_asked_again_once_a_person_answers_or_the_session_closed() {
     assert!(asked(&stale).is_empty());
     assert!(appended(&stale).iter().all(|m| m.author != Author::Bot));
 }
+
+#[test]
+fn a_node_that_takes_the_session_on_asks_every_pending_question_again_at_once() {
+    let first = run(&fresh(), inbound("First?", "m1"), 0);
+    let second = run(&first.state, inbound("Second?", "m2"), 1_000);
+    let resumed = run(&second.state, SessionEvent::AnswersLost, 2_000);
+    assert_eq!(
+        asked(&resumed),
+        [(1, "First?".to_owned()), (2, "Second?".to_owned())]
+    );
+    assert!(
+        resumed
+            .state
+            .pending_answers
+            .iter()
+            .all(|pending| pending.attempts == 2 && pending.asked_at == Timestamp(2_000))
+    );
+    assert_eq!(
+        resumed.state.answer_due_at,
+        Some(Timestamp(2_000 + watchdog_ms()))
+    );
+
+    // Nothing pending, nothing asked and nothing written.
+    let answered = run(&second.state, reply(1), 3_000);
+    let answered = run(&answered.state, reply(2), 3_000);
+    let quiet = run(&answered.state, SessionEvent::AnswersLost, 4_000);
+    assert!(quiet.effects.is_empty());
+    assert_eq!(quiet.state, answered.state);
+}
+
+#[test]
+fn a_session_that_owes_an_answer_is_neither_warned_nor_closed_until_it_is_answered() {
+    let asked = run(&fresh(), inbound("Do you ship to Oslo?", "m1"), 0).state;
+    let close_due = asked.armed(TimerKind::AutoClose).expect("auto-close armed");
+    let warn_due = asked.armed(TimerKind::InactivityWarning);
+    if let Some(warn_due) = warn_due {
+        let warned = run(
+            &asked,
+            SessionEvent::TimerFired {
+                kind: TimerKind::InactivityWarning,
+                due_at: warn_due,
+            },
+            warn_due.0,
+        );
+        assert!(
+            appended(&warned).is_empty(),
+            "no warning while an answer is owed"
+        );
+    }
+    let fired = run(
+        &asked,
+        SessionEvent::TimerFired {
+            kind: TimerKind::AutoClose,
+            due_at: close_due,
+        },
+        close_due.0,
+    );
+    assert!(
+        !fired.state.is_closed(),
+        "not closed while an answer is owed"
+    );
+    assert!(appended(&fired).is_empty());
+    let postponed = fired
+        .state
+        .armed(TimerKind::AutoClose)
+        .expect("armed again");
+    assert!(postponed > close_due);
+    assert_eq!(fired.state.last_activity_at, asked.last_activity_at);
+
+    // Answered, and quiet again: now it closes.
+    let answered = run(&fired.state, reply(1), close_due.0 + 1);
+    let closed = run(
+        &answered.state,
+        SessionEvent::TimerFired {
+            kind: TimerKind::AutoClose,
+            due_at: postponed,
+        },
+        postponed.0,
+    );
+    assert!(closed.state.is_closed());
+}

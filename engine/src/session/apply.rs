@@ -52,6 +52,7 @@ pub fn apply(
         SessionEvent::NoteAdded { agent_id, text } => step.note_added(agent_id, text)?,
         SessionEvent::TimerFired { kind, due_at } => step.timer_fired(kind, due_at),
         SessionEvent::CloseRequested { reason } => step.close(reason),
+        SessionEvent::AnswersLost => step.answers_lost(),
         SessionEvent::DeliveryUpdated {
             message_id,
             delivery,
@@ -231,6 +232,12 @@ impl Step {
             return;
         }
         match kind {
+            // The contact is waiting for the bot, not quiet: warning or closing now would
+            // answer their question with "closed after a period of inactivity". Counted again
+            // from now; the answer watchdog bounds how long an answer stays owed.
+            TimerKind::InactivityWarning | TimerKind::AutoClose if self.owes_an_answer() => {
+                self.arm_inactivity_timers();
+            }
             TimerKind::InactivityWarning => {
                 self.state.warn_due_at = None;
                 self.effects.push(Effect::CancelTimer { kind });
@@ -282,8 +289,14 @@ impl Step {
     }
 
     fn restart_inactivity_timers(&mut self) {
-        let timeouts = self.state.rules.timeouts;
         self.state.last_activity_at = self.now;
+        self.arm_inactivity_timers();
+    }
+
+    /// Arms the inactivity warning (when the rules have one) and the auto-close, counted from
+    /// now.
+    fn arm_inactivity_timers(&mut self) {
+        let timeouts = self.state.rules.timeouts;
         match timeouts.warn_after() {
             Some(after) => {
                 let due_at = self.now.plus(after);

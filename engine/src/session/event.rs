@@ -71,6 +71,10 @@ pub enum SessionEvent {
     CloseRequested {
         reason: CloseReason,
     },
+    /// The brain calls in flight for the session's pending questions were lost with the node
+    /// that made them (this node took the session on after a restart, or from another node):
+    /// they are asked again now rather than when the answer watchdog fires.
+    AnswersLost,
     /// A channel reported progress of an outbound message.
     DeliveryUpdated {
         message_id: MessageId,

@@ -124,7 +124,13 @@ fn empty_text_is_rejected_without_change() {
 
 #[test]
 fn warning_then_close_on_silence() {
-    let open = run(&fresh(), inbound("hi", "c1"), 0);
+    let asked = run(&fresh(), inbound("hi", "c1"), 0);
+    let answer = SessionEvent::BotReplied {
+        in_reply_to: 1,
+        text: "Hello!".into(),
+        wants_human: false,
+    };
+    let open = run(&asked.state, answer, 0);
     let warn_due = open.state.warn_due_at.expect("warning armed");
     let warned = run(
         &open.state,

@@ -199,6 +199,12 @@ pub struct WriteBatch<B> {
     /// When set, the batch is written only if no newer epoch of the shard has written.
     pub fence: Option<ShardFence>,
     pub ops: Vec<WriteOp<B>>,
+    /// A record of the whole batch, for a backend without atomic batches
+    /// ([`DocumentBackend::ATOMIC_BATCHES`] false): it puts this document first (after the
+    /// fence) and deletes it once every operation is written, or when the batch is refused as
+    /// a duplicate before anything of it was; any other failure leaves it for recovery to
+    /// finish (ADR 0002, "Commit journal"). Backends with atomic batches ignore it.
+    pub journal: Option<Doc<B>>,
 }
 
 impl<B> WriteBatch<B> {
@@ -206,6 +212,7 @@ impl<B> WriteBatch<B> {
         Self {
             fence: None,
             ops: Vec::with_capacity(capacity),
+            journal: None,
         }
     }
     pub fn insert(&mut self, doc: Doc<B>) {
@@ -291,6 +298,11 @@ pub fn position_of(values: &[&FieldValue], id: &str) -> Vec<u8> {
 pub trait DocumentBackend: Send + Sync + 'static {
     /// A serialized document body, in the backend's native form.
     type Body: Send + Sync + 'static;
+
+    /// Whether [`write`](Self::write) applies a batch entirely or not at all, even when the
+    /// process dies in the middle. When it does not, callers that must not leave a batch half
+    /// written give it a [`WriteBatch::journal`].
+    const ATOMIC_BATCHES: bool;
 
     fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Self::Body, StorageError>;
     fn decode<T: DeserializeOwned>(body: Self::Body) -> Result<T, StorageError>;

@@ -4,8 +4,11 @@
 //! provider-id index before anything else of the commit is written (on the embedded backend the
 //! whole batch is refused in any case). A commit's shard fence becomes the batch's fence, which
 //! every backend checks before anything else: a stale writer's commit is reported as fenced,
-//! even when it also holds a redelivered message.
+//! even when it also holds a redelivered message. The session record is the batch's last write.
+//! On a backend without atomic batches (MongoDB) the batch carries a journal, the whole prepared
+//! commit, which recovery finishes when the batch was cut short (`journal.rs`).
 
+use super::journal::PreparedCommit;
 use super::schema::{MESSAGES, MESSAGES_BY_PROVIDER_ID, SESSIONS, TIMERS};
 use super::{Store, records};
 use crate::backend::{DocumentBackend, ShardFence, WriteBatch};
@@ -14,7 +17,7 @@ use botwot_engine::SessionState;
 use botwot_engine::channel::Channel;
 use botwot_engine::ids::{MessageId, TenantId};
 use botwot_engine::message::{Direction, Message};
-use botwot_engine::ports::{CommitOutcome, DeliveryReceipt, SessionCommit, StoreError};
+use botwot_engine::ports::{CommitOutcome, DeliveryReceipt, Fence, SessionCommit, StoreError};
 use tracing::debug;
 
 impl<B: DocumentBackend> Store<B> {
@@ -22,8 +25,56 @@ impl<B: DocumentBackend> Store<B> {
         &self,
         commit: SessionCommit,
     ) -> Result<CommitOutcome, StoreError> {
+        let fence = commit.fence.map(shard_fence);
+        let prepared = self.prepare_commit(commit).await?;
+        let mut batch = self.commit_batch(&prepared, fence, |_| true).await?;
+        batch.journal = self.journal_of(&prepared)?;
+        match self.backend.write(batch).await {
+            Ok(()) => Ok(CommitOutcome::Committed),
+            Err(StorageError::Duplicate(duplicate)) => {
+                match redelivered(&prepared.messages, &duplicate) {
+                    Some(provider_message_id) => {
+                        debug!(provider_message_id, "inbound message already stored");
+                        Ok(CommitOutcome::DuplicateInbound {
+                            provider_message_id,
+                        })
+                    }
+                    None => Err(StorageError::Duplicate(duplicate).into()),
+                }
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Writes the journal of `commit` and then only the first `applied` operations of its
+    /// batch, as a process killed in the middle of [`write_commit`](Self::write_commit) would
+    /// on a backend without atomic batches. The operations are in this order: the messages
+    /// (inbound ones with a provider id first), the delivery updates of stored messages, the
+    /// timers set, the timers cancelled, the outbox entries, the session. For crash tests only.
+    #[doc(hidden)]
+    pub async fn commit_interrupted(
+        &self,
+        commit: SessionCommit,
+        applied: usize,
+    ) -> Result<(), StoreError> {
+        let fence = commit.fence.map(shard_fence);
+        let prepared = self.prepare_commit(commit).await?;
+        let mut batch = self.commit_batch(&prepared, fence, |_| true).await?;
+        if let Some(journal) = self.journal_of(&prepared)? {
+            let mut first = WriteBatch::with_capacity(1);
+            first.fence = fence;
+            first.put(journal);
+            self.backend.write(first).await?;
+        }
+        batch.ops.truncate(applied);
+        Ok(self.backend.write(batch).await?)
+    }
+
+    /// The commit with its delivery updates folded into its own messages, the channel of each
+    /// inbound message with a provider id resolved, and those messages first.
+    async fn prepare_commit(&self, commit: SessionCommit) -> Result<PreparedCommit, StoreError> {
         let SessionCommit {
-            fence,
+            fence: _,
             session,
             mut messages,
             delivery_updates,
@@ -43,58 +94,71 @@ impl<B: DocumentBackend> Store<B> {
         }
         // Stable: messages keep their order otherwise.
         messages.sort_by_key(|message| records::deduplication_id(message).is_none());
-
-        let mut batch = WriteBatch::with_capacity(
-            messages.len()
-                + 1
-                + stored_updates.len()
-                + timers_set.len()
-                + timers_cancelled.len()
-                + outbox.len(),
-        );
-        batch.fence = fence.map(|fence| ShardFence {
-            shard: fence.shard,
-            epoch: fence.epoch,
-        });
+        let mut channels = Vec::with_capacity(messages.len());
         for message in &messages {
-            let channel = match records::deduplication_id(message) {
+            channels.push(match records::deduplication_id(message) {
                 Some(_) => Some(self.channel_of(message, session.as_ref()).await?),
                 None => None,
-            };
-            batch.insert(records::message::<B>(message, channel)?);
+            });
         }
-        if let Some(session) = &session {
-            batch.put(records::session::<B>(session)?);
+        Ok(PreparedCommit {
+            session,
+            messages,
+            channels,
+            delivery_updates: stored_updates,
+            timers_set,
+            timers_cancelled,
+            outbox,
+        })
+    }
+
+    /// The write batch of a prepared commit: the messages `insert` picks (recovery leaves out
+    /// those already stored), the delivery updates of stored messages, the timers, the outbox
+    /// entries and, last, the session.
+    pub(super) async fn commit_batch(
+        &self,
+        commit: &PreparedCommit,
+        fence: Option<ShardFence>,
+        insert: impl Fn(&Message) -> bool,
+    ) -> Result<WriteBatch<B::Body>, StorageError> {
+        let mut batch = WriteBatch::with_capacity(
+            commit.messages.len()
+                + commit.delivery_updates.len()
+                + commit.timers_set.len()
+                + commit.timers_cancelled.len()
+                + commit.outbox.len()
+                + 1,
+        );
+        batch.fence = fence;
+        for (message, channel) in commit.messages.iter().zip(&commit.channels) {
+            if insert(message) {
+                batch.insert(records::message::<B>(message, *channel)?);
+            }
         }
-        let tenant = session.as_ref().map(|session| &session.key.tenant_id);
-        for (id, delivery) in stored_updates {
-            let receipt = DeliveryReceipt::from(delivery);
-            if let Some(updated) = self.with_delivery(tenant, &id, receipt, None).await? {
+        let tenant = commit
+            .session
+            .as_ref()
+            .map(|session| &session.key.tenant_id);
+        for (id, delivery) in &commit.delivery_updates {
+            let receipt = DeliveryReceipt::from(delivery.clone());
+            if let Some(updated) = self.with_delivery(tenant, id, receipt, None).await? {
                 batch.put(updated);
             }
         }
-        for timer in &timers_set {
+        for timer in &commit.timers_set {
             batch.put(records::timer::<B>(timer)?);
         }
-        for id in &timers_cancelled {
+        for id in &commit.timers_cancelled {
             batch.delete(&TIMERS, id.as_str());
         }
-        for entry in &outbox {
+        for entry in &commit.outbox {
             batch.put(records::outbox::<B>(entry)?);
         }
-        match self.backend.write(batch).await {
-            Ok(()) => Ok(CommitOutcome::Committed),
-            Err(StorageError::Duplicate(duplicate)) => match redelivered(&messages, &duplicate) {
-                Some(provider_message_id) => {
-                    debug!(provider_message_id, "inbound message already stored");
-                    Ok(CommitOutcome::DuplicateInbound {
-                        provider_message_id,
-                    })
-                }
-                None => Err(StorageError::Duplicate(duplicate).into()),
-            },
-            Err(error) => Err(error.into()),
+        // Last: a stored session equal to the commit's says the whole batch is written.
+        if let Some(session) = &commit.session {
+            batch.put(records::session::<B>(session)?);
         }
+        Ok(batch)
     }
 
     /// The channel of a message's session: the committed session's, else the stored one's.
@@ -153,6 +217,13 @@ impl<B: DocumentBackend> Store<B> {
             return Ok(None);
         }
         records::message_with_fields::<B>(&message, fields).map(Some)
+    }
+}
+
+pub(super) fn shard_fence(fence: Fence) -> ShardFence {
+    ShardFence {
+        shard: fence.shard,
+        epoch: fence.epoch,
     }
 }
 

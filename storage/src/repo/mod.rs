@@ -8,6 +8,7 @@ mod canned;
 mod commit;
 mod erasure;
 mod integrations;
+mod journal;
 mod knowledge;
 mod outbox;
 mod paging;

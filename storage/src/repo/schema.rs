@@ -214,6 +214,16 @@ pub static KNOWLEDGE_DOCUMENTS: CollectionSpec = CollectionSpec {
     ],
 };
 
+/// Commit journals: on a backend without atomic batches, the record of a session commit being
+/// written, deleted once it is (see `repo/journal.rs`); the id is the session key, so a session
+/// has at most one. Scanned whole by recovery, per tenant by erasure.
+pub static JOURNALS_BY_TENANT: IndexSpec = IndexSpec::ordered("tenant", &[TENANT]);
+pub static COMMIT_JOURNALS: CollectionSpec = CollectionSpec {
+    name: "commit_journals",
+    fields: &[TENANT],
+    indexes: &[&JOURNALS_BY_TENANT],
+};
+
 /// Every collection, for backends to create at open.
 pub static SCHEMA: &[&CollectionSpec] = &[
     &BOTS,
@@ -232,4 +242,5 @@ pub static SCHEMA: &[&CollectionSpec] = &[
     &CANNED_RESPONSES,
     &KNOWLEDGE_BASES,
     &KNOWLEDGE_DOCUMENTS,
+    &COMMIT_JOURNALS,
 ];

@@ -1,9 +1,10 @@
 //! Sessions and their transcripts.
 
+use super::journal::journal_id;
 use super::schema::{
-    AGENT, BOT, CHANNEL, CONTACT, MESSAGES, MESSAGES_BY_OUTBOUND_PROVIDER_ID, MESSAGES_BY_SEQ,
-    OUTBOX, QUEUE, SESSIONS, SESSIONS_BY_BOT, SESSIONS_BY_CHANNEL, SESSIONS_BY_CREATED,
-    SESSIONS_BY_KEY, SESSIONS_BY_STATUS, STATUS, TIMERS,
+    AGENT, BOT, CHANNEL, COMMIT_JOURNALS, CONTACT, MESSAGES, MESSAGES_BY_OUTBOUND_PROVIDER_ID,
+    MESSAGES_BY_SEQ, OUTBOX, QUEUE, SESSIONS, SESSIONS_BY_BOT, SESSIONS_BY_CHANNEL,
+    SESSIONS_BY_CREATED, SESSIONS_BY_KEY, SESSIONS_BY_STATUS, STATUS, TIMERS,
 };
 use super::{Store, records};
 use crate::backend::{DocumentBackend, FieldValue, IndexQuery, Order, WriteBatch};
@@ -12,7 +13,8 @@ use botwot_engine::channel::Channel;
 use botwot_engine::ids::{SessionId, TenantId};
 use botwot_engine::message::Message;
 use botwot_engine::ports::{
-    CommitOutcome, PageRequest, Paged, SessionCommit, SessionFilter, SessionStore, StoreError,
+    CommitOutcome, PageRequest, Paged, SessionAccess, SessionCommit, SessionFilter, SessionStore,
+    StoreError,
 };
 use botwot_engine::timer::{DurableTimer, TimerKind};
 use botwot_engine::{SessionKey, SessionState};
@@ -42,6 +44,13 @@ impl<B: DocumentBackend> SessionStore for Store<B> {
         self.write_commit(commit).await
     }
 
+    async fn finish_interrupted_commits(
+        &self,
+        access: &dyn SessionAccess,
+    ) -> Result<usize, StoreError> {
+        Ok(self.finish_journals(access).await?)
+    }
+
     async fn list_sessions(
         &self,
         tenant: &TenantId,
@@ -52,9 +61,9 @@ impl<B: DocumentBackend> SessionStore for Store<B> {
     }
 
     async fn erase_session(&self, tenant: &TenantId, id: &SessionId) -> Result<usize, StoreError> {
-        if self.get_session(tenant, id).await?.is_none() {
+        let Some(session) = self.get_session(tenant, id).await? else {
             return Err(StoreError::NotFound);
-        }
+        };
         let prefix = vec![records::tenant(tenant), FieldValue::from(id.as_str())];
         let messages = self
             .backend
@@ -62,6 +71,8 @@ impl<B: DocumentBackend> SessionStore for Store<B> {
             .await?;
         let mut batch = WriteBatch::with_capacity(3 + 2 * messages.len());
         batch.delete(&SESSIONS, id.as_str());
+        // A journal left behind must not write the session back.
+        batch.delete(&COMMIT_JOURNALS, journal_id(&session.key));
         for kind in TimerKind::ALL {
             batch.delete(&TIMERS, DurableTimer::id_for(id, kind).as_str());
         }

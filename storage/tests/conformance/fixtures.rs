@@ -114,6 +114,11 @@ impl MongoFixture {
         })
     }
 
+    /// The store itself, for what only the MongoDB store offers (crash simulation).
+    pub fn mongo_store(&self) -> Arc<Store<MongoBackend>> {
+        self.store.clone()
+    }
+
     /// The fixture's database through a client of its own, to change what the store cannot.
     pub async fn raw_database(&self) -> anyhow::Result<mongodb::Database> {
         let client = mongodb::Client::with_uri_str(&self.uri).await?;

@@ -15,6 +15,7 @@ mod fencing;
 mod fixtures;
 mod integrations;
 mod isolation;
+mod journal;
 mod knowledge;
 mod listing;
 mod outbox;

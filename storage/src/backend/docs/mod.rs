@@ -39,6 +39,9 @@ pub(crate) trait LocalStore: Send + Sync + 'static {
 impl<S: LocalStore> DocumentBackend for S {
     type Body = Vec<u8>;
 
+    /// redb writes a batch in one transaction, fjall as one atomic batch.
+    const ATOMIC_BATCHES: bool = true;
+
     fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, StorageError> {
         encode_json(value)
     }

@@ -98,6 +98,7 @@ fn batch(ops: impl IntoIterator<Item = crate::backend::WriteOp<Vec<u8>>>) -> Wri
     WriteBatch {
         fence: None,
         ops: ops.into_iter().collect(),
+        journal: None,
     }
 }
 

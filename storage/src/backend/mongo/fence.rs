@@ -111,7 +111,7 @@ pub(super) async fn put(
 }
 
 /// `Err(Fenced)` when the stored document of `id` was written by a newer epoch of the shard.
-async fn check_stamp(
+pub(super) async fn check_stamp(
     handle: &Collection<Document>,
     id: &str,
     fence: ShardFence,

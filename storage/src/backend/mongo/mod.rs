@@ -102,6 +102,9 @@ impl MongoBackend {
 impl DocumentBackend for MongoBackend {
     type Body = Document;
 
+    /// No multi-document transactions: a batch is single-document writes (`write.rs`).
+    const ATOMIC_BATCHES: bool = false;
+
     fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Document, StorageError> {
         mongodb::bson::to_document(value).map_err(|error| StorageError::Encode(error.to_string()))
     }

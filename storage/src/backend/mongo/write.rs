@@ -1,34 +1,87 @@
 //! Write batches on MongoDB, without multi-document transactions.
 //!
-//! A fenced batch first claims its shard (`fence.rs`); a newer epoch refuses it before anything
-//! is written. Inserts go next, in the order given, so a duplicate (a redelivered inbound
-//! message) is found before anything else of the batch is written. If an insert fails after
-//! earlier inserts of the same batch succeeded, those are deleted again (best effort). Puts and
-//! deletes follow; the puts of a fenced batch replace only documents no newer epoch has
-//! written, and when one is refused the batch's inserts are deleted again. Any other failure
-//! there leaves the batch partly applied. ADR 0002 and ADR 0006 explain the consequences.
+//! A fenced batch first claims its shard (`fence.rs`) and checks the stamp of its last put's
+//! document; a newer epoch refuses it before anything is written. A batch with a journal puts
+//! it next (see [`WriteBatch::journal`]). Inserts go
+//! next, in the order given, so a duplicate (a redelivered inbound message) is found before
+//! anything else of the batch is written. If an insert fails after earlier inserts of the same
+//! batch succeeded, those are deleted again (best effort). Puts and deletes follow; the puts of
+//! a fenced batch replace only documents no newer epoch has written, and when one is refused
+//! the batch's inserts are deleted again. The journal is deleted when every operation is
+//! written, or when an insert was refused as a duplicate (nothing of the batch stays); any other
+//! failure leaves the batch partly applied and its journal for recovery. ADR 0002 and ADR 0006
+//! explain the consequences.
 
 use super::MongoBackend;
 use super::envelope::{ID, wrap};
 use super::fence;
 use crate::backend::{CollectionSpec, Doc, ShardFence, WriteBatch, WriteOp};
 use crate::error::{Duplicate, ID_INDEX, StorageError};
+use mongodb::bson::oid::ObjectId;
 use mongodb::bson::{Document, doc};
 use mongodb::error::{ErrorKind, WriteFailure};
 use tracing::warn;
 
 const DUPLICATE_KEY: i32 = 11000;
+/// A journal's own token: only the writer that put it deletes it.
+const JOURNAL_TOKEN: &str = "journalToken";
 
 pub(super) async fn write(
     backend: &MongoBackend,
     batch: WriteBatch<Document>,
 ) -> Result<(), StorageError> {
-    let fence = batch.fence;
+    let WriteBatch {
+        fence,
+        ops,
+        journal,
+    } = batch;
     if let Some(fence) = fence {
         fence::claim_shard(backend, fence).await?;
+        guard_last_put(backend, &ops, fence).await?;
     }
-    let (inserts, others): (Vec<_>, Vec<_>) = batch
-        .ops
+    let journal = match journal {
+        Some(doc) => Some(Journal::put(backend, doc, fence).await?),
+        None => None,
+    };
+    let written = apply(backend, ops, fence).await;
+    let nothing_stays = match &written {
+        Ok(()) => true,
+        Err((error, inserts_only)) => *inserts_only && matches!(error, StorageError::Duplicate(_)),
+    };
+    if let Some(journal) = journal.filter(|_| nothing_stays) {
+        journal.delete(backend).await;
+    }
+    written.map_err(|(error, _)| error)
+}
+
+/// Refuses a fenced batch before it writes anything when a newer epoch has written the
+/// document of its last put: a session commit puts its session last (its commit point), and a
+/// newer owner of the shard writes that document with every commit of the session, so a writer
+/// that lost the shard is stopped before its timers, outbox entries and deletes.
+async fn guard_last_put(
+    backend: &MongoBackend,
+    ops: &[WriteOp<Document>],
+    fence: ShardFence,
+) -> Result<(), StorageError> {
+    let last_put = ops.iter().rev().find_map(|op| match op {
+        WriteOp::Put(doc) => Some(doc),
+        _ => None,
+    });
+    match last_put {
+        Some(doc) => fence::check_stamp(backend.collection(doc.collection)?, &doc.id, fence).await,
+        None => Ok(()),
+    }
+}
+
+/// Writes the operations: inserts first, then puts and deletes in order. An error comes with
+/// whether it was an insert's (then the batch's inserts were deleted again and nothing else
+/// was written).
+async fn apply(
+    backend: &MongoBackend,
+    ops: Vec<WriteOp<Document>>,
+    fence: Option<ShardFence>,
+) -> Result<(), (StorageError, bool)> {
+    let (inserts, others): (Vec<_>, Vec<_>) = ops
         .into_iter()
         .partition(|op| matches!(op, WriteOp::Insert(_)));
     let mut inserted: Vec<(&'static CollectionSpec, String)> = Vec::with_capacity(inserts.len());
@@ -36,39 +89,94 @@ pub(super) async fn write(
         let WriteOp::Insert(doc) = op else { continue };
         let (collection, id) = (doc.collection, doc.id.clone());
         let outcome = match envelope_of(doc, fence) {
-            Ok(envelope) => backend
-                .collection(collection)?
-                .insert_one(envelope)
-                .await
-                .map_err(|error| classify(collection, &id, error)),
+            Ok(envelope) => match backend.collection(collection) {
+                Ok(handle) => handle
+                    .insert_one(envelope)
+                    .await
+                    .map(drop)
+                    .map_err(|error| classify(collection, &id, error)),
+                Err(error) => Err(error),
+            },
             Err(error) => Err(error),
         };
         if let Err(error) = outcome {
             undo_inserts(backend, &inserted).await;
-            return Err(error);
+            return Err((error, true));
         }
         inserted.push((collection, id));
     }
     for op in others {
-        match op {
-            WriteOp::Put(doc) => {
-                if let Err(error) = put(backend, doc, fence).await {
-                    if matches!(error, StorageError::Fenced(_)) {
-                        undo_inserts(backend, &inserted).await;
-                    }
-                    return Err(error);
-                }
-            }
-            WriteOp::Delete { collection, id } => {
-                backend
-                    .collection(collection)?
+        let outcome = match op {
+            WriteOp::Put(doc) => put(backend, doc, fence).await,
+            WriteOp::Delete { collection, id } => match backend.collection(collection) {
+                Ok(handle) => handle
                     .delete_one(doc! { ID: id })
-                    .await?;
+                    .await
+                    .map(drop)
+                    .map_err(StorageError::from),
+                Err(error) => Err(error),
+            },
+            WriteOp::Insert(_) => Ok(()),
+        };
+        if let Err(error) = outcome {
+            if matches!(error, StorageError::Fenced(_)) {
+                undo_inserts(backend, &inserted).await;
             }
-            WriteOp::Insert(_) => {}
+            return Err((error, false));
         }
     }
     Ok(())
+}
+
+/// A journal put by this writer.
+struct Journal {
+    collection: &'static CollectionSpec,
+    id: String,
+    token: ObjectId,
+}
+
+impl Journal {
+    /// Puts the journal, stamped with a token of its own (and the fence, when there is one).
+    async fn put(
+        backend: &MongoBackend,
+        doc: Doc<Document>,
+        fence: Option<ShardFence>,
+    ) -> Result<Self, StorageError> {
+        let (collection, id, token) = (doc.collection, doc.id.clone(), ObjectId::new());
+        let handle = backend.collection(collection)?;
+        let mut envelope = envelope_of(doc, fence)?;
+        envelope.insert(JOURNAL_TOKEN, token);
+        match fence {
+            Some(fence) => fence::put(handle, collection, &id, &envelope, fence).await?,
+            None => handle
+                .replace_one(doc! { ID: &id }, envelope)
+                .upsert(true)
+                .await
+                .map(drop)
+                .map_err(|error| classify(collection, &id, error))?,
+        }
+        Ok(Self {
+            collection,
+            id,
+            token,
+        })
+    }
+
+    /// Deletes the journal unless another writer has replaced it since; best effort (one left
+    /// behind is found complete by recovery and deleted then).
+    async fn delete(self, backend: &MongoBackend) {
+        let deleted = match backend.collection(self.collection) {
+            Ok(handle) => handle
+                .delete_one(doc! { ID: &self.id, JOURNAL_TOKEN: self.token })
+                .await
+                .map(drop)
+                .map_err(StorageError::from),
+            Err(error) => Err(error),
+        };
+        if let Err(error) = deleted {
+            warn!(collection = self.collection.name, id = %self.id, error = %error, "deleting a batch's journal failed");
+        }
+    }
 }
 
 /// Replaces the document, or inserts it; conditional on its stamp when the batch is fenced.

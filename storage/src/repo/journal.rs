@@ -1,0 +1,222 @@
+//! Commit journals: session commits that survive a crash on a backend without atomic batches.
+//!
+//! On MongoDB a commit is many single-document writes, and a process killed in the middle
+//! leaves it half written: an inbound message stored without the session record that answers
+//! it, whose redelivery is then refused as a duplicate; a reply without its outbox entry. So a
+//! commit's batch carries a journal ([`WriteBatch::journal`]): one document, under the session
+//! key, holding the whole prepared commit. The backend puts it first (a single-document write is
+//! atomic) and deletes it when the batch is written. The session record is the batch's last
+//! write, so a stored session equal to the journal's says the batch was written whole.
+//!
+//! Recovery ([`Store::finish_journals`]) runs when a node takes sessions on (at start, or when
+//! it adopts shards), before it loads their timers and unsent messages and before any of them
+//! runs; nothing has acted on a half-written commit by then, because its writer arms timers
+//! and sends only after the commit returns. A journal whose session is stored as the journal
+//! has it is deleted; any other is written again, idempotently (messages already stored are
+//! kept, everything else is put again), with the session last and the journal's deletion after
+//! it. ADR 0002, "Commit journal".
+
+use super::schema::{COMMIT_JOURNALS, JOURNALS_BY_TENANT, MESSAGES, SESSIONS, TENANT};
+use super::{Store, records};
+use crate::backend::{Doc, DocumentBackend, Fields, IndexQuery, ShardFence, WriteBatch};
+use crate::error::StorageError;
+use botwot_engine::channel::Channel;
+use botwot_engine::ids::{MessageId, TimerId};
+use botwot_engine::message::{Delivery, Message};
+use botwot_engine::outbox::OutboxEntry;
+use botwot_engine::ports::SessionAccess;
+use botwot_engine::timer::DurableTimer;
+use botwot_engine::{SessionKey, SessionState};
+use futures::StreamExt;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use tracing::{info, warn};
+
+/// A session commit ready to write: what its batch is built from, and what its journal holds.
+#[derive(Debug, Serialize, Deserialize)]
+pub(super) struct PreparedCommit {
+    pub session: Option<SessionState>,
+    /// Inbound messages with a provider id first; delivery updates of these messages are
+    /// already folded in.
+    pub messages: Vec<Message>,
+    /// The channel of each message (same order), resolved for those with a provider id.
+    pub channels: Vec<Option<Channel>>,
+    /// Delivery updates of messages stored before this commit.
+    pub delivery_updates: Vec<(MessageId, Delivery)>,
+    pub timers_set: Vec<DurableTimer>,
+    pub timers_cancelled: Vec<TimerId>,
+    pub outbox: Vec<OutboxEntry>,
+}
+
+/// Journals finished at the same time.
+const RECOVERED_AT_ONCE: usize = 16;
+
+/// The id of a session key's journal: each part of the key prefixed by its length.
+pub(super) fn journal_id(key: &SessionKey) -> String {
+    [
+        key.tenant_id.as_str(),
+        key.channel.as_str(),
+        key.channel_account.as_str(),
+        key.contact.as_str(),
+    ]
+    .iter()
+    .map(|part| format!("{}:{part}", part.len()))
+    .collect::<Vec<_>>()
+    .join("|")
+}
+
+/// What recovery did with one journal.
+enum Recovered {
+    /// The commit had been written whole; only the journal was left.
+    AlreadyWhole,
+    /// The commit was written again.
+    Finished,
+    /// The commit must not be written; the reason is logged.
+    Discarded(String),
+}
+
+impl<B: DocumentBackend> Store<B> {
+    /// The journal of a commit that writes a session, on a backend without atomic batches.
+    pub(super) fn journal_of(
+        &self,
+        commit: &PreparedCommit,
+    ) -> Result<Option<Doc<B::Body>>, StorageError> {
+        if B::ATOMIC_BATCHES {
+            return Ok(None);
+        }
+        let Some(session) = &commit.session else {
+            return Ok(None);
+        };
+        let mut fields = Fields::with_capacity(1);
+        fields.set(TENANT, records::tenant(&session.key.tenant_id));
+        Ok(Some(Doc {
+            collection: &COMMIT_JOURNALS,
+            id: journal_id(&session.key),
+            fields,
+            body: B::encode(commit)?,
+        }))
+    }
+
+    /// Finishes the journaled commits of the sessions `access` gives this node, under the fence
+    /// it gives; returns how many were written again. A journal that cannot be read is logged
+    /// and left; a fenced rewrite means the shard has moved on, and is left to its new owner.
+    pub(super) async fn finish_journals(
+        &self,
+        access: &dyn SessionAccess,
+    ) -> Result<usize, StorageError> {
+        if B::ATOMIC_BATCHES {
+            return Ok(0);
+        }
+        let query = IndexQuery::new(&COMMIT_JOURNALS, &JOURNALS_BY_TENANT, Vec::new());
+        let mut ours = Vec::new();
+        for hit in self.backend.query(query).await? {
+            let commit: PreparedCommit = match B::decode(hit.body) {
+                Ok(commit) => commit,
+                Err(error) => {
+                    warn!(journal = %hit.id, %error, "a commit journal cannot be read; left as it is");
+                    continue;
+                }
+            };
+            let Some(session) = &commit.session else {
+                continue;
+            };
+            if let Some(access) = access.access(&session.key) {
+                let fence = access.fence.map(super::commit::shard_fence);
+                ours.push((hit.id, commit, fence));
+            }
+        }
+        // Journals of different sessions touch different documents: finished side by side, so
+        // a node that takes many on is not held up by the database's latency once per journal.
+        let recoveries: Vec<_> = ours
+            .iter()
+            .map(|(id, commit, fence)| self.recover_named(id, commit, *fence))
+            .collect();
+        let mut recovered = futures::stream::iter(recoveries).buffer_unordered(RECOVERED_AT_ONCE);
+        let mut finished = 0;
+        while let Some((id, outcome)) = recovered.next().await {
+            match outcome {
+                Ok(Recovered::AlreadyWhole) => {}
+                Ok(Recovered::Finished) => {
+                    info!(journal = %id, "finished a session commit cut short");
+                    finished += 1;
+                }
+                Ok(Recovered::Discarded(reason)) => {
+                    warn!(journal = %id, reason, "discarded a commit journal");
+                }
+                Err(StorageError::Fenced(fenced)) => {
+                    warn!(journal = %id, %fenced, "commit journal left to the shard's new owner");
+                }
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(finished)
+    }
+
+    /// [`recover`](Self::recover), with the journal's id beside the outcome.
+    async fn recover_named<'a>(
+        &self,
+        id: &'a str,
+        commit: &PreparedCommit,
+        fence: Option<ShardFence>,
+    ) -> (&'a str, Result<Recovered, StorageError>) {
+        (id, self.recover(id, commit, fence).await)
+    }
+
+    async fn recover(
+        &self,
+        id: &str,
+        commit: &PreparedCommit,
+        fence: Option<ShardFence>,
+    ) -> Result<Recovered, StorageError> {
+        let Some(session) = &commit.session else {
+            return Ok(Recovered::Discarded("it writes no session".to_owned()));
+        };
+        let stored: Option<SessionState> = self
+            .get_record(&SESSIONS, &session.key.tenant_id, session.id.as_str())
+            .await?;
+        if stored.as_ref() == Some(session) {
+            self.delete_journal(id, fence).await?;
+            return Ok(Recovered::AlreadyWhole);
+        }
+        let mut stored_messages = HashSet::new();
+        for message in &commit.messages {
+            if self
+                .backend
+                .get(&MESSAGES, message.id.as_str())
+                .await?
+                .is_some()
+            {
+                stored_messages.insert(message.id.clone());
+            }
+        }
+        let mut batch = self
+            .commit_batch(commit, fence, |message| {
+                !stored_messages.contains(&message.id)
+            })
+            .await?;
+        batch.delete(&COMMIT_JOURNALS, id);
+        match self.backend.write(batch).await {
+            Ok(()) => Ok(Recovered::Finished),
+            // A provider id or sequence number held by another message: the commit was a
+            // redelivery, refused before it was written.
+            Err(StorageError::Duplicate(duplicate)) => {
+                self.delete_journal(id, fence).await?;
+                Ok(Recovered::Discarded(format!(
+                    "a unique key is taken: {duplicate:?}"
+                )))
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    async fn delete_journal(
+        &self,
+        id: &str,
+        fence: Option<ShardFence>,
+    ) -> Result<(), StorageError> {
+        let mut batch = WriteBatch::with_capacity(1);
+        batch.fence = fence;
+        batch.delete(&COMMIT_JOURNALS, id);
+        self.backend.write(batch).await
+    }
+}
