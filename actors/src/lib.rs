@@ -23,6 +23,7 @@ mod node;
 mod outbox;
 mod registry;
 mod session_actor;
+mod session_quota;
 mod sessions;
 mod supervisor;
 mod timers;

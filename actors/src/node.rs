@@ -6,6 +6,7 @@ use crate::config::NodeConfig;
 use crate::outbox::{OutboxDispatcher, OutboxHandle};
 use crate::registry::LocalRegistry;
 use crate::session_actor::{SessionDeps, SessionMsg};
+use crate::session_quota::SessionQuota;
 use crate::sessions::Sessions;
 use crate::supervisor::SessionSupervisor;
 use crate::timers::TimerService;
@@ -77,6 +78,7 @@ impl Node {
             config: config.clone(),
             assigner: Assigner::default(),
             fences: deps.fences.clone(),
+            quota: SessionQuota::new(deps.storage.clone()),
         });
         let registry = LocalRegistry::new(session_deps);
         let (supervisor, _) = Actor::spawn(None, SessionSupervisor, registry.clone())

@@ -7,6 +7,7 @@ use crate::commit::commit_for;
 use crate::config::NodeConfig;
 use crate::outbox::OutboxHandle;
 use crate::registry::LocalRegistry;
+use crate::session_quota::SessionQuota;
 use crate::sessions::{Outcome, SessionError};
 use crate::timers::TimerService;
 use botwot_cluster::HeldShards;
@@ -41,6 +42,7 @@ pub(crate) struct SessionDeps {
     /// In a cluster: the shards this node holds; a session runs here only while its shard is
     /// held, and its commits carry the shard's fence. `None` on a single node.
     pub(crate) fences: Option<HeldShards>,
+    pub(crate) quota: SessionQuota,
 }
 
 impl SessionDeps {
@@ -203,6 +205,7 @@ impl SessionActorState {
             .map_err(|error| SessionError::Storage(error.to_string()))?
             .filter(|bot| bot.is_live())
             .ok_or(SessionError::BotUnavailable)?;
+        self.deps().quota.take_one(&self.key.tenant_id, now).await?;
         let rules = SessionRules::from_bot(&bot, self.key.channel);
         Ok(SessionState::new(
             self.key.clone(),

@@ -3,6 +3,7 @@
 use crate::registry::LocalRegistry;
 use crate::session_actor::{Dispatch, SessionMsg};
 use botwot_cluster::RouteError;
+use botwot_engine::access::LimitExceeded;
 use botwot_engine::session::{Rejection, SessionEvent, SessionKey, SessionState};
 use botwot_engine::{BotId, Message};
 use serde::{Deserialize, Serialize};
@@ -46,6 +47,9 @@ pub enum SessionError {
     /// The bot is missing, deleted or inactive, so no new session can start.
     #[error("the bot is unavailable")]
     BotUnavailable,
+    /// A new session would pass the organisation's sessions-a-month limit.
+    #[error("{0}")]
+    PlanLimit(LimitExceeded),
     #[error("storage failed: {0}")]
     Storage(String),
     /// The session actor failed while handling the event; nothing was acknowledged.

@@ -28,6 +28,8 @@ mod torn_writes;
 mod answers;
 #[path = "session_actors/escalation.rs"]
 mod escalation;
+#[path = "session_actors/quota.rs"]
+mod quota;
 
 /// Records what the node delivered, in order; can refuse the next attempts (retryably).
 #[derive(Default)]

@@ -202,6 +202,13 @@ pub trait SessionStore: Send + Sync + 'static {
     /// Erases a session of `tenant` with its messages, pending deliveries and timers (data
     /// rights); returns how many messages went. `NotFound` when it is not that tenant's.
     async fn erase_session(&self, tenant: &TenantId, id: &SessionId) -> Result<usize, StoreError>;
+    /// How many sessions of `tenant` started at or after `since`, counting at most `up_to`.
+    async fn count_sessions_since(
+        &self,
+        tenant: &TenantId,
+        since: Timestamp,
+        up_to: usize,
+    ) -> Result<usize, StoreError>;
     /// Finishes the commits that a crash (or a lost connection) cut short, on a backend that
     /// cannot write a commit all at once, of the sessions `access` gives this node; returns
     /// how many it finished. A node calls it before it loads those sessions' timers and unsent

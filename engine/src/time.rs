@@ -1,6 +1,6 @@
 //! Time as data: a millisecond timestamp and the clock port that produces it.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, SecondsFormat, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
@@ -30,6 +30,20 @@ impl Timestamp {
         match DateTime::<Utc>::from_timestamp_millis(self.0) {
             Some(at) => at.to_rfc3339_opts(SecondsFormat::Millis, true),
             None => self.0.to_string(),
+        }
+    }
+    /// Midnight UTC on the first day of this timestamp's month.
+    pub fn start_of_month(self) -> Self {
+        let Some(at) = DateTime::<Utc>::from_timestamp_millis(self.0) else {
+            return self;
+        };
+        let first = at
+            .date_naive()
+            .with_day(1)
+            .and_then(|day| day.and_hms_opt(0, 0, 0));
+        match first {
+            Some(midnight) => Self(midnight.and_utc().timestamp_millis()),
+            None => self,
         }
     }
     pub fn parse_rfc3339(text: &str) -> Option<Self> {
@@ -85,6 +99,14 @@ impl Clock for ManualClock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_month_starts_at_midnight_utc_on_its_first_day() {
+        let at = Timestamp::parse_rfc3339("2026-11-26T05:33:18.518Z").expect("time");
+        assert_eq!(at.start_of_month().to_rfc3339(), "2026-11-01T00:00:00.000Z");
+        let first = Timestamp::parse_rfc3339("2026-12-01T00:00:00.000Z").expect("time");
+        assert_eq!(first.start_of_month(), first);
+    }
 
     #[test]
     fn rfc3339_round_trip_keeps_millis() {

@@ -312,6 +312,12 @@ impl From<SessionError> for AppError {
             SessionError::BotUnavailable => {
                 Self::new(ErrorCode::BotUnavailable, "the bot is deleted or inactive")
             }
+            SessionError::PlanLimit(exceeded) => Self::new(
+                ErrorCode::PlanLimitReached,
+                format!(
+                    "{exceeded}; no new conversation starts until next month or a plan upgrade"
+                ),
+            ),
             SessionError::Storage(reason) => Self::new(ErrorCode::StorageUnavailable, reason),
             SessionError::ActorFailed => Self::new(
                 ErrorCode::Internal,

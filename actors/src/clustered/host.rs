@@ -44,7 +44,7 @@ impl ShardHost for ClusterHost {
             .map_err(|error| RetryLater(format!("undecodable session event: {error}")))?;
         let reply: Reply = match self.node.sessions().dispatch(event).await {
             Ok(outcome) => Ok(outcome),
-            Err(error @ SessionError::BotUnavailable) => Err(error),
+            Err(error @ (SessionError::BotUnavailable | SessionError::PlanLimit(_))) => Err(error),
             Err(error) => return Err(RetryLater(error.to_string())),
         };
         serde_json::to_vec(&reply).map_err(|error| RetryLater(error.to_string()))

@@ -22,6 +22,7 @@ use botwot_engine::ports::{
     Storage, StoreError, TimerStore,
 };
 use botwot_engine::session::{SessionKey, SessionState};
+use botwot_engine::time::Timestamp;
 use botwot_engine::timer::DurableTimer;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -121,6 +122,15 @@ impl SessionStore for TornWrites {
     }
     async fn erase_session(&self, tenant: &TenantId, id: &SessionId) -> Result<usize, StoreError> {
         self.inner.erase_session(tenant, id).await
+    }
+
+    async fn count_sessions_since(
+        &self,
+        tenant: &TenantId,
+        since: Timestamp,
+        up_to: usize,
+    ) -> Result<usize, StoreError> {
+        self.inner.count_sessions_since(tenant, since, up_to).await
     }
 }
 

@@ -59,7 +59,7 @@ pub struct PlanLimits {
 }
 
 /// Adding one more of `resource` would pass the limit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Error, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Error, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[error("the plan allows {limit} {resource} and {in_use} are in use")]
 pub struct LimitExceeded {

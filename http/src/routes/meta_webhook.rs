@@ -13,7 +13,7 @@ mod delivery;
 
 use self::delivery::{read_up_to, update_delivery};
 use crate::errors::{AppError, ErrorCode};
-use crate::sessions::Envelope;
+use crate::sessions::{Envelope, SessionError};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -163,11 +163,16 @@ async fn deliver(
         };
         state.sessions.accept(envelope).await?;
     }
-    state
-        .sessions
-        .accept(Envelope { key, bot_id, event })
-        .await?;
-    Ok(())
+    match state.sessions.accept(Envelope { key, bot_id, event }).await {
+        // Answered 200: Meta would retry a refusal that stays until next month.
+        Err(SessionError::PlanLimit(exceeded)) => {
+            warn!(%channel, account, %exceeded, "message not taken: the organisation's plan limit");
+            ::metrics::counter!("botwot_sessions_refused_total", "reason" => "plan_limit")
+                .increment(1);
+            Ok(())
+        }
+        accepted => Ok(accepted?),
+    }
 }
 
 fn configured<'a>(value: Option<&'a str>, setting: &str) -> Result<&'a str, AppError> {

@@ -17,7 +17,7 @@ use botwot_engine::ports::{
     StoreError,
 };
 use botwot_engine::timer::{DurableTimer, TimerKind};
-use botwot_engine::{SessionKey, SessionState};
+use botwot_engine::{SessionKey, SessionState, Timestamp};
 use std::ops::Bound;
 
 #[async_trait]
@@ -42,6 +42,22 @@ impl<B: DocumentBackend> SessionStore for Store<B> {
 
     async fn commit(&self, commit: SessionCommit) -> Result<CommitOutcome, StoreError> {
         self.write_commit(commit).await
+    }
+
+    async fn count_sessions_since(
+        &self,
+        tenant: &TenantId,
+        since: Timestamp,
+        up_to: usize,
+    ) -> Result<usize, StoreError> {
+        let mut query = IndexQuery::new(
+            &SESSIONS,
+            &SESSIONS_BY_CREATED,
+            vec![records::tenant(tenant)],
+        );
+        query.lower = Bound::Included(records::millis(since));
+        query.limit = up_to;
+        Ok(self.backend.query(query).await?.len())
     }
 
     async fn finish_interrupted_commits(

@@ -18,7 +18,9 @@ use botwot_engine::ports::{
     TimerStore,
 };
 use botwot_engine::timer::DurableTimer;
-use botwot_engine::{BotId, BotProfile, Message, SessionId, SessionKey, SessionState, TenantId};
+use botwot_engine::{
+    BotId, BotProfile, Message, SessionId, SessionKey, SessionState, TenantId, Timestamp,
+};
 
 pub struct DownStore;
 
@@ -102,6 +104,15 @@ impl SessionStore for DownStore {
         down()
     }
     async fn erase_session(&self, _: &TenantId, _: &SessionId) -> Result<usize, StoreError> {
+        down()
+    }
+
+    async fn count_sessions_since(
+        &self,
+        _: &TenantId,
+        _: Timestamp,
+        _: usize,
+    ) -> Result<usize, StoreError> {
         down()
     }
 }
