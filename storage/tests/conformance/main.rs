@@ -54,6 +54,7 @@ conformance!(
     bots::bots_crud_and_widget_key_lookup,
     bots::bot_listing_pages_newest_first_and_hides_deleted,
     sessions::session_commit_load_and_get,
+    sessions::sessions_are_counted_from_a_time_per_tenant,
     listing::session_listing_filters_and_pages,
     listing::cursors_only_resume_their_own_listing,
     transcript::transcript_order_and_after_seq,

@@ -86,3 +86,54 @@ pub async fn session_commit_load_and_get(fixture: &mut impl Fixture) -> anyhow::
     ));
     Ok(())
 }
+
+/// The plan's monthly count: sessions of one tenant created at or after a time, up to a cap.
+pub async fn sessions_are_counted_from_a_time_per_tenant(
+    fixture: &mut impl Fixture,
+) -> anyhow::Result<()> {
+    let store = fixture.store();
+    let (acme, globex) = (tenant("acme"), tenant("globex"));
+    let ava = bot(&acme, "Ava", 1);
+    for (contact, created) in [("+1", 1_000), ("+2", 5_000), ("+3", 5_000), ("+4", 9_000)] {
+        let state = session(key(&acme, Channel::WhatsApp, contact), &ava, created);
+        store.commit(commit(&state, Vec::new())).await?;
+    }
+    let other = session(key(&globex, Channel::WhatsApp, "+1"), &ava, 6_000);
+    store.commit(commit(&other, Vec::new())).await?;
+
+    assert_eq!(
+        store.count_sessions_since(&acme, Timestamp(0), 100).await?,
+        4
+    );
+    assert_eq!(
+        store
+            .count_sessions_since(&acme, Timestamp(5_000), 100)
+            .await?,
+        3,
+        "from the time on, inclusive"
+    );
+    assert_eq!(
+        store
+            .count_sessions_since(&acme, Timestamp(5_001), 100)
+            .await?,
+        1
+    );
+    assert_eq!(
+        store.count_sessions_since(&acme, Timestamp(0), 2).await?,
+        2,
+        "counted up to the cap"
+    );
+    assert_eq!(
+        store
+            .count_sessions_since(&globex, Timestamp(0), 100)
+            .await?,
+        1
+    );
+    assert_eq!(
+        store
+            .count_sessions_since(&tenant("nobody"), Timestamp(0), 100)
+            .await?,
+        0
+    );
+    Ok(())
+}

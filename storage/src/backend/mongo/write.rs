@@ -1,16 +1,15 @@
 //! Write batches on MongoDB, without multi-document transactions.
 //!
 //! A fenced batch first claims its shard (`fence.rs`) and checks the stamp of its last put's
-//! document; a newer epoch refuses it before anything is written. A batch with a journal puts
-//! it next (see [`WriteBatch::journal`]). Inserts go
-//! next, in the order given, so a duplicate (a redelivered inbound message) is found before
-//! anything else of the batch is written. If an insert fails after earlier inserts of the same
-//! batch succeeded, those are deleted again (best effort). Puts and deletes follow; the puts of
-//! a fenced batch replace only documents no newer epoch has written, and when one is refused
-//! the batch's inserts are deleted again. The journal is deleted when every operation is
-//! written, or when an insert was refused as a duplicate (nothing of the batch stays); any other
-//! failure leaves the batch partly applied and its journal for recovery. ADR 0002 and ADR 0006
-//! explain the consequences.
+//! document; a newer epoch refuses it before anything is written. A batch with a journal puts it
+//! next (see [`WriteBatch::journal`]). Inserts follow, in the order given, so a duplicate (a
+//! redelivered inbound message) is found before anything else of the batch is written. If an
+//! insert fails after earlier inserts of the same batch succeeded, those are deleted again (best
+//! effort). Puts and deletes come last; the puts of a fenced batch replace only documents no
+//! newer epoch has written, and when one is refused the batch's inserts are deleted again. The
+//! journal is deleted when every operation is written, or when an insert was refused as a
+//! duplicate (nothing of the batch stays); any other failure leaves the batch partly applied
+//! and its journal for recovery. ADR 0002 and ADR 0006 explain the consequences.
 
 use super::MongoBackend;
 use super::envelope::{ID, wrap};
