@@ -68,7 +68,7 @@ async fn main() {
     );
     drop(single);
 
-    let cluster = Cluster::start("benchspread", 3, 64, 3_600).await;
+    let mut cluster = Cluster::start("benchspread", 3, 64, 3_600).await;
     cluster.until_held_by(&[0, 1, 2]).await;
     rows.push(
         measure(
@@ -79,14 +79,14 @@ async fn main() {
         )
         .await,
     );
-    cluster.remove_queues().await;
+    cluster.clean_up().await;
     drop(cluster);
 
-    let cluster = Cluster::start("benchone", 3, 64, 3_600).await;
+    let mut cluster = Cluster::start("benchone", 3, 64, 3_600).await;
     cluster.until_held_by(&[0, 1, 2]).await;
     let one = vec![cluster.node(0).base.clone()];
     rows.push(measure("3 nodes, all to one", cluster.any(), &one, &cluster.graph).await);
-    cluster.remove_queues().await;
+    cluster.clean_up().await;
 
     println!(
         "\ncluster_webhooks: {CONTACTS} contacts x {MESSAGES} messages, {SENDERS} concurrent senders"

@@ -111,7 +111,7 @@ fn text(value: &Value, path: &[&str], fallback: &[&str]) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sessions_spread_over_three_nodes_and_any_node_takes_any_webhook() {
-    let cluster = Cluster::start("spread", 3, SHARDS, 3_600).await;
+    let mut cluster = Cluster::start("spread", 3, SHARDS, 3_600).await;
     cluster.until_held_by(&[0, 1, 2]).await;
     let plan = plan(30, 4, 20);
     let started = Instant::now();
@@ -132,7 +132,7 @@ async fn sessions_spread_over_three_nodes_and_any_node_takes_any_webhook() {
     }
     let expected: BTreeSet<Option<String>> = (0..3).map(|i| Some(cluster.node_id(i))).collect();
     assert_eq!(holders, expected, "every node runs some of the sessions");
-    cluster.remove_queues().await;
+    cluster.clean_up().await;
 }
 
 /// A node killed inside a commit leaves its journal; the shard's next owner finishes the commit
@@ -190,7 +190,7 @@ async fn kill_9_of_a_node_under_load_loses_nothing_and_its_timers_fire_once() {
         "sessions not closed once per quiet spell: {wrong:?}"
     );
     assert_eq!(messages.len(), plan.contacts);
-    cluster.remove_queues().await;
+    cluster.clean_up().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -225,12 +225,12 @@ async fn a_fourth_node_takes_about_a_quarter_of_the_shards_and_nothing_is_lost()
     assert!(share >= 0.25 - 0.05, "the newcomer takes about 1/N");
     let outcomes = driver.await.expect("load driver");
     assert_exactly_once(&cluster, "join", &outcomes, plan.contacts).await;
-    cluster.remove_queues().await;
+    cluster.clean_up().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_node_frozen_past_its_leases_is_fenced_off_when_it_wakes() {
-    let cluster = Cluster::start("pause", 3, SHARDS, 30).await;
+    let mut cluster = Cluster::start("pause", 3, SHARDS, 30).await;
     cluster.until_held_by(&[0, 1, 2]).await;
     let frozen = cluster.node_id(1);
     // One message from each of 20 contacts; some sessions run on the node about to freeze,
@@ -295,7 +295,7 @@ async fn a_node_frozen_past_its_leases_is_fenced_off_when_it_wakes() {
         assert_eq!(closings, 1, "closed once, by the new owner: {texts:?}");
     }
     assert_exactly_once(&cluster, "pause", &outcomes, plan.contacts).await;
-    cluster.remove_queues().await;
+    cluster.clean_up().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -323,7 +323,7 @@ async fn a_drained_node_hands_its_shards_over_and_exits_losing_nothing() {
     cluster.until_held_by(&[0, 1]).await;
     let outcomes = driver.await.expect("load driver");
     assert_exactly_once(&cluster, "drain", &outcomes, plan.contacts).await;
-    cluster.remove_queues().await;
+    cluster.clean_up().await;
 }
 
 async fn metrics_of(server: &support::Server) -> (u16, String) {

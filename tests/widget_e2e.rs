@@ -213,6 +213,7 @@ async fn kill_9_keeps_the_conversation(backend: Backend) {
         .filter(|t| t == "This conversation was closed after a period of inactivity.")
         .count();
     assert_eq!(closing, 1, "closed exactly once");
+    server.stop_and_drop_database().await;
 }
 
 #[tokio::test]

@@ -61,7 +61,7 @@ impl Cluster {
             token: String::new(),
             http: reqwest::Client::new(),
         };
-        cluster.remove_queues().await;
+        cluster.clean_up().await;
         cluster.remove_redis_keys();
         let env = cluster.env(0);
         let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -244,8 +244,13 @@ impl Cluster {
         }
     }
 
-    /// Deletes the test's queues.
-    pub async fn remove_queues(&self) {
+    /// Stops the nodes, then deletes the test's MongoDB database and queues (called when a
+    /// test passes, and before a test starts).
+    pub async fn clean_up(&mut self) {
+        for node in self.nodes.iter_mut().flatten() {
+            node.kill();
+        }
+        self.backend.drop_database().await;
         let config = ShardQueueConfig {
             prefix: self.prefix.clone(),
             shard_count: self.shards,

@@ -32,6 +32,18 @@ impl Backend {
         Backend::Mongo { uri, database }
     }
 
+    /// Removes a MongoDB backend's database (tests call it when they pass, so the shared test
+    /// server does not fill up run after run); nothing for the embedded store.
+    pub async fn drop_database(&self) {
+        if let Backend::Mongo { uri, database } = self {
+            let schema = botwot_storage::schema::SCHEMA;
+            if let Ok(backend) = botwot_storage::MongoBackend::connect(uri, database, schema).await
+            {
+                let _ = backend.drop_database().await;
+            }
+        }
+    }
+
     fn env(&self) -> Vec<(&'static str, String)> {
         match self {
             Backend::Embedded(dir) => vec![
@@ -196,6 +208,13 @@ impl Server {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!("botwot did not become healthy at {}", self.base);
+    }
+
+    /// Stops the server and removes its MongoDB database, if it has one (see
+    /// [`Backend::drop_database`]); a running server would write it back.
+    pub async fn stop_and_drop_database(&mut self) {
+        self.kill();
+        self.backend.drop_database().await;
     }
 
     /// `kill -9`, then start again on the same data directory and port.

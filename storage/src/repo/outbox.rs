@@ -21,7 +21,6 @@ impl<B: DocumentBackend> OutboxStore for Store<B> {
         receipt: DeliveryReceipt,
     ) -> Result<(), StoreError> {
         let mut batch = WriteBatch::with_capacity(2);
-        batch.delete(&OUTBOX, entry.id());
         let tenant = Some(&entry.key.tenant_id);
         if let Some(updated) = self
             .with_delivery(tenant, &entry.message.id, receipt, Some(entry.key.channel))
@@ -29,6 +28,10 @@ impl<B: DocumentBackend> OutboxStore for Store<B> {
         {
             batch.put(updated);
         }
+        // The entry goes last: on a backend without atomic batches, a crash in between leaves
+        // the entry (sent again after the restart, at least once) rather than a sent message
+        // recorded as pending for good.
+        batch.delete(&OUTBOX, entry.id());
         Ok(self.backend.write(batch).await?)
     }
 
