@@ -24,6 +24,15 @@ pub const MAX_ASKS: u32 = 3;
 /// Questions remembered at once; past it the oldest is forgotten.
 pub const MAX_PENDING: usize = 8;
 
+/// Whether asking again spends one of a question's [`MAX_ASKS`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Attempt {
+    /// The watchdog: the brain had its chance.
+    Counted,
+    /// The ask was lost with its node: the same attempt, made again.
+    Repeated,
+}
+
 impl Step {
     /// Asks the brain for `question` (message `in_reply_to`) and remembers it.
     pub(super) fn ask_brain(&mut self, in_reply_to: u64, question: String) {
@@ -72,21 +81,25 @@ impl Step {
 
     /// The watchdog fired: every question waiting longer than its period is asked again.
     pub(super) fn answers_overdue(&mut self) {
-        self.ask_again(|now, pending| now >= pending.asked_at.plus(ANSWER_WATCHDOG));
+        self.ask_again(Attempt::Counted, |now, pending| {
+            now >= pending.asked_at.plus(ANSWER_WATCHDOG)
+        });
     }
 
     /// The brain calls for the pending questions were lost with the node that made them: every
-    /// pending question is asked again now, without waiting for the watchdog.
+    /// pending question is asked again now, without waiting for the watchdog. These asks do
+    /// not count against [`MAX_ASKS`]: the brain did not fail them, so a node restarted again
+    /// and again still gets every question answered.
     pub(super) fn answers_lost(&mut self) {
         if self.state.pending_answers.is_empty() {
             return;
         }
-        self.ask_again(|_, _| true);
+        self.ask_again(Attempt::Repeated, |_, _| true);
     }
 
-    /// Asks the brain again for the pending questions `due` picks (each a few times at most),
-    /// and arms the watchdog for the rest.
-    fn ask_again(&mut self, due: impl Fn(Timestamp, &PendingAnswer) -> bool) {
+    /// Asks the brain again for the pending questions `due` picks (a counted ask a few times
+    /// at most), and arms the watchdog for the rest.
+    fn ask_again(&mut self, attempt: Attempt, due: impl Fn(Timestamp, &PendingAnswer) -> bool) {
         self.state.answer_due_at = None;
         if self.state.responder != Responder::Bot || self.state.is_closed() {
             self.forget_pending_answers();
@@ -98,10 +111,12 @@ impl Step {
             if !due(now, pending) {
                 return true;
             }
-            if pending.attempts >= MAX_ASKS {
-                return false;
+            if attempt == Attempt::Counted {
+                if pending.attempts >= MAX_ASKS {
+                    return false;
+                }
+                pending.attempts += 1;
             }
-            pending.attempts += 1;
             pending.asked_at = now;
             asks.push(Effect::AskBrain {
                 in_reply_to: pending.in_reply_to,

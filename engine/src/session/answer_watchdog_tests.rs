@@ -150,8 +150,16 @@ fn a_node_that_takes_the_session_on_asks_every_pending_question_again_at_once() 
             .state
             .pending_answers
             .iter()
-            .all(|pending| pending.attempts == 2 && pending.asked_at == Timestamp(2_000))
+            .all(|pending| pending.attempts == 1 && pending.asked_at == Timestamp(2_000)),
+        "a lost ask is made again, not counted"
     );
+    // However often the node is restarted, the question is asked again.
+    let mut again = resumed.state.clone();
+    for restart in 0..5 {
+        let asked_again = run(&again, SessionEvent::AnswersLost, 3_000 + restart);
+        assert_eq!(asked(&asked_again).len(), 2, "restart {restart}");
+        again = asked_again.state;
+    }
     assert_eq!(
         resumed.state.answer_due_at,
         Some(Timestamp(2_000 + watchdog_ms()))
