@@ -6,7 +6,8 @@
 //! meanwhile, so a burst of new conversations does not read the index once each. Nodes of a
 //! cluster count apart between reads, so a burst at the limit may pass it by a few sessions; the
 //! limit is a commercial one, as for bots and users. Organisations without a record (the demo
-//! tenant) and plans without a limit are not counted.
+//! tenant) and plans without a limit are not counted, and that answer is kept as long as a count
+//! so their new sessions do not read the organisation each.
 
 use crate::sessions::SessionError;
 use botwot_engine::access::{LimitedResource, PlanLimits};
@@ -58,10 +59,7 @@ impl SessionQuota {
             {
                 counted
             }
-            _ => match self.read(tenant, month).await? {
-                Some(counted) => counted,
-                None => return Ok(()),
-            },
+            _ => self.read(tenant, month).await?,
         };
         counted
             .limits
@@ -72,20 +70,23 @@ impl SessionQuota {
         Ok(())
     }
 
-    /// The organisation's limit and count from storage; `None` when it has no limit.
-    async fn read(
-        &self,
-        tenant: &TenantId,
-        month: Timestamp,
-    ) -> Result<Option<Counted>, SessionError> {
+    /// The organisation's limit and count from storage; an unlimited plan counting nothing when
+    /// it has no record or no limit.
+    async fn read(&self, tenant: &TenantId, month: Timestamp) -> Result<Counted, SessionError> {
         let storage =
             |error: botwot_engine::ports::StoreError| SessionError::Storage(error.to_string());
+        let uncounted = Counted {
+            month,
+            limits: PlanLimits::unlimited(),
+            sessions: 0,
+            read_at: Instant::now(),
+        };
         let Some(organisation) = self.store.get_organisation(tenant).await.map_err(storage)? else {
-            return Ok(None);
+            return Ok(uncounted);
         };
         let limits = organisation.limits();
         let Some(limit) = limits.limit_of(LimitedResource::SessionsPerMonth) else {
-            return Ok(None);
+            return Ok(uncounted);
         };
         let up_to = usize::try_from(limit)
             .unwrap_or(usize::MAX)
@@ -95,11 +96,10 @@ impl SessionQuota {
             .count_sessions_since(tenant, month, up_to)
             .await
             .map_err(storage)?;
-        Ok(Some(Counted {
-            month,
+        Ok(Counted {
             limits,
             sessions: u32::try_from(sessions).unwrap_or(u32::MAX),
-            read_at: Instant::now(),
-        }))
+            ..uncounted
+        })
     }
 }

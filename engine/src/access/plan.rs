@@ -89,20 +89,25 @@ impl PlanTier {
                 upload_bytes: Some(25 * 1024 * 1024),
                 voice_agents: Some(5),
             },
-            PlanTier::Enterprise => PlanLimits {
-                sessions_per_month: None,
-                users: None,
-                bots: None,
-                knowledge_bases: None,
-                knowledge_documents: None,
-                upload_bytes: None,
-                voice_agents: None,
-            },
+            PlanTier::Enterprise => PlanLimits::unlimited(),
         }
     }
 }
 
 impl PlanLimits {
+    /// No limit on anything.
+    pub fn unlimited() -> Self {
+        Self {
+            sessions_per_month: None,
+            users: None,
+            bots: None,
+            knowledge_bases: None,
+            knowledge_documents: None,
+            upload_bytes: None,
+            voice_agents: None,
+        }
+    }
+
     pub fn limit_of(&self, resource: LimitedResource) -> Option<u32> {
         match resource {
             LimitedResource::SessionsPerMonth => self.sessions_per_month,
