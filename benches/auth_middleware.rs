@@ -15,6 +15,7 @@ use botwot_adapters::auth::tokens::Subject;
 use botwot_engine::access::{
     ApiKey, Module, Organisation, Permissions, Role, UserAccount, UserStatus,
 };
+use botwot_engine::coordination::SingleNode;
 use botwot_engine::ids::{ApiKeyId, TenantId};
 use botwot_engine::ports::Storage;
 use botwot_http::auth::{AuthConfig, JwtKey};
@@ -106,6 +107,7 @@ fn main() {
             store.clone(),
             http.ingestion_observer(),
             clock.clone(),
+            Arc::new(SingleNode),
         )
         .await
         .expect("knowledge services");

@@ -20,6 +20,7 @@ use botwot_actors::{Ingestion, IngestionConfig, IngestionDeps, SystemClock};
 use botwot_adapters::embeddings::{HashingEmbedder, MiniLmEmbedder, locate_model};
 use botwot_adapters::knowledge::LimitedDocumentExtractor;
 use botwot_engine::blobs::BlobStore;
+use botwot_engine::coordination::SingleNode;
 use botwot_engine::ids::{DocumentId, KnowledgeBaseId, TenantId};
 use botwot_engine::knowledge::{
     ChunkOrigin, Chunker, DocumentExtractor, DocumentFetcher, DocumentOrigin, DocumentRejected,
@@ -100,6 +101,7 @@ async fn ingest_once(pdf: &[u8], embedder: Arc<dyn Embedder>) -> Result<(Duratio
         embedder,
         observer: Arc::new(NoIngestionObserver),
         clock,
+        coordination: Arc::new(SingleNode),
     };
     let started = Instant::now();
     let ingestion = Ingestion::start(deps, IngestionConfig::default());

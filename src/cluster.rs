@@ -5,7 +5,9 @@ use crate::config::Config;
 use anyhow::{Context, Result, bail};
 use botwot_actors::{ClusterHost, ClusteredSessions, Node};
 use botwot_cluster::{ClusterNode, HeldShards};
+use botwot_engine::coordination::{Coordination, SingleNode};
 use botwot_storage::StorageConfig;
+use botwot_storage::coordination::RedisCoordination;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -25,6 +27,19 @@ pub fn held_shards(config: &Config) -> Result<Option<HeldShards>> {
         .validate()
         .context("the [cluster] section is not usable")?;
     Ok(Some(HeldShards::new(config.cluster.shards)))
+}
+
+/// What the node coordinates its knowledge index and ingestion with: the cluster's Redis, or
+/// nothing on a single node.
+pub async fn coordination(config: &Config) -> Result<Arc<dyn Coordination>> {
+    if !config.cluster.enabled {
+        return Ok(Arc::new(SingleNode));
+    }
+    let coordination =
+        RedisCoordination::connect(&config.cluster.redis_url, config.cluster.key_prefix())
+            .await
+            .context("the cluster's Redis could not be reached for the knowledge index's locks")?;
+    Ok(Arc::new(coordination))
 }
 
 /// Joins the cluster as member `node_id`, with `node` as the host of the shards this process

@@ -61,6 +61,7 @@ pub async fn serve(mut config: Config) -> Result<()> {
         store.clone(),
         http.ingestion_observer(),
         clock.clone(),
+        cluster::coordination(&config).await?,
     )
     .await
     .context("the knowledge services could not start")?;

@@ -314,15 +314,80 @@ async fn a_drained_node_hands_its_shards_over_and_exits_losing_nothing() {
         )
         .await;
     assert_eq!(status, 202, "{body}");
+    // Generous: the drained node first lets its actors finish the events in hand, at the test
+    // database's pace (seconds per write once SecantusDB has slowed down during a long suite).
     let exit = cluster
         .node_mut(2)
-        .exited_within(Duration::from_secs(60))
+        .exited_within(Duration::from_secs(150))
         .await;
     assert_eq!(exit, Some(0), "the drained node exits cleanly");
     cluster.nodes[2] = None;
     cluster.until_held_by(&[0, 1]).await;
     let outcomes = driver.await.expect("load driver");
     assert_exactly_once(&cluster, "drain", &outcomes, plan.contacts).await;
+    cluster.clean_up().await;
+}
+
+/// Whether `node`'s search of `kb` for `word` finds a passage containing `text`.
+async fn finds(node: &support::Server, kb: &str, word: &str, text: &str) -> bool {
+    let query = serde_json::json!({ "query": word, "topK": 5 });
+    let (status, found) = node
+        .post(&format!("/v1/knowledge-bases/{kb}/query"), query)
+        .await;
+    assert_eq!(status, 200, "{found}");
+    found["passages"].as_array().is_some_and(|passages| {
+        passages
+            .iter()
+            .any(|passage| passage["text"].as_str().is_some_and(|t| t.contains(text)))
+    })
+}
+
+#[tokio::test]
+async fn documents_ingested_on_two_nodes_into_one_base_are_all_found_on_both() {
+    let mut cluster = Cluster::start("knowledge", 2, SHARDS, 3_600).await;
+    let (status, kb) = cluster
+        .node(0)
+        .post("/v1/knowledge-bases", serde_json::json!({ "name": "Help" }))
+        .await;
+    assert_eq!(status, 201, "{kb}");
+    let kb = kb["id"].as_str().expect("id").to_owned();
+    // Four uploads at once, two through each node, into the same base.
+    let uploads = (0..4).map(|number| {
+        let node = cluster.node(number % 2);
+        let kb = kb.clone();
+        async move {
+            let text = format!("Gadget{number} is sold in every store.");
+            let path = format!("/v1/knowledge-bases/{kb}/documents?fileName=g{number}.txt");
+            let (status, document) = node.upload(&path, text.into_bytes(), "text/plain").await;
+            assert_eq!(status, 201, "{document}");
+            format!(
+                "/v1/knowledge-bases/{kb}/documents/{}",
+                document["id"].as_str().expect("id")
+            )
+        }
+    });
+    let documents = futures::future::join_all(uploads).await;
+    for document in &documents {
+        let node = cluster.node(0);
+        node.until("the document is ingested", || async {
+            node.get(document).await.1["stage"] == "ready"
+        })
+        .await;
+    }
+    for index in 0..2 {
+        for number in 0..4 {
+            let (word, text) = (format!("gadget{number}"), format!("Gadget{number} "));
+            assert!(
+                finds(cluster.node(index), &kb, &word, &text).await,
+                "node {index} finds document {number}"
+            );
+        }
+    }
+    // Deleted through one node: the other stops answering from it.
+    let (status, body) = cluster.node(1).delete(&documents[0]).await;
+    assert!(status == 200 || status == 204, "{status} {body}");
+    assert!(!finds(cluster.node(0), &kb, "gadget0", "Gadget0 ").await);
+    assert!(finds(cluster.node(0), &kb, "gadget1", "Gadget1 ").await);
     cluster.clean_up().await;
 }
 

@@ -1,10 +1,13 @@
 //! Knowledge ingestion through real storage, blob store and index: uploads become searchable,
 //! hostile or unreadable documents fail with their code, deleted documents leave nothing behind,
-//! and a starting node resumes what a previous one left unfinished.
+//! and a starting node resumes what a previous one left unfinished. Two nodes sharing the stores
+//! through a real Redis (`BOTWOT_TEST_REDIS_URL`, default `redis://127.0.0.1:6379`) ingest each
+//! document once, and a document claimed by a node that died is picked up after its claim ends.
 
 use botwot_actors::{Ingestion, IngestionConfig, IngestionDeps, SystemClock};
 use botwot_adapters::embeddings::HashingEmbedder;
 use botwot_engine::blobs::BlobStore;
+use botwot_engine::coordination::{Coordination, SingleNode};
 use botwot_engine::ids::{DocumentId, KnowledgeBaseId, TenantId};
 use botwot_engine::knowledge::{
     DocumentExtractor, DocumentFetcher, DocumentOrigin, DocumentRejected, ExtractedSection,
@@ -13,6 +16,7 @@ use botwot_engine::knowledge::{
 };
 use botwot_engine::ports::KnowledgeStore;
 use botwot_engine::time::Clock;
+use botwot_storage::coordination::RedisCoordination;
 use botwot_storage::{KnowledgeIndexes, LocalBlobStore, open_embedded};
 use parking_lot::Mutex;
 use std::sync::Arc;
@@ -117,6 +121,7 @@ impl World {
             embedder,
             observer: progress.clone(),
             clock: Arc::new(SystemClock),
+            coordination: Arc::new(SingleNode),
         };
         Ok(Self {
             _dir: dir,
@@ -164,7 +169,7 @@ impl World {
 
     /// The document once its ingestion is final.
     async fn finished(&self, id: &DocumentId) -> anyhow::Result<KnowledgeDocument> {
-        for _ in 0..500 {
+        for _ in 0..3_000 {
             let document = self.deps.store.get_document(&self.tenant, id).await?;
             let document = document.ok_or_else(|| anyhow::anyhow!("document vanished"))?;
             if document.progress.stage.is_final() {
@@ -315,6 +320,119 @@ async fn a_document_deleted_before_ingestion_leaves_nothing() -> anyhow::Result<
             .await?
             .iter()
             .all(|t| !t.contains("Refunds"))
+    );
+    Ok(())
+}
+
+fn redis_url() -> String {
+    std::env::var("BOTWOT_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
+}
+
+/// The deps of another node of the same cluster: the same stores, its own index in memory and
+/// its own connection to the cluster's Redis (keys under `prefix`).
+async fn node_of(deps: &IngestionDeps, prefix: &str) -> anyhow::Result<IngestionDeps> {
+    let coordination: Arc<dyn Coordination> =
+        Arc::new(RedisCoordination::connect(&redis_url(), prefix).await?);
+    let index = KnowledgeIndexes::new(deps.blobs.clone(), deps.embedder.clone())
+        .with_coordination(coordination.clone());
+    Ok(IngestionDeps {
+        index: Arc::new(index),
+        coordination,
+        ..deps.clone()
+    })
+}
+
+fn cluster_prefix() -> String {
+    format!("botwot-test:{}:", uuid::Uuid::new_v4())
+}
+
+/// How many progress writes of `document` at `stage` every node made (extracting is written
+/// once per ingestion: it has no progress within).
+fn writes_at(progress: &Progress, document: &DocumentId, stage: IngestionStage) -> usize {
+    let seen = progress.0.lock();
+    seen.iter()
+        .filter(|(id, at, _)| id == document && *at == stage)
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_nodes_sharing_the_stores_ingest_each_document_once() -> anyhow::Result<()> {
+    let world = World::new().await?;
+    let mut documents = Vec::new();
+    for number in 0..6 {
+        let text = format!("Item{number} ships free within the week.");
+        documents.push(world.upload(text.as_bytes()).await?);
+    }
+    let prefix = cluster_prefix();
+    let (first, second) = (
+        node_of(&world.deps, &prefix).await?,
+        node_of(&world.deps, &prefix).await?,
+    );
+    // Both nodes start at once and resume the same six documents.
+    let _first = Ingestion::start(first.clone(), World::config());
+    let _second = Ingestion::start(second.clone(), World::config());
+    for document in &documents {
+        assert_eq!(
+            world.finished(document).await?.progress.stage,
+            IngestionStage::Ready
+        );
+        assert_eq!(
+            writes_at(&world.progress, document, IngestionStage::Extracting),
+            1,
+            "{document} was ingested once"
+        );
+    }
+    // Every document is in the base, whichever node ingested it, and either node finds it.
+    let kbs = [world.kb.clone()];
+    for (number, deps) in [(0, &first), (5, &second), (3, &first)] {
+        let question = format!("item{number}");
+        let found = deps
+            .index
+            .search(&world.tenant, &kbs, &question, &RetrievalOptions::default())
+            .await?;
+        assert!(
+            found
+                .passages
+                .iter()
+                .any(|passage| passage.chunk.text.contains(&format!("Item{number} "))),
+            "{question}: {:?}",
+            found.passages
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_document_a_dead_node_claimed_is_ingested_once_its_claim_ends() -> anyhow::Result<()> {
+    let world = World::new().await?;
+    let id = world.upload(POLICY).await?;
+    let prefix = cluster_prefix();
+    // The claim a node took just before it died: nobody renews it.
+    let mut redis = redis::Client::open(redis_url())?
+        .get_multiplexed_async_connection()
+        .await?;
+    let () = redis::cmd("SET")
+        .arg(format!("{prefix}lock:ingestion:{id}"))
+        .arg("a-dead-node")
+        .arg("PX")
+        .arg(1_500)
+        .query_async(&mut redis)
+        .await?;
+    let survivor = node_of(&world.deps, &prefix).await?;
+    let _ingestion = Ingestion::start(
+        survivor,
+        IngestionConfig {
+            resume_every: Duration::from_secs(1),
+            ..World::config()
+        },
+    );
+    assert_eq!(
+        world.finished(&id).await?.progress.stage,
+        IngestionStage::Ready
+    );
+    assert_eq!(
+        writes_at(&world.progress, &id, IngestionStage::Extracting),
+        1
     );
     Ok(())
 }

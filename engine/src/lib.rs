@@ -15,6 +15,7 @@ pub mod bot;
 pub mod brain;
 pub mod canned;
 pub mod channel;
+pub mod coordination;
 pub mod handover;
 pub mod ids;
 pub mod integration;

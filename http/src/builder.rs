@@ -33,7 +33,7 @@ use std::time::Duration;
 /// let web = Arc::new(http.web_channel()); // the node's web sender and its session observer
 /// let node = Node::start(node_config, NodeDeps { sender: web.clone(), observer: web, .., fences: None }).await?;
 /// node.set_agent_directory(Arc::new(http.agent_directory(store.clone()))); // auto-assignment
-/// let knowledge = KnowledgeServices::start(&config, store.clone(), http.ingestion_observer(), clock.clone()).await?;
+/// let knowledge = KnowledgeServices::start(&config, store.clone(), http.ingestion_observer(), clock.clone(), coordination).await?;
 /// let http = http.cluster(cluster_node); // only with `serve --cluster`
 /// let app = http.finish(store, Arc::new(node.sessions()), clock, knowledge).await?;
 /// axum::serve(listener, app).with_graceful_shutdown(signal).await?;

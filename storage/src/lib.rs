@@ -16,12 +16,15 @@
 //! and saved as one blob per base. [`blobs`] implements the engine's blob store port twice:
 //! [`LocalBlobStore`], files under a directory with atomic writes, and [`S3BlobStore`], objects
 //! in an S3 bucket through the AWS SDK; pick one with [`BlobConfig`] and [`open_blob_store`].
+//! [`coordination`] implements the engine's coordination port on Redis (cluster-wide locks and
+//! version stamps), which the knowledge index and ingestion use when nodes share the stores.
 
 #![forbid(unsafe_code)]
 
 pub mod backend;
 pub mod blobs;
 mod config;
+pub mod coordination;
 mod error;
 pub mod keys;
 pub mod knowledge_index;

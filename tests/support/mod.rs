@@ -255,48 +255,38 @@ impl Server {
         }
     }
 
-    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        let response = self
-            .with_token(self.http.post(format!("{}{path}", self.base)))
-            .json(&body)
-            .send()
-            .await
-            .expect("post");
+    /// Sends `request` with the owner's token: the status and the JSON body (null if none).
+    async fn send(&self, request: reqwest::RequestBuilder) -> (u16, Value) {
+        let response = self.with_token(request).send().await.expect("request sent");
         let status = response.status().as_u16();
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        self.send(self.http.post(self.url(path)).json(&body)).await
+    }
+
     pub async fn get(&self, path: &str) -> (u16, Value) {
-        let response = self
-            .with_token(self.http.get(format!("{}{path}", self.base)))
-            .send()
-            .await
-            .expect("get");
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(Value::Null))
+        self.send(self.http.get(self.url(path))).await
     }
 
     /// Sends `bytes` as a file of `content_type` with the owner's token.
     pub async fn upload(&self, path: &str, bytes: Vec<u8>, content_type: &str) -> (u16, Value) {
-        let response = self
-            .with_token(self.http.post(format!("{}{path}", self.base)))
-            .header("content-type", content_type)
-            .body(bytes)
-            .send()
+        let request = self.http.post(self.url(path));
+        self.send(request.header("content-type", content_type).body(bytes))
             .await
-            .expect("upload");
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn delete(&self, path: &str) -> (u16, Value) {
+        self.send(self.http.delete(self.url(path))).await
     }
 
     pub async fn put(&self, path: &str) -> (u16, Value) {
-        let response = self
-            .with_token(self.http.put(format!("{}{path}", self.base)))
-            .send()
-            .await
-            .expect("put");
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(Value::Null))
+        self.send(self.http.put(self.url(path))).await
     }
 
     /// Creates a bot and returns its JSON.

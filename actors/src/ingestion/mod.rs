@@ -1,12 +1,19 @@
 //! Knowledge ingestion as a background job: each queued document is fetched or read from the
 //! blob store, extracted, chunked, embedded and indexed by a small pool of workers, its progress
 //! stored and announced as it goes. Nothing about a job lives only in memory: the document
-//! record says how far it got, so a node that starts resumes every unfinished ingestion.
+//! record says how far it got, so a node that starts resumes every unfinished ingestion, and
+//! every node looks for unfinished documents again now and then.
+//!
+//! Nodes of a cluster share the documents: a worker claims a document (a lock of the cluster's
+//! [`Coordination`], kept alive while it works) before ingesting it, and skips it when another
+//! node holds the claim. A node that dies mid-document lets its claim expire, and the next
+//! sweep of any node picks the document up again.
 
 mod pipeline;
 mod progress;
 
 use botwot_engine::blobs::BlobStore;
+use botwot_engine::coordination::Coordination;
 use botwot_engine::ids::{DocumentId, TenantId};
 use botwot_engine::knowledge::{
     ChunkerConfig, DocumentExtractor, DocumentFetcher, Embedder, IngestionObserver, KnowledgeIndex,
@@ -18,7 +25,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
-use tracing::{info, warn};
+use tracing::{debug, info, warn};
 
 /// What ingestion reads from and writes to.
 #[derive(Clone)]
@@ -31,6 +38,9 @@ pub struct IngestionDeps {
     pub embedder: Arc<dyn Embedder>,
     pub observer: Arc<dyn IngestionObserver>,
     pub clock: Arc<dyn Clock>,
+    /// Claims on documents, shared with the other nodes of a cluster
+    /// ([`botwot_engine::coordination::SingleNode`] alone).
+    pub coordination: Arc<dyn Coordination>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -42,8 +52,11 @@ pub struct IngestionConfig {
     pub embed_batch: usize,
     /// The longest one document's text extraction may take.
     pub extract_timeout: Duration,
-    /// Unfinished documents resumed at start.
+    /// Unfinished documents resumed per sweep.
     pub resume_limit: usize,
+    /// How often the node looks for unfinished documents nobody is ingesting (the first time at
+    /// start).
+    pub resume_every: Duration,
 }
 
 impl Default for IngestionConfig {
@@ -54,6 +67,7 @@ impl Default for IngestionConfig {
             embed_batch: 32,
             extract_timeout: Duration::from_secs(60),
             resume_limit: 10_000,
+            resume_every: Duration::from_secs(60),
         }
     }
 }
@@ -77,7 +91,7 @@ impl Ingestion {
             tokio::spawn(work(deps, config, jobs, running));
         }
         let ingestion = Self { queue };
-        ingestion.resume(deps.store, config.resume_limit);
+        ingestion.sweep(deps.store, config, running);
         ingestion
     }
 
@@ -88,19 +102,37 @@ impl Ingestion {
         }
     }
 
-    fn resume(&self, store: Arc<dyn KnowledgeStore>, limit: usize) {
+    /// Queues the unfinished documents this node is not ingesting, at start and then every
+    /// `resume_every`, until the workers are gone.
+    fn sweep(
+        &self,
+        store: Arc<dyn KnowledgeStore>,
+        config: IngestionConfig,
+        running: Arc<Mutex<HashSet<DocumentId>>>,
+    ) {
         let this = self.clone();
         tokio::spawn(async move {
-            match store.unfinished_documents(limit).await {
-                Ok(documents) => {
-                    if !documents.is_empty() {
-                        info!(count = documents.len(), "resuming unfinished ingestions");
+            let mut tick = tokio::time::interval(config.resume_every.max(Duration::from_secs(1)));
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            while !this.queue.is_closed() {
+                tick.tick().await;
+                let documents = match store.unfinished_documents(config.resume_limit).await {
+                    Ok(documents) => documents,
+                    Err(error) => {
+                        warn!(%error, "unfinished ingestions could not be listed");
+                        continue;
                     }
-                    for document in documents {
-                        this.enqueue(document.tenant_id, document.id);
-                    }
+                };
+                let resumed: Vec<_> = documents
+                    .into_iter()
+                    .filter(|document| !running.lock().contains(&document.id))
+                    .collect();
+                if !resumed.is_empty() {
+                    info!(count = resumed.len(), "resuming unfinished ingestions");
                 }
-                Err(error) => warn!(%error, "unfinished ingestions could not be listed"),
+                for document in resumed {
+                    this.enqueue(document.tenant_id, document.id);
+                }
             }
         });
     }
@@ -121,7 +153,21 @@ async fn work(
         if !running.lock().insert(document.clone()) {
             continue;
         }
-        pipeline::ingest(&deps, &config, &tenant, &document).await;
+        match deps.coordination.try_lock(&claim_name(&document)).await {
+            Ok(Some(claim)) => {
+                pipeline::ingest(&deps, &config, claim.as_ref(), &tenant, &document).await;
+                claim.release().await;
+            }
+            Ok(None) => debug!(%document, "another node is ingesting the document"),
+            Err(error) => {
+                warn!(%document, %error, "the document could not be claimed; a later sweep retries it");
+            }
+        }
         running.lock().remove(&document);
     }
+}
+
+/// The name of the cluster-wide claim on a document.
+fn claim_name(document: &DocumentId) -> String {
+    format!("ingestion:{document}")
 }

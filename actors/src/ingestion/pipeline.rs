@@ -5,6 +5,7 @@
 
 use super::progress::{ProgressError, ProgressWriter};
 use super::{IngestionConfig, IngestionDeps};
+use botwot_engine::coordination::HeldLock;
 use botwot_engine::ids::{DocumentId, TenantId};
 use botwot_engine::knowledge::{
     ChunkOrigin, Chunker, DocumentOrigin, DocumentRejected, ExtractedText, IngestionProgress,
@@ -18,12 +19,15 @@ enum Stop {
     Rejected(DocumentRejected),
     /// The document was deleted meanwhile.
     Gone,
+    /// This node's claim ran out: the node that claims it next ingests it.
+    ClaimLost,
 }
 
 impl From<ProgressError> for Stop {
     fn from(error: ProgressError) -> Self {
         match error {
             ProgressError::Gone => Stop::Gone,
+            ProgressError::ClaimLost => Stop::ClaimLost,
             ProgressError::Store(error) => Stop::Rejected(DocumentRejected::new(
                 "storage_unavailable",
                 format!("the document's progress could not be stored: {error}"),
@@ -40,10 +44,11 @@ fn unavailable(what: &str, error: impl std::fmt::Display) -> Stop {
     stopped("storage_unavailable", what, error)
 }
 
-/// Ingests one document to a final stage (or until it is deleted).
+/// Ingests one document to a final stage (or until it is deleted, or `claim` is lost).
 pub(super) async fn ingest(
     deps: &IngestionDeps,
     config: &IngestionConfig,
+    claim: &dyn HeldLock,
     tenant: &TenantId,
     id: &DocumentId,
 ) {
@@ -55,7 +60,7 @@ pub(super) async fn ingest(
             return;
         }
     };
-    let mut writer = ProgressWriter::new(deps, document);
+    let mut writer = ProgressWriter::new(deps, claim, document);
     match run(deps, config, &mut writer).await {
         Ok(()) => info!(
             document = %id,
@@ -65,6 +70,9 @@ pub(super) async fn ingest(
         Err(Stop::Gone) => {
             info!(document = %id, "document deleted during ingestion");
             forget_deleted(deps, &writer.document).await;
+        }
+        Err(Stop::ClaimLost) => {
+            warn!(document = %id, "the claim on the document was lost; the node that claims it next ingests it");
         }
         Err(Stop::Rejected(reason)) => {
             warn!(document = %id, code = %reason.code, reason = %reason.message, "ingestion failed");

@@ -2,6 +2,7 @@
 //! batch: a stage change is always written, progress within a stage only every few percent.
 
 use super::IngestionDeps;
+use botwot_engine::coordination::HeldLock;
 use botwot_engine::knowledge::{IngestionProgress, IngestionStage, KnowledgeDocument};
 use botwot_engine::ports::StoreError;
 
@@ -10,12 +11,22 @@ const WRITE_EVERY_PERCENT: u8 = 5;
 
 pub(super) struct ProgressWriter<'a> {
     deps: &'a IngestionDeps,
+    /// This node's claim on the document: nothing is written once it is lost.
+    claim: &'a dyn HeldLock,
     pub(super) document: KnowledgeDocument,
 }
 
 impl<'a> ProgressWriter<'a> {
-    pub(super) fn new(deps: &'a IngestionDeps, document: KnowledgeDocument) -> Self {
-        Self { deps, document }
+    pub(super) fn new(
+        deps: &'a IngestionDeps,
+        claim: &'a dyn HeldLock,
+        document: KnowledgeDocument,
+    ) -> Self {
+        Self {
+            deps,
+            claim,
+            document,
+        }
     }
 
     /// Moves to `fraction` of `stage`, storing it when worth a write.
@@ -37,6 +48,9 @@ impl<'a> ProgressWriter<'a> {
 
     /// Stores the record as it is now and tells the listeners.
     pub(super) async fn save(&mut self) -> Result<(), ProgressError> {
+        if !self.claim.is_held() {
+            return Err(ProgressError::ClaimLost);
+        }
         self.document.updated_at = self.deps.clock.now();
         match self.deps.store.update_document(&self.document).await {
             Ok(()) => {
@@ -52,5 +66,7 @@ impl<'a> ProgressWriter<'a> {
 pub(super) enum ProgressError {
     /// The document was deleted while it was being ingested.
     Gone,
+    /// This node's claim on the document ran out; another node may be ingesting it now.
+    ClaimLost,
     Store(StoreError),
 }

@@ -11,6 +11,7 @@ use botwot_adapters::llm::{LlmBrain, LlmBrainOptions, chat_model_for};
 use botwot_engine::LlmProvider;
 use botwot_engine::blobs::{BlobError, BlobStore};
 use botwot_engine::brain::Brain;
+use botwot_engine::coordination::Coordination;
 use botwot_engine::knowledge::{
     Embedder, ExtractiveOptions, IngestionObserver, KnowledgeIndex, RetrievalMode, RetrievalOptions,
 };
@@ -43,19 +44,23 @@ pub struct KnowledgeServices {
 
 impl KnowledgeServices {
     /// Opens the blob store, loads the embedder, starts the ingestion workers (which resume
-    /// unfinished documents) and builds the brain.
+    /// unfinished documents) and builds the brain. `coordination` is shared with the other nodes
+    /// of a cluster (`SingleNode` alone): one writer per base and one ingester per document.
     pub async fn start(
         config: &KnowledgeConfig,
         store: Arc<dyn KnowledgeStore>,
         observer: Arc<dyn IngestionObserver>,
         clock: Arc<dyn Clock>,
+        coordination: Arc<dyn Coordination>,
     ) -> Result<Self, KnowledgeSetupError> {
         let blobs = open_blob_store(&config.blobs).await?;
         let embedder = embedder(config)?;
         let min_confidence = config.min_confidence_for(embedder.name());
         let embedder_name = embedder.name().to_owned();
-        let index: Arc<dyn KnowledgeIndex> =
-            Arc::new(KnowledgeIndexes::new(blobs.clone(), embedder.clone()));
+        let index: Arc<dyn KnowledgeIndex> = Arc::new(
+            KnowledgeIndexes::new(blobs.clone(), embedder.clone())
+                .with_coordination(coordination.clone()),
+        );
         let ingestion = Ingestion::start(
             IngestionDeps {
                 store,
@@ -66,6 +71,7 @@ impl KnowledgeServices {
                 embedder,
                 observer,
                 clock: clock.clone(),
+                coordination,
             },
             IngestionConfig {
                 workers: config.ingestion_workers,

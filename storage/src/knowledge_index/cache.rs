@@ -1,7 +1,9 @@
 //! The bases kept in memory, each behind its own async lock, with least-recently-used eviction.
 //!
 //! A base's slot is `None` until it is loaded from the blob store (by whoever first takes its
-//! write lock) and again once it is dropped or discarded after a failure. Writers of one base
+//! write lock) and again once it is dropped or discarded after a failure. A loaded base carries
+//! the cluster's stamp of the saved index it was read from, so a node can tell when another
+//! node saved the base since. Writers of one base
 //! are serialised by its lock, searches share it, and different bases never wait on each other:
 //! the map's own mutex is held only to look a slot up. Slots are handed out only under that
 //! mutex, so a slot nobody else holds a handle to is idle and can be evicted: it reloads from
@@ -17,8 +19,22 @@ use tokio::sync::RwLock;
 /// A base is known by its organisation and its id, so one organisation never reaches another's.
 pub(super) type BaseKey = (TenantId, KnowledgeBaseId);
 
+/// A base in memory and the stamp of the saved index it matches (`None` on a single node, or
+/// when the cluster has no stamp recorded).
+pub(super) struct CachedBase {
+    pub(super) base: IndexedBase,
+    pub(super) stamp: Option<String>,
+}
+
+impl CachedBase {
+    /// Whether this is still the base whose saved index carries `stamp`.
+    pub(super) fn is_current(&self, stamp: &Option<String>) -> bool {
+        self.stamp == *stamp
+    }
+}
+
 /// One base's lock and, once loaded, its contents.
-pub(super) type BaseSlot = Arc<RwLock<Option<IndexedBase>>>;
+pub(super) type BaseSlot = Arc<RwLock<Option<CachedBase>>>;
 
 struct Entry {
     slot: BaseSlot,

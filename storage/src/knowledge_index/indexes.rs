@@ -5,13 +5,19 @@
 //! back only once saved, so after any failure (invalid input aside, which changes nothing) the
 //! slot is empty and the base reloads from its last saved state: memory never holds what the
 //! blob store does not.
+//!
+//! Nodes of a cluster share the blob store through [`Coordination`] (see [`shared`]): a change
+//! holds the base's cluster-wide lock, reloads the base when another node saved it since, and
+//! records a new stamp once saved; a search reloads a base whose stamp moved on.
 
 use super::base::IndexedBase;
-use super::cache::{BaseKey, BaseSlot, LoadedBases};
+use super::cache::{BaseKey, BaseSlot, CachedBase, LoadedBases};
 use super::saved::{self, LoadedBase};
 use super::search::search_bases;
+use super::shared::{self, SharedBases};
 use async_trait::async_trait;
 use botwot_engine::blobs::{BlobError, BlobStore};
+use botwot_engine::coordination::{Coordination, SingleNode};
 use botwot_engine::ids::{DocumentId, KnowledgeBaseId, TenantId};
 use botwot_engine::knowledge::base::blob_keys;
 use botwot_engine::knowledge::{
@@ -29,6 +35,7 @@ pub struct KnowledgeIndexes {
     blobs: Arc<dyn BlobStore>,
     embedder: Arc<dyn Embedder>,
     bases: LoadedBases,
+    shared: SharedBases,
 }
 
 /// What a change did to a base: only a changed base is saved.
@@ -45,7 +52,14 @@ impl KnowledgeIndexes {
             blobs,
             embedder,
             bases: LoadedBases::new(DEFAULT_MAX_LOADED_BASES),
+            shared: SharedBases::new(Arc::new(SingleNode)),
         }
+    }
+
+    /// Shares the blob store with the other nodes of a cluster through `coordination`.
+    pub fn with_coordination(mut self, coordination: Arc<dyn Coordination>) -> Self {
+        self.shared = SharedBases::new(coordination);
+        self
     }
 
     /// Keeps at most `max` idle bases in memory (at least one).
@@ -67,9 +81,11 @@ impl KnowledgeIndexes {
     {
         let slot = self.bases.slot(&key);
         let mut contents = slot.write_owned().await;
+        let lock = self.shared.lock(&key).await?;
+        let stamp = self.shared.stamp(&key).await?;
         let mut base = match contents.take() {
-            Some(base) => base,
-            None => self.load(&key).await?,
+            Some(cached) if cached.is_current(&stamp) => cached.base,
+            _ => self.load(&key).await?,
         };
         let embedder = Arc::clone(&self.embedder);
         let (base, result) = blocking(move || {
@@ -82,36 +98,52 @@ impl KnowledgeIndexes {
             (base, result)
         })
         .await?;
-        let value = match result {
+        let (value, stamp) = match result {
             Ok((value, Some(bytes))) => {
+                shared::still_held(lock.as_ref())?;
                 self.save(&key, bytes).await?;
-                value
+                (value, self.shared.new_stamp(&key).await?)
             }
-            Ok((value, None)) => value,
+            Ok((value, None)) => (value, stamp),
             Err(error @ KnowledgeIndexError::InvalidInput(_)) => {
-                *contents = Some(base);
+                *contents = Some(CachedBase { base, stamp });
                 return Err(error);
             }
             Err(error) => return Err(error),
         };
-        *contents = Some(base);
+        *contents = Some(CachedBase { base, stamp });
+        lock.release().await;
         Ok(value)
     }
 
     /// The base of `key` for reading, loaded first if it is not in memory.
+    /// A base another node saved since it was loaded is loaded again.
     async fn read(
         &self,
         key: &BaseKey,
-    ) -> Result<OwnedRwLockReadGuard<Option<IndexedBase>>, KnowledgeIndexError> {
+    ) -> Result<OwnedRwLockReadGuard<Option<CachedBase>>, KnowledgeIndexError> {
         let slot: BaseSlot = self.bases.slot(key);
+        let current = self.shared.stamp_for_reading(key).await;
         let contents = Arc::clone(&slot).read_owned().await;
-        if contents.is_some() {
+        if contents
+            .as_ref()
+            .is_some_and(|cached| current.admits(cached))
+        {
             return Ok(contents);
         }
         drop(contents);
         let mut contents = slot.write_owned().await;
-        if contents.is_none() {
-            *contents = Some(self.load(key).await?);
+        if !contents
+            .as_ref()
+            .is_some_and(|cached| current.admits(cached))
+        {
+            // The stamp was read before the blob: a save between the two only makes the next
+            // search load the base once more.
+            let base = self.load(key).await?;
+            *contents = Some(CachedBase {
+                base,
+                stamp: current.into_label(),
+            });
         }
         Ok(contents.downgrade())
     }
@@ -199,14 +231,19 @@ impl KnowledgeIndex for KnowledgeIndexes {
         let slot = self.bases.slot(&key);
         let mut contents = slot.write_owned().await;
         *contents = None;
+        let lock = self.shared.lock(&key).await?;
         let deleted = self
             .blobs
             .delete_prefix(&blob_keys::base(tenant, kb))
             .await
             .map_err(blob_failed);
+        // Other nodes' copies are stale whether or not every file went.
+        let restamped = self.shared.new_stamp(&key).await;
+        lock.release().await;
         drop(contents);
         self.bases.forget_if_idle(&key);
-        deleted.map(drop)
+        deleted.map(drop)?;
+        restamped.map(drop)
     }
 
     async fn search(
@@ -226,7 +263,10 @@ impl KnowledgeIndex for KnowledgeIndexes {
         let embedder = Arc::clone(&self.embedder);
         let (question, options) = (question.to_owned(), *options);
         blocking(move || {
-            let loaded = bases.iter().filter_map(|contents| contents.as_ref());
+            let loaded = bases
+                .iter()
+                .filter_map(|contents| contents.as_ref())
+                .map(|cached| &cached.base);
             search_bases(loaded, embedder.as_ref(), &question, &options)
                 .map_err(|error| unavailable("searching", error))
         })

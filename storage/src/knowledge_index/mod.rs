@@ -5,7 +5,7 @@
 //! [`cache`] holds the loaded bases, one async lock each, evicting idle ones beyond a cap;
 //! [`base`] is one loaded base; [`saved`] its blob format (re-embedding a base saved under
 //! another embedder, with [`reembed`]); [`search`] asks several bases one question and merges
-//! the answers.
+//! the answers; [`shared`] keeps nodes of a cluster that share the blob store in step.
 
 mod base;
 mod cache;
@@ -13,5 +13,6 @@ mod indexes;
 mod reembed;
 mod saved;
 mod search;
+mod shared;
 
 pub use indexes::{DEFAULT_MAX_LOADED_BASES, KnowledgeIndexes};

@@ -14,6 +14,7 @@ use botwot_adapters::auth::tokens::{AccessTokens, Subject};
 use botwot_cluster::ClusterNode;
 use botwot_engine::access::{Organisation, Permissions, PlanTier, Role, UserAccount, UserStatus};
 use botwot_engine::bot::BotSettings;
+use botwot_engine::coordination::SingleNode;
 use botwot_engine::handover::AgentDirectory;
 use botwot_engine::ids::UserId;
 use botwot_engine::ports::Storage;
@@ -571,6 +572,7 @@ async fn test_knowledge(
         node.store.clone(),
         http.ingestion_observer(),
         node.clock.clone(),
+        Arc::new(SingleNode),
     )
     .await
     .expect("knowledge services");

@@ -5,9 +5,13 @@
 //!
 //! A tiny deterministic embedder (hashed bag of words, with a few synonyms folded together so
 //! a paraphrase can be found by meaning) and an in-memory blob store stand in for the real ones.
+//! [`cluster`] runs two indexes over one blob store, coordinated through a real Redis.
+
+mod cluster;
 
 use async_trait::async_trait;
 use botwot_engine::blobs::{BlobError, BlobStore};
+use botwot_engine::coordination::Coordination;
 use botwot_engine::ids::{ChunkId, DocumentId, KnowledgeBaseId, TenantId};
 use botwot_engine::knowledge::base::blob_keys;
 use botwot_engine::knowledge::{
@@ -158,6 +162,18 @@ impl Fixture {
             Arc::new(MemoryBlobs::default()),
             WordEmbedder::new("words", 64),
         )
+    }
+
+    /// A node of a cluster whose other nodes share `blobs` through `coordination`.
+    fn sharing(blobs: Arc<MemoryBlobs>, coordination: Arc<dyn Coordination>) -> Self {
+        let embedder = WordEmbedder::new("words", 64);
+        let index =
+            KnowledgeIndexes::new(blobs.clone(), embedder.clone()).with_coordination(coordination);
+        Self {
+            blobs,
+            embedder,
+            index,
+        }
     }
 
     /// A fresh index (as after a restart) over `blobs`.
