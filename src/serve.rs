@@ -31,9 +31,6 @@ pub async fn serve(mut config: Config) -> Result<()> {
     let cipher = integration_cipher(&mut config.http)?;
     let graph =
         GraphClient::new(config.meta.clone()).context("the [meta] section is not usable")?;
-    let tokens = StoredTokens::new(store.clone(), cipher);
-    let meta = Arc::new(MetaGraphSender::new(graph, Arc::new(tokens)));
-
     let mut http = HttpBuilder::new(config.http.clone())?
         .connect_rate_limiter()
         .await
@@ -53,6 +50,9 @@ pub async fn serve(mut config: Config) -> Result<()> {
             .await
             .context("the cluster's Redis could not be reached for realtime fan-out")?;
     }
+    let tokens = StoredTokens::new(store.clone(), cipher, clock.clone())
+        .with_alerts(http.integration_alerts());
+    let meta = Arc::new(MetaGraphSender::new(graph, Arc::new(tokens)));
     let web = Arc::new(http.web_channel());
     let sender = meta.route_meta_channels(ChannelRouter::default().with(Channel::Web, web.clone()));
     let widget_sockets = web.clone();

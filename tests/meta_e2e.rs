@@ -2,7 +2,8 @@
 //! customer's text reaches the bot, whose reply is sent to a local stand-in for the Graph API
 //! with the integration's own access token (stored sealed, never shown); Meta's `statuses`
 //! webhooks (and Messenger's delivery receipts) then move the reply to delivered and read,
-//! never backwards; a redelivered webhook is answered once.
+//! never backwards; a redelivered webhook is answered once. A token Meta rejects marks the
+//! integration unhealthy until a new token is saved, which the next reply is sent with.
 
 mod support;
 
@@ -266,6 +267,64 @@ async fn messaging_round_trip(account: &MessagingAccount) {
     assert_eq!(
         delivery_on(&server, account.channel, &mid).await.as_deref(),
         Some("read")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rejected_token_makes_the_integration_unhealthy_until_a_new_one_is_saved() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let graph = FakeGraph::start().await;
+    let server = start_server(dir.path(), &graph).await;
+    connect_whatsapp(&server).await;
+    let path = format!("/v1/integrations/whatsapp:{PHONE_NUMBER_ID}");
+    assert_eq!(server.get(&path).await.1["health"]["state"], "healthy");
+
+    graph.reject_token(ACCESS_TOKEN);
+    let first = inbound_text("wamid.INBOUND-0001", "What are your opening hours?");
+    assert_eq!(post_webhook(&server, &first).await, 200);
+    server
+        .until("the integration is marked unhealthy", || async {
+            server.get(&path).await.1["health"]["state"] == "unhealthy"
+        })
+        .await;
+    let (_, integration) = server.get(&path).await;
+    assert_eq!(integration["health"]["code"], "token_rejected");
+    let reason = integration["health"]["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("Session has expired"), "{integration}");
+    assert!(!integration.to_string().contains(ACCESS_TOKEN));
+    // The refused reply failed for good, with the reason, rather than retrying forever.
+    server
+        .until("the refused reply is marked failed", || async {
+            whatsapp_transcript(&server).await.iter().any(|message| {
+                message["delivery"]["state"] == "failed"
+                    && message["delivery"]["reason"]
+                        .as_str()
+                        .is_some_and(|reason| reason.contains("access token rejected"))
+            })
+        })
+        .await;
+
+    // The administrator saves a new token: healthy again, and the next reply goes out with it.
+    let mut settings = integration.clone();
+    for field in ["id", "tenantId", "health", "createdAt", "updatedAt"] {
+        settings.as_object_mut().expect("object").remove(field);
+    }
+    settings["accessToken"] = json!("EAAGm0PX4ZCpsBAnewROTATEDtoken");
+    let (status, saved) = server.put_json(&path, settings).await;
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!(saved["health"]["state"], "healthy");
+    let sent_before = graph.requests().len();
+    let second = inbound_text("wamid.INBOUND-0002", "Hello again?");
+    assert_eq!(post_webhook(&server, &second).await, 200);
+    server
+        .until("the next reply reaches the graph api", || async {
+            graph.requests().len() > sent_before
+        })
+        .await;
+    let reply = graph.requests().last().cloned().expect("a reply");
+    assert_eq!(
+        reply.authorization.as_deref(),
+        Some("Bearer EAAGm0PX4ZCpsBAnewROTATEDtoken")
     );
 }
 

@@ -1,6 +1,7 @@
 //! Channel integrations: which tenant and bot answer a provider account (a WhatsApp phone number
 //! id, a Facebook page id, an Instagram account id). A webhook names the account; the integration
-//! says whose conversation it is.
+//! says whose conversation it is, and whether its access token still works
+//! ([`IntegrationHealth`]).
 
 use crate::bot::MAX_NAME_CHARS;
 use crate::channel::Channel;
@@ -169,8 +170,58 @@ pub struct ChannelIntegration {
     /// [`ChannelIntegration::without_secrets`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sealed_access_token: Option<SealedSecret>,
+    /// Whether sending works: turned unhealthy when Meta rejects the token, healthy again when
+    /// an administrator saves a new one.
+    #[serde(default)]
+    pub health: IntegrationHealth,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+}
+
+/// Whether an integration can send.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "camelCase")]
+pub enum IntegrationHealth {
+    #[default]
+    Healthy,
+    /// Meta refused the access token (expired, revoked, password changed): nothing is sent on
+    /// this account until a new token is saved.
+    Unhealthy {
+        /// Stable code: `token_rejected`.
+        code: String,
+        /// What Meta said, for the administrator.
+        reason: String,
+        since: Timestamp,
+    },
+}
+
+impl IntegrationHealth {
+    pub const TOKEN_REJECTED: &'static str = "token_rejected";
+
+    pub fn token_rejected(reason: impl Into<String>, since: Timestamp) -> Self {
+        Self::Unhealthy {
+            code: Self::TOKEN_REJECTED.to_owned(),
+            reason: reason.into(),
+            since,
+        }
+    }
+
+    pub fn is_healthy(&self) -> bool {
+        matches!(self, Self::Healthy)
+    }
+}
+
+/// Told when an integration stops working, to alert the organisation's administrators.
+pub trait IntegrationAlerts: Send + Sync + 'static {
+    fn integration_unhealthy(&self, integration: &ChannelIntegration);
+}
+
+/// Alerts nobody.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoIntegrationAlerts;
+
+impl IntegrationAlerts for NoIntegrationAlerts {
+    fn integration_unhealthy(&self, _: &ChannelIntegration) {}
 }
 
 impl ChannelIntegration {
@@ -182,6 +233,7 @@ impl ChannelIntegration {
             tenant_id,
             settings,
             sealed_access_token: None,
+            health: IntegrationHealth::Healthy,
             created_at: now,
             updated_at: now,
         }

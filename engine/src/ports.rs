@@ -227,6 +227,8 @@ pub trait SessionStore: Send + Sync + 'static {
 pub trait IntegrationStore: Send + Sync + 'static {
     /// Stores a new integration; `Conflict` when its channel account is already connected.
     async fn insert_integration(&self, integration: &ChannelIntegration) -> Result<(), StoreError>;
+    /// Replaces a stored integration (same id); `NotFound` when there is none.
+    async fn update_integration(&self, integration: &ChannelIntegration) -> Result<(), StoreError>;
     /// The integration of a provider account, whichever tenant it belongs to (webhooks name the
     /// account, not the tenant).
     async fn find_integration(

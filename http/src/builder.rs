@@ -16,6 +16,7 @@ use crate::state::AppState;
 use crate::widget::{WebChannel, demo, socket};
 use axum::Router;
 use botwot_cluster::ClusterNode;
+use botwot_engine::integration::IntegrationAlerts;
 use botwot_engine::knowledge::IngestionObserver;
 use botwot_engine::ports::{Storage, StoreError};
 use botwot_engine::time::Clock;
@@ -120,6 +121,11 @@ impl HttpBuilder {
 
     /// Where knowledge ingestion reports progress: the organisation's consoles.
     pub fn ingestion_observer(&self) -> Arc<dyn IngestionObserver> {
+        Arc::new(ConsoleChannel::new(self.io.clone()))
+    }
+
+    /// Whom an integration that stops working is told to: the organisation's consoles.
+    pub fn integration_alerts(&self) -> Arc<dyn IntegrationAlerts> {
         Arc::new(ConsoleChannel::new(self.io.clone()))
     }
 

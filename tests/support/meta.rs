@@ -7,7 +7,8 @@ use super::{Backend, Server, bot_settings};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, Method, Uri};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
 use hmac::{Hmac, KeyInit, Mac};
 use parking_lot::Mutex;
 use serde_json::{Value, json};
@@ -34,18 +35,28 @@ pub struct GraphRequest {
 }
 
 /// A local server that answers like the WhatsApp Cloud API's `/{phone-number-id}/messages`
-/// (and the Send API's `/me/messages`): records each request and accepts it with a new id.
+/// (and the Send API's `/me/messages`): records each request and accepts it with a new id, or
+/// refuses it as Meta refuses an expired token (401, code 190) when its token was rejected.
 pub struct FakeGraph {
     pub base_url: String,
     requests: Arc<Mutex<Vec<GraphRequest>>>,
+    rejected_tokens: Arc<Mutex<Vec<String>>>,
+}
+
+#[derive(Clone)]
+struct Recorded {
+    requests: Arc<Mutex<Vec<GraphRequest>>>,
+    rejected_tokens: Arc<Mutex<Vec<String>>>,
 }
 
 impl FakeGraph {
     pub async fn start() -> Self {
         let requests = Arc::new(Mutex::new(Vec::new()));
-        let app = Router::new()
-            .fallback(accept_message)
-            .with_state(requests.clone());
+        let rejected_tokens = Arc::new(Mutex::new(Vec::new()));
+        let app = Router::new().fallback(accept_message).with_state(Recorded {
+            requests: requests.clone(),
+            rejected_tokens: rejected_tokens.clone(),
+        });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind the fake graph api");
@@ -53,7 +64,16 @@ impl FakeGraph {
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        Self { base_url, requests }
+        Self {
+            base_url,
+            requests,
+            rejected_tokens,
+        }
+    }
+
+    /// From now on, sends with `token` are refused as expired.
+    pub fn reject_token(&self, token: &str) {
+        self.rejected_tokens.lock().push(format!("Bearer {token}"));
     }
 
     /// Every request received so far, in arrival order.
@@ -62,20 +82,27 @@ impl FakeGraph {
     }
 }
 
-/// Meta's documented success body for a sent message.
+/// Meta's documented success body for a sent message, or its error for an expired token.
 async fn accept_message(
-    State(requests): State<Arc<Mutex<Vec<GraphRequest>>>>,
+    State(recorded): State<Recorded>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
-) -> axum::Json<Value> {
+) -> Response {
     let path = uri.path().to_owned();
     let send_api = path.ends_with("/me/messages");
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let to = body["to"].clone();
     let recipient = body["recipient"]["id"].clone();
-    let mut requests = requests.lock();
+    let authorization = headers
+        .get("authorization")
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    let rejected = authorization
+        .as_ref()
+        .is_some_and(|header| recorded.rejected_tokens.lock().contains(header));
+    let mut requests = recorded.requests.lock();
     let n = requests.len() + 1;
     let issued_id = if send_api {
         mid_of_reply(n)
@@ -85,22 +112,29 @@ async fn accept_message(
     requests.push(GraphRequest {
         method,
         path,
-        authorization: headers
-            .get("authorization")
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned),
+        authorization,
         body,
         issued_id: issued_id.clone(),
     });
+    if rejected {
+        let error = json!({"error": {
+            "message": "Error validating access token: Session has expired on Tuesday, 25-Nov-25 10:00:00 PST.",
+            "type": "OAuthException", "code": 190, "error_subcode": 463,
+            "fbtrace_id": "Az8or2yhqkZfEZ-_4Qn_Bam"
+        }});
+        return (StatusCode::UNAUTHORIZED, axum::Json(error)).into_response();
+    }
     if send_api {
         // The Send API's (Messenger and Instagram) documented answer.
-        return axum::Json(json!({"recipient_id": recipient, "message_id": issued_id}));
+        return axum::Json(json!({"recipient_id": recipient, "message_id": issued_id}))
+            .into_response();
     }
     axum::Json(json!({
         "messaging_product": "whatsapp",
         "contacts": [{"input": to, "wa_id": to}],
         "messages": [{"id": issued_id}]
     }))
+    .into_response()
 }
 
 /// The `mid` the fake's Send API gives the `n`th message it accepts (from 1).

@@ -201,6 +201,10 @@ impl IntegrationStore for TornWrites {
         self.inner.insert_integration(integration).await
     }
 
+    async fn update_integration(&self, integration: &ChannelIntegration) -> Result<(), StoreError> {
+        self.inner.update_integration(integration).await
+    }
+
     async fn find_integration(
         &self,
         channel: Channel,

@@ -164,6 +164,8 @@ pub const ACCESS_MAP: &[(&str, &str, Access)] = &[
     ("PUT", "/v1/dashboard/layout", DASHBOARD),
     ("GET", "/v1/integrations", CHANNELS),
     ("POST", "/v1/integrations", CHANNELS),
+    ("GET", "/v1/integrations/{integrationId}", CHANNELS),
+    ("PUT", "/v1/integrations/{integrationId}", CHANNELS),
     ("GET", "/v1/users", USERS),
     ("POST", "/v1/users", USERS),
     ("GET", "/v1/users/{userId}", USERS),

@@ -1,26 +1,45 @@
 //! Session notices on their way to the consoles: every stored message, every status or owner
-//! change and every step of a knowledge document's ingestion goes to the `/console` room of its
-//! organisation, in the order they were reported, from one background task so the session
+//! change, every step of a knowledge document's ingestion and every integration that stopped
+//! working goes to the `/console` room of its organisation, in the order they were reported, from one background task so the session
 //! actors never wait on sockets.
 
 use crate::console::protocol::{
-    ConsoleMessage, ConsoleSession, EVENT_INGESTION, EVENT_MESSAGE, EVENT_SESSION, NAMESPACE,
-    organisation_room,
+    ConsoleMessage, ConsoleSession, EVENT_INGESTION, EVENT_INTEGRATION, EVENT_MESSAGE,
+    EVENT_SESSION, NAMESPACE, organisation_room,
 };
 use crate::knowledge::DocumentView;
 use crate::realtime::RealtimeIo;
+use botwot_engine::integration::{ChannelIntegration, IntegrationAlerts};
 use botwot_engine::knowledge::{IngestionObserver, KnowledgeDocument};
 use botwot_engine::ports::SessionObserver;
 use botwot_engine::session::SessionNotice;
 use botwot_engine::{Message, SessionKey, SessionState, TenantId};
+use serde::Serialize;
+use serde_json::Value;
 use std::sync::{Arc, OnceLock};
 use tokio::sync::mpsc;
 
-/// What to tell an organisation's consoles.
-enum Update {
-    Message(TenantId, Box<ConsoleMessage>),
-    Session(TenantId, Box<ConsoleSession>),
-    Ingestion(TenantId, Box<DocumentView>),
+/// What to tell an organisation's consoles: an event and its payload.
+struct Update {
+    tenant: TenantId,
+    event: &'static str,
+    payload: Value,
+}
+
+impl Update {
+    fn new(tenant: &TenantId, event: &'static str, payload: &impl Serialize) -> Option<Self> {
+        match serde_json::to_value(payload) {
+            Ok(payload) => Some(Self {
+                tenant: tenant.clone(),
+                event,
+                payload,
+            }),
+            Err(error) => {
+                tracing::warn!(%error, event, "console update not encodable");
+                None
+            }
+        }
+    }
 }
 
 /// Feeds the console namespace ([`SessionObserver`]). Cheap to clone.
@@ -39,7 +58,10 @@ impl ConsoleChannel {
         }
     }
 
-    fn send(&self, update: Update) {
+    fn send(&self, update: Option<Update>) {
+        let Some(update) = update else {
+            return;
+        };
         let updates = self.updates.get_or_init(|| {
             let (sender, receiver) = mpsc::unbounded_channel();
             match tokio::runtime::Handle::try_current() {
@@ -58,30 +80,19 @@ impl ConsoleChannel {
 
 /// Emits updates one at a time, so each console sees them in the order they happened.
 async fn forward(io: RealtimeIo, mut updates: mpsc::UnboundedReceiver<Update>) {
-    while let Some(update) = updates.recv().await {
+    while let Some(Update {
+        tenant,
+        event,
+        payload,
+    }) = updates.recv().await
+    {
         let Some(console) = io.of(NAMESPACE) else {
             continue;
         };
-        let sent = match update {
-            Update::Message(tenant, payload) => {
-                console
-                    .to(organisation_room(&tenant))
-                    .emit(EVENT_MESSAGE, &*payload)
-                    .await
-            }
-            Update::Session(tenant, payload) => {
-                console
-                    .to(organisation_room(&tenant))
-                    .emit(EVENT_SESSION, &*payload)
-                    .await
-            }
-            Update::Ingestion(tenant, payload) => {
-                console
-                    .to(organisation_room(&tenant))
-                    .emit(EVENT_INGESTION, &*payload)
-                    .await
-            }
-        };
+        let sent = console
+            .to(organisation_room(&tenant))
+            .emit(event, &payload)
+            .await;
         if let Err(error) = sent {
             tracing::debug!(%error, "console update not sent");
         }
@@ -95,7 +106,7 @@ impl SessionObserver for ConsoleChannel {
             channel: key.channel,
             message: message.clone(),
         };
-        self.send(Update::Message(key.tenant_id.clone(), Box::new(payload)));
+        self.send(Update::new(&key.tenant_id, EVENT_MESSAGE, &payload));
     }
 
     fn notice(&self, session: &SessionState, notice: &SessionNotice) {
@@ -103,16 +114,28 @@ impl SessionObserver for ConsoleChannel {
             session: session.clone(),
             change: notice.clone(),
         };
-        self.send(Update::Session(
-            session.key.tenant_id.clone(),
-            Box::new(payload),
-        ));
+        self.send(Update::new(&session.key.tenant_id, EVENT_SESSION, &payload));
     }
 }
 
 impl IngestionObserver for ConsoleChannel {
     fn progressed(&self, document: &KnowledgeDocument) {
-        let payload = Box::new(DocumentView::from(document));
-        self.send(Update::Ingestion(document.tenant_id.clone(), payload));
+        let payload = DocumentView::from(document);
+        self.send(Update::new(&document.tenant_id, EVENT_INGESTION, &payload));
+    }
+}
+
+impl IntegrationAlerts for ConsoleChannel {
+    /// Counted in `botwot_integration_unhealthy_total` and told to the organisation's consoles.
+    fn integration_unhealthy(&self, integration: &ChannelIntegration) {
+        let channel = integration.settings.channel;
+        metrics::counter!("botwot_integration_unhealthy_total", "channel" => channel.to_string())
+            .increment(1);
+        let payload = integration.clone().without_secrets();
+        self.send(Update::new(
+            &integration.tenant_id,
+            EVENT_INTEGRATION,
+            &payload,
+        ));
     }
 }

@@ -6,7 +6,8 @@
 //! - server → agent, for the agent's organisation only: `message` ([`ConsoleMessage`], every
 //!   new transcript message, private notes included), `session` ([`ConsoleSession`], status and
 //!   assignment changes), `ingestion` (a knowledge document's stage and percent, as
-//!   `GET /v1/knowledge-bases/{id}/documents` shows it), `presence` ([`PresenceNotice`]) and `error` (`{code, message}`); on
+//!   `GET /v1/knowledge-bases/{id}/documents` shows it), `integration` (an integration that
+//!   turned unhealthy, as `GET /v1/integrations` shows it), `presence` ([`PresenceNotice`]) and `error` (`{code, message}`); on
 //!   connecting, `roster` ([`Roster`]): who of the organisation is at a console (of any node when
 //!   the realtime surface is cross-node).
 //! - agent → server: `presence` with `{status: "online" | "away" | "offline"}`, told to the
@@ -27,6 +28,7 @@ pub const EVENT_PRESENCE: &str = "presence";
 pub const EVENT_ROSTER: &str = "roster";
 pub const EVENT_ERROR: &str = "error";
 pub const EVENT_INGESTION: &str = "ingestion";
+pub const EVENT_INTEGRATION: &str = "integration";
 
 /// The room every console socket of one organisation joins.
 pub fn organisation_room(tenant: &TenantId) -> String {

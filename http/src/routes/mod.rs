@@ -85,6 +85,10 @@ pub fn resources() -> OpenApiRouter<AppState> {
             integrations::list_integrations
         ))
         .routes(routes!(
+            integrations::get_integration,
+            integrations::replace_integration
+        ))
+        .routes(routes!(
             knowledge_bases::create_knowledge_base,
             knowledge_bases::list_knowledge_bases
         ))

@@ -80,6 +80,14 @@ async fn every_change_through_the_api_is_audited_and_reads_are_not() {
         "{:?}",
         integration.body
     );
+    let replaced = app
+        .send(
+            Method::PUT,
+            "/v1/integrations/whatsapp:1065",
+            json!({"channel": "whatsapp", "accountId": "1065", "botId": live.id, "aiEnabled": false}),
+        )
+        .await;
+    assert_eq!(replaced.status, StatusCode::OK, "{:?}", replaced.body);
     let user = app
         .send(
             Method::POST,

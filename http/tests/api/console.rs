@@ -1,15 +1,16 @@
 //! The agents' console end to end on a served node whose bot answers: take over (the bot goes
 //! quiet), reply (the widget visitor sees it), notes (the console sees them, the visitor never),
 //! hand back (the bot answers again); the `/console` namespace's admission, organisation
-//! isolation and presence.
+//! isolation and presence; alerts about integrations that stopped working.
 
 use crate::support::socket::TestSocket;
 use crate::support::{Account, TestServer};
 use axum::http::Method;
 use botwot_engine::BotProfile;
-use botwot_engine::TenantId;
 use botwot_engine::access::{Module, Permissions, Role};
 use botwot_engine::bot::BotSettings;
+use botwot_engine::integration::{ChannelIntegration, IntegrationHealth, IntegrationSettings};
+use botwot_engine::{Channel, TenantId, Timestamp};
 use botwot_http::HttpConfig;
 use serde_json::{Value, json};
 
@@ -244,6 +245,47 @@ async fn a_console_hears_only_its_own_organisation() {
             break;
         }
     }
+}
+
+#[tokio::test]
+async fn an_integration_that_stops_working_is_told_to_its_organisations_consoles_only() {
+    let server = TestServer::start(HttpConfig::default()).await;
+    let bot = server.bot(chatty_bot()).await;
+    let agent_a = server
+        .account("default", Permissions::of(Role::Agent))
+        .await;
+    let agent_b = server.account("other", Permissions::of(Role::Agent)).await;
+    let mut desk_a = console(&server, &agent_a).await;
+    let mut desk_b = console(&server, &agent_b).await;
+    let unhealthy = |tenant: &str, account: &str| {
+        let settings = IntegrationSettings {
+            channel: Channel::WhatsApp,
+            account_id: account.to_owned(),
+            bot_id: bot.id.clone(),
+            display_name: "Support line".into(),
+            ai_enabled: true,
+            access_token: None,
+            blocked_contacts: Vec::new(),
+            allowed_contacts: Vec::new(),
+        };
+        let mut integration =
+            ChannelIntegration::create(TenantId::from(tenant), settings, Timestamp(1_000));
+        integration.health =
+            IntegrationHealth::token_rejected("Session has expired", Timestamp(2_000));
+        integration
+    };
+    server
+        .integration_alerts
+        .integration_unhealthy(&unhealthy("default", "1065"));
+    let heard = desk_a.event("integration").await;
+    assert_eq!(heard["id"], "whatsapp:1065");
+    assert_eq!(heard["health"]["state"], "unhealthy");
+    assert_eq!(heard["health"]["code"], "token_rejected");
+    // B is told its own alert first: anything before it would be A's leaking.
+    server
+        .integration_alerts
+        .integration_unhealthy(&unhealthy("other", "2077"));
+    assert_eq!(desk_b.event("integration").await["id"], "whatsapp:2077");
 }
 
 /// The next presence `desk` hears about `account`.

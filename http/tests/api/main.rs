@@ -13,6 +13,7 @@ mod dashboard;
 mod data_rights;
 mod escalation;
 mod handover;
+mod integrations;
 mod knowledge;
 mod meta_webhook;
 mod operations;

@@ -108,6 +108,8 @@ async fn the_openapi_document_lists_every_route_served() {
         "DELETE /v1/canned-responses/{cannedResponseId}",
         "GET /v1/integrations",
         "POST /v1/integrations",
+        "GET /v1/integrations/{integrationId}",
+        "PUT /v1/integrations/{integrationId}",
         "GET /v1/knowledge-bases",
         "POST /v1/knowledge-bases",
         "GET /v1/knowledge-bases/{knowledgeBaseId}",

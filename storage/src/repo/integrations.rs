@@ -18,6 +18,20 @@ impl<B: DocumentBackend> IntegrationStore for Store<B> {
         Ok(self.backend.write(batch).await?)
     }
 
+    async fn update_integration(&self, integration: &ChannelIntegration) -> Result<(), StoreError> {
+        if self
+            .backend
+            .get(&INTEGRATIONS, &integration.id)
+            .await?
+            .is_none()
+        {
+            return Err(StoreError::NotFound);
+        }
+        let mut batch = WriteBatch::with_capacity(1);
+        batch.put(records::integration::<B>(integration)?);
+        Ok(self.backend.write(batch).await?)
+    }
+
     async fn find_integration(
         &self,
         channel: Channel,

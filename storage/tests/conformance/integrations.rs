@@ -3,7 +3,7 @@ use crate::records::tenant;
 use botwot_engine::Channel;
 use botwot_engine::Timestamp;
 use botwot_engine::ids::BotId;
-use botwot_engine::integration::{ChannelIntegration, IntegrationSettings};
+use botwot_engine::integration::{ChannelIntegration, IntegrationHealth, IntegrationSettings};
 use botwot_engine::ports::{PageRequest, StoreError};
 
 fn whatsapp(account: &str) -> IntegrationSettings {
@@ -64,5 +64,35 @@ pub async fn integrations_are_found_by_account_and_listed_per_tenant(
             .items
             .is_empty()
     );
+    Ok(())
+}
+
+pub async fn an_updated_integration_keeps_its_health_and_a_missing_one_is_not_found(
+    fixture: &mut impl Fixture,
+) -> anyhow::Result<()> {
+    let store = fixture.store();
+    let mut integration =
+        ChannelIntegration::create(tenant("acme"), whatsapp("1065"), Timestamp(1_000));
+    assert!(matches!(
+        store.update_integration(&integration).await,
+        Err(StoreError::NotFound)
+    ));
+    store.insert_integration(&integration).await?;
+    integration.health = IntegrationHealth::token_rejected("Session has expired", Timestamp(2_000));
+    integration.updated_at = Timestamp(2_000);
+    store.update_integration(&integration).await?;
+    let found = store.find_integration(Channel::WhatsApp, "1065").await?;
+    assert_eq!(found, Some(integration.clone()));
+    assert!(!found.expect("stored").health.is_healthy());
+    let listed = store
+        .list_integrations(
+            &tenant("acme"),
+            &PageRequest {
+                limit: 10,
+                cursor: None,
+            },
+        )
+        .await?;
+    assert_eq!(listed.items, [integration], "updated in place, not added");
     Ok(())
 }

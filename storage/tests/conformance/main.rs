@@ -74,6 +74,7 @@ conformance!(
     isolation::tenants_never_see_each_other,
     durability::reopen_keeps_everything,
     integrations::integrations_are_found_by_account_and_listed_per_tenant,
+    integrations::an_updated_integration_keeps_its_health_and_a_missing_one_is_not_found,
     accounts::organisations_and_users_are_created_together_and_emails_are_unique,
     accounts::users_are_read_updated_and_deleted_only_in_their_tenant,
     accounts::one_time_codes_are_kept_per_purpose_and_email,

@@ -13,7 +13,7 @@
 use super::client::GraphClient;
 use super::errors::GraphError;
 use super::messenger::{MessagingContent, MessagingRequest, MessagingResponse, SEND_PATH};
-use super::token::AccessTokenSource;
+use super::token::{AccessToken, AccessTokenSource};
 use super::whatsapp::{WhatsAppContent, WhatsAppRequest, WhatsAppResponse};
 use crate::channels::ChannelRouter;
 use async_trait::async_trait;
@@ -91,7 +91,14 @@ impl MetaGraphSender {
             .await?;
         let request = WhatsAppRequest::new(to, content);
         let path = format!("{phone_number_id}/messages");
-        let response: WhatsAppResponse = self.client.post_json(&path, &token, &request).await?;
+        let response: WhatsAppResponse = self
+            .reporting_rejection(
+                Channel::WhatsApp,
+                phone_number_id,
+                &token,
+                self.client.post_json(&path, &token, &request).await,
+            )
+            .await?;
         Ok(SentMessage {
             channel: Channel::WhatsApp,
             provider_message_id: response.into_message_id()?,
@@ -109,12 +116,36 @@ impl MetaGraphSender {
     ) -> Result<SentMessage, GraphError> {
         let token = self.tokens.access_token(channel, account_id).await?;
         let request = MessagingRequest::response(recipient_id, content);
-        let response: MessagingResponse =
-            self.client.post_json(SEND_PATH, &token, &request).await?;
+        let response: MessagingResponse = self
+            .reporting_rejection(
+                channel,
+                account_id,
+                &token,
+                self.client.post_json(SEND_PATH, &token, &request).await,
+            )
+            .await?;
         Ok(SentMessage {
             channel,
             provider_message_id: response.into_message_id()?,
         })
+    }
+}
+
+impl MetaGraphSender {
+    /// Passes `sent` through, telling the token source first when Meta rejected the token.
+    async fn reporting_rejection<T>(
+        &self,
+        channel: Channel,
+        account_id: &str,
+        token: &AccessToken,
+        sent: Result<T, GraphError>,
+    ) -> Result<T, GraphError> {
+        if let Err(error @ GraphError::TokenRejected { .. }) = &sent {
+            self.tokens
+                .token_rejected(channel, account_id, token, &error.to_string())
+                .await;
+        }
+        sent
     }
 }
 

@@ -58,6 +58,18 @@ pub trait AccessTokenSource: Send + Sync + 'static {
         channel: Channel,
         account_id: &str,
     ) -> Result<AccessToken, TokenError>;
+
+    /// Meta refused `token` for the account (code 190: expired, revoked, password changed).
+    /// A source that keeps integrations marks the account unhealthy; by default nothing happens.
+    async fn token_rejected(
+        &self,
+        channel: Channel,
+        account_id: &str,
+        token: &AccessToken,
+        reason: &str,
+    ) {
+        let _ = (channel, account_id, token, reason);
+    }
 }
 
 /// Tokens held in memory, set once at start.

@@ -146,6 +146,9 @@ impl IntegrationStore for DownStore {
     async fn insert_integration(&self, _: &ChannelIntegration) -> Result<(), StoreError> {
         down()
     }
+    async fn update_integration(&self, _: &ChannelIntegration) -> Result<(), StoreError> {
+        down()
+    }
     async fn find_integration(
         &self,
         _: Channel,

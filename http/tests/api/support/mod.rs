@@ -17,6 +17,7 @@ use botwot_engine::bot::BotSettings;
 use botwot_engine::coordination::SingleNode;
 use botwot_engine::handover::AgentDirectory;
 use botwot_engine::ids::UserId;
+use botwot_engine::integration::IntegrationAlerts;
 use botwot_engine::ports::Storage;
 use botwot_engine::time::Clock;
 use botwot_engine::{BotProfile, Direction, SessionId, TenantId};
@@ -427,6 +428,8 @@ pub struct TestServer {
     pub web: WebChannel,
     /// The node's directory of agents available for auto-assignment.
     pub directory: Arc<dyn AgentDirectory>,
+    /// Where the node's Graph sender reports an integration that stopped working.
+    pub integration_alerts: Arc<dyn IntegrationAlerts>,
     issuer: Authenticator,
     _blobs: tempfile::TempDir,
 }
@@ -470,6 +473,7 @@ impl TestServer {
         let web = http.web_channel();
         let node = TestNode::start(web.clone(), Answers::Fallback).await;
         let directory: Arc<dyn AgentDirectory> = Arc::new(http.agent_directory(node.store.clone()));
+        let integration_alerts = http.integration_alerts();
         let owner = account_in(
             &issuer.tokens,
             &node,
@@ -500,6 +504,7 @@ impl TestServer {
             router,
             web,
             directory,
+            integration_alerts,
             issuer,
             _blobs: blobs,
         }
