@@ -2,7 +2,8 @@
 //! customer's text reaches the bot, whose reply is sent to a local stand-in for the Graph API
 //! with the integration's own access token (stored sealed, never shown); Meta's `statuses`
 //! webhooks (and Messenger's delivery receipts) then move the reply to delivered and read,
-//! never backwards; a redelivered webhook is answered once. A token Meta rejects marks the
+//! never backwards, even when they overtake the answer to the send; a redelivered webhook is
+//! answered once. A token Meta rejects marks the
 //! integration unhealthy until a new token is saved, which the next reply is sent with.
 
 mod support;
@@ -268,6 +269,27 @@ async fn messaging_round_trip(account: &MessagingAccount) {
         delivery_on(&server, account.channel, &mid).await.as_deref(),
         Some("read")
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn statuses_that_overtake_the_answer_to_the_send_are_not_lost() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let graph = FakeGraph::start().await;
+    let server = start_server(dir.path(), &graph).await;
+    connect_whatsapp(&server).await;
+    // Meta reports the reply sent, then delivered, before answering the send that made it.
+    graph.post_statuses_before_answering(&server.base, &["sent", "delivered"]);
+    let question = inbound_text("wamid.INBOUND-0001", "Do you ship to Canada?");
+    assert_eq!(post_webhook(&server, &question).await, 200);
+    let wamid = wamid_of_reply(1);
+    server
+        .until("the reply carries the status that came first", || async {
+            delivery_of(&server, &wamid).await.as_deref() == Some("delivered")
+        })
+        .await;
+    // And later statuses go on from there.
+    assert_eq!(post_webhook(&server, &status(&wamid, "read")).await, 200);
+    assert_eq!(delivery_of(&server, &wamid).await.as_deref(), Some("read"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

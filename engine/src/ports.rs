@@ -256,6 +256,7 @@ pub trait OutboxStore: Send + Sync + 'static {
     async fn pending_outbox(&self, limit: usize) -> Result<Vec<OutboxEntry>, StoreError>;
     /// The entry was handed to its channel: remove it and record the message's delivery state
     /// and, when the channel gave one, its provider message id (so status callbacks find it).
+    /// A report parked for that id ([`OutboxStore::park_early_delivery`]) is applied then.
     async fn outbox_delivered(
         &self,
         entry: &OutboxEntry,
@@ -263,6 +264,24 @@ pub trait OutboxStore: Send + Sync + 'static {
     ) -> Result<(), StoreError>;
     /// The attempt failed: keep the entry with its new attempt count and next attempt time.
     async fn outbox_retry_later(&self, entry: &OutboxEntry) -> Result<(), StoreError>;
+    /// A channel reported `delivery` for a message it names `provider_message_id` that no
+    /// message carries yet: the report overtook the answer to the send. Kept (the furthest of
+    /// several) until the outbox records that id, or for a day; older ones are purged here.
+    async fn park_early_delivery(
+        &self,
+        tenant: &TenantId,
+        channel: Channel,
+        provider_message_id: &str,
+        delivery: Delivery,
+        at: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// Removes and returns the report parked for that id, if any.
+    async fn take_early_delivery(
+        &self,
+        tenant: &TenantId,
+        channel: Channel,
+        provider_message_id: &str,
+    ) -> Result<Option<Delivery>, StoreError>;
 }
 
 /// Organisations, their users, pending one-time codes and refresh-token families.

@@ -41,21 +41,33 @@ pub struct FakeGraph {
     pub base_url: String,
     requests: Arc<Mutex<Vec<GraphRequest>>>,
     rejected_tokens: Arc<Mutex<Vec<String>>>,
+    statuses_first: Arc<Mutex<Option<StatusesFirst>>>,
+}
+
+/// Statuses the fake posts to a server's webhook for a WhatsApp message it accepts, each
+/// acknowledged, before it answers the send: Meta's reports overtaking the send's answer.
+#[derive(Clone)]
+struct StatusesFirst {
+    webhook_base: String,
+    states: Vec<&'static str>,
 }
 
 #[derive(Clone)]
 struct Recorded {
     requests: Arc<Mutex<Vec<GraphRequest>>>,
     rejected_tokens: Arc<Mutex<Vec<String>>>,
+    statuses_first: Arc<Mutex<Option<StatusesFirst>>>,
 }
 
 impl FakeGraph {
     pub async fn start() -> Self {
         let requests = Arc::new(Mutex::new(Vec::new()));
         let rejected_tokens = Arc::new(Mutex::new(Vec::new()));
+        let statuses_first = Arc::new(Mutex::new(None));
         let app = Router::new().fallback(accept_message).with_state(Recorded {
             requests: requests.clone(),
             rejected_tokens: rejected_tokens.clone(),
+            statuses_first: statuses_first.clone(),
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -68,7 +80,17 @@ impl FakeGraph {
             base_url,
             requests,
             rejected_tokens,
+            statuses_first,
         }
+    }
+
+    /// From now on, each WhatsApp message accepted has its `states` posted (signed) to the
+    /// webhook of the server at `webhook_base` before the send is answered.
+    pub fn post_statuses_before_answering(&self, webhook_base: &str, states: &[&'static str]) {
+        *self.statuses_first.lock() = Some(StatusesFirst {
+            webhook_base: webhook_base.to_owned(),
+            states: states.to_vec(),
+        });
     }
 
     /// From now on, sends with `token` are refused as expired.
@@ -102,20 +124,36 @@ async fn accept_message(
     let rejected = authorization
         .as_ref()
         .is_some_and(|header| recorded.rejected_tokens.lock().contains(header));
-    let mut requests = recorded.requests.lock();
-    let n = requests.len() + 1;
-    let issued_id = if send_api {
-        mid_of_reply(n)
-    } else {
-        wamid_of_reply(n)
+    let issued_id = {
+        let mut requests = recorded.requests.lock();
+        let n = requests.len() + 1;
+        let issued_id = if send_api {
+            mid_of_reply(n)
+        } else {
+            wamid_of_reply(n)
+        };
+        requests.push(GraphRequest {
+            method,
+            path,
+            authorization,
+            body,
+            issued_id: issued_id.clone(),
+        });
+        issued_id
     };
-    requests.push(GraphRequest {
-        method,
-        path,
-        authorization,
-        body,
-        issued_id: issued_id.clone(),
-    });
+    let statuses_first = recorded.statuses_first.lock().clone();
+    if let Some(first) = statuses_first.filter(|_| !send_api && !rejected) {
+        let http = reqwest::Client::new();
+        for state in first.states {
+            let report = status(&issued_id, state);
+            let acked = try_post_webhook(&http, &first.webhook_base, &report).await;
+            assert_eq!(
+                acked.ok(),
+                Some(200),
+                "the early {state} status is acknowledged"
+            );
+        }
+    }
     if rejected {
         let error = json!({"error": {
             "message": "Error validating access token: Session has expired on Tuesday, 25-Nov-25 10:00:00 PST.",

@@ -14,7 +14,7 @@ use botwot_engine::ids::{BotId, SessionId, TenantId, WidgetKey};
 use botwot_engine::ids::{DocumentId, KnowledgeBaseId};
 use botwot_engine::integration::ChannelIntegration;
 use botwot_engine::knowledge::{KnowledgeBase, KnowledgeDocument};
-use botwot_engine::message::Message;
+use botwot_engine::message::{Delivery, Message};
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::ports::{
     AccountStore, AuditStore, BotStore, CommitOutcome, DeliveryReceipt, IntegrationStore,
@@ -192,6 +192,30 @@ impl OutboxStore for TornWrites {
 
     async fn outbox_retry_later(&self, entry: &OutboxEntry) -> Result<(), StoreError> {
         self.inner.outbox_retry_later(entry).await
+    }
+
+    async fn park_early_delivery(
+        &self,
+        tenant: &TenantId,
+        channel: Channel,
+        provider_message_id: &str,
+        delivery: Delivery,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.inner
+            .park_early_delivery(tenant, channel, provider_message_id, delivery, at)
+            .await
+    }
+
+    async fn take_early_delivery(
+        &self,
+        tenant: &TenantId,
+        channel: Channel,
+        provider_message_id: &str,
+    ) -> Result<Option<Delivery>, StoreError> {
+        self.inner
+            .take_early_delivery(tenant, channel, provider_message_id)
+            .await
     }
 }
 

@@ -6,6 +6,7 @@ mod audit;
 mod bots;
 mod canned;
 mod commit;
+mod early_deliveries;
 mod erasure;
 mod integrations;
 mod journal;

@@ -29,7 +29,7 @@ pub(super) fn millis(at: Timestamp) -> FieldValue {
     FieldValue::I64(at.millis())
 }
 
-fn doc<B: DocumentBackend, T: Serialize>(
+pub(super) fn doc<B: DocumentBackend, T: Serialize>(
     collection: &'static CollectionSpec,
     id: &str,
     fields: Fields,

@@ -35,6 +35,7 @@ pub const SHORTCUT: &str = "shortcut";
 pub const KNOWLEDGE_BASE: &str = "kbId";
 /// Set only on documents whose ingestion has not finished (the time they were added).
 pub const UNFINISHED: &str = "unfinishedMs";
+pub const RECEIVED: &str = "receivedMs";
 
 pub static BOTS_BY_WIDGET_KEY: IndexSpec = IndexSpec::unique("widget_key", &[WIDGET_KEY]);
 pub static BOTS_BY_CREATED: IndexSpec = IndexSpec::ordered("tenant_created", &[TENANT, CREATED]);
@@ -224,6 +225,16 @@ pub static COMMIT_JOURNALS: CollectionSpec = CollectionSpec {
     indexes: &[&JOURNALS_BY_TENANT],
 };
 
+/// Delivery reports that arrived before the outbox recorded the provider id they name; the id is
+/// the tenant, channel and provider id. Purged by age, erased per tenant.
+pub static EARLY_DELIVERIES_BY_TENANT: IndexSpec = IndexSpec::ordered("tenant", &[TENANT]);
+pub static EARLY_DELIVERIES_BY_RECEIVED: IndexSpec = IndexSpec::ordered("received", &[RECEIVED]);
+pub static EARLY_DELIVERIES: CollectionSpec = CollectionSpec {
+    name: "early_deliveries",
+    fields: &[TENANT, RECEIVED],
+    indexes: &[&EARLY_DELIVERIES_BY_TENANT, &EARLY_DELIVERIES_BY_RECEIVED],
+};
+
 /// Every collection, for backends to create at open.
 pub static SCHEMA: &[&CollectionSpec] = &[
     &BOTS,
@@ -243,4 +254,5 @@ pub static SCHEMA: &[&CollectionSpec] = &[
     &KNOWLEDGE_BASES,
     &KNOWLEDGE_DOCUMENTS,
     &COMMIT_JOURNALS,
+    &EARLY_DELIVERIES,
 ];

@@ -132,3 +132,108 @@ pub async fn delivery_never_goes_backwards(fixture: &mut impl Fixture) -> anyhow
     assert_eq!(found.map(|message| message.id), Some(reply.id.clone()));
     Ok(())
 }
+
+pub async fn a_report_that_overtook_its_send_is_applied_when_the_send_is_recorded(
+    fixture: &mut impl Fixture,
+) -> anyhow::Result<()> {
+    let store = fixture.store();
+    let acme = tenant("acme");
+    let state = conversation(&acme, Channel::WhatsApp, "+1555");
+    let reply = outbound(&state, 1, "hello");
+    let mut write = commit(&state, vec![reply.clone()]);
+    write.outbox = vec![outbox(&state, &reply, 10)];
+    store.commit(write).await?;
+
+    // Meta's statuses arrive before the answer to the send: the furthest one is kept.
+    let wamid = "wamid.EARLY";
+    for delivery in [Delivery::Delivered, Delivery::Read, Delivery::Sent] {
+        store
+            .park_early_delivery(&acme, Channel::WhatsApp, wamid, delivery, Timestamp(20))
+            .await?;
+    }
+    // Another organisation's report for the same id, and one on another channel, stay apart.
+    let globex = tenant("globex");
+    store
+        .park_early_delivery(
+            &globex,
+            Channel::WhatsApp,
+            wamid,
+            Delivery::Delivered,
+            Timestamp(20),
+        )
+        .await?;
+
+    let pending = store.pending_outbox(10).await?;
+    store
+        .outbox_delivered(&pending[0], DeliveryReceipt::sent(wamid))
+        .await?;
+    let transcript = store.transcript(&acme, &state.id, 0, 10).await?;
+    assert_eq!(
+        transcript[0].delivery,
+        Delivery::Read,
+        "the parked read applied"
+    );
+    assert_eq!(transcript[0].provider_message_id.as_deref(), Some(wamid));
+    assert_eq!(
+        store
+            .take_early_delivery(&acme, Channel::WhatsApp, wamid)
+            .await?,
+        None,
+        "applied reports are gone"
+    );
+    assert_eq!(
+        store
+            .take_early_delivery(&globex, Channel::WhatsApp, wamid)
+            .await?,
+        Some(Delivery::Delivered)
+    );
+    assert_eq!(
+        store
+            .take_early_delivery(&globex, Channel::WhatsApp, wamid)
+            .await?,
+        None,
+        "taken once"
+    );
+    Ok(())
+}
+
+pub async fn unclaimed_early_reports_are_purged_after_a_day(
+    fixture: &mut impl Fixture,
+) -> anyhow::Result<()> {
+    let store = fixture.store();
+    let acme = tenant("acme");
+    let day_ms = 24 * 3_600 * 1_000;
+    store
+        .park_early_delivery(
+            &acme,
+            Channel::WhatsApp,
+            "wamid.OLD",
+            Delivery::Sent,
+            Timestamp(1_000),
+        )
+        .await?;
+    store
+        .park_early_delivery(
+            &acme,
+            Channel::WhatsApp,
+            "wamid.RECENT",
+            Delivery::Sent,
+            Timestamp(day_ms),
+        )
+        .await?;
+    // A day and a bit after the first: parking another purges it, not the recent one.
+    store
+        .park_early_delivery(
+            &acme,
+            Channel::WhatsApp,
+            "wamid.NEW",
+            Delivery::Delivered,
+            Timestamp(day_ms + 2_000),
+        )
+        .await?;
+    let take = |id: &'static str| store.take_early_delivery(&acme, Channel::WhatsApp, id);
+    assert_eq!(take("wamid.OLD").await?, None);
+    assert_eq!(take("wamid.RECENT").await?, Some(Delivery::Sent));
+    assert_eq!(take("wamid.NEW").await?, Some(Delivery::Delivered));
+    Ok(())
+}

@@ -1,7 +1,9 @@
 //! Channel reports on outbound messages (WhatsApp statuses, Messenger and Instagram receipts)
 //! handed to the sessions of those messages as [`SessionEvent::DeliveryUpdated`]. A report names
 //! a message by the id the channel gave it (recorded by the outbox when the send was accepted),
-//! or, for a Messenger read receipt, by a watermark: everything sent before it was read.
+//! or, for a Messenger read receipt, by a watermark: everything sent before it was read. A
+//! report that overtook the send's answer (no message has that id yet) is parked in storage and
+//! applied when the outbox records the id (see the storage's `early_deliveries`).
 
 use crate::errors::AppError;
 use crate::sessions::Envelope;
@@ -16,8 +18,8 @@ use tracing::{debug, warn};
 const READ_RECEIPT_WINDOW: usize = 50;
 
 /// Hands a channel's report on an outbound message (named by the id the channel gave it) to the
-/// message's session. A report on a message this node did not send (another app on the same
-/// number, or one whose send is not recorded yet) is counted and dropped.
+/// message's session. A report on a message no send has recorded yet is parked until one does
+/// (or for a day: another app on the same number sends messages this one never will).
 pub(super) async fn update_delivery(
     state: &AppState,
     channel: Channel,
@@ -31,13 +33,38 @@ pub(super) async fn update_delivery(
         return Ok(());
     };
     let tenant = &integration.tenant_id;
-    let found = state
-        .store
+    let store = &state.store;
+    let mut delivery = delivery;
+    let mut found = store
         .find_outbound_message(tenant, channel, provider_message_id)
         .await?;
+    if found.is_none() {
+        store
+            .park_early_delivery(
+                tenant,
+                channel,
+                provider_message_id,
+                delivery.clone(),
+                state.now(),
+            )
+            .await?;
+        // The outbox may have recorded the id meanwhile, before it could see the parked report.
+        found = store
+            .find_outbound_message(tenant, channel, provider_message_id)
+            .await?;
+        let Some(_) = found else {
+            debug!(%channel, provider_message_id, "status ahead of its send (or not sent from here); parked");
+            ::metrics::counter!("botwot_meta_statuses_parked_total").increment(1);
+            return Ok(());
+        };
+        if let Some(parked) = store
+            .take_early_delivery(tenant, channel, provider_message_id)
+            .await?
+        {
+            delivery = parked;
+        }
+    }
     let Some(message) = found else {
-        debug!(%channel, provider_message_id, "status for a message not sent from here");
-        ::metrics::counter!("botwot_meta_statuses_unmatched_total").increment(1);
         return Ok(());
     };
     let Some(session) = state.store.get_session(tenant, &message.session_id).await? else {

@@ -11,6 +11,7 @@ use botwot_engine::ids::{ApiKeyId, RefreshFamilyId, UserId};
 use botwot_engine::ids::{DocumentId, KnowledgeBaseId};
 use botwot_engine::integration::ChannelIntegration;
 use botwot_engine::knowledge::{KnowledgeBase, KnowledgeDocument};
+use botwot_engine::message::Delivery;
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::ports::{
     AccountStore, AuditStore, BotStore, CommitOutcome, DeliveryReceipt, IntegrationStore,
@@ -137,6 +138,24 @@ impl OutboxStore for DownStore {
         down()
     }
     async fn outbox_retry_later(&self, _: &OutboxEntry) -> Result<(), StoreError> {
+        down()
+    }
+    async fn park_early_delivery(
+        &self,
+        _: &TenantId,
+        _: Channel,
+        _: &str,
+        _: Delivery,
+        _: Timestamp,
+    ) -> Result<(), StoreError> {
+        down()
+    }
+    async fn take_early_delivery(
+        &self,
+        _: &TenantId,
+        _: Channel,
+        _: &str,
+    ) -> Result<Option<Delivery>, StoreError> {
         down()
     }
 }
