@@ -5,7 +5,9 @@ use crate::config::Config;
 use anyhow::{Context, Result};
 use botwot_actors::{Node, NodeDeps, SystemClock};
 use botwot_adapters::channels::ChannelRouter;
-use botwot_adapters::meta::graph::{GraphClient, MetaGraphSender, StoredTokens, TokenCipher};
+use botwot_adapters::meta::graph::{
+    AccessTokenSource, GraphClient, MetaGraphSender, StoredTokens, TokenCipher,
+};
 use botwot_cluster::ClusterNode;
 use botwot_engine::Channel;
 use botwot_engine::time::Clock;
@@ -50,9 +52,12 @@ pub async fn serve(mut config: Config) -> Result<()> {
             .await
             .context("the cluster's Redis could not be reached for realtime fan-out")?;
     }
-    let tokens = StoredTokens::new(store.clone(), cipher, clock.clone())
-        .with_alerts(http.integration_alerts());
-    let meta = Arc::new(MetaGraphSender::new(graph, Arc::new(tokens)));
+    let tokens: Arc<dyn AccessTokenSource> = Arc::new(
+        StoredTokens::new(store.clone(), cipher, clock.clone())
+            .with_alerts(http.integration_alerts()),
+    );
+    http = http.meta_media(graph.clone(), tokens.clone());
+    let meta = Arc::new(MetaGraphSender::new(graph, tokens));
     let web = Arc::new(http.web_channel());
     let sender = meta.route_meta_channels(ChannelRouter::default().with(Channel::Web, web.clone()));
     let widget_sockets = web.clone();

@@ -3,16 +3,20 @@
 //! with the integration's own access token (stored sealed, never shown); Meta's `statuses`
 //! webhooks (and Messenger's delivery receipts) then move the reply to delivered and read,
 //! never backwards, even when they overtake the answer to the send; a redelivered webhook is
-//! answered once. A token Meta rejects marks the
+//! answered once. A photo a customer sends is downloaded into the blob store and served from
+//! there. A token Meta rejects marks the
 //! integration unhealthy until a new token is saved, which the next reply is sent with.
 
 mod support;
 
+/// The media id of the customer's photo, as WhatsApp numbers them.
+const MEDIA_ID: &str = "1037543291543636";
+
 use axum::http::Method;
 use serde_json::{Value, json};
 use support::meta::{
-    ACCESS_TOKEN, CUSTOMER, FakeGraph, PHONE_NUMBER_ID, connect_whatsapp, inbound_text,
-    mid_of_reply, post_webhook, start_server, status, wamid_of_reply,
+    ACCESS_TOKEN, CUSTOMER, FakeGraph, PHONE_NUMBER_ID, connect_whatsapp, inbound_image,
+    inbound_text, mid_of_reply, post_webhook, start_server, status, wamid_of_reply,
 };
 use support::{Server, bot_settings};
 
@@ -269,6 +273,62 @@ async fn messaging_round_trip(account: &MessagingAccount) {
         delivery_on(&server, account.channel, &mid).await.as_deref(),
         Some("read")
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_photo_a_customer_sends_is_kept_and_served_from_the_blob_store() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let graph = FakeGraph::start().await;
+    let photo: Vec<u8> = (0..20_000u32).map(|n| (n * 7 % 251) as u8).collect();
+    graph.media.add(MEDIA_ID, "image/jpeg", &photo);
+    let server = start_server(dir.path(), &graph).await;
+    connect_whatsapp(&server).await;
+
+    let sent = inbound_image("wamid.INBOUND-PHOTO", MEDIA_ID, "Is this the right part?");
+    assert_eq!(post_webhook(&server, &sent).await, 200);
+    // Downloaded once, right after the message is stored (Meta's copy expires).
+    server
+        .until("the photo is downloaded", || async {
+            graph.media.downloads(MEDIA_ID) == 1
+        })
+        .await;
+    let (_, sessions) = server.get("/v1/sessions?channel=whatsapp").await;
+    let session_id = sessions["items"][0]["id"]
+        .as_str()
+        .expect("a session")
+        .to_owned();
+    let transcript = whatsapp_transcript(&server).await;
+    let photo_message = transcript
+        .iter()
+        .find(|message| message["body"]["type"] == "media")
+        .expect("the photo is in the transcript");
+    assert_eq!(photo_message["body"]["caption"], "Is this the right part?");
+    let media_path = |message: &Value| {
+        let id = message["id"].as_str().expect("message id");
+        format!("/v1/sessions/{session_id}/messages/{id}/media")
+    };
+
+    let (status, headers, bytes) = server.get_bytes(&media_path(photo_message)).await;
+    assert_eq!(status, 200);
+    assert_eq!(bytes, photo, "the very bytes the customer sent");
+    assert_eq!(headers["content-type"], "image/jpeg");
+    assert_eq!(headers["content-disposition"], "inline");
+    assert_eq!(
+        graph.media.downloads(MEDIA_ID),
+        1,
+        "served from the blob store, not downloaded again"
+    );
+    // With Meta's copy gone, the kept one still answers.
+    graph.media.add(MEDIA_ID, "image/jpeg", b"");
+    let (status, _, bytes) = server.get_bytes(&media_path(photo_message)).await;
+    assert_eq!((status, bytes.len()), (200, photo.len()));
+
+    let reply = transcript
+        .iter()
+        .find(|message| message["body"]["type"] == "text")
+        .expect("the bot's reply");
+    let (status, _, body) = server.get_bytes(&media_path(reply)).await;
+    assert_eq!(status, 404, "{}", String::from_utf8_lossy(&body));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

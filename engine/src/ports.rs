@@ -184,6 +184,12 @@ pub trait SessionStore: Send + Sync + 'static {
         channel: Channel,
         provider_message_id: &str,
     ) -> Result<Option<Message>, StoreError>;
+    /// One message of the tenant's, by id.
+    async fn get_message(
+        &self,
+        tenant: &TenantId,
+        id: &MessageId,
+    ) -> Result<Option<Message>, StoreError>;
     /// Messages of a session in order, those with `seq > after_seq`, at most `limit`.
     async fn transcript(
         &self,

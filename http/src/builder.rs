@@ -15,6 +15,8 @@ use crate::sessions::SessionDispatcher;
 use crate::state::AppState;
 use crate::widget::{WebChannel, demo, socket};
 use axum::Router;
+use botwot_adapters::meta::graph::{AccessTokenSource, GraphClient};
+use botwot_adapters::meta::media::MediaLibrary;
 use botwot_cluster::ClusterNode;
 use botwot_engine::integration::IntegrationAlerts;
 use botwot_engine::knowledge::IngestionObserver;
@@ -49,6 +51,8 @@ pub struct HttpBuilder {
     limiter: Arc<dyn RateLimiter>,
     board: PresenceBoard,
     cluster: Option<Arc<ClusterNode>>,
+    /// The Graph API and tokens that inbound media is downloaded with.
+    meta_media: Option<(GraphClient, Arc<dyn AccessTokenSource>)>,
 }
 
 impl HttpBuilder {
@@ -69,6 +73,7 @@ impl HttpBuilder {
             limiter: Arc::new(LocalRateLimiter::new()),
             board: PresenceBoard::default(),
             cluster: None,
+            meta_media: None,
         })
     }
 
@@ -124,6 +129,13 @@ impl HttpBuilder {
         Arc::new(ConsoleChannel::new(self.io.clone()))
     }
 
+    /// Downloads the files contacts send on Meta's channels with `client` and the accounts'
+    /// `tokens`, keeping them in the knowledge blob store.
+    pub fn meta_media(mut self, client: GraphClient, tokens: Arc<dyn AccessTokenSource>) -> Self {
+        self.meta_media = Some((client, tokens));
+        self
+    }
+
     /// Whom an integration that stops working is told to: the organisation's consoles.
     pub fn integration_alerts(&self) -> Arc<dyn IntegrationAlerts> {
         Arc::new(ConsoleChannel::new(self.io.clone()))
@@ -153,6 +165,9 @@ impl HttpBuilder {
             metrics: metrics::recorder(),
             limiter: self.limiter.clone(),
             auth: self.auth.clone(),
+            media: self.meta_media.clone().map(|(client, tokens)| {
+                Arc::new(MediaLibrary::new(client, tokens, knowledge.blobs.clone()))
+            }),
             knowledge,
             cluster: self.cluster.clone(),
         };

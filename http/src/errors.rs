@@ -109,6 +109,9 @@ error_codes! {
     FileTooLarge => PAYLOAD_TOO_LARGE, "file_too_large";
     /// The blob store or a knowledge index could not be reached; retrying later may work.
     KnowledgeUnavailable => SERVICE_UNAVAILABLE, "knowledge_unavailable";
+    /// A message's file is not kept yet and could not be fetched from the channel now (its
+    /// servers did not answer, or the account's token was refused); retrying later may work.
+    MediaUnavailable => BAD_GATEWAY, "media_unavailable";
     /// Too many requests from one client; sent with `Retry-After`.
     RateLimited => TOO_MANY_REQUESTS, "rate_limited";
     /// Sent with `Retry-After`.

@@ -1,11 +1,12 @@
 //! What every handler shares: configuration, storage, the session dispatcher, the clock, the
-//! metrics handle, the rate limiter, the authenticator, the knowledge services and, on a
-//! cluster node, its membership.
+//! metrics handle, the rate limiter, the authenticator, the knowledge services, the channels'
+//! media and, on a cluster node, its membership.
 
 use crate::auth::Authenticator;
 use crate::config::HttpConfig;
 use crate::knowledge::KnowledgeServices;
 use crate::sessions::SessionDispatcher;
+use botwot_adapters::meta::media::MediaLibrary;
 use botwot_cluster::ClusterNode;
 use botwot_engine::Timestamp;
 use botwot_engine::ports::Storage;
@@ -28,6 +29,9 @@ pub struct AppState {
     pub auth: Arc<Authenticator>,
     /// Blobs, the knowledge index, ingestion and the brain.
     pub knowledge: KnowledgeServices,
+    /// The files contacts send on Meta's channels, kept in the blob store; `None` when the node
+    /// has no Graph API to download them with.
+    pub media: Option<Arc<MediaLibrary>>,
     /// This node as a cluster member; `None` when it runs alone. The cluster administration
     /// routes answer through it.
     pub cluster: Option<Arc<ClusterNode>>,

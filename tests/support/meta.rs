@@ -3,6 +3,7 @@
 //! `x-hub-signature-256` signature, and starting a server wired to all of it with a WhatsApp
 //! number connected.
 
+use super::fake_media::{self, MediaFiles};
 use super::{Backend, Server, bot_settings};
 use axum::Router;
 use axum::body::Bytes;
@@ -39,6 +40,8 @@ pub struct GraphRequest {
 /// refuses it as Meta refuses an expired token (401, code 190) when its token was rejected.
 pub struct FakeGraph {
     pub base_url: String,
+    /// Files contacts sent, downloadable as WhatsApp media with [`ACCESS_TOKEN`].
+    pub media: MediaFiles,
     requests: Arc<Mutex<Vec<GraphRequest>>>,
     rejected_tokens: Arc<Mutex<Vec<String>>>,
     statuses_first: Arc<Mutex<Option<StatusesFirst>>>,
@@ -64,20 +67,23 @@ impl FakeGraph {
         let requests = Arc::new(Mutex::new(Vec::new()));
         let rejected_tokens = Arc::new(Mutex::new(Vec::new()));
         let statuses_first = Arc::new(Mutex::new(None));
-        let app = Router::new().fallback(accept_message).with_state(Recorded {
-            requests: requests.clone(),
-            rejected_tokens: rejected_tokens.clone(),
-            statuses_first: statuses_first.clone(),
-        });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind the fake graph api");
         let base_url = format!("http://{}", listener.local_addr().expect("address"));
+        let media = MediaFiles::default();
+        let sends = Router::new().fallback(accept_message).with_state(Recorded {
+            requests: requests.clone(),
+            rejected_tokens: rejected_tokens.clone(),
+            statuses_first: statuses_first.clone(),
+        });
+        let app = fake_media::routes(media.clone(), &base_url, ACCESS_TOKEN).merge(sends);
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
         Self {
             base_url,
+            media,
             requests,
             rejected_tokens,
             statuses_first,
@@ -211,6 +217,19 @@ pub fn inbound_text_from(wa_id: &str, wamid: &str, text: &str) -> Value {
         "messages": [{
             "from": wa_id, "id": wamid, "timestamp": "1700000000",
             "type": "text", "text": {"body": text}
+        }]
+    }))
+}
+
+/// A photo from the test's customer, as Meta's example `image` message: the file is named by its
+/// media id only.
+pub fn inbound_image(wamid: &str, media_id: &str, caption: &str) -> Value {
+    whatsapp_webhook(json!({
+        "contacts": [{"profile": {"name": "Kerry Fisher"}, "wa_id": CUSTOMER}],
+        "messages": [{
+            "from": CUSTOMER, "id": wamid, "timestamp": "1700000000", "type": "image",
+            "image": {"caption": caption, "mime_type": "image/jpeg",
+                "sha256": "HASH_AS_META_SENDS_IT", "id": media_id}
         }]
     }))
 }

@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod fake_media;
 pub mod meta;
 
 use serde_json::{Value, json};
@@ -272,6 +273,16 @@ impl Server {
 
     pub async fn get(&self, path: &str) -> (u16, Value) {
         self.send(self.http.get(self.url(path))).await
+    }
+
+    /// GETs `path` with the owner's token: the status, the headers and the body's bytes.
+    pub async fn get_bytes(&self, path: &str) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+        let request = self.with_token(self.http.get(self.url(path)));
+        let response = request.send().await.expect("request sent");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.expect("body").to_vec();
+        (status, headers, bytes)
     }
 
     /// Sends `bytes` as a file of `content_type` with the owner's token.

@@ -10,7 +10,7 @@ use botwot_engine::access::{
 };
 use botwot_engine::access::{AuditEntry, AuditFilter};
 use botwot_engine::ids::{ApiKeyId, RefreshFamilyId, UserId};
-use botwot_engine::ids::{BotId, SessionId, TenantId, WidgetKey};
+use botwot_engine::ids::{BotId, MessageId, SessionId, TenantId, WidgetKey};
 use botwot_engine::ids::{DocumentId, KnowledgeBaseId};
 use botwot_engine::integration::ChannelIntegration;
 use botwot_engine::knowledge::{KnowledgeBase, KnowledgeDocument};
@@ -87,6 +87,14 @@ impl SessionStore for TornWrites {
         page: &PageRequest,
     ) -> Result<Paged<SessionState>, StoreError> {
         self.inner.list_sessions(tenant, filter, page).await
+    }
+
+    async fn get_message(
+        &self,
+        tenant: &TenantId,
+        id: &MessageId,
+    ) -> Result<Option<Message>, StoreError> {
+        self.inner.get_message(tenant, id).await
     }
 
     async fn find_outbound_message(

@@ -8,10 +8,12 @@
 //! valid webhook every item becomes an event, and an item that cannot be read is kept as
 //! [`MetaEvent::Unreadable`] rather than dropped.
 //!
-//! The outbound half, [`graph`], sends replies on the three channels through the Graph API.
+//! The outbound half, [`graph`], sends replies on the three channels through the Graph API;
+//! [`media`] downloads inbound files into the blob store.
 
 pub mod graph;
 pub mod instagram;
+pub mod media;
 pub mod messenger;
 pub mod signature;
 pub mod whatsapp;

@@ -142,6 +142,11 @@ pub const ACCESS_MAP: &[(&str, &str, Access)] = &[
         "/v1/sessions/{sessionId}/transcript",
         READ_CONVERSATION,
     ),
+    (
+        "GET",
+        "/v1/sessions/{sessionId}/messages/{messageId}/media",
+        READ_CONVERSATION,
+    ),
     ("POST", "/v1/sessions/{sessionId}/close", CONVERSATIONS),
     ("POST", "/v1/sessions/{sessionId}/takeover", LIVE_CHAT),
     ("POST", "/v1/sessions/{sessionId}/messages", LIVE_CHAT),

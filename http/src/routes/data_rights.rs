@@ -13,6 +13,7 @@ use crate::sessions::Envelope;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
+use botwot_adapters::meta::media;
 use botwot_engine::access::{AuditEntry, AuditFilter, Role};
 use botwot_engine::canned::CannedResponse;
 use botwot_engine::integration::ChannelIntegration;
@@ -113,6 +114,9 @@ pub async fn erase_contact(
         close_through_actor(&state, &session).await?;
         erased.erased_messages += state.store.erase_session(tenant, &session.id).await?;
         erased.erased_sessions += 1;
+        let key = &session.key;
+        let files = media::contact_prefix(tenant, key.channel, &key.contact);
+        state.knowledge.blobs.delete_prefix(&files).await?;
     }
     tracing::info!(tenant_id = %tenant, sessions = erased.erased_sessions, "contact data erased");
     Ok(Json(erased))
@@ -177,12 +181,10 @@ async fn erase_knowledge(state: &AppState, tenant: &TenantId) -> Result<(), AppE
     for base in &bases {
         state.knowledge.index.drop_base(tenant, &base.id).await?;
     }
-    let removed = state
-        .knowledge
-        .blobs
-        .delete_prefix(&blob_keys::tenant(tenant))
-        .await?;
-    tracing::info!(tenant_id = %tenant, bases = bases.len(), blobs = removed, "knowledge erased");
+    let blobs = &state.knowledge.blobs;
+    let removed = blobs.delete_prefix(&blob_keys::tenant(tenant)).await?;
+    let media = blobs.delete_prefix(&media::tenant_prefix(tenant)).await?;
+    tracing::info!(tenant_id = %tenant, bases = bases.len(), blobs = removed, media, "knowledge and media erased");
     Ok(())
 }
 

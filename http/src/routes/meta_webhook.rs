@@ -18,11 +18,12 @@ use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
+use botwot_adapters::meta::media::MediaRef;
 use botwot_adapters::meta::messenger::ReceiptKind;
 use botwot_adapters::meta::signature::{SIGNATURE_HEADER, verify_signature, verify_subscription};
 use botwot_adapters::meta::{MetaEvent, parse_webhook};
-use botwot_engine::Channel;
 use botwot_engine::session::{SessionEvent, SessionKey};
+use botwot_engine::{Channel, MessageBody};
 use serde::Deserialize;
 use tracing::{debug, info, warn};
 use utoipa::IntoParams;
@@ -154,6 +155,13 @@ async fn deliver(
     }
     let key = SessionKey::new(integration.tenant_id.clone(), channel, account, contact);
     let bot_id = integration.settings.bot_id.clone();
+    let media_url = match &event {
+        SessionEvent::Inbound {
+            body: MessageBody::Media { url, .. },
+            ..
+        } => Some(url.clone()),
+        _ => None,
+    };
     if !integration.settings.ai_enabled {
         // With the bot switched off the conversation waits for a person from the start.
         let envelope = Envelope {
@@ -163,7 +171,20 @@ async fn deliver(
         };
         state.sessions.accept(envelope).await?;
     }
-    match state.sessions.accept(Envelope { key, bot_id, event }).await {
+    let accepted = state
+        .sessions
+        .accept(Envelope {
+            key: key.clone(),
+            bot_id,
+            event,
+        })
+        .await;
+    if accepted.is_ok()
+        && let Some(url) = media_url
+    {
+        keep_media(state, key, url);
+    }
+    match accepted {
         // Answered 200: Meta would retry a refusal that stays until next month.
         Err(SessionError::PlanLimit(exceeded)) => {
             warn!(%channel, account, %exceeded, "message not taken: the organisation's plan limit");
@@ -173,6 +194,32 @@ async fn deliver(
         }
         accepted => Ok(accepted?),
     }
+}
+
+/// Downloads the file of a stored media message into the blob store, in the background: Meta's
+/// copy expires, and the webhook is answered without waiting for it. A download that fails here
+/// is tried again when someone opens the file.
+fn keep_media(state: &AppState, key: SessionKey, url: String) {
+    let Some(library) = state.media.clone() else {
+        return;
+    };
+    tokio::spawn(async move {
+        let media = MediaRef {
+            tenant: &key.tenant_id,
+            channel: key.channel,
+            account: &key.channel_account,
+            contact: &key.contact,
+            url: &url,
+        };
+        let outcome = match library.keep(media).await {
+            Ok(()) => "kept",
+            Err(error) => {
+                warn!(channel = %key.channel, %error, "inbound media not downloaded; tried again when opened");
+                "failed"
+            }
+        };
+        ::metrics::counter!("botwot_media_downloads_total", "outcome" => outcome).increment(1);
+    });
 }
 
 fn configured<'a>(value: Option<&'a str>, setting: &str) -> Result<&'a str, AppError> {

@@ -18,6 +18,7 @@ pub mod integrations;
 pub mod knowledge_bases;
 pub mod knowledge_documents;
 pub mod me;
+pub mod media;
 pub mod meta_webhook;
 pub mod paging;
 pub mod routing;
@@ -61,6 +62,7 @@ pub fn resources() -> OpenApiRouter<AppState> {
         .routes(routes!(sessions::list_sessions))
         .routes(routes!(sessions::get_session))
         .routes(routes!(sessions::get_transcript))
+        .routes(routes!(media::get_message_media))
         .routes(routes!(sessions::close_session))
         .routes(routes!(handover::take_over))
         .routes(routes!(handover::reply))

@@ -10,7 +10,7 @@ use super::{Store, records};
 use crate::backend::{DocumentBackend, FieldValue, IndexQuery, Order, WriteBatch};
 use async_trait::async_trait;
 use botwot_engine::channel::Channel;
-use botwot_engine::ids::{SessionId, TenantId};
+use botwot_engine::ids::{MessageId, SessionId, TenantId};
 use botwot_engine::message::Message;
 use botwot_engine::ports::{
     CommitOutcome, PageRequest, Paged, SessionAccess, SessionCommit, SessionFilter, SessionStore,
@@ -99,6 +99,18 @@ impl<B: DocumentBackend> SessionStore for Store<B> {
         }
         self.backend.write(batch).await?;
         Ok(messages.len())
+    }
+
+    async fn get_message(
+        &self,
+        tenant: &TenantId,
+        id: &MessageId,
+    ) -> Result<Option<Message>, StoreError> {
+        let Some(stored) = self.backend().get(&MESSAGES, id.as_str()).await? else {
+            return Ok(None);
+        };
+        let message: Message = B::decode(stored.body)?;
+        Ok((message.tenant_id == *tenant).then_some(message))
     }
 
     async fn find_outbound_message(

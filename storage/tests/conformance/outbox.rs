@@ -83,6 +83,15 @@ pub async fn delivered_messages_are_found_by_their_provider_id(
     assert_eq!(found.id, reply.id);
     assert_eq!(found.delivery, Delivery::Sent);
     assert_eq!(found.provider_message_id.as_deref(), Some("wamid.OUT"));
+    assert_eq!(
+        store.get_message(&acme, &reply.id).await?,
+        Some(found.clone())
+    );
+    assert_eq!(
+        store.get_message(&tenant("globex"), &reply.id).await?,
+        None,
+        "another organisation's message is not found by id"
+    );
 
     let elsewhere = [
         (tenant("globex"), Channel::WhatsApp, "wamid.OUT"),

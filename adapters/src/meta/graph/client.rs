@@ -1,12 +1,13 @@
-//! The HTTP side of the Graph API: one authenticated JSON POST, classified. Every call has the
-//! configured timeout, follows no redirects (the bearer token goes to the configured host only)
-//! and is made exactly once: retrying is the outbox's job, which knows how often it has tried.
+//! The HTTP side of the Graph API: authenticated JSON calls and media downloads, classified.
+//! Every call has the configured timeout, follows no redirects (the bearer token goes only to
+//! the configured host, and to the media URLs that host names) and is made exactly once:
+//! retrying is the outbox's job, which knows how often it has tried.
 
 use super::config::{GraphConfig, GraphConfigError};
 use super::errors::{GraphError, classify};
 use super::retry_after::parse_retry_after;
 use super::token::AccessToken;
-use reqwest::header::RETRY_AFTER;
+use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::time::SystemTime;
@@ -52,37 +53,93 @@ impl GraphClient {
         B: Serialize + ?Sized,
         R: DeserializeOwned,
     {
-        let mut response = self
-            .http
-            .post(self.config.endpoint(path))
+        let request = self.http.post(self.config.endpoint(path)).json(body);
+        let answer = self.call(request, Some(token), MAX_ANSWER_BYTES).await?;
+        answer.json()
+    }
+
+    /// GETs `path` (below the version) with the bearer token and reads a 2xx answer as `R`.
+    pub async fn get_json<R: DeserializeOwned>(
+        &self,
+        path: &str,
+        token: &AccessToken,
+    ) -> Result<R, GraphError> {
+        let request = self.http.get(self.config.endpoint(path));
+        let answer = self.call(request, Some(token), MAX_ANSWER_BYTES).await?;
+        answer.json()
+    }
+
+    /// GETs the file at `url` (a media URL Meta gave: WhatsApp's, which wants the token, or a
+    /// Messenger attachment's, which does not), reading at most `max_bytes`.
+    pub async fn download(
+        &self,
+        url: &str,
+        token: Option<&AccessToken>,
+        max_bytes: usize,
+    ) -> Result<Answer, GraphError> {
+        self.call(self.http.get(url), token, max_bytes).await
+    }
+
+    /// Sends `request` (with the bearer token, when given) and reads a 2xx answer of at most
+    /// `max_bytes`; anything else is a classified [`GraphError`].
+    async fn call(
+        &self,
+        request: reqwest::RequestBuilder,
+        token: Option<&AccessToken>,
+        max_bytes: usize,
+    ) -> Result<Answer, GraphError> {
+        let request = match token {
             // Marks the header sensitive, so no debug output of the request shows it.
-            .bearer_auth(token.expose_secret())
-            .json(body)
-            .send()
-            .await
-            .map_err(transport_error)?;
+            Some(token) => request.bearer_auth(token.expose_secret()),
+            None => request,
+        };
+        let mut response = request.send().await.map_err(transport_error)?;
         let status = response.status().as_u16();
         let retry_after = response
             .headers()
             .get(RETRY_AFTER)
             .and_then(|value| value.to_str().ok())
             .and_then(|value| parse_retry_after(value, SystemTime::now()));
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
         let mut bytes = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
-            if bytes.len() + chunk.len() > MAX_ANSWER_BYTES {
+            if bytes.len() + chunk.len() > max_bytes {
                 return Err(GraphError::UnreadableResponse {
                     status,
-                    detail: format!("answer longer than {MAX_ANSWER_BYTES} bytes"),
+                    detail: format!("answer longer than {max_bytes} bytes"),
                 });
             }
             bytes.extend_from_slice(&chunk);
         }
         if !(200..300).contains(&status) {
-            let body = without_secret(&bytes, token.expose_secret());
+            let secret = token.map_or("", AccessToken::expose_secret);
+            let body = without_secret(&bytes, secret);
             return Err(classify(status, retry_after, &body));
         }
-        serde_json::from_slice(&bytes).map_err(|error| GraphError::UnreadableResponse {
+        Ok(Answer {
             status,
+            content_type,
+            bytes,
+        })
+    }
+}
+
+/// A 2xx answer, read whole.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+impl Answer {
+    fn json<R: DeserializeOwned>(&self) -> Result<R, GraphError> {
+        serde_json::from_slice(&self.bytes).map_err(|error| GraphError::UnreadableResponse {
+            status: self.status,
             detail: error.to_string(),
         })
     }

@@ -1,11 +1,12 @@
 //! The Graph API sender against a local server speaking Meta's documented wire format: the exact
 //! request each channel sends, the message id read from each documented success body, and how
 //! every kind of failure is classified for the outbox (with no retry inside the client), and
-//! how a rejected token marks its integration unhealthy.
+//! how a rejected token marks its integration unhealthy, and inbound media downloads.
 
 mod failures;
 mod fake_graph;
 mod health;
+mod media;
 mod sends;
 
 use botwot_adapters::meta::graph::{

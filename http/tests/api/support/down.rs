@@ -6,9 +6,9 @@ use botwot_engine::access::{
     ApiKey, Organisation, OtpChallenge, OtpPurpose, RefreshDigest, RefreshFamily, UserAccount,
 };
 use botwot_engine::access::{AuditEntry, AuditFilter};
-use botwot_engine::ids::WidgetKey;
 use botwot_engine::ids::{ApiKeyId, RefreshFamilyId, UserId};
 use botwot_engine::ids::{DocumentId, KnowledgeBaseId};
+use botwot_engine::ids::{MessageId, WidgetKey};
 use botwot_engine::integration::ChannelIntegration;
 use botwot_engine::knowledge::{KnowledgeBase, KnowledgeDocument};
 use botwot_engine::message::Delivery;
@@ -77,6 +77,13 @@ impl SessionStore for DownStore {
         _: &SessionFilter,
         _: &PageRequest,
     ) -> Result<Paged<SessionState>, StoreError> {
+        down()
+    }
+    async fn get_message(
+        &self,
+        _: &TenantId,
+        _: &MessageId,
+    ) -> Result<Option<Message>, StoreError> {
         down()
     }
     async fn find_outbound_message(
