@@ -38,7 +38,41 @@ pub struct IntegrationSettings {
     /// else is ignored.
     #[serde(default)]
     pub allowed_contacts: Vec<String>,
+    /// How comments on the account's posts are answered (Instagram).
+    #[serde(default)]
+    pub comment_replies: CommentReplies,
 }
+
+/// The engagement mode for comments on the account's posts (PRD §3.4.3). Each comment is a
+/// conversation of its own (contact `comment:<comment id>`), answered by a public reply.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "camelCase", deny_unknown_fields)]
+pub enum CommentReplies {
+    /// The comment waits in the console for an agent, whose reply is posted under it.
+    #[default]
+    Manual,
+    /// The bot answers from its knowledge (unless `aiEnabled` is off: then as `manual`).
+    Ai,
+    /// `message` is posted under every comment once; the comment then waits for an agent.
+    Custom { message: String },
+}
+
+/// The longest custom comment reply (Instagram caps comments at 2,200 characters).
+pub const MAX_COMMENT_REPLY_CHARS: usize = 2_200;
+
+/// The contact of a comment's conversation: replies to it are posted under the comment.
+pub fn comment_contact(comment_id: &str) -> String {
+    format!("{COMMENT_CONTACT_PREFIX}{comment_id}")
+}
+
+/// The comment a conversation's contact names, when it is a comment's.
+pub fn commented(contact: &str) -> Option<&str> {
+    contact
+        .strip_prefix(COMMENT_CONTACT_PREFIX)
+        .filter(|id| !id.is_empty())
+}
+
+const COMMENT_CONTACT_PREFIX: &str = "comment:";
 
 /// A secret an administrator hands in (an access token): read from a request, never written
 /// out. `Debug` prints `<redacted>` and there is no `Display` or `Serialize`.
@@ -124,6 +158,12 @@ impl IntegrationSettings {
             }
         }
         errors.check_max_len("displayName", &self.display_name, MAX_NAME_CHARS);
+        if let CommentReplies::Custom { message } = &self.comment_replies {
+            if message.trim().is_empty() {
+                errors.add("commentReplies", "a custom reply needs a message");
+            }
+            errors.check_max_len("commentReplies", message, MAX_COMMENT_REPLY_CHARS);
+        }
         for (field, contacts) in [
             ("blockedContacts", &self.blocked_contacts),
             ("allowedContacts", &self.allowed_contacts),
@@ -265,6 +305,7 @@ mod tests {
             access_token: None,
             blocked_contacts: vec!["15550001111".into()],
             allowed_contacts: Vec::new(),
+            comment_replies: Default::default(),
         };
         assert!(!settings.accepts_contact("15550001111"));
         assert!(settings.accepts_contact("15550002222"));
@@ -280,6 +321,7 @@ mod tests {
         IntegrationSettings {
             blocked_contacts: Vec::new(),
             allowed_contacts: Vec::new(),
+            comment_replies: Default::default(),
             channel,
             account_id: account.into(),
             bot_id: BotId::from("bot_1"),

@@ -120,6 +120,7 @@ async fn accept_message(
 ) -> Response {
     let path = uri.path().to_owned();
     let send_api = path.ends_with("/me/messages");
+    let path_is_comment_reply = path.ends_with("/replies");
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let to = body["to"].clone();
     let recipient = body["recipient"]["id"].clone();
@@ -167,6 +168,10 @@ async fn accept_message(
             "fbtrace_id": "Az8or2yhqkZfEZ-_4Qn_Bam"
         }});
         return (StatusCode::UNAUTHORIZED, axum::Json(error)).into_response();
+    }
+    if path_is_comment_reply {
+        // `POST /{comment-id}/replies` answers the new comment's id.
+        return axum::Json(json!({"id": issued_id})).into_response();
     }
     if send_api {
         // The Send API's (Messenger and Instagram) documented answer.

@@ -3,6 +3,7 @@ use super::event::SessionEvent;
 use super::state::{CloseReason, Responder, SessionState, SessionStatus};
 use crate::handover::mentions_any;
 use crate::ids::MessageId;
+use crate::integration::commented;
 use crate::message::{Author, Delivery, Direction, Message, MessageBody};
 use crate::time::Timestamp;
 use crate::timer::TimerKind;
@@ -243,7 +244,7 @@ impl Step {
                 self.effects.push(Effect::CancelTimer { kind });
                 if self.state.status == SessionStatus::Open {
                     let text = self.state.rules.warning_message.clone();
-                    self.send(Author::System, MessageBody::text(text), None);
+                    self.notify_contact(text);
                     self.set_status(SessionStatus::Warned);
                 }
             }
@@ -257,7 +258,7 @@ impl Step {
             return;
         }
         if let Some(text) = self.state.rules.closing_message.clone() {
-            self.send(Author::System, MessageBody::text(text), None);
+            self.notify_contact(text);
         }
         self.cancel_inactivity_timers();
         self.forget_pending_answers();
@@ -327,6 +328,23 @@ impl Step {
         }
         self.state.warn_due_at = None;
         self.state.close_due_at = None;
+    }
+
+    /// Tells the contact about the conversation itself (inactivity, closing). A comment's
+    /// conversation is answered in public under the comment, where such notices have no place:
+    /// there they are kept as internal notes instead.
+    fn notify_contact(&mut self, text: String) {
+        if commented(&self.state.key.contact).is_some() {
+            let note = self.message(
+                Direction::Internal,
+                Author::System,
+                MessageBody::text(text),
+                None,
+            );
+            self.effects.push(Effect::Append(note));
+        } else {
+            self.send(Author::System, MessageBody::text(text), None);
+        }
     }
 
     pub(super) fn send(

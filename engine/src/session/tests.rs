@@ -35,6 +35,11 @@ pub(super) fn inbound(text: &str, id: &str) -> SessionEvent {
     }
 }
 
+/// Fires the timer `kind` at the time it is due.
+fn fire(state: &SessionState, kind: TimerKind, due_at: Timestamp) -> Transition {
+    run(state, SessionEvent::TimerFired { kind, due_at }, due_at.0)
+}
+
 pub(super) fn appended(transition: &Transition) -> Vec<&crate::message::Message> {
     transition
         .effects
@@ -132,14 +137,7 @@ fn warning_then_close_on_silence() {
     };
     let open = run(&asked.state, answer, 0);
     let warn_due = open.state.warn_due_at.expect("warning armed");
-    let warned = run(
-        &open.state,
-        SessionEvent::TimerFired {
-            kind: TimerKind::InactivityWarning,
-            due_at: warn_due,
-        },
-        warn_due.0,
-    );
+    let warned = fire(&open.state, TimerKind::InactivityWarning, warn_due);
     assert_eq!(warned.state.status, SessionStatus::Warned);
     assert_eq!(appended(&warned)[0].author, Author::System);
     assert!(warned.effects.contains(&Effect::CancelTimer {
@@ -633,4 +631,50 @@ fn the_queue_follows_who_answers() {
     .state;
     assert_eq!(closed.queue(), SessionQueue::Closed);
     assert_eq!(closed.assigned_agent(), None);
+}
+
+#[test]
+fn a_comment_thread_gets_no_public_inactivity_notices() {
+    let key = SessionKey::new(
+        TenantId::from("t1"),
+        Channel::Instagram,
+        "17841400000000",
+        crate::integration::comment_contact("17858893269000001"),
+    );
+    let thread = SessionState::new(key, "bot_1".into(), rules(600, 900), Timestamp(0));
+    let asked = run(
+        &thread,
+        inbound("Do you ship abroad?", "17858893269000001"),
+        0,
+    );
+    let answer = SessionEvent::BotReplied {
+        in_reply_to: 1,
+        text: "Yes, worldwide.".into(),
+        wants_human: false,
+    };
+    let answered = run(&asked.state, answer, 0);
+    assert!(
+        answered
+            .effects
+            .iter()
+            .any(|effect| matches!(effect, Effect::Deliver(_))),
+        "the answer is posted under the comment"
+    );
+    let warn_due = answered.state.warn_due_at.expect("warning armed");
+    let warned = fire(&answered.state, TimerKind::InactivityWarning, warn_due);
+    let close_due = warned.state.close_due_at.expect("close armed");
+    let closed = fire(&warned.state, TimerKind::AutoClose, close_due);
+    assert_eq!(closed.state.status, SessionStatus::Closed);
+    for step in [&warned, &closed] {
+        let notices = appended(step);
+        assert_eq!(notices.len(), 1);
+        assert_eq!(notices[0].direction, Direction::Internal, "kept as a note");
+        assert!(
+            !step
+                .effects
+                .iter()
+                .any(|effect| matches!(effect, Effect::Deliver(_))),
+            "never posted in public"
+        );
+    }
 }

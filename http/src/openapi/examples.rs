@@ -109,6 +109,7 @@ pub fn integration_settings() -> IntegrationSettings {
     IntegrationSettings {
         blocked_contacts: Vec::new(),
         allowed_contacts: Vec::new(),
+        comment_replies: Default::default(),
         channel: Channel::WhatsApp,
         account_id: "106540352242922".to_owned(),
         bot_id: bot().id,

@@ -6,11 +6,14 @@
 //! the outbound message by the `wamid` the outbox recorded when Meta accepted it and update its
 //! delivery state through its session, and so do Messenger and Instagram receipts (a Messenger
 //! read receipt names a watermark: every reply sent before it is read); delivery never goes
-//! backwards, so statuses may arrive in any order. Echoes and reactions are counted
-//! and left for later.
+//! backwards, so statuses may arrive in any order. Comments on Instagram posts are answered by
+//! the integration's engagement mode (see `comments`). Echoes and reactions are counted and left
+//! for later.
 
+mod comments;
 mod delivery;
 
+use self::comments::engage;
 use self::delivery::{read_up_to, update_delivery};
 use crate::errors::{AppError, ErrorCode};
 use crate::sessions::{Envelope, SessionError};
@@ -23,7 +26,7 @@ use botwot_adapters::meta::messenger::ReceiptKind;
 use botwot_adapters::meta::signature::{SIGNATURE_HEADER, verify_signature, verify_subscription};
 use botwot_adapters::meta::{MetaEvent, parse_webhook};
 use botwot_engine::session::{SessionEvent, SessionKey};
-use botwot_engine::{Channel, MessageBody};
+use botwot_engine::{BotId, Channel, MessageBody};
 use serde::Deserialize;
 use tracing::{debug, info, warn};
 use utoipa::IntoParams;
@@ -125,6 +128,7 @@ pub async fn receive(
                     read_up_to(&state, parties.channel, account, contact, watermark).await?;
                 }
             }
+            MetaEvent::InstagramComment(comment) => engage(&state, comment).await?,
             other => {
                 debug!(channel = %other.channel(), "meta event not handled yet");
                 ::metrics::counter!("botwot_meta_events_unhandled_total").increment(1);
@@ -164,35 +168,41 @@ async fn deliver(
     };
     if !integration.settings.ai_enabled {
         // With the bot switched off the conversation waits for a person from the start.
-        let envelope = Envelope {
-            key: key.clone(),
-            bot_id: bot_id.clone(),
-            event: SessionEvent::AgentRequested { announce: false },
-        };
-        state.sessions.accept(envelope).await?;
+        let waiting = SessionEvent::AgentRequested { announce: false };
+        if !accept(state, &key, &bot_id, waiting).await? {
+            return Ok(());
+        }
     }
-    let accepted = state
-        .sessions
-        .accept(Envelope {
-            key: key.clone(),
-            bot_id,
-            event,
-        })
-        .await;
-    if accepted.is_ok()
-        && let Some(url) = media_url
-    {
+    let accepted = accept(state, &key, &bot_id, event).await?;
+    if accepted && let Some(url) = media_url {
         keep_media(state, key, url);
     }
-    match accepted {
-        // Answered 200: Meta would retry a refusal that stays until next month.
+    Ok(())
+}
+
+/// Hands `event` to the session of `key`; `false` when the organisation's plan refused a new
+/// conversation (answered 200 all the same: Meta would retry a refusal that lasts the month).
+async fn accept(
+    state: &AppState,
+    key: &SessionKey,
+    bot_id: &BotId,
+    event: SessionEvent,
+) -> Result<bool, AppError> {
+    let envelope = Envelope {
+        key: key.clone(),
+        bot_id: bot_id.clone(),
+        event,
+    };
+    match state.sessions.accept(envelope).await {
+        Ok(()) => Ok(true),
         Err(SessionError::PlanLimit(exceeded)) => {
-            warn!(%channel, account, %exceeded, "message not taken: the organisation's plan limit");
+            let channel = key.channel;
+            warn!(%channel, %exceeded, "message not taken: the organisation's plan limit");
             ::metrics::counter!("botwot_sessions_refused_total", "reason" => "plan_limit")
                 .increment(1);
-            Ok(())
+            Ok(false)
         }
-        accepted => Ok(accepted?),
+        Err(error) => Err(error.into()),
     }
 }
 

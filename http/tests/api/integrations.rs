@@ -123,6 +123,15 @@ async fn the_account_cannot_change_and_bad_settings_are_named() {
     let refused = app.send(Method::PUT, PATH, bad).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(refused.fields_at_fault(), ["accessToken"]);
+    let mut empty_reply = settings.clone();
+    empty_reply["commentReplies"] = json!({"mode": "custom", "message": " "});
+    let refused = app.send(Method::PUT, PATH, empty_reply).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.fields_at_fault(), ["commentReplies"]);
+    let mut unknown_mode = settings.clone();
+    unknown_mode["commentReplies"] = json!({"mode": "sometimes"});
+    let refused = app.send(Method::PUT, PATH, unknown_mode).await;
+    assert!(refused.status.is_client_error(), "{:?}", refused.body);
     let mut no_bot = settings;
     no_bot["botId"] = json!("bot_missing");
     assert_eq!(

@@ -10,6 +10,7 @@ fn whatsapp(account: &str) -> IntegrationSettings {
     IntegrationSettings {
         blocked_contacts: Vec::new(),
         allowed_contacts: Vec::new(),
+        comment_replies: Default::default(),
         channel: Channel::WhatsApp,
         account_id: account.to_owned(),
         bot_id: BotId::new("bot_1"),

@@ -8,10 +8,12 @@
 //! resulting [`MetaGraphSender`] on a [`ChannelRouter`](crate::channels::ChannelRouter) for the
 //! three channels with [`MetaGraphSender::route_meta_channels`]. Request shapes live in
 //! [`whatsapp`] (with [`template`] and [`interactive`] builders) and [`messenger`] (Messenger and
-//! Instagram share the Send API); failures are classified in [`errors`]. Every request is made
+//! Instagram share the Send API; [`comments`] posts replies under comments); failures are
+//! classified in [`errors`]. Every request is made
 //! once: the outbox retries.
 
 pub mod client;
+pub mod comments;
 pub mod config;
 pub mod errors;
 pub mod interactive;

@@ -11,6 +11,7 @@
 //! outbox recording it can send it twice.
 
 use super::client::GraphClient;
+use super::comments::{CommentReply, CommentReplyResponse, replies_path, reply_text};
 use super::errors::GraphError;
 use super::messenger::{MessagingContent, MessagingRequest, MessagingResponse, SEND_PATH};
 use super::token::{AccessToken, AccessTokenSource};
@@ -18,6 +19,7 @@ use super::whatsapp::{WhatsAppContent, WhatsAppRequest, WhatsAppResponse};
 use crate::channels::ChannelRouter;
 use async_trait::async_trait;
 use botwot_engine::Channel;
+use botwot_engine::integration::commented;
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::ports::{ChannelSender, DeliveryError, DeliveryReceipt};
 use std::sync::Arc;
@@ -62,6 +64,12 @@ impl MetaGraphSender {
                     .await
             }
             channel @ (Channel::Messenger | Channel::Instagram) => {
+                if let Some(comment_id) = commented(&key.contact) {
+                    let text = reply_text(body)?;
+                    return self
+                        .reply_to_comment(channel, &key.channel_account, comment_id, text)
+                        .await;
+                }
                 let content = MessagingContent::from_body(channel, body)?;
                 self.send_messaging(channel, &key.channel_account, &key.contact, content)
                     .await
@@ -132,6 +140,27 @@ impl MetaGraphSender {
 }
 
 impl MetaGraphSender {
+    /// Posts `text` as a public reply under the comment `comment_id` on the account's post.
+    pub async fn reply_to_comment(
+        &self,
+        channel: Channel,
+        account_id: &str,
+        comment_id: &str,
+        text: &str,
+    ) -> Result<SentMessage, GraphError> {
+        let path = replies_path(comment_id)?;
+        let token = self.tokens.access_token(channel, account_id).await?;
+        let reply = CommentReply { message: text };
+        let posted = self.client.post_json(&path, &token, &reply).await;
+        let response: CommentReplyResponse = self
+            .reporting_rejection(channel, account_id, &token, posted)
+            .await?;
+        Ok(SentMessage {
+            channel,
+            provider_message_id: response.id,
+        })
+    }
+
     /// Passes `sent` through, telling the token source first when Meta rejected the token.
     async fn reporting_rejection<T>(
         &self,

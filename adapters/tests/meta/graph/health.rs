@@ -93,6 +93,7 @@ async fn world() -> World {
         access_token: None,
         blocked_contacts: Vec::new(),
         allowed_contacts: Vec::new(),
+        comment_replies: Default::default(),
     };
     let mut integration =
         ChannelIntegration::create(TenantId::from("org_test"), settings, Timestamp(1_000));
