@@ -112,6 +112,9 @@ error_codes! {
     /// A message's file is not kept yet and could not be fetched from the channel now (its
     /// servers did not answer, or the account's token was refused); retrying later may work.
     MediaUnavailable => BAD_GATEWAY, "media_unavailable";
+    /// A free-form reply on WhatsApp, Messenger or Instagram more than 24 hours after the
+    /// contact last wrote: Meta allows only an approved template then.
+    MessagingWindowClosed => UNPROCESSABLE_ENTITY, "messaging_window_closed";
     /// Too many requests from one client; sent with `Retry-After`.
     RateLimited => TOO_MANY_REQUESTS, "rate_limited";
     /// Sent with `Retry-After`.
@@ -355,6 +358,7 @@ impl From<Rejection> for AppError {
             Rejection::SessionClosed | Rejection::EmptyMessage | Rejection::NotWaiting => {
                 ErrorCode::SessionRejected
             }
+            Rejection::MessagingWindowClosed { .. } => ErrorCode::MessagingWindowClosed,
         };
         Self::new(code, rejection.to_string())
     }
@@ -448,6 +452,18 @@ mod tests {
             assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
             assert_eq!(response.headers()[header::RETRY_AFTER], "2");
         }
+    }
+
+    #[test]
+    fn a_closed_messaging_window_is_unprocessable_and_says_why() {
+        let reason = "the 24 hour customer service window closed at 2026-11-25T10:00:00.000Z: send a template";
+        let error = AppError::from(Rejection::MessagingWindowClosed {
+            reason: reason.into(),
+        });
+        assert_eq!(error.code, ErrorCode::MessagingWindowClosed);
+        assert_eq!(error.message, reason);
+        let response = error.into_response();
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     }
 
     #[test]

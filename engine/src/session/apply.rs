@@ -5,6 +5,7 @@ use crate::handover::mentions_any;
 use crate::ids::MessageId;
 use crate::integration::commented;
 use crate::message::{Author, Delivery, Direction, Message, MessageBody};
+use crate::messaging_window::{messaging_window, window_applies};
 use crate::time::Timestamp;
 use crate::timer::TimerKind;
 
@@ -105,6 +106,7 @@ impl Step {
         } else if self.state.status == SessionStatus::Warned {
             self.set_status(SessionStatus::Open);
         }
+        self.state.last_inbound_at = Some(self.now);
         let question = body.plain_text().to_owned();
         let message = self.message(
             Direction::Inbound,
@@ -174,6 +176,7 @@ impl Step {
         if matches!(&body, MessageBody::Text { text } if text.trim().is_empty()) {
             return Err(Rejection::EmptyMessage);
         }
+        self.require_open_window()?;
         if self.state.status == SessionStatus::Warned {
             self.set_status(SessionStatus::Open);
         }
@@ -328,6 +331,22 @@ impl Step {
         }
         self.state.warn_due_at = None;
         self.state.close_due_at = None;
+    }
+
+    /// Refuses a free-form message once the channel's 24-hour customer service window closed
+    /// (Meta's channels, not a comment's public thread, which has no window).
+    fn require_open_window(&self) -> Result<(), Rejection> {
+        let key = &self.state.key;
+        if !window_applies(key.channel) || commented(&key.contact).is_some() {
+            return Ok(());
+        }
+        let Some(last_inbound) = self.state.last_inbound_at else {
+            return Ok(());
+        };
+        match messaging_window(Some(last_inbound), self.now).refusal_reason() {
+            Some(reason) => Err(Rejection::MessagingWindowClosed { reason }),
+            None => Ok(()),
+        }
     }
 
     /// Tells the contact about the conversation itself (inactivity, closing). A comment's

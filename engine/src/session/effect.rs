@@ -62,4 +62,8 @@ pub enum Rejection {
     /// Auto-assignment came too late: the conversation no longer waits for an agent.
     #[error("the conversation is not waiting for an agent")]
     NotWaiting,
+    /// A free-form message outside the channel's 24-hour customer service window: Meta would
+    /// refuse it; only an approved template may be sent.
+    #[error("{reason}")]
+    MessagingWindowClosed { reason: String },
 }

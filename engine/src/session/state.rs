@@ -152,6 +152,11 @@ pub struct SessionState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answer_due_at: Option<Timestamp>,
     pub reopened_count: u32,
+    /// When the contact last wrote: the 24-hour customer service window of Meta's channels is
+    /// counted from it. `None` for a contact who never wrote (and for sessions stored before it
+    /// was kept, which are not held to the window).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_inbound_at: Option<Timestamp>,
 }
 
 /// A question asked of the brain and not answered yet. Stored with the question itself, so that
@@ -192,6 +197,7 @@ impl SessionState {
             pending_answers: Vec::new(),
             answer_due_at: None,
             reopened_count: 0,
+            last_inbound_at: None,
         }
     }
 

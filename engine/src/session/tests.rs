@@ -678,3 +678,51 @@ fn a_comment_thread_gets_no_public_inactivity_notices() {
         );
     }
 }
+
+#[test]
+fn an_agent_reply_after_the_24_hour_window_is_refused_until_the_contact_writes() {
+    const HOUR: i64 = 3_600_000;
+    let reply = |text: &str| SessionEvent::AgentReplied {
+        agent_id: "a1".into(),
+        body: MessageBody::text(text),
+        client_message_id: None,
+    };
+    let on = |channel: Channel, contact: &str| {
+        let key = SessionKey::new(TenantId::from("t1"), channel, "106540352242922", contact);
+        let state = SessionState::new(key, "bot_1".into(), rules(600, 900), Timestamp(0));
+        let wrote = run(&state, inbound("hi", "wamid.1"), 0);
+        let taken = SessionEvent::AgentTookOver {
+            agent_id: "a1".into(),
+        };
+        run(&wrote.state, taken, 10).state
+    };
+
+    let whatsapp = on(Channel::WhatsApp, "16315551181");
+    assert!(apply(&whatsapp, reply("still here"), Timestamp(24 * HOUR - 1)).is_ok());
+    let late = apply(&whatsapp, reply("too late"), Timestamp(24 * HOUR));
+    match late {
+        Err(Rejection::MessagingWindowClosed { reason }) => {
+            assert!(reason.contains("template"), "{reason}");
+        }
+        other => panic!("expected a closed window, got {other:?}"),
+    }
+    // The contact writing again opens it again.
+    let wrote_again = run(&whatsapp, inbound("hello?", "wamid.2"), 30 * HOUR);
+    assert!(
+        apply(
+            &wrote_again.state,
+            reply("welcome back"),
+            Timestamp(30 * HOUR + 1)
+        )
+        .is_ok()
+    );
+
+    // The widget has no window, nor has a comment's public thread.
+    let web = on(Channel::Web, "visitor_1");
+    assert!(apply(&web, reply("hello"), Timestamp(48 * HOUR)).is_ok());
+    let thread = on(
+        Channel::Instagram,
+        &crate::integration::comment_contact("17858893269000001"),
+    );
+    assert!(apply(&thread, reply("thanks!"), Timestamp(48 * HOUR)).is_ok());
+}
