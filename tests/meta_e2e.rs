@@ -332,6 +332,50 @@ async fn a_photo_a_customer_sends_is_kept_and_served_from_the_blob_store() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_sends_an_approved_template_through_the_graph_api() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let graph = FakeGraph::start().await;
+    let server = start_server(dir.path(), &graph).await;
+    connect_whatsapp(&server).await;
+    let question = inbound_text("wamid.INBOUND-0001", "Where is my order?");
+    assert_eq!(post_webhook(&server, &question).await, 200);
+    server
+        .until("the bot's reply reaches the graph api", || async {
+            !graph.requests().is_empty()
+        })
+        .await;
+    let (_, sessions) = server.get("/v1/sessions?channel=whatsapp").await;
+    let session = sessions["items"][0]["id"]
+        .as_str()
+        .expect("session")
+        .to_owned();
+    let (status, body) = server
+        .post(&format!("/v1/sessions/{session}/takeover"), json!({}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let template =
+        json!({"name": "order_update", "language": "en_US", "bodyParameters": ["Kerry", "#1042"]});
+    let (status, body) = server
+        .post(&format!("/v1/sessions/{session}/templates"), template)
+        .await;
+    assert_eq!(status, 201, "{body}");
+    server
+        .until("the template reaches the graph api", || async {
+            graph.requests().len() >= 2
+        })
+        .await;
+    let sent = graph.requests()[1].clone();
+    assert_eq!(sent.path, format!("/v21.0/{PHONE_NUMBER_ID}/messages"));
+    assert_eq!(sent.body["type"], "template");
+    assert_eq!(
+        sent.body["template"],
+        json!({"name": "order_update", "language": {"code": "en_US"}, "components": [
+            {"type": "body", "parameters": [{"type": "text", "text": "Kerry"}, {"type": "text", "text": "#1042"}]}
+        ]})
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn statuses_that_overtake_the_answer_to_the_send_are_not_lost() {
     let dir = tempfile::tempdir().expect("tempdir");
     let graph = FakeGraph::start().await;

@@ -60,6 +60,19 @@ pub enum MessageBody {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         caption: Option<String>,
     },
+    /// An approved WhatsApp message template, the only message allowed outside the 24-hour
+    /// customer service window: its name, language (`en_US`) and the texts that fill its body's
+    /// `{{1}}`, `{{2}}`, ... in order.
+    Template {
+        name: String,
+        language: String,
+        #[serde(
+            default,
+            rename = "bodyParameters",
+            skip_serializing_if = "Vec::is_empty"
+        )]
+        body_parameters: Vec<String>,
+    },
     /// Something the channel sent that the engine does not understand yet; kept, never dropped.
     Unsupported {
         raw: serde_json::Value,
@@ -75,7 +88,7 @@ impl MessageBody {
         match self {
             MessageBody::Text { text } => text,
             MessageBody::Media { caption, .. } => caption.as_deref().unwrap_or(""),
-            MessageBody::Unsupported { .. } => "",
+            MessageBody::Template { .. } | MessageBody::Unsupported { .. } => "",
         }
     }
 }

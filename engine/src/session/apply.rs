@@ -176,7 +176,9 @@ impl Step {
         if matches!(&body, MessageBody::Text { text } if text.trim().is_empty()) {
             return Err(Rejection::EmptyMessage);
         }
-        self.require_open_window()?;
+        if !matches!(body, MessageBody::Template { .. }) {
+            self.require_open_window()?;
+        }
         if self.state.status == SessionStatus::Warned {
             self.set_status(SessionStatus::Open);
         }

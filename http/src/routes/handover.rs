@@ -192,7 +192,7 @@ fn checked_text(text: &str) -> Result<(), AppError> {
     Ok(errors.into_result(())?)
 }
 
-async fn posted(
+pub(crate) async fn posted(
     state: &AppState,
     session: SessionState,
     event: SessionEvent,

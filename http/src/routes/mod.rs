@@ -23,6 +23,7 @@ pub mod meta_webhook;
 pub mod paging;
 pub mod routing;
 pub mod sessions;
+pub mod templates;
 pub mod users;
 
 use crate::console::page;
@@ -66,6 +67,7 @@ pub fn resources() -> OpenApiRouter<AppState> {
         .routes(routes!(sessions::close_session))
         .routes(routes!(handover::take_over))
         .routes(routes!(handover::reply))
+        .routes(routes!(templates::send_template))
         .routes(routes!(handover::add_note))
         .routes(routes!(handover::hand_back))
         .routes(routes!(handover::transfer))

@@ -144,6 +144,17 @@ async fn every_change_through_the_api_is_audited_and_reads_are_not() {
             .await;
         assert!(done.status.is_success(), "{path}: {:?}", done.body);
     }
+    let on_whatsapp = converse(&app, &live, Channel::WhatsApp, "16315551181", &["hi"]).await;
+    for (path, body) in [
+        (format!("/v1/sessions/{on_whatsapp}/takeover"), json!({})),
+        (
+            format!("/v1/sessions/{on_whatsapp}/templates"),
+            json!({"name": "order_update", "language": "en_US", "bodyParameters": ["Kerry"]}),
+        ),
+    ] {
+        let done = app.send(Method::POST, &path, body).await;
+        assert!(done.status.is_success(), "{path}: {:?}", done.body);
+    }
     let canned = app
         .send(
             Method::POST,

@@ -432,3 +432,60 @@ async fn canned_responses_are_kept_per_organisation_with_unique_shortcuts() {
     let gone = as_account(&app, &alice, Method::GET, &item, None).await;
     assert_eq!(gone.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_template_goes_out_on_whatsapp_and_is_refused_elsewhere_or_malformed() {
+    let app = TestApp::new().await;
+    let bot = app.bot(BotSettings::named("Ava")).await;
+    let whatsapp = converse(&app, &bot, Channel::WhatsApp, "16315551181", &["hi"]).await;
+    let web = converse(&app, &bot, Channel::Web, "visitor-1", &["hi"]).await;
+    for session in [&whatsapp, &web] {
+        let taken = app
+            .send(
+                Method::POST,
+                &format!("/v1/sessions/{session}/takeover"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(taken.status, StatusCode::OK, "{:?}", taken.body);
+    }
+    let template =
+        json!({"name": "order_update", "language": "en_US", "bodyParameters": ["Kerry", "#1042"]});
+    let sent = app
+        .send(
+            Method::POST,
+            &format!("/v1/sessions/{whatsapp}/templates"),
+            template.clone(),
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{:?}", sent.body);
+    assert_eq!(sent.body["message"]["body"]["type"], "template");
+    assert_eq!(
+        sent.body["message"]["body"]["bodyParameters"],
+        json!(["Kerry", "#1042"])
+    );
+
+    let on_web = app
+        .send(
+            Method::POST,
+            &format!("/v1/sessions/{web}/templates"),
+            template,
+        )
+        .await;
+    assert_eq!(on_web.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(on_web.fields_at_fault(), ["name"]);
+    let malformed =
+        json!({"name": "Order Update!", "language": "english", "bodyParameters": [" "]});
+    let refused = app
+        .send(
+            Method::POST,
+            &format!("/v1/sessions/{whatsapp}/templates"),
+            malformed,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        refused.fields_at_fault(),
+        ["name", "language", "bodyParameters"]
+    );
+}

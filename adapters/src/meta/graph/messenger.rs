@@ -104,6 +104,9 @@ impl MessagingContent {
                     },
                 })
             }
+            MessageBody::Template { .. } => Err(GraphError::Unsendable(
+                "message templates are WhatsApp's; Messenger and Instagram have none".into(),
+            )),
             MessageBody::Unsupported { .. } => Err(GraphError::Unsendable(
                 "an unsupported message body has nothing to send".into(),
             )),

@@ -123,6 +123,19 @@ impl WhatsAppContent {
                     ))),
                 }
             }
+            MessageBody::Template {
+                name,
+                language,
+                body_parameters,
+            } => {
+                let template = Template::new(name.clone(), language.clone());
+                let template = if body_parameters.is_empty() {
+                    template
+                } else {
+                    template.body_texts(body_parameters.iter().cloned())
+                };
+                Ok(WhatsAppContent::Template { template })
+            }
             MessageBody::Unsupported { .. } => Err(GraphError::Unsendable(
                 "an unsupported message body has nothing to send".into(),
             )),
@@ -205,6 +218,35 @@ mod tests {
         let sent = wire(WhatsAppContent::from_body(&audio).unwrap());
         assert_eq!(sent["type"], json!("audio"));
         assert_eq!(sent["audio"], json!({"id": "1013859600285441"}));
+    }
+
+    #[test]
+    fn a_template_body_is_sent_with_its_body_texts() {
+        let template = MessageBody::Template {
+            name: "order_update".into(),
+            language: "en_US".into(),
+            body_parameters: vec!["Kerry".into(), "#1042".into()],
+        };
+        assert_eq!(
+            wire(WhatsAppContent::from_body(&template).unwrap()),
+            json!({
+                "messaging_product": "whatsapp", "recipient_type": "individual",
+                "to": "16505551234", "type": "template",
+                "template": {
+                    "name": "order_update", "language": {"code": "en_US"},
+                    "components": [{"type": "body", "parameters": [
+                        {"type": "text", "text": "Kerry"}, {"type": "text", "text": "#1042"}
+                    ]}]
+                }
+            })
+        );
+        let bare = MessageBody::Template {
+            name: "hello_world".into(),
+            language: "en_US".into(),
+            body_parameters: Vec::new(),
+        };
+        let sent = wire(WhatsAppContent::from_body(&bare).unwrap());
+        assert!(sent["template"].get("components").is_none(), "{sent}");
     }
 
     #[test]

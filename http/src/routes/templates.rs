@@ -1,0 +1,132 @@
+//! `POST /v1/sessions/{sessionId}/templates`: the owning agent sends an approved WhatsApp message
+//! template, the one message Meta accepts once the 24-hour customer service window has closed
+//! (a free-form reply is refused then with `messaging_window_closed`). The template is named as
+//! approved in the WhatsApp Manager, in one of its languages, with the texts for its body's
+//! `{{1}}`, `{{2}}`, ...; Meta checks the rest when it receives it.
+
+use crate::auth::Principal;
+use crate::errors::AppError;
+use crate::extract::JsonBody;
+use crate::routes::handover::{PostedMessage, posted};
+use crate::routes::sessions::{SessionPath, TenantSession};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use botwot_engine::validation::ValidationErrors;
+use botwot_engine::{Channel, MessageBody, SessionEvent};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+/// The most parameters one template body takes here.
+const MAX_PARAMETERS: usize = 20;
+/// Meta's limit on one body parameter.
+const MAX_PARAMETER_CHARS: usize = 1_024;
+
+/// An approved template to send.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SendTemplate {
+    /// The template's name: lowercase letters, digits and underscores (`order_update`).
+    pub name: String,
+    /// One of its languages: `en`, `en_US`, `pt_BR`...
+    pub language: String,
+    /// The texts of the body's `{{1}}`, `{{2}}`, ..., in order.
+    #[serde(default)]
+    pub body_parameters: Vec<String>,
+    /// The console's own id for the message, echoed back in the stored message.
+    #[serde(default)]
+    pub client_message_id: Option<String>,
+}
+
+impl SendTemplate {
+    fn validate(&self, channel: Channel) -> Result<(), ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        if channel != Channel::WhatsApp {
+            errors.add("name", "templates are sent on WhatsApp conversations only");
+        }
+        let name_ok = !self.name.is_empty()
+            && self.name.len() <= 512
+            && self
+                .name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !name_ok {
+            errors.add(
+                "name",
+                "must be the template's name: lowercase letters, digits and _",
+            );
+        }
+        if !is_language_code(&self.language) {
+            errors.add("language", "must be a language code such as en or en_US");
+        }
+        let blank_or_long = self.body_parameters.iter().any(|parameter| {
+            parameter.trim().is_empty() || parameter.chars().count() > MAX_PARAMETER_CHARS
+        });
+        if self.body_parameters.len() > MAX_PARAMETERS || blank_or_long {
+            errors.add(
+                "bodyParameters",
+                format!("at most {MAX_PARAMETERS} texts of 1 to {MAX_PARAMETER_CHARS} characters"),
+            );
+        }
+        errors.into_result(())
+    }
+}
+
+/// `ll`, `lll` or `ll_CC`.
+fn is_language_code(code: &str) -> bool {
+    let (language, country) = match code.split_once('_') {
+        Some((language, country)) => (language, Some(country)),
+        None => (code, None),
+    };
+    let language_ok =
+        (2..=3).contains(&language.len()) && language.chars().all(|c| c.is_ascii_lowercase());
+    let country_ok = country.is_none_or(|country| {
+        country.len() == 2 && country.chars().all(|c| c.is_ascii_uppercase())
+    });
+    language_ok && country_ok
+}
+
+/// The owning agent sends an approved WhatsApp template to the contact.
+#[utoipa::path(
+    post, path = "/v1/sessions/{sessionId}/templates", tag = "handover", params(SessionPath),
+    request_body = SendTemplate,
+    responses(
+        (status = 201, description = "the template message, stored and on its way", body = PostedMessage),
+        (status = 409, description = "`not_assigned`: the caller does not own the conversation"),
+        (status = 422, description = "not a WhatsApp conversation, or the template is malformed", body = crate::errors::ErrorBody),
+    ),
+)]
+pub async fn send_template(
+    State(state): State<AppState>,
+    principal: Principal,
+    TenantSession(session): TenantSession,
+    JsonBody(template): JsonBody<SendTemplate>,
+) -> Result<(StatusCode, Json<PostedMessage>), AppError> {
+    template.validate(session.key.channel)?;
+    let event = SessionEvent::AgentReplied {
+        agent_id: principal.user.id.to_string(),
+        body: MessageBody::Template {
+            name: template.name,
+            language: template.language,
+            body_parameters: template.body_parameters,
+        },
+        client_message_id: template.client_message_id,
+    };
+    posted(&state, session, event).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_language_code;
+
+    #[test]
+    fn language_codes_are_language_and_optional_country() {
+        for good in ["en", "en_US", "pt_BR", "fil"] {
+            assert!(is_language_code(good), "{good}");
+        }
+        for bad in ["", "EN", "en_us", "en-US", "english", "en_USA", "e"] {
+            assert!(!is_language_code(bad), "{bad}");
+        }
+    }
+}
