@@ -56,7 +56,7 @@ pub async fn serve(mut config: Config) -> Result<()> {
         StoredTokens::new(store.clone(), cipher, clock.clone())
             .with_alerts(http.integration_alerts()),
     );
-    http = http.meta_media(graph.clone(), tokens.clone());
+    http = http.meta_graph(graph.clone(), tokens.clone());
     let meta = Arc::new(MetaGraphSender::new(graph, tokens));
     let web = Arc::new(http.web_channel());
     let sender = meta.route_meta_channels(ChannelRouter::default().with(Channel::Web, web.clone()));

@@ -41,6 +41,10 @@ pub struct IntegrationSettings {
     /// How comments on the account's posts are answered (Instagram).
     #[serde(default)]
     pub comment_replies: CommentReplies,
+    /// WhatsApp: the business account (WABA) the number belongs to, whose message templates
+    /// are managed through the number's integration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_account_id: Option<String>,
 }
 
 /// The engagement mode for comments on the account's posts (PRD §3.4.3). Each comment is a
@@ -158,6 +162,17 @@ impl IntegrationSettings {
             }
         }
         errors.check_max_len("displayName", &self.display_name, MAX_NAME_CHARS);
+        if let Some(waba) = &self.business_account_id
+            && (self.channel != Channel::WhatsApp
+                || waba.is_empty()
+                || waba.len() > 64
+                || !waba.chars().all(|c| c.is_ascii_digit()))
+        {
+            errors.add(
+                "businessAccountId",
+                "must be the numeric WhatsApp Business Account id, on a WhatsApp integration",
+            );
+        }
         if let CommentReplies::Custom { message } = &self.comment_replies {
             if message.trim().is_empty() {
                 errors.add("commentReplies", "a custom reply needs a message");
@@ -306,6 +321,7 @@ mod tests {
             blocked_contacts: vec!["15550001111".into()],
             allowed_contacts: Vec::new(),
             comment_replies: Default::default(),
+            business_account_id: None,
         };
         assert!(!settings.accepts_contact("15550001111"));
         assert!(settings.accepts_contact("15550002222"));
@@ -322,6 +338,7 @@ mod tests {
             blocked_contacts: Vec::new(),
             allowed_contacts: Vec::new(),
             comment_replies: Default::default(),
+            business_account_id: None,
             channel,
             account_id: account.into(),
             bot_id: BotId::from("bot_1"),

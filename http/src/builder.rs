@@ -15,6 +15,7 @@ use crate::sessions::SessionDispatcher;
 use crate::state::AppState;
 use crate::widget::{WebChannel, demo, socket};
 use axum::Router;
+use botwot_adapters::meta::graph::template_library::TemplateLibrary;
 use botwot_adapters::meta::graph::{AccessTokenSource, GraphClient};
 use botwot_adapters::meta::media::MediaLibrary;
 use botwot_cluster::ClusterNode;
@@ -52,7 +53,7 @@ pub struct HttpBuilder {
     board: PresenceBoard,
     cluster: Option<Arc<ClusterNode>>,
     /// The Graph API and tokens that inbound media is downloaded with.
-    meta_media: Option<(GraphClient, Arc<dyn AccessTokenSource>)>,
+    meta_graph: Option<(GraphClient, Arc<dyn AccessTokenSource>)>,
 }
 
 impl HttpBuilder {
@@ -73,7 +74,7 @@ impl HttpBuilder {
             limiter: Arc::new(LocalRateLimiter::new()),
             board: PresenceBoard::default(),
             cluster: None,
-            meta_media: None,
+            meta_graph: None,
         })
     }
 
@@ -129,10 +130,11 @@ impl HttpBuilder {
         Arc::new(ConsoleChannel::new(self.io.clone()))
     }
 
-    /// Downloads the files contacts send on Meta's channels with `client` and the accounts'
-    /// `tokens`, keeping them in the knowledge blob store.
-    pub fn meta_media(mut self, client: GraphClient, tokens: Arc<dyn AccessTokenSource>) -> Self {
-        self.meta_media = Some((client, tokens));
+    /// Talks to Meta's Graph API with `client` and the accounts' `tokens` for more than sending:
+    /// downloading the files contacts send (kept in the knowledge blob store) and managing
+    /// WhatsApp message templates.
+    pub fn meta_graph(mut self, client: GraphClient, tokens: Arc<dyn AccessTokenSource>) -> Self {
+        self.meta_graph = Some((client, tokens));
         self
     }
 
@@ -165,9 +167,13 @@ impl HttpBuilder {
             metrics: metrics::recorder(),
             limiter: self.limiter.clone(),
             auth: self.auth.clone(),
-            media: self.meta_media.clone().map(|(client, tokens)| {
+            media: self.meta_graph.clone().map(|(client, tokens)| {
                 Arc::new(MediaLibrary::new(client, tokens, knowledge.blobs.clone()))
             }),
+            templates: self
+                .meta_graph
+                .clone()
+                .map(|(client, tokens)| Arc::new(TemplateLibrary::new(client, tokens))),
             knowledge,
             cluster: self.cluster.clone(),
         };

@@ -115,6 +115,11 @@ error_codes! {
     /// A free-form reply on WhatsApp, Messenger or Instagram more than 24 hours after the
     /// contact last wrote: Meta allows only an approved template then.
     MessagingWindowClosed => UNPROCESSABLE_ENTITY, "messaging_window_closed";
+    /// Meta refused the request (its message says why: a template name taken, a token to
+    /// renew, a permission missing).
+    ProviderRejected => UNPROCESSABLE_ENTITY, "provider_rejected";
+    /// Meta did not answer, or not in time; retrying later may work.
+    ProviderUnavailable => BAD_GATEWAY, "provider_unavailable";
     /// Too many requests from one client; sent with `Retry-After`.
     RateLimited => TOO_MANY_REQUESTS, "rate_limited";
     /// Sent with `Retry-After`.

@@ -6,6 +6,7 @@ use crate::auth::Authenticator;
 use crate::config::HttpConfig;
 use crate::knowledge::KnowledgeServices;
 use crate::sessions::SessionDispatcher;
+use botwot_adapters::meta::graph::template_library::TemplateLibrary;
 use botwot_adapters::meta::media::MediaLibrary;
 use botwot_cluster::ClusterNode;
 use botwot_engine::Timestamp;
@@ -32,6 +33,8 @@ pub struct AppState {
     /// The files contacts send on Meta's channels, kept in the blob store; `None` when the node
     /// has no Graph API to download them with.
     pub media: Option<Arc<MediaLibrary>>,
+    /// WhatsApp message templates, managed at Meta; `None` without a Graph API.
+    pub templates: Option<Arc<TemplateLibrary>>,
     /// This node as a cluster member; `None` when it runs alone. The cluster administration
     /// routes answer through it.
     pub cluster: Option<Arc<ClusterNode>>,

@@ -172,6 +172,16 @@ pub const ACCESS_MAP: &[(&str, &str, Access)] = &[
     ("POST", "/v1/integrations", CHANNELS),
     ("GET", "/v1/integrations/{integrationId}", CHANNELS),
     ("PUT", "/v1/integrations/{integrationId}", CHANNELS),
+    (
+        "GET",
+        "/v1/integrations/{integrationId}/templates",
+        CHANNELS,
+    ),
+    (
+        "POST",
+        "/v1/integrations/{integrationId}/templates",
+        CHANNELS,
+    ),
     ("GET", "/v1/users", USERS),
     ("POST", "/v1/users", USERS),
     ("GET", "/v1/users/{userId}", USERS),

@@ -110,6 +110,7 @@ pub fn integration_settings() -> IntegrationSettings {
         blocked_contacts: Vec::new(),
         allowed_contacts: Vec::new(),
         comment_replies: Default::default(),
+        business_account_id: Some("102290129340398".to_owned()),
         channel: Channel::WhatsApp,
         account_id: "106540352242922".to_owned(),
         bot_id: bot().id,

@@ -88,6 +88,12 @@ pub struct IntegrationPath {
     integration_id: String,
 }
 
+impl IntegrationPath {
+    pub fn id(&self) -> &str {
+        &self.integration_id
+    }
+}
+
 /// One integration, with its health.
 #[utoipa::path(
     get, path = "/v1/integrations/{integrationId}", tag = "integrations",
@@ -147,7 +153,7 @@ pub async fn replace_integration(
 
 /// The integration `id` of the caller's organisation, which the caller's modules cover;
 /// `not_found` for another organisation's or a malformed id.
-async fn principals_integration(
+pub(crate) async fn principals_integration(
     state: &AppState,
     principal: &Principal,
     id: &str,

@@ -14,6 +14,7 @@ pub mod data_rights;
 pub mod dev_mailbox;
 pub mod handover;
 pub mod health;
+pub mod integration_templates;
 pub mod integrations;
 pub mod knowledge_bases;
 pub mod knowledge_documents;
@@ -91,6 +92,10 @@ pub fn resources() -> OpenApiRouter<AppState> {
         .routes(routes!(
             integrations::get_integration,
             integrations::replace_integration
+        ))
+        .routes(routes!(
+            integration_templates::list_templates,
+            integration_templates::submit_template
         ))
         .routes(routes!(
             knowledge_bases::create_knowledge_base,

@@ -13,6 +13,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use botwot_adapters::meta::graph::template::{is_language_code, is_template_name};
 use botwot_engine::validation::ValidationErrors;
 use botwot_engine::{Channel, MessageBody, SessionEvent};
 use serde::Deserialize;
@@ -45,13 +46,7 @@ impl SendTemplate {
         if channel != Channel::WhatsApp {
             errors.add("name", "templates are sent on WhatsApp conversations only");
         }
-        let name_ok = !self.name.is_empty()
-            && self.name.len() <= 512
-            && self
-                .name
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-        if !name_ok {
+        if !is_template_name(&self.name) {
             errors.add(
                 "name",
                 "must be the template's name: lowercase letters, digits and _",
@@ -71,20 +66,6 @@ impl SendTemplate {
         }
         errors.into_result(())
     }
-}
-
-/// `ll`, `lll` or `ll_CC`.
-fn is_language_code(code: &str) -> bool {
-    let (language, country) = match code.split_once('_') {
-        Some((language, country)) => (language, Some(country)),
-        None => (code, None),
-    };
-    let language_ok =
-        (2..=3).contains(&language.len()) && language.chars().all(|c| c.is_ascii_lowercase());
-    let country_ok = country.is_none_or(|country| {
-        country.len() == 2 && country.chars().all(|c| c.is_ascii_uppercase())
-    });
-    language_ok && country_ok
 }
 
 /// The owning agent sends an approved WhatsApp template to the contact.
@@ -114,19 +95,4 @@ pub async fn send_template(
         client_message_id: template.client_message_id,
     };
     posted(&state, session, event).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_language_code;
-
-    #[test]
-    fn language_codes_are_language_and_optional_country() {
-        for good in ["en", "en_US", "pt_BR", "fil"] {
-            assert!(is_language_code(good), "{good}");
-        }
-        for bad in ["", "EN", "en_us", "en-US", "english", "en_USA", "e"] {
-            assert!(!is_language_code(bad), "{bad}");
-        }
-    }
 }

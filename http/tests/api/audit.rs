@@ -40,7 +40,8 @@ async fn entries(app: &TestApp, query: &str) -> Vec<Value> {
 
 #[tokio::test]
 async fn every_change_through_the_api_is_audited_and_reads_are_not() {
-    let app = TestApp::new().await;
+    let (graph, _) = crate::support::fake_templates::start().await;
+    let app = TestApp::with_graph(&graph).await;
     let with_id = [("x-request-id", "req-audit-1")];
     let bot = app
         .call(
@@ -71,7 +72,8 @@ async fn every_change_through_the_api_is_audited_and_reads_are_not() {
         .send(
             Method::POST,
             "/v1/integrations",
-            json!({"channel": "whatsapp", "accountId": "1065", "botId": live.id}),
+            json!({"channel": "whatsapp", "accountId": "1065", "botId": live.id,
+                "businessAccountId": crate::support::fake_templates::WABA_ID}),
         )
         .await;
     assert_eq!(
@@ -79,6 +81,21 @@ async fn every_change_through_the_api_is_audited_and_reads_are_not() {
         StatusCode::CREATED,
         "{:?}",
         integration.body
+    );
+    let template = json!({"name": "delivery_notice", "category": "UTILITY", "language": "en_US",
+        "components": [{"type": "BODY", "text": "Your parcel is on its way."}]});
+    let submitted = app
+        .send(
+            Method::POST,
+            "/v1/integrations/whatsapp:1065/templates",
+            template,
+        )
+        .await;
+    assert_eq!(
+        submitted.status,
+        StatusCode::CREATED,
+        "{:?}",
+        submitted.body
     );
     let replaced = app
         .send(

@@ -268,6 +268,7 @@ async fn an_integration_that_stops_working_is_told_to_its_organisations_consoles
             blocked_contacts: Vec::new(),
             allowed_contacts: Vec::new(),
             comment_replies: Default::default(),
+            business_account_id: None,
         };
         let mut integration =
             ChannelIntegration::create(TenantId::from(tenant), settings, Timestamp(1_000));

@@ -13,6 +13,7 @@ mod dashboard;
 mod data_rights;
 mod escalation;
 mod handover;
+mod integration_templates;
 mod integrations;
 mod knowledge;
 mod meta_webhook;

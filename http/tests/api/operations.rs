@@ -112,6 +112,8 @@ async fn the_openapi_document_lists_every_route_served() {
         "POST /v1/integrations",
         "GET /v1/integrations/{integrationId}",
         "PUT /v1/integrations/{integrationId}",
+        "GET /v1/integrations/{integrationId}/templates",
+        "POST /v1/integrations/{integrationId}/templates",
         "GET /v1/knowledge-bases",
         "POST /v1/knowledge-bases",
         "GET /v1/knowledge-bases/{knowledgeBaseId}",

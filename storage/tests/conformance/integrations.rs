@@ -11,6 +11,7 @@ fn whatsapp(account: &str) -> IntegrationSettings {
         blocked_contacts: Vec::new(),
         allowed_contacts: Vec::new(),
         comment_replies: Default::default(),
+        business_account_id: None,
         channel: Channel::WhatsApp,
         account_id: account.to_owned(),
         bot_id: BotId::new("bot_1"),

@@ -8,8 +8,8 @@
 //! resulting [`MetaGraphSender`] on a [`ChannelRouter`](crate::channels::ChannelRouter) for the
 //! three channels with [`MetaGraphSender::route_meta_channels`]. Request shapes live in
 //! [`whatsapp`] (with [`template`] and [`interactive`] builders) and [`messenger`] (Messenger and
-//! Instagram share the Send API; [`comments`] posts replies under comments); failures are
-//! classified in [`errors`]. Every request is made
+//! Instagram share the Send API; [`comments`] posts replies under comments); [`template_library`]
+//! lists and submits a business account's templates; failures are classified in [`errors`]. Every request is made
 //! once: the outbox retries.
 
 pub mod client;
@@ -22,6 +22,7 @@ pub mod retry_after;
 pub mod sender;
 pub mod stored_tokens;
 pub mod template;
+pub mod template_library;
 pub mod token;
 pub mod token_cipher;
 pub mod whatsapp;

@@ -99,6 +99,29 @@ impl TemplateParameter {
     }
 }
 
+/// Whether `name` can be a template's name: lowercase letters, digits and `_`, at most 512.
+pub fn is_template_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 512
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Whether `code` is a template language code: `ll`, `lll` or `ll_CC` (`en`, `fil`, `en_US`).
+pub fn is_language_code(code: &str) -> bool {
+    let (language, country) = match code.split_once('_') {
+        Some((language, country)) => (language, Some(country)),
+        None => (code, None),
+    };
+    let language_ok =
+        (2..=3).contains(&language.len()) && language.chars().all(|c| c.is_ascii_lowercase());
+    let country_ok = country.is_none_or(|country| {
+        country.len() == 2 && country.chars().all(|c| c.is_ascii_uppercase())
+    });
+    language_ok && country_ok
+}
+
 impl Template {
     pub fn new(name: impl Into<String>, language_code: impl Into<String>) -> Self {
         Self {
@@ -156,6 +179,20 @@ mod tests {
     use super::super::whatsapp::{WhatsAppContent, WhatsAppRequest};
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn names_and_language_codes_follow_meta() {
+        for good in ["en", "en_US", "pt_BR", "fil"] {
+            assert!(is_language_code(good), "{good}");
+        }
+        for bad in ["", "EN", "en_us", "en-US", "english", "en_USA", "e"] {
+            assert!(!is_language_code(bad), "{bad}");
+        }
+        assert!(is_template_name("order_update_2"));
+        for bad in ["", "Order", "order update", "order-update"] {
+            assert!(!is_template_name(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn a_template_send_matches_the_cloud_api_example() {

@@ -94,6 +94,7 @@ async fn world() -> World {
         blocked_contacts: Vec::new(),
         allowed_contacts: Vec::new(),
         comment_replies: Default::default(),
+        business_account_id: None,
     };
     let mut integration =
         ChannelIntegration::create(TenantId::from("org_test"), settings, Timestamp(1_000));

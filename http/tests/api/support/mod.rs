@@ -3,6 +3,7 @@
 
 pub mod cluster;
 pub mod down;
+pub mod fake_templates;
 pub mod node;
 pub mod proxy;
 pub mod socket;
@@ -11,6 +12,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use botwot_adapters::auth::tokens::{AccessTokens, Subject};
+use botwot_adapters::meta::graph::{GraphClient, GraphConfig};
 use botwot_cluster::ClusterNode;
 use botwot_engine::access::{Organisation, Permissions, PlanTier, Role, UserAccount, UserStatus};
 use botwot_engine::bot::BotSettings;
@@ -118,6 +120,13 @@ impl TestApp {
         Self::assemble(config, false, None).await
     }
 
+    /// The application talking to the Graph API at `graph_base` (with one token for every
+    /// account) for templates and media.
+    pub async fn with_graph(graph_base: &str) -> Self {
+        let graph = GraphClient::new(GraphConfig::with_base_url(graph_base)).expect("graph config");
+        Self::assemble_with(HttpConfig::default(), false, None, Some(graph)).await
+    }
+
     /// The application with `config`, answering the cluster administration routes through
     /// `cluster`.
     pub async fn with_cluster(config: HttpConfig, cluster: Arc<ClusterNode>) -> Self {
@@ -139,9 +148,18 @@ impl TestApp {
     }
 
     async fn assemble(
+        config: HttpConfig,
+        storage_down: bool,
+        cluster: Option<Arc<ClusterNode>>,
+    ) -> Self {
+        Self::assemble_with(config, storage_down, cluster, None).await
+    }
+
+    async fn assemble_with(
         mut config: HttpConfig,
         storage_down: bool,
         cluster: Option<Arc<ClusterNode>>,
+        graph: Option<GraphClient>,
     ) -> Self {
         if config.auth == AuthConfig::default() {
             config.auth = test_auth();
@@ -159,6 +177,9 @@ impl TestApp {
         let mut http = HttpBuilder::new(config).expect("auth settings");
         if let Some(cluster) = cluster {
             http = http.cluster(cluster);
+        }
+        if let Some(graph) = graph {
+            http = http.meta_graph(graph, Arc::new(fake_templates::OneToken));
         }
         let node = TestNode::start(http.web_channel(), Answers::Never).await;
         let store: Arc<dyn Storage> = if storage_down {
