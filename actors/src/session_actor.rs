@@ -14,7 +14,7 @@ use botwot_cluster::HeldShards;
 use botwot_engine::BotId;
 use botwot_engine::brain::{Brain, BrainRequest, fallback_text, limit_words};
 use botwot_engine::ports::{
-    CommitOutcome, Fence, SessionCommit, SessionObserver, Storage, StoreError,
+    CommitOutcome, Fence, SessionCommit, SessionObserver, Storage, StoreError, WriteAccess,
 };
 use botwot_engine::session::{
     Effect, SessionEvent, SessionKey, SessionRules, SessionState, Transition, apply,
@@ -279,10 +279,20 @@ impl SessionActorState {
         Ok(Outcome::Applied { session, messages })
     }
 
-    /// Reloads the session after a failed commit, and moves its sequence past any message that
-    /// was stored without the session record, so the next message never reuses a number.
+    /// Reloads the session after a failed commit: first finishes what that commit wrote part of
+    /// (on a backend that writes piece by piece), so a retry does not write it a second time;
+    /// then moves the sequence past any message stored without the session record, so the next
+    /// message never reuses a number.
     async fn resync(&mut self) {
-        let store = &self.registry.deps().store;
+        let deps = self.registry.deps();
+        let store = &deps.store;
+        let access = |key: &SessionKey| {
+            let fence = deps.fence_for(key).ok()?;
+            Some(WriteAccess { fence })
+        };
+        if let Err(error) = store.finish_interrupted_commit(&self.key, &access).await {
+            warn!(session_key = %self.key, %error, "the failed commit could not be finished now");
+        }
         let Ok(Some(mut session)) = store.load_session(&self.key).await else {
             return;
         };

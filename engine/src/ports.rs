@@ -227,6 +227,19 @@ pub trait SessionStore: Send + Sync + 'static {
         let _ = access;
         Ok(0)
     }
+    /// Finishes the commit of `key`'s session that failed part-way (an error came back from a
+    /// backend that writes a commit piece by piece), under the fence `access` gives; returns
+    /// whether it wrote anything. The session actor calls it before it reloads the session after
+    /// a failed commit, so what was half written is completed rather than written a second time
+    /// by the next commit.
+    async fn finish_interrupted_commit(
+        &self,
+        key: &SessionKey,
+        access: &dyn SessionAccess,
+    ) -> Result<bool, StoreError> {
+        let _ = (key, access);
+        Ok(false)
+    }
 }
 
 #[async_trait]

@@ -72,6 +72,14 @@ impl SessionStore for TornWrites {
         self.inner.finish_interrupted_commits(access).await
     }
 
+    async fn finish_interrupted_commit(
+        &self,
+        key: &SessionKey,
+        access: &dyn SessionAccess,
+    ) -> Result<bool, StoreError> {
+        self.inner.finish_interrupted_commit(key, access).await
+    }
+
     async fn get_session(
         &self,
         tenant: &TenantId,

@@ -152,6 +152,38 @@ impl<B: DocumentBackend> Store<B> {
         Ok(finished)
     }
 
+    /// Finishes the journaled commit of `key`'s session, if one is left and `access` gives the
+    /// session to this node; returns whether it wrote anything.
+    pub(super) async fn finish_journal_of(
+        &self,
+        key: &SessionKey,
+        access: &dyn SessionAccess,
+    ) -> Result<bool, StorageError> {
+        if B::ATOMIC_BATCHES {
+            return Ok(false);
+        }
+        let Some(access) = access.access(key) else {
+            return Ok(false);
+        };
+        let id = journal_id(key);
+        let Some(stored) = self.backend.get(&COMMIT_JOURNALS, &id).await? else {
+            return Ok(false);
+        };
+        let commit: PreparedCommit = B::decode(stored.body)?;
+        let fence = access.fence.map(super::commit::shard_fence);
+        match self.recover(&id, &commit, fence).await? {
+            Recovered::Finished => {
+                info!(journal = %id, "finished a session commit that failed part-way");
+                Ok(true)
+            }
+            Recovered::AlreadyWhole => Ok(false),
+            Recovered::Discarded(reason) => {
+                warn!(journal = %id, reason, "discarded a commit journal");
+                Ok(false)
+            }
+        }
+    }
+
     /// [`recover`](Self::recover), with the journal's id beside the outcome.
     async fn recover_named<'a>(
         &self,

@@ -67,6 +67,14 @@ impl<B: DocumentBackend> SessionStore for Store<B> {
         Ok(self.finish_journals(access).await?)
     }
 
+    async fn finish_interrupted_commit(
+        &self,
+        key: &SessionKey,
+        access: &dyn SessionAccess,
+    ) -> Result<bool, StoreError> {
+        Ok(self.finish_journal_of(key, access).await?)
+    }
+
     async fn list_sessions(
         &self,
         tenant: &TenantId,

@@ -56,6 +56,10 @@ mongo_case!(
     mongo_a_later_commit_and_erasure_replace_a_journal_left_behind,
     later_commit_and_erasure
 );
+mongo_case!(
+    mongo_a_commit_that_failed_part_way_is_finished_for_its_session_alone,
+    failed_commit_finished_alone
+);
 
 async fn journals(fixture: &MongoFixture) -> anyhow::Result<u64> {
     Ok(fixture
@@ -349,5 +353,52 @@ async fn later_commit_and_erasure(fixture: &MongoFixture) -> anyhow::Result<()> 
     assert_eq!(journals(fixture).await?, 0);
     assert_eq!(recover_all(store.as_ref()).await?, 0);
     assert_eq!(store.load_session(&key).await?, None);
+    Ok(())
+}
+
+/// A commit that returned an error after writing part of itself (the connection dropped): the
+/// session's actor finishes it for that session alone, before it reloads the session, so the
+/// retried event finds it done instead of writing it a second time.
+async fn failed_commit_finished_alone(fixture: &MongoFixture) -> anyhow::Result<()> {
+    let store = fixture.store();
+    let acme = tenant("acme");
+    let mut state = conversation(&acme, Channel::Web, "visitor-9");
+    let key = state.key.clone();
+    state.last_seq = 1;
+    state.status = SessionStatus::Closed;
+    let closing = outbound(&state, 1, "This conversation was closed.");
+    let mut closed = commit(&state, vec![closing.clone()]);
+    closed.outbox = vec![outbox(&state, &closing, 100)];
+    fixture.mongo_store().commit_interrupted(closed, 1).await?;
+    let mut other = conversation(&acme, Channel::Web, "visitor-10");
+    other.last_seq = 1;
+    let hello = inbound(&other, 1, "hello", Some("web-10"));
+    fixture
+        .mongo_store()
+        .commit_interrupted(commit(&other, vec![hello]), 1)
+        .await?;
+    assert_eq!(journals(fixture).await?, 2);
+
+    let nobody = |_: &SessionKey| None;
+    assert!(
+        !store.finish_interrupted_commit(&key, &nobody).await?,
+        "not this node's session"
+    );
+    let this_node = |_: &SessionKey| Some(WriteAccess { fence: None });
+    assert!(store.finish_interrupted_commit(&key, &this_node).await?);
+    assert_eq!(store.load_session(&key).await?, Some(state.clone()));
+    assert_eq!(
+        store.transcript(&acme, &state.id, 0, 10).await?,
+        vec![closing]
+    );
+    assert_eq!(
+        journals(fixture).await?,
+        1,
+        "the other session's journal is left"
+    );
+    assert!(
+        !store.finish_interrupted_commit(&key, &this_node).await?,
+        "nothing left to finish"
+    );
     Ok(())
 }
