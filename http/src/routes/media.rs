@@ -1,5 +1,5 @@
-//! `GET /v1/sessions/{sessionId}/messages/{messageId}/media`: the file a contact sent, from the
-//! blob store (downloaded from Meta as soon as the message arrived, or now if that did not
+//! `GET /v1/sessions/{sessionId}/messages/{messageId}/media`: the file a contact sent (inbound
+//! messages only: their URLs come from signed webhooks), from the blob store (downloaded from Meta as soon as the message arrived, or now if that did not
 //! happen). Images, audio and video are served inline for the console to show; anything else as
 //! an attachment, so a browser never renders a contact's HTML or SVG in the console's origin.
 
@@ -11,8 +11,8 @@ use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use botwot_adapters::meta::media::{MediaError, MediaRef};
-use botwot_engine::MessageBody;
 use botwot_engine::ids::MessageId;
+use botwot_engine::{Direction, MessageBody};
 use serde::Deserialize;
 use tracing::warn;
 use utoipa::IntoParams;
@@ -52,6 +52,7 @@ pub async fn get_message_media(
         .get_message(tenant, &message_id)
         .await?
         .filter(|message| message.session_id == session.id)
+        .filter(|message| message.direction == Direction::Inbound)
         .ok_or_else(not_found)?;
     let MessageBody::Media { url, .. } = &message.body else {
         return Err(not_found());

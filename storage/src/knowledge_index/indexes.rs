@@ -133,6 +133,9 @@ impl KnowledgeIndexes {
         }
         drop(contents);
         let mut contents = slot.write_owned().await;
+        // A change on this node may have finished while this search waited: the stamp is read
+        // again, so the copy it left is used rather than loaded once more.
+        let current = self.shared.stamp_for_reading(key).await;
         if !contents
             .as_ref()
             .is_some_and(|cached| current.admits(cached))
