@@ -332,7 +332,7 @@ async fn a_photo_a_customer_sends_is_kept_and_served_from_the_blob_store() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_agent_sends_an_approved_template_through_the_graph_api() {
+async fn an_agent_marks_the_customer_read_and_sends_an_approved_template() {
     let dir = tempfile::tempdir().expect("tempdir");
     let graph = FakeGraph::start().await;
     let server = start_server(dir.path(), &graph).await;
@@ -353,6 +353,16 @@ async fn an_agent_sends_an_approved_template_through_the_graph_api() {
         .post(&format!("/v1/sessions/{session}/takeover"), json!({}))
         .await;
     assert_eq!(status, 200, "{body}");
+    // The agent marks the customer's message read: the blue ticks, straight to the Graph API.
+    let (status, body) = server
+        .post(&format!("/v1/sessions/{session}/read"), json!({}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let receipt = graph.requests()[1].clone();
+    assert_eq!(
+        receipt.body,
+        json!({"messaging_product": "whatsapp", "status": "read", "message_id": "wamid.INBOUND-0001"})
+    );
     let template =
         json!({"name": "order_update", "language": "en_US", "bodyParameters": ["Kerry", "#1042"]});
     let (status, body) = server
@@ -361,10 +371,10 @@ async fn an_agent_sends_an_approved_template_through_the_graph_api() {
     assert_eq!(status, 201, "{body}");
     server
         .until("the template reaches the graph api", || async {
-            graph.requests().len() >= 2
+            graph.requests().len() >= 3
         })
         .await;
-    let sent = graph.requests()[1].clone();
+    let sent = graph.requests()[2].clone();
     assert_eq!(sent.path, format!("/v21.0/{PHONE_NUMBER_ID}/messages"));
     assert_eq!(sent.body["type"], "template");
     assert_eq!(

@@ -15,6 +15,7 @@ use crate::sessions::SessionDispatcher;
 use crate::state::AppState;
 use crate::widget::{WebChannel, demo, socket};
 use axum::Router;
+use botwot_adapters::meta::graph::read_receipts::ReadReceipts;
 use botwot_adapters::meta::graph::template_library::TemplateLibrary;
 use botwot_adapters::meta::graph::{AccessTokenSource, GraphClient};
 use botwot_adapters::meta::media::MediaLibrary;
@@ -132,7 +133,7 @@ impl HttpBuilder {
 
     /// Talks to Meta's Graph API with `client` and the accounts' `tokens` for more than sending:
     /// downloading the files contacts send (kept in the knowledge blob store) and managing
-    /// WhatsApp message templates.
+    /// WhatsApp message templates, and read receipts.
     pub fn meta_graph(mut self, client: GraphClient, tokens: Arc<dyn AccessTokenSource>) -> Self {
         self.meta_graph = Some((client, tokens));
         self
@@ -174,6 +175,10 @@ impl HttpBuilder {
                 .meta_graph
                 .clone()
                 .map(|(client, tokens)| Arc::new(TemplateLibrary::new(client, tokens))),
+            read_receipts: self
+                .meta_graph
+                .clone()
+                .map(|(client, tokens)| Arc::new(ReadReceipts::new(client, tokens))),
             knowledge,
             cluster: self.cluster.clone(),
         };

@@ -8,6 +8,7 @@ use crate::sessions::SessionError;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use botwot_adapters::meta::graph::GraphError;
 use botwot_cluster::ClusterError;
 use botwot_engine::ports::StoreError;
 use botwot_engine::session::Rejection;
@@ -352,6 +353,26 @@ impl From<SessionError> for AppError {
                 )
             },
         }
+    }
+}
+
+impl AppError {
+    /// A call to Meta on a node that has no Graph API configured.
+    pub fn no_graph() -> Self {
+        Self::new(
+            ErrorCode::ProviderUnavailable,
+            "this node has no Graph API configured",
+        )
+    }
+
+    /// Meta's refusal (`provider_rejected`), or its silence (`provider_unavailable`).
+    pub fn from_meta(error: GraphError) -> Self {
+        let code = if error.is_retriable() {
+            ErrorCode::ProviderUnavailable
+        } else {
+            ErrorCode::ProviderRejected
+        };
+        Self::new(code, error.to_string())
     }
 }
 

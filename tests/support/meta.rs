@@ -122,6 +122,7 @@ async fn accept_message(
     let send_api = path.ends_with("/me/messages");
     let path_is_comment_reply = path.ends_with("/replies");
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let read_receipt = body["status"] == "read";
     let to = body["to"].clone();
     let recipient = body["recipient"]["id"].clone();
     let authorization = headers
@@ -168,6 +169,10 @@ async fn accept_message(
             "fbtrace_id": "Az8or2yhqkZfEZ-_4Qn_Bam"
         }});
         return (StatusCode::UNAUTHORIZED, axum::Json(error)).into_response();
+    }
+    if read_receipt {
+        // A read receipt (`status: read`) is answered `{"success": true}`.
+        return axum::Json(json!({"success": true})).into_response();
     }
     if path_is_comment_reply {
         // `POST /{comment-id}/replies` answers the new comment's id.

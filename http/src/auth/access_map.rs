@@ -151,6 +151,7 @@ pub const ACCESS_MAP: &[(&str, &str, Access)] = &[
     ("POST", "/v1/sessions/{sessionId}/takeover", LIVE_CHAT),
     ("POST", "/v1/sessions/{sessionId}/messages", LIVE_CHAT),
     ("POST", "/v1/sessions/{sessionId}/templates", LIVE_CHAT),
+    ("POST", "/v1/sessions/{sessionId}/read", LIVE_CHAT),
     ("POST", "/v1/sessions/{sessionId}/notes", LIVE_CHAT),
     ("POST", "/v1/sessions/{sessionId}/handback", LIVE_CHAT),
     ("POST", "/v1/sessions/{sessionId}/transfer", LIVE_CHAT),

@@ -5,14 +5,13 @@
 //! with Meta's reason), its silence `provider_unavailable` (502).
 
 use crate::auth::Principal;
-use crate::errors::{AppError, ErrorCode};
+use crate::errors::AppError;
 use crate::extract::{JsonBody, PathParams, QueryParams};
 use crate::routes::integrations::{IntegrationPath, principals_integration};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use botwot_adapters::meta::graph::GraphError;
 use botwot_adapters::meta::graph::template::{is_language_code, is_template_name};
 use botwot_adapters::meta::graph::template_library::{
     NewTemplate, SubmittedTemplate, TemplateLibrary, TemplatePage,
@@ -54,7 +53,7 @@ pub async fn list_templates(
     let page = library
         .list(number, waba, query.cursor.as_deref())
         .await
-        .map_err(from_meta)?;
+        .map_err(AppError::from_meta)?;
     Ok(Json(page))
 }
 
@@ -80,7 +79,7 @@ pub async fn submit_template(
     let submitted = library
         .submit(number, waba, &template)
         .await
-        .map_err(from_meta)?;
+        .map_err(AppError::from_meta)?;
     Ok((StatusCode::CREATED, Json(submitted)))
 }
 
@@ -102,12 +101,7 @@ fn template_access<'a>(
         );
         return Err(errors.into());
     };
-    let library = state.templates.clone().ok_or_else(|| {
-        AppError::new(
-            ErrorCode::ProviderUnavailable,
-            "this node has no Graph API configured",
-        )
-    })?;
+    let library = state.templates.clone().ok_or_else(AppError::no_graph)?;
     Ok((library, waba))
 }
 
@@ -139,14 +133,4 @@ fn validate(template: &NewTemplate) -> Result<(), ValidationErrors> {
         );
     }
     errors.into_result(())
-}
-
-/// Meta's refusal, or its silence.
-fn from_meta(error: GraphError) -> AppError {
-    let code = if error.is_retriable() {
-        ErrorCode::ProviderUnavailable
-    } else {
-        ErrorCode::ProviderRejected
-    };
-    AppError::new(code, error.to_string())
 }

@@ -22,6 +22,7 @@ pub mod me;
 pub mod media;
 pub mod meta_webhook;
 pub mod paging;
+pub mod read_receipts;
 pub mod routing;
 pub mod sessions;
 pub mod templates;
@@ -69,6 +70,7 @@ pub fn resources() -> OpenApiRouter<AppState> {
         .routes(routes!(handover::take_over))
         .routes(routes!(handover::reply))
         .routes(routes!(templates::send_template))
+        .routes(routes!(read_receipts::mark_read))
         .routes(routes!(handover::add_note))
         .routes(routes!(handover::hand_back))
         .routes(routes!(handover::transfer))

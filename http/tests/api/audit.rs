@@ -2,7 +2,7 @@
 //! operation of the OpenAPI document), reads are not, only administrators read or export it, and
 //! secrets never reach the logs.
 
-use crate::sessions::converse;
+use crate::sessions::{converse, converse_on};
 use crate::support::TestApp;
 use axum::http::{Method, StatusCode};
 use botwot_engine::Channel;
@@ -161,8 +161,17 @@ async fn every_change_through_the_api_is_audited_and_reads_are_not() {
             .await;
         assert!(done.status.is_success(), "{path}: {:?}", done.body);
     }
-    let on_whatsapp = converse(&app, &live, Channel::WhatsApp, "16315551181", &["hi"]).await;
+    let on_whatsapp = converse_on(
+        &app,
+        &live,
+        Channel::WhatsApp,
+        "106540352242922",
+        "16315551181",
+        &["hi"],
+    )
+    .await;
     for (path, body) in [
+        (format!("/v1/sessions/{on_whatsapp}/read"), json!({})),
         (format!("/v1/sessions/{on_whatsapp}/takeover"), json!({})),
         (
             format!("/v1/sessions/{on_whatsapp}/templates"),

@@ -1,7 +1,7 @@
 //! Live-agent handover over REST: take over, reply, notes, hand back, transfer, the console
 //! queues and canned responses; who may call them; and many agents racing for one conversation.
 
-use crate::sessions::converse;
+use crate::sessions::{converse, converse_on};
 use crate::support::{Account, TestApp};
 use axum::http::{Method, StatusCode};
 use botwot_engine::access::{Module, Permissions, Role};
@@ -488,4 +488,41 @@ async fn a_template_goes_out_on_whatsapp_and_is_refused_elsewhere_or_malformed()
         refused.fields_at_fault(),
         ["name", "language", "bodyParameters"]
     );
+}
+
+#[tokio::test]
+async fn the_agent_marks_a_whatsapp_contacts_messages_read_by_the_latest() {
+    let (graph, posted) = crate::support::fake_templates::start().await;
+    let app = TestApp::with_graph(&graph).await;
+    let bot = app.bot(BotSettings::named("Ava")).await;
+    let whatsapp = converse_on(
+        &app,
+        &bot,
+        Channel::WhatsApp,
+        "106540352242922",
+        "16315551181",
+        &["hi", "hello?"],
+    )
+    .await;
+    let marked = app
+        .send(
+            Method::POST,
+            &format!("/v1/sessions/{whatsapp}/read"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(marked.status, StatusCode::OK, "{:?}", marked.body);
+    // `converse` gives the contact's n-th message the provider id `<visitor>-<n>`.
+    assert_eq!(marked.body["providerMessageId"], "16315551181-1");
+    assert_eq!(
+        posted.all(),
+        [json!({"messaging_product": "whatsapp", "status": "read", "message_id": "16315551181-1"})]
+    );
+
+    let web = converse(&app, &bot, Channel::Web, "visitor-1", &["hi"]).await;
+    let refused = app
+        .send(Method::POST, &format!("/v1/sessions/{web}/read"), json!({}))
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(posted.all().len(), 1, "nothing sent for the widget");
 }

@@ -96,6 +96,7 @@ async fn the_openapi_document_lists_every_route_served() {
         "POST /v1/sessions/{sessionId}/messages",
         "POST /v1/sessions/{sessionId}/notes",
         "POST /v1/sessions/{sessionId}/templates",
+        "POST /v1/sessions/{sessionId}/read",
         "POST /v1/sessions/{sessionId}/handback",
         "POST /v1/sessions/{sessionId}/transfer",
         "GET /v1/conversations",

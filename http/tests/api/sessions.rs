@@ -16,7 +16,19 @@ pub async fn converse(
     visitor: &str,
     texts: &[&str],
 ) -> String {
-    let key = SessionKey::new(bot.tenant_id.clone(), channel, bot.id.as_str(), visitor);
+    converse_on(app, bot, channel, bot.id.as_str(), visitor, texts).await
+}
+
+/// [`converse`] on the channel account `account` (a WhatsApp phone number id, say).
+pub async fn converse_on(
+    app: &TestApp,
+    bot: &BotProfile,
+    channel: Channel,
+    account: &str,
+    visitor: &str,
+    texts: &[&str],
+) -> String {
+    let key = SessionKey::new(bot.tenant_id.clone(), channel, account, visitor);
     let mut session_id = String::new();
     for (n, text) in texts.iter().enumerate() {
         let event = SessionEvent::Inbound {

@@ -9,7 +9,8 @@
 //! three channels with [`MetaGraphSender::route_meta_channels`]. Request shapes live in
 //! [`whatsapp`] (with [`template`] and [`interactive`] builders) and [`messenger`] (Messenger and
 //! Instagram share the Send API; [`comments`] posts replies under comments); [`template_library`]
-//! lists and submits a business account's templates; failures are classified in [`errors`]. Every request is made
+//! lists and submits a business account's templates; [`read_receipts`] marks contacts' messages
+//! read; failures are classified in [`errors`]. Every request is made
 //! once: the outbox retries.
 
 pub mod client;
@@ -18,6 +19,7 @@ pub mod config;
 pub mod errors;
 pub mod interactive;
 pub mod messenger;
+pub mod read_receipts;
 pub mod retry_after;
 pub mod sender;
 pub mod stored_tokens;

@@ -88,11 +88,7 @@ impl MetaGraphSender {
         to: &str,
         content: WhatsAppContent,
     ) -> Result<SentMessage, GraphError> {
-        if !is_numeric_id(phone_number_id) {
-            return Err(GraphError::Unsendable(format!(
-                "whatsapp phone number id {phone_number_id:?} is not numeric"
-            )));
-        }
+        checked_phone_number_id(phone_number_id)?;
         let token = self
             .tokens
             .access_token(Channel::WhatsApp, phone_number_id)
@@ -224,6 +220,18 @@ pub fn delivery_error(error: GraphError) -> DeliveryError {
         }
     } else {
         DeliveryError::Permanent(error.to_string())
+    }
+}
+
+/// Refuses a WhatsApp phone number id that is not a Graph node id (decimal): anything else
+/// could change the request path.
+pub(super) fn checked_phone_number_id(id: &str) -> Result<(), GraphError> {
+    if is_numeric_id(id) {
+        Ok(())
+    } else {
+        Err(GraphError::Unsendable(format!(
+            "whatsapp phone number id {id:?} is not numeric"
+        )))
     }
 }
 

@@ -1,13 +1,15 @@
 //! A local stand-in for the Graph API's message template endpoints of one WhatsApp Business
 //! Account, in Meta's documented shapes: `GET /{version}/{waba-id}/message_templates` answers
 //! two pages joined by an `after` cursor; `POST` accepts a template as `PENDING`, or refuses one
-//! whose name is taken with Meta's error body. Only the account's token is let in.
+//! whose name is taken with Meta's error body. `POST /{version}/{phone-number-id}/messages`
+//! takes read receipts (`{"success": true}`). Only the account's token is let in. Everything
+//! posted is recorded, in order.
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use botwot_adapters::meta::graph::{AccessToken, AccessTokenSource, TokenError};
 use botwot_engine::Channel;
 use serde_json::{Value, json};
@@ -45,6 +47,7 @@ pub async fn start() -> (String, Submitted) {
     let submitted = Submitted::default();
     let app = Router::new()
         .route("/v21.0/{waba}/message_templates", get(list).post(submit))
+        .route("/v21.0/{phone}/messages", post(read_receipt))
         .with_state(submitted.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -121,4 +124,19 @@ async fn submit(
     submitted.0.lock().expect("lock").push(body);
     axum::Json(json!({"id": "594425479261596", "status": "PENDING", "category": "UTILITY"}))
         .into_response()
+}
+
+async fn read_receipt(
+    State(submitted): State<Submitted>,
+    headers: HeaderMap,
+    axum::Json(body): axum::Json<Value>,
+) -> Response {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    if bearer != Some(&format!("Bearer {TOKEN}")) {
+        return refused(StatusCode::UNAUTHORIZED, 190, "Invalid OAuth access token.");
+    }
+    submitted.0.lock().expect("lock").push(body);
+    axum::Json(json!({"success": true})).into_response()
 }

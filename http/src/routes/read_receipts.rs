@@ -1,0 +1,73 @@
+//! `POST /v1/sessions/{sessionId}/read`: the agent tells a WhatsApp contact that their messages
+//! were read (the blue ticks), by the contact's latest message: Meta marks it and every earlier
+//! one read. WhatsApp only; the widget and Messenger have no such receipt here.
+
+use crate::errors::AppError;
+use crate::routes::sessions::{SessionPath, TenantSession};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use botwot_engine::validation::ValidationErrors;
+use botwot_engine::{Channel, Direction};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// How many of the latest messages are looked through for the contact's last one.
+const LOOKED_THROUGH: usize = 50;
+
+/// Which message Meta marked read.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MarkedRead {
+    /// Our id of the contact's latest message.
+    pub message_id: String,
+    /// WhatsApp's id of it (`wamid`).
+    pub provider_message_id: String,
+}
+
+/// Marks the contact's messages read on WhatsApp.
+#[utoipa::path(
+    post, path = "/v1/sessions/{sessionId}/read", tag = "handover", params(SessionPath),
+    responses(
+        (status = 200, description = "the message Meta marked read, with every earlier one", body = MarkedRead),
+        (status = 422, description = "not a WhatsApp conversation, or the contact has written nothing", body = crate::errors::ErrorBody),
+        (status = 502, description = "Meta did not take the receipt now", body = crate::errors::ErrorBody),
+    ),
+)]
+pub async fn mark_read(
+    State(state): State<AppState>,
+    TenantSession(session): TenantSession,
+) -> Result<Json<MarkedRead>, AppError> {
+    let mut refused = ValidationErrors::default();
+    if session.key.channel != Channel::WhatsApp {
+        refused.add(
+            "sessionId",
+            "read receipts are sent on WhatsApp conversations only",
+        );
+        return Err(refused.into());
+    }
+    let recent = state
+        .store
+        .recent_messages(&session.key.tenant_id, &session.id, LOOKED_THROUGH)
+        .await?;
+    let latest = recent.into_iter().rev().find_map(|message| {
+        let wamid = message.provider_message_id.clone()?;
+        (message.direction == Direction::Inbound).then_some((message.id, wamid))
+    });
+    let Some((message_id, wamid)) = latest else {
+        refused.add("sessionId", "the contact has written nothing to mark read");
+        return Err(refused.into());
+    };
+    let receipts = state
+        .read_receipts
+        .as_ref()
+        .ok_or_else(AppError::no_graph)?;
+    receipts
+        .mark_read(&session.key.channel_account, &wamid)
+        .await
+        .map_err(AppError::from_meta)?;
+    Ok(Json(MarkedRead {
+        message_id: message_id.to_string(),
+        provider_message_id: wamid,
+    }))
+}
