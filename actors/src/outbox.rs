@@ -138,8 +138,11 @@ impl OutboxDispatcher {
         entry: &OutboxEntry,
         result: &Result<DeliveryReceipt, DeliveryError>,
     ) -> bool {
-        matches!(result, Err(DeliveryError::Retryable { .. }))
-            && entry.attempts + 1 < self.max_attempts
+        match result {
+            Err(DeliveryError::Deferred { .. }) => true,
+            Err(DeliveryError::Retryable { .. }) => entry.attempts + 1 < self.max_attempts,
+            _ => false,
+        }
     }
 
     async fn record(
@@ -152,6 +155,16 @@ impl OutboxDispatcher {
         handle.waiting.fetch_sub(1, Ordering::Relaxed);
         let stored = match result {
             Ok(receipt) => self.store.outbox_delivered(&entry, receipt).await,
+            // Not an attempt: sent again once the sender's rate allows, the stored entry left as
+            // it is (a restart meanwhile sends it from there).
+            Err(DeliveryError::Deferred { retry_after }) => {
+                let handle = handle.clone();
+                tokio::spawn(async move {
+                    tokio::time::sleep(retry_after).await;
+                    handle.submit(vec![entry]);
+                });
+                Ok(())
+            }
             Err(DeliveryError::Retryable {
                 reason,
                 retry_after,

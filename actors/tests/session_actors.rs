@@ -38,6 +38,8 @@ struct RecordingSender {
     refuse_next: AtomicUsize,
     /// The `Retry-After` a refusal asks for.
     retry_after: Mutex<Option<Duration>>,
+    /// Sends held back next, as a sender at its rate does (not attempts).
+    defer_next: AtomicUsize,
 }
 
 #[async_trait]
@@ -51,6 +53,15 @@ impl ChannelSender for RecordingSender {
             return Err(DeliveryError::Retryable {
                 reason: "provider busy".into(),
                 retry_after: *self.retry_after.lock(),
+            });
+        }
+        let defer = self
+            .defer_next
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok();
+        if defer {
+            return Err(DeliveryError::Deferred {
+                retry_after: Duration::from_millis(20),
             });
         }
         self.delivered.lock().push(entry.message.clone());
@@ -673,10 +684,16 @@ async fn a_retried_reply_keeps_its_place_before_later_ones() {
     };
     let h = Harness::start(config).await;
     h.sender.refuse_next.store(1, Ordering::SeqCst);
+    // The greeting (seq 1) fails once and waits for its retry; the answer to the question
+    // (seq 3) must wait behind it.
+    greet_then_ask_in_order(&h).await;
+}
+
+/// The contact joins (greeted, seq 1) and asks (seq 2, answered as seq 3); both outbound
+/// messages reach the channel in that order, whatever held the first back.
+async fn greet_then_ask_in_order(h: &Harness) -> SessionState {
     let greeting = Some(h.bot.settings.bot_greeting_message.clone());
     let (session, _) = applied(h.send("v1", SessionEvent::ContactJoined { greeting }).await);
-    // The greeting (seq 1) failed once and waits for its retry; the answer to this question
-    // (seq 3) must wait behind it.
     applied(h.send("v1", inbound("hello?", "c-1")).await);
     h.transcript_of_len(&session, 3).await;
     h.until("both are delivered", || async {
@@ -684,6 +701,7 @@ async fn a_retried_reply_keeps_its_place_before_later_ones() {
     })
     .await;
     assert_eq!(h.sender.seqs(), [1, 3]);
+    session
 }
 
 #[tokio::test]
@@ -740,6 +758,26 @@ async fn after_a_torn_commit_the_session_continues_without_reusing_a_number() {
     );
     assert!(
         transcript.iter().any(|m| m.body.plain_text() == "third"),
+        "{transcript:?}"
+    );
+}
+
+#[tokio::test]
+async fn sends_held_back_by_the_senders_rate_are_not_attempts_and_keep_their_order() {
+    // One attempt allowed: a deferral counted as one would fail the greeting for good.
+    let config = NodeConfig {
+        outbox_max_attempts: 1,
+        ..NodeConfig::default()
+    };
+    let h = Harness::start(config).await;
+    h.sender.defer_next.store(5, Ordering::SeqCst);
+    let session = greet_then_ask_in_order(&h).await;
+    let transcript = h.transcript_of_len(&session, 3).await;
+    assert!(
+        transcript.iter().all(|message| !matches!(
+            message.delivery,
+            botwot_engine::message::Delivery::Failed { .. }
+        )),
         "{transcript:?}"
     );
 }

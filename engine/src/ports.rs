@@ -569,6 +569,10 @@ pub enum DeliveryError {
     /// Will never succeed (blocked contact, invalid recipient).
     #[error("delivery failed: {0}")]
     Permanent(String),
+    /// Nothing was attempted: the channel is at its own rate for this sender. Send again after
+    /// `retry_after`; it does not count as an attempt.
+    #[error("delivery deferred for {} ms: the sender is at its rate", retry_after.as_millis())]
+    Deferred { retry_after: Duration },
 }
 
 impl DeliveryError {

@@ -23,6 +23,9 @@ pub struct GraphConfig {
     pub api_version: String,
     /// Longest one request may take, from connecting to reading the last byte, in milliseconds.
     pub request_timeout_ms: u64,
+    /// Messages a second one WhatsApp number sends at most (Meta's default is 80); sends over
+    /// it wait their turn in the outbox.
+    pub whatsapp_messages_per_second: u32,
 }
 
 impl Default for GraphConfig {
@@ -31,6 +34,7 @@ impl Default for GraphConfig {
             base_url: DEFAULT_BASE_URL.to_owned(),
             api_version: DEFAULT_API_VERSION.to_owned(),
             request_timeout_ms: millis(DEFAULT_REQUEST_TIMEOUT),
+            whatsapp_messages_per_second: super::throughput::DEFAULT_MESSAGES_PER_SECOND,
         }
     }
 }
@@ -73,6 +77,9 @@ impl GraphConfig {
         if self.request_timeout_ms == 0 {
             return Err(GraphConfigError::ZeroTimeout);
         }
+        if self.whatsapp_messages_per_second == 0 {
+            return Err(GraphConfigError::ZeroThroughput);
+        }
         Ok(())
     }
 
@@ -96,6 +103,8 @@ pub enum GraphConfigError {
     ApiVersion(String),
     #[error("graph request timeout must be more than zero")]
     ZeroTimeout,
+    #[error("whatsapp messages per second must be more than zero")]
+    ZeroThroughput,
     #[error("graph http client could not be built: {0}")]
     HttpClient(String),
 }

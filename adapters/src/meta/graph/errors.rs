@@ -55,6 +55,13 @@ pub enum GraphError {
         message: String,
         retry_after: Option<Duration>,
     },
+    /// This node held the send back: the phone number is at its messages-per-second limit.
+    /// Nothing was sent; the outbox sends it after `retry_after`.
+    #[error("held back: the number's {per_second} messages a second are used; sent again in {} ms", retry_after.as_millis())]
+    Throttled {
+        per_second: u32,
+        retry_after: Duration,
+    },
     /// Meta failed on its side (HTTP 5xx or a transient error code).
     #[error("graph unavailable (http {status}{}): {message}{}", code_suffix(*code), retry_suffix(*retry_after))]
     Unavailable {
@@ -110,6 +117,7 @@ impl GraphError {
             GraphError::Timeout
             | GraphError::Network(_)
             | GraphError::RateLimited { .. }
+            | GraphError::Throttled { .. }
             | GraphError::Unavailable { .. }
             | GraphError::UnreadableResponse { .. } => true,
             GraphError::Token(error) => matches!(error, TokenError::Unavailable(_)),
@@ -128,6 +136,7 @@ impl GraphError {
         match self {
             GraphError::RateLimited { retry_after, .. }
             | GraphError::Unavailable { retry_after, .. } => *retry_after,
+            GraphError::Throttled { retry_after, .. } => Some(*retry_after),
             _ => None,
         }
     }
@@ -152,6 +161,7 @@ impl GraphError {
             GraphError::Timeout => "timeout",
             GraphError::Network(_) => "network",
             GraphError::RateLimited { .. } => "rate_limited",
+            GraphError::Throttled { .. } => "throttled",
             GraphError::Unavailable { .. } => "unavailable",
             GraphError::UnreadableResponse { .. } => "unreadable_response",
             GraphError::TokenRejected { .. } => "token_rejected",

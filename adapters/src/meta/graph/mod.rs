@@ -25,6 +25,7 @@ pub mod sender;
 pub mod stored_tokens;
 pub mod template;
 pub mod template_library;
+pub mod throughput;
 pub mod token;
 pub mod token_cipher;
 pub mod whatsapp;

@@ -14,6 +14,7 @@ use super::client::GraphClient;
 use super::comments::{CommentReply, CommentReplyResponse, replies_path, reply_text};
 use super::errors::GraphError;
 use super::messenger::{MessagingContent, MessagingRequest, MessagingResponse, SEND_PATH};
+use super::throughput::NumberThroughput;
 use super::token::{AccessToken, AccessTokenSource};
 use super::whatsapp::{WhatsAppContent, WhatsAppRequest, WhatsAppResponse};
 use crate::channels::ChannelRouter;
@@ -23,6 +24,7 @@ use botwot_engine::integration::commented;
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::ports::{ChannelSender, DeliveryError, DeliveryReceipt};
 use std::sync::Arc;
+use std::time::Instant;
 use tracing::{debug, warn};
 
 /// A message Meta accepted.
@@ -33,16 +35,23 @@ pub struct SentMessage {
     pub provider_message_id: String,
 }
 
-/// Sends outbox entries of the three Meta channels through the Graph API.
+/// Sends outbox entries of the three Meta channels through the Graph API, each WhatsApp number
+/// at most its configured messages a second.
 #[derive(Clone)]
 pub struct MetaGraphSender {
     client: GraphClient,
     tokens: Arc<dyn AccessTokenSource>,
+    throughput: Arc<NumberThroughput>,
 }
 
 impl MetaGraphSender {
     pub fn new(client: GraphClient, tokens: Arc<dyn AccessTokenSource>) -> Self {
-        Self { client, tokens }
+        let per_second = client.config().whatsapp_messages_per_second;
+        Self {
+            client,
+            tokens,
+            throughput: Arc::new(NumberThroughput::new(per_second)),
+        }
     }
 
     /// Registers this sender for WhatsApp, Messenger and Instagram on `router`.
@@ -89,6 +98,12 @@ impl MetaGraphSender {
         content: WhatsAppContent,
     ) -> Result<SentMessage, GraphError> {
         checked_phone_number_id(phone_number_id)?;
+        if let Err(retry_after) = self.throughput.admit(phone_number_id, Instant::now()) {
+            return Err(GraphError::Throttled {
+                per_second: self.throughput.per_second(),
+                retry_after,
+            });
+        }
         let token = self
             .tokens
             .access_token(Channel::WhatsApp, phone_number_id)
@@ -213,6 +228,9 @@ impl ChannelSender for MetaGraphSender {
 /// How the outbox should treat a failed send. A retryable one carries the `Retry-After` delay
 /// Meta asked for; the outbox waits at least that long, or longer when its own backoff says so.
 pub fn delivery_error(error: GraphError) -> DeliveryError {
+    if let GraphError::Throttled { retry_after, .. } = error {
+        return DeliveryError::Deferred { retry_after };
+    }
     if error.is_retriable() {
         DeliveryError::Retryable {
             retry_after: error.retry_after(),

@@ -236,3 +236,35 @@ async fn the_router_hands_all_three_meta_channels_to_the_sender() {
         Err(DeliveryError::Permanent(_))
     ));
 }
+
+#[tokio::test]
+async fn a_number_over_its_messages_per_second_is_held_back_for_the_outbox() {
+    let graph = FakeGraph::start(whatsapp_accepted()).await;
+    let mut config = GraphConfig::with_base_url(&graph.base_url);
+    config.whatsapp_messages_per_second = 2;
+    let client = GraphClient::new(config).expect("config");
+    let tokens = StaticTokens::default().with(
+        Channel::WhatsApp,
+        PHONE_NUMBER_ID,
+        AccessToken::new(WHATSAPP_TOKEN),
+    );
+    let sender = MetaGraphSender::new(client, Arc::new(tokens));
+    for _ in 0..2 {
+        sender
+            .deliver(&whatsapp_text("hello"))
+            .await
+            .expect("within the rate");
+    }
+    let held = sender
+        .deliver(&whatsapp_text("hello"))
+        .await
+        .expect_err("over the rate");
+    match held {
+        DeliveryError::Deferred { retry_after: wait } => assert!(
+            wait > Duration::ZERO && wait <= Duration::from_millis(500),
+            "{wait:?}"
+        ),
+        other => panic!("expected the send deferred, got {other:?}"),
+    }
+    assert_eq!(graph.requests().len(), 2, "the held send reached nobody");
+}
