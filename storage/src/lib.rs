@@ -34,7 +34,7 @@ pub mod vectors;
 
 pub use backend::embedded::{EmbeddedBackend, GroupCommitStats};
 pub use backend::lsm::LsmBackend;
-pub use backend::mongo::MongoBackend;
+pub use backend::mongo::{MongoBackend, PausePoint, PausedWrite};
 pub use blobs::{BlobConfig, LocalBlobStore, S3BlobConfig, S3BlobStore, open_blob_store};
 pub use config::{StorageConfig, connect_mongo, open_embedded, open_lsm, open_storage};
 pub use error::{Duplicate, Fenced, StorageError};

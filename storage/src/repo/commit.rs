@@ -27,7 +27,7 @@ impl<B: DocumentBackend> Store<B> {
     ) -> Result<CommitOutcome, StoreError> {
         let fence = commit.fence.map(shard_fence);
         let prepared = self.prepare_commit(commit).await?;
-        let mut batch = self.commit_batch(&prepared, fence, |_| true).await?;
+        let mut batch = self.commit_batch(&prepared, fence, |_| false).await?;
         batch.journal = self.journal_of(&prepared)?;
         match self.backend.write(batch).await {
             Ok(()) => Ok(CommitOutcome::Committed),
@@ -59,7 +59,7 @@ impl<B: DocumentBackend> Store<B> {
     ) -> Result<(), StoreError> {
         let fence = commit.fence.map(shard_fence);
         let prepared = self.prepare_commit(commit).await?;
-        let mut batch = self.commit_batch(&prepared, fence, |_| true).await?;
+        let mut batch = self.commit_batch(&prepared, fence, |_| false).await?;
         if let Some(journal) = self.journal_of(&prepared)? {
             let mut first = WriteBatch::with_capacity(1);
             first.fence = fence;
@@ -112,14 +112,14 @@ impl<B: DocumentBackend> Store<B> {
         })
     }
 
-    /// The write batch of a prepared commit: the messages `insert` picks (recovery leaves out
-    /// those already stored), the delivery updates of stored messages, the timers, the outbox
-    /// entries and, last, the session.
+    /// The write batch of a prepared commit: its messages (inserted, but put again where
+    /// `stored` says recovery found them written), the delivery updates of stored messages, the
+    /// timers, the outbox entries and, last, the session.
     pub(super) async fn commit_batch(
         &self,
         commit: &PreparedCommit,
         fence: Option<ShardFence>,
-        insert: impl Fn(&Message) -> bool,
+        stored: impl Fn(&Message) -> bool,
     ) -> Result<WriteBatch<B::Body>, StorageError> {
         let mut batch = WriteBatch::with_capacity(
             commit.messages.len()
@@ -131,8 +131,11 @@ impl<B: DocumentBackend> Store<B> {
         );
         batch.fence = fence;
         for (message, channel) in commit.messages.iter().zip(&commit.channels) {
-            if insert(message) {
-                batch.insert(records::message::<B>(message, *channel)?);
+            let record = records::message::<B>(message, *channel)?;
+            if stored(message) {
+                batch.put(record);
+            } else {
+                batch.insert(record);
             }
         }
         let tenant = commit

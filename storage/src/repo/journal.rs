@@ -12,9 +12,11 @@
 //! it adopts shards), before it loads their timers and unsent messages and before any of them
 //! runs; nothing has acted on a half-written commit by then, because its writer arms timers
 //! and sends only after the commit returns. A journal whose session is stored as the journal
-//! has it is deleted; any other is written again, idempotently (messages already stored are
-//! kept, everything else is put again), with the session last and the journal's deletion after
-//! it. ADR 0002, "Commit journal".
+//! has it is deleted; any other is written again, idempotently (missing messages inserted,
+//! everything else put again), with the session last and the journal's deletion after it.
+//! Putting the messages already stored again makes them this writer's: a stale writer of the
+//! same commit, resumed later and refused, takes back only documents still carrying its own
+//! token (see the MongoDB backend's `write.rs`). ADR 0002, "Commit journal".
 
 use super::schema::{COMMIT_JOURNALS, JOURNALS_BY_TENANT, MESSAGES, SESSIONS, TENANT};
 use super::{Store, records};
@@ -223,7 +225,7 @@ impl<B: DocumentBackend> Store<B> {
         }
         let mut batch = self
             .commit_batch(commit, fence, |message| {
-                !stored_messages.contains(&message.id)
+                stored_messages.contains(&message.id)
             })
             .await?;
         batch.delete(&COMMIT_JOURNALS, id);

@@ -1,6 +1,6 @@
 use crate::fixtures::Fixture;
 use crate::records::{
-    commit, conversation, inbound, opening, outbound, outbox, seqs, tenant, timer,
+    answered, commit, conversation, inbound, opening, outbound, outbox, seqs, tenant, timer,
 };
 use botwot_engine::channel::Channel;
 use botwot_engine::ports::CommitOutcome;
@@ -16,18 +16,16 @@ fn duplicate(id: &str) -> CommitOutcome {
 pub async fn duplicate_inbound_writes_nothing(fixture: &mut impl Fixture) -> anyhow::Result<()> {
     let store = fixture.store();
     let acme = tenant("acme");
-    let mut state = conversation(&acme, Channel::WhatsApp, "+15550002");
-    let key = state.key.clone();
-    state.last_seq = 2;
-    let question = inbound(&state, 1, "where is my order?", Some("wamid.HBgM"));
-    let answer = outbound(&state, 2, "on its way");
-    let mut first = commit(&state, vec![question.clone(), answer.clone()]);
-    first.timers_set = vec![timer(&state, TimerKind::AutoClose, 5_000)];
-    first.outbox = vec![outbox(&state, &answer, 100)];
-    assert_eq!(store.commit(first).await?, CommitOutcome::Committed);
+    let opened = conversation(&acme, Channel::WhatsApp, "+15550002");
+    let key = opened.key.clone();
+    let first = answered(&opened, "where is my order?", "wamid.HBgM", "on its way");
+    assert_eq!(
+        store.commit(first.commit.clone()).await?,
+        CommitOutcome::Committed
+    );
 
     // The provider delivers the same message again; the engine makes a whole new transition.
-    let mut replayed = state.clone();
+    let mut replayed = first.state.clone();
     replayed.last_seq = 4;
     replayed.status = SessionStatus::Warned;
     let again = inbound(&replayed, 3, "where is my order?", Some("wamid.HBgM"));
@@ -38,10 +36,10 @@ pub async fn duplicate_inbound_writes_nothing(fixture: &mut impl Fixture) -> any
     assert_eq!(store.commit(second).await?, duplicate("wamid.HBgM"));
 
     assert_eq!(
-        store.transcript(&acme, &state.id, 0, 10).await?,
-        vec![question, answer]
+        store.transcript(&acme, &first.state.id, 0, 10).await?,
+        vec![first.question, first.answer]
     );
-    assert_eq!(store.load_session(&key).await?, Some(state.clone()));
+    assert_eq!(store.load_session(&key).await?, Some(first.state));
     let timers = store.all_timers().await?;
     assert_eq!(timers.len(), 1);
     assert_eq!(timers[0].kind, TimerKind::AutoClose);

@@ -305,18 +305,14 @@ pub async fn concurrent_first_commits_of_a_shard_all_pass(
     Ok(())
 }
 
+mongo_case!(
+    mongo_a_writer_paused_after_its_claim_is_refused_by_the_session_stamp,
+    paused_writer_is_refused
+);
+
 /// MongoDB only: a writer that claimed its shard, paused while a newer epoch took the shard over
 /// and wrote the session, and then went on, is refused by the session record's stamp; the
 /// messages it inserted before that are deleted again.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn mongo_a_writer_paused_after_its_claim_is_refused_by_the_session_stamp()
--> anyhow::Result<()> {
-    let fixture = MongoFixture::new().await?;
-    let outcome = paused_writer_is_refused(&fixture).await;
-    fixture.cleanup().await?;
-    outcome
-}
-
 async fn paused_writer_is_refused(fixture: &MongoFixture) -> anyhow::Result<()> {
     let store = fixture.store();
     let acme = tenant("acme");

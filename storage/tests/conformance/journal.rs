@@ -4,7 +4,9 @@
 //! written again; commits that complete, duplicates and fenced commits leave no journal.
 
 use crate::fixtures::{Fixture, MongoFixture};
-use crate::records::{commit, conversation, inbound, outbound, outbox, seqs, tenant, timer};
+use crate::records::{
+    Answered, answered, commit, conversation, inbound, outbound, outbox, seqs, tenant, timer,
+};
 use botwot_engine::SessionKey;
 use botwot_engine::channel::Channel;
 use botwot_engine::message::Delivery;
@@ -14,19 +16,6 @@ use botwot_engine::ports::{
 use botwot_engine::session::SessionStatus;
 use botwot_engine::timer::TimerKind;
 use mongodb::bson::{Document, doc};
-
-/// Runs `case` on a fresh MongoDB fixture and removes it afterwards.
-macro_rules! mongo_case {
-    ($name:ident, $case:ident) => {
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn $name() -> anyhow::Result<()> {
-            let fixture = MongoFixture::new().await?;
-            let outcome = $case(&fixture).await;
-            fixture.cleanup().await?;
-            outcome
-        }
-    };
-}
 
 mongo_case!(
     mongo_a_commit_cut_after_its_inbound_message_is_finished_by_recovery,
@@ -61,7 +50,7 @@ mongo_case!(
     failed_commit_finished_alone
 );
 
-async fn journals(fixture: &MongoFixture) -> anyhow::Result<u64> {
+pub(crate) async fn journals(fixture: &MongoFixture) -> anyhow::Result<u64> {
     Ok(fixture
         .raw_database()
         .await?
@@ -85,14 +74,14 @@ fn duplicate(id: &str) -> CommitOutcome {
 async fn cut_after_inbound(fixture: &MongoFixture) -> anyhow::Result<()> {
     let store = fixture.store();
     let acme = tenant("acme");
-    let mut state = conversation(&acme, Channel::WhatsApp, "+15550101");
-    let key = state.key.clone();
-    state.last_seq = 2;
-    let question = inbound(&state, 1, "where is my order?", Some("wamid.cut1"));
-    let answer = outbound(&state, 2, "on its way");
-    let mut first = commit(&state, vec![question.clone(), answer.clone()]);
-    first.timers_set = vec![timer(&state, TimerKind::AutoClose, 5_000)];
-    first.outbox = vec![outbox(&state, &answer, 100)];
+    let opened = conversation(&acme, Channel::WhatsApp, "+15550101");
+    let key = opened.key.clone();
+    let Answered {
+        state,
+        question,
+        answer,
+        commit: first,
+    } = answered(&opened, "where is my order?", "wamid.cut1", "on its way");
 
     // The process dies right after the inbound message is inserted.
     fixture

@@ -4,6 +4,19 @@
 //! on a fresh database of the MongoDB test server (`BOTWOT_TEST_MONGO_URI`, default
 //! `mongodb://127.0.0.1:27018`; the tests fail when it is not running).
 
+/// A MongoDB-only case: runs `case` on a fresh MongoDB fixture and removes it afterwards.
+macro_rules! mongo_case {
+    ($name:ident, $case:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $name() -> anyhow::Result<()> {
+            let fixture = crate::fixtures::MongoFixture::new().await?;
+            let outcome = $case(&fixture).await;
+            crate::fixtures::Fixture::cleanup(fixture).await?;
+            outcome
+        }
+    };
+}
+
 mod accounts;
 mod audit;
 mod bots;
@@ -22,6 +35,7 @@ mod outbox;
 mod paging;
 mod records;
 mod sessions;
+mod stale_writer;
 mod timers;
 mod transcript;
 

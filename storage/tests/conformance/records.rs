@@ -99,6 +99,36 @@ pub fn commit(session: &SessionState, messages: Vec<Message>) -> SessionCommit {
     }
 }
 
+/// An answered question: the contact's question (seq 1) and the bot's answer (seq 2), with the
+/// answer's outbox entry and an auto-close timer, committed with `session` at `last_seq` 2.
+pub struct Answered {
+    pub state: SessionState,
+    pub question: Message,
+    pub answer: Message,
+    pub commit: SessionCommit,
+}
+
+pub fn answered(
+    session: &SessionState,
+    question: &str,
+    provider_id: &str,
+    answer: &str,
+) -> Answered {
+    let mut state = session.clone();
+    state.last_seq = 2;
+    let question = inbound(&state, 1, question, Some(provider_id));
+    let answer = outbound(&state, 2, answer);
+    let mut commit = commit(&state, vec![question.clone(), answer.clone()]);
+    commit.timers_set = vec![timer(&state, TimerKind::AutoClose, 5_000)];
+    commit.outbox = vec![outbox(&state, &answer, 100)];
+    Answered {
+        state,
+        question,
+        answer,
+        commit,
+    }
+}
+
 /// The commit of a session's first message, from the contact.
 pub fn opening(session: &SessionState, text: &str, provider_id: &str) -> SessionCommit {
     commit(session, vec![inbound(session, 1, text, Some(provider_id))])

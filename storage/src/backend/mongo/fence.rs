@@ -14,8 +14,8 @@
 //! first insert of the same id; the stored epoch, read back, tells the two apart.
 
 use super::MongoBackend;
+use super::duplicate::{classify, is_duplicate_key};
 use super::envelope::{ID, from_bson};
-use super::write::{classify, is_duplicate_key};
 use crate::backend::{CollectionSpec, FieldValue, ShardFence};
 use crate::error::{Duplicate, ID_INDEX, StorageError};
 use mongodb::Collection;
@@ -74,14 +74,14 @@ pub(super) fn stamp(envelope: &mut Document, fence: ShardFence) -> Result<(), St
 }
 
 /// Replaces (or inserts) the stamped envelope of `id`, unless a newer epoch of the same shard
-/// wrote it: then `StorageError::Fenced`.
+/// wrote it: then `StorageError::Fenced`. Says whether the document was inserted.
 pub(super) async fn put(
     handle: &Collection<Document>,
     collection: &'static CollectionSpec,
     id: &str,
     envelope: &Document,
     fence: ShardFence,
-) -> Result<(), StorageError> {
+) -> Result<bool, StorageError> {
     let filter = doc! {
         ID: id,
         "$or": [
@@ -97,7 +97,7 @@ pub(super) async fn put(
             .upsert(true)
             .await
         {
-            Ok(_) => return Ok(()),
+            Ok(replaced) => return Ok(replaced.upserted_id.is_some()),
             Err(error) => classify(collection, id, error),
         };
         let StorageError::Duplicate(duplicate) = error else {

@@ -6,11 +6,15 @@
 //! no multi-document transaction; see `write.rs` and `docs/adr/0002-mongodb-backend.md`. The
 //! highest epoch accepted per shard is kept in `shard_fences` (see `fence.rs`).
 
+mod duplicate;
 mod envelope;
 mod fence;
 mod indexes;
+mod pause;
 mod query;
 mod write;
+
+pub use pause::{PausePoint, PausedWrite};
 
 use crate::backend::{CollectionSpec, DocumentBackend, Hit, IndexQuery, Stored, WriteBatch};
 use crate::error::StorageError;
@@ -31,6 +35,8 @@ pub struct MongoBackend {
     database: Database,
     collections: Vec<(&'static str, Collection<Document>)>,
     shard_fences: Collection<Document>,
+    /// A test's pause for the next batch (see `pause.rs`).
+    pause: pause::PauseSlot,
 }
 
 impl MongoBackend {
@@ -78,12 +84,20 @@ impl MongoBackend {
             database,
             collections,
             shard_fences,
+            pause: pause::PauseSlot::default(),
         })
     }
 
     /// Removes the whole database (tests clean up with it).
     pub async fn drop_database(&self) -> Result<(), StorageError> {
         Ok(self.database.drop().await?)
+    }
+
+    /// Stops the next batch written at `point` until the returned handle resumes it. For
+    /// tests of writers that lose their shard part-way (see `pause.rs`).
+    #[doc(hidden)]
+    pub fn pause_next_write(&self, point: PausePoint) -> PausedWrite {
+        self.pause.arm(point)
     }
 
     fn collection(

@@ -3,27 +3,32 @@
 //! A fenced batch first claims its shard (`fence.rs`) and checks the stamp of its last put's
 //! document; a newer epoch refuses it before anything is written. A batch with a journal puts it
 //! next (see [`WriteBatch::journal`]). Inserts follow, in the order given, so a duplicate (a
-//! redelivered inbound message) is found before anything else of the batch is written. If an
-//! insert fails after earlier inserts of the same batch succeeded, those are deleted again (best
-//! effort). Puts and deletes come last; the puts of a fenced batch replace only documents no
-//! newer epoch has written, and when one is refused the batch's inserts are deleted again. The
-//! journal is deleted when every operation is written, or when an insert was refused as a
-//! duplicate (nothing of the batch stays); any other failure leaves the batch partly applied
-//! and its journal for recovery. ADR 0002 and ADR 0006 explain the consequences.
+//! redelivered inbound message) is found before anything else of the batch is written. Puts and
+//! deletes come last; the puts of a fenced batch replace only documents no newer epoch has
+//! written.
+//!
+//! Every document a batch writes carries the batch's own token. When an insert fails, or a put
+//! is refused by a newer epoch, the batch takes back what it created (best effort): it deletes
+//! each document it inserted, or put where there was none, that still carries its token. A
+//! document the shard's new owner has written since carries the owner's token, and stays. The
+//! journal is deleted when every operation is written, and when the batch was refused (an
+//! insert as a duplicate: a redelivery; a put by a newer epoch: the session has moved on, and
+//! the journal would bring the refused state back); any other failure leaves the batch partly
+//! applied and its journal for recovery. ADR 0002 and ADR 0006 explain the consequences.
 
 use super::MongoBackend;
+use super::duplicate::classify;
 use super::envelope::{ID, wrap};
 use super::fence;
+use super::pause::{Pause, PausePoint};
 use crate::backend::{CollectionSpec, Doc, ShardFence, WriteBatch, WriteOp};
-use crate::error::{Duplicate, ID_INDEX, StorageError};
+use crate::error::StorageError;
 use mongodb::bson::oid::ObjectId;
 use mongodb::bson::{Document, doc};
-use mongodb::error::{ErrorKind, WriteFailure};
 use tracing::warn;
 
-const DUPLICATE_KEY: i32 = 11000;
-/// A journal's own token: only the writer that put it deletes it.
-const JOURNAL_TOKEN: &str = "journalToken";
+/// The token of the batch that last wrote a document (and of a journal's writer).
+const WRITE_TOKEN: &str = "writeToken";
 
 pub(super) async fn write(
     backend: &MongoBackend,
@@ -34,23 +39,30 @@ pub(super) async fn write(
         ops,
         journal,
     } = batch;
+    let mut pause = backend.pause.take();
     if let Some(fence) = fence {
         fence::claim_shard(backend, fence).await?;
         guard_last_put(backend, &ops, fence).await?;
     }
+    Pause::at(&mut pause, PausePoint::AfterClaim).await;
+    let mut writer = BatchWriter::new(backend, fence);
     let journal = match journal {
-        Some(doc) => Some(Journal::put(backend, doc, fence).await?),
+        Some(doc) => Some(writer.put_journal(doc).await?),
         None => None,
     };
-    let written = apply(backend, ops, fence).await;
-    let nothing_stays = match &written {
-        Ok(()) => true,
-        Err((error, inserts_only)) => *inserts_only && matches!(error, StorageError::Duplicate(_)),
+    let written = writer.apply(ops, &mut pause).await;
+    let refused = match &written {
+        Ok(()) => false,
+        Err(error) => matches!(error, StorageError::Duplicate(_) | StorageError::Fenced(_)),
     };
-    if let Some(journal) = journal.filter(|_| nothing_stays) {
-        journal.delete(backend).await;
+    if refused || written.as_ref().is_err_and(|_| writer.inserting) {
+        writer.take_back_created().await;
     }
-    written.map_err(|(error, _)| error)
+    let nothing_stays = written.is_ok() || refused;
+    if let Some(journal) = journal.filter(|_| nothing_stays) {
+        writer.delete_journal(journal).await;
+    }
+    written
 }
 
 /// Refuses a fenced batch before it writes anything when a newer epoch has written the
@@ -72,205 +84,152 @@ async fn guard_last_put(
     }
 }
 
-/// Writes the operations: inserts first, then puts and deletes in order. An error comes with
-/// whether it was an insert's (then the batch's inserts were deleted again and nothing else
-/// was written).
-async fn apply(
-    backend: &MongoBackend,
-    ops: Vec<WriteOp<Document>>,
-    fence: Option<ShardFence>,
-) -> Result<(), (StorageError, bool)> {
-    let (inserts, others): (Vec<_>, Vec<_>) = ops
-        .into_iter()
-        .partition(|op| matches!(op, WriteOp::Insert(_)));
-    let mut inserted: Vec<(&'static CollectionSpec, String)> = Vec::with_capacity(inserts.len());
-    for op in inserts {
-        let WriteOp::Insert(doc) = op else { continue };
-        let (collection, id) = (doc.collection, doc.id.clone());
-        let outcome = match envelope_of(doc, fence) {
-            Ok(envelope) => match backend.collection(collection) {
-                Ok(handle) => handle
-                    .insert_one(envelope)
-                    .await
-                    .map(drop)
-                    .map_err(|error| classify(collection, &id, error)),
-                Err(error) => Err(error),
-            },
-            Err(error) => Err(error),
-        };
-        if let Err(error) = outcome {
-            undo_inserts(backend, &inserted).await;
-            return Err((error, true));
-        }
-        inserted.push((collection, id));
-    }
-    for op in others {
-        let outcome = match op {
-            WriteOp::Put(doc) => put(backend, doc, fence).await,
-            WriteOp::Delete { collection, id } => match backend.collection(collection) {
-                Ok(handle) => handle
-                    .delete_one(doc! { ID: id })
-                    .await
-                    .map(drop)
-                    .map_err(StorageError::from),
-                Err(error) => Err(error),
-            },
-            WriteOp::Insert(_) => Ok(()),
-        };
-        if let Err(error) = outcome {
-            if matches!(error, StorageError::Fenced(_)) {
-                undo_inserts(backend, &inserted).await;
-            }
-            return Err((error, false));
-        }
-    }
-    Ok(())
-}
-
-/// A journal put by this writer.
+/// A journal put by a batch.
 struct Journal {
     collection: &'static CollectionSpec,
     id: String,
-    token: ObjectId,
 }
 
-impl Journal {
-    /// Puts the journal, stamped with a token of its own (and the fence, when there is one).
-    async fn put(
-        backend: &MongoBackend,
-        doc: Doc<Document>,
-        fence: Option<ShardFence>,
-    ) -> Result<Self, StorageError> {
-        let (collection, id, token) = (doc.collection, doc.id.clone(), ObjectId::new());
-        let handle = backend.collection(collection)?;
-        let mut envelope = envelope_of(doc, fence)?;
-        envelope.insert(JOURNAL_TOKEN, token);
-        match fence {
-            Some(fence) => fence::put(handle, collection, &id, &envelope, fence).await?,
+/// One batch's writes, stamped with its token, and the documents it created.
+struct BatchWriter<'a> {
+    backend: &'a MongoBackend,
+    fence: Option<ShardFence>,
+    token: ObjectId,
+    /// Documents this batch inserted, or put where there was none.
+    created: Vec<(&'static CollectionSpec, String)>,
+    /// Whether the inserts are still being written (a failure then is an insert's).
+    inserting: bool,
+}
+
+impl<'a> BatchWriter<'a> {
+    fn new(backend: &'a MongoBackend, fence: Option<ShardFence>) -> Self {
+        Self {
+            backend,
+            fence,
+            token: ObjectId::new(),
+            created: Vec::new(),
+            inserting: true,
+        }
+    }
+
+    /// Puts the journal (conditional on its stamp when the batch is fenced).
+    async fn put_journal(&self, doc: Doc<Document>) -> Result<Journal, StorageError> {
+        let journal = Journal {
+            collection: doc.collection,
+            id: doc.id.clone(),
+        };
+        // Not among what a refused batch takes back: deleted on its own, by its token.
+        self.replace(doc).await?;
+        Ok(journal)
+    }
+
+    /// Writes the operations: inserts first, then puts and deletes in order.
+    async fn apply(
+        &mut self,
+        ops: Vec<WriteOp<Document>>,
+        pause: &mut Option<Pause>,
+    ) -> Result<(), StorageError> {
+        let (inserts, others): (Vec<_>, Vec<_>) = ops
+            .into_iter()
+            .partition(|op| matches!(op, WriteOp::Insert(_)));
+        for op in inserts {
+            if let WriteOp::Insert(doc) = op {
+                self.insert(doc).await?;
+                Pause::at(pause, PausePoint::AfterInserts(self.created.len())).await;
+            }
+        }
+        self.inserting = false;
+        for op in others {
+            match op {
+                WriteOp::Put(doc) => self.put(doc).await?,
+                WriteOp::Delete { collection, id } => {
+                    self.backend
+                        .collection(collection)?
+                        .delete_one(doc! { ID: id })
+                        .await?;
+                }
+                WriteOp::Insert(_) => {}
+            }
+        }
+        Ok(())
+    }
+
+    async fn insert(&mut self, doc: Doc<Document>) -> Result<(), StorageError> {
+        let (collection, id) = (doc.collection, doc.id.clone());
+        let envelope = self.envelope_of(doc)?;
+        self.backend
+            .collection(collection)?
+            .insert_one(envelope)
+            .await
+            .map_err(|error| classify(collection, &id, error))?;
+        self.created.push((collection, id));
+        Ok(())
+    }
+
+    /// Puts the document, remembering it when there was none.
+    async fn put(&mut self, doc: Doc<Document>) -> Result<(), StorageError> {
+        let (collection, id) = (doc.collection, doc.id.clone());
+        if self.replace(doc).await? {
+            self.created.push((collection, id));
+        }
+        Ok(())
+    }
+
+    /// Replaces the document, or inserts it (then says so); conditional on its stamp when the
+    /// batch is fenced.
+    async fn replace(&self, doc: Doc<Document>) -> Result<bool, StorageError> {
+        let (collection, id) = (doc.collection, doc.id.clone());
+        let handle = self.backend.collection(collection)?;
+        let envelope = self.envelope_of(doc)?;
+        match self.fence {
+            Some(fence) => fence::put(handle, collection, &id, &envelope, fence).await,
             None => handle
                 .replace_one(doc! { ID: &id }, envelope)
                 .upsert(true)
                 .await
-                .map(drop)
-                .map_err(|error| classify(collection, &id, error))?,
+                .map(|replaced| replaced.upserted_id.is_some())
+                .map_err(|error| classify(collection, &id, error)),
         }
-        Ok(Self {
-            collection,
-            id,
-            token,
-        })
+    }
+
+    /// The stored form of a document: stamped with the batch's token, and with its shard and
+    /// epoch when the batch is fenced.
+    fn envelope_of(&self, doc: Doc<Document>) -> Result<Document, StorageError> {
+        let mut envelope = wrap(&doc.id, &doc.fields, doc.body)?;
+        if let Some(fence) = self.fence {
+            fence::stamp(&mut envelope, fence)?;
+        }
+        envelope.insert(WRITE_TOKEN, self.token);
+        Ok(envelope)
+    }
+
+    /// Deletes, newest first, what the batch created and nobody has written since.
+    async fn take_back_created(&mut self) {
+        for (collection, id) in std::mem::take(&mut self.created).into_iter().rev() {
+            if let Err(error) = self.delete_own(collection, &id).await {
+                warn!(collection = collection.name, id = %id, error = %error, "taking back a write of a refused batch failed");
+            }
+        }
     }
 
     /// Deletes the journal unless another writer has replaced it since; best effort (one left
     /// behind is found complete by recovery and deleted then).
-    async fn delete(self, backend: &MongoBackend) {
-        let deleted = match backend.collection(self.collection) {
-            Ok(handle) => handle
-                .delete_one(doc! { ID: &self.id, JOURNAL_TOKEN: self.token })
-                .await
-                .map(drop)
-                .map_err(StorageError::from),
-            Err(error) => Err(error),
-        };
-        if let Err(error) = deleted {
-            warn!(collection = self.collection.name, id = %self.id, error = %error, "deleting a batch's journal failed");
+    async fn delete_journal(&self, journal: Journal) {
+        if let Err(error) = self.delete_own(journal.collection, &journal.id).await {
+            warn!(collection = journal.collection.name, id = %journal.id, error = %error, "deleting a batch's journal failed");
         }
     }
-}
 
-/// Replaces the document, or inserts it; conditional on its stamp when the batch is fenced.
-async fn put(
-    backend: &MongoBackend,
-    doc: Doc<Document>,
-    fence: Option<ShardFence>,
-) -> Result<(), StorageError> {
-    let (collection, id) = (doc.collection, doc.id.clone());
-    let handle = backend.collection(collection)?;
-    let envelope = envelope_of(doc, fence)?;
-    match fence {
-        Some(fence) => fence::put(handle, collection, &id, &envelope, fence).await,
-        None => handle
-            .replace_one(doc! { ID: &id }, envelope)
-            .upsert(true)
-            .await
-            .map(drop)
-            .map_err(|error| classify(collection, &id, error)),
-    }
-}
-
-/// The stored form of a document; a fenced batch stamps its shard and epoch on it.
-fn envelope_of(doc: Doc<Document>, fence: Option<ShardFence>) -> Result<Document, StorageError> {
-    let mut envelope = wrap(&doc.id, &doc.fields, doc.body)?;
-    if let Some(fence) = fence {
-        fence::stamp(&mut envelope, fence)?;
-    }
-    Ok(envelope)
-}
-
-async fn undo_inserts(backend: &MongoBackend, inserted: &[(&'static CollectionSpec, String)]) {
-    for (collection, id) in inserted.iter().rev() {
-        let deleted = match backend.collection(collection) {
-            Ok(handle) => handle
-                .delete_one(doc! { ID: id })
-                .await
-                .map_err(StorageError::from),
-            Err(error) => Err(error),
-        };
-        if let Err(error) = deleted {
-            warn!(collection = collection.name, id = %id, error = %error, "undoing an insert of a refused batch failed");
-        }
-    }
-}
-
-/// The server's message when `error` is a duplicate key error.
-fn duplicate_key_message(error: &mongodb::error::Error) -> Option<&str> {
-    match error.kind.as_ref() {
-        ErrorKind::Write(WriteFailure::WriteError(failure)) if failure.code == DUPLICATE_KEY => {
-            Some(&failure.message)
-        }
-        ErrorKind::Command(failure) if failure.code == DUPLICATE_KEY => Some(&failure.message),
-        _ => None,
-    }
-}
-
-pub(super) fn is_duplicate_key(error: &mongodb::error::Error) -> bool {
-    duplicate_key_message(error).is_some()
-}
-
-/// A duplicate key error becomes [`StorageError::Duplicate`]; anything else stays a driver error.
-pub(super) fn classify(
-    collection: &CollectionSpec,
-    id: &str,
-    error: mongodb::error::Error,
-) -> StorageError {
-    let Some(message) = duplicate_key_message(&error) else {
-        return StorageError::Mongo(error);
-    };
-    StorageError::Duplicate(Duplicate {
-        collection: collection.name,
-        index: index_named_in(message),
-        id: id.to_owned(),
-    })
-}
-
-/// The index named in a duplicate key message (`... index: name dup key: ...`).
-fn index_named_in(message: &str) -> Option<String> {
-    let (_, rest) = message.split_once("index: ")?;
-    let name = rest.split_whitespace().next()?;
-    Some(if name == "_id_" { ID_INDEX } else { name }.to_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::index_named_in;
-
-    #[test]
-    fn the_index_is_read_from_the_server_message() {
-        let message = "E11000 duplicate key error collection: db.messages index: provider dup key: { tenant: \"t\" }";
-        assert_eq!(index_named_in(message).as_deref(), Some("provider"));
-        let message =
-            "E11000 duplicate key error collection: db.t index: _id_ dup key: { _id: \"1\" }";
-        assert_eq!(index_named_in(message).as_deref(), Some("_id"));
-        assert_eq!(index_named_in("something else"), None);
+    /// Deletes the document if it still carries this batch's token.
+    async fn delete_own(
+        &self,
+        collection: &'static CollectionSpec,
+        id: &str,
+    ) -> Result<(), StorageError> {
+        self.backend
+            .collection(collection)?
+            .delete_one(doc! { ID: id, WRITE_TOKEN: self.token })
+            .await?;
+        Ok(())
     }
 }
