@@ -2,8 +2,8 @@
 //! `playwright-core` through `tests/e2e/console-browser.mjs`). The owner of a freshly signed-up
 //! organisation signs in on `/console`; a visitor chats through the widget of the
 //! organisation's bot on a shop's page; the agent sees the conversation arrive live, takes it
-//! over, replies with a canned response, adds a private note and hands it back, and the bot
-//! answers the visitor again. The stored transcript is checked afterwards. Screenshots of each
+//! over, sees the visitor typing and is seen typing, replies with a canned response, adds a
+//! private note and hands it back, and the bot answers the visitor again. The stored transcript is checked afterwards. Screenshots of each
 //! step are kept in the test's temporary target folder (`console-<n>-<step>.png`).
 
 mod support;
@@ -61,6 +61,7 @@ async fn an_agent_takes_over_a_visitor_chat_in_the_console_and_hands_it_back() {
             "visitor-asks",
             "live-list",
             "take-over",
+            "typing",
             "reply",
             "note",
             "hand-back",

@@ -79,6 +79,9 @@ var STYLE = [
   ".msg.me.failed { background: #b91c1c !important; cursor: pointer; }",
   ".msg.system { align-self: center; background: transparent; color: #64748b; font-size: 12px; font-style: italic; }",
   ".msg .who { display: block; font-size: 11px; color: #64748b; margin-bottom: 2px; }",
+  ".typing { display: none; padding: 2px 12px 4px; font-size: 12px; color: #64748b; font-style: italic;",
+  "  background: #f8fafc; }",
+  ".typing.shown { display: block; }",
   "form { display: flex; border-top: 1px solid #e2e8f0; }",
   "textarea { flex: 1; border: 0; padding: 10px 12px; font: inherit; resize: none; height: 42px; outline: none; }",
   "form button { border: 0; color: #fff; padding: 0 16px; font: inherit; font-weight: 600; cursor: pointer; }",
@@ -101,6 +104,7 @@ root.innerHTML =
   '    <button type="button" class="close" aria-label="Close chat">×</button></div>' +
   '  <div class="notice" role="status"></div>' +
   '  <div class="messages" aria-live="polite"></div>' +
+  '  <div class="typing" aria-live="polite">Agent is typing…</div>' +
   '  <form><textarea placeholder="Write a message…" aria-label="Message" rows="1"></textarea>' +
   '    <button type="submit">Send</button></form>' +
   "</section>";
@@ -114,6 +118,7 @@ var ui = {
   close: root.querySelector(".close"),
   notice: root.querySelector(".notice"),
   messages: root.querySelector(".messages"),
+  typing: root.querySelector(".typing"),
   form: root.querySelector("form"),
   input: root.querySelector("textarea"),
   send: root.querySelector("form button"),
@@ -279,9 +284,58 @@ socket.on("history", function (history) {
 });
 
 socket.on("message", function (message) {
+  if (message.author && message.author.kind === "agent") showAgentTyping(false);
   remember(message);
   render();
 });
+
+// ---- typing, both ways -----------------------------------------------------------------
+
+// The agent's typing: shown until they stop, their message arrives, or no refresh came for a
+// while (the server repeats "typing" every few seconds while it lasts).
+var AGENT_TYPING_SHOWN_MS = 8000;
+var agentTypingOff = null;
+
+function showAgentTyping(typing) {
+  clearTimeout(agentTypingOff);
+  ui.typing.classList.toggle("shown", typing);
+  if (typing) {
+    agentTypingOff = setTimeout(function () {
+      showAgentTyping(false);
+    }, AGENT_TYPING_SHOWN_MS);
+  }
+}
+
+socket.on("typing", function (notice) {
+  showAgentTyping(!!(notice && notice.typing));
+});
+
+// The visitor's typing: said when they start, again every few seconds while they go on, and
+// "stopped" once the box is idle, emptied or sent.
+var TYPING_REPEAT_MS = 2500;
+var TYPING_IDLE_MS = 4000;
+var visitorTyping = false;
+var visitorTypingSaid = 0;
+var visitorIdle = null;
+
+function visitorStopped() {
+  clearTimeout(visitorIdle);
+  if (!visitorTyping) return;
+  visitorTyping = false;
+  socket.emit("typing", { typing: false });
+}
+
+function visitorTyped() {
+  if (!ui.input.value.trim()) return visitorStopped();
+  var now = Date.now();
+  if (!visitorTyping || now - visitorTypingSaid >= TYPING_REPEAT_MS) {
+    visitorTyping = true;
+    visitorTypingSaid = now;
+    socket.emit("typing", { typing: true });
+  }
+  clearTimeout(visitorIdle);
+  visitorIdle = setTimeout(visitorStopped, TYPING_IDLE_MS);
+}
 
 socket.on("status", function (status) {
   var text = describeNotice(status.notice);
@@ -325,6 +379,7 @@ ui.form.addEventListener("submit", function (event) {
   var text = ui.input.value.trim();
   if (!text) return;
   ui.input.value = "";
+  visitorStopped();
   var clientMessageId = newId("c");
   var entry = {
     clientMessageId: clientMessageId,
@@ -336,6 +391,9 @@ ui.form.addEventListener("submit", function (event) {
   render();
   if (socket.connected) transmit(entry);
 });
+
+ui.input.addEventListener("input", visitorTyped);
+ui.input.addEventListener("blur", visitorStopped);
 
 ui.input.addEventListener("keydown", function (event) {
   if (event.key === "Enter" && !event.shiftKey) {

@@ -15,7 +15,7 @@ use crate::sessions::SessionDispatcher;
 use crate::state::AppState;
 use crate::widget::{WebChannel, demo, socket};
 use axum::Router;
-use botwot_adapters::meta::graph::read_receipts::ReadReceipts;
+use botwot_adapters::meta::graph::contact_signals::ContactSignals;
 use botwot_adapters::meta::graph::template_library::TemplateLibrary;
 use botwot_adapters::meta::graph::{AccessTokenSource, GraphClient};
 use botwot_adapters::meta::media::MediaLibrary;
@@ -175,10 +175,10 @@ impl HttpBuilder {
                 .meta_graph
                 .clone()
                 .map(|(client, tokens)| Arc::new(TemplateLibrary::new(client, tokens))),
-            read_receipts: self
+            contact_signals: self
                 .meta_graph
                 .clone()
-                .map(|(client, tokens)| Arc::new(ReadReceipts::new(client, tokens))),
+                .map(|(client, tokens)| Arc::new(ContactSignals::new(client, tokens))),
             knowledge,
             cluster: self.cluster.clone(),
         };

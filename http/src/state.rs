@@ -6,7 +6,7 @@ use crate::auth::Authenticator;
 use crate::config::HttpConfig;
 use crate::knowledge::KnowledgeServices;
 use crate::sessions::SessionDispatcher;
-use botwot_adapters::meta::graph::read_receipts::ReadReceipts;
+use botwot_adapters::meta::graph::contact_signals::ContactSignals;
 use botwot_adapters::meta::graph::template_library::TemplateLibrary;
 use botwot_adapters::meta::media::MediaLibrary;
 use botwot_cluster::ClusterNode;
@@ -36,8 +36,9 @@ pub struct AppState {
     pub media: Option<Arc<MediaLibrary>>,
     /// WhatsApp message templates, managed at Meta; `None` without a Graph API.
     pub templates: Option<Arc<TemplateLibrary>>,
-    /// WhatsApp read receipts; `None` without a Graph API.
-    pub read_receipts: Option<Arc<ReadReceipts>>,
+    /// Read receipts and typing indicators to contacts on Meta's channels; `None` without a
+    /// Graph API.
+    pub contact_signals: Option<Arc<ContactSignals>>,
     /// This node as a cluster member; `None` when it runs alone. The cluster administration
     /// routes answer through it.
     pub cluster: Option<Arc<ClusterNode>>,

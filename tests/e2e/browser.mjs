@@ -38,3 +38,8 @@ export async function watchPolicy(page) {
 export async function expectVisible(locator, step, message, timeout = 15000) {
   await locator.first().waitFor({ timeout }).catch(() => fail(step, message));
 }
+
+/// Waits until the locator's first element is hidden or gone; fails the step otherwise.
+export async function expectHidden(locator, step, message, timeout = 15000) {
+  await locator.first().waitFor({ state: "hidden", timeout }).catch(() => fail(step, message));
+}

@@ -3,7 +3,8 @@
 // agent signs in on the console a BotWot server serves at `/console`; a visitor on a shop's page
 // that embeds the widget of the agent's bot (the browser answers `/shop-demo` itself, with the
 // embed snippet, on the server's origin) asks a question; the conversation appears live in
-// the agent's list; the agent opens it, takes over, replies with a canned response, adds a
+// the agent's list; the agent opens it, takes over, sees the visitor typing and is seen
+// typing, replies with a canned response, adds a
 // private note, hands it back, is told a reply is no longer theirs to send, and the bot answers
 // the visitor's next question again. Prints one JSON line per step and exits non-zero on the
 // first failed check.
@@ -17,7 +18,7 @@
 //   --chromium PATH      browser executable (default /usr/bin/chromium)
 
 import { parseArgs } from "node:util";
-import { expectVisible, fail, launch, print, watchPolicy } from "./browser.mjs";
+import { expectHidden, expectVisible, fail, launch, print, watchPolicy } from "./browser.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -108,7 +109,25 @@ try {
   await shoot(agent, "take-over");
   print({ step: "take-over", ok: true });
 
-  // 5. A canned response by its shortcut, sent as the reply; the visitor sees it.
+  // 5. Typing, both ways: the visitor's shows in the console until they clear the box; the
+  // agent's shows in the widget while they write the reply.
+  await visitor.locator("textarea").pressSequentially("One more thing");
+  await expectVisible(agent.locator("#typing", { hasText: "Visitor is typing" }), "typing",
+    "the visitor's typing did not show in the console");
+  await shoot(agent, "visitor-typing");
+  await visitor.locator("textarea").fill("");
+  await expectHidden(agent.locator("#typing"), "typing",
+    "the visitor's typing stayed on after they cleared the box");
+  await agent.locator("#reply").pressSequentially("Let me");
+  await expectVisible(visitor.locator(".typing.shown", { hasText: "Agent is typing" }), "typing",
+    "the agent's typing did not show in the widget");
+  await shoot(visitor, "agent-typing");
+  await agent.locator("#reply").fill("");
+  await expectHidden(visitor.locator(".typing.shown"), "typing",
+    "the agent's typing stayed on in the widget after they cleared the box");
+  print({ step: "typing", ok: true });
+
+  // 6. A canned response by its shortcut, sent as the reply; the visitor sees it.
   await agent.locator("#reply").pressSequentially(values.shortcut);
   await expectVisible(agent.locator("#suggestions li", { hasText: values.shortcut }), "reply",
     "typing the shortcut offered no canned response");
@@ -123,7 +142,7 @@ try {
   await shoot(visitor, "visitor-sees-reply");
   print({ step: "reply", ok: true });
 
-  // 6. A private note stays in the console.
+  // 7. A private note stays in the console.
   await agent.check("#note");
   await agent.locator("#reply").fill(note);
   await agent.locator("#reply").press("Enter");
@@ -133,7 +152,7 @@ try {
   await shoot(agent, "note");
   print({ step: "note", ok: true });
 
-  // 7. The agent hands back; a late reply is refused with a readable message.
+  // 8. The agent hands back; a late reply is refused with a readable message.
   await agent.click("#hand-back");
   await expectVisible(agent.locator("#responder", { hasText: "The bot is answering" }), "hand-back",
     "handing back did not give the conversation to the bot");
@@ -144,7 +163,7 @@ try {
   await shoot(agent, "hand-back");
   print({ step: "hand-back", ok: true, banner: await agent.locator("#banner").innerText() });
 
-  // 8. The visitor asks again and the bot answers again, live in the console too.
+  // 9. The visitor asks again and the bot answers again, live in the console too.
   const before = await widgetAnswers.count();
   await visitor.locator("textarea").fill(followUp);
   await visitor.locator("textarea").press("Enter");

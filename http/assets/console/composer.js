@@ -1,6 +1,7 @@
 // The reply box: Enter sends (Shift+Enter breaks the line), the "Private note" toggle sends a
 // note instead of a reply, and a word starting with `/` offers the organisation's canned
-// responses: Tab, Enter or a click puts the chosen one's text in its place.
+// responses: Tab, Enter or a click puts the chosen one's text in its place. Writing a reply
+// reports the agent typing (`typing.js`).
 
 const $ = (id) => document.getElementById(id);
 
@@ -12,8 +13,9 @@ function shortcutAtCaret(textarea) {
 }
 
 /// Wires the composer. `send(text, isNote)` returns a promise; `canned()` the responses
-/// `[{shortcut, text}]` known now.
-export function setUpComposer({ send, canned }) {
+/// `[{shortcut, text}]` known now; `typing` is told of the reply's text as it changes
+/// (`input(text)`) and when the agent stops (`stopped()`), notes excepted.
+export function setUpComposer({ send, canned, typing }) {
   const textarea = $("reply");
   const suggestions = $("suggestions");
   let offered = [];
@@ -55,6 +57,7 @@ export function setUpComposer({ send, canned }) {
   const submit = async () => {
     const text = textarea.value.trim();
     if (!text) return;
+    typing.stopped();
     const sent = await send(text, $("note").checked);
     if (sent) {
       textarea.value = "";
@@ -62,8 +65,15 @@ export function setUpComposer({ send, canned }) {
     }
   };
 
-  textarea.addEventListener("input", offer);
-  textarea.addEventListener("blur", close);
+  textarea.addEventListener("input", () => {
+    offer();
+    if ($("note").checked) typing.stopped();
+    else typing.input(textarea.value);
+  });
+  textarea.addEventListener("blur", () => {
+    close();
+    typing.stopped();
+  });
   textarea.addEventListener("keydown", (event) => {
     if (offered.length > 0 && (event.key === "Tab" || event.key === "Enter")) {
       event.preventDefault();

@@ -5,6 +5,7 @@ import { ApiError, call, currentUser, forget, signIn, signOut } from "./api.js";
 import { setUpComposer } from "./composer.js";
 import { startDashboard } from "./dashboard.js";
 import { connectLive } from "./live.js";
+import { typingBoard, typingReporter } from "./typing.js";
 import * as view from "./view.js";
 
 const $ = (id) => document.getElementById(id);
@@ -24,6 +25,23 @@ const state = {
   live: null,
   dashboard: null,
 };
+
+/// Who is typing in which conversation, as the open one's line shows it.
+const typists = typingBoard((notice) =>
+  notice.by === "agent" ? view.agentName(notice.agentId, state.names, state.me) : "Visitor");
+
+/// Whether the open conversation is answered by this agent.
+const ownsOpen = () =>
+  state.selected?.status !== "closed" &&
+  state.selected?.responder?.kind === "agent" &&
+  state.selected.responder.agentId === state.me;
+
+/// The agent's typing, started only in a conversation they own.
+const myTyping = typingReporter((typing) => {
+  if (!state.live || !state.selected || (typing && !ownsOpen())) return false;
+  state.live.setTyping(state.selected.id, typing);
+  return true;
+});
 
 function fail(error) {
   if (error instanceof ApiError && (error.status === 401 || error.code === "unauthorized")) {
@@ -71,9 +89,11 @@ async function pick(sessionId) {
     return [null, null];
   });
   if (!session) return;
+  myTyping.stopped();
   state.selected = session;
   view.renderConversation(session, state.names, state.me);
   view.renderTranscript(transcript.items, state.names, state.me);
+  typists.show(session.id);
   view.renderList(state.sessions, session.id, state.previews, pick);
 }
 
@@ -116,6 +136,7 @@ const onLive = {
   message({ sessionId, message }) {
     const body = message.body ?? {};
     state.previews.set(sessionId, body.text ?? body.caption ?? `[${body.type}]`);
+    if (message.direction === "inbound") typists.contactSent(sessionId);
     if (state.selected?.id === sessionId) view.appendMessage(message, state.names, state.me);
     view.renderList(state.sessions, state.selected?.id, state.previews, pick);
     queuesChanged();
@@ -131,6 +152,9 @@ const onLive = {
     else state.presence.set(agentId, status);
     if (agentId === state.me) $("presence").value = status;
     view.renderRoster(state.presence, state.names, state.me);
+  },
+  typing(notice) {
+    typists.heard(notice);
   },
   roster({ agents }) {
     state.presence = new Map(agents.map((agent) => [agent.agentId, agent.status]));
@@ -157,7 +181,16 @@ async function loadColleagues(user) {
   view.renderTransferTargets(state.agents, state.me);
 }
 
+/// Shows the dashboard in place of the conversations, or the conversations again.
+function showDashboard(shown) {
+  $("panes").hidden = shown;
+  $("app").classList.toggle("on-dashboard", shown);
+  if (shown) state.dashboard?.show();
+  else state.dashboard?.hide();
+}
+
 function showSignIn(message) {
+  showDashboard(false);
   state.live?.close();
   state.live = null;
   state.dashboard?.stop();
@@ -175,7 +208,7 @@ async function showApp(user) {
   await loadColleagues(user);
   state.canned = await listed("/v1/canned-responses?limit=200").catch(() => []);
   state.live = connectLive(onLive);
-  state.dashboard = startDashboard($("dashboard"));
+  state.dashboard = startDashboard($("dashboard"), $("dashboard-tab"));
   await loadQueues();
 }
 
@@ -196,9 +229,11 @@ function wire() {
   for (const button of document.querySelectorAll("#queues button")) {
     button.addEventListener("click", () => {
       state.queue = button.dataset.queue;
+      showDashboard(false);
       loadQueues().catch(fail);
     });
   }
+  $("dashboard-tab").addEventListener("click", () => showDashboard(true));
   $("presence").addEventListener("change", () => state.live?.setPresence($("presence").value));
   $("take-over").addEventListener("click", () => act("takeover"));
   $("hand-back").addEventListener("click", () => act("handback"));
@@ -207,7 +242,7 @@ function wire() {
     if (agentId) act("transfer", { agentId });
     else view.showBanner("Choose a colleague to transfer to.");
   });
-  setUpComposer({ send, canned: () => state.canned });
+  setUpComposer({ send, canned: () => state.canned, typing: myTyping });
 }
 
 wire();

@@ -4,8 +4,9 @@
 
 import { accessToken } from "./api.js";
 
-/// Connects and calls `on.message`, `on.session`, `on.presence`, `on.roster`, `on.error` and
-/// `on.connection(text)`; returns `{setPresence(status), close()}`.
+/// Connects and calls `on.message`, `on.session`, `on.presence`, `on.roster`, `on.typing`,
+/// `on.error` and `on.connection(text)`; returns `{setPresence(status),
+/// setTyping(sessionId, typing), close()}`.
 export function connectLive(on) {
   // `io` is the global of the vendored Socket.IO client the page loads before this module.
   const socket = window.io("/console", {
@@ -32,11 +33,13 @@ export function connectLive(on) {
   socket.on("session", on.session);
   socket.on("presence", on.presence);
   socket.on("roster", on.roster);
+  socket.on("typing", on.typing);
   socket.on("error", (error) => {
     if (error?.code !== "token_expired") on.error(error);
   });
   return {
     setPresence: (status) => socket.emit("presence", { status }),
+    setTyping: (sessionId, typing) => socket.emit("typing", { sessionId, typing }),
     close: () => socket.close(),
   };
 }

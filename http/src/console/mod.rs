@@ -12,6 +12,7 @@ pub mod page;
 pub mod presence;
 pub mod protocol;
 pub mod socket;
+pub mod typing;
 
 pub use board::PresenceBoard;
 pub use channel::ConsoleChannel;

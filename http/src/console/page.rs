@@ -48,9 +48,49 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../../assets/console/view.js"),
     ),
     (
+        "typing.js",
+        JAVASCRIPT,
+        include_str!("../../assets/console/typing.js"),
+    ),
+    (
         "dashboard.js",
         JAVASCRIPT,
         include_str!("../../assets/console/dashboard.js"),
+    ),
+    (
+        "dashboard-widgets.js",
+        JAVASCRIPT,
+        include_str!("../../assets/console/dashboard-widgets.js"),
+    ),
+    (
+        "dashboard-layout.js",
+        JAVASCRIPT,
+        include_str!("../../assets/console/dashboard-layout.js"),
+    ),
+    (
+        "dashboard-editor.js",
+        JAVASCRIPT,
+        include_str!("../../assets/console/dashboard-editor.js"),
+    ),
+    (
+        "dashboard-export.js",
+        JAVASCRIPT,
+        include_str!("../../assets/console/dashboard-export.js"),
+    ),
+    (
+        "chart-svg.js",
+        JAVASCRIPT,
+        include_str!("../../assets/console/chart-svg.js"),
+    ),
+    (
+        "chart-bars.js",
+        JAVASCRIPT,
+        include_str!("../../assets/console/chart-bars.js"),
+    ),
+    (
+        "chart-line.js",
+        JAVASCRIPT,
+        include_str!("../../assets/console/chart-line.js"),
     ),
     (
         "composer.js",

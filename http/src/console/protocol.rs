@@ -7,18 +7,25 @@
 //!   new transcript message, private notes included), `session` ([`ConsoleSession`], status and
 //!   assignment changes), `ingestion` (a knowledge document's stage and percent, as
 //!   `GET /v1/knowledge-bases/{id}/documents` shows it), `integration` (an integration that
-//!   turned unhealthy, as `GET /v1/integrations` shows it), `presence` ([`PresenceNotice`]) and `error` (`{code, message}`); on
+//!   turned unhealthy, as `GET /v1/integrations` shows it), `presence` ([`PresenceNotice`]),
+//!   `typing` ([`TypingNotice`]: the contact, or a colleague who owns the conversation, started
+//!   or stopped typing; a `typing: true` is repeated every few seconds while it lasts, so an
+//!   indicator not refreshed for about ten seconds should go off) and `error` (`{code, message}`); on
 //!   connecting, `roster` ([`Roster`]): who of the organisation is at a console (of any node when
 //!   the realtime surface is cross-node).
 //! - agent → server: `presence` with `{status: "online" | "away" | "offline"}`, told to the
 //!   whole organisation. An agent's first socket tells it `online` (or the status they chose
 //!   before, on any node), their last socket leaving tells it `offline` (or, cross-node, the
 //!   status they still have at a console of another node).
+//! - agent → server: `typing` with `{sessionId, typing}` while writing a reply to a
+//!   conversation they own: shown to the contact where the channel has an indicator (the
+//!   widget; WhatsApp, Messenger and Instagram through the Graph API) and to the colleagues.
+//!   Refused with an `error` when the conversation is not theirs.
 
 use crate::errors::{AppError, ErrorCode};
 use botwot_engine::session::SessionNotice;
 use botwot_engine::{Channel, Message, SessionId, SessionState, TenantId};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub const NAMESPACE: &str = "/console";
@@ -29,6 +36,7 @@ pub const EVENT_ROSTER: &str = "roster";
 pub const EVENT_ERROR: &str = "error";
 pub const EVENT_INGESTION: &str = "ingestion";
 pub const EVENT_INTEGRATION: &str = "integration";
+pub const EVENT_TYPING: &str = "typing";
 
 /// The room every console socket of one organisation joins.
 pub fn organisation_room(tenant: &TenantId) -> String {
@@ -50,6 +58,48 @@ pub struct ConsoleMessage {
 pub struct ConsoleSession {
     pub session: SessionState,
     pub change: SessionNotice,
+}
+
+/// Who is typing in a conversation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Typist {
+    Contact,
+    Agent,
+}
+
+/// Someone started or stopped typing in one of the organisation's conversations.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TypingNotice {
+    pub session_id: SessionId,
+    pub channel: Channel,
+    pub by: Typist,
+    /// The agent typing, when `by` is `agent`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+    pub typing: bool,
+}
+
+/// An agent's `typing` event: which conversation, and whether they are typing.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AgentTyping {
+    pub session_id: SessionId,
+    pub typing: bool,
+}
+
+impl AgentTyping {
+    pub fn parse(payload: Option<&Value>) -> Result<Self, AppError> {
+        payload
+            .and_then(|payload| serde_json::from_value(payload.clone()).ok())
+            .ok_or_else(|| {
+                AppError::new(
+                    ErrorCode::InvalidPayload,
+                    "typing is {sessionId: <session id>, typing: true | false}",
+                )
+            })
+    }
 }
 
 /// An agent's availability.
@@ -125,5 +175,20 @@ mod tests {
         );
         assert!(parse(json!({"status": "busy"})).is_err());
         assert!(Presence::parse(None).is_err());
+    }
+
+    #[test]
+    fn typing_names_a_session_and_a_flag() {
+        let parse = |value: Value| AgentTyping::parse(Some(&value));
+        assert_eq!(
+            parse(json!({"sessionId": "ses_1", "typing": true})).ok(),
+            Some(AgentTyping {
+                session_id: SessionId::from("ses_1"),
+                typing: true
+            })
+        );
+        assert!(parse(json!({"sessionId": "ses_1", "typing": "yes"})).is_err());
+        assert!(parse(json!({"typing": false})).is_err());
+        assert!(parse(json!({"sessionId": "ses_1", "typing": true, "extra": 1})).is_err());
     }
 }

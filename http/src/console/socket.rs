@@ -1,6 +1,6 @@
 //! The console namespace: admits a signed-in agent (access token, Live Chat or Conversations
 //! module), joins them to their organisation's room and nothing else, and keeps the
-//! organisation told of their presence. A socket lives no longer than its access token: when
+//! organisation told of their presence and their typing. A socket lives no longer than its access token: when
 //! the token expires the agent is told `token_expired` and disconnected, to reconnect with a
 //! fresh one.
 
@@ -8,10 +8,12 @@ use crate::auth::Principal;
 use crate::auth::principal::principal_of;
 use crate::console::board::PresenceBoard;
 use crate::console::protocol::{
-    EVENT_ERROR, EVENT_PRESENCE, EVENT_ROSTER, NAMESPACE, Presence, PresenceNotice, Roster,
-    organisation_room,
+    EVENT_ERROR, EVENT_PRESENCE, EVENT_ROSTER, EVENT_TYPING, NAMESPACE, Presence, PresenceNotice,
+    Roster, organisation_room,
 };
+use crate::console::typing::AgentTypist;
 use crate::errors::{AppError, ErrorCode};
+use crate::realtime::typing_gate::TypingGate;
 use crate::realtime::{RealtimeIo, RealtimeSocket as SocketRef};
 use crate::state::AppState;
 use botwot_engine::TenantId;
@@ -36,6 +38,10 @@ struct Agent {
 /// namespace is open once its channels are subscribed.
 pub async fn open_namespace(io: &RealtimeIo, state: AppState, board: PresenceBoard) {
     use socketioxide::handler::ConnectHandler;
+    let relay = Relay {
+        io: io.clone(),
+        state: state.clone(),
+    };
     let admit_with = move |socket: SocketRef, TryData(auth): TryData<Value>| {
         let state = state.clone();
         async move {
@@ -46,7 +52,7 @@ pub async fn open_namespace(io: &RealtimeIo, state: AppState, board: PresenceBoa
             admitted
         }
     };
-    let on_connect = move |socket: SocketRef| connected(socket, board.clone());
+    let on_connect = move |socket: SocketRef| connected(socket, board.clone(), relay.clone());
     if let Err(error) = io.ns(NAMESPACE, on_connect.with(admit_with)).await {
         tracing::error!(%error, "console namespace not opened");
     }
@@ -91,12 +97,22 @@ async fn admit(socket: &SocketRef, auth: Option<&Value>, state: &AppState) -> Re
     Ok(())
 }
 
-/// Wires an admitted socket: its organisation's room, the roster, presence in and out. The
-/// handlers are registered before this returns its future, so nothing sent right after
-/// connecting is missed.
-fn connected(socket: SocketRef, board: PresenceBoard) -> impl Future<Output = ()> {
+/// What a socket's agent events are passed on with.
+#[derive(Clone)]
+struct Relay {
+    io: RealtimeIo,
+    state: AppState,
+}
+
+/// Wires an admitted socket: its organisation's room, the roster, presence in and out, and the
+/// agent's typing. The handlers are registered before this returns its future, so nothing sent
+/// right after connecting is missed.
+fn connected(socket: SocketRef, board: PresenceBoard, relay: Relay) -> impl Future<Output = ()> {
     let agent = socket.extensions.get::<Agent>();
-    let welcome = agent.map(|agent| wire(&socket, &board, agent));
+    let welcome = agent.map(|agent| {
+        listen_for_typing(&socket, &agent, relay);
+        wire(&socket, &board, agent)
+    });
     async move {
         match welcome {
             Some((agent, first, left)) => {
@@ -163,6 +179,29 @@ fn wire(socket: &SocketRef, board: &PresenceBoard, agent: Agent) -> (Agent, bool
         .joined(&agent.tenant, &agent.agent_id)
         .is_some();
     (agent, first, left)
+}
+
+/// Passes the agent's `typing` events on (`typing.rs`).
+fn listen_for_typing(socket: &SocketRef, agent: &Agent, relay: Relay) {
+    let typist = Arc::new(AgentTypist {
+        io: relay.io,
+        state: relay.state,
+        tenant: agent.tenant.clone(),
+        agent_id: agent.agent_id.clone(),
+        room: agent.room.clone(),
+        gate: TypingGate::default(),
+    });
+    socket.on(
+        EVENT_TYPING,
+        move |socket: SocketRef, TryData(payload): TryData<Value>| {
+            let typist = typist.clone();
+            async move {
+                if let Err(error) = typist.relay(&socket, payload.ok().as_ref()).await {
+                    let _ = socket.emit(EVENT_ERROR, &error.payload());
+                }
+            }
+        },
+    );
 }
 
 /// Disconnects the socket when its access token expires, unless it `left` before.

@@ -11,12 +11,14 @@
 //! so nothing is emitted twice. Publishing never delays or fails a local emit: messages queue
 //! for one publisher task ([`publisher`]), and what Redis does not take is logged and counted
 //! (`botwot_realtime_fanout_lost_total`). Which agents are at a console anywhere is kept in
-//! Redis too ([`presence`]). ADR 0012 says why.
+//! Redis too ([`presence`]). ADR 0012 says why. Typing signals, which are never stored, are
+//! passed on at a bounded rate ([`typing_gate`]).
 
 pub mod driver;
 pub mod presence;
 pub mod publisher;
 pub mod subscriber;
+pub mod typing_gate;
 
 pub use driver::FanoutDriver;
 pub use presence::SharedPresence;

@@ -7,8 +7,9 @@ use crate::routes::sessions::{SessionPath, TenantSession};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
+use botwot_engine::ports::{Storage, StoreError};
 use botwot_engine::validation::ValidationErrors;
-use botwot_engine::{Channel, Direction};
+use botwot_engine::{Channel, Direction, MessageId, SessionState};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -46,20 +47,13 @@ pub async fn mark_read(
         );
         return Err(refused.into());
     }
-    let recent = state
-        .store
-        .recent_messages(&session.key.tenant_id, &session.id, LOOKED_THROUGH)
-        .await?;
-    let latest = recent.into_iter().rev().find_map(|message| {
-        let wamid = message.provider_message_id.clone()?;
-        (message.direction == Direction::Inbound).then_some((message.id, wamid))
-    });
-    let Some((message_id, wamid)) = latest else {
+    let Some((message_id, wamid)) = latest_from_contact(state.store.as_ref(), &session).await?
+    else {
         refused.add("sessionId", "the contact has written nothing to mark read");
         return Err(refused.into());
     };
     let receipts = state
-        .read_receipts
+        .contact_signals
         .as_ref()
         .ok_or_else(AppError::no_graph)?;
     receipts
@@ -69,5 +63,19 @@ pub async fn mark_read(
     Ok(Json(MarkedRead {
         message_id: message_id.to_string(),
         provider_message_id: wamid,
+    }))
+}
+
+/// The contact's latest message among the session's latest ones: our id and the provider's.
+pub(crate) async fn latest_from_contact(
+    store: &dyn Storage,
+    session: &SessionState,
+) -> Result<Option<(MessageId, String)>, StoreError> {
+    let recent = store
+        .recent_messages(&session.key.tenant_id, &session.id, LOOKED_THROUGH)
+        .await?;
+    Ok(recent.into_iter().rev().find_map(|message| {
+        let provider_id = message.provider_message_id.clone()?;
+        (message.direction == Direction::Inbound).then_some((message.id, provider_id))
     }))
 }

@@ -7,5 +7,6 @@ pub mod channel;
 pub mod demo;
 pub mod protocol;
 pub mod socket;
+pub mod typing;
 
 pub use channel::WebChannel;

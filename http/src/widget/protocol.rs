@@ -7,6 +7,9 @@
 //! - visitor → server: `message` with `{clientMessageId?, text}`, acknowledged with
 //!   `{ok: true, message, duplicate}` or `{ok: false, error}`. Sending the same
 //!   `clientMessageId` again stores nothing new.
+//! - visitor → server: `typing` with `{typing: true | false}`, shown to the organisation's
+//!   consoles; server → visitor: `typing` with `{typing}` while the agent who owns the
+//!   conversation writes (a `true` is repeated every few seconds while it lasts).
 
 use crate::errors::{AppError, ErrorCode, ErrorPayload};
 use botwot_engine::session::{Responder, SessionNotice, SessionStatus};
@@ -20,6 +23,7 @@ pub const EVENT_HISTORY: &str = "history";
 pub const EVENT_MESSAGE: &str = "message";
 pub const EVENT_STATUS: &str = "status";
 pub const EVENT_ERROR: &str = "error";
+pub const EVENT_TYPING: &str = "typing";
 
 const MAX_ID_CHARS: usize = 128;
 
@@ -89,6 +93,27 @@ impl VisitorMessage {
             )?,
             text: text.to_owned(),
         })
+    }
+}
+
+/// The visitor's `typing` event, and what the visitor is told of the agent's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Typing {
+    pub typing: bool,
+}
+
+impl Typing {
+    pub fn parse(payload: Option<&Value>) -> Result<Self, AppError> {
+        payload
+            .and_then(|payload| payload.get("typing"))
+            .and_then(Value::as_bool)
+            .map(|typing| Typing { typing })
+            .ok_or_else(|| {
+                AppError::new(
+                    ErrorCode::InvalidPayload,
+                    "typing is {typing: true | false}",
+                )
+            })
     }
 }
 

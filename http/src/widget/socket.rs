@@ -1,16 +1,18 @@
 //! The widget namespace: admits a visitor (widget key, origin, session), sends them their
 //! session and history, and turns their messages into session events, one at a time and in the
-//! order they were sent.
+//! order they were sent. Their typing goes to the consoles (`typing.rs`).
 
 use crate::errors::{AppError, ErrorCode};
 use crate::metrics;
+use crate::realtime::typing_gate::TypingGate;
 use crate::realtime::{NodeAdapter, RealtimeIo, RealtimeSocket as SocketRef};
 use crate::sessions::{Envelope, Outcome, session_after};
 use crate::state::AppState;
 use crate::widget::protocol::{
-    BotCard, EVENT_ERROR, EVENT_HISTORY, EVENT_SESSION, History, MessageAck, NAMESPACE,
-    SessionInfo, VisitorMessage, WidgetAuth, room,
+    BotCard, EVENT_ERROR, EVENT_HISTORY, EVENT_SESSION, EVENT_TYPING, History, MessageAck,
+    NAMESPACE, SessionInfo, VisitorMessage, WidgetAuth, room,
 };
+use crate::widget::typing::VisitorTyping;
 use axum::http::header::ORIGIN;
 use botwot_engine::ids::WidgetKey;
 use botwot_engine::{
@@ -19,6 +21,7 @@ use botwot_engine::{
 use serde_json::Value;
 use socketioxide::extract::{Event, TryData};
 use std::future::{Future, ready};
+use std::sync::Arc;
 use tokio::sync::mpsc;
 
 /// Acknowledges a visitor's message.
@@ -58,7 +61,8 @@ pub async fn open_namespace(io: &RealtimeIo, state: AppState) {
             admitted
         }
     };
-    let on_connect = move |socket: SocketRef| connected(socket, state.clone());
+    let typing_io = io.clone();
+    let on_connect = move |socket: SocketRef| connected(socket, state.clone(), typing_io.clone());
     if let Err(error) = io.ns(NAMESPACE, on_connect.with(admit_with)).await {
         tracing::error!(%error, "widget namespace not opened");
     }
@@ -124,7 +128,7 @@ async fn admit(socket: &SocketRef, auth: Option<&Value>, state: &AppState) -> Re
 
 /// Wires an admitted socket. The handlers are registered before this returns its future, so
 /// no message sent right after connecting is missed.
-fn connected(socket: SocketRef, state: AppState) -> impl Future<Output = ()> {
+fn connected(socket: SocketRef, state: AppState, io: RealtimeIo) -> impl Future<Output = ()> {
     let visitor = socket.extensions.get::<Visitor>();
     if let Some(visitor) = &visitor {
         ::metrics::counter!(metrics::SOCKET_CONNECTIONS).increment(1);
@@ -136,6 +140,26 @@ fn connected(socket: SocketRef, state: AppState) -> impl Future<Output = ()> {
             move |socket: SocketRef, TryData(payload): TryData<Value>, ack: AckSender| {
                 inbox.accept(&socket, payload.ok(), ack);
                 ready(())
+            },
+        );
+        let typing = Arc::new(VisitorTyping {
+            io,
+            tenant: visitor.key.tenant_id.clone(),
+            session_id: visitor.session_id.clone(),
+            gate: TypingGate::default(),
+        });
+        socket.on(
+            EVENT_TYPING,
+            move |socket: SocketRef, TryData(payload): TryData<Value>| {
+                let relay = typing.clone();
+                let admitted = typing.admit(payload.ok().as_ref());
+                async move {
+                    match admitted {
+                        Ok(Some(typing)) => relay.tell_consoles(typing).await,
+                        Ok(None) => {}
+                        Err(error) => report(&socket, &error),
+                    }
+                }
             },
         );
         socket.on_fallback(|socket: SocketRef, Event(event): Event| {

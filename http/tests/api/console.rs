@@ -17,21 +17,25 @@ use serde_json::{Value, json};
 const CONSOLE: &str = "/console";
 const FALLBACK: &str = "I don't know that yet.";
 
-fn chatty_bot() -> BotSettings {
+pub(crate) fn chatty_bot() -> BotSettings {
     let mut settings = BotSettings::named("Ava");
     settings.bot_greeting_message = "Hi, I'm Ava.".into();
     settings.fallback_message = FALLBACK.into();
     settings
 }
 
-async fn console(server: &TestServer, account: &Account) -> TestSocket {
+pub(crate) async fn console(server: &TestServer, account: &Account) -> TestSocket {
     TestSocket::connect_to(server.addr, CONSOLE, json!({"token": account.token}), None)
         .await
         .expect("console admitted")
 }
 
 /// A visitor on the widget of `bot`, past the greeting; returns the socket and session id.
-async fn visitor(server: &TestServer, bot: &BotProfile, visitor: &str) -> (TestSocket, String) {
+pub(crate) async fn visitor(
+    server: &TestServer,
+    bot: &BotProfile,
+    visitor: &str,
+) -> (TestSocket, String) {
     let auth = json!({"widgetKey": bot.widget_key.as_str(), "visitorId": visitor});
     let mut socket = TestSocket::connect(server.addr, auth, None)
         .await

@@ -21,4 +21,5 @@ mod operations;
 mod realtime;
 mod sessions;
 mod support;
+mod typing;
 mod widget;

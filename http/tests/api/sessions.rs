@@ -1,6 +1,7 @@
 //! `/v1/sessions`: listing with filters, one session, its transcript, closing it.
 
 use crate::support::TestApp;
+use crate::support::node::Gate;
 use axum::http::{Method, StatusCode};
 use botwot_engine::access::{Permissions, Role};
 use botwot_engine::bot::BotSettings;
@@ -28,6 +29,18 @@ pub async fn converse_on(
     visitor: &str,
     texts: &[&str],
 ) -> String {
+    converse_through(app.sessions(), bot, channel, account, visitor, texts).await
+}
+
+/// [`converse_on`] through a node's sessions.
+pub async fn converse_through(
+    sessions: &Gate,
+    bot: &BotProfile,
+    channel: Channel,
+    account: &str,
+    visitor: &str,
+    texts: &[&str],
+) -> String {
     let key = SessionKey::new(bot.tenant_id.clone(), channel, account, visitor);
     let mut session_id = String::new();
     for (n, text) in texts.iter().enumerate() {
@@ -40,7 +53,7 @@ pub async fn converse_on(
             bot_id: bot.id.clone(),
             event,
         };
-        let outcome = app.sessions().dispatch(envelope).await.expect("dispatch");
+        let outcome = sessions.dispatch(envelope).await.expect("dispatch");
         session_id = botwot_http::sessions::session_after(&outcome)
             .id
             .to_string();

@@ -9,17 +9,17 @@
 //! three channels with [`MetaGraphSender::route_meta_channels`]. Request shapes live in
 //! [`whatsapp`] (with [`template`] and [`interactive`] builders) and [`messenger`] (Messenger and
 //! Instagram share the Send API; [`comments`] posts replies under comments); [`template_library`]
-//! lists and submits a business account's templates; [`read_receipts`] marks contacts' messages
-//! read; failures are classified in [`errors`]. Every request is made
+//! lists and submits a business account's templates; [`contact_signals`] marks contacts'
+//! messages read and shows them that an agent is typing; failures are classified in [`errors`]. Every request is made
 //! once: the outbox retries.
 
 pub mod client;
 pub mod comments;
 pub mod config;
+pub mod contact_signals;
 pub mod errors;
 pub mod interactive;
 pub mod messenger;
-pub mod read_receipts;
 pub mod retry_after;
 pub mod sender;
 pub mod stored_tokens;

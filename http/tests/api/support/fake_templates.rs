@@ -2,8 +2,9 @@
 //! Account, in Meta's documented shapes: `GET /{version}/{waba-id}/message_templates` answers
 //! two pages joined by an `after` cursor; `POST` accepts a template as `PENDING`, or refuses one
 //! whose name is taken with Meta's error body. `POST /{version}/{phone-number-id}/messages`
-//! takes read receipts (`{"success": true}`). Only the account's token is let in. Everything
-//! posted is recorded, in order.
+//! takes read receipts and typing indicators (`{"success": true}`), and `POST
+//! /{version}/me/messages` Messenger's and Instagram's sender actions (`{"recipient_id"}`).
+//! Only the account's token is let in. Everything posted is recorded, in order.
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -47,7 +48,7 @@ pub async fn start() -> (String, Submitted) {
     let submitted = Submitted::default();
     let app = Router::new()
         .route("/v21.0/{waba}/message_templates", get(list).post(submit))
-        .route("/v21.0/{phone}/messages", post(read_receipt))
+        .route("/v21.0/{phone}/messages", post(contact_signal))
         .with_state(submitted.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -126,7 +127,7 @@ async fn submit(
         .into_response()
 }
 
-async fn read_receipt(
+async fn contact_signal(
     State(submitted): State<Submitted>,
     headers: HeaderMap,
     axum::Json(body): axum::Json<Value>,
@@ -137,6 +138,10 @@ async fn read_receipt(
     if bearer != Some(&format!("Bearer {TOKEN}")) {
         return refused(StatusCode::UNAUTHORIZED, 190, "Invalid OAuth access token.");
     }
+    let answer = match body.get("sender_action") {
+        Some(_) => json!({"recipient_id": body["recipient"]["id"]}),
+        None => json!({"success": true}),
+    };
     submitted.0.lock().expect("lock").push(body);
-    axum::Json(json!({"success": true})).into_response()
+    axum::Json(answer).into_response()
 }

@@ -470,16 +470,26 @@ pub fn redis_url() -> String {
 
 impl TestServer {
     pub async fn start(config: HttpConfig) -> Self {
-        Self::assemble(config, None).await
+        Self::assemble(config, None, None).await
+    }
+
+    /// A node talking to the Graph API at `graph_base` (one token for every account) for
+    /// read receipts, typing indicators, templates and media.
+    pub async fn with_graph(graph_base: &str) -> Self {
+        Self::assemble(HttpConfig::default(), None, Some(graph_base)).await
     }
 
     /// A node whose sockets and presence span every node started with the same Redis and
     /// prefix.
     pub async fn cross_node(cross_node: CrossNode<'_>) -> Self {
-        Self::assemble(HttpConfig::default(), Some(cross_node)).await
+        Self::assemble(HttpConfig::default(), Some(cross_node), None).await
     }
 
-    async fn assemble(mut config: HttpConfig, cross_node: Option<CrossNode<'_>>) -> Self {
+    async fn assemble(
+        mut config: HttpConfig,
+        cross_node: Option<CrossNode<'_>>,
+        graph_base: Option<&str>,
+    ) -> Self {
         if config.auth == AuthConfig::default() {
             config.auth = test_auth();
         }
@@ -490,6 +500,10 @@ impl TestServer {
                 .cross_node_realtime(cross_node.redis_url, cross_node.prefix, cross_node.node_id)
                 .await
                 .expect("cross-node realtime (is Redis running? set BOTWOT_TEST_REDIS_URL)");
+        }
+        if let Some(base) = graph_base {
+            let graph = GraphClient::new(GraphConfig::with_base_url(base)).expect("graph config");
+            http = http.meta_graph(graph, Arc::new(fake_templates::OneToken));
         }
         let web = http.web_channel();
         let node = TestNode::start(web.clone(), Answers::Fallback).await;
