@@ -70,9 +70,7 @@ fn text(message: &Value) -> &str {
 async fn an_agent_takes_over_answers_the_visitor_and_hands_back_to_the_bot() {
     let server = TestServer::start(HttpConfig::default()).await;
     let bot = server.bot(chatty_bot()).await;
-    let alice = server
-        .account("default", Permissions::of(Role::Agent))
-        .await;
+    let alice = server.agent("default").await;
     let mut desk = console(&server, &alice).await;
     let (mut widget, session) = visitor(&server, &bot, "v_handover").await;
 
@@ -214,10 +212,8 @@ async fn a_console_hears_only_its_own_organisation() {
     let other = TenantId::from("other");
     let bot_b = BotProfile::create(other.clone(), chatty_bot(), server.node.clock.now());
     server.node.store.insert_bot(&bot_b).await.expect("bot b");
-    let agent_a = server
-        .account("default", Permissions::of(Role::Agent))
-        .await;
-    let agent_b = server.account("other", Permissions::of(Role::Agent)).await;
+    let agent_a = server.agent("default").await;
+    let agent_b = server.agent("other").await;
     let mut desk_a = console(&server, &agent_a).await;
     let mut desk_b = console(&server, &agent_b).await;
 
@@ -255,10 +251,8 @@ async fn a_console_hears_only_its_own_organisation() {
 async fn an_integration_that_stops_working_is_told_to_its_organisations_consoles_only() {
     let server = TestServer::start(HttpConfig::default()).await;
     let bot = server.bot(chatty_bot()).await;
-    let agent_a = server
-        .account("default", Permissions::of(Role::Agent))
-        .await;
-    let agent_b = server.account("other", Permissions::of(Role::Agent)).await;
+    let agent_a = server.agent("default").await;
+    let agent_b = server.agent("other").await;
     let mut desk_a = console(&server, &agent_a).await;
     let mut desk_b = console(&server, &agent_b).await;
     let unhealthy = |tenant: &str, account: &str| {
@@ -306,12 +300,8 @@ async fn presence_of(desk: &mut TestSocket, account: &Account) -> String {
 #[tokio::test]
 async fn presence_is_told_to_the_organisation_and_the_last_socket_leaving_is_offline() {
     let server = TestServer::start(HttpConfig::default()).await;
-    let alice = server
-        .account("default", Permissions::of(Role::Agent))
-        .await;
-    let bob = server
-        .account("default", Permissions::of(Role::Agent))
-        .await;
+    let alice = server.agent("default").await;
+    let bob = server.agent("default").await;
     let mut alice_desk = console(&server, &alice).await;
     assert_eq!(presence_of(&mut alice_desk, &alice).await, "online");
     let mut bob_desk = console(&server, &bob).await;
@@ -371,9 +361,7 @@ async fn a_console_socket_ends_when_its_access_token_expires() {
         ..HttpConfig::default()
     })
     .await;
-    let alice = server
-        .account("default", Permissions::of(Role::Agent))
-        .await;
+    let alice = server.agent("default").await;
     let mut desk = console(&server, &alice).await;
     // Waits (at most the socket client's patience) for the server to end the session.
     let told = desk.event("error").await;

@@ -12,7 +12,6 @@ use crate::support::socket::{Received, TestSocket};
 use crate::support::{Account, TestServer};
 use axum::http::Method;
 use botwot_engine::Channel;
-use botwot_engine::access::{Permissions, Role};
 use botwot_http::HttpConfig;
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -48,13 +47,9 @@ fn typing_in(session: &str, typing: bool) -> Value {
 async fn typing_passes_between_the_visitor_and_the_agent_who_owns_the_conversation() {
     let server = TestServer::start(HttpConfig::default()).await;
     let bot = server.bot(chatty_bot()).await;
-    let alice = server
-        .account("default", Permissions::of(Role::Agent))
-        .await;
-    let bob = server
-        .account("default", Permissions::of(Role::Agent))
-        .await;
-    let carol = server.account("other", Permissions::of(Role::Agent)).await;
+    let alice = server.agent("default").await;
+    let bob = server.agent("default").await;
+    let carol = server.agent("other").await;
     let mut alice_desk = console(&server, &alice).await;
     let mut bob_desk = console(&server, &bob).await;
     let mut carol_desk = console(&server, &carol).await;
@@ -118,9 +113,7 @@ async fn the_agents_typing_reaches_whatsapp_and_messenger_contacts_through_the_g
     let (graph, posted) = fake_templates::start().await;
     let server = TestServer::with_graph(&graph).await;
     let bot = server.bot(chatty_bot()).await;
-    let alice = server
-        .account("default", Permissions::of(Role::Agent))
-        .await;
+    let alice = server.agent("default").await;
     let sessions = server.sessions();
     let whatsapp = converse_through(
         sessions,

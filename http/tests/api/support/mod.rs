@@ -545,6 +545,11 @@ impl TestServer {
         }
     }
 
+    /// A new agent (role AGENT) of organisation `tenant` (created when missing).
+    pub async fn agent(&self, tenant: &str) -> Account {
+        self.account(tenant, Permissions::of(Role::Agent)).await
+    }
+
     /// A new active user of organisation `tenant` (created when missing) with `permissions`.
     pub async fn account(&self, tenant: &str, permissions: Permissions) -> Account {
         account_in(&self.issuer.tokens, &self.node, tenant, permissions).await
