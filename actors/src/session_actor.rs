@@ -224,7 +224,18 @@ impl SessionActorState {
         commit.fence = deps.fence_for(&self.key)?;
         let outbox = commit.outbox.clone();
         let messages = commit.messages.clone();
-        match deps.store.commit(commit).await {
+        // A transition that only asks for an agent (one became available) stores nothing.
+        let stores_nothing = self.session.as_ref() == Some(&transition.state)
+            && transition
+                .effects
+                .iter()
+                .all(|effect| matches!(effect, Effect::SeekAgent { .. }));
+        let committed = if stores_nothing {
+            Ok(CommitOutcome::Committed)
+        } else {
+            deps.store.commit(commit).await
+        };
+        match committed {
             Ok(CommitOutcome::Committed) => {}
             Ok(CommitOutcome::DuplicateInbound { .. }) => {
                 metrics::counter!("botwot_inbound_duplicates_total").increment(1);

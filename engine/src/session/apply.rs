@@ -41,6 +41,7 @@ pub fn apply(
         SessionEvent::AgentRequested { announce } => step.agent_requested(announce),
         SessionEvent::AgentTookOver { agent_id } => step.agent_took_over(agent_id)?,
         SessionEvent::AgentAssigned { agent_id } => step.agent_assigned(agent_id)?,
+        SessionEvent::AgentAvailable => step.agent_available()?,
         SessionEvent::AgentReplied {
             agent_id,
             body,
@@ -63,7 +64,12 @@ pub fn apply(
             delivery,
         }),
     }
-    if !step.effects.is_empty() {
+    // Asking the node for an agent changes nothing of the session.
+    if step
+        .effects
+        .iter()
+        .any(|effect| !matches!(effect, Effect::SeekAgent { .. }))
+    {
         step.state.updated_at = now;
     }
     Ok(Transition {

@@ -1,5 +1,6 @@
 //! The escalation rules of a transition: entering the waiting queue (hand-off message, SLA timer,
-//! auto-assignment request), an auto-assignment arriving, and the SLA running out.
+//! auto-assignment request), an auto-assignment arriving, an agent becoming available, and the
+//! SLA running out.
 
 use super::apply::Step;
 use super::effect::{Effect, Rejection, SessionNotice};
@@ -50,6 +51,19 @@ impl Step {
             return Err(Rejection::NotWaiting);
         }
         self.agent_took_over(agent_id)
+    }
+
+    /// An agent became available: a conversation still waiting asks for one again (when the
+    /// bot auto-assigns; otherwise nothing changes).
+    pub(super) fn agent_available(&mut self) -> Result<(), Rejection> {
+        if self.state.is_closed() {
+            return Err(Rejection::SessionClosed);
+        }
+        if !self.state.is_waiting() {
+            return Err(Rejection::NotWaiting);
+        }
+        self.seek_agent();
+        Ok(())
     }
 
     /// Nobody took the waiting conversation in time: it is marked escalated for the console

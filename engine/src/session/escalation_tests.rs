@@ -246,6 +246,28 @@ fn auto_assignment_is_requested_on_entering_and_after_a_breach() {
 }
 
 #[test]
+fn an_agent_becoming_available_asks_again_for_a_waiting_conversation_only() {
+    let state = with_policy(|policy| {
+        policy.auto_assign = true;
+        policy.agent_capacity = 2;
+    });
+    let waiting = run(&state, inbound("operator", "c1"), 0);
+    let asked = run(&waiting.state, SessionEvent::AgentAvailable, 7);
+    assert_eq!(asked.effects, [Effect::SeekAgent { capacity: 2 }]);
+    assert_eq!(asked.state, waiting.state, "nothing of the session changes");
+    let without_auto_assignment = run(
+        &escalated_by_keyword(0).state,
+        SessionEvent::AgentAvailable,
+        7,
+    );
+    assert!(without_auto_assignment.effects.is_empty());
+    assert_eq!(
+        apply(&fresh(), SessionEvent::AgentAvailable, Timestamp(7)),
+        Err(Rejection::NotWaiting)
+    );
+}
+
+#[test]
 fn an_assignment_takes_only_a_conversation_that_still_waits() {
     let waiting = escalated_by_keyword(0);
     let assigned = run(

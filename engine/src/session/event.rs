@@ -44,6 +44,10 @@ pub enum SessionEvent {
     AgentAssigned {
         agent_id: String,
     },
+    /// An agent of the organisation became available (came to a console, or back online): a
+    /// conversation still waiting, with auto-assignment, asks for an agent again now instead of
+    /// when its SLA runs out. Refused as `NotWaiting` otherwise; changes nothing stored.
+    AgentAvailable,
     AgentReplied {
         agent_id: String,
         body: MessageBody,

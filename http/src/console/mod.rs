@@ -3,11 +3,13 @@
 //! feeds it from the node's session notices ([`channel`]), who is at a console on this node
 //! ([`presence`]) and on any node ([`board`]),
 //! the events it speaks ([`protocol`]), the web page agents use it from ([`page`]), and the
-//! directory of available agents that auto-assignment picks from ([`directory`]).
+//! directory of available agents that auto-assignment picks from ([`directory`]), which waiting
+//! conversations are offered again when an agent comes online ([`offers`]).
 
 pub mod board;
 pub mod channel;
 pub mod directory;
+pub mod offers;
 pub mod page;
 pub mod presence;
 pub mod protocol;

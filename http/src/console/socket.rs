@@ -1,12 +1,14 @@
 //! The console namespace: admits a signed-in agent (access token, Live Chat or Conversations
 //! module), joins them to their organisation's room and nothing else, and keeps the
-//! organisation told of their presence and their typing. A socket lives no longer than its access token: when
-//! the token expires the agent is told `token_expired` and disconnected, to reconnect with a
-//! fresh one.
+//! organisation told of their presence and their typing. An agent who comes online is offered
+//! the organisation's waiting conversations. A socket lives no longer than its access token:
+//! when the token expires the agent is told `token_expired` and disconnected, to reconnect
+//! with a fresh one.
 
 use crate::auth::Principal;
 use crate::auth::principal::principal_of;
 use crate::console::board::PresenceBoard;
+use crate::console::offers::offer_waiting;
 use crate::console::protocol::{
     EVENT_ERROR, EVENT_PRESENCE, EVENT_ROSTER, EVENT_TYPING, NAMESPACE, Presence, PresenceNotice,
     Roster, organisation_room,
@@ -109,9 +111,10 @@ struct Relay {
 /// right after connecting is missed.
 fn connected(socket: SocketRef, board: PresenceBoard, relay: Relay) -> impl Future<Output = ()> {
     let agent = socket.extensions.get::<Agent>();
+    let state = relay.state.clone();
     let welcome = agent.map(|agent| {
         listen_for_typing(&socket, &agent, relay);
-        wire(&socket, &board, agent)
+        wire(&socket, &board, agent, state.clone())
     });
     async move {
         match welcome {
@@ -127,6 +130,7 @@ fn connected(socket: SocketRef, board: PresenceBoard, relay: Relay) -> impl Futu
                 let _ = socket.emit(EVENT_ROSTER, &agents);
                 if let Some(status) = status {
                     announce(&socket, &agent, status).await;
+                    offer_if_online(&state, &agent, status);
                 }
                 if let Some(lifetime) = agent.token_lifetime {
                     tokio::spawn(end_with_the_token(socket.clone(), lifetime, left));
@@ -142,19 +146,26 @@ fn connected(socket: SocketRef, board: PresenceBoard, relay: Relay) -> impl Futu
 
 /// Joins the room and registers the handlers; returns the agent, whether this is their first
 /// socket on this node, and what is notified when the socket leaves.
-fn wire(socket: &SocketRef, board: &PresenceBoard, agent: Agent) -> (Agent, bool, Arc<Notify>) {
+fn wire(
+    socket: &SocketRef,
+    board: &PresenceBoard,
+    agent: Agent,
+    state: AppState,
+) -> (Agent, bool, Arc<Notify>) {
     let left = Arc::new(Notify::new());
     socket.join(agent.room.clone());
     let (on_presence, presence_board) = (agent.clone(), board.clone());
     socket.on(
         EVENT_PRESENCE,
         move |socket: SocketRef, TryData(payload): TryData<Value>| {
-            let (agent, board) = (on_presence.clone(), presence_board.clone());
+            let (agent, board, state) =
+                (on_presence.clone(), presence_board.clone(), state.clone());
             async move {
                 match Presence::parse(payload.ok().as_ref()) {
                     Ok(status) => {
                         board.chose(&agent.tenant, &agent.agent_id, status).await;
                         announce(&socket, &agent, status).await;
+                        offer_if_online(&state, &agent, status);
                     }
                     Err(error) => {
                         let _ = socket.emit(EVENT_ERROR, &error.payload());
@@ -202,6 +213,15 @@ fn listen_for_typing(socket: &SocketRef, agent: &Agent, relay: Relay) {
             }
         },
     );
+}
+
+/// An agent who became available is offered the waiting conversations (`offers.rs`).
+fn offer_if_online(state: &AppState, agent: &Agent, status: Presence) {
+    if status != Presence::Online {
+        return;
+    }
+    let (state, tenant) = (state.clone(), agent.tenant.clone());
+    tokio::spawn(async move { offer_waiting(&state, &tenant).await });
 }
 
 /// Disconnects the socket when its access token expires, unless it `left` before.

@@ -50,7 +50,7 @@ pub(crate) async fn visitor(
 }
 
 /// The visitor writes `text`; returns once it is acknowledged.
-async fn write(socket: &mut TestSocket, text: &str) {
+pub(crate) async fn write(socket: &mut TestSocket, text: &str) {
     let ack = socket.emit_with_ack("message", json!({"text": text})).await;
     let acked = socket.ack(ack).await;
     assert_eq!(acked["ok"], true, "{acked}");

@@ -1,17 +1,19 @@
 //! Escalation seen from outside: a widget visitor who asks for a human is told once that a
 //! person is coming, and the conversation lands in the console's waiting queue without the
 //! brain answering; a bot's handover policy is validated and stored; erasing the contact takes
-//! the SLA timer with it.
+//! the SLA timer with it; an agent who comes online is given the longest waiting conversation
+//! at once, as far as their capacity goes.
 
+use crate::console::{console, visitor, write};
 use crate::sessions::converse;
 use crate::support::socket::TestSocket;
 use crate::support::{TestApp, TestServer};
 use axum::http::{Method, StatusCode};
-use botwot_engine::Channel;
 use botwot_engine::access::{Permissions, Role};
 use botwot_engine::bot::BotSettings;
 use botwot_engine::handover::DEFAULT_HANDOFF_MESSAGE;
 use botwot_engine::timer::TimerKind;
+use botwot_engine::{BotProfile, Channel};
 use botwot_http::HttpConfig;
 use serde_json::json;
 use std::time::Duration;
@@ -120,4 +122,67 @@ async fn erasing_a_waiting_contact_removes_the_sla_timer_too() {
         .await;
     assert_eq!(erased.status, StatusCode::OK, "{:?}", erased.body);
     assert_eq!(sla_timers().await, 0);
+}
+
+/// A widget visitor of `bot` who asks for a human; returns their socket and session id.
+async fn asks_for_a_human(
+    server: &TestServer,
+    bot: &BotProfile,
+    visitor_id: &str,
+) -> (TestSocket, String) {
+    let (mut socket, session) = visitor(server, bot, visitor_id).await;
+    write(&mut socket, "I want a human").await;
+    (socket, session)
+}
+
+#[tokio::test]
+async fn an_agent_coming_online_gets_the_longest_waiting_conversation_within_capacity() {
+    let server = TestServer::start(HttpConfig::default()).await;
+    server.node.auto_assign_from(server.directory.clone());
+    let mut settings = BotSettings::named("Ava");
+    settings.handover.auto_assign = true;
+    settings.handover.agent_capacity = 1;
+    let bot = server.bot(settings).await;
+    // Nobody is at a console when two visitors ask for a human: both wait.
+    let (_first_visitor, first) = asks_for_a_human(&server, &bot, "v_first").await;
+    let (_second_visitor, second) = asks_for_a_human(&server, &bot, "v_second").await;
+    let alice = server.agent("default").await;
+    let waiting_ids = || async {
+        let waiting = server
+            .call_as(&alice, Method::GET, "/v1/conversations?queue=waiting", None)
+            .await;
+        let items = waiting.body["items"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let mut ids: Vec<String> = items
+            .iter()
+            .filter_map(|item| item["id"].as_str().map(str::to_owned))
+            .collect();
+        ids.sort();
+        ids
+    };
+    let mut both = vec![first.clone(), second.clone()];
+    both.sort();
+    assert_eq!(waiting_ids().await, both);
+
+    // Alice comes online: the longest waiting conversation is hers at once, without waiting
+    // for its SLA; her capacity of one leaves the other waiting.
+    let mut desk = console(&server, &alice).await;
+    let assigned = desk
+        .event_where("session", |change| {
+            change["session"]["responder"]["kind"] == "agent"
+        })
+        .await;
+    assert_eq!(assigned["session"]["id"], first.as_str());
+    assert_eq!(
+        assigned["session"]["responder"]["agentId"],
+        alice.user.id.to_string()
+    );
+    let later = desk.drain(Duration::from_millis(400)).await;
+    assert!(
+        !format!("{later:?}").contains(&second),
+        "the second conversation went past capacity: {later:?}"
+    );
+    assert_eq!(waiting_ids().await, [second]);
 }

@@ -5,6 +5,7 @@ use async_trait::async_trait;
 use botwot_actors::{Node, NodeConfig, NodeDeps, Sessions, SystemClock};
 use botwot_adapters::brain::ProfileBrain;
 use botwot_engine::brain::{Brain, BrainAnswer, BrainError, BrainRequest};
+use botwot_engine::handover::AgentDirectory;
 use botwot_engine::ports::Storage;
 use botwot_engine::time::Clock;
 use botwot_http::{Envelope, Outcome, SessionDispatcher, SessionError, WebChannel};
@@ -34,11 +35,16 @@ pub struct TestNode {
     pub store: Arc<dyn Storage>,
     pub sessions: Gate,
     pub clock: Arc<dyn Clock>,
-    _node: Node,
+    node: Node,
     _dir: tempfile::TempDir,
 }
 
 impl TestNode {
+    /// Auto-assigns waiting conversations to the agents `directory` says are available.
+    pub fn auto_assign_from(&self, directory: Arc<dyn AgentDirectory>) {
+        assert!(self.node.set_agent_directory(directory), "set once");
+    }
+
     pub async fn start(web: WebChannel, answers: Answers) -> Self {
         let dir = tempfile::tempdir().expect("temporary directory");
         let store: Arc<dyn Storage> =
@@ -71,7 +77,7 @@ impl TestNode {
             store,
             sessions,
             clock,
-            _node: node,
+            node,
             _dir: dir,
         }
     }
