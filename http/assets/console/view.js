@@ -56,16 +56,32 @@ export function renderList(sessions, selectedId, previews, onPick) {
     item.classList.toggle("selected", session.id === selectedId);
     const top = element("div", "item-top");
     top.append(element("span", "badge", session.key.channel), element("span", "contact-id", session.key.contact));
+    if (isEscalated(session)) {
+      const late = element("span", "badge escalated", "SLA missed");
+      late.title = `Nobody took it in time: escalated at ${clock(session.escalatedAt)}`;
+      top.append(late);
+    }
     item.append(top, element("div", "preview", previews.get(session.id) ?? ""));
     item.addEventListener("click", () => onPick(session.id));
     list.append(item);
   }
 }
 
+/// A time of day for people, from the API's RFC 3339 text.
+const clock = (when) => new Date(when).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+
+/// Whether a waiting conversation went past its SLA (escalated, nobody took it yet).
+const isEscalated = (session) =>
+  session.status !== "closed" && session.responder?.kind === "waitingForAgent" && !!session.escalatedAt;
+
 function responderText(session, names, me) {
   if (session.status === "closed") return "Closed";
   const responder = session.responder ?? { kind: "bot" };
-  if (responder.kind === "waitingForAgent") return "Waiting for an agent";
+  if (responder.kind === "waitingForAgent") {
+    const since = responder.since ? ` since ${clock(responder.since)}` : "";
+    const late = isEscalated(session) ? ` · SLA missed at ${clock(session.escalatedAt)}` : "";
+    return `Waiting for an agent${since}${late}`;
+  }
   if (responder.kind === "agent") {
     const who = agentName(responder.agentId, names, me);
     return who === "You" ? "You are answering" : `${who} is answering`;

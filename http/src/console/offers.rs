@@ -1,10 +1,10 @@
 //! Waiting conversations offered to an agent who becomes available. A conversation that found
 //! nobody when it started waiting would otherwise wait for its SLA timer to ask again; when an
-//! agent comes to a console (or back online), each of the organisation's waiting conversations,
-//! oldest first, is told so (`SessionEvent::AgentAvailable`). Its session actor asks the node's
-//! auto-assigner again when the bot auto-assigns, and the assigner's round robin and capacity
-//! decide who gets it; a conversation no longer waiting refuses the event and nothing is
-//! written either way.
+//! agent comes to a console (or back online), or gives a conversation away (hands it back,
+//! transfers it, closes it), each of the organisation's waiting conversations, oldest first, is
+//! told so (`SessionEvent::AgentAvailable`). Its session actor asks the node's auto-assigner
+//! again when the bot auto-assigns, and the assigner's round robin and capacity decide who gets
+//! it; a conversation no longer waiting refuses the event and nothing is written either way.
 
 use crate::sessions::Envelope;
 use crate::state::AppState;
@@ -14,6 +14,12 @@ use botwot_engine::{SessionEvent, TenantId};
 
 /// How many waiting conversations are offered again at once (the oldest of them).
 const OFFERED_AT_ONCE: usize = 200;
+
+/// [`offer_waiting`] in the background.
+pub fn offer_waiting_soon(state: &AppState, tenant: &TenantId) {
+    let (state, tenant) = (state.clone(), tenant.clone());
+    tokio::spawn(async move { offer_waiting(&state, &tenant).await });
+}
 
 /// Offers the organisation's waiting conversations again, oldest first; failures are logged.
 pub async fn offer_waiting(state: &AppState, tenant: &TenantId) {

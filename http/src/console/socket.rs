@@ -8,7 +8,7 @@
 use crate::auth::Principal;
 use crate::auth::principal::principal_of;
 use crate::console::board::PresenceBoard;
-use crate::console::offers::offer_waiting;
+use crate::console::offers::offer_waiting_soon;
 use crate::console::protocol::{
     EVENT_ERROR, EVENT_PRESENCE, EVENT_ROSTER, EVENT_TYPING, NAMESPACE, Presence, PresenceNotice,
     Roster, organisation_room,
@@ -220,8 +220,7 @@ fn offer_if_online(state: &AppState, agent: &Agent, status: Presence) {
     if status != Presence::Online {
         return;
     }
-    let (state, tenant) = (state.clone(), agent.tenant.clone());
-    tokio::spawn(async move { offer_waiting(&state, &tenant).await });
+    offer_waiting_soon(state, &agent.tenant);
 }
 
 /// Disconnects the socket when its access token expires, unless it `left` before.

@@ -4,6 +4,7 @@
 //! second is told who won (`session_taken`).
 
 use crate::auth::Principal;
+use crate::console::offers::offer_waiting_soon;
 use crate::errors::{AppError, ErrorCode};
 use crate::extract::JsonBody;
 use crate::openapi::schemas::{MessageSchema, SessionSchema};
@@ -137,6 +138,8 @@ pub async fn hand_back(
     };
     let (session, _) = dispatch(&state, session, event).await?;
     tracing::info!(session_id = %session.id, "conversation handed back to the bot");
+    // The agent has room for another waiting conversation.
+    offer_waiting_soon(&state, &session.key.tenant_id);
     Ok(Json(session))
 }
 
@@ -176,6 +179,8 @@ pub async fn transfer(
     };
     let (session, _) = dispatch(&state, session, event).await?;
     tracing::info!(session_id = %session.id, to_agent_id = %colleague.id, "conversation transferred");
+    // The agent has room for another waiting conversation.
+    offer_waiting_soon(&state, &session.key.tenant_id);
     Ok(Json(session))
 }
 

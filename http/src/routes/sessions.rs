@@ -1,6 +1,7 @@
 //! `/v1/sessions`: list conversations with filters, read one and its transcript, close one.
 
 use crate::auth::Tenant;
+use crate::console::offers::offer_waiting_soon;
 use crate::errors::AppError;
 use crate::extract::{QueryParams, tenant_and_path};
 use crate::openapi::schemas::{SessionPageSchema, SessionSchema, TranscriptSchema};
@@ -177,6 +178,7 @@ pub async fn close_session(
     State(state): State<AppState>,
     TenantSession(session): TenantSession,
 ) -> Result<Json<SessionState>, AppError> {
+    let had_agent = session.assigned_agent().is_some();
     let event = SessionEvent::CloseRequested {
         reason: CloseReason::Api,
     };
@@ -188,6 +190,10 @@ pub async fn close_session(
     match state.sessions.dispatch(envelope).await? {
         Outcome::Applied { session, .. } | Outcome::Duplicate { session } => {
             tracing::info!(session_id = %session.id, "session closed through the api");
+            if had_agent {
+                // Its agent has room for another waiting conversation.
+                offer_waiting_soon(&state, &session.key.tenant_id);
+            }
             Ok(Json(session))
         }
         Outcome::Rejected { rejection, .. } => Err(rejection.into()),

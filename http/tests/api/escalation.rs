@@ -1,8 +1,8 @@
 //! Escalation seen from outside: a widget visitor who asks for a human is told once that a
 //! person is coming, and the conversation lands in the console's waiting queue without the
 //! brain answering; a bot's handover policy is validated and stored; erasing the contact takes
-//! the SLA timer with it; an agent who comes online is given the longest waiting conversation
-//! at once, as far as their capacity goes.
+//! the SLA timer with it; an agent who comes online, or hands a conversation back, is given the
+//! longest waiting conversation at once, as far as their capacity goes.
 
 use crate::console::{console, visitor, write};
 use crate::sessions::converse;
@@ -136,7 +136,7 @@ async fn asks_for_a_human(
 }
 
 #[tokio::test]
-async fn an_agent_coming_online_gets_the_longest_waiting_conversation_within_capacity() {
+async fn an_agent_coming_online_or_freeing_room_gets_the_longest_waiting_conversation() {
     let server = TestServer::start(HttpConfig::default()).await;
     server.node.auto_assign_from(server.directory.clone());
     let mut settings = BotSettings::named("Ava");
@@ -184,5 +184,21 @@ async fn an_agent_coming_online_gets_the_longest_waiting_conversation_within_cap
         !format!("{later:?}").contains(&second),
         "the second conversation went past capacity: {later:?}"
     );
-    assert_eq!(waiting_ids().await, [second]);
+    assert_eq!(waiting_ids().await, [second.clone()]);
+
+    // Handing the first back leaves her room: the second is hers now.
+    let route = format!("/v1/sessions/{first}/handback");
+    let handed = server.call_as(&alice, Method::POST, &route, None).await;
+    assert_eq!(handed.status, StatusCode::OK, "{}", handed.body);
+    let next = desk
+        .event_where("session", |change| {
+            change["session"]["id"] == second.as_str()
+                && change["session"]["responder"]["kind"] == "agent"
+        })
+        .await;
+    assert_eq!(
+        next["session"]["responder"]["agentId"],
+        alice.user.id.to_string()
+    );
+    assert_eq!(waiting_ids().await, Vec::<String>::new());
 }
