@@ -184,7 +184,7 @@ async fn an_agent_coming_online_or_freeing_room_gets_the_longest_waiting_convers
         !format!("{later:?}").contains(&second),
         "the second conversation went past capacity: {later:?}"
     );
-    assert_eq!(waiting_ids().await, [second.clone()]);
+    assert_eq!(waiting_ids().await, std::slice::from_ref(&second));
 
     // Handing the first back leaves her room: the second is hers now.
     let route = format!("/v1/sessions/{first}/handback");
