@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod services;
+pub mod upload_body;
 pub mod views;
 
 pub use config::{EmbedderChoice, KnowledgeConfig};

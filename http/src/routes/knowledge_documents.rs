@@ -11,13 +11,14 @@ use crate::auth::{Principal, plan_limits};
 use crate::errors::{AppError, ErrorCode};
 use crate::extract::{JsonBody, PathParams, QueryParams};
 use crate::knowledge::DocumentView;
+use crate::knowledge::upload_body::{UploadedFile, read_upload};
 use crate::routes::knowledge_bases::stored_base;
 use crate::routes::paging::{LISTING, Page};
 use crate::state::AppState;
 use axum::Json;
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use botwot_engine::access::LimitedResource;
 use botwot_engine::ids::DocumentId;
 use botwot_engine::knowledge::{DocumentOrigin, KnowledgeBase, KnowledgeDocument};
@@ -32,8 +33,9 @@ const MAX_FILE_NAME_CHARS: usize = 255;
 #[into_params(rename_all = "camelCase", parameter_in = Query)]
 pub struct UploadQuery {
     /// The file's name with its extension (`returns.pdf`); it tells the format with the
-    /// `Content-Type`, and titles the document.
-    file_name: String,
+    /// `Content-Type`, and titles the document. Needed for a raw upload; a form's file part
+    /// names the file itself (this overrides it).
+    file_name: Option<String>,
 }
 
 /// The `{knowledgeBaseId}` path.
@@ -74,11 +76,13 @@ pub struct UrlInput {
     pub url: String,
 }
 
-/// Uploads a file (PDF, DOCX, XLSX, CSV, JSON, HTML, Markdown or text) to a knowledge base.
+/// Uploads a file (PDF, DOCX, XLSX, CSV, JSON, HTML, Markdown or text) to a knowledge base:
+/// the raw bytes with the file's `Content-Type` and `?fileName=`, or a `multipart/form-data`
+/// form whose `file` part is the file.
 #[utoipa::path(
     post, path = "/v1/knowledge-bases/{knowledgeBaseId}/documents", tag = "knowledge",
     params(DocumentsPath, UploadQuery),
-    request_body(content = Vec<u8>, description = "the file's bytes", content_type = "application/octet-stream"),
+    request_body(content = Vec<u8>, description = "the file's bytes (or a multipart/form-data form with the file in its `file` part)", content_type = "application/octet-stream"),
     responses(
         (status = 201, description = "stored and queued for ingestion", body = DocumentView),
         (status = 413, description = "`file_too_large`: over the plan's or the server's upload limit"),
@@ -94,25 +98,20 @@ pub async fn upload_document(
     body: Body,
 ) -> Result<(StatusCode, Json<DocumentView>), AppError> {
     let base = stored_base(&state, &principal, &path.knowledge_base_id).await?;
-    let file_name = file_name(&query.file_name)?;
     allow_one_more_document(&state, &principal).await?;
     let limit = upload_limit(&state, &principal);
-    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
-        AppError::new(
-            ErrorCode::FileTooLarge,
-            format!(
-                "the file is larger than the {} bytes your plan and this server allow",
-                limit
-            ),
-        )
-    })?;
+    let UploadedFile {
+        bytes,
+        file_name: named_in_form,
+        content_type,
+    } = read_upload(&headers, body, limit).await?;
+    let file_name = match (query.file_name.as_deref(), named_in_form.as_deref()) {
+        (Some(name), _) | (None, Some(name)) => file_name(name)?,
+        (None, None) => file_name("")?,
+    };
     if bytes.is_empty() {
         return Err(AppError::new(ErrorCode::InvalidJson, "the file is empty"));
     }
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .map(str::to_owned);
     let origin = DocumentOrigin::Upload {
         file_name: file_name.clone(),
         content_type,

@@ -37,15 +37,8 @@ async fn ingested(app: &TestApp, kb: &str, file_name: &str, text: &str) -> Value
     app.ingestion_finished(kb, &id).await
 }
 
-#[tokio::test]
-async fn an_uploaded_document_answers_questions_with_its_source() {
-    let app = TestApp::new().await;
-    let kb = base(&app, "Help centre").await;
-    let document = ingested(&app, &kb, "returns.md", RETURNS).await;
-    assert_eq!(document["stage"], "ready", "{document:?}");
-    assert_eq!(document["percent"], 100);
-    assert!(document["chunkCount"].as_u64().unwrap_or(0) >= 1);
-
+/// Asks base `kb` when a refund arrives; the best passage must be the returns policy's.
+async fn assert_refund_question_finds_the_policy(app: &TestApp, kb: &str) {
     let query = json!({ "query": "how long until my refund arrives", "topK": 3 });
     let found = app
         .send(
@@ -59,6 +52,34 @@ async fn an_uploaded_document_answers_questions_with_its_source() {
         .as_str()
         .unwrap_or_default();
     assert!(top.contains("five working days"), "{:?}", found.body);
+}
+
+/// A new organisation on the BASE plan signed up by `email`: its owner's authorization and the
+/// documents path of a knowledge base of its own.
+async fn base_plan_documents(app: &TestApp, email: &str) -> (String, String) {
+    let owner = app.sign_up_base_organisation(email, "Small").await;
+    let kb = app
+        .call(
+            Method::POST,
+            "/v1/knowledge-bases",
+            Some(r#"{"name": "Small"}"#),
+            &[("authorization", &owner)],
+        )
+        .await;
+    let id = kb.body["id"].as_str().expect("id");
+    (owner, format!("/v1/knowledge-bases/{id}/documents"))
+}
+
+#[tokio::test]
+async fn an_uploaded_document_answers_questions_with_its_source() {
+    let app = TestApp::new().await;
+    let kb = base(&app, "Help centre").await;
+    let document = ingested(&app, &kb, "returns.md", RETURNS).await;
+    assert_eq!(document["stage"], "ready", "{document:?}");
+    assert_eq!(document["percent"], 100);
+    assert!(document["chunkCount"].as_u64().unwrap_or(0) >= 1);
+
+    assert_refund_question_finds_the_policy(&app, &kb).await;
 
     let bot = app.bot(BotSettings::named("Ava")).await;
     let attach = app
@@ -137,21 +158,8 @@ async fn hostile_or_mislabelled_files_fail_with_a_code_and_oversized_ones_are_re
     );
 
     // The BASE plan takes files up to 10 MiB.
-    let small = app
-        .sign_up_base_organisation("owner@small.test", "Small")
-        .await;
-    let small_kb = app
-        .call(
-            Method::POST,
-            "/v1/knowledge-bases",
-            Some(r#"{"name": "Small"}"#),
-            &[("authorization", &small)],
-        )
-        .await;
-    let path = format!(
-        "/v1/knowledge-bases/{}/documents?fileName=big.txt",
-        small_kb.body["id"].as_str().expect("id")
-    );
+    let (small, documents) = base_plan_documents(&app, "owner@small.test").await;
+    let path = format!("{documents}?fileName=big.txt");
     let too_big = vec![b'a'; 10 * 1024 * 1024 + 1];
     let refused = app.upload_as(&small, &path, too_big, "text/plain").await;
     assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
@@ -402,4 +410,83 @@ async fn a_question_goes_to_the_bot_whose_knowledge_answers_it() {
         )
         .await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}
+
+/// One part of a `multipart/form-data` body: field name, file name, content type, bytes.
+type Part<'a> = (&'a str, Option<&'a str>, &'a str, &'a [u8]);
+
+const BOUNDARY: &str = "----botwot-test-boundary-7MA4YWxkTrZu0gW";
+
+/// A `multipart/form-data` body of `parts`, and its `Content-Type`, as a browser sends a form.
+fn form(parts: &[Part]) -> (Vec<u8>, String) {
+    let mut body = Vec::new();
+    for (name, file_name, content_type, bytes) in parts {
+        let file = file_name.map_or(String::new(), |file| format!("; filename=\"{file}\""));
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"{file}\r\n\
+                 Content-Type: {content_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    (body, format!("multipart/form-data; boundary={BOUNDARY}"))
+}
+
+#[tokio::test]
+async fn a_file_sent_as_a_form_is_learned_under_its_own_name_and_bad_forms_are_refused() {
+    let app = TestApp::new().await;
+    let kb = base(&app, "Forms").await;
+    let path = format!("/v1/knowledge-bases/{kb}/documents");
+    let (body, kind) = form(&[
+        ("note", None, "text/plain", b"not the file"),
+        (
+            "file",
+            Some("returns.md"),
+            "text/markdown",
+            RETURNS.as_bytes(),
+        ),
+    ]);
+    let sent = app.upload(&path, body, &kind).await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{:?}", sent.body);
+    assert_eq!(sent.body["fileName"], "returns.md");
+    assert_eq!(sent.body["sizeBytes"], RETURNS.len());
+    let id = sent.body["id"].as_str().expect("id").to_owned();
+    assert_eq!(app.ingestion_finished(&kb, &id).await["stage"], "ready");
+    assert_refund_question_finds_the_policy(&app, &kb).await;
+
+    let (no_file, kind) = form(&[("note", None, "text/plain", b"hello")]);
+    let refused = app.upload(&path, no_file, &kind).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::BAD_REQUEST,
+        "{:?}",
+        refused.body
+    );
+    assert_eq!(refused.code(), "invalid_payload");
+    let boundless = app
+        .upload(&path, b"--x\r\n".to_vec(), "multipart/form-data")
+        .await;
+    assert_eq!(boundless.code(), "invalid_payload");
+    let (cut, kind) = form(&[("file", Some("a.txt"), "text/plain", b"hello")]);
+    let cut_short = app
+        .upload(&path, cut[..cut.len() - 12].to_vec(), &kind)
+        .await;
+    assert_eq!(cut_short.code(), "invalid_payload", "{:?}", cut_short.body);
+
+    // The plan's size limit holds inside a form too (the BASE plan takes up to 10 MiB).
+    let (small, small_path) = base_plan_documents(&app, "owner@forms.test").await;
+    let too_big = vec![b'a'; 10 * 1024 * 1024 + 1];
+    let (big_form, kind) = form(&[("file", Some("big.txt"), "text/plain", &too_big)]);
+    let over = app.upload_as(&small, &small_path, big_form, &kind).await;
+    assert_eq!(over.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(over.code(), "file_too_large");
+
+    let listed = app
+        .get(&format!("/v1/knowledge-bases/{kb}/documents"))
+        .await;
+    assert_eq!(listed.body["items"].as_array().map(Vec::len), Some(1));
 }

@@ -1,0 +1,159 @@
+//! The WhatsApp webhook path against bare axum, measured in one run (issue 8).
+//!
+//! The same closed-loop load (`SENDERS` concurrent senders, default 32, sharing one `reqwest`
+//! client over loopback HTTP, each posting for `SECONDS`, default 5) goes to three targets:
+//! - (a) a bare axum handler that answers 200 to a POST, served by this benchmark;
+//! - (b) an axum handler, served by this benchmark, that checks the `X-Hub-Signature-256`
+//!   HMAC-SHA256 of the body under the app secret (BotWot's own `verify_signature`) and parses
+//!   the body as a `serde_json::Value` before answering 200;
+//! - (c) `POST /webhooks/meta` of the real `botwot` binary on the embedded store, started as the
+//!   end-to-end tests start it (fake Graph API, WhatsApp number connected), which answers 200
+//!   only once the message is durably committed to its session.
+//!
+//! Every request is a new signed WhatsApp text (its own `wamid`) from one of `CONTACTS`
+//! contacts (default 500, under the Base plan's 1,000 conversations a month), so (c) stores each
+//! one; (a) and (b) get the same bodies in the same order. Printed per target: requests per
+//! second, p50/p90/p99/max latency and non-200 answers; then (c) against (a) and (b). Run:
+//! `cargo bench --profile dev --bench webhook_baseline` (`WORKERS=n` sets the tokio workers).
+
+mod support;
+
+#[path = "support/closed_loop.rs"]
+mod closed_loop;
+#[path = "../tests/support/mod.rs"]
+mod e2e;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use botwot_adapters::meta::signature::{SIGNATURE_HEADER, verify_signature};
+use closed_loop::{Figures, Post};
+use e2e::meta::{
+    APP_SECRET, FakeGraph, connect_whatsapp, inbound_text_from, signature, start_server,
+};
+use std::time::Duration;
+use support::{env_or, ms, percentile, runtime};
+
+const WEBHOOK_PATH: &str = "/webhooks/meta";
+
+fn main() {
+    let senders = env_or("SENDERS", 32);
+    let seconds = env_or("SECONDS", 5);
+    let contacts = env_or("CONTACTS", 500);
+    let duration = Duration::from_secs(seconds as u64);
+    println!(
+        "webhook_baseline: {senders} concurrent senders, one shared reqwest client, {seconds} s \
+         per target, loopback HTTP; every request a new signed WhatsApp text from one of \
+         {contacts} contacts, the same bodies to every target"
+    );
+    println!("  (a) bare axum: 200 to any POST");
+    println!("  (b) axum: X-Hub-Signature-256 HMAC-SHA256 check + serde_json::Value parse, 200");
+    println!("  (c) botwot POST /webhooks/meta, embedded store: 200 after the durable commit");
+    runtime().block_on(async {
+        let http = reqwest::Client::new();
+        let load = |url: String| {
+            let http = http.clone();
+            async move {
+                let build = move |n| signed_text(n, contacts);
+                closed_loop::run(&http, &url, senders, duration, build).await
+            }
+        };
+
+        let bare = serve(Router::new().route(WEBHOOK_PATH, post(|| async { StatusCode::OK })));
+        let bare = load(bare.await).await;
+        report("(a) bare axum", &bare);
+
+        let checked = serve(Router::new().route(WEBHOOK_PATH, post(verify_and_parse)));
+        let checked = load(checked.await).await;
+        report("(b) axum + HMAC + JSON", &checked);
+
+        let graph = FakeGraph::start().await;
+        let data = tempfile::tempdir().expect("temporary directory");
+        let server = start_server(data.path(), &graph).await;
+        connect_whatsapp(&server).await;
+        let botwot = load(format!("{}{WEBHOOK_PATH}", server.base)).await;
+        report("(c) botwot webhook", &botwot);
+        println!(
+            "    (c) processed, not only acknowledged: {} bot replies already sent to the fake \
+             Graph API",
+            graph.requests().len()
+        );
+
+        println!(
+            "ratios (c)/(a): throughput {:.3}, p50 latency {:.1}x",
+            throughput_ratio(&botwot, &bare),
+            p50_ratio(&botwot, &bare)
+        );
+        println!(
+            "ratios (c)/(b): throughput {:.3}, p50 latency {:.1}x",
+            throughput_ratio(&botwot, &checked),
+            p50_ratio(&botwot, &checked)
+        );
+    });
+}
+
+/// The `n`th request: a new WhatsApp text (its own `wamid`) from contact `n % contacts`, signed
+/// with the app secret as Meta signs.
+fn signed_text(n: usize, contacts: usize) -> Post {
+    let wa_id = format!("4915{:08}", n % contacts);
+    let payload = inbound_text_from(&wa_id, &format!("wamid.BASELINE{n:010}"), "hello");
+    let body = serde_json::to_vec(&payload).expect("json");
+    let headers = vec![
+        ("content-type", "application/json".to_owned()),
+        (SIGNATURE_HEADER, signature(&body)),
+    ];
+    Post { body, headers }
+}
+
+/// Target (b): what any webhook receiver must do before trusting a body.
+async fn verify_and_parse(headers: HeaderMap, body: Bytes) -> StatusCode {
+    let claimed = headers
+        .get(SIGNATURE_HEADER)
+        .and_then(|value| value.to_str().ok());
+    if verify_signature(APP_SECRET.as_bytes(), claimed, &body).is_err() {
+        return StatusCode::UNAUTHORIZED;
+    }
+    match serde_json::from_slice::<serde_json::Value>(&body) {
+        Ok(_) => StatusCode::OK,
+        Err(_) => StatusCode::BAD_REQUEST,
+    }
+}
+
+/// Serves `app` on a free loopback port of this runtime; the webhook URL.
+async fn serve(app: Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind a loopback port");
+    let url = format!(
+        "http://{}{WEBHOOK_PATH}",
+        listener.local_addr().expect("address")
+    );
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    url
+}
+
+fn report(label: &str, figures: &Figures) {
+    let at = |p| ms(percentile(&figures.latencies, p));
+    println!(
+        "{label:<24} {:>9.1} req/s  p50 {:>7.2} ms  p90 {:>7.2} ms  p99 {:>7.2} ms  max {:>8.2} ms  \
+         {} requests, {} non-200",
+        figures.requests_per_second(),
+        at(50.0),
+        at(90.0),
+        at(99.0),
+        at(100.0),
+        figures.latencies.len(),
+        figures.non_200
+    );
+}
+
+fn throughput_ratio(of: &Figures, to: &Figures) -> f64 {
+    of.requests_per_second() / to.requests_per_second()
+}
+
+fn p50_ratio(of: &Figures, to: &Figures) -> f64 {
+    ms(percentile(&of.latencies, 50.0)) / ms(percentile(&to.latencies, 50.0))
+}
