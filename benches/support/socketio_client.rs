@@ -7,10 +7,11 @@
 //! refusal `44<ns>,{"message":...}`). It then hands the connection to a task that answers every
 //! ping `2` with `3`, writes what [`SocketIoClient::emit_with_ack`] queues, and timestamps every
 //! event `42<ns>,[name,data]` and acknowledgement `43<ns>,<id>[data]` the moment its frame is
-//! read, so a slow consumer does not inflate a measured latency. Binary packets are not supported; event
-//! names are taken verbatim (no JSON escapes), which holds for every event BotWot sends. The
-//! byte-exact test client of the API tests (`http/tests/api/support/socket.rs`) reads only while
-//! its caller waits and gives up after 5 s of silence, so it cannot hold idle connections.
+//! read, so a slow consumer does not inflate a measured latency. Binary packets are not
+//! supported; event names are taken verbatim (no JSON escapes), which holds for every event
+//! BotWot sends. The byte-exact test client of the API tests (`http/tests/api/support/socket.rs`)
+//! reads only while its caller waits and gives up after 5 s of silence, so it cannot hold idle
+//! connections.
 
 #![allow(dead_code)]
 

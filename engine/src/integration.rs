@@ -136,6 +136,24 @@ fn enabled() -> bool {
 }
 
 impl IntegrationSettings {
+    /// The settings of `account_id` on `channel`, answered by `bot_id`, with everything else as
+    /// an administrator who sets nothing more gets it: the bot on, no contact lists, comments
+    /// left to agents, no token, no display name.
+    pub fn new(channel: Channel, account_id: impl Into<String>, bot_id: BotId) -> Self {
+        Self {
+            channel,
+            account_id: account_id.into(),
+            bot_id,
+            display_name: String::new(),
+            ai_enabled: enabled(),
+            access_token: None,
+            blocked_contacts: Vec::new(),
+            allowed_contacts: Vec::new(),
+            comment_replies: CommentReplies::default(),
+            business_account_id: None,
+        }
+    }
+
     pub fn validate(&self) -> Result<(), ValidationErrors> {
         let mut errors = ValidationErrors::default();
         if !matches!(
@@ -335,16 +353,8 @@ mod tests {
 
     fn settings(channel: Channel, account: &str) -> IntegrationSettings {
         IntegrationSettings {
-            blocked_contacts: Vec::new(),
-            allowed_contacts: Vec::new(),
-            comment_replies: Default::default(),
-            business_account_id: None,
-            channel,
-            account_id: account.into(),
-            bot_id: BotId::from("bot_1"),
             display_name: "Support line".into(),
-            ai_enabled: true,
-            access_token: None,
+            ..IntegrationSettings::new(channel, account, BotId::from("bot_1"))
         }
     }
 

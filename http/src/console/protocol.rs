@@ -38,6 +38,18 @@ pub const EVENT_INGESTION: &str = "ingestion";
 pub const EVENT_INTEGRATION: &str = "integration";
 pub const EVENT_TYPING: &str = "typing";
 
+/// Every event the server emits in the namespace.
+pub const SERVER_EVENTS: [&str; 8] = [
+    EVENT_MESSAGE,
+    EVENT_SESSION,
+    EVENT_PRESENCE,
+    EVENT_ROSTER,
+    EVENT_ERROR,
+    EVENT_INGESTION,
+    EVENT_INTEGRATION,
+    EVENT_TYPING,
+];
+
 /// The room every console socket of one organisation joins.
 pub fn organisation_room(tenant: &TenantId) -> String {
     format!("org:{tenant}")

@@ -25,6 +25,16 @@ pub const EVENT_STATUS: &str = "status";
 pub const EVENT_ERROR: &str = "error";
 pub const EVENT_TYPING: &str = "typing";
 
+/// Every event the server emits in the namespace.
+pub const SERVER_EVENTS: [&str; 6] = [
+    EVENT_SESSION,
+    EVENT_HISTORY,
+    EVENT_MESSAGE,
+    EVENT_STATUS,
+    EVENT_ERROR,
+    EVENT_TYPING,
+];
+
 const MAX_ID_CHARS: usize = 128;
 
 /// The room every socket of one session joins.

@@ -257,16 +257,8 @@ async fn an_integration_that_stops_working_is_told_to_its_organisations_consoles
     let mut desk_b = console(&server, &agent_b).await;
     let unhealthy = |tenant: &str, account: &str| {
         let settings = IntegrationSettings {
-            channel: Channel::WhatsApp,
-            account_id: account.to_owned(),
-            bot_id: bot.id.clone(),
             display_name: "Support line".into(),
-            ai_enabled: true,
-            access_token: None,
-            blocked_contacts: Vec::new(),
-            allowed_contacts: Vec::new(),
-            comment_replies: Default::default(),
-            business_account_id: None,
+            ..IntegrationSettings::new(Channel::WhatsApp, account, bot.id.clone())
         };
         let mut integration =
             ChannelIntegration::create(TenantId::from(tenant), settings, Timestamp(1_000));

@@ -20,6 +20,7 @@ mod meta_webhook;
 mod operations;
 mod realtime;
 mod sessions;
+mod socket_isolation;
 mod support;
 mod typing;
 mod widget;

@@ -8,16 +8,8 @@ use botwot_engine::ports::{PageRequest, StoreError};
 
 fn whatsapp(account: &str) -> IntegrationSettings {
     IntegrationSettings {
-        blocked_contacts: Vec::new(),
-        allowed_contacts: Vec::new(),
-        comment_replies: Default::default(),
-        business_account_id: None,
-        channel: Channel::WhatsApp,
-        account_id: account.to_owned(),
-        bot_id: BotId::new("bot_1"),
         display_name: "Support".to_owned(),
-        ai_enabled: true,
-        access_token: None,
+        ..IntegrationSettings::new(Channel::WhatsApp, account, BotId::new("bot_1"))
     }
 }
 

@@ -84,18 +84,8 @@ async fn world() -> World {
         TokenCipher::from_base64_key(&TokenCipher::random_base64_key().expect("test setup"))
             .expect("test setup");
     let integrations = Arc::new(Integrations::default());
-    let settings = IntegrationSettings {
-        channel: Channel::WhatsApp,
-        account_id: PHONE_NUMBER_ID.to_owned(),
-        bot_id: BotId::from("bot_1"),
-        display_name: String::new(),
-        ai_enabled: true,
-        access_token: None,
-        blocked_contacts: Vec::new(),
-        allowed_contacts: Vec::new(),
-        comment_replies: Default::default(),
-        business_account_id: None,
-    };
+    let settings =
+        IntegrationSettings::new(Channel::WhatsApp, PHONE_NUMBER_ID, BotId::from("bot_1"));
     let mut integration =
         ChannelIntegration::create(TenantId::from("org_test"), settings, Timestamp(1_000));
     integration.sealed_access_token = Some(
