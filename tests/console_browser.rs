@@ -3,7 +3,8 @@
 //! organisation signs in on `/console`; a visitor chats through the widget of the
 //! organisation's bot on a shop's page; the agent sees the conversation arrive live, takes it
 //! over, sees the visitor typing and is seen typing, replies with a canned response, adds a
-//! private note and hands it back, and the bot answers the visitor again. The stored transcript is checked afterwards. Screenshots of each
+//! private note and hands it back, and the bot answers the visitor again; closed by the agent,
+//! the conversation is rated by the visitor. The stored transcript is checked afterwards. Screenshots of each
 //! step are kept in the test's temporary target folder (`console-<n>-<step>.png`).
 
 mod support;
@@ -66,6 +67,7 @@ async fn an_agent_takes_over_a_visitor_chat_in_the_console_and_hands_it_back() {
             "note",
             "hand-back",
             "bot-again",
+            "rating",
             "done"
         ],
         "{}",
@@ -73,7 +75,7 @@ async fn an_agent_takes_over_a_visitor_chat_in_the_console_and_hands_it_back() {
     );
 
     // What the browser showed is what was stored.
-    let (_, sessions) = server.get("/v1/conversations?queue=bot").await;
+    let (_, sessions) = server.get("/v1/conversations?queue=closed").await;
     let session_id = sessions["items"][0]["id"]
         .as_str()
         .expect("the conversation");
@@ -96,5 +98,7 @@ async fn an_agent_takes_over_a_visitor_chat_in_the_console_and_hands_it_back() {
         !texts.iter().any(|t| t.contains("still there")),
         "{texts:?}"
     );
+    let (_, session) = server.get(&format!("/v1/sessions/{session_id}")).await;
+    assert_eq!(session["satisfaction"]["score"], 4, "{session}");
     eprintln!("screenshots: {shots}-<n>-<step>.png");
 }

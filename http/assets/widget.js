@@ -82,6 +82,10 @@ var STYLE = [
   ".typing { display: none; padding: 2px 12px 4px; font-size: 12px; color: #64748b; font-style: italic;",
   "  background: #f8fafc; }",
   ".typing.shown { display: block; }",
+  ".rate { display: none; padding: 8px 12px; border-top: 1px solid #e2e8f0; font-size: 13px; background: #fff; }",
+  ".rate.shown { display: block; }",
+  ".rate button { margin: 0 2px; padding: 2px 9px; border: 1px solid #cbd5e1; border-radius: 6px;",
+  "  background: #fff; font: inherit; cursor: pointer; }",
   "form { display: flex; border-top: 1px solid #e2e8f0; }",
   "textarea { flex: 1; border: 0; padding: 10px 12px; font: inherit; resize: none; height: 42px; outline: none; }",
   "form button { border: 0; color: #fff; padding: 0 16px; font: inherit; font-weight: 600; cursor: pointer; }",
@@ -105,6 +109,10 @@ root.innerHTML =
   '  <div class="notice" role="status"></div>' +
   '  <div class="messages" aria-live="polite"></div>' +
   '  <div class="typing" aria-live="polite">Agent is typing…</div>' +
+  '  <div class="rate" role="group" aria-label="Rate this conversation"><span class="ask">How did we do?</span> ' +
+  '    <button type="button" data-score="1">1</button><button type="button" data-score="2">2</button>' +
+  '<button type="button" data-score="3">3</button><button type="button" data-score="4">4</button>' +
+  '<button type="button" data-score="5">5</button></div>' +
   '  <form><textarea placeholder="Write a message…" aria-label="Message" rows="1"></textarea>' +
   '    <button type="submit">Send</button></form>' +
   "</section>";
@@ -119,6 +127,8 @@ var ui = {
   notice: root.querySelector(".notice"),
   messages: root.querySelector(".messages"),
   typing: root.querySelector(".typing"),
+  rate: root.querySelector(".rate"),
+  rateAsk: root.querySelector(".rate .ask"),
   form: root.querySelector("form"),
   input: root.querySelector("textarea"),
   send: root.querySelector("form button"),
@@ -289,6 +299,32 @@ socket.on("message", function (message) {
   render();
 });
 
+// ---- rating the conversation -------------------------------------------------------------
+
+// When the conversation ends the visitor may rate it from 1 to 5; the latest rating counts.
+function askForRating() {
+  ui.rateAsk.textContent = "How did we do?";
+  ui.rate.querySelectorAll("button").forEach(function (button) {
+    button.hidden = false;
+  });
+  ui.rate.classList.add("shown");
+}
+
+ui.rate.addEventListener("click", function (event) {
+  var score = Number(event.target && event.target.getAttribute("data-score"));
+  if (!score) return;
+  socket.timeout(15000).emit("rating", { score: score }, function (timedOut, ack) {
+    if (timedOut || !ack.ok) {
+      ui.rateAsk.textContent = timedOut ? "Not sent; try again." : ack.error.message;
+      return;
+    }
+    ui.rateAsk.textContent = "Thank you for your rating.";
+    ui.rate.querySelectorAll("button").forEach(function (button) {
+      button.hidden = true;
+    });
+  });
+});
+
 // ---- typing, both ways -----------------------------------------------------------------
 
 // The agent's typing: shown until they stop, their message arrives, or no refresh came for a
@@ -338,6 +374,8 @@ function visitorTyped() {
 }
 
 socket.on("status", function (status) {
+  var notice = status.notice || {};
+  if (notice.type === "statusChanged" && notice.status === "closed") askForRating();
   var text = describeNotice(status.notice);
   if (text) {
     remember({
@@ -380,6 +418,7 @@ ui.form.addEventListener("submit", function (event) {
   if (!text) return;
   ui.input.value = "";
   visitorStopped();
+  ui.rate.classList.remove("shown");
   var clientMessageId = newId("c");
   var entry = {
     clientMessageId: clientMessageId,

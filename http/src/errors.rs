@@ -385,6 +385,7 @@ impl From<Rejection> for AppError {
                 ErrorCode::SessionRejected
             }
             Rejection::MessagingWindowClosed { .. } => ErrorCode::MessagingWindowClosed,
+            Rejection::InvalidRating => ErrorCode::ValidationFailed,
         };
         Self::new(code, rejection.to_string())
     }

@@ -4,10 +4,10 @@
 // that embeds the widget of the agent's bot (the browser answers `/shop-demo` itself, with the
 // embed snippet, on the server's origin) asks a question; the conversation appears live in
 // the agent's list; the agent opens it, takes over, sees the visitor typing and is seen
-// typing, replies with a canned response, adds a
-// private note, hands it back, is told a reply is no longer theirs to send, and the bot answers
-// the visitor's next question again. Prints one JSON line per step and exits non-zero on the
-// first failed check.
+// typing, replies with a canned response, adds a private note, hands it back, is told a reply
+// is no longer theirs to send, the bot answers the visitor's next question again, and the agent
+// closes the conversation, which the visitor then rates. Prints one JSON line per step and
+// exits non-zero on the first failed check.
 //
 //   --url URL            server base URL (default http://127.0.0.1:8080)
 //   --key KEY            the widget key of a bot of the agent's organisation
@@ -181,6 +181,18 @@ try {
   await shoot(visitor, "bot-again");
   await shoot(agent, "console-after");
   print({ step: "bot-again", ok: true, answer });
+
+  // 10. The agent closes the conversation; the widget asks the visitor to rate it.
+  await agent.click("#close-conversation");
+  await expectVisible(agent.locator("#responder", { hasText: "Closed" }), "rating",
+    "closing did not close the conversation");
+  await expectVisible(visitor.locator(".rate.shown", { hasText: "How did we do?" }), "rating",
+    "the widget did not ask for a rating when the conversation ended");
+  await visitor.locator(".rate button[data-score='4']").click();
+  await expectVisible(visitor.locator(".rate", { hasText: "Thank you for your rating." }), "rating",
+    "the rating was not acknowledged");
+  await shoot(visitor, "rating");
+  print({ step: "rating", ok: true });
 
   const blocked = await agentBlocked();
   if (blocked.length > 0) fail("policy", `the console's own policy blocked: ${JSON.stringify(blocked)}`);

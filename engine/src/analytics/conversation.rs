@@ -53,6 +53,8 @@ pub struct ConversationFacts {
     pub message_count: usize,
     /// Whether the contact's last message got a reply (true when the contact never wrote).
     pub last_contact_message_answered: bool,
+    /// The contact's satisfaction score (1 to 5), when they rated the conversation.
+    pub satisfaction: Option<u8>,
 }
 
 impl ConversationFacts {
@@ -104,6 +106,10 @@ impl ConversationFacts {
                 .filter(|message| message.direction.is_visible_to_contact())
                 .count(),
             last_contact_message_answered: waiting_since.is_empty(),
+            satisfaction: session
+                .satisfaction
+                .as_ref()
+                .map(|satisfaction| satisfaction.score),
         }
     }
 

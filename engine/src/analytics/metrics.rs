@@ -4,7 +4,8 @@
 //! - *Active sessions*: those of them not closed yet (open or warned).
 //! - *Resolution rate*: resolved / closed (see [`ConversationFacts::is_resolved`]); `None` when
 //!   none closed.
-//! - *Average satisfaction*: always `None`: sessions carry no satisfaction rating yet.
+//! - *Average satisfaction*: the mean score (1 to 5) of the rated conversations; `None` when
+//!   none was rated.
 //! - *First response* and *response* times: nearest-rank p50/p90/p95 (see [`Percentiles`]) of
 //!   every conversation's first response time, and of every answered contact message's wait.
 //! - *Channel distribution*: conversations per channel, every channel listed.
@@ -28,7 +29,8 @@ pub struct DashboardMetrics {
     pub resolved_conversations: u64,
     /// Resolved / closed, from 0 to 1.
     pub resolution_rate: Option<f64>,
-    /// Sessions carry no rating yet, so this is always `null`.
+    /// The mean satisfaction score (1 to 5) of the rated conversations; `null` when none was
+    /// rated.
     pub average_satisfaction: Option<f64>,
     pub first_response_ms: Percentiles,
     pub response_ms: Percentiles,
@@ -80,7 +82,7 @@ impl DashboardMetrics {
             closed_conversations: closed,
             resolved_conversations: resolved,
             resolution_rate: ratio(resolved, closed),
-            average_satisfaction: None,
+            average_satisfaction: mean(in_range.iter().filter_map(|facts| facts.satisfaction)),
             first_response_ms: Percentiles::of(
                 in_range
                     .iter()
@@ -113,6 +115,13 @@ impl DashboardMetrics {
             truncated,
         }
     }
+}
+
+fn mean(scores: impl Iterator<Item = u8>) -> Option<f64> {
+    let (sum, count) = scores.fold((0_u64, 0_u64), |(sum, count), score| {
+        (sum + u64::from(score), count + 1)
+    });
+    ratio(sum, count)
 }
 
 fn ratio(part: u64, whole: u64) -> Option<f64> {

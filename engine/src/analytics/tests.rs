@@ -309,3 +309,26 @@ fn layouts_are_checked() {
         vec!["widgets[1].id", "widgets[2].width", "widgets[3].height"]
     );
 }
+
+#[test]
+fn average_satisfaction_is_the_mean_score_of_the_rated_conversations_in_range() {
+    let mut conversations = sample();
+    conversations[0].satisfaction = Some(5);
+    conversations[1].satisfaction = Some(2);
+    // E, rated 1, was created before the range.
+    conversations[4].satisfaction = Some(1);
+    let metrics = DashboardMetrics::compute(three_days(), &conversations, false);
+    assert_eq!(metrics.average_satisfaction, Some(3.5));
+}
+
+#[test]
+fn a_conversations_rating_is_one_of_its_facts() {
+    let mut state = session(Channel::Web, T0, true);
+    state.satisfaction = Some(crate::session::Satisfaction {
+        score: 4,
+        comment: None,
+        rated_at: Timestamp(T0 + 2 * HOUR),
+    });
+    let facts = ConversationFacts::from_transcript(&state, &[]);
+    assert_eq!(facts.satisfaction, Some(4));
+}

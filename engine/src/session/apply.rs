@@ -56,6 +56,7 @@ pub fn apply(
         SessionEvent::TimerFired { kind, due_at } => step.timer_fired(kind, due_at),
         SessionEvent::CloseRequested { reason } => step.close(reason),
         SessionEvent::AnswersLost => step.answers_lost(),
+        SessionEvent::Rated { rating } => step.rated(rating)?,
         SessionEvent::DeliveryUpdated {
             message_id,
             delivery,

@@ -66,4 +66,7 @@ pub enum Rejection {
     /// refuse it; only an approved template may be sent.
     #[error("{reason}")]
     MessagingWindowClosed { reason: String },
+    /// A rating whose score is not 1 to 5, or whose comment is too long.
+    #[error("a rating is a score from 1 to 5, with a comment of at most 1,000 characters")]
+    InvalidRating,
 }

@@ -1,3 +1,4 @@
+use super::satisfaction::Rating;
 use super::state::CloseReason;
 use crate::ids::MessageId;
 use crate::message::{Delivery, MessageBody};
@@ -79,6 +80,10 @@ pub enum SessionEvent {
     /// that made them (this node took the session on after a restart, or from another node):
     /// they are asked again now rather than when the answer watchdog fires.
     AnswersLost,
+    /// The contact rated the conversation (kept whether it is open or closed).
+    Rated {
+        rating: Rating,
+    },
     /// A channel reported progress of an outbound message.
     DeliveryUpdated {
         message_id: MessageId,

@@ -2,7 +2,7 @@
 //!
 //! A session moves open → warned → closed on inactivity and reopens on the contact's next
 //! message; beside that it records who answers (the bot, nobody while waiting for an agent, or
-//! one agent). `apply` is pure: it returns the next state and the effects (messages to append and
+//! one agent), and the contact's satisfaction rating once given. `apply` is pure: it returns the next state and the effects (messages to append and
 //! deliver, timers to set or cancel, questions for the brain, notices for subscribers) that the
 //! session actor then carries out.
 
@@ -12,6 +12,7 @@ mod effect;
 mod escalation;
 mod event;
 mod key;
+mod satisfaction;
 mod state;
 
 #[cfg(test)]
@@ -25,6 +26,7 @@ pub use apply::{Transition, apply};
 pub use effect::{Effect, Rejection, SessionNotice};
 pub use event::SessionEvent;
 pub use key::SessionKey;
+pub use satisfaction::{MAX_COMMENT_CHARS, Rating, SCORES, Satisfaction};
 pub use state::{
     CloseReason, PendingAnswer, Responder, SessionQueue, SessionRules, SessionState, SessionStatus,
 };

@@ -1,4 +1,5 @@
 use super::key::SessionKey;
+use super::satisfaction::Satisfaction;
 use crate::bot::{BotProfile, InactivityTimeouts};
 use crate::handover::HandoverPolicy;
 use crate::ids::{BotId, SessionId};
@@ -145,6 +146,9 @@ pub struct SessionState {
     /// When the latest wait for an agent breached its SLA (cleared when a new wait starts).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escalated_at: Option<Timestamp>,
+    /// The contact's satisfaction rating of the conversation, once given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub satisfaction: Option<Satisfaction>,
     /// The contact's questions the bot has not answered yet, while the bot answers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pending_answers: Vec<PendingAnswer>,
@@ -194,6 +198,7 @@ impl SessionState {
             close_due_at: None,
             sla_due_at: None,
             escalated_at: None,
+            satisfaction: None,
             pending_answers: Vec::new(),
             answer_due_at: None,
             reopened_count: 0,

@@ -726,3 +726,45 @@ fn an_agent_reply_after_the_24_hour_window_is_refused_until_the_contact_writes()
     );
     assert!(apply(&thread, reply("thanks!"), Timestamp(48 * HOUR)).is_ok());
 }
+
+#[test]
+fn a_rating_is_kept_replaced_and_checked_and_leaves_a_closed_conversation_closed() {
+    let mut closed = fresh();
+    closed.status = SessionStatus::Closed;
+    let rated = run(
+        &closed,
+        SessionEvent::Rated {
+            rating: Rating::new(4, Some("  ".into())).expect("a rating"),
+        },
+        10,
+    );
+    let kept = rated.state.satisfaction.clone().expect("kept");
+    assert_eq!((kept.score, kept.comment), (4, None));
+    assert_eq!(kept.rated_at, Timestamp(10));
+    assert_eq!(rated.state.status, SessionStatus::Closed);
+    let again = run(
+        &rated.state,
+        SessionEvent::Rated {
+            rating: Rating::new(2, Some("slow".into())).expect("a rating"),
+        },
+        20,
+    );
+    let replaced = again.state.satisfaction.expect("replaced");
+    assert_eq!(replaced.score, 2);
+    assert_eq!(replaced.comment.as_deref(), Some("slow"));
+
+    assert_eq!(Rating::new(0, None), Err(Rejection::InvalidRating));
+    assert_eq!(Rating::new(6, None), Err(Rejection::InvalidRating));
+    assert!(Rating::new(5, Some("x".repeat(MAX_COMMENT_CHARS + 1))).is_err());
+    // An unchecked rating arriving from elsewhere is refused by the session too.
+    let forged = SessionEvent::Rated {
+        rating: Rating {
+            score: 9,
+            comment: None,
+        },
+    };
+    assert_eq!(
+        apply(&closed, forged, Timestamp(30)),
+        Err(Rejection::InvalidRating)
+    );
+}

@@ -103,7 +103,8 @@ function showSession(session) {
   view.renderConversation(session, state.names, state.me);
 }
 
-/// Runs a conversation action (`takeover`, `handback`, `transfer`) on the open conversation.
+/// Runs a conversation action (`takeover`, `handback`, `transfer`, `close`) on the open
+/// conversation.
 async function act(action, body) {
   if (!state.selected) return;
   view.showBanner(null);
@@ -237,6 +238,7 @@ function wire() {
   $("presence").addEventListener("change", () => state.live?.setPresence($("presence").value));
   $("take-over").addEventListener("click", () => act("takeover"));
   $("hand-back").addEventListener("click", () => act("handback"));
+  $("close-conversation").addEventListener("click", () => act("close"));
   $("transfer").addEventListener("click", () => {
     const agentId = $("transfer-to").value;
     if (agentId) act("transfer", { agentId });

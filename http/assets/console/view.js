@@ -104,6 +104,7 @@ export function renderConversation(session, names, me) {
   $("hand-back").hidden = !mine;
   $("transfer").hidden = !mine;
   $("transfer-to").hidden = !mine;
+  $("close-conversation").hidden = !open;
 }
 
 function author(message, names, me) {

@@ -148,6 +148,7 @@ pub const ACCESS_MAP: &[(&str, &str, Access)] = &[
         READ_CONVERSATION,
     ),
     ("POST", "/v1/sessions/{sessionId}/close", CONVERSATIONS),
+    ("POST", "/v1/sessions/{sessionId}/rating", CONVERSATIONS),
     ("POST", "/v1/sessions/{sessionId}/takeover", LIVE_CHAT),
     ("POST", "/v1/sessions/{sessionId}/messages", LIVE_CHAT),
     ("POST", "/v1/sessions/{sessionId}/templates", LIVE_CHAT),

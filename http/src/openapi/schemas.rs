@@ -102,7 +102,8 @@ schema_from_example!(
     /// The dashboard's figures over a range: counts, resolution rate (resolved / closed; a closed
     /// conversation is resolved when the contact's last message was answered), nearest-rank
     /// response-time percentiles in ms, channels, bot vs agent handling, conversations per hour or
-    /// day. `averageSatisfaction` is null: sessions carry no rating yet.
+    /// day. `averageSatisfaction` is the mean rating (1 to 5) of the rated conversations, null
+    /// when none was rated.
     DashboardMetricsSchema, "DashboardMetrics", examples::dashboard_metrics, required = []
 );
 schema_from_example!(

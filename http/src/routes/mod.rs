@@ -22,6 +22,7 @@ pub mod me;
 pub mod media;
 pub mod meta_webhook;
 pub mod paging;
+pub mod ratings;
 pub mod read_receipts;
 pub mod routing;
 pub mod sessions;
@@ -67,6 +68,7 @@ pub fn resources() -> OpenApiRouter<AppState> {
         .routes(routes!(sessions::get_transcript))
         .routes(routes!(media::get_message_media))
         .routes(routes!(sessions::close_session))
+        .routes(routes!(ratings::rate_session))
         .routes(routes!(handover::take_over))
         .routes(routes!(handover::reply))
         .routes(routes!(templates::send_template))

@@ -10,6 +10,8 @@
 //! - visitor → server: `typing` with `{typing: true | false}`, shown to the organisation's
 //!   consoles; server → visitor: `typing` with `{typing}` while the agent who owns the
 //!   conversation writes (a `true` is repeated every few seconds while it lasts).
+//! - visitor → server: `rating` with `{score: 1..5, comment?}`, acknowledged `{ok: true}` or
+//!   `{ok: false, error}`; the latest rating is the conversation's satisfaction.
 
 use crate::errors::{AppError, ErrorCode, ErrorPayload};
 use botwot_engine::session::{Responder, SessionNotice, SessionStatus};
@@ -24,6 +26,8 @@ pub const EVENT_MESSAGE: &str = "message";
 pub const EVENT_STATUS: &str = "status";
 pub const EVENT_ERROR: &str = "error";
 pub const EVENT_TYPING: &str = "typing";
+/// Visitor → server only: the visitor's rating of the conversation.
+pub const EVENT_RATING: &str = "rating";
 
 /// Every event the server emits in the namespace.
 pub const SERVER_EVENTS: [&str; 6] = [

@@ -1,16 +1,18 @@
 //! The widget namespace: admits a visitor (widget key, origin, session), sends them their
 //! session and history, and turns their messages into session events, one at a time and in the
-//! order they were sent. Their typing goes to the consoles (`typing.rs`).
+//! order they were sent. Their typing goes to the consoles (`typing.rs`); their rating of the
+//! conversation to its session (`routes/ratings.rs`).
 
 use crate::errors::{AppError, ErrorCode};
 use crate::metrics;
 use crate::realtime::typing_gate::TypingGate;
 use crate::realtime::{NodeAdapter, RealtimeIo, RealtimeSocket as SocketRef};
+use crate::routes::ratings::{RatingInput, rate};
 use crate::sessions::{Envelope, Outcome, session_after};
 use crate::state::AppState;
 use crate::widget::protocol::{
-    BotCard, EVENT_ERROR, EVENT_HISTORY, EVENT_SESSION, EVENT_TYPING, History, MessageAck,
-    NAMESPACE, SessionInfo, VisitorMessage, WidgetAuth, room,
+    BotCard, EVENT_ERROR, EVENT_HISTORY, EVENT_RATING, EVENT_SESSION, EVENT_TYPING, History,
+    MessageAck, NAMESPACE, SessionInfo, VisitorMessage, WidgetAuth, room,
 };
 use crate::widget::typing::VisitorTyping;
 use axum::http::header::ORIGIN;
@@ -159,6 +161,31 @@ fn connected(socket: SocketRef, state: AppState, io: RealtimeIo) -> impl Future<
                         Ok(None) => {}
                         Err(error) => report(&socket, &error),
                     }
+                }
+            },
+        );
+        let (rating_state, rater) = (state.clone(), visitor.clone());
+        socket.on(
+            EVENT_RATING,
+            move |socket: SocketRef, TryData(payload): TryData<Value>, ack: AckSender| {
+                let (state, visitor) = (rating_state.clone(), rater.clone());
+                async move {
+                    let rated = match RatingInput::parse(payload.ok().as_ref())
+                        .and_then(RatingInput::checked)
+                    {
+                        Ok(rating) => rate(&state, visitor.key, visitor.bot_id, rating)
+                            .await
+                            .map(drop),
+                        Err(error) => Err(error),
+                    };
+                    let answer = match rated {
+                        Ok(()) => serde_json::json!({"ok": true}),
+                        Err(error) => {
+                            report(&socket, &error);
+                            serde_json::to_value(MessageAck::failed(&error)).unwrap_or_default()
+                        }
+                    };
+                    let _ = ack.send(&answer);
                 }
             },
         );

@@ -172,6 +172,10 @@ async fn every_change_through_the_api_is_audited_and_reads_are_not() {
     .await;
     for (path, body) in [
         (format!("/v1/sessions/{on_whatsapp}/read"), json!({})),
+        (
+            format!("/v1/sessions/{on_whatsapp}/rating"),
+            json!({"score": 4}),
+        ),
         (format!("/v1/sessions/{on_whatsapp}/takeover"), json!({})),
         (
             format!("/v1/sessions/{on_whatsapp}/templates"),

@@ -92,6 +92,7 @@ async fn the_openapi_document_lists_every_route_served() {
         "GET /v1/sessions/{sessionId}/transcript",
         "GET /v1/sessions/{sessionId}/messages/{messageId}/media",
         "POST /v1/sessions/{sessionId}/close",
+        "POST /v1/sessions/{sessionId}/rating",
         "POST /v1/sessions/{sessionId}/takeover",
         "POST /v1/sessions/{sessionId}/messages",
         "POST /v1/sessions/{sessionId}/notes",

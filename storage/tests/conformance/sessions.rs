@@ -18,6 +18,12 @@ pub async fn session_commit_load_and_get(fixture: &mut impl Fixture) -> anyhow::
     let hello = inbound(&state, 1, "hello", Some("wamid.1"));
     let reply = outbound(&state, 2, "hi!");
     state.last_seq = 2;
+    // Every field comes back as it was stored, a satisfaction rating included.
+    state.satisfaction = Some(botwot_engine::session::Satisfaction {
+        score: 4,
+        comment: Some("quick".to_owned()),
+        rated_at: botwot_engine::Timestamp(10_500),
+    });
     let first = commit(&state, vec![hello.clone(), reply.clone()]);
     assert_eq!(store.commit(first).await?, CommitOutcome::Committed);
     assert_eq!(store.load_session(&key).await?, Some(state.clone()));
