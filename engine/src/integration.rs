@@ -38,7 +38,7 @@ pub struct IntegrationSettings {
     /// else is ignored.
     #[serde(default)]
     pub allowed_contacts: Vec<String>,
-    /// How comments on the account's posts are answered (Instagram).
+    /// How comments on the account's posts are answered (Instagram, and a Facebook page's).
     #[serde(default)]
     pub comment_replies: CommentReplies,
     /// WhatsApp: the business account (WABA) the number belongs to, whose message templates

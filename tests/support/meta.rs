@@ -120,7 +120,8 @@ async fn accept_message(
 ) -> Response {
     let path = uri.path().to_owned();
     let send_api = path.ends_with("/me/messages");
-    let path_is_comment_reply = path.ends_with("/replies");
+    // Instagram answers a comment under `/replies`, a Facebook page under `/comments`.
+    let path_is_comment_reply = path.ends_with("/replies") || path.ends_with("/comments");
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let read_receipt = body["status"] == "read";
     let to = body["to"].clone();
@@ -175,7 +176,8 @@ async fn accept_message(
         return axum::Json(json!({"success": true})).into_response();
     }
     if path_is_comment_reply {
-        // `POST /{comment-id}/replies` answers the new comment's id.
+        // A reply under a comment (Instagram `/replies`, a page's `/comments`) answers the
+        // new comment's id.
         return axum::Json(json!({"id": issued_id})).into_response();
     }
     if send_api {

@@ -15,6 +15,7 @@ pub mod graph;
 pub mod instagram;
 pub mod media;
 pub mod messenger;
+pub mod post_comment;
 pub mod signature;
 pub mod whatsapp;
 
@@ -40,8 +41,8 @@ pub enum MetaEvent {
     MessagingReceipt(messenger::MessagingReceipt),
     /// A user reacted to a message, or took a reaction back.
     MessagingReaction(messenger::MessagingReaction),
-    /// Someone commented on a post of the Instagram account.
-    InstagramComment(instagram::InstagramComment),
+    /// Someone commented on a post of the Instagram account or the Facebook page.
+    PostComment(post_comment::PostComment),
     /// A webhook field (template status, account updates, Instagram mentions, ...) or a
     /// `messaging[]` item (opt-ins, referrals, handovers, ...) this adapter does not turn into
     /// events yet, kept whole: `field` is the change field or the item's key, `value` the change
@@ -73,7 +74,7 @@ impl MetaEvent {
             }
             MetaEvent::MessagingReceipt(receipt) => receipt.parties.channel,
             MetaEvent::MessagingReaction(reaction) => reaction.parties.channel,
-            MetaEvent::InstagramComment(_) => Channel::Instagram,
+            MetaEvent::PostComment(comment) => comment.channel,
             MetaEvent::OtherChange { channel, .. } | MetaEvent::Unreadable { channel, .. } => {
                 *channel
             }

@@ -1,8 +1,9 @@
 //! Instagram (`object: "instagram"`) payloads from fixtures: direct messages and comments.
 
 use crate::{fixture, only_event, only_message};
-use botwot_adapters::meta::instagram::{CommentAuthor, CommentMedia, parse_webhook};
+use botwot_adapters::meta::instagram::parse_webhook;
 use botwot_adapters::meta::messenger::MessagingContent;
+use botwot_adapters::meta::post_comment::{CommentAuthor, CommentMedia};
 use botwot_adapters::meta::{MetaEvent, PayloadError};
 use botwot_engine::{Channel, MessageBody, SessionEvent};
 use serde_json::json;
@@ -56,7 +57,7 @@ fn story_mention_is_media() {
 
 #[test]
 fn comment_carries_what_engagement_needs() {
-    let MetaEvent::InstagramComment(comment) = only_event("instagram_comment") else {
+    let MetaEvent::PostComment(comment) = only_event("instagram_comment") else {
         panic!("expected one comment");
     };
     assert_eq!(comment.account_id, ACCOUNT_ID);
@@ -67,6 +68,7 @@ fn comment_carries_what_engagement_needs() {
         Some(CommentAuthor {
             id: "232323232".to_owned(),
             username: Some("test".to_owned()),
+            name: None,
         })
     );
     assert_eq!(
@@ -97,7 +99,7 @@ fn own_comments_are_recognised_and_comments_without_id_kept() {
         {"field": "comments", "value": own}, {"field": "comments", "value": broken}]}]});
     let events = parse_webhook(body.to_string().as_bytes()).expect("parses");
     let [
-        MetaEvent::InstagramComment(comment),
+        MetaEvent::PostComment(comment),
         MetaEvent::Unreadable { raw, .. },
     ] = events.as_slice()
     else {

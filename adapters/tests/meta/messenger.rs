@@ -220,3 +220,53 @@ fn other_objects_are_refused() {
         }
     ));
 }
+
+#[test]
+fn a_new_comment_on_a_page_post_is_a_post_comment_and_other_feed_changes_are_kept() {
+    let events = events("messenger_feed_comment");
+    let [
+        MetaEvent::PostComment(comment),
+        MetaEvent::OtherChange { field, value, .. },
+    ] = events.as_slice()
+    else {
+        panic!("expected a comment and another change, got {events:?}");
+    };
+    assert_eq!(comment.channel, Channel::Messenger);
+    assert_eq!(comment.account_id, "107309982261958");
+    assert_eq!(comment.comment_id, "1234567890123456_987654321098765");
+    assert_eq!(comment.text.as_deref(), Some("Do you ship to Canada?"));
+    let author = comment.from.as_ref().expect("an author");
+    assert_eq!(author.id, "6783451234567890");
+    assert_eq!(author.name.as_deref(), Some("Kerry Lane"));
+    assert_eq!(
+        comment.media.as_ref().map(|post| post.id.as_str()),
+        Some("107309982261958_1234567890123456")
+    );
+    assert!(!comment.is_reply(), "a comment on the post itself");
+    assert!(!comment.is_own());
+    assert_eq!(events[0].channel(), Channel::Messenger);
+    assert_eq!(field, "feed");
+    assert_eq!(value["item"], "reaction");
+}
+
+#[test]
+fn a_reply_to_a_page_comment_names_its_parent_and_the_pages_own_comments_are_recognised() {
+    let page = "107309982261958";
+    let reply = json!({"item": "comment", "verb": "add", "comment_id": "1234567890123456_2",
+        "message": "Thanks!", "from": {"id": page, "name": "The Shop"},
+        "post_id": "107309982261958_1234567890123456",
+        "parent_id": "1234567890123456_987654321098765"});
+    let removed = json!({"item": "comment", "verb": "remove", "comment_id": "1234567890123456_3",
+        "post_id": "107309982261958_1234567890123456"});
+    let body = json!({"object": "page", "entry": [{"id": page, "time": 1, "changes": [
+        {"field": "feed", "value": reply}, {"field": "feed", "value": removed}]}]});
+    let events = parse_webhook(body.to_string().as_bytes()).expect("parses");
+    let [
+        MetaEvent::PostComment(comment),
+        MetaEvent::OtherChange { .. },
+    ] = events.as_slice()
+    else {
+        panic!("expected a comment and a removal kept whole, got {events:?}");
+    };
+    assert!(comment.is_reply() && comment.is_own());
+}

@@ -128,7 +128,7 @@ pub async fn receive(
                     read_up_to(&state, parties.channel, account, contact, watermark).await?;
                 }
             }
-            MetaEvent::InstagramComment(comment) => engage(&state, comment).await?,
+            MetaEvent::PostComment(comment) => engage(&state, comment).await?,
             other => {
                 debug!(channel = %other.channel(), "meta event not handled yet");
                 ::metrics::counter!("botwot_meta_events_unhandled_total").increment(1);

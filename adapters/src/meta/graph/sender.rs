@@ -159,7 +159,7 @@ impl MetaGraphSender {
         comment_id: &str,
         text: &str,
     ) -> Result<SentMessage, GraphError> {
-        let path = replies_path(comment_id)?;
+        let path = replies_path(channel, comment_id)?;
         let token = self.tokens.access_token(channel, account_id).await?;
         let reply = CommentReply { message: text };
         let posted = self.client.post_json(&path, &token, &reply).await;

@@ -4,12 +4,12 @@
 //! carry `reply_to.story`, story mentions are `story_mention` attachments), so they go through
 //! the same walk as [`crate::meta::messenger`] and become the same `Messaging*` events, on
 //! [`Channel::Instagram`]. Comments arrive as `entry[].changes[]` with `field: "comments"` and
-//! become [`MetaEvent::InstagramComment`]; other fields are kept whole as
+//! become [`MetaEvent::PostComment`]; other fields are kept whole as
 //! [`MetaEvent::OtherChange`], a comment without its ids as [`MetaEvent::Unreadable`].
 
 mod comment;
 
-pub use comment::{CommentAuthor, CommentMedia, InstagramComment};
+use comment::CommentPart;
 
 use super::messenger::parse_messaging;
 use super::{MetaEvent, PayloadError, read_or_reason};
@@ -31,8 +31,8 @@ fn read_change(account_id: &str, change: Change) -> MetaEvent {
     if change.field != COMMENTS_FIELD {
         return MetaEvent::other_change(Channel::Instagram, account_id, change);
     }
-    match read_or_reason(&change.value, "comment") {
-        Ok(part) => MetaEvent::InstagramComment(InstagramComment::new(account_id, part)),
+    match read_or_reason::<CommentPart>(&change.value, "comment") {
+        Ok(part) => MetaEvent::PostComment(part.into_comment(account_id)),
         Err(reason) => MetaEvent::unreadable(Channel::Instagram, account_id, reason, change.value),
     }
 }

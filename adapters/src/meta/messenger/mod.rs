@@ -4,11 +4,13 @@
 //! flat list, in payload order: messages and postbacks become [`MetaEvent::MessagingMessage`],
 //! the page's own messages [`MetaEvent::MessagingEcho`], reads and deliveries
 //! [`MetaEvent::MessagingReceipt`], reactions [`MetaEvent::MessagingReaction`]. Other items
-//! (opt-ins, referrals, handovers, ...) and page `changes[]` are kept whole as
-//! [`MetaEvent::OtherChange`]; an item without the ids it needs becomes [`MetaEvent::Unreadable`].
+//! (opt-ins, referrals, handovers, ...) are kept whole as [`MetaEvent::OtherChange`], and so are
+//! page `changes[]` but new comments on the page's posts (`feed`), which become
+//! [`MetaEvent::PostComment`]; an item without the ids it needs becomes [`MetaEvent::Unreadable`].
 //! Instagram messaging has the same shapes, so [`crate::meta::instagram`] reuses this walk.
 
 mod events;
+mod feed;
 pub mod payload;
 
 pub use events::{
@@ -19,6 +21,7 @@ pub use events::{
 use super::{MetaEvent, PayloadError, decode, expect_object, read_or_reason};
 use crate::meta::whatsapp::payload::Change;
 use botwot_engine::Channel;
+use feed::FeedPart;
 use payload::{
     DeliveryPart, MessagePart, MessagingHeader, PostbackPart, ReactionPart, ReadPart,
     WebhookPayload, unix_millis,
@@ -32,11 +35,27 @@ pub const OBJECT: &str = "page";
 /// The keys of a `messaging[]` item that say who and when, not what happened.
 const HEADER_KEYS: [&str; 3] = ["sender", "recipient", "timestamp"];
 
+/// The page webhook field of its posts' activity, comments included.
+const FEED_FIELD: &str = "feed";
+
 /// Reads one page webhook body (already signature-checked) into events.
 pub fn parse_webhook(body: &[u8]) -> Result<Vec<MetaEvent>, PayloadError> {
-    parse_messaging(body, Channel::Messenger, OBJECT, |entry_id, change| {
-        MetaEvent::other_change(Channel::Messenger, entry_id, change)
-    })
+    parse_messaging(body, Channel::Messenger, OBJECT, read_page_change)
+}
+
+/// A new comment on the page's posts becomes [`MetaEvent::PostComment`]; every other change
+/// is kept whole.
+fn read_page_change(page_id: &str, change: Change) -> MetaEvent {
+    if change.field != FEED_FIELD {
+        return MetaEvent::other_change(Channel::Messenger, page_id, change);
+    }
+    match read_or_reason::<FeedPart>(&change.value, "feed change") {
+        Ok(part) => match part.into_comment(page_id) {
+            Some(comment) => MetaEvent::PostComment(comment),
+            None => MetaEvent::other_change(Channel::Messenger, page_id, change),
+        },
+        Err(reason) => MetaEvent::unreadable(Channel::Messenger, page_id, reason, change.value),
+    }
 }
 
 /// Walks a Messenger Platform body of `object`: `messaging[]` items as above, `changes[]`

@@ -1,4 +1,5 @@
-//! Comments on an Instagram account's posts, answered by the integration's engagement mode
+//! Comments on the posts of an Instagram account or a Facebook page, answered by the
+//! integration's engagement mode
 //! ([`CommentReplies`]). Each comment is a conversation of its own, whose contact is
 //! `comment:<comment id>` so replies are posted under it: `ai` lets the bot answer, `manual`
 //! puts it in the agents' queue, `custom` posts the configured message once (the session's
@@ -9,13 +10,12 @@
 use super::accept;
 use crate::errors::AppError;
 use crate::state::AppState;
-use botwot_adapters::meta::instagram::InstagramComment;
-use botwot_engine::Channel;
+use botwot_adapters::meta::post_comment::PostComment;
 use botwot_engine::integration::{CommentReplies, comment_contact};
 use botwot_engine::session::{SessionEvent, SessionKey};
 use tracing::{debug, info, warn};
 
-pub(super) async fn engage(state: &AppState, comment: InstagramComment) -> Result<(), AppError> {
+pub(super) async fn engage(state: &AppState, comment: PostComment) -> Result<(), AppError> {
     if comment.is_own() {
         debug!(comment_id = %comment.comment_id, "the account's own comment; not answered");
         return Ok(());
@@ -24,12 +24,8 @@ pub(super) async fn engage(state: &AppState, comment: InstagramComment) -> Resul
         debug!(comment_id = %comment.comment_id, "comment without text; not answered");
         return Ok(());
     };
-    let account = &comment.account_id;
-    let Some(integration) = state
-        .store
-        .find_integration(Channel::Instagram, account)
-        .await?
-    else {
+    let (channel, account) = (comment.channel, &comment.account_id);
+    let Some(integration) = state.store.find_integration(channel, account).await? else {
         warn!(
             account,
             "comment for an account no integration connects; ignored"
@@ -48,12 +44,7 @@ pub(super) async fn engage(state: &AppState, comment: InstagramComment) -> Resul
         return Ok(());
     }
     let contact = comment_contact(&comment.comment_id);
-    let key = SessionKey::new(
-        integration.tenant_id.clone(),
-        Channel::Instagram,
-        account,
-        &contact,
-    );
+    let key = SessionKey::new(integration.tenant_id.clone(), channel, account, &contact);
     let bot_id = &settings.bot_id;
     let mode = match &settings.comment_replies {
         CommentReplies::Ai if !settings.ai_enabled => &CommentReplies::Manual,
@@ -78,6 +69,6 @@ pub(super) async fn engage(state: &AppState, comment: InstagramComment) -> Resul
         };
         accept(state, &key, bot_id, reply).await?;
     }
-    ::metrics::counter!("botwot_instagram_comments_total").increment(1);
+    ::metrics::counter!("botwot_post_comments_total", "channel" => channel.as_str()).increment(1);
     Ok(())
 }
