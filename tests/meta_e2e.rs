@@ -332,7 +332,7 @@ async fn a_photo_a_customer_sends_is_kept_and_served_from_the_blob_store() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_agent_marks_the_customer_read_and_sends_an_approved_template() {
+async fn an_agent_marks_the_customer_read_and_sends_a_template_and_a_document() {
     let dir = tempfile::tempdir().expect("tempdir");
     let graph = FakeGraph::start().await;
     let server = start_server(dir.path(), &graph).await;
@@ -382,6 +382,25 @@ async fn an_agent_marks_the_customer_read_and_sends_an_approved_template() {
         json!({"name": "order_update", "language": {"code": "en_US"}, "components": [
             {"type": "body", "parameters": [{"type": "text", "text": "Kerry"}, {"type": "text", "text": "#1042"}]}
         ]})
+    );
+
+    // The agent sends the invoice as a document by its address, with a caption.
+    let invoice = json!({"media": {"type": "document",
+        "url": "https://files.shop.test/invoices/1042.pdf", "caption": "Your invoice"}});
+    let (status, body) = server
+        .post(&format!("/v1/sessions/{session}/messages"), invoice)
+        .await;
+    assert_eq!(status, 201, "{body}");
+    server
+        .until("the document reaches the graph api", || async {
+            graph.requests().len() >= 4
+        })
+        .await;
+    let sent = graph.requests()[3].clone();
+    assert_eq!(sent.body["type"], "document");
+    assert_eq!(
+        sent.body["document"],
+        json!({"link": "https://files.shop.test/invoices/1042.pdf", "caption": "Your invoice"})
     );
 }
 

@@ -79,6 +79,7 @@ var STYLE = [
   ".msg.me.failed { background: #b91c1c !important; cursor: pointer; }",
   ".msg.system { align-self: center; background: transparent; color: #64748b; font-size: 12px; font-style: italic; }",
   ".msg .who { display: block; font-size: 11px; color: #64748b; margin-bottom: 2px; }",
+  ".msg a { color: inherit; text-decoration: underline; }",
   ".typing { display: none; padding: 2px 12px 4px; font-size: 12px; color: #64748b; font-style: italic;",
   "  background: #f8fafc; }",
   ".typing.shown { display: block; }",
@@ -189,6 +190,17 @@ function bubble(message, extraClass) {
     element.appendChild(who);
   }
   var body = message.body || {};
+  if (body.type === "media" && /^https:\/\//.test(body.url || "")) {
+    // An attachment: a link that opens it (the page's own policy decides what it may show).
+    var link = document.createElement("a");
+    link.href = body.url;
+    link.target = "_blank";
+    link.rel = "noopener noreferrer";
+    link.textContent = "[" + (body.mediaType || "file") + "]";
+    element.appendChild(link);
+    if (body.caption) element.appendChild(document.createTextNode(" " + body.caption));
+    return element;
+  }
   var text = body.type === "text" ? body.text : body.caption || "[" + (body.type || "message") + "]";
   element.appendChild(document.createTextNode(text));
   return element;

@@ -8,6 +8,7 @@ use crate::console::offers::offer_waiting_soon;
 use crate::errors::{AppError, ErrorCode};
 use crate::extract::JsonBody;
 use crate::openapi::schemas::{MessageSchema, SessionSchema};
+use crate::routes::reply_body::{AgentReply, check_text};
 use crate::routes::sessions::{SessionPath, TenantSession};
 use crate::sessions::{Envelope, Outcome};
 use crate::state::AppState;
@@ -17,20 +18,17 @@ use axum::http::StatusCode;
 use botwot_engine::access::{Module, UserStatus};
 use botwot_engine::ids::UserId;
 use botwot_engine::validation::ValidationErrors;
-use botwot_engine::{Message, MessageBody, SessionEvent, SessionState};
+use botwot_engine::{Message, SessionEvent, SessionState};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// The longest reply or note, in characters.
-pub const MAX_TEXT_CHARS: usize = 4_096;
-
-/// What an agent writes: a reply to the contact or a private note.
+/// A private note for the team.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AgentText {
     /// Up to 4,096 characters, not blank.
     pub text: String,
-    /// The console's own id for a reply, echoed back in the stored message.
+    /// Ignored for notes (kept so the console sends replies and notes alike).
     #[serde(default)]
     pub client_message_id: Option<String>,
 }
@@ -78,7 +76,7 @@ pub async fn take_over(
 /// The owning agent answers the contact; the reply goes out on the conversation's channel.
 #[utoipa::path(
     post, path = "/v1/sessions/{sessionId}/messages", tag = "handover", params(SessionPath),
-    request_body = AgentText,
+    request_body = AgentReply,
     responses(
         (status = 201, description = "the reply, stored and on its way", body = PostedMessage),
         (status = 409, description = "`not_assigned`: the caller does not own the conversation"),
@@ -88,13 +86,13 @@ pub async fn reply(
     State(state): State<AppState>,
     principal: Principal,
     TenantSession(session): TenantSession,
-    JsonBody(body): JsonBody<AgentText>,
+    JsonBody(reply): JsonBody<AgentReply>,
 ) -> Result<(StatusCode, Json<PostedMessage>), AppError> {
-    checked_text(&body.text)?;
+    let body = reply.body_for(&session.key)?;
     let event = SessionEvent::AgentReplied {
         agent_id: principal.user.id.to_string(),
-        body: MessageBody::text(body.text),
-        client_message_id: body.client_message_id,
+        body,
+        client_message_id: reply.client_message_id,
     };
     posted(&state, session, event).await
 }
@@ -186,14 +184,7 @@ pub async fn transfer(
 
 fn checked_text(text: &str) -> Result<(), AppError> {
     let mut errors = ValidationErrors::default();
-    if text.trim().is_empty() {
-        errors.add("text", "must not be blank");
-    } else if text.chars().count() > MAX_TEXT_CHARS {
-        errors.add(
-            "text",
-            format!("must be at most {MAX_TEXT_CHARS} characters"),
-        );
-    }
+    check_text(text, "text", &mut errors);
     Ok(errors.into_result(())?)
 }
 

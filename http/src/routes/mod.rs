@@ -24,6 +24,7 @@ pub mod meta_webhook;
 pub mod paging;
 pub mod ratings;
 pub mod read_receipts;
+pub mod reply_body;
 pub mod routing;
 pub mod sessions;
 pub mod templates;

@@ -526,3 +526,52 @@ async fn the_agent_marks_a_whatsapp_contacts_messages_read_by_the_latest() {
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(posted.all().len(), 1, "nothing sent for the widget");
 }
+
+#[tokio::test]
+async fn an_agent_sends_an_attachment_by_its_address_checked_against_the_channel() {
+    let app = TestApp::new().await;
+    let bot = app.bot(BotSettings::named("Ava")).await;
+    let web = conversation(&app, "v_media").await;
+    let messenger = converse(&app, &bot, Channel::Messenger, "6783451234567890", &["hi"]).await;
+    for session in [&web, &messenger] {
+        let taken = app
+            .send(Method::POST, &path(session, "takeover"), json!({}))
+            .await;
+        assert_eq!(taken.status, StatusCode::OK, "{:?}", taken.body);
+    }
+    let photo = json!({"media": {"type": "image", "url": "https://cdn.shop.test/p/42.jpg",
+        "caption": "The blue one"}});
+    let sent = app
+        .send(Method::POST, &path(&web, "messages"), photo.clone())
+        .await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{:?}", sent.body);
+    assert_eq!(
+        sent.body["message"]["body"],
+        json!({"type": "media", "mediaType": "image", "url": "https://cdn.shop.test/p/42.jpg",
+            "caption": "The blue one"})
+    );
+
+    // Messenger attachments have no caption: refused before anything is stored.
+    let refused = app
+        .send(Method::POST, &path(&messenger, "messages"), photo)
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.fields_at_fault(), ["media.caption"]);
+    let bare = json!({"media": {"type": "image", "url": "https://cdn.shop.test/p/42.jpg"}});
+    let sent = app
+        .send(Method::POST, &path(&messenger, "messages"), bare)
+        .await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{:?}", sent.body);
+
+    let bad = json!({"media": {"type": "hologram", "url": "http://cdn.shop.test/x"}});
+    let refused = app.send(Method::POST, &path(&web, "messages"), bad).await;
+    assert_eq!(refused.fields_at_fault(), ["media.type", "media.url"]);
+    let both =
+        json!({"text": "hi", "media": {"type": "image", "url": "https://cdn.shop.test/p.jpg"}});
+    let refused = app.send(Method::POST, &path(&web, "messages"), both).await;
+    assert_eq!(refused.fields_at_fault(), ["text"]);
+    let neither = app
+        .send(Method::POST, &path(&web, "messages"), json!({}))
+        .await;
+    assert_eq!(neither.fields_at_fault(), ["text"]);
+}

@@ -1,0 +1,132 @@
+//! What an agent's reply carries: text, or one attachment by its public `https` address (an
+//! image, a video, an audio file or a document) with an optional caption. Checked against the
+//! conversation's channel before it is stored, so nothing is accepted that the channel would
+//! refuse later: Messenger and Instagram attachments have no caption, WhatsApp audio neither,
+//! and under a comment only text can be posted.
+
+use crate::errors::AppError;
+use botwot_engine::integration::commented;
+use botwot_engine::validation::ValidationErrors;
+use botwot_engine::{Channel, MessageBody, SessionKey};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+/// The longest reply text, in characters.
+pub const MAX_TEXT_CHARS: usize = 4_096;
+/// The longest caption (WhatsApp's limit), in characters.
+pub const MAX_CAPTION_CHARS: usize = 1_024;
+const MAX_URL_CHARS: usize = 2_048;
+const MEDIA_TYPES: [&str; 4] = ["image", "video", "audio", "document"];
+
+/// An agent's reply: `text`, or `media`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AgentReply {
+    /// Up to 4,096 characters, not blank.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// One attachment, instead of text.
+    #[serde(default)]
+    pub media: Option<AgentMedia>,
+    /// The console's own id for a reply, echoed back in the stored message.
+    #[serde(default)]
+    pub client_message_id: Option<String>,
+}
+
+/// An attachment by its address, which the channel fetches.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AgentMedia {
+    /// `image`, `video`, `audio` or `document`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// A public `https` address of at most 2,048 characters.
+    pub url: String,
+    /// Up to 1,024 characters (WhatsApp images, videos and documents only).
+    #[serde(default)]
+    pub caption: Option<String>,
+}
+
+/// The text rule shared by replies and notes: not blank, at most 4,096 characters.
+pub fn check_text(text: &str, field: &str, errors: &mut ValidationErrors) {
+    if text.trim().is_empty() {
+        errors.add(field, "must not be blank");
+    } else if text.chars().count() > MAX_TEXT_CHARS {
+        errors.add(
+            field,
+            format!("must be at most {MAX_TEXT_CHARS} characters"),
+        );
+    }
+}
+
+impl AgentReply {
+    /// The message body this reply sends on the conversation of `key`.
+    pub fn body_for(&self, key: &SessionKey) -> Result<MessageBody, AppError> {
+        let mut errors = ValidationErrors::default();
+        let body = match (&self.text, &self.media) {
+            (Some(text), None) => {
+                check_text(text, "text", &mut errors);
+                MessageBody::text(text.clone())
+            }
+            (None, Some(media)) => media.body_for(key, &mut errors),
+            _ => {
+                errors.add("text", "send either text or media, one of them");
+                MessageBody::text(String::new())
+            }
+        };
+        errors.into_result(())?;
+        Ok(body)
+    }
+}
+
+impl AgentMedia {
+    fn body_for(&self, key: &SessionKey, errors: &mut ValidationErrors) -> MessageBody {
+        if !MEDIA_TYPES.contains(&self.kind.as_str()) {
+            errors.add("media.type", "must be image, video, audio or document");
+        }
+        let url = self.url.trim();
+        if !url.starts_with("https://")
+            || url.chars().count() > MAX_URL_CHARS
+            || url.contains(char::is_whitespace)
+        {
+            errors.add(
+                "media.url",
+                "must be a public https address of at most 2,048 characters",
+            );
+        }
+        let caption = self
+            .caption
+            .as_deref()
+            .map(str::trim)
+            .filter(|caption| !caption.is_empty());
+        if let Some(caption) = caption {
+            if caption.chars().count() > MAX_CAPTION_CHARS {
+                errors.add(
+                    "media.caption",
+                    format!("must be at most {MAX_CAPTION_CHARS} characters"),
+                );
+            }
+            let uncaptioned = match key.channel {
+                Channel::Messenger | Channel::Instagram => {
+                    Some("Messenger and Instagram attachments")
+                }
+                Channel::WhatsApp if self.kind == "audio" => Some("WhatsApp audio"),
+                _ => None,
+            };
+            if let Some(what) = uncaptioned {
+                errors.add(
+                    "media.caption",
+                    format!("{what} carry no caption: send the words as a reply of their own"),
+                );
+            }
+        }
+        if commented(&key.contact).is_some() {
+            errors.add("media", "only text can be posted under a comment");
+        }
+        MessageBody::Media {
+            media_type: self.kind.clone(),
+            url: url.to_owned(),
+            caption: caption.map(str::to_owned),
+        }
+    }
+}
