@@ -363,8 +363,10 @@ async fn an_agent_marks_the_customer_read_and_sends_a_template_and_a_document() 
         receipt.body,
         json!({"messaging_product": "whatsapp", "status": "read", "message_id": "wamid.INBOUND-0001"})
     );
-    let template =
-        json!({"name": "order_update", "language": "en_US", "bodyParameters": ["Kerry", "#1042"]});
+    let template = json!({"name": "order_update", "language": "en_US",
+        "bodyParameters": ["Kerry", "#1042"],
+        "header": {"type": "image", "url": "https://cdn.shop.test/parcel.jpg"},
+        "buttons": [{"type": "url", "index": 0, "value": "1042"}]});
     let (status, body) = server
         .post(&format!("/v1/sessions/{session}/templates"), template)
         .await;
@@ -380,7 +382,11 @@ async fn an_agent_marks_the_customer_read_and_sends_a_template_and_a_document() 
     assert_eq!(
         sent.body["template"],
         json!({"name": "order_update", "language": {"code": "en_US"}, "components": [
-            {"type": "body", "parameters": [{"type": "text", "text": "Kerry"}, {"type": "text", "text": "#1042"}]}
+            {"type": "header", "parameters": [
+                {"type": "image", "image": {"link": "https://cdn.shop.test/parcel.jpg"}}]},
+            {"type": "body", "parameters": [{"type": "text", "text": "Kerry"}, {"type": "text", "text": "#1042"}]},
+            {"type": "button", "sub_type": "url", "index": "0",
+                "parameters": [{"type": "text", "text": "1042"}]}
         ]})
     );
 

@@ -1,6 +1,7 @@
 //! Messages of a session, as stored and shown in transcripts.
 
 use crate::ids::{MessageId, SessionId, TenantId};
+use crate::template_parts::{TemplateButton, TemplateHeader};
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -62,7 +63,7 @@ pub enum MessageBody {
     },
     /// An approved WhatsApp message template, the only message allowed outside the 24-hour
     /// customer service window: its name, language (`en_US`) and the texts that fill its body's
-    /// `{{1}}`, `{{2}}`, ... in order.
+    /// `{{1}}`, `{{2}}`, ... in order, and what fills its header and buttons.
     Template {
         name: String,
         language: String,
@@ -72,6 +73,12 @@ pub enum MessageBody {
             skip_serializing_if = "Vec::is_empty"
         )]
         body_parameters: Vec<String>,
+        /// What fills the header, when the template has a parameter there.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        header: Option<TemplateHeader>,
+        /// What fills its buttons that take a parameter.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        buttons: Vec<TemplateButton>,
     },
     /// Something the channel sent that the engine does not understand yet; kept, never dropped.
     Unsupported {

@@ -217,7 +217,7 @@ impl StatusNotice {
 pub enum MessageAck {
     Stored {
         ok: bool,
-        message: Option<Message>,
+        message: Option<Box<Message>>,
         /// The message had been received before; nothing new was stored.
         duplicate: bool,
     },
@@ -231,7 +231,7 @@ impl MessageAck {
     pub fn stored(message: Option<Message>, duplicate: bool) -> Self {
         Self::Stored {
             ok: true,
-            message,
+            message: message.map(Box::new),
             duplicate,
         }
     }

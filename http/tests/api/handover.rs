@@ -474,8 +474,10 @@ async fn a_template_goes_out_on_whatsapp_and_is_refused_elsewhere_or_malformed()
         .await;
     assert_eq!(on_web.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(on_web.fields_at_fault(), ["name"]);
-    let malformed =
-        json!({"name": "Order Update!", "language": "english", "bodyParameters": [" "]});
+    let malformed = json!({"name": "Order Update!", "language": "english", "bodyParameters": [" "],
+        "header": {"type": "image", "url": "http://cdn.shop.test/a.jpg"},
+        "buttons": [{"type": "quickReply", "index": 0, "value": "A"},
+                    {"type": "quickReply", "index": 0, "value": "B"}]});
     let refused = app
         .send(
             Method::POST,
@@ -486,7 +488,13 @@ async fn a_template_goes_out_on_whatsapp_and_is_refused_elsewhere_or_malformed()
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         refused.fields_at_fault(),
-        ["name", "language", "bodyParameters"]
+        [
+            "name",
+            "language",
+            "bodyParameters",
+            "header.url",
+            "buttons"
+        ]
     );
 }
 

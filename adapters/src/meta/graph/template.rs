@@ -1,9 +1,9 @@
 //! WhatsApp message templates: the only messages a business may start a conversation with, or
 //! send once the 24-hour customer service window has closed. A [`Template`] names an approved
 //! template and language and fills its parameters, in the Cloud API's `template` object shape.
-//! An engine `MessageBody::Template` (name, language, body texts) becomes one of these when it
-//! is sent; richer ones (header media, buttons) are built directly and sent with
-//! [`MetaGraphSender::send_whatsapp`](super::MetaGraphSender::send_whatsapp).
+//! An engine `MessageBody::Template` (name, language, body texts, header parameter, button
+//! parameters) becomes one of these when it is sent; currency and date-time parameters are built
+//! directly and sent with [`MetaGraphSender::send_whatsapp`](super::MetaGraphSender::send_whatsapp).
 
 use super::whatsapp::MediaObject;
 use serde::Serialize;

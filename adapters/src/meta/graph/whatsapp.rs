@@ -5,9 +5,10 @@
 
 use super::errors::GraphError;
 use super::interactive::Interactive;
-use super::template::Template;
+use super::template::{Template, TemplateParameter};
 use crate::meta::whatsapp::media_id;
 use botwot_engine::MessageBody;
+use botwot_engine::template_parts::{TemplateButtonKind, TemplateHeader};
 use serde::{Deserialize, Serialize};
 
 /// The body of one WhatsApp send.
@@ -127,13 +128,25 @@ impl WhatsAppContent {
                 name,
                 language,
                 body_parameters,
+                header,
+                buttons,
             } => {
-                let template = Template::new(name.clone(), language.clone());
-                let template = if body_parameters.is_empty() {
-                    template
-                } else {
-                    template.body_texts(body_parameters.iter().cloned())
-                };
+                let mut template = Template::new(name.clone(), language.clone());
+                if let Some(header) = header {
+                    template = template.header(vec![header_parameter(header)]);
+                }
+                if !body_parameters.is_empty() {
+                    template = template.body_texts(body_parameters.iter().cloned());
+                }
+                for button in buttons {
+                    let value = button.value.clone();
+                    template = match button.kind {
+                        TemplateButtonKind::QuickReply => {
+                            template.quick_reply_button(button.index, value)
+                        }
+                        TemplateButtonKind::Url => template.url_button(button.index, value),
+                    };
+                }
                 Ok(WhatsAppContent::Template { template })
             }
             MessageBody::Unsupported { .. } => Err(GraphError::Unsendable(
@@ -167,6 +180,22 @@ impl WhatsAppResponse {
                 status: 200,
                 detail: "no messages[0].id in the answer".into(),
             })
+    }
+}
+
+/// A template header's parameter: its text, or its media by address (or uploaded media id).
+fn header_parameter(header: &TemplateHeader) -> TemplateParameter {
+    match header {
+        TemplateHeader::Text { text } => TemplateParameter::text(text.clone()),
+        TemplateHeader::Image { url } => TemplateParameter::Image {
+            image: MediaObject::from_url(url, None),
+        },
+        TemplateHeader::Video { url } => TemplateParameter::Video {
+            video: MediaObject::from_url(url, None),
+        },
+        TemplateHeader::Document { url } => TemplateParameter::Document {
+            document: MediaObject::from_url(url, None),
+        },
     }
 }
 
@@ -226,6 +255,8 @@ mod tests {
             name: "order_update".into(),
             language: "en_US".into(),
             body_parameters: vec!["Kerry".into(), "#1042".into()],
+            header: None,
+            buttons: Vec::new(),
         };
         assert_eq!(
             wire(WhatsAppContent::from_body(&template).unwrap()),
@@ -244,9 +275,48 @@ mod tests {
             name: "hello_world".into(),
             language: "en_US".into(),
             body_parameters: Vec::new(),
+            header: None,
+            buttons: Vec::new(),
         };
         let sent = wire(WhatsAppContent::from_body(&bare).unwrap());
         assert!(sent["template"].get("components").is_none(), "{sent}");
+    }
+
+    #[test]
+    fn a_templates_header_and_buttons_are_filled_in_meta_s_order() {
+        use botwot_engine::template_parts::TemplateButton;
+        let template = MessageBody::Template {
+            name: "shipping_update".into(),
+            language: "en_US".into(),
+            body_parameters: vec!["#1042".into()],
+            header: Some(TemplateHeader::Image {
+                url: "https://cdn.example.com/parcel.jpg".into(),
+            }),
+            buttons: vec![
+                TemplateButton {
+                    kind: TemplateButtonKind::Url,
+                    index: 0,
+                    value: "1042".into(),
+                },
+                TemplateButton {
+                    kind: TemplateButtonKind::QuickReply,
+                    index: 1,
+                    value: "STOP_UPDATES".into(),
+                },
+            ],
+        };
+        assert_eq!(
+            wire(WhatsAppContent::from_body(&template).unwrap())["template"]["components"],
+            json!([
+                {"type": "header", "parameters": [
+                    {"type": "image", "image": {"link": "https://cdn.example.com/parcel.jpg"}}]},
+                {"type": "body", "parameters": [{"type": "text", "text": "#1042"}]},
+                {"type": "button", "sub_type": "url", "index": "0",
+                    "parameters": [{"type": "text", "text": "1042"}]},
+                {"type": "button", "sub_type": "quick_reply", "index": "1",
+                    "parameters": [{"type": "payload", "payload": "STOP_UPDATES"}]}
+            ])
+        );
     }
 
     #[test]
