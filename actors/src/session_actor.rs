@@ -224,12 +224,10 @@ impl SessionActorState {
         commit.fence = deps.fence_for(&self.key)?;
         let outbox = commit.outbox.clone();
         let messages = commit.messages.clone();
-        // A transition that only asks for an agent (one became available) stores nothing.
-        let stores_nothing = self.session.as_ref() == Some(&transition.state)
-            && transition
-                .effects
-                .iter()
-                .all(|effect| matches!(effect, Effect::SeekAgent { .. }));
+        // A transition that leaves the session as it is and writes nothing else (it only asks
+        // for an agent, say) has nothing to commit.
+        let stores_nothing =
+            self.session.as_ref() == Some(&transition.state) && commit.writes_only_the_session();
         let committed = if stores_nothing {
             Ok(CommitOutcome::Committed)
         } else {

@@ -108,6 +108,17 @@ pub struct SessionCommit {
     pub outbox: Vec<OutboxEntry>,
 }
 
+impl SessionCommit {
+    /// Whether the commit writes the session record and nothing else.
+    pub fn writes_only_the_session(&self) -> bool {
+        self.messages.is_empty()
+            && self.delivery_updates.is_empty()
+            && self.timers_set.is_empty()
+            && self.timers_cancelled.is_empty()
+            && self.outbox.is_empty()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CommitOutcome {
     Committed,

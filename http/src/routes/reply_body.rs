@@ -47,6 +47,14 @@ pub struct AgentMedia {
     pub caption: Option<String>,
 }
 
+/// Whether `url` can be given to a channel to fetch: `https`, at most 2,048 characters, no
+/// spaces.
+pub fn is_public_https_address(url: &str) -> bool {
+    url.starts_with("https://")
+        && url.chars().count() <= MAX_URL_CHARS
+        && !url.contains(char::is_whitespace)
+}
+
 /// The text rule shared by replies and notes: not blank, at most 4,096 characters.
 pub fn check_text(text: &str, field: &str, errors: &mut ValidationErrors) {
     if text.trim().is_empty() {
@@ -85,10 +93,7 @@ impl AgentMedia {
             errors.add("media.type", "must be image, video, audio or document");
         }
         let url = self.url.trim();
-        if !url.starts_with("https://")
-            || url.chars().count() > MAX_URL_CHARS
-            || url.contains(char::is_whitespace)
-        {
+        if !is_public_https_address(url) {
             errors.add(
                 "media.url",
                 "must be a public https address of at most 2,048 characters",

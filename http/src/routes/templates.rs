@@ -9,6 +9,7 @@ use crate::auth::Principal;
 use crate::errors::AppError;
 use crate::extract::JsonBody;
 use crate::routes::handover::{PostedMessage, posted};
+use crate::routes::reply_body::is_public_https_address;
 use crate::routes::sessions::{SessionPath, TenantSession};
 use crate::state::AppState;
 use axum::Json;
@@ -91,9 +92,6 @@ const MAX_BUTTON_VALUE_CHARS: usize = 256;
 
 fn check_header(header: Option<&TemplateHeader>, errors: &mut ValidationErrors) {
     let refused = |text: &str| text.trim().is_empty() || text.chars().count() > MAX_HEADER_CHARS;
-    let unfetchable = |url: &str| {
-        !url.starts_with("https://") || url.len() > 2_048 || url.contains(char::is_whitespace)
-    };
     match header {
         Some(TemplateHeader::Text { text }) if refused(text) => errors.add(
             "header.text",
@@ -103,7 +101,9 @@ fn check_header(header: Option<&TemplateHeader>, errors: &mut ValidationErrors) 
             TemplateHeader::Image { url }
             | TemplateHeader::Video { url }
             | TemplateHeader::Document { url },
-        ) if unfetchable(url) => errors.add("header.url", "must be a public https address"),
+        ) if !is_public_https_address(url) => {
+            errors.add("header.url", "must be a public https address")
+        }
         _ => {}
     }
 }
