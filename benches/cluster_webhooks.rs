@@ -112,7 +112,8 @@ async fn measure(
     let started = Instant::now();
     let outcomes = load::run(PLAN, bases.to_vec()).await;
     let acked = started.elapsed();
-    let (tally, _) = verify::settle(reader, &outcomes, CONTACTS, || graph.requests()).await;
+    let (tally, _) =
+        verify::settle("bench", reader, &outcomes, CONTACTS, || graph.requests()).await;
     let processed = started.elapsed();
     let total = (CONTACTS * MESSAGES) as f64;
     println!("{label}: {tally:?}");

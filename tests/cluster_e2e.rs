@@ -40,17 +40,12 @@ async fn assert_exactly_once(
     outcomes: &[load::Outcome],
     contacts: usize,
 ) -> Vec<ContactMessages> {
-    let (tally, messages) = verify::settle(cluster.any(), outcomes, contacts, || {
+    let label = format!("cluster[{label}]");
+    let (tally, messages) = verify::settle(&label, cluster.any(), outcomes, contacts, || {
         cluster.graph.requests()
     })
     .await;
-    for &contact in &tally.suspects {
-        println!(
-            "cluster[{label}]: contact {contact}: {}",
-            verify::describe(&messages[contact])
-        );
-    }
-    println!("cluster[{label}]: {tally:?}");
+    println!("{label}: {tally:?}");
     let Tally {
         unacked,
         lost,

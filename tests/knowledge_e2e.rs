@@ -4,7 +4,6 @@
 
 mod support;
 
-use serde_json::json;
 use support::{Server, bot_settings, pushed_texts, widget_client};
 
 const POLICY: &str = "# Returns policy\n\nYou may return any unworn item within thirty days of delivery.\n\nRefunds reach your card within five working days of the parcel arriving at our warehouse.\n\n# Delivery\n\nStandard delivery takes two to four working days.";
@@ -13,32 +12,10 @@ const POLICY: &str = "# Returns policy\n\nYou may return any unworn item within 
 async fn a_visitor_gets_an_answer_quoting_the_uploaded_document() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut server = Server::start(dir.path(), &[]).await;
-    let (status, kb) = server
-        .post("/v1/knowledge-bases", json!({ "name": "Help centre" }))
-        .await;
-    assert_eq!(status, 201, "{kb}");
-    let kb = kb["id"].as_str().expect("id").to_owned();
-    let upload = format!("/v1/knowledge-bases/{kb}/documents?fileName=returns.md");
-    let (status, document) = server
-        .upload(&upload, POLICY.as_bytes().to_vec(), "text/markdown")
-        .await;
-    assert_eq!(status, 201, "{document}");
-    let document_path = format!(
-        "/v1/knowledge-bases/{kb}/documents/{}",
-        document["id"].as_str().expect("id")
-    );
-    server
-        .until("the document is ingested", || async {
-            server.get(&document_path).await.1["stage"] == "ready"
-        })
-        .await;
-
+    let kb = server.knowledge_base_with("returns.md", POLICY).await;
     let bot = server.create_bot(bot_settings("Ava", 3_600)).await;
     let bot_id = bot["id"].as_str().expect("bot id");
-    let (status, attached) = server
-        .put(&format!("/v1/bots/{bot_id}/knowledge-bases/{kb}"))
-        .await;
-    assert_eq!(status, 200, "{attached}");
+    server.attach_knowledge_base(bot_id, &kb).await;
     let key = bot["widgetKey"].as_str().expect("widget key").to_owned();
 
     let question = "How long do refunds take to reach my card?";

@@ -1,14 +1,15 @@
 //! The outbox dispatcher: hands committed outbound messages to their channel, retries failures
 //! with exponential backoff, and records the result. Entries are stored with the transition that
 //! produced them, so after a crash the ones still pending are loaded and sent again; the message
-//! id travels with each send as its idempotency key. While a message waits for a retry, later
+//! id travels with each send as its idempotency key. A result that storage does not take (it is
+//! away) is kept and stored once it answers again, never sent a second time for that. While a message waits for a retry, later
 //! messages of its session wait behind it, so a contact never sees replies out of order.
 
 use crate::config::NodeConfig;
 use botwot_cluster::HeldShards;
 use botwot_engine::message::Delivery;
 use botwot_engine::outbox::OutboxEntry;
-use botwot_engine::ports::{ChannelSender, DeliveryError, DeliveryReceipt, Storage};
+use botwot_engine::ports::{ChannelSender, DeliveryError, DeliveryReceipt, Storage, StoreError};
 use botwot_engine::time::Clock;
 use botwot_engine::{MessageId, SessionId};
 use std::collections::{HashMap, VecDeque};
@@ -153,8 +154,8 @@ impl OutboxDispatcher {
         handle: &OutboxHandle,
     ) {
         handle.waiting.fetch_sub(1, Ordering::Relaxed);
-        let stored = match result {
-            Ok(receipt) => self.store.outbox_delivered(&entry, receipt).await,
+        let outcome = match result {
+            Ok(receipt) => SendOutcome::Delivered(receipt),
             // Not an attempt: sent again once the sender's rate allows, the stored entry left as
             // it is (a restart meanwhile sends it from there).
             Err(DeliveryError::Deferred { retry_after }) => {
@@ -163,7 +164,7 @@ impl OutboxDispatcher {
                     tokio::time::sleep(retry_after).await;
                     handle.submit(vec![entry]);
                 });
-                Ok(())
+                return;
             }
             Err(DeliveryError::Retryable {
                 reason,
@@ -173,27 +174,75 @@ impl OutboxDispatcher {
                 let delay = retry_delay(self.retry_base, entry.attempts, retry_after);
                 entry.next_attempt_at = self.clock.now().plus(delay);
                 entry.last_error = Some(reason);
-                let stored = self.store.outbox_retry_later(&entry).await;
                 let handle = handle.clone();
+                let again = entry.clone();
                 tokio::spawn(async move {
                     tokio::time::sleep(delay).await;
-                    handle.submit(vec![entry]);
+                    handle.submit(vec![again]);
                 });
-                stored
+                SendOutcome::RetryLater
             }
             Err(DeliveryError::Retryable { reason, .. } | DeliveryError::Permanent(reason)) => {
                 warn!(message_id = %entry.message.id, reason = %reason, "outbound message failed");
                 metrics::counter!("botwot_outbound_failed_total").increment(1);
-                self.store
-                    .outbox_delivered(&entry, Delivery::Failed { reason }.into())
-                    .await
+                SendOutcome::Delivered(Delivery::Failed { reason }.into())
             }
         };
-        if let Err(error) = stored {
-            // The entry stays pending in storage and is sent again after a restart; the channel
-            // drops the repeat by its idempotency key.
-            warn!(error = %error, "outbox result not stored");
+        let Err(error) = outcome.store(self.store.as_ref(), &entry).await else {
+            return;
+        };
+        match outcome {
+            // Sending again would repeat the message: the result is kept and stored once
+            // storage answers again. Only a crash before that sends it again (at least once).
+            SendOutcome::Delivered(receipt) => {
+                warn!(message_id = %entry.message.id, %error, "outbox result not stored yet; trying again");
+                metrics::counter!("botwot_outbox_results_unstored_total").increment(1);
+                tokio::spawn(store_until_stored(self.store.clone(), entry, receipt));
+            }
+            // The retry is under way in memory; the stored entry keeps its older attempt count,
+            // which matters only after a restart (a late write could bring back an entry the
+            // retry has delivered meanwhile).
+            SendOutcome::RetryLater => {
+                warn!(message_id = %entry.message.id, %error, "outbox retry not stored");
+            }
         }
+    }
+}
+
+/// What became of a send, to store on its outbox entry and message.
+enum SendOutcome {
+    /// Sent, or failed for good: the entry leaves the outbox with this delivery state.
+    Delivered(DeliveryReceipt),
+    /// Failed for now: the entry stays, with its attempt counted and its next attempt's time.
+    RetryLater,
+}
+
+/// The first wait before storing a result again; it doubles up to [`STORE_RETRY_MAX`].
+const STORE_RETRY_FIRST: Duration = Duration::from_millis(250);
+const STORE_RETRY_MAX: Duration = Duration::from_secs(10);
+
+impl SendOutcome {
+    async fn store(&self, store: &dyn Storage, entry: &OutboxEntry) -> Result<(), StoreError> {
+        match self {
+            SendOutcome::Delivered(receipt) => store.outbox_delivered(entry, receipt.clone()).await,
+            SendOutcome::RetryLater => store.outbox_retry_later(entry).await,
+        }
+    }
+}
+
+/// Stores a send's result, trying again with a growing pause until storage takes it.
+async fn store_until_stored(store: Arc<dyn Storage>, entry: OutboxEntry, receipt: DeliveryReceipt) {
+    let mut pause = STORE_RETRY_FIRST;
+    loop {
+        tokio::time::sleep(pause).await;
+        if store
+            .outbox_delivered(&entry, receipt.clone())
+            .await
+            .is_ok()
+        {
+            return;
+        }
+        pause = (pause * 2).min(STORE_RETRY_MAX);
     }
 }
 

@@ -13,6 +13,7 @@ use crate::timers::TimerService;
 use botwot_cluster::HeldShards;
 use botwot_engine::BotId;
 use botwot_engine::brain::{Brain, BrainRequest, fallback_text, limit_words};
+use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::ports::{
     CommitOutcome, Fence, SessionCommit, SessionObserver, Storage, StoreError, WriteAccess,
 };
@@ -20,7 +21,7 @@ use botwot_engine::session::{
     Effect, SessionEvent, SessionKey, SessionRules, SessionState, Transition, apply,
 };
 use botwot_engine::time::Clock;
-use botwot_engine::timer::DurableTimer;
+use botwot_engine::timer::{DurableTimer, TimerKind};
 use ractor::{Actor, ActorProcessingErr, ActorRef};
 use std::sync::Arc;
 use std::sync::atomic::AtomicUsize;
@@ -110,6 +111,11 @@ pub(crate) struct SessionActorState {
     session: Option<SessionState>,
     registry: Arc<LocalRegistry>,
     pending: Arc<AtomicUsize>,
+    /// A commit failed and the session is not reloaded yet (storage was away): what `session`
+    /// holds may be behind what is stored, so the next message reloads it first. Holds the
+    /// failed commit's outbox entries, which the dispatcher gets if the commit turns out
+    /// written after all.
+    unsettled: Option<Vec<OutboxEntry>>,
 }
 
 impl Actor for SessionActor {
@@ -128,6 +134,7 @@ impl Actor for SessionActor {
             session,
             registry: args.registry,
             pending: args.pending,
+            unsettled: None,
         })
     }
 
@@ -178,6 +185,11 @@ impl SessionActorState {
         bot_id: &BotId,
         event: SessionEvent,
     ) -> Result<Outcome, SessionError> {
+        if !self.settled().await {
+            return Err(SessionError::Storage(
+                "storage is unavailable: the conversation could not be reloaded".into(),
+            ));
+        }
         let now = self.deps().clock.now();
         let current = match &self.session {
             Some(session) => session.clone(),
@@ -251,6 +263,7 @@ impl SessionActorState {
                 warn!(session_key = %self.key, error = %error, "session commit failed");
                 // A backend without transactions may have written part of the commit: what is
                 // stored now is the truth to continue from.
+                self.unsettled = Some(outbox);
                 self.resync().await;
                 return Err(SessionError::Storage(error.to_string()));
             }
@@ -289,9 +302,12 @@ impl SessionActorState {
     }
 
     /// Reloads the session after a failed commit: first finishes what that commit wrote part of
-    /// (on a backend that writes piece by piece), so a retry does not write it a second time;
-    /// then moves the sequence past any message stored without the session record, so the next
-    /// message never reuses a number.
+    /// (on a backend that writes piece by piece), so a retry does not write it a second time,
+    /// and hands the finished commit's unsent messages to the outbox; then moves the sequence
+    /// past any message stored without the session record, so the next message never reuses a
+    /// number, and arms the reloaded session's timers (a finished commit may have set them).
+    /// While storage is away nothing reloads, and the next event finds the session unsettled
+    /// and tries again.
     async fn resync(&mut self) {
         let deps = self.registry.deps();
         let store = &deps.store;
@@ -299,12 +315,36 @@ impl SessionActorState {
             let fence = deps.fence_for(key).ok()?;
             Some(WriteAccess { fence })
         };
-        if let Err(error) = store.finish_interrupted_commit(&self.key, &access).await {
-            warn!(session_key = %self.key, %error, "the failed commit could not be finished now");
-        }
-        let Ok(Some(mut session)) = store.load_session(&self.key).await else {
+        let journaled = match store.finish_interrupted_commit(&self.key, &access).await {
+            Ok(journaled) => journaled.unwrap_or_default(),
+            Err(error) => {
+                warn!(session_key = %self.key, %error, "the failed commit could not be finished now");
+                return;
+            }
+        };
+        let Ok(stored) = store.load_session(&self.key).await else {
             return;
         };
+        // The failed commit is stored after all (finished now, or written whole with its
+        // acknowledgement lost): its messages were never handed to the dispatcher.
+        let failed = self.unsettled.take().unwrap_or_default();
+        deps.outbox.submit(
+            failed
+                .into_iter()
+                .filter(|entry| journaled.iter().any(|j| j.message.id == entry.message.id))
+                .collect(),
+        );
+        // Not stored at all: the session's first commit failed whole.
+        let Some(mut session) = stored else {
+            self.session = None;
+            return;
+        };
+        for kind in TimerKind::ALL {
+            if let Some(due_at) = session.armed(kind) {
+                let timer = DurableTimer::new(self.key.clone(), session.id.clone(), kind, due_at);
+                deps.timers.arm(timer);
+            }
+        }
         if let Ok(last) = store
             .recent_messages(&self.key.tenant_id, &session.id, 1)
             .await
@@ -315,7 +355,20 @@ impl SessionActorState {
         self.session = Some(session);
     }
 
+    /// Whether the session is as stored: after a commit failed without a reload, reloads it
+    /// first (see [`Self::resync`]).
+    async fn settled(&mut self) -> bool {
+        if self.unsettled.is_some() {
+            self.resync().await;
+        }
+        self.unsettled.is_none()
+    }
+
     async fn timer_fired(&mut self, timer: DurableTimer) {
+        if !self.settled().await {
+            self.retry_timer(timer);
+            return;
+        }
         let deps = self.registry.deps().clone();
         let Some(current) = self.session.clone() else {
             self.forget_timer(timer).await;
@@ -347,6 +400,10 @@ impl SessionActorState {
     /// Asks the brain again, now, for the questions still waiting for an answer; when that
     /// cannot be stored, the answer watchdog asks later.
     async fn answers_lost(&mut self) {
+        // Unsettled: the watchdog armed with the questions asks once storage is back.
+        if !self.settled().await {
+            return;
+        }
         let Some(current) = self.session.clone() else {
             return;
         };

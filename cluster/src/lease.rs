@@ -124,8 +124,7 @@ pub struct ShardLeases {
 impl ShardLeases {
     /// Connects to `url` (`redis://host:port/db`).
     pub async fn connect(url: &str, config: LeaseConfig) -> Result<Self, ClusterError> {
-        let client = redis::Client::open(url)?;
-        let conn = ConnectionManager::new(client).await?;
+        let conn = botwot_storage::redis_link::connect(url).await?;
         Self::with_connection(conn, config)
     }
 

@@ -144,8 +144,7 @@ impl Membership {
     /// Connects to `url` (`redis://host:port/db`).
     pub async fn connect(url: &str, config: MembershipConfig) -> Result<Self, ClusterError> {
         config.validate()?;
-        let client = redis::Client::open(url)?;
-        let conn = ConnectionManager::new(client).await?;
+        let conn = botwot_storage::redis_link::connect(url).await?;
         Self::with_connection(conn, config)
     }
 

@@ -239,17 +239,19 @@ pub trait SessionStore: Send + Sync + 'static {
         Ok(0)
     }
     /// Finishes the commit of `key`'s session that failed part-way (an error came back from a
-    /// backend that writes a commit piece by piece), under the fence `access` gives; returns
-    /// whether it wrote anything. The session actor calls it before it reloads the session after
-    /// a failed commit, so what was half written is completed rather than written a second time
-    /// by the next commit.
+    /// backend that writes a commit piece by piece), under the fence `access` gives. Returns the
+    /// outbox entries of the commit it found journaled — finished now, or found written whole
+    /// though its writer saw an error — or `None` when there was none; the caller hands to the
+    /// dispatcher those of its failed commit. The session actor calls it before it reloads the
+    /// session after a failed commit, so what was half written is completed rather than written
+    /// a second time by the next commit.
     async fn finish_interrupted_commit(
         &self,
         key: &SessionKey,
         access: &dyn SessionAccess,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<Option<Vec<OutboxEntry>>, StoreError> {
         let _ = (key, access);
-        Ok(false)
+        Ok(None)
     }
 }
 

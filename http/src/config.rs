@@ -28,6 +28,10 @@ pub struct HttpConfig {
     pub meta_app_secret: Option<String>,
     /// The verify token entered in Meta's dashboard for the subscription handshake.
     pub meta_verify_token: Option<String>,
+    /// How long a webhook may take to be durably accepted, in milliseconds, before it is
+    /// answered 503 `accept_timed_out` (the provider redelivers it, and the redelivery is
+    /// recognised), rather than left hanging while storage or the broker does not answer.
+    pub webhook_deadline_ms: u64,
     /// The key that encrypts integrations' access tokens at rest (AES-256-GCM): 32 bytes in
     /// standard base64 (`openssl rand -base64 32`). Every node of a cluster needs the same one.
     /// Unset: a random key of this process, so stored tokens stop opening after a restart.
@@ -58,6 +62,7 @@ impl Default for HttpConfig {
             cors_allowed_origins: Vec::new(),
             meta_app_secret: None,
             meta_verify_token: None,
+            webhook_deadline_ms: 4_000,
             integration_secret_key: None,
             admin_token: None,
             rate_limit: RateLimitConfig::default(),

@@ -126,6 +126,10 @@ error_codes! {
     /// Sent with `Retry-After`.
     Overloaded => SERVICE_UNAVAILABLE, "overloaded";
     StorageUnavailable => SERVICE_UNAVAILABLE, "storage_unavailable";
+    /// A webhook was not durably accepted within `http.webhook_deadline_ms` (storage or the
+    /// broker is slow or away); sent with `Retry-After`. It may still be applied, and its
+    /// redelivery is then recognised.
+    AcceptTimedOut => SERVICE_UNAVAILABLE, "accept_timed_out";
     /// The conversation moved to another cluster node while the request ran; sent with
     /// `Retry-After` (the retry reaches the new owner).
     SessionMoved => SERVICE_UNAVAILABLE, "session_moved";

@@ -51,8 +51,7 @@ pub struct RedisCoordination {
 impl RedisCoordination {
     /// Connects to `url` (`redis://host:port/db`); every key is stored under `prefix`.
     pub async fn connect(url: &str, prefix: impl Into<String>) -> Result<Self, CoordinationError> {
-        let client = redis::Client::open(url).map_err(unavailable)?;
-        let conn = ConnectionManager::new(client).await.map_err(unavailable)?;
+        let conn = crate::redis_link::connect(url).await.map_err(unavailable)?;
         Ok(Self {
             conn,
             prefix: prefix.into(),

@@ -29,6 +29,7 @@ mod error;
 pub mod keys;
 pub mod knowledge_index;
 pub mod limits;
+pub mod redis_link;
 mod repo;
 pub mod vectors;
 

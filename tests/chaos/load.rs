@@ -3,7 +3,7 @@
 //! another; a webhook that is not answered 200 (the server is down, or died mid-request) is
 //! redelivered with the same `wamid`, as Meta does, until it is or the deadline passes.
 
-use crate::support::meta::{inbound_text_from, try_post_webhook};
+use crate::support::meta::{WebhookAnswer, inbound_text_from, webhook_answer};
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -30,6 +30,25 @@ pub struct Outcome {
     pub deliveries: u32,
     /// Whether one of them was answered 200.
     pub acked: bool,
+    /// Every delivery not answered 200, in order.
+    pub refusals: Vec<Refusal>,
+}
+
+/// One delivery of a webhook that was not answered 200.
+#[derive(Clone, Debug)]
+pub enum Refusal {
+    /// The server answered with an error.
+    Answered(WebhookAnswer),
+    /// No answer came: the connection was refused or reset, or the client gave up waiting.
+    NoAnswer(String),
+}
+
+impl Refusal {
+    /// Whether the server said plainly that it cannot take the webhook now: a 503 with a
+    /// stable error code, which Meta redelivers.
+    pub fn is_clear_unavailable(&self) -> bool {
+        matches!(self, Refusal::Answered(answer) if answer.status == 503 && answer.code.is_some())
+    }
 }
 
 /// The WhatsApp id of contact `contact`.
@@ -113,13 +132,18 @@ async fn deliver(
         seq,
         deliveries: 0,
         acked: false,
+        refusals: Vec::new(),
     };
     while started.elapsed() < plan.deadline {
         let base = &bases[(contact + seq + outcome.deliveries as usize) % bases.len()];
         outcome.deliveries += 1;
-        if matches!(try_post_webhook(http, base, &payload).await, Ok(200)) {
-            outcome.acked = true;
-            break;
+        match webhook_answer(http, base, &payload).await {
+            Ok(answer) if answer.status == 200 => {
+                outcome.acked = true;
+                break;
+            }
+            Ok(answer) => outcome.refusals.push(Refusal::Answered(answer)),
+            Err(error) => outcome.refusals.push(Refusal::NoAnswer(error.to_string())),
         }
         tokio::time::sleep(plan.redelivery_pause).await;
     }

@@ -177,8 +177,10 @@ pub fn tally(outcomes: &[Outcome], contacts: &[ContactMessages], graph: &[GraphR
 }
 
 /// Reads and tallies until everything acknowledged is stored and answered, or a generous bound
-/// passes; returns the last tally and messages either way, so a failing run still reports.
+/// passes; returns the last tally and messages either way, so a failing run still reports, and
+/// prints the messages of every suspicious contact, each line starting with `label`.
 pub async fn settle(
+    label: &str,
     server: &Server,
     outcomes: &[Outcome],
     contact_count: usize,
@@ -189,6 +191,12 @@ pub async fn settle(
         let contacts = read_contacts(server, contact_count).await;
         let tally = tally(outcomes, &contacts, &graph());
         if tally.settled() || Instant::now() >= give_up {
+            for &contact in &tally.suspects {
+                println!(
+                    "{label}: contact {contact}: {}",
+                    describe(&contacts[contact])
+                );
+            }
             return (tally, contacts);
         }
         tokio::time::sleep(Duration::from_millis(200)).await;

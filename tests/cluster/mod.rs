@@ -23,6 +23,22 @@ const TIMINGS: &[(&str, &str)] = &[
     ("BOTWOT__CLUSTER__REPLY_TIMEOUT_MS", "15000"),
 ];
 
+/// Where the nodes reach Redis and RabbitMQ (the outage drills put a cuttable proxy in between).
+#[derive(Clone, Debug)]
+pub struct Services {
+    pub redis_url: String,
+    pub amqp_url: String,
+}
+
+impl Default for Services {
+    fn default() -> Self {
+        Self {
+            redis_url: redis_url(),
+            amqp_url: amqp_url(),
+        }
+    }
+}
+
 pub struct Cluster {
     pub name: String,
     pub prefix: String,
@@ -31,16 +47,17 @@ pub struct Cluster {
     pub graph: FakeGraph,
     /// Node `i` has the id `node_id(i)`; a killed or exited node stays in place as `None`.
     pub nodes: Vec<Option<Server>>,
+    services: Services,
     token: String,
     http: reqwest::Client,
 }
 
-fn amqp_url() -> String {
+pub fn amqp_url() -> String {
     std::env::var("BOTWOT_TEST_AMQP_URL")
         .unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".to_owned())
 }
 
-fn redis_url() -> String {
+pub fn redis_url() -> String {
     std::env::var("BOTWOT_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned())
 }
 
@@ -48,6 +65,17 @@ impl Cluster {
     /// Starts `count` nodes on `shards` shards; the first signs the organisation up and
     /// connects a WhatsApp number to a bot closing idle conversations after `close_after_secs`.
     pub async fn start(name: &str, count: usize, shards: u32, close_after_secs: u64) -> Self {
+        Self::start_with(name, count, shards, close_after_secs, Services::default()).await
+    }
+
+    /// [`Cluster::start`] with the nodes reaching Redis and RabbitMQ through `services`.
+    pub async fn start_with(
+        name: &str,
+        count: usize,
+        shards: u32,
+        close_after_secs: u64,
+        services: Services,
+    ) -> Self {
         // One prefix per test, not per run: a run that failed before its clean-up leaves its
         // quorum queues behind, and the next run of the test removes them first.
         let prefix = format!("e2e{name}");
@@ -58,6 +86,7 @@ impl Cluster {
             backend: Backend::fresh_mongo(name),
             graph: FakeGraph::start().await,
             nodes: Vec::new(),
+            services,
             token: String::new(),
             http: reqwest::Client::new(),
         };
@@ -85,10 +114,13 @@ impl Cluster {
             ("BOTWOT__CLUSTER__NODE_ID", self.node_id(index)),
             ("BOTWOT__CLUSTER__PREFIX", self.prefix.clone()),
             ("BOTWOT__CLUSTER__SHARDS", self.shards.to_string()),
-            ("BOTWOT__CLUSTER__REDIS_URL", redis_url()),
+            (
+                "BOTWOT__CLUSTER__REDIS_URL",
+                self.services.redis_url.clone(),
+            ),
             (
                 "BOTWOT__CLUSTER__AMQP_URL",
-                format!("{}?heartbeat=2", amqp_url()),
+                format!("{}?heartbeat=2", self.services.amqp_url),
             ),
             ("BOTWOT__HTTP__ADMIN_TOKEN", ADMIN_TOKEN.to_owned()),
             ("BOTWOT__META__BASE_URL", self.graph.base_url.clone()),

@@ -271,6 +271,22 @@ pub async fn try_post_webhook(
     base: &str,
     payload: &Value,
 ) -> Result<u16, reqwest::Error> {
+    Ok(webhook_answer(http, base, payload).await?.status)
+}
+
+/// How the server answered a webhook: its status and, for an error, the error's stable code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WebhookAnswer {
+    pub status: u16,
+    pub code: Option<String>,
+}
+
+/// Posts a signed webhook and reads the answer; `Err` when none came (refused, reset, timed out).
+pub async fn webhook_answer(
+    http: &reqwest::Client,
+    base: &str,
+    payload: &Value,
+) -> Result<WebhookAnswer, reqwest::Error> {
     let body = serde_json::to_vec(payload).expect("json");
     let response = http
         .post(format!("{base}/webhooks/meta"))
@@ -279,7 +295,10 @@ pub async fn try_post_webhook(
         .body(body)
         .send()
         .await?;
-    Ok(response.status().as_u16())
+    let status = response.status().as_u16();
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    let code = body["error"]["code"].as_str().map(str::to_owned);
+    Ok(WebhookAnswer { status, code })
 }
 
 /// Posts a signed webhook to a server that is up and returns the HTTP status.
@@ -291,15 +310,22 @@ pub async fn post_webhook(server: &Server, payload: &Value) -> u16 {
 
 /// A server on `backend` that sends through `graph` and checks Meta's signatures.
 pub async fn start_server_on(backend: Backend, graph: &FakeGraph) -> Server {
-    Server::start_on(
-        backend,
-        &[
-            ("BOTWOT__META__BASE_URL", graph.base_url.as_str()),
-            ("BOTWOT__HTTP__META_APP_SECRET", APP_SECRET),
-            ("BOTWOT__HTTP__INTEGRATION_SECRET_KEY", SECRET_KEY),
-        ],
-    )
-    .await
+    start_server_with(backend, graph, &[]).await
+}
+
+/// [`start_server_on`] with more configuration.
+pub async fn start_server_with(
+    backend: Backend,
+    graph: &FakeGraph,
+    extra_env: &[(&str, &str)],
+) -> Server {
+    let mut env = vec![
+        ("BOTWOT__META__BASE_URL", graph.base_url.as_str()),
+        ("BOTWOT__HTTP__META_APP_SECRET", APP_SECRET),
+        ("BOTWOT__HTTP__INTEGRATION_SECRET_KEY", SECRET_KEY),
+    ];
+    env.extend_from_slice(extra_env);
+    Server::start_on(backend, &env).await
 }
 
 /// A server on the embedded store in `data_dir`, wired to `graph`.
@@ -315,9 +341,12 @@ pub async fn connect_whatsapp(server: &Server) {
 
 /// [`connect_whatsapp`] with a bot that closes conversations idle for `close_after_secs`.
 pub async fn connect_whatsapp_closing_after(server: &Server, close_after_secs: u64) {
-    let bot = server
-        .create_bot(bot_settings("Ava", close_after_secs))
-        .await;
+    connect_whatsapp_to_bot(server, bot_settings("Ava", close_after_secs)).await;
+}
+
+/// Connects the test's WhatsApp number to a new bot with `settings`.
+pub async fn connect_whatsapp_to_bot(server: &Server, settings: Value) {
+    let bot = server.create_bot(settings).await;
     let integration = json!({
         "channel": "whatsapp", "accountId": PHONE_NUMBER_ID, "botId": bot["id"],
         "displayName": "E2E Support Line", "accessToken": ACCESS_TOKEN

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod fake_media;
+pub mod llm;
 pub mod meta;
 
 use serde_json::{Value, json};
@@ -249,6 +250,14 @@ impl Server {
         None
     }
 
+    /// Whether the process has exited (crashed, or stopped by itself) since it was started.
+    pub fn has_exited(&mut self) -> bool {
+        let Some(child) = self.child.as_mut() else {
+            return true;
+        };
+        matches!(child.try_wait(), Ok(Some(_)))
+    }
+
     pub fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {
             let _ = child.kill(); // SIGKILL
@@ -309,6 +318,38 @@ impl Server {
         let (status, bot) = self.post("/v1/bots", settings).await;
         assert_eq!(status, 201, "bot created: {bot}");
         bot
+    }
+
+    /// A new knowledge base holding `text` as the document `file_name` (Markdown), once the
+    /// document is ingested; returns the base's id.
+    pub async fn knowledge_base_with(&self, file_name: &str, text: &str) -> String {
+        let (status, kb) = self
+            .post("/v1/knowledge-bases", json!({ "name": "Help centre" }))
+            .await;
+        assert_eq!(status, 201, "{kb}");
+        let kb = kb["id"].as_str().expect("id").to_owned();
+        let upload = format!("/v1/knowledge-bases/{kb}/documents?fileName={file_name}");
+        let (status, document) = self
+            .upload(&upload, text.as_bytes().to_vec(), "text/markdown")
+            .await;
+        assert_eq!(status, 201, "{document}");
+        let document_path = format!(
+            "/v1/knowledge-bases/{kb}/documents/{}",
+            document["id"].as_str().expect("id")
+        );
+        self.until("the document is ingested", || async {
+            self.get(&document_path).await.1["stage"] == "ready"
+        })
+        .await;
+        kb
+    }
+
+    /// Attaches the knowledge base `kb` to the bot `bot_id`.
+    pub async fn attach_knowledge_base(&self, bot_id: &str, kb: &str) {
+        let (status, attached) = self
+            .put(&format!("/v1/bots/{bot_id}/knowledge-bases/{kb}"))
+            .await;
+        assert_eq!(status, 200, "{attached}");
     }
 
     /// The transcript's message texts, in order.

@@ -76,7 +76,7 @@ impl SessionStore for TornWrites {
         &self,
         key: &SessionKey,
         access: &dyn SessionAccess,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<Option<Vec<OutboxEntry>>, StoreError> {
         self.inner.finish_interrupted_commit(key, access).await
     }
 

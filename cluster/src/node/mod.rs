@@ -17,7 +17,7 @@ use crate::replies::ReplyInbox;
 use crate::shard_queues::{InboundEnvelope, ShardQueues};
 use crate::steering::Steering;
 use crate::{ClusterConfig, ClusterError, HeldShards, Membership, ShardId, ShardLeases};
-use redis::aio::ConnectionManager;
+use botwot_storage::redis_link;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::{Notify, RwLock, watch};
@@ -88,8 +88,7 @@ impl ClusterNode {
                 config.shards
             )));
         }
-        let client = redis::Client::open(config.redis_url.as_str())?;
-        let conn = ConnectionManager::new(client).await?;
+        let conn = redis_link::connect(&config.redis_url).await?;
         let membership = Membership::with_connection(conn.clone(), config.membership())?;
         let leases = ShardLeases::with_connection(conn.clone(), config.leases())?;
         let steering = Steering::with_connection(conn, config.key_prefix());

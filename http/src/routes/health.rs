@@ -9,6 +9,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use botwot_engine::{BotId, TenantId};
 use serde::Serialize;
+use std::time::Duration;
 use utoipa::ToSchema;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -24,6 +25,11 @@ pub async fn healthz() -> Json<Health> {
     Json(Health { status: "ok" })
 }
 
+/// How long the readiness probe waits for storage: less than the probes of a load balancer or
+/// Kubernetes (`deploy/k8s`: 3 s) wait for the answer, so an unreachable store is reported as
+/// such instead of as a probe timeout.
+const STORAGE_PROBE_DEADLINE: Duration = Duration::from_secs(2);
+
 /// Storage answers a cheap read and the node's background tasks run, so it can serve traffic.
 #[utoipa::path(get, path = "/readyz", tag = "operations",
     responses(
@@ -32,10 +38,19 @@ pub async fn healthz() -> Json<Health> {
     ))]
 pub async fn readyz(State(state): State<AppState>) -> Result<Json<Health>, AppError> {
     let probe_tenant = TenantId::from(state.config.default_tenant.as_str());
-    state
-        .store
-        .get_bot(&probe_tenant, &BotId::from("bot_readiness_probe"))
-        .await?;
+    let probe_bot = BotId::from("bot_readiness_probe");
+    let read = state.store.get_bot(&probe_tenant, &probe_bot);
+    tokio::time::timeout(STORAGE_PROBE_DEADLINE, read)
+        .await
+        .map_err(|_| {
+            AppError::new(
+                ErrorCode::StorageUnavailable,
+                format!(
+                    "storage did not answer a read within {} ms",
+                    STORAGE_PROBE_DEADLINE.as_millis()
+                ),
+            )
+        })??;
     let stopped = state.sessions.stopped_tasks();
     if !stopped.is_empty() {
         return Err(AppError::new(

@@ -1,7 +1,9 @@
 //! `/webhooks/meta`: the one URL to paste into Meta's app dashboard for WhatsApp, Messenger and
 //! Instagram. GET answers the subscription handshake; POST checks `X-Hub-Signature-256` over the
 //! raw body before anything is parsed, then hands every inbound message to its session and
-//! answers 200 only once all of them are durably stored. Redeliveries are recognised by their
+//! answers 200 only once all of them are durably stored — or 503 `accept_timed_out` when that
+//! takes longer than `http.webhook_deadline_ms` (storage or the broker away), rather than
+//! leaving Meta's request hanging. Redeliveries are recognised by their
 //! provider message id and stored once. WhatsApp statuses (sent, delivered, read, failed) find
 //! the outbound message by the `wamid` the outbox recorded when Meta accepted it and update its
 //! delivery state through its session, and so do Messenger and Instagram receipts (a Messenger
@@ -28,6 +30,7 @@ use botwot_adapters::meta::{MetaEvent, parse_webhook};
 use botwot_engine::session::{SessionEvent, SessionKey};
 use botwot_engine::{BotId, Channel, MessageBody};
 use serde::Deserialize;
+use std::time::Duration;
 use tracing::{debug, info, warn};
 use utoipa::IntoParams;
 
@@ -91,18 +94,44 @@ pub async fn receive(
         .map_err(|error| AppError::new(ErrorCode::InvalidSignature, error.to_string()))?;
     let events = parse_webhook(&body)
         .map_err(|error| AppError::new(ErrorCode::InvalidPayload, error.to_string()))?;
+    let deadline = Duration::from_millis(state.config.webhook_deadline_ms);
+    match tokio::time::timeout(deadline, take_events(&state, events)).await {
+        Ok(taken) => taken,
+        Err(_) => {
+            warn!(
+                deadline_ms = state.config.webhook_deadline_ms,
+                "webhook not accepted in time; the provider redelivers it"
+            );
+            ::metrics::counter!("botwot_webhooks_timed_out_total", "provider" => "meta")
+                .increment(1);
+            Err(AppError {
+                retry_after_secs: Some(1),
+                ..AppError::new(
+                    ErrorCode::AcceptTimedOut,
+                    format!(
+                        "the webhook was not durably accepted within {} ms; deliver it again (a redelivery is recognised)",
+                        deadline.as_millis()
+                    ),
+                )
+            })
+        }
+    }
+}
+
+/// Hands every event of a webhook on, in order; returns once each is durably accepted.
+async fn take_events(state: &AppState, events: Vec<MetaEvent>) -> Result<(), AppError> {
     for event in events {
         match event {
             MetaEvent::WhatsAppMessage(inbound) => {
                 let account = &inbound.account.phone_number_id;
                 let event = inbound.session_event();
-                deliver(&state, Channel::WhatsApp, account, &inbound.wa_id, event).await?;
+                deliver(state, Channel::WhatsApp, account, &inbound.wa_id, event).await?;
             }
             MetaEvent::MessagingMessage(inbound) => {
                 let channel = inbound.parties.channel;
                 let event = inbound.session_event();
                 let parties = &inbound.parties;
-                deliver(&state, channel, &parties.page_id, &parties.sender_id, event).await?;
+                deliver(state, channel, &parties.page_id, &parties.sender_id, event).await?;
             }
             MetaEvent::WhatsAppStatus(status) => {
                 let Some(delivery) = status.delivery() else {
@@ -110,13 +139,12 @@ pub async fn receive(
                     continue;
                 };
                 let account = &status.account.phone_number_id;
-                update_delivery(&state, Channel::WhatsApp, account, &status.wamid, delivery)
-                    .await?;
+                update_delivery(state, Channel::WhatsApp, account, &status.wamid, delivery).await?;
             }
             MetaEvent::MessagingReceipt(receipt) => {
                 let parties = &receipt.parties;
                 for (mid, delivery) in receipt.receipt.delivery_updates() {
-                    update_delivery(&state, parties.channel, &parties.page_id, mid, delivery)
+                    update_delivery(state, parties.channel, &parties.page_id, mid, delivery)
                         .await?;
                 }
                 if let ReceiptKind::Read {
@@ -125,10 +153,10 @@ pub async fn receive(
                 } = receipt.receipt
                 {
                     let (account, contact) = (&parties.page_id, &parties.sender_id);
-                    read_up_to(&state, parties.channel, account, contact, watermark).await?;
+                    read_up_to(state, parties.channel, account, contact, watermark).await?;
                 }
             }
-            MetaEvent::PostComment(comment) => engage(&state, comment).await?,
+            MetaEvent::PostComment(comment) => engage(state, comment).await?,
             other => {
                 debug!(channel = %other.channel(), "meta event not handled yet");
                 ::metrics::counter!("botwot_meta_events_unhandled_total").increment(1);

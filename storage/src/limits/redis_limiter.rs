@@ -29,8 +29,7 @@ pub struct RedisRateLimiter {
 impl RedisRateLimiter {
     /// Connects to `url` (`redis://host:port/db`); every key is stored under `prefix`.
     pub async fn connect(url: &str, prefix: impl Into<String>) -> Result<Self, LimitError> {
-        let client = redis::Client::open(url).map_err(unavailable)?;
-        let conn = ConnectionManager::new(client).await.map_err(unavailable)?;
+        let conn = crate::redis_link::connect(url).await.map_err(unavailable)?;
         Ok(Self::with_connection(conn, prefix))
     }
 

@@ -155,33 +155,36 @@ impl<B: DocumentBackend> Store<B> {
     }
 
     /// Finishes the journaled commit of `key`'s session, if one is left and `access` gives the
-    /// session to this node; returns whether it wrote anything.
+    /// session to this node; returns the outbox entries of the journaled commit (finished now,
+    /// or found written whole), or `None` when there was none.
     pub(super) async fn finish_journal_of(
         &self,
         key: &SessionKey,
         access: &dyn SessionAccess,
-    ) -> Result<bool, StorageError> {
+    ) -> Result<Option<Vec<OutboxEntry>>, StorageError> {
         if B::ATOMIC_BATCHES {
-            return Ok(false);
+            return Ok(None);
         }
         let Some(access) = access.access(key) else {
-            return Ok(false);
+            return Ok(None);
         };
         let id = journal_id(key);
         let Some(stored) = self.backend.get(&COMMIT_JOURNALS, &id).await? else {
-            return Ok(false);
+            return Ok(None);
         };
         let commit: PreparedCommit = B::decode(stored.body)?;
         let fence = access.fence.map(super::commit::shard_fence);
         match self.recover(&id, &commit, fence).await? {
             Recovered::Finished => {
                 info!(journal = %id, "finished a session commit that failed part-way");
-                Ok(true)
+                Ok(Some(commit.outbox))
             }
-            Recovered::AlreadyWhole => Ok(false),
+            // Written whole, though its writer may have seen an error (an acknowledgement lost
+            // with the connection).
+            Recovered::AlreadyWhole => Ok(Some(commit.outbox)),
             Recovered::Discarded(reason) => {
                 warn!(journal = %id, reason, "discarded a commit journal");
-                Ok(false)
+                Ok(None)
             }
         }
     }

@@ -12,6 +12,7 @@ use async_trait::async_trait;
 use botwot_engine::channel::Channel;
 use botwot_engine::ids::{MessageId, SessionId, TenantId};
 use botwot_engine::message::Message;
+use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::ports::{
     CommitOutcome, PageRequest, Paged, SessionAccess, SessionCommit, SessionFilter, SessionStore,
     StoreError,
@@ -71,7 +72,7 @@ impl<B: DocumentBackend> SessionStore for Store<B> {
         &self,
         key: &SessionKey,
         access: &dyn SessionAccess,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<Option<Vec<OutboxEntry>>, StoreError> {
         Ok(self.finish_journal_of(key, access).await?)
     }
 

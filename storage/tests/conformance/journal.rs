@@ -357,7 +357,8 @@ async fn failed_commit_finished_alone(fixture: &MongoFixture) -> anyhow::Result<
     state.status = SessionStatus::Closed;
     let closing = outbound(&state, 1, "This conversation was closed.");
     let mut closed = commit(&state, vec![closing.clone()]);
-    closed.outbox = vec![outbox(&state, &closing, 100)];
+    let closing_entry = outbox(&state, &closing, 100);
+    closed.outbox = vec![closing_entry.clone()];
     fixture.mongo_store().commit_interrupted(closed, 1).await?;
     let mut other = conversation(&acme, Channel::Web, "visitor-10");
     other.last_seq = 1;
@@ -369,12 +370,17 @@ async fn failed_commit_finished_alone(fixture: &MongoFixture) -> anyhow::Result<
     assert_eq!(journals(fixture).await?, 2);
 
     let nobody = |_: &SessionKey| None;
-    assert!(
-        !store.finish_interrupted_commit(&key, &nobody).await?,
+    assert_eq!(
+        store.finish_interrupted_commit(&key, &nobody).await?,
+        None,
         "not this node's session"
     );
     let this_node = |_: &SessionKey| Some(WriteAccess { fence: None });
-    assert!(store.finish_interrupted_commit(&key, &this_node).await?);
+    assert_eq!(
+        store.finish_interrupted_commit(&key, &this_node).await?,
+        Some(vec![closing_entry]),
+        "the finished commit's unsent message, for the dispatcher"
+    );
     assert_eq!(store.load_session(&key).await?, Some(state.clone()));
     assert_eq!(
         store.transcript(&acme, &state.id, 0, 10).await?,
@@ -385,8 +391,9 @@ async fn failed_commit_finished_alone(fixture: &MongoFixture) -> anyhow::Result<
         1,
         "the other session's journal is left"
     );
-    assert!(
-        !store.finish_interrupted_commit(&key, &this_node).await?,
+    assert_eq!(
+        store.finish_interrupted_commit(&key, &this_node).await?,
+        None,
         "nothing left to finish"
     );
     Ok(())

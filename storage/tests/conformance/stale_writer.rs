@@ -132,7 +132,10 @@ async fn refused_part_way(fixture: &MongoFixture) -> anyhow::Result<()> {
     assert_eq!(store.pending_outbox(10).await?, Vec::new());
 
     let newer = newer_owner_of(&opened.key);
-    assert!(!store.finish_interrupted_commit(&opened.key, &newer).await?);
+    assert_eq!(
+        store.finish_interrupted_commit(&opened.key, &newer).await?,
+        None
+    );
     assert_eq!(store.load_session(&opened.key).await?, Some(closed));
     Ok(())
 }

@@ -1,5 +1,7 @@
-//! A TCP proxy on a loopback port that a test can cut and restore, to play a network outage
-//! between a node and Redis.
+//! A TCP proxy on a loopback port that a test can cut and restore, to play an outage of the
+//! service behind it (Redis here; the end-to-end outage drills also put one in front of MongoDB,
+//! RabbitMQ and a language model's endpoint): while cut, open connections close and new ones
+//! are dropped, as when the service stops; restoring it is the service coming back.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
