@@ -728,15 +728,7 @@ async fn a_retry_waits_as_long_as_the_channel_asked_when_that_is_longer_than_the
 
 #[tokio::test]
 async fn after_a_torn_commit_the_session_continues_without_reusing_a_number() {
-    let torn = Arc::new(std::sync::OnceLock::<Arc<TornWrites>>::new());
-    let keep = torn.clone();
-    let h = Harness::start_with(NodeConfig::default(), move |store| {
-        let wrapper = Arc::new(TornWrites::new(store));
-        let _ = keep.set(wrapper.clone());
-        wrapper
-    })
-    .await;
-    let torn = torn.get().expect("wrapped");
+    let (h, torn) = with_torn_writes().await;
     let (session, _) = applied(h.send("v1", inbound("first", "c-1")).await);
     h.transcript_of_len(&session, 2).await;
 
@@ -759,6 +751,81 @@ async fn after_a_torn_commit_the_session_continues_without_reusing_a_number() {
     assert!(
         transcript.iter().any(|m| m.body.plain_text() == "third"),
         "{transcript:?}"
+    );
+}
+
+/// A node on the embedded store wrapped in [`TornWrites`], and the wrapper.
+async fn with_torn_writes() -> (Harness, Arc<TornWrites>) {
+    let torn = Arc::new(std::sync::OnceLock::<Arc<TornWrites>>::new());
+    let keep = torn.clone();
+    let h = Harness::start_with(NodeConfig::default(), move |store| {
+        let wrapper = Arc::new(TornWrites::new(store));
+        let _ = keep.set(wrapper.clone());
+        wrapper
+    })
+    .await;
+    let torn = torn.get().expect("wrapped").clone();
+    (h, torn)
+}
+
+#[tokio::test]
+async fn while_a_failed_commit_cannot_be_reloaded_the_next_event_is_refused_not_misapplied() {
+    let (h, torn) = with_torn_writes().await;
+    let (session, _) = applied(h.send("v1", inbound("first", "c-1")).await);
+    h.transcript_of_len(&session, 2).await;
+
+    // The commit fails half-way and storage stays away for its reload and the next event's.
+    torn.tear_next_commit();
+    torn.refuse_next_loads(2);
+    let failed = h.send("v1", inbound("second", "c-2")).await;
+    assert!(
+        matches!(failed, Err(SessionError::Storage(_))),
+        "{failed:?}"
+    );
+    let refused = h.send("v1", inbound("third", "c-3")).await;
+    assert!(
+        matches!(refused, Err(SessionError::Storage(_))),
+        "not applied to a session that may be behind what is stored: {refused:?}"
+    );
+
+    // Storage is back: the redelivery reloads first and continues after the stored message.
+    applied(h.send("v1", inbound("third", "c-3")).await);
+    let transcript = h.transcript_of_len(&session, 5).await;
+    let seqs: Vec<u64> = transcript.iter().map(|m| m.seq).collect();
+    let mut unique = seqs.clone();
+    unique.dedup();
+    assert_eq!(
+        seqs, unique,
+        "no sequence number is used twice: {transcript:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_send_whose_result_storage_refused_is_recorded_later_and_not_sent_again() {
+    let (h, torn) = with_torn_writes().await;
+    torn.refuse_next_outbox_results(2);
+    let (session, _) = applied(h.send("v1", inbound("Where is my order?", "c-1")).await);
+    // The reply's result is refused twice: kept, and stored on the second try after that.
+    h.until("the reply is recorded as sent", || async {
+        let transcript = h.transcript(&session).await;
+        let outbound: Vec<&Message> = transcript
+            .iter()
+            .filter(|m| m.direction == botwot_engine::message::Direction::Outbound)
+            .collect();
+        outbound.len() == 1
+            && outbound
+                .iter()
+                .all(|m| m.provider_message_id.as_deref() == Some(provider_id_of(m).as_str()))
+    })
+    .await;
+    let mut sent = h.sender.seqs();
+    let all = sent.len();
+    sent.dedup();
+    assert_eq!(
+        sent.len(),
+        all,
+        "no message sent twice: {:?}",
+        h.sender.seqs()
     );
 }
 

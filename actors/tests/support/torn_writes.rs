@@ -1,6 +1,7 @@
 //! A storage decorator for tests: delegates everything, except that it can tear one commit,
 //! storing its messages without the session record and then failing, as a backend without
-//! transactions can when it loses its connection half-way.
+//! transactions can when it loses its connection half-way, and can refuse the next session
+//! loads and outbox results as storage that is away does.
 
 use async_trait::async_trait;
 use botwot_engine::BotProfile;
@@ -25,11 +26,13 @@ use botwot_engine::session::{SessionKey, SessionState};
 use botwot_engine::time::Timestamp;
 use botwot_engine::timer::DurableTimer;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 pub struct TornWrites {
     inner: Arc<dyn Storage>,
     tear_next: AtomicBool,
+    refuse_loads: AtomicUsize,
+    refuse_outbox_results: AtomicUsize,
 }
 
 impl TornWrites {
@@ -37,12 +40,35 @@ impl TornWrites {
         Self {
             inner,
             tear_next: AtomicBool::new(false),
+            refuse_loads: AtomicUsize::new(0),
+            refuse_outbox_results: AtomicUsize::new(0),
         }
     }
 
     pub fn tear_next_commit(&self) {
         self.tear_next.store(true, Ordering::SeqCst);
     }
+
+    /// The next `count` session loads fail as unavailable.
+    pub fn refuse_next_loads(&self, count: usize) {
+        self.refuse_loads.store(count, Ordering::SeqCst);
+    }
+
+    /// The next `count` results of sends fail to store as unavailable.
+    pub fn refuse_next_outbox_results(&self, count: usize) {
+        self.refuse_outbox_results.store(count, Ordering::SeqCst);
+    }
+}
+
+/// Takes one from `counter` when it is above zero: whether a refusal was due.
+fn refusal_due(counter: &AtomicUsize) -> bool {
+    counter
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok()
+}
+
+fn away() -> StoreError {
+    StoreError::Unavailable("storage is away".into())
 }
 
 #[async_trait]
@@ -62,6 +88,9 @@ impl SessionStore for TornWrites {
     }
 
     async fn load_session(&self, key: &SessionKey) -> Result<Option<SessionState>, StoreError> {
+        if refusal_due(&self.refuse_loads) {
+            return Err(away());
+        }
         self.inner.load_session(key).await
     }
 
@@ -203,6 +232,9 @@ impl OutboxStore for TornWrites {
         entry: &OutboxEntry,
         receipt: DeliveryReceipt,
     ) -> Result<(), StoreError> {
+        if refusal_due(&self.refuse_outbox_results) {
+            return Err(away());
+        }
         self.inner.outbox_delivered(entry, receipt).await
     }
 
