@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 use support::meta::{
     ACCESS_TOKEN, CUSTOMER, FakeGraph, PHONE_NUMBER_ID, connect_whatsapp, inbound_image,
     inbound_text, mid_of_reply, post_webhook, start_server, status, wamid_of_reply,
+    whatsapp_webhook,
 };
 use support::{Server, bot_settings};
 
@@ -408,6 +409,44 @@ async fn an_agent_marks_the_customer_read_and_sends_a_template_and_a_document() 
         sent.body["document"],
         json!({"link": "https://files.shop.test/invoices/1042.pdf", "caption": "Your invoice"})
     );
+
+    // Then asks with reply buttons; the customer's tap comes back as their next message.
+    let choices = json!({"interactive": {"text": "Did the invoice arrive?", "footer": "Order 1042",
+        "buttons": [{"id": "invoice-yes", "title": "Yes, thanks"}, {"id": "invoice-no", "title": "Not yet"}]}});
+    let (status, body) = server
+        .post(&format!("/v1/sessions/{session}/messages"), choices)
+        .await;
+    assert_eq!(status, 201, "{body}");
+    server
+        .until("the buttons reach the graph api", || async {
+            graph.requests().len() >= 5
+        })
+        .await;
+    let sent = graph.requests()[4].clone();
+    assert_eq!(sent.body["type"], "interactive");
+    assert_eq!(
+        sent.body["interactive"],
+        json!({"type": "button", "body": {"text": "Did the invoice arrive?"},
+            "footer": {"text": "Order 1042"}, "action": {"buttons": [
+                {"type": "reply", "reply": {"id": "invoice-yes", "title": "Yes, thanks"}},
+                {"type": "reply", "reply": {"id": "invoice-no", "title": "Not yet"}}]}})
+    );
+    let tap = whatsapp_webhook(json!({
+        "contacts": [{"profile": {"name": "Kerry Fisher"}, "wa_id": CUSTOMER}],
+        "messages": [{"context": {"from": "16505551111", "id": sent.issued_id},
+            "from": CUSTOMER, "id": "wamid.INBOUND-0002", "timestamp": "1750090702",
+            "type": "interactive", "interactive": {"type": "button_reply",
+                "button_reply": {"id": "invoice-yes", "title": "Yes, thanks"}}}]
+    }));
+    assert_eq!(post_webhook(&server, &tap).await, 200);
+    server
+        .until("the tap is in the transcript", || async {
+            server
+                .transcript_texts(&session)
+                .await
+                .contains(&"Yes, thanks".to_owned())
+        })
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

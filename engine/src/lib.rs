@@ -19,6 +19,7 @@ pub mod coordination;
 pub mod handover;
 pub mod ids;
 pub mod integration;
+pub mod interactive;
 pub mod knowledge;
 pub mod message;
 pub mod messaging_window;

@@ -80,6 +80,16 @@ pub enum MessageBody {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         buttons: Vec<TemplateButton>,
     },
+    /// A prompt with choices the contact taps (see [`crate::interactive`]), with an optional
+    /// text header and footer.
+    Interactive {
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        header: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        footer: Option<String>,
+        choices: crate::interactive::Choices,
+    },
     /// Something the channel sent that the engine does not understand yet; kept, never dropped.
     Unsupported {
         raw: serde_json::Value,
@@ -93,7 +103,7 @@ impl MessageBody {
     /// The words a reader sees, for brains and search.
     pub fn plain_text(&self) -> &str {
         match self {
-            MessageBody::Text { text } => text,
+            MessageBody::Text { text } | MessageBody::Interactive { text, .. } => text,
             MessageBody::Media { caption, .. } => caption.as_deref().unwrap_or(""),
             MessageBody::Template { .. } | MessageBody::Unsupported { .. } => "",
         }

@@ -80,6 +80,10 @@ var STYLE = [
   ".msg.system { align-self: center; background: transparent; color: #64748b; font-size: 12px; font-style: italic; }",
   ".msg .who { display: block; font-size: 11px; color: #64748b; margin-bottom: 2px; }",
   ".msg a { color: inherit; text-decoration: underline; }",
+  ".msg .head { display: block; font-weight: 600; margin-bottom: 2px; }",
+  ".msg .foot { display: block; font-size: 11px; color: #64748b; margin-top: 4px; }",
+  ".msg .choices { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 8px; }",
+  ".msg .choice { border: 1px solid #cbd5e1; background: #f8fafc; border-radius: 14px; padding: 4px 10px; font: inherit; font-size: 13px; cursor: pointer; }",
   ".typing { display: none; padding: 2px 12px 4px; font-size: 12px; color: #64748b; font-style: italic;",
   "  background: #f8fafc; }",
   ".typing.shown { display: block; }",
@@ -201,9 +205,43 @@ function bubble(message, extraClass) {
     if (body.caption) element.appendChild(document.createTextNode(" " + body.caption));
     return element;
   }
+  if (body.type === "interactive") {
+    appendChoices(element, body);
+    return element;
+  }
   var text = body.type === "text" ? body.text : body.caption || "[" + (body.type || "message") + "]";
   element.appendChild(document.createTextNode(text));
   return element;
+}
+
+// A prompt with buttons or a list: each choice is a button that sends its title as the
+// visitor's next message, as a tap on WhatsApp or Messenger does.
+function appendChoices(element, body) {
+  var part = function (className, text) {
+    var span = document.createElement("span");
+    span.className = className;
+    span.textContent = text;
+    element.appendChild(span);
+  };
+  if (body.header) part("head", body.header);
+  element.appendChild(document.createTextNode(body.text || ""));
+  if (body.footer) part("foot", body.footer);
+  var choices = body.choices || {};
+  var options = (choices.kind === "list" ? choices.rows : choices.buttons) || [];
+  var row = document.createElement("div");
+  row.className = "choices";
+  options.forEach(function (option) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "choice";
+    button.textContent = option.title;
+    if (option.description) button.title = option.description;
+    button.addEventListener("click", function () {
+      sendText(option.title);
+    });
+    row.appendChild(button);
+  });
+  element.appendChild(row);
 }
 
 function render() {
@@ -429,6 +467,10 @@ ui.form.addEventListener("submit", function (event) {
   var text = ui.input.value.trim();
   if (!text) return;
   ui.input.value = "";
+  sendText(text);
+});
+
+function sendText(text) {
   visitorStopped();
   ui.rate.classList.remove("shown");
   var clientMessageId = newId("c");
@@ -441,7 +483,7 @@ ui.form.addEventListener("submit", function (event) {
   sending.set(clientMessageId, entry);
   render();
   if (socket.connected) transmit(entry);
-});
+}
 
 ui.input.addEventListener("input", visitorTyped);
 ui.input.addEventListener("blur", visitorStopped);

@@ -121,10 +121,18 @@ function messageItem(message, names, me) {
   const item = element("li", `msg ${kind}`);
   item.dataset.seq = String(message.seq);
   const label = note ? `Private note · ${author(message, names, me)}` : author(message, names, me);
-  const body = message.body ?? {};
-  const text = body.text ?? body.caption ?? (body.url ? `[${body.mediaType}] ${body.url}` : `[${body.type}]`);
-  item.append(element("span", "who", label), element("span", "text", text));
+  item.append(element("span", "who", label), element("span", "text", bodyText(message.body ?? {})));
   return item;
+}
+
+/// What a message says, as text: a prompt with choices lists them after it.
+function bodyText(body) {
+  if (body.type === "interactive") {
+    const choices = body.choices ?? {};
+    const options = (choices.kind === "list" ? choices.rows : choices.buttons) ?? [];
+    return `${body.text} [${options.map((option) => option.title).join(" | ")}]`;
+  }
+  return body.text ?? body.caption ?? (body.url ? `[${body.mediaType}] ${body.url}` : `[${body.type}]`);
 }
 
 export function renderTranscript(messages, names, me) {

@@ -25,6 +25,7 @@ pub mod paging;
 pub mod ratings;
 pub mod read_receipts;
 pub mod reply_body;
+pub mod reply_choices;
 pub mod routing;
 pub mod sessions;
 pub mod templates;

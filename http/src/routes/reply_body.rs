@@ -1,9 +1,11 @@
-//! What an agent's reply carries: text, or one attachment by its public `https` address (an
-//! image, a video, an audio file or a document) with an optional caption. Checked against the
+//! What an agent's reply carries: text, one attachment by its public `https` address (an
+//! image, a video, an audio file or a document) with an optional caption, or a prompt with
+//! choices (`reply_choices`). Checked against the
 //! conversation's channel before it is stored, so nothing is accepted that the channel would
 //! refuse later: Messenger and Instagram attachments have no caption, WhatsApp audio neither,
 //! and under a comment only text can be posted.
 
+use super::reply_choices::AgentInteractive;
 use crate::errors::AppError;
 use botwot_engine::integration::commented;
 use botwot_engine::validation::ValidationErrors;
@@ -18,7 +20,7 @@ pub const MAX_CAPTION_CHARS: usize = 1_024;
 const MAX_URL_CHARS: usize = 2_048;
 const MEDIA_TYPES: [&str; 4] = ["image", "video", "audio", "document"];
 
-/// An agent's reply: `text`, or `media`.
+/// An agent's reply: `text`, `media` or `interactive`, one of them.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AgentReply {
@@ -28,6 +30,9 @@ pub struct AgentReply {
     /// One attachment, instead of text.
     #[serde(default)]
     pub media: Option<AgentMedia>,
+    /// A prompt with buttons or a list the contact taps, instead of text.
+    #[serde(default)]
+    pub interactive: Option<AgentInteractive>,
     /// The console's own id for a reply, echoed back in the stored message.
     #[serde(default)]
     pub client_message_id: Option<String>,
@@ -71,14 +76,15 @@ impl AgentReply {
     /// The message body this reply sends on the conversation of `key`.
     pub fn body_for(&self, key: &SessionKey) -> Result<MessageBody, AppError> {
         let mut errors = ValidationErrors::default();
-        let body = match (&self.text, &self.media) {
-            (Some(text), None) => {
+        let body = match (&self.text, &self.media, &self.interactive) {
+            (Some(text), None, None) => {
                 check_text(text, "text", &mut errors);
                 MessageBody::text(text.clone())
             }
-            (None, Some(media)) => media.body_for(key, &mut errors),
+            (None, Some(media), None) => media.body_for(key, &mut errors),
+            (None, None, Some(interactive)) => interactive.body_for(key, &mut errors),
             _ => {
-                errors.add("text", "send either text or media, one of them");
+                errors.add("text", "send one of text, media or interactive");
                 MessageBody::text(String::new())
             }
         };

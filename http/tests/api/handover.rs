@@ -583,3 +583,54 @@ async fn an_agent_sends_an_attachment_by_its_address_checked_against_the_channel
         .await;
     assert_eq!(neither.fields_at_fault(), ["text"]);
 }
+
+#[tokio::test]
+async fn an_agent_sends_choices_checked_against_the_channel() {
+    let app = TestApp::new().await;
+    let bot = app.bot(BotSettings::named("Ava")).await;
+    let web = conversation(&app, "v_choices").await;
+    let messenger = converse(&app, &bot, Channel::Messenger, "6783451234567891", &["hi"]).await;
+    for session in [&web, &messenger] {
+        let taken = app
+            .send(Method::POST, &path(session, "takeover"), json!({}))
+            .await;
+        assert_eq!(taken.status, StatusCode::OK, "{:?}", taken.body);
+    }
+    let buttons = json!({"interactive": {"text": "Where is your order?", "header": "Orders",
+        "buttons": [{"id": "track", "title": "Track it"}, {"id": "return", "title": "Return it"}]}});
+    let sent = app
+        .send(Method::POST, &path(&web, "messages"), buttons)
+        .await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{:?}", sent.body);
+    assert_eq!(
+        sent.body["message"]["body"],
+        json!({"type": "interactive", "text": "Where is your order?", "header": "Orders",
+            "choices": {"kind": "buttons", "buttons": [
+                {"id": "track", "title": "Track it"}, {"id": "return", "title": "Return it"}]}})
+    );
+
+    // A list row titled in 22 characters fits WhatsApp, not a Messenger quick reply.
+    let list = json!({"interactive": {"text": "Pick a topic", "list": {"button": "Topics",
+        "rows": [{"id": "refunds", "title": "Refunds and exchanges", "description": "Money back"}]}}});
+    let refused = app
+        .send(Method::POST, &path(&messenger, "messages"), list.clone())
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.fields_at_fault(), ["interactive.rows[0].title"]);
+    let sent = app.send(Method::POST, &path(&web, "messages"), list).await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{:?}", sent.body);
+
+    let four = json!({"interactive": {"text": "Pick", "buttons": [
+        {"id": "a", "title": "A"}, {"id": "b", "title": "B"}, {"id": "c", "title": "C"},
+        {"id": "a", "title": "D"}]}});
+    let refused = app.send(Method::POST, &path(&web, "messages"), four).await;
+    assert_eq!(
+        refused.fields_at_fault(),
+        ["interactive.buttons", "interactive.buttons[3].id"]
+    );
+    let neither = json!({"interactive": {"text": "Pick"}});
+    let refused = app
+        .send(Method::POST, &path(&web, "messages"), neither)
+        .await;
+    assert_eq!(refused.fields_at_fault(), ["interactive.buttons"]);
+}

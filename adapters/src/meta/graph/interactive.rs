@@ -1,18 +1,15 @@
 //! WhatsApp interactive messages: up to three reply buttons, or a list of rows behind one
-//! button. The contact's choice comes back as an `interactive` webhook with the chosen id. The
-//! engine's message model has no buttons yet; callers build these and send them with
-//! [`MetaGraphSender::send_whatsapp`](super::MetaGraphSender::send_whatsapp). The builders refuse
-//! what the Cloud API documents it would refuse (too many buttons or rows, titles too long).
+//! button, built from an engine [`MessageBody::Interactive`](botwot_engine::MessageBody) by
+//! [`Interactive::from_choices`]. The contact's choice comes back as an `interactive` webhook
+//! with the chosen id. The builders refuse what the Cloud API documents it would refuse (too
+//! many buttons or rows, titles too long), with the engine's limits.
 
 use super::errors::GraphError;
+use botwot_engine::interactive::{
+    Choices as EngineChoices, MAX_BUTTON_TITLE_CHARS, MAX_BUTTONS, MAX_LIST_ROWS,
+    MAX_PROMPT_CHARS as MAX_BODY_CHARS, MAX_ROW_DESCRIPTION_CHARS, MAX_ROW_TITLE_CHARS,
+};
 use serde::Serialize;
-
-const MAX_BUTTONS: usize = 3;
-const MAX_BUTTON_TITLE_CHARS: usize = 20;
-const MAX_LIST_ROWS: usize = 10;
-const MAX_ROW_TITLE_CHARS: usize = 24;
-const MAX_ROW_DESCRIPTION_CHARS: usize = 72;
-const MAX_BODY_CHARS: usize = 1024;
 
 /// `interactive`: the prompt and its buttons or list.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -140,6 +137,31 @@ impl Interactive {
                 action: ListAction { button, sections },
             },
         )
+    }
+
+    /// The buttons or the list (in one untitled section) of an engine message's choices.
+    pub fn from_choices(body: &str, choices: &EngineChoices) -> Result<Self, GraphError> {
+        match choices {
+            EngineChoices::Buttons { buttons } => Self::buttons(
+                body,
+                buttons
+                    .iter()
+                    .map(|b| Choice::new(b.id.clone(), b.title.clone()))
+                    .collect(),
+            ),
+            EngineChoices::List { button, rows } => {
+                let rows = rows
+                    .iter()
+                    .map(|row| ListRow {
+                        id: row.id.clone(),
+                        title: row.title.clone(),
+                        description: row.description.clone(),
+                    })
+                    .collect();
+                let section = ListSection { title: None, rows };
+                Self::list(body, button.clone(), vec![section])
+            }
+        }
     }
 
     pub fn with_header(mut self, text: impl Into<String>) -> Self {

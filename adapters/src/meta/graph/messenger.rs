@@ -1,7 +1,9 @@
 //! Messenger Platform and Instagram messaging send requests: `POST /me/messages` with the page
 //! access token, `recipient: {id}` (a PSID or IGSID), `messaging_type: "RESPONSE"` (a reply
-//! within the 24-hour window) and a `message` of text or one attachment by URL. The answer's
-//! `message_id` is the `mid` that later delivery and read webhooks name.
+//! within the 24-hour window) and a `message` of text, one attachment by URL, or text with quick
+//! replies (an engine interactive message: its header, prompt and footer as the text, each
+//! choice a quick reply whose payload is the choice's id). The answer's `message_id` is the `mid`
+//! that later delivery and read webhooks name.
 
 use super::errors::GraphError;
 use botwot_engine::{Channel, MessageBody};
@@ -24,12 +26,28 @@ pub struct Recipient {
     pub id: String,
 }
 
-/// Text, or one attachment.
+/// Text, one attachment, or text with quick replies.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum MessagingContent {
-    Text { text: String },
-    Attachment { attachment: Attachment },
+    QuickReplies {
+        text: String,
+        quick_replies: Vec<QuickReply>,
+    },
+    Text {
+        text: String,
+    },
+    Attachment {
+        attachment: Attachment,
+    },
+}
+
+/// A button under the text that sends its title back, with `payload` in the webhook.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct QuickReply {
+    content_type: &'static str,
+    pub title: String,
+    pub payload: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -67,6 +85,31 @@ impl MessagingContent {
     pub fn from_body(channel: Channel, body: &MessageBody) -> Result<Self, GraphError> {
         match body {
             MessageBody::Text { text } => Ok(MessagingContent::Text { text: text.clone() }),
+            MessageBody::Interactive {
+                text,
+                header,
+                footer,
+                choices,
+            } => {
+                let text = [header.as_deref(), Some(text.as_str()), footer.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join("\n\n");
+                let quick_replies = choices
+                    .options()
+                    .into_iter()
+                    .map(|(id, title)| QuickReply {
+                        content_type: "text",
+                        title: title.to_owned(),
+                        payload: id.to_owned(),
+                    })
+                    .collect();
+                Ok(MessagingContent::QuickReplies {
+                    text,
+                    quick_replies,
+                })
+            }
             MessageBody::Media {
                 media_type,
                 url,
@@ -137,6 +180,30 @@ impl MessagingResponse {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn choices_go_as_quick_replies_under_the_text() {
+        use botwot_engine::interactive::{Choice, Choices};
+        let body = MessageBody::Interactive {
+            text: "Where is your order?".into(),
+            header: Some("Orders".into()),
+            footer: None,
+            choices: Choices::Buttons {
+                buttons: vec![Choice {
+                    id: "track".into(),
+                    title: "Track it".into(),
+                }],
+            },
+        };
+        let content = MessagingContent::from_body(Channel::Instagram, &body).unwrap();
+        assert_eq!(
+            serde_json::to_value(content).unwrap(),
+            json!({
+                "text": "Orders\n\nWhere is your order?",
+                "quick_replies": [{"content_type": "text", "title": "Track it", "payload": "track"}]
+            })
+        );
+    }
 
     #[test]
     fn text_matches_the_send_api_example() {

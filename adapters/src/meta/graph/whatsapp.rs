@@ -149,6 +149,21 @@ impl WhatsAppContent {
                 }
                 Ok(WhatsAppContent::Template { template })
             }
+            MessageBody::Interactive {
+                text,
+                header,
+                footer,
+                choices,
+            } => {
+                let mut interactive = Interactive::from_choices(text, choices)?;
+                if let Some(header) = header {
+                    interactive = interactive.with_header(header.clone());
+                }
+                if let Some(footer) = footer {
+                    interactive = interactive.with_footer(footer.clone());
+                }
+                Ok(WhatsAppContent::Interactive { interactive })
+            }
             MessageBody::Unsupported { .. } => Err(GraphError::Unsendable(
                 "an unsupported message body has nothing to send".into(),
             )),
@@ -316,6 +331,67 @@ mod tests {
                 {"type": "button", "sub_type": "quick_reply", "index": "1",
                     "parameters": [{"type": "payload", "payload": "STOP_UPDATES"}]}
             ])
+        );
+    }
+
+    #[test]
+    fn choices_go_as_an_interactive_message_in_the_cloud_api_shape() {
+        use botwot_engine::interactive::{Choice, Choices, ListRow};
+        let buttons = MessageBody::Interactive {
+            text: "Where is your order?".into(),
+            header: Some("Orders".into()),
+            footer: Some("Tap one".into()),
+            choices: Choices::Buttons {
+                buttons: vec![
+                    Choice {
+                        id: "track".into(),
+                        title: "Track it".into(),
+                    },
+                    Choice {
+                        id: "return".into(),
+                        title: "Return it".into(),
+                    },
+                ],
+            },
+        };
+        let sent = wire(WhatsAppContent::from_body(&buttons).unwrap());
+        assert_eq!(sent["type"], "interactive");
+        assert_eq!(
+            sent["interactive"],
+            json!({
+                "type": "button",
+                "header": {"type": "text", "text": "Orders"},
+                "body": {"text": "Where is your order?"},
+                "footer": {"text": "Tap one"},
+                "action": {"buttons": [
+                    {"type": "reply", "reply": {"id": "track", "title": "Track it"}},
+                    {"type": "reply", "reply": {"id": "return", "title": "Return it"}}
+                ]}
+            })
+        );
+        let list = MessageBody::Interactive {
+            text: "Pick a topic".into(),
+            header: None,
+            footer: None,
+            choices: Choices::List {
+                button: "Topics".into(),
+                rows: vec![ListRow {
+                    id: "refunds".into(),
+                    title: "Refunds".into(),
+                    description: Some("Money back on returns".into()),
+                }],
+            },
+        };
+        let sent = wire(WhatsAppContent::from_body(&list).unwrap());
+        assert_eq!(
+            sent["interactive"],
+            json!({
+                "type": "list",
+                "body": {"text": "Pick a topic"},
+                "action": {"button": "Topics", "sections": [{"rows": [
+                    {"id": "refunds", "title": "Refunds", "description": "Money back on returns"}
+                ]}]}
+            })
         );
     }
 
