@@ -2,7 +2,8 @@
 //! `playwright-core` through `tests/e2e/console-browser.mjs`). The owner of a freshly signed-up
 //! organisation signs in on `/console`; a visitor chats through the widget of the
 //! organisation's bot on a shop's page; the agent sees the conversation arrive live, takes it
-//! over, sees the visitor typing and is seen typing, replies with a canned response, adds a
+//! over, sees the visitor typing and is seen typing, replies with a canned response, asks with
+//! reply buttons the visitor taps in the widget, adds a
 //! private note and hands it back, and the bot answers the visitor again; closed by the agent,
 //! the conversation is rated by the visitor. The stored transcript is checked afterwards. Screenshots of each
 //! step are kept in the test's temporary target folder (`console-<n>-<step>.png`).
@@ -64,6 +65,7 @@ async fn an_agent_takes_over_a_visitor_chat_in_the_console_and_hands_it_back() {
             "take-over",
             "typing",
             "reply",
+            "choices",
             "note",
             "hand-back",
             "bot-again",
@@ -87,9 +89,13 @@ async fn an_agent_takes_over_a_visitor_chat_in_the_console_and_hands_it_back() {
             .unwrap_or_else(|| panic!("{text:?} not stored: {texts:?}"))
     };
     let reply = position(CANNED);
+    let tapped = position("The latest one");
     let note = position("VIP customer");
     let follow_up = position("do you ship abroad");
-    assert!(reply < note && note < follow_up, "{texts:?}");
+    assert!(
+        reply < tapped && tapped < note && note < follow_up,
+        "{texts:?}"
+    );
     assert!(
         texts[follow_up + 1..].iter().any(|t| t == fallback),
         "the bot answered after the hand-back: {texts:?}"

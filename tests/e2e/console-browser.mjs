@@ -4,7 +4,8 @@
 // that embeds the widget of the agent's bot (the browser answers `/shop-demo` itself, with the
 // embed snippet, on the server's origin) asks a question; the conversation appears live in
 // the agent's list; the agent opens it, takes over, sees the visitor typing and is seen
-// typing, replies with a canned response, adds a private note, hands it back, is told a reply
+// typing, replies with a canned response, asks with reply buttons (sent through the REST API,
+// which the visitor taps in the widget), adds a private note, hands it back, is told a reply
 // is no longer theirs to send, the bot answers the visitor's next question again, and the agent
 // closes the conversation, which the visitor then rates. Prints one JSON line per step and
 // exits non-zero on the first failed check.
@@ -38,6 +39,24 @@ const question = "Can a person help me with my order?";
 const note = "VIP customer: offer free shipping";
 const late = "Are you still there?";
 const followUp = "And do you ship abroad?";
+const prompt = "Which order is it about?";
+const choice = "The latest one";
+
+/// Calls the REST API as the agent (signed in with their email and password).
+async function asAgent(method, path, body) {
+  const json = (response) => response.json().then((answer) => ({ status: response.status, answer }));
+  const signIn = await fetch(`${values.url}/v1/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: values.email, password: values.password }),
+  }).then(json);
+  const response = await fetch(`${values.url}${path}`, {
+    method,
+    headers: { "content-type": "application/json", authorization: `Bearer ${signIn.answer.accessToken}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return json(response);
+}
 let shots = 0;
 
 /// A shop's page that embeds the widget from the server, as a customer's site would.
@@ -141,6 +160,23 @@ try {
     "the visitor did not get the agent's reply");
   await shoot(visitor, "visitor-sees-reply");
   print({ step: "reply", ok: true });
+
+  // 6b. Reply buttons: the widget shows them, the visitor taps one, the console sees the tap.
+  const sessions = await asAgent("GET", "/v1/sessions?channel=web");
+  const sessionId = sessions.answer.items?.[0]?.id;
+  const sent = await asAgent("POST", `/v1/sessions/${sessionId}/messages`, {
+    interactive: { text: prompt, buttons: [{ id: "latest", title: choice }, { id: "older", title: "An older one" }] },
+  });
+  if (sent.status !== 201) fail("choices", `the buttons were refused: ${JSON.stringify(sent)}`);
+  const button = visitor.locator(".messages .msg .choice", { hasText: choice });
+  await expectVisible(button, "choices", "the widget did not show the reply buttons");
+  await shoot(visitor, "choices");
+  await button.click();
+  await expectVisible(transcript.locator(".msg.contact", { hasText: choice }), "choices",
+    "the visitor's tap did not reach the console");
+  await expectVisible(transcript.locator(".msg.agent", { hasText: prompt }), "choices",
+    "the prompt is not in the agent's transcript");
+  print({ step: "choices", ok: true });
 
   // 7. A private note stays in the console.
   await agent.check("#note");
