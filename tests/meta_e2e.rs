@@ -333,7 +333,7 @@ async fn a_photo_a_customer_sends_is_kept_and_served_from_the_blob_store() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_agent_marks_the_customer_read_and_sends_a_template_and_a_document() {
+async fn an_agent_marks_read_sends_a_template_a_document_buttons_and_a_reaction() {
     let dir = tempfile::tempdir().expect("tempdir");
     let graph = FakeGraph::start().await;
     let server = start_server(dir.path(), &graph).await;
@@ -447,6 +447,38 @@ async fn an_agent_marks_the_customer_read_and_sends_a_template_and_a_document() 
                 .contains(&"Yes, thanks".to_owned())
         })
         .await;
+
+    // The agent reacts to the tap with a thumbs-up: a reaction naming the customer's wamid.
+    let (_, transcript) = server
+        .get(&format!("/v1/sessions/{session}/transcript?limit=200"))
+        .await;
+    let tapped = transcript["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|m| m["providerMessageId"] == "wamid.INBOUND-0002")
+        .expect("the tap")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let (status, body) = server
+        .post(
+            &format!("/v1/sessions/{session}/messages/{tapped}/reaction"),
+            json!({"emoji": "\u{1F44D}"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    server
+        .until("the reaction reaches the graph api", || async {
+            graph.requests().len() >= 6
+        })
+        .await;
+    let sent = graph.requests()[5].clone();
+    assert_eq!(sent.body["type"], "reaction");
+    assert_eq!(
+        sent.body["reaction"],
+        json!({"message_id": "wamid.INBOUND-0002", "emoji": "\u{1F44D}"})
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -90,6 +90,15 @@ pub enum MessageBody {
         footer: Option<String>,
         choices: crate::interactive::Choices,
     },
+    /// An emoji reaction to an earlier message of the conversation, or its removal (an empty
+    /// `emoji`): `reacts_to` is our id of that message, `provider_message_id` the channel's.
+    Reaction {
+        #[serde(rename = "reactsTo")]
+        reacts_to: crate::ids::MessageId,
+        #[serde(rename = "providerMessageId")]
+        provider_message_id: String,
+        emoji: String,
+    },
     /// Something the channel sent that the engine does not understand yet; kept, never dropped.
     Unsupported {
         raw: serde_json::Value,
@@ -105,6 +114,7 @@ impl MessageBody {
         match self {
             MessageBody::Text { text } | MessageBody::Interactive { text, .. } => text,
             MessageBody::Media { caption, .. } => caption.as_deref().unwrap_or(""),
+            MessageBody::Reaction { emoji, .. } => emoji,
             MessageBody::Template { .. } | MessageBody::Unsupported { .. } => "",
         }
     }

@@ -209,6 +209,10 @@ function bubble(message, extraClass) {
     appendChoices(element, body);
     return element;
   }
+  if (body.type === "reaction") {
+    element.appendChild(document.createTextNode(body.emoji ? "Reacted " + body.emoji : "Reaction removed"));
+    return element;
+  }
   var text = body.type === "text" ? body.text : body.caption || "[" + (body.type || "message") + "]";
   element.appendChild(document.createTextNode(text));
   return element;

@@ -132,6 +132,7 @@ function bodyText(body) {
     const options = (choices.kind === "list" ? choices.rows : choices.buttons) ?? [];
     return `${body.text} [${options.map((option) => option.title).join(" | ")}]`;
   }
+  if (body.type === "reaction") return body.emoji ? `Reacted ${body.emoji}` : "Reaction removed";
   return body.text ?? body.caption ?? (body.url ? `[${body.mediaType}] ${body.url}` : `[${body.type}]`);
 }
 

@@ -151,6 +151,11 @@ pub const ACCESS_MAP: &[(&str, &str, Access)] = &[
     ("POST", "/v1/sessions/{sessionId}/rating", CONVERSATIONS),
     ("POST", "/v1/sessions/{sessionId}/takeover", LIVE_CHAT),
     ("POST", "/v1/sessions/{sessionId}/messages", LIVE_CHAT),
+    (
+        "POST",
+        "/v1/sessions/{sessionId}/messages/{messageId}/reaction",
+        LIVE_CHAT,
+    ),
     ("POST", "/v1/sessions/{sessionId}/templates", LIVE_CHAT),
     ("POST", "/v1/sessions/{sessionId}/read", LIVE_CHAT),
     ("POST", "/v1/sessions/{sessionId}/notes", LIVE_CHAT),

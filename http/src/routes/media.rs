@@ -21,18 +21,18 @@ use utoipa::IntoParams;
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase")]
 #[into_params(rename_all = "camelCase", parameter_in = Path)]
-pub struct MessageMediaPath {
+pub struct MessagePath {
     /// The session's id.
     #[allow(dead_code)] // read by `TenantSession`
     session_id: String,
     /// The message's id.
-    message_id: String,
+    pub(crate) message_id: String,
 }
 
 /// The file of a media message.
 #[utoipa::path(
     get, path = "/v1/sessions/{sessionId}/messages/{messageId}/media", tag = "sessions",
-    params(MessageMediaPath),
+    params(MessagePath),
     responses(
         (status = 200, description = "the file, with its content type", content_type = "application/octet-stream"),
         (status = 404, description = "no such message in the session, or it carries no file", body = crate::errors::ErrorBody),
@@ -42,7 +42,7 @@ pub struct MessageMediaPath {
 pub async fn get_message_media(
     State(state): State<AppState>,
     TenantSession(session): TenantSession,
-    PathParams(path): PathParams<MessageMediaPath>,
+    PathParams(path): PathParams<MessagePath>,
 ) -> Result<Response, AppError> {
     let tenant = &session.key.tenant_id;
     let message_id = MessageId::from(path.message_id.as_str());

@@ -23,6 +23,7 @@ pub mod media;
 pub mod meta_webhook;
 pub mod paging;
 pub mod ratings;
+pub mod reactions;
 pub mod read_receipts;
 pub mod reply_body;
 pub mod reply_choices;
@@ -73,6 +74,7 @@ pub fn resources() -> OpenApiRouter<AppState> {
         .routes(routes!(ratings::rate_session))
         .routes(routes!(handover::take_over))
         .routes(routes!(handover::reply))
+        .routes(routes!(reactions::react))
         .routes(routes!(templates::send_template))
         .routes(routes!(read_receipts::mark_read))
         .routes(routes!(handover::add_note))

@@ -170,6 +170,13 @@ async fn every_change_through_the_api_is_audited_and_reads_are_not() {
         &["hi"],
     )
     .await;
+    let transcript = app
+        .get(&format!("/v1/sessions/{on_whatsapp}/transcript"))
+        .await;
+    let hi = transcript.body["items"][0]["id"]
+        .as_str()
+        .expect("the contact's message")
+        .to_owned();
     for (path, body) in [
         (format!("/v1/sessions/{on_whatsapp}/read"), json!({})),
         (
@@ -177,6 +184,10 @@ async fn every_change_through_the_api_is_audited_and_reads_are_not() {
             json!({"score": 4}),
         ),
         (format!("/v1/sessions/{on_whatsapp}/takeover"), json!({})),
+        (
+            format!("/v1/sessions/{on_whatsapp}/messages/{hi}/reaction"),
+            json!({"emoji": "\u{1F44D}"}),
+        ),
         (
             format!("/v1/sessions/{on_whatsapp}/templates"),
             json!({"name": "order_update", "language": "en_US", "bodyParameters": ["Kerry"]}),

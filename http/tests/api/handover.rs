@@ -634,3 +634,64 @@ async fn an_agent_sends_choices_checked_against_the_channel() {
         .await;
     assert_eq!(refused.fields_at_fault(), ["interactive.buttons"]);
 }
+
+#[tokio::test]
+async fn an_agent_reacts_to_a_message_that_reached_the_channel() {
+    let app = TestApp::new().await;
+    let bot = app.bot(BotSettings::named("Ava")).await;
+    let whatsapp = converse(&app, &bot, Channel::WhatsApp, "16315551182", &["hi"]).await;
+    let taken = app
+        .send(Method::POST, &path(&whatsapp, "takeover"), json!({}))
+        .await;
+    assert_eq!(taken.status, StatusCode::OK, "{:?}", taken.body);
+    let transcript = app.get(&path(&whatsapp, "transcript")).await;
+    let question = transcript.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|m| m["direction"] == "inbound")
+        .expect("the contact's message")
+        .clone();
+    let question_id = question["id"].as_str().expect("id");
+    let reaction = format!("messages/{question_id}/reaction");
+
+    let sent = app
+        .send(
+            Method::POST,
+            &path(&whatsapp, &reaction),
+            json!({"emoji": "\u{1F44D}"}),
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{:?}", sent.body);
+    assert_eq!(
+        sent.body["message"]["body"],
+        json!({"type": "reaction", "reactsTo": question_id,
+            "providerMessageId": "16315551182-0", "emoji": "\u{1F44D}"})
+    );
+    let removed = app
+        .send(
+            Method::POST,
+            &path(&whatsapp, &reaction),
+            json!({"emoji": ""}),
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::CREATED, "{:?}", removed.body);
+
+    let words = app
+        .send(
+            Method::POST,
+            &path(&whatsapp, &reaction),
+            json!({"emoji": "ok"}),
+        )
+        .await;
+    assert_eq!(words.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(words.fields_at_fault(), ["emoji"]);
+    let unknown = app
+        .send(
+            Method::POST,
+            &path(&whatsapp, "messages/msg_unknown/reaction"),
+            json!({"emoji": "\u{1F44D}"}),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{:?}", unknown.body);
+}

@@ -147,6 +147,9 @@ impl MessagingContent {
                     },
                 })
             }
+            MessageBody::Reaction { .. } => Err(GraphError::Unsendable(
+                "a reaction is a sender action on Messenger and Instagram, not a message".into(),
+            )),
             MessageBody::Template { .. } => Err(GraphError::Unsendable(
                 "message templates are WhatsApp's; Messenger and Instagram have none".into(),
             )),
@@ -154,6 +157,56 @@ impl MessagingContent {
                 "an unsupported message body has nothing to send".into(),
             )),
         }
+    }
+}
+
+/// A reaction on Messenger or Instagram is a sender action, not a message: `sender_action:
+/// "react"` with `payload: {message_id, reaction}` (any emoji), or `"unreact"` with the message id
+/// alone. Meta confirms it with `recipient_id` and no message id.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReactionRequest {
+    pub recipient: Recipient,
+    sender_action: &'static str,
+    pub payload: ReactionPayload,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReactionPayload {
+    /// The `mid` of the message reacted to.
+    pub message_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reaction: Option<String>,
+}
+
+/// Meta's confirmation of a sender action.
+#[derive(Debug, Deserialize)]
+pub struct ActionConfirmed {
+    #[serde(default)]
+    pub recipient_id: Option<String>,
+}
+
+impl ReactionRequest {
+    /// The request for an engine reaction to `recipient_id`; `None` for any other body.
+    pub fn from_body(recipient_id: &str, body: &MessageBody) -> Option<Self> {
+        let MessageBody::Reaction {
+            provider_message_id,
+            emoji,
+            ..
+        } = body
+        else {
+            return None;
+        };
+        let removing = emoji.is_empty();
+        Some(Self {
+            recipient: Recipient {
+                id: recipient_id.to_owned(),
+            },
+            sender_action: if removing { "unreact" } else { "react" },
+            payload: ReactionPayload {
+                message_id: provider_message_id.clone(),
+                reaction: (!removing).then(|| emoji.clone()),
+            },
+        })
     }
 }
 
@@ -180,6 +233,31 @@ impl MessagingResponse {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_reaction_is_a_react_or_unreact_sender_action() {
+        let reaction = |emoji: &str| MessageBody::Reaction {
+            reacts_to: "msg_1".into(),
+            provider_message_id: "m_1457764197618:41d102a3e1ae206a38".into(),
+            emoji: emoji.into(),
+        };
+        let react = ReactionRequest::from_body("1254477777772919", &reaction("\u{1F60A}"));
+        assert_eq!(
+            serde_json::to_value(react).unwrap(),
+            json!({"recipient": {"id": "1254477777772919"}, "sender_action": "react",
+                "payload": {"message_id": "m_1457764197618:41d102a3e1ae206a38", "reaction": "\u{1F60A}"}})
+        );
+        let unreact = ReactionRequest::from_body("1254477777772919", &reaction(""));
+        assert_eq!(
+            serde_json::to_value(unreact).unwrap(),
+            json!({"recipient": {"id": "1254477777772919"}, "sender_action": "unreact",
+                "payload": {"message_id": "m_1457764197618:41d102a3e1ae206a38"}})
+        );
+        assert_eq!(
+            ReactionRequest::from_body("1254477777772919", &MessageBody::text("hi")),
+            None
+        );
+    }
 
     #[test]
     fn choices_go_as_quick_replies_under_the_text() {

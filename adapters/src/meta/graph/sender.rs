@@ -13,7 +13,10 @@
 use super::client::GraphClient;
 use super::comments::{CommentReply, CommentReplyResponse, replies_path, reply_text};
 use super::errors::GraphError;
-use super::messenger::{MessagingContent, MessagingRequest, MessagingResponse, SEND_PATH};
+use super::messenger::{
+    ActionConfirmed, MessagingContent, MessagingRequest, MessagingResponse, ReactionRequest,
+    SEND_PATH,
+};
 use super::throughput::NumberThroughput;
 use super::token::{AccessToken, AccessTokenSource};
 use super::whatsapp::{WhatsAppContent, WhatsAppRequest, WhatsAppResponse};
@@ -21,6 +24,7 @@ use crate::channels::ChannelRouter;
 use async_trait::async_trait;
 use botwot_engine::Channel;
 use botwot_engine::integration::commented;
+use botwot_engine::message::Delivery;
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::ports::{ChannelSender, DeliveryError, DeliveryReceipt};
 use std::sync::Arc;
@@ -172,6 +176,28 @@ impl MetaGraphSender {
         })
     }
 
+    /// Sends a reaction (or its removal) from a page or Instagram account: a sender action,
+    /// which Meta confirms without a message id.
+    pub async fn react_messaging(
+        &self,
+        channel: Channel,
+        account_id: &str,
+        reaction: &ReactionRequest,
+    ) -> Result<(), GraphError> {
+        let token = self.tokens.access_token(channel, account_id).await?;
+        let posted = self.client.post_json(SEND_PATH, &token, reaction).await;
+        let confirmed: ActionConfirmed = self
+            .reporting_rejection(channel, account_id, &token, posted)
+            .await?;
+        match confirmed.recipient_id {
+            Some(_) => Ok(()),
+            None => Err(GraphError::UnreadableResponse {
+                status: 200,
+                detail: "Meta did not confirm the reaction".into(),
+            }),
+        }
+    }
+
     /// Passes `sent` through, telling the token source first when Meta rejected the token.
     async fn reporting_rejection<T>(
         &self,
@@ -195,6 +221,15 @@ impl ChannelSender for MetaGraphSender {
     /// webhooks can find it.
     async fn deliver(&self, entry: &OutboxEntry) -> Result<DeliveryReceipt, DeliveryError> {
         let key = &entry.key;
+        if matches!(key.channel, Channel::Messenger | Channel::Instagram)
+            && let Some(reaction) = ReactionRequest::from_body(&key.contact, &entry.message.body)
+        {
+            return self
+                .react_messaging(key.channel, &key.channel_account, &reaction)
+                .await
+                .map(|()| Delivery::Sent.into())
+                .map_err(delivery_error);
+        }
         match self.send(entry).await {
             Ok(sent) => {
                 debug!(

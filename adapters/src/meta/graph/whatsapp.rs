@@ -1,7 +1,7 @@
 //! WhatsApp Cloud API send requests: `POST /{phone_number_id}/messages` with
 //! `messaging_product: "whatsapp"`, `recipient_type: "individual"`, `to` and one typed content
-//! (text, media, template or interactive). The answer's `messages[0].id` is the `wamid` that
-//! later status webhooks name.
+//! (text, media, template, interactive or a reaction to an earlier message, which an empty
+//! emoji removes). The answer's `messages[0].id` is the `wamid` that later status webhooks name.
 
 use super::errors::GraphError;
 use super::interactive::Interactive;
@@ -45,6 +45,15 @@ pub enum WhatsAppContent {
     Sticker { sticker: MediaObject },
     Template { template: Template },
     Interactive { interactive: Interactive },
+    Reaction { reaction: ReactionContent },
+}
+
+/// An emoji on an earlier message of the conversation; an empty one removes the reaction.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReactionContent {
+    /// The `wamid` of the message reacted to.
+    pub message_id: String,
+    pub emoji: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -164,6 +173,16 @@ impl WhatsAppContent {
                 }
                 Ok(WhatsAppContent::Interactive { interactive })
             }
+            MessageBody::Reaction {
+                provider_message_id,
+                emoji,
+                ..
+            } => Ok(WhatsAppContent::Reaction {
+                reaction: ReactionContent {
+                    message_id: provider_message_id.clone(),
+                    emoji: emoji.clone(),
+                },
+            }),
             MessageBody::Unsupported { .. } => Err(GraphError::Unsendable(
                 "an unsupported message body has nothing to send".into(),
             )),
@@ -393,6 +412,24 @@ mod tests {
                 ]}]}
             })
         );
+    }
+
+    #[test]
+    fn a_reaction_names_the_wamid_and_an_empty_emoji_removes_it() {
+        let reaction = |emoji: &str| MessageBody::Reaction {
+            reacts_to: "msg_1".into(),
+            provider_message_id: "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA="
+                .into(),
+            emoji: emoji.into(),
+        };
+        let sent = wire(WhatsAppContent::from_body(&reaction("\u{1F44D}")).unwrap());
+        assert_eq!(sent["type"], "reaction");
+        assert_eq!(
+            sent["reaction"],
+            json!({"message_id": "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=", "emoji": "\u{1F44D}"})
+        );
+        let removed = wire(WhatsAppContent::from_body(&reaction("")).unwrap());
+        assert_eq!(removed["reaction"]["emoji"], "");
     }
 
     #[test]
