@@ -114,8 +114,13 @@ pub(crate) struct SessionActorState {
     /// A commit failed and the session is not reloaded yet (storage was away): what `session`
     /// holds may be behind what is stored, so the next message reloads it first. Holds the
     /// failed commit's outbox entries, which the dispatcher gets if the commit turns out
-    /// written after all.
-    unsettled: Option<Vec<OutboxEntry>>,
+    /// written after all (boxed: one word in every actor, for a rare moment of a few).
+    unsettled: Option<Box<FailedCommit>>,
+}
+
+/// What the actor keeps of a commit that failed until it learns whether it was stored.
+struct FailedCommit {
+    outbox: Vec<OutboxEntry>,
 }
 
 impl Actor for SessionActor {
@@ -263,7 +268,7 @@ impl SessionActorState {
                 warn!(session_key = %self.key, error = %error, "session commit failed");
                 // A backend without transactions may have written part of the commit: what is
                 // stored now is the truth to continue from.
-                self.unsettled = Some(outbox);
+                self.unsettled = Some(Box::new(FailedCommit { outbox }));
                 self.resync().await;
                 return Err(SessionError::Storage(error.to_string()));
             }
@@ -327,7 +332,11 @@ impl SessionActorState {
         };
         // The failed commit is stored after all (finished now, or written whole with its
         // acknowledgement lost): its messages were never handed to the dispatcher.
-        let failed = self.unsettled.take().unwrap_or_default();
+        let failed = self
+            .unsettled
+            .take()
+            .map(|failed| failed.outbox)
+            .unwrap_or_default();
         deps.outbox.submit(
             failed
                 .into_iter()
