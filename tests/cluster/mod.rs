@@ -189,33 +189,49 @@ impl Cluster {
     pub async fn holders(&self) -> Vec<Option<String>> {
         self.shard_map()
             .await
+            .unwrap_or_else(|refused| panic!("the shard map: {refused}"))
             .into_iter()
             .map(|(_, held_by)| held_by)
             .collect()
     }
 
-    /// Where placement puts every shard and who holds its lease now.
-    async fn shard_map(&self) -> Vec<(Option<String>, Option<String>)> {
+    /// Where placement puts every shard and who holds its lease now; the answer when the node
+    /// could not say (a 503 while it reconnects to Redis, say).
+    async fn shard_map(&self) -> Result<Vec<(Option<String>, Option<String>)>, Value> {
         let (status, shards) = self
             .admin(reqwest::Method::GET, "/v1/admin/cluster/shards", None)
             .await;
+        if status == 503 {
+            return Err(shards);
+        }
         assert_eq!(status, 200, "{shards}");
         let owner = |shard: &Value, field: &str| shard[field].as_str().map(str::to_owned);
-        shards
+        Ok(shards
             .as_array()
             .expect("shard list")
             .iter()
             .map(|shard| (owner(shard, "placedOn"), owner(shard, "heldBy")))
-            .collect()
+            .collect())
     }
 
     /// Waits until placement divides the shards among exactly `nodes` (by index) and every
-    /// shard is held where placement puts it; returns how long that took.
+    /// shard is held where placement puts it; returns how long that took. A node that cannot
+    /// tell for a moment (503) is asked again.
     pub async fn until_held_by(&self, nodes: &[usize]) -> Duration {
         let started = Instant::now();
         let wanted: Vec<String> = nodes.iter().map(|i| self.node_id(*i)).collect();
         loop {
-            let map = self.shard_map().await;
+            let map = match self.shard_map().await {
+                Ok(map) => map,
+                Err(refused) => {
+                    assert!(
+                        started.elapsed() < Duration::from_secs(90),
+                        "the shard map stayed unavailable: {refused}"
+                    );
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            };
             let settled = map.iter().all(|(placed, held)| {
                 held.is_some()
                     && placed == held
