@@ -166,11 +166,15 @@ impl Chunker {
             let tail = word_start_within_tail(text, unit_start(last), units[last].end, overlap);
             next = (last, tail);
         }
-        // The next chunk must hold new text: when the overlap and the next sentence do not fit
-        // together, it starts at that sentence with no overlap (found by fuzzing).
+        // The next chunk must hold new text: when the overlap and the next words do not fit
+        // together (a unit of only whitespace between them counts for nothing), it starts after
+        // this chunk with no overlap (both found by fuzzing).
         let max = self.config.max_chars;
-        if char_count(&text[next.1..units[last + 1].end]) > max {
-            return (last + 1, units[last + 1].start);
+        let next_words = (last + 1..units.len())
+            .find(|&index| !text[units[index].start..units[index].end].trim().is_empty());
+        match next_words {
+            Some(index) if char_count(&text[next.1..units[index].end]) <= max => {}
+            _ => return (last + 1, units[last + 1].start),
         }
         // Always move forward, even when the whole chunk would fit in the overlap.
         if next.0 < first || (next.0 == first && next.1 <= start) {
@@ -388,6 +392,26 @@ mod tests {
                 "{pair:?}"
             );
         }
+    }
+
+    /// Found by the `chunker` fuzz target: five-character chunks with an overlap of two, where
+    /// a unit of only a space followed "here.", and the chunk after it was its overlap and that
+    /// space, nothing new.
+    #[test]
+    fn short_chunks_over_mixed_text_move_forward_and_cover_it() {
+        let text = "\u{4f60}\u{597d}\u{3002}\u{4e16}\u{754c}\u{ff01}(\u{8}First sentence h(\u{8}First sentence here. Second one foll";
+        let chunks = chunker(5, 2).split(text);
+        for chunk in &chunks {
+            assert_eq!(chunk.text, text[chunk.start..chunk.end].trim(), "{chunk:?}");
+            assert!(chunk.text.chars().count() <= 5, "{chunk:?}");
+        }
+        for pair in chunks.windows(2) {
+            assert!(
+                pair[0].start < pair[1].start && pair[0].end < pair[1].end,
+                "{pair:?}"
+            );
+        }
+        assert_covers(text, &chunks);
     }
 
     #[test]
