@@ -87,6 +87,9 @@ impl Chunker {
         let max = self.config.max_chars;
         let mut first = 0usize;
         let mut start = units[0].start;
+        // A chunk ends at or after this unit: the first with words the previous chunk did not
+        // hold, so that every chunk holds new text.
+        let mut must_reach = 0usize;
         loop {
             let mut length = char_count(&text[start..units[first].end]);
             let mut last = first;
@@ -95,12 +98,14 @@ impl Chunker {
                 length += units[last].chars;
             }
             if last + 1 < units.len() {
-                last = self.prefer_paragraph_end(text, &units, first, start, last);
+                let from = must_reach.max(first);
+                last = self.prefer_paragraph_end(text, &units, from, start, last);
             }
             push_trimmed(&mut chunks, text, start, units[last].end);
             if last + 1 >= units.len() {
                 break;
             }
+            must_reach = first_with_words(text, &units, last + 1).unwrap_or(last + 1);
             let (next_first, next_start) = self.next_start(text, &units, first, start, last);
             first = next_first;
             start = next_start;
@@ -108,17 +113,18 @@ impl Chunker {
         chunks
     }
 
-    /// Moves the end of a chunk back to the last paragraph break in its second half, if any.
+    /// Moves the end of a chunk back to the last paragraph break in its second half, if any,
+    /// at unit `from` or later.
     fn prefer_paragraph_end(
         &self,
         text: &str,
         units: &[Unit],
-        first: usize,
+        from: usize,
         start: usize,
         last: usize,
     ) -> usize {
         let half = self.config.max_chars / 2;
-        (first..last)
+        (from..last)
             .rev()
             .find(|&index| {
                 units[index].ends_paragraph && char_count(&text[start..units[index].end]) >= half
@@ -170,9 +176,7 @@ impl Chunker {
         // together (a unit of only whitespace between them counts for nothing), it starts after
         // this chunk with no overlap (both found by fuzzing).
         let max = self.config.max_chars;
-        let next_words = (last + 1..units.len())
-            .find(|&index| !text[units[index].start..units[index].end].trim().is_empty());
-        match next_words {
+        match first_with_words(text, units, last + 1) {
             Some(index) if char_count(&text[next.1..units[index].end]) <= max => {}
             _ => return (last + 1, units[last + 1].start),
         }
@@ -210,6 +214,11 @@ impl Chunker {
         }
         units
     }
+}
+
+/// The first unit from `from` on that holds more than whitespace.
+fn first_with_words(text: &str, units: &[Unit], from: usize) -> Option<usize> {
+    (from..units.len()).find(|&index| !text[units[index].start..units[index].end].trim().is_empty())
 }
 
 fn char_count(text: &str) -> usize {
@@ -405,6 +414,22 @@ mod tests {
             assert_eq!(chunk.text, text[chunk.start..chunk.end].trim(), "{chunk:?}");
             assert!(chunk.text.chars().count() <= 5, "{chunk:?}");
         }
+        for pair in chunks.windows(2) {
+            assert!(
+                pair[0].start < pair[1].start && pair[0].end < pair[1].end,
+                "{pair:?}"
+            );
+        }
+        assert_covers(text, &chunks);
+    }
+
+    /// Found by the `chunker` fuzz target's next run: the chunk after one ending in a run of
+    /// blank lines started inside it, and preferring that paragraph end took it back to the
+    /// same words.
+    #[test]
+    fn a_paragraph_end_never_takes_a_chunk_back_to_the_previous_ones_words() {
+        let text = "\u{2}\u{0}\u{0}\u{0}\u{0}\u{0}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}v\u{0}\u{0}\u{0}\u{0}\u{0}\u{7f}\u{a}\u{0}\u{0}\u{0}\u{0}\u{0}v\u{0}\u{0}\u{0}\u{0}\u{0}\u{7f}\u{a}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}rst sentence h(\u{8}Fi sentew parag ";
+        let chunks = chunker(39, 5).split(text);
         for pair in chunks.windows(2) {
             assert!(
                 pair[0].start < pair[1].start && pair[0].end < pair[1].end,
