@@ -180,8 +180,11 @@ impl Chunker {
             Some(index) if char_count(&text[next.1..units[index].end]) <= max => {}
             _ => return (last + 1, units[last + 1].start),
         }
-        // Always move forward, even when the whole chunk would fit in the overlap.
-        if next.0 < first || (next.0 == first && next.1 <= start) {
+        // Always move forward, past where this chunk's text begins (its start trimmed of
+        // whitespace), even when the whole chunk would fit in the overlap.
+        let rest = &text[start..];
+        let text_start = start + (rest.len() - rest.trim_start().len());
+        if next.1 <= text_start {
             next = (last + 1, units[last + 1].start);
         }
         next
@@ -430,6 +433,21 @@ mod tests {
     fn a_paragraph_end_never_takes_a_chunk_back_to_the_previous_ones_words() {
         let text = "\u{2}\u{0}\u{0}\u{0}\u{0}\u{0}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}v\u{0}\u{0}\u{0}\u{0}\u{0}\u{7f}\u{a}\u{0}\u{0}\u{0}\u{0}\u{0}v\u{0}\u{0}\u{0}\u{0}\u{0}\u{7f}\u{a}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}rst sentence h(\u{8}Fi sentew parag ";
         let chunks = chunker(39, 5).split(text);
+        for pair in chunks.windows(2) {
+            assert!(
+                pair[0].start < pair[1].start && pair[0].end < pair[1].end,
+                "{pair:?}"
+            );
+        }
+        assert_covers(text, &chunks);
+    }
+
+    /// Found by the `chunker` fuzz target's third run: a chunk whose first unit was blank
+    /// lines was followed by one starting where its text began.
+    #[test]
+    fn a_chunk_after_leading_blank_lines_starts_past_their_text() {
+        let text = "\u{5}\u{a}\u{a}\u{7}\u{0}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{e}\u{a}\u{a}~\u{a}\u{0}\u{0}]\u{0}\u{0}\u{0}\u{0}\u{0}v\u{0}\u{0}q\u{0}\u{0}\u{0}\u{0}\u{8}\u{7f}\u{a}\u{2}\u{5}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{e}\u{a}\u{a}\u{a}\u{0}\u{0}]\u{0}\u{0}\u{0}\u{0}\u{0}v\u{0}\u{0}q\u{0}";
+        let chunks = chunker(10, 2).split(text);
         for pair in chunks.windows(2) {
             assert!(
                 pair[0].start < pair[1].start && pair[0].end < pair[1].end,
