@@ -135,34 +135,29 @@ async fn ask(http: &reqwest::Client, base: &str, probe: &Probe) -> ProbeAnswer {
 impl DrillRun {
     /// Every webhook refusal by its answer (`503 storage_unavailable`, `no answer`, ...).
     pub fn refusals(&self) -> BTreeMap<String, usize> {
-        let mut counted = BTreeMap::new();
-        for refusal in self.outcomes.iter().flat_map(|o| &o.refusals) {
-            let label = match refusal {
-                Refusal::Answered(answer) => format!(
-                    "{} {}",
-                    answer.status,
-                    answer.code.as_deref().unwrap_or("(no code)")
-                ),
-                Refusal::NoAnswer(_) => "no answer".to_owned(),
-            };
-            *counted.entry(label).or_default() += 1;
-        }
-        counted
+        counted(
+            self.outcomes
+                .iter()
+                .flat_map(|o| &o.refusals)
+                .map(|refusal| match refusal {
+                    Refusal::Answered(answer) => format!(
+                        "{} {}",
+                        answer.status,
+                        answer.code.as_deref().unwrap_or("(no code)")
+                    ),
+                    Refusal::NoAnswer(_) => "no answer".to_owned(),
+                }),
+        )
     }
 
     /// The probes' answers, counted the same way.
     pub fn probe_answers(&self) -> BTreeMap<String, usize> {
-        let mut counted = BTreeMap::new();
-        for answer in &self.probes {
-            let label = match answer {
-                ProbeAnswer::Answered { status, code } => {
-                    format!("{status} {}", code.as_deref().unwrap_or(""))
-                }
-                ProbeAnswer::NoAnswer(_) => "no answer".to_owned(),
-            };
-            *counted.entry(label).or_default() += 1;
-        }
-        counted
+        counted(self.probes.iter().map(|answer| match answer {
+            ProbeAnswer::Answered { status, code } => {
+                format!("{status} {}", code.as_deref().unwrap_or(""))
+            }
+            ProbeAnswer::NoAnswer(_) => "no answer".to_owned(),
+        }))
     }
 
     /// Every webhook was answered 200 or plainly refused (a 503 with a stable code): never a
@@ -183,6 +178,15 @@ impl DrillRun {
     pub fn refused_webhooks(&self) -> usize {
         self.outcomes.iter().map(|o| o.refusals.len()).sum()
     }
+}
+
+/// How many times each label occurs.
+fn counted(labels: impl Iterator<Item = String>) -> BTreeMap<String, usize> {
+    let mut counted = BTreeMap::new();
+    for label in labels {
+        *counted.entry(label).or_default() += 1;
+    }
+    counted
 }
 
 /// Waits until the server has stored and answered everything, then checks that nothing was

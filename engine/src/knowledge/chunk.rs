@@ -372,6 +372,23 @@ mod tests {
         .expect("valid config")
     }
 
+    /// What the `chunker` fuzz target checks: each chunk is its trimmed range and at most
+    /// `max_chars` long, each starts and ends after the one before (so holds new text), and
+    /// together they cover the text.
+    fn assert_well_formed(text: &str, max_chars: usize, chunks: &[TextSpan]) {
+        for chunk in chunks {
+            assert_eq!(chunk.text, text[chunk.start..chunk.end].trim(), "{chunk:?}");
+            assert!(chunk.text.chars().count() <= max_chars, "{chunk:?}");
+        }
+        for pair in chunks.windows(2) {
+            assert!(
+                pair[0].start < pair[1].start && pair[0].end < pair[1].end,
+                "{pair:?}"
+            );
+        }
+        assert_covers(text, chunks);
+    }
+
     /// Every non-whitespace character of `text` is inside some chunk.
     fn assert_covers(text: &str, chunks: &[TextSpan]) {
         for (index, c) in text.char_indices() {
@@ -391,19 +408,8 @@ mod tests {
     /// nothing but the previous chunk's overlap came out.
     #[test]
     fn every_chunk_holds_text_the_previous_one_did_not() {
-        let chunker = Chunker::new(ChunkerConfig {
-            max_chars: 40,
-            overlap_chars: 8,
-        })
-        .expect("valid");
         let text = "First sentence here. Second one follows! A third?\n\nNew paragraph with a verylongwordthatdoesnotfitanywhere at all.";
-        let chunks = chunker.split(text);
-        for pair in chunks.windows(2) {
-            assert!(
-                pair[0].start < pair[1].start && pair[0].end < pair[1].end,
-                "{pair:?}"
-            );
-        }
+        assert_well_formed(text, 40, &chunker(40, 8).split(text));
     }
 
     /// Found by the `chunker` fuzz target: five-character chunks with an overlap of two, where
@@ -412,18 +418,7 @@ mod tests {
     #[test]
     fn short_chunks_over_mixed_text_move_forward_and_cover_it() {
         let text = "\u{4f60}\u{597d}\u{3002}\u{4e16}\u{754c}\u{ff01}(\u{8}First sentence h(\u{8}First sentence here. Second one foll";
-        let chunks = chunker(5, 2).split(text);
-        for chunk in &chunks {
-            assert_eq!(chunk.text, text[chunk.start..chunk.end].trim(), "{chunk:?}");
-            assert!(chunk.text.chars().count() <= 5, "{chunk:?}");
-        }
-        for pair in chunks.windows(2) {
-            assert!(
-                pair[0].start < pair[1].start && pair[0].end < pair[1].end,
-                "{pair:?}"
-            );
-        }
-        assert_covers(text, &chunks);
+        assert_well_formed(text, 5, &chunker(5, 2).split(text));
     }
 
     /// Found by the `chunker` fuzz target's next run: the chunk after one ending in a run of
@@ -432,14 +427,7 @@ mod tests {
     #[test]
     fn a_paragraph_end_never_takes_a_chunk_back_to_the_previous_ones_words() {
         let text = "\u{2}\u{0}\u{0}\u{0}\u{0}\u{0}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}v\u{0}\u{0}\u{0}\u{0}\u{0}\u{7f}\u{a}\u{0}\u{0}\u{0}\u{0}\u{0}v\u{0}\u{0}\u{0}\u{0}\u{0}\u{7f}\u{a}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}rst sentence h(\u{8}Fi sentew parag ";
-        let chunks = chunker(39, 5).split(text);
-        for pair in chunks.windows(2) {
-            assert!(
-                pair[0].start < pair[1].start && pair[0].end < pair[1].end,
-                "{pair:?}"
-            );
-        }
-        assert_covers(text, &chunks);
+        assert_well_formed(text, 39, &chunker(39, 5).split(text));
     }
 
     /// Found by the `chunker` fuzz target's third run: a chunk whose first unit was blank
@@ -447,14 +435,7 @@ mod tests {
     #[test]
     fn a_chunk_after_leading_blank_lines_starts_past_their_text() {
         let text = "\u{5}\u{a}\u{a}\u{7}\u{0}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{e}\u{a}\u{a}~\u{a}\u{0}\u{0}]\u{0}\u{0}\u{0}\u{0}\u{0}v\u{0}\u{0}q\u{0}\u{0}\u{0}\u{0}\u{8}\u{7f}\u{a}\u{2}\u{5}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{a}\u{e}\u{a}\u{a}\u{a}\u{0}\u{0}]\u{0}\u{0}\u{0}\u{0}\u{0}v\u{0}\u{0}q\u{0}";
-        let chunks = chunker(10, 2).split(text);
-        for pair in chunks.windows(2) {
-            assert!(
-                pair[0].start < pair[1].start && pair[0].end < pair[1].end,
-                "{pair:?}"
-            );
-        }
-        assert_covers(text, &chunks);
+        assert_well_formed(text, 10, &chunker(10, 2).split(text));
     }
 
     #[test]
