@@ -1,10 +1,13 @@
 //! End to end through the real binary: an organisation uploads a document to a knowledge base,
 //! attaches it to a bot, and a visitor asking on the web widget gets an answer quoting it; after
-//! a restart the index is still there.
+//! a restart the index is still there. With a language model configured, the visitor watches
+//! the answer being written before it arrives whole.
 
 mod support;
 
-use support::{Server, bot_settings, pushed_texts, widget_client};
+use serde_json::Value;
+use support::llm::{FakeOpenAi, MODEL_REPLY};
+use support::{Server, bot_settings, events_named, pushed_texts, widget_client};
 
 const POLICY: &str = "# Returns policy\n\nYou may return any unworn item within thirty days of delivery.\n\nRefunds reach your card within five working days of the parcel arriving at our warehouse.\n\n# Delivery\n\nStandard delivery takes two to four working days.";
 
@@ -51,4 +54,82 @@ async fn a_visitor_gets_an_answer_quoting_the_uploaded_document() {
             .any(|text| text.contains("two to four working days")),
         "after a restart: {answers:?}"
     );
+}
+
+// Two workers: the fake model streams from this runtime while the widget client blocks one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitor_watches_the_model_write_its_answer() {
+    let model = FakeOpenAi::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(
+        dir.path(),
+        &[
+            (
+                "BOTWOT__KNOWLEDGE__LLM__OPENAI__BASE_URL",
+                model.base_url.as_str(),
+            ),
+            ("BOTWOT__KNOWLEDGE__LLM__OPENAI__MODEL", "gpt-4o-mini"),
+            (
+                "BOTWOT__KNOWLEDGE__LLM__OPENAI__API_KEY",
+                "sk-e2e-streaming",
+            ),
+        ],
+    )
+    .await;
+    let kb = server.knowledge_base_with("returns.md", POLICY).await;
+    let bot = server.create_bot(bot_settings("Ava", 3_600)).await;
+    let bot_id = bot["id"].as_str().expect("bot id");
+    server.attach_knowledge_base(bot_id, &kb).await;
+    let key = bot["widgetKey"].as_str().expect("widget key");
+
+    let chat = widget_client(
+        &server.base,
+        key,
+        &[
+            "--send",
+            "How long do refunds take to reach my card?",
+            "--wait-ms",
+            "3000",
+        ],
+    );
+    let events: Vec<&str> = chat.iter().filter_map(|e| e["event"].as_str()).collect();
+    let answer_at = chat
+        .iter()
+        .position(|e| e["event"] == "message" && e["data"]["body"]["text"] == MODEL_REPLY)
+        .unwrap_or_else(|| panic!("the model's answer arrives: {events:?}"));
+    let drafts: Vec<&Value> = events_named(&chat, "draft");
+    assert!(
+        drafts.len() >= 2,
+        "the answer shows as it grows, in more than one draft: {events:?}"
+    );
+    let last_draft_at = chat
+        .iter()
+        .rposition(|e| e["event"] == "draft")
+        .expect("drafts");
+    assert!(
+        last_draft_at < answer_at,
+        "drafts come before the answer: {events:?}"
+    );
+    let question = stored_question(&chat);
+    let mut previous = "";
+    for draft in &drafts {
+        let text = draft["text"].as_str().expect("draft text");
+        assert!(
+            MODEL_REPLY.starts_with(text) && text.len() > previous.len(),
+            "each draft is more of the answer: {previous:?} then {text:?}"
+        );
+        assert_eq!(draft["inReplyTo"], question["seq"], "{draft}");
+        assert_eq!(draft["sessionId"], question["sessionId"], "{draft}");
+        previous = text;
+    }
+    assert!(model.completions() >= 1);
+}
+
+/// The visitor's question as the server stored it (its acknowledgement carries it).
+fn stored_question(events: &[Value]) -> &Value {
+    let ack = events
+        .iter()
+        .find(|e| e["event"] == "ack")
+        .expect("the question is acknowledged");
+    &ack["data"]["message"]
 }

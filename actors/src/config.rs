@@ -18,6 +18,9 @@ pub struct NodeConfig {
     pub brain_timeout_ms: u64,
     /// Messages of history handed to the brain.
     pub brain_history: usize,
+    /// The least time between two drafts of one answer shown on the web widget while the
+    /// model writes it, in milliseconds; `0` shows every piece.
+    pub draft_interval_ms: u64,
     /// First retry delay of a failed outbound delivery, doubled per attempt, in milliseconds.
     pub outbox_retry_base_ms: u64,
     /// Attempts after which an outbound message is marked failed.
@@ -32,6 +35,7 @@ impl Default for NodeConfig {
             max_in_flight: 100_000,
             brain_timeout_ms: 20_000,
             brain_history: 20,
+            draft_interval_ms: 100,
             outbox_retry_base_ms: 500,
             outbox_max_attempts: 8,
         }
@@ -47,5 +51,8 @@ impl NodeConfig {
     }
     pub fn brain_timeout(&self) -> Duration {
         Duration::from_millis(self.brain_timeout_ms)
+    }
+    pub fn draft_interval(&self) -> Duration {
+        Duration::from_millis(self.draft_interval_ms)
     }
 }

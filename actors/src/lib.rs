@@ -12,6 +12,7 @@
 
 #![forbid(unsafe_code)]
 
+mod answering;
 mod assigner;
 mod bot_cache;
 mod clock;

@@ -1,6 +1,7 @@
 //! One actor per live session: applies events in order, commits each transition, then carries
 //! out what the transition asked for.
 
+use crate::answering::{Question, ask_brain};
 use crate::assigner::Assigner;
 use crate::bot_cache::BotCache;
 use crate::commit::commit_for;
@@ -12,7 +13,7 @@ use crate::sessions::{Outcome, SessionError};
 use crate::timers::TimerService;
 use botwot_cluster::HeldShards;
 use botwot_engine::BotId;
-use botwot_engine::brain::{Brain, BrainRequest, fallback_text, limit_words};
+use botwot_engine::brain::Brain;
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::ports::{
     CommitOutcome, Fence, SessionCommit, SessionObserver, Storage, StoreError, WriteAccess,
@@ -78,9 +79,9 @@ pub(crate) struct Dispatch {
 
 pub(crate) struct BrainAnswered {
     /// Sequence number of the inbound message answered.
-    in_reply_to: u64,
-    text: String,
-    wants_human: bool,
+    pub(crate) in_reply_to: u64,
+    pub(crate) text: String,
+    pub(crate) wants_human: bool,
 }
 
 impl SessionMsg {
@@ -289,7 +290,16 @@ impl SessionActorState {
                 Effect::AskBrain {
                     in_reply_to,
                     question,
-                } => self.ask_brain(&session, in_reply_to, question),
+                } => ask_brain(
+                    self.registry.clone(),
+                    Question {
+                        key: self.key.clone(),
+                        session_id: session.id.clone(),
+                        bot_id: session.bot_id.clone(),
+                        in_reply_to,
+                        text: question,
+                    },
+                ),
                 Effect::Notify(notice) => deps.observer.notice(&session, &notice),
                 Effect::SeekAgent { capacity } => Assigner::seek(
                     &self.registry,
@@ -470,60 +480,5 @@ impl SessionActorState {
         if let Err(error) = self.dispatch(&bot_id, reply).await {
             warn!(session_key = %self.key, error = %error, "bot reply was not stored");
         }
-    }
-
-    /// Asks the brain on a task of its own, so a slow brain never blocks this mailbox; the
-    /// answer comes back through the registry like any other message.
-    fn ask_brain(&self, session: &SessionState, in_reply_to: u64, question: String) {
-        let registry = self.registry.clone();
-        let key = self.key.clone();
-        let session_id = session.id.clone();
-        let bot_id = session.bot_id.clone();
-        tokio::spawn(async move {
-            let deps = registry.deps().clone();
-            let Ok(Some(bot)) = deps.bots.get(&key.tenant_id, &bot_id).await else {
-                return;
-            };
-            let history = if deps.brain.uses_history() {
-                deps.store
-                    .recent_messages(&key.tenant_id, &session_id, deps.config.brain_history)
-                    .await
-                    .unwrap_or_default()
-                    .into_iter()
-                    // The team's private notes are not the brain's business.
-                    .filter(|message| message.direction.is_visible_to_contact())
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            let request = BrainRequest {
-                bot: (*bot).clone(),
-                channel: key.channel,
-                question,
-                history,
-            };
-            let answered =
-                tokio::time::timeout(deps.config.brain_timeout(), deps.brain.answer(request)).await;
-            let (text, wants_human) = match answered {
-                Ok(Ok(answer)) => (answer.text, answer.wants_human),
-                Ok(Err(error)) => {
-                    warn!(session_key = %key, error = %error, "brain failed, using the fallback");
-                    (fallback_text(&bot), false)
-                }
-                Err(_) => {
-                    warn!(session_key = %key, "brain timed out, using the fallback");
-                    (fallback_text(&bot), false)
-                }
-            };
-            let text = limit_words(&text, bot.settings.word_limit_per_message);
-            let message = SessionMsg::BrainAnswered(Box::new(BrainAnswered {
-                in_reply_to,
-                text,
-                wants_human,
-            }));
-            if let Err(error) = registry.route_message(&key, message) {
-                warn!(session_key = %key, error = %error, "brain answer could not be routed");
-            }
-        });
     }
 }

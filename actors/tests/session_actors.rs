@@ -5,6 +5,7 @@ use async_trait::async_trait;
 use botwot_actors::{Envelope, Node, NodeConfig, NodeDeps, Outcome, SessionError, Sessions};
 use botwot_adapters::brain::ProfileBrain;
 use botwot_engine::bot::{BotProfile, BotSettings, InactivityTimeouts};
+use botwot_engine::brain::{AnswerDraft, Brain};
 use botwot_engine::message::{Author, Delivery, Message};
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::ports::{
@@ -80,11 +81,28 @@ impl RecordingSender {
     }
 }
 
-struct NullObserver;
+/// Keeps the drafts of answers the node showed; ignores the rest.
+#[derive(Default)]
+struct DraftObserver {
+    drafts: Mutex<Vec<(SessionKey, AnswerDraft)>>,
+}
 
-impl SessionObserver for NullObserver {
+impl SessionObserver for DraftObserver {
     fn message_added(&self, _key: &SessionKey, _message: &Message) {}
     fn notice(&self, _session: &SessionState, _notice: &SessionNotice) {}
+    fn answer_drafted(&self, key: &SessionKey, draft: &AnswerDraft) {
+        self.drafts.lock().push((key.clone(), draft.clone()));
+    }
+}
+
+impl DraftObserver {
+    fn texts(&self) -> Vec<String> {
+        self.drafts
+            .lock()
+            .iter()
+            .map(|(_, d)| d.text.clone())
+            .collect()
+    }
 }
 
 struct Harness {
@@ -92,6 +110,7 @@ struct Harness {
     clock: Arc<ManualClock>,
     store: Arc<dyn Storage>,
     sender: Arc<RecordingSender>,
+    observer: Arc<DraftObserver>,
     node: Node,
     bot: BotProfile,
 }
@@ -120,12 +139,14 @@ impl Harness {
         store.insert_bot(&bot).await.expect("bot stored");
         let sender = Arc::new(RecordingSender::default());
         let clock = Arc::new(ManualClock::starting_at(Timestamp(1_700_000_000_000)));
-        let node = start_node(&store, &sender, &clock, config).await;
+        let observer = Arc::new(DraftObserver::default());
+        let node = start_node(&store, &sender, &observer, &clock, config).await;
         Self {
             _dir: dir,
             clock,
             store,
             sender,
+            observer,
             node,
             bot,
         }
@@ -215,6 +236,7 @@ struct Stopped {
     clock: Arc<ManualClock>,
     store: Arc<dyn Storage>,
     sender: Arc<RecordingSender>,
+    observer: Arc<DraftObserver>,
     bot: BotProfile,
 }
 
@@ -227,6 +249,7 @@ impl Harness {
             clock: self.clock,
             store: self.store,
             sender: self.sender,
+            observer: self.observer,
             bot: self.bot,
         }
     }
@@ -238,12 +261,17 @@ impl Stopped {
         self.start_with_brain(Arc::new(ProfileBrain)).await
     }
 
-    async fn start_with_brain(self, brain: Arc<dyn botwot_engine::brain::Brain>) -> Harness {
+    async fn start_with_brain(self, brain: Arc<dyn Brain>) -> Harness {
+        self.start_with(brain, NodeConfig::default()).await
+    }
+
+    async fn start_with(self, brain: Arc<dyn Brain>, config: NodeConfig) -> Harness {
         let node = start_node_with_brain(
             &self.store,
             &self.sender,
+            &self.observer,
             &self.clock,
-            NodeConfig::default(),
+            config,
             brain,
         )
         .await;
@@ -252,6 +280,7 @@ impl Stopped {
             clock: self.clock,
             store: self.store,
             sender: self.sender,
+            observer: self.observer,
             node,
             bot: self.bot,
         }
@@ -261,24 +290,27 @@ impl Stopped {
 async fn start_node(
     store: &Arc<dyn Storage>,
     sender: &Arc<RecordingSender>,
+    observer: &Arc<DraftObserver>,
     clock: &Arc<ManualClock>,
     config: NodeConfig,
 ) -> Node {
-    start_node_with_brain(store, sender, clock, config, Arc::new(ProfileBrain)).await
+    let brain = Arc::new(ProfileBrain);
+    start_node_with_brain(store, sender, observer, clock, config, brain).await
 }
 
 async fn start_node_with_brain(
     store: &Arc<dyn Storage>,
     sender: &Arc<RecordingSender>,
+    observer: &Arc<DraftObserver>,
     clock: &Arc<ManualClock>,
     config: NodeConfig,
-    brain: Arc<dyn botwot_engine::brain::Brain>,
+    brain: Arc<dyn Brain>,
 ) -> Node {
     let deps = NodeDeps {
         storage: store.clone(),
         brain,
         sender: sender.clone(),
-        observer: Arc::new(NullObserver),
+        observer: observer.clone(),
         clock: clock.clone(),
         fences: None,
     };

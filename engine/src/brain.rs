@@ -2,6 +2,7 @@
 
 use crate::bot::BotProfile;
 use crate::channel::Channel;
+use crate::ids::SessionId;
 use crate::message::Message;
 use async_trait::async_trait;
 use serde::Serialize;
@@ -37,6 +38,23 @@ pub struct BrainAnswer {
     pub sources: Vec<AnswerSource>,
 }
 
+/// An answer while it is being written, for channels that show it growing
+/// ([`Channel::shows_drafts`]). Nothing of it is stored: the answer arrives as a message when
+/// it is whole, and that message replaces the draft. A brain that fails half way leaves a draft
+/// the fallback answer replaces the same way.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnswerDraft {
+    pub session_id: SessionId,
+    /// The position of the question being answered; the answer comes after it.
+    pub in_reply_to: u64,
+    /// The whole answer so far, within the bot's word limit.
+    pub text: String,
+}
+
+/// Receives the text of an answer so far, each time it has grown.
+pub type DraftWriter<'a> = &'a mut (dyn FnMut(&str) + Send);
+
 #[derive(Debug, Error)]
 pub enum BrainError {
     #[error("the brain did not answer in time")]
@@ -48,6 +66,17 @@ pub enum BrainError {
 #[async_trait]
 pub trait Brain: Send + Sync + 'static {
     async fn answer(&self, request: BrainRequest) -> Result<BrainAnswer, BrainError>;
+
+    /// Like [`Brain::answer`], telling `draft` the answer so far while it is being written.
+    /// Brains that compose the whole answer at once do not call it.
+    async fn answer_drafting(
+        &self,
+        request: BrainRequest,
+        draft: DraftWriter<'_>,
+    ) -> Result<BrainAnswer, BrainError> {
+        let _ = draft;
+        self.answer(request).await
+    }
 
     /// Whether answers use the session's history; when not, it is not read for them.
     fn uses_history(&self) -> bool {

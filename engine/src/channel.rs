@@ -34,6 +34,13 @@ impl Channel {
         }
     }
 
+    /// Whether the channel can show an answer while it is being written (see
+    /// [`crate::brain::AnswerDraft`]). Messaging apps cannot change a sent message, and a call
+    /// speaks whole sentences: only the web widget shows drafts.
+    pub fn shows_drafts(self) -> bool {
+        self == Channel::Web
+    }
+
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL
             .into_iter()

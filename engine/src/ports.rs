@@ -6,6 +6,7 @@ use crate::access::{
     RefreshFamily, UserAccount,
 };
 use crate::bot::BotProfile;
+use crate::brain::AnswerDraft;
 use crate::canned::CannedResponse;
 use crate::channel::Channel;
 use crate::ids::{
@@ -609,4 +610,9 @@ pub trait ChannelSender: Send + Sync + 'static {
 pub trait SessionObserver: Send + Sync + 'static {
     fn message_added(&self, key: &SessionKey, message: &Message);
     fn notice(&self, session: &SessionState, notice: &SessionNotice);
+
+    /// An answer being written for a channel that shows drafts; not stored, not committed.
+    fn answer_drafted(&self, key: &SessionKey, draft: &AnswerDraft) {
+        let _ = (key, draft);
+    }
 }

@@ -77,6 +77,7 @@ var STYLE = [
   ".msg.me { align-self: flex-end; color: #fff; }",
   ".msg.me.pending { opacity: .6; }",
   ".msg.me.failed { background: #b91c1c !important; cursor: pointer; }",
+  ".msg.them.draft { color: #475569; border-style: dashed; }",
   ".msg.system { align-self: center; background: transparent; color: #64748b; font-size: 12px; font-style: italic; }",
   ".msg .who { display: block; font-size: 11px; color: #64748b; margin-bottom: 2px; }",
   ".msg a { color: inherit; text-decoration: underline; }",
@@ -256,6 +257,11 @@ function render() {
   ordered.forEach(function (message) {
     ui.messages.appendChild(bubble(message));
   });
+  if (draft) {
+    ui.messages.appendChild(
+      bubble({ direction: "outbound", author: { kind: "bot" }, body: { type: "text", text: draft.text } }, " draft")
+    );
+  }
   sending.forEach(function (entry) {
     var element = bubble(entry.message, entry.failed ? " failed" : " pending");
     if (entry.failed) {
@@ -349,7 +355,28 @@ socket.on("history", function (history) {
 
 socket.on("message", function (message) {
   if (message.author && message.author.kind === "agent") showAgentTyping(false);
+  if (message.direction === "outbound") settleDraft();
   remember(message);
+  render();
+});
+
+// ---- answers while they are written -------------------------------------------------------
+
+// A language model's answer shows as a draft (the whole answer so far) until the answer itself
+// arrives as a message, or a person takes over. A draft for a question already settled (one
+// that arrives late) is not shown again.
+var draft = null;
+var settledUpTo = 0;
+
+function settleDraft() {
+  if (draft) settledUpTo = Math.max(settledUpTo, draft.inReplyTo);
+  draft = null;
+}
+
+socket.on("draft", function (next) {
+  if (!next || typeof next.text !== "string" || next.inReplyTo <= settledUpTo) return;
+  if (draft && next.inReplyTo < draft.inReplyTo) return;
+  draft = next;
   render();
 });
 
@@ -432,6 +459,8 @@ socket.on("status", function (status) {
   if (notice.type === "statusChanged" && notice.status === "closed") askForRating();
   var text = describeNotice(status.notice);
   if (text) {
+    // A person joined or the conversation ended: the bot's answer in writing will not come.
+    settleDraft();
     remember({
       id: "notice_" + Date.now(),
       seq: lastSeq() + 0.5,

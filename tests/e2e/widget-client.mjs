@@ -11,6 +11,7 @@
 //   {"event":"history","data":{...}}           the session's latest messages
 //   {"event":"message","data":{...}}           a stored message pushed by the server
 //   {"event":"status","data":{...}}            status / responder change
+//   {"event":"draft","data":{...}}             the bot's answer so far, while a model writes it
 //   {"event":"error","data":{"code","message"}}
 //   {"event":"ack","clientMessageId":"...","data":{"ok":...}}   answer to one of our messages
 //   {"event":"ack_timeout","clientMessageId":"..."}
@@ -83,7 +84,7 @@ const historyArrived = new Promise((resolve) => socket.once("history", resolve))
 
 socket.on("connect", () => print({ event: "connect" }));
 socket.on("disconnect", (reason) => print({ event: "disconnect", reason }));
-for (const name of ["session", "history", "message", "status", "error"]) {
+for (const name of ["session", "history", "message", "status", "error", "draft"]) {
   socket.on(name, (data) => print({ event: name, data }));
 }
 

@@ -1,13 +1,24 @@
 //! A local stand-in for OpenAI's chat-completions API (`POST /v1/chat/completions`), answering
-//! every request with the documented non-streamed response shape and one fixed reply, so a test
-//! can tell the model's answers from the local brain's.
+//! every request with one fixed reply, so a test can tell the model's answers from the local
+//! brain's: in the documented response shape, or, when the request says `"stream": true`, as
+//! server-sent `chat.completion.chunk` events a word at a time, [`WORD_PAUSE`] apart, ending
+//! with `data: [DONE]`.
 
+use axum::body::{Body, Bytes};
 use axum::extract::State;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use serde_json::{Value, json};
+use std::convert::Infallible;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+/// The pause between two words of a streamed reply: long enough that a widget sees the answer
+/// grow over several drafts.
+pub const WORD_PAUSE: Duration = Duration::from_millis(60);
 
 /// What the fake model says to every question.
 pub const MODEL_REPLY: &str = "From the model: refunds reach your card within five working days.";
@@ -49,10 +60,14 @@ impl FakeOpenAi {
 async fn complete(
     State(completions): State<Arc<AtomicUsize>>,
     Json(body): Json<Value>,
-) -> Json<Value> {
+) -> Response {
     let served = completions.fetch_add(1, Ordering::SeqCst) + 1;
+    let id = format!("chatcmpl-e2e{served}");
+    if body["stream"] == json!(true) {
+        return streamed(id, body["model"].clone());
+    }
     Json(json!({
-        "id": format!("chatcmpl-e2e{served}"),
+        "id": id,
         "object": "chat.completion",
         "created": 1_764_000_000,
         "model": body["model"],
@@ -64,4 +79,45 @@ async fn complete(
         }],
         "usage": { "prompt_tokens": 120, "completion_tokens": 14, "total_tokens": 134 }
     }))
+    .into_response()
+}
+
+/// [`MODEL_REPLY`] as OpenAI streams it: a first chunk with the role, one chunk per word (the
+/// space before a word travels with it), a last chunk with the finish reason, then `[DONE]`.
+fn streamed(id: String, model: Value) -> Response {
+    let chunk = |delta: Value, finish_reason: Value| {
+        let chunk = json!({
+            "id": id,
+            "object": "chat.completion.chunk",
+            "created": 1_764_000_000,
+            "model": model,
+            "system_fingerprint": "fp_e2e",
+            "choices": [{ "index": 0, "delta": delta, "logprobs": null, "finish_reason": finish_reason }]
+        });
+        format!("data: {chunk}\n\n")
+    };
+    let mut events = vec![chunk(
+        json!({ "role": "assistant", "content": "" }),
+        Value::Null,
+    )];
+    for (index, word) in MODEL_REPLY.split(' ').enumerate() {
+        let piece = if index == 0 {
+            word.to_owned()
+        } else {
+            format!(" {word}")
+        };
+        events.push(chunk(json!({ "content": piece }), Value::Null));
+    }
+    events.push(chunk(json!({}), json!("stop")));
+    events.push("data: [DONE]\n\n".to_owned());
+    let stream = futures::stream::unfold(events.into_iter(), |mut events| async move {
+        let event = events.next()?;
+        tokio::time::sleep(WORD_PAUSE).await;
+        Some((Ok::<_, Infallible>(Bytes::from(event)), events))
+    });
+    (
+        [(CONTENT_TYPE, "text/event-stream")],
+        Body::from_stream(stream),
+    )
+        .into_response()
 }

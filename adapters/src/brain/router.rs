@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use botwot_engine::LlmProvider;
-use botwot_engine::brain::{Brain, BrainAnswer, BrainError, BrainRequest};
+use botwot_engine::brain::{Brain, BrainAnswer, BrainError, BrainRequest, DraftWriter};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -37,6 +37,16 @@ impl BrainRouter {
 impl Brain for BrainRouter {
     async fn answer(&self, request: BrainRequest) -> Result<BrainAnswer, BrainError> {
         self.brain_for(&request).answer(request).await
+    }
+
+    async fn answer_drafting(
+        &self,
+        request: BrainRequest,
+        draft: DraftWriter<'_>,
+    ) -> Result<BrainAnswer, BrainError> {
+        self.brain_for(&request)
+            .answer_drafting(request, draft)
+            .await
     }
 
     /// History is read when any brain may use it; the local one ignores it.

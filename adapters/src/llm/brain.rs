@@ -2,12 +2,16 @@
 //! knowledge bases. It retrieves passages for the question, asks the model with the prompt of
 //! [`super::prompt`] and cites the passages' sources. With no knowledge to stand on, or when the
 //! index or the model fails in any way, it hands the request to a fallback brain instead, so a
-//! contact always gets an answer.
+//! contact always gets an answer. Asked for drafts, it streams the model's reply and passes the
+//! text so far on as it grows (a reply that breaks off half way is replaced by the fallback's).
 
 use super::chat::{ChatModel, ChatRequest};
+use super::error::LlmError;
 use super::prompt::build_prompt;
 use async_trait::async_trait;
-use botwot_engine::brain::{Brain, BrainAnswer, BrainError, BrainRequest, limit_words};
+use botwot_engine::brain::{
+    Brain, BrainAnswer, BrainError, BrainRequest, DraftWriter, limit_words,
+};
 use botwot_engine::knowledge::extractive::sources;
 use botwot_engine::knowledge::{KnowledgeIndex, Passage, Retrieval, RetrievalOptions};
 use std::sync::Arc;
@@ -89,11 +93,39 @@ impl LlmBrain {
         retrieval.confidence >= self.options.min_confidence
             || (retrieval.confidence == 0.0 && retrieval.keyword_match)
     }
-}
 
-#[async_trait]
-impl Brain for LlmBrain {
-    async fn answer(&self, request: BrainRequest) -> Result<BrainAnswer, BrainError> {
+    /// The model's reply to `chat`, streamed to `draft` when there is one.
+    async fn ask_model(
+        &self,
+        chat: &ChatRequest,
+        word_limit: u32,
+        draft: Option<DraftWriter<'_>>,
+    ) -> Result<String, LlmError> {
+        let Some(draft) = draft else {
+            return Ok(self.model.complete(chat).await?.text);
+        };
+        let mut so_far = String::new();
+        let mut shown = String::new();
+        let mut on_delta = |piece: &str| {
+            so_far.push_str(piece);
+            let text = limit_words(&so_far, word_limit);
+            if !text.is_empty() && text != shown {
+                draft(&text);
+                shown = text;
+            }
+        };
+        Ok(self
+            .model
+            .complete_streaming(chat, &mut on_delta)
+            .await?
+            .text)
+    }
+
+    async fn answer_with(
+        &self,
+        request: BrainRequest,
+        draft: Option<DraftWriter<'_>>,
+    ) -> Result<BrainAnswer, BrainError> {
         let passages = self.passages(&request).await;
         if passages.is_empty() {
             return self.fallback.answer(request).await;
@@ -112,8 +144,9 @@ impl Brain for LlmBrain {
             max_tokens: self.options.max_tokens,
             temperature: self.options.temperature,
         };
-        let text = match self.model.complete(&chat).await {
-            Ok(completion) if !completion.text.trim().is_empty() => completion.text,
+        let word_limit = request.bot.settings.word_limit_per_message;
+        let text = match self.ask_model(&chat, word_limit, draft).await {
+            Ok(text) if !text.trim().is_empty() => text,
             Ok(_) => {
                 tracing::warn!(bot = %request.bot.id, model = self.model.name(), "empty model answer; falling back");
                 return self.fallback.answer(request).await;
@@ -124,10 +157,25 @@ impl Brain for LlmBrain {
             }
         };
         Ok(BrainAnswer {
-            text: limit_words(&text, request.bot.settings.word_limit_per_message),
+            text: limit_words(&text, word_limit),
             grounded: true,
             wants_human: false,
             sources: sources(passages.iter()),
         })
+    }
+}
+
+#[async_trait]
+impl Brain for LlmBrain {
+    async fn answer(&self, request: BrainRequest) -> Result<BrainAnswer, BrainError> {
+        self.answer_with(request, None).await
+    }
+
+    async fn answer_drafting(
+        &self,
+        request: BrainRequest,
+        draft: DraftWriter<'_>,
+    ) -> Result<BrainAnswer, BrainError> {
+        self.answer_with(request, Some(draft)).await
     }
 }

@@ -73,3 +73,12 @@ pub trait ChatModel: Send + Sync + 'static {
     /// A short name for logs (`openai`, `azure`, `bedrock`).
     fn name(&self) -> &str;
 }
+
+/// Where a streamed reply is after one event of the provider's stream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum StreamState {
+    /// More is to come.
+    Open,
+    /// The provider said the reply is whole.
+    Done,
+}

@@ -13,7 +13,8 @@ pub enum LlmError {
     /// The provider refused for now (HTTP 429), perhaps saying how long to wait.
     #[error("the language model is rate limited (retry after {retry_after:?})")]
     RateLimited { retry_after: Option<Duration> },
-    /// The provider failed (HTTP 5xx).
+    /// The provider failed (HTTP 5xx, or another status the provider documents as worth a retry,
+    /// such as Bedrock's 424 for a model stream error).
     #[error("the language model failed with HTTP {0}")]
     Server(u16),
     /// An answer that does not have the provider's published shape.

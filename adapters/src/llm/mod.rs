@@ -13,6 +13,7 @@ pub mod chat;
 pub mod config;
 pub mod embeddings;
 pub mod error;
+pub mod event_stream;
 pub mod http;
 pub mod openai;
 pub mod prompt;

@@ -4,7 +4,7 @@
 //! `api-key` header. Replies are read from `choices[0].message.content`; streamed replies from
 //! the `choices[0].delta.content` of each server-sent event until `data: [DONE]`.
 
-use super::chat::{ChatCompletion, ChatMessage, ChatModel, ChatRequest};
+use super::chat::{ChatCompletion, ChatMessage, ChatModel, ChatRequest, StreamState};
 use super::error::LlmError;
 use super::http::{LlmHttp, header_value, transport_error};
 use super::sse::SseDecoder;
@@ -189,12 +189,6 @@ impl ChatModel for OpenAiChat {
     fn name(&self) -> &str {
         self.name
     }
-}
-
-#[derive(PartialEq, Eq)]
-enum StreamState {
-    Open,
-    Done,
 }
 
 /// Reads one event's data: `[DONE]`, or a chunk whose delta text is appended and emitted.

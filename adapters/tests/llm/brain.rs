@@ -3,6 +3,7 @@
 //! no knowledge or the model fails (timeout, 429 after retries, malformed answer, open breaker).
 
 use super::fake_server::{Reply, Seen, openai_completion, serve};
+use super::openai::stream_of;
 use super::resilience::{fast_policy, resilient};
 use async_trait::async_trait;
 use botwot_adapters::brain::ProfileBrain;
@@ -398,4 +399,63 @@ async fn an_open_breaker_falls_back_without_calling() {
         assert_fallback(&answer);
     }
     assert_eq!(seen.count(), 1);
+}
+
+/// What a drafting call of `brain` wrote, and its answer.
+async fn drafted(brain: &LlmBrain, question: &str, word_limit: u32) -> (Vec<String>, BrainAnswer) {
+    let mut drafts = Vec::new();
+    let answer = brain
+        .answer_drafting(brain_request(question, word_limit), &mut |text: &str| {
+            drafts.push(text.to_owned())
+        })
+        .await
+        .expect("answer");
+    (drafts, answer)
+}
+
+#[tokio::test]
+async fn a_drafted_answer_is_streamed_and_shows_the_text_so_far() {
+    let (brain, seen, _) = brain_against(
+        |_, _| Reply::event_stream(stream_of(&["We open", " 9am", " to 5pm."])),
+        hours_passages(),
+        0,
+    )
+    .await;
+    let (drafts, answer) = drafted(&brain, "When are you open?", 120).await;
+    assert_eq!(drafts, ["We open", "We open 9am", "We open 9am to 5pm."]);
+    assert_eq!(answer.text, "We open 9am to 5pm.");
+    assert!(answer.grounded);
+    assert_eq!(seen.last().json()["stream"], true);
+}
+
+#[tokio::test]
+async fn drafts_keep_to_the_word_limit() {
+    let (brain, _, _) = brain_against(
+        |_, _| Reply::event_stream(stream_of(&["We open", " 9am", " to 5pm."])),
+        hours_passages(),
+        0,
+    )
+    .await;
+    let (drafts, answer) = drafted(&brain, "When are you open?", 3).await;
+    assert_eq!(drafts, ["We open", "We open 9am", "We open 9am…"]);
+    assert_eq!(answer.text, "We open 9am…");
+}
+
+#[tokio::test]
+async fn a_stream_that_breaks_off_is_replaced_by_the_fallback() {
+    let (brain, _, _) = brain_against(
+        |_, _| {
+            let whole = stream_of(&["We open", " 9am"]);
+            // Everything before the finish chunk: no `stop`, no `[DONE]`.
+            let done = whole.rfind("data: [DONE]").expect("done");
+            let finish = whole[..done].rfind("data: ").expect("the finish chunk");
+            Reply::event_stream(&whole[..finish])
+        },
+        hours_passages(),
+        0,
+    )
+    .await;
+    let (drafts, answer) = drafted(&brain, "When are you open?", 120).await;
+    assert_eq!(drafts, ["We open", "We open 9am"], "drafts were shown");
+    assert_fallback(&answer);
 }

@@ -1,11 +1,13 @@
 //! A scripted HTTP server on 127.0.0.1:0: it records every request and answers each with the
-//! reply a test's script gives for it (by hit number), optionally after a delay.
+//! reply a test's script gives for it (by hit number), optionally after a delay and optionally
+//! sent in pieces.
 
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
+use futures::StreamExt;
 use parking_lot::Mutex;
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,7 +35,10 @@ impl Captured {
 pub struct Reply {
     pub status: u16,
     pub headers: Vec<(&'static str, String)>,
-    pub body: String,
+    pub body: Vec<u8>,
+    /// Ascending byte offsets where the body is cut into chunks sent a few milliseconds apart;
+    /// empty sends it whole.
+    pub cuts: Vec<usize>,
     pub delay: Duration,
 }
 
@@ -42,7 +47,8 @@ impl Reply {
         Self {
             status: 200,
             headers: vec![("content-type", "application/json".into())],
-            body: body.into(),
+            body: body.into().into_bytes(),
+            cuts: Vec::new(),
             delay: Duration::ZERO,
         }
     }
@@ -50,6 +56,14 @@ impl Reply {
         Self {
             headers: vec![("content-type", "text/event-stream".into())],
             ..Self::json(body)
+        }
+    }
+    /// AWS's binary event stream, as Bedrock's ConverseStream answers.
+    pub fn aws_event_stream(body: Vec<u8>) -> Self {
+        Self {
+            headers: vec![("content-type", "application/vnd.amazon.eventstream".into())],
+            body,
+            ..Self::json("")
         }
     }
     pub fn status(status: u16, body: impl Into<String>) -> Self {
@@ -64,6 +78,10 @@ impl Reply {
     }
     pub fn after(mut self, delay: Duration) -> Self {
         self.delay = delay;
+        self
+    }
+    pub fn in_pieces(mut self, cuts: &[usize]) -> Self {
+        self.cuts = cuts.to_vec();
         self
     }
 }
@@ -136,7 +154,7 @@ async fn answer(State(state): State<ServerState>, request: Request) -> Response 
     };
     let reply = (state.script)(&captured, hit);
     tokio::time::sleep(reply.delay).await;
-    let mut response = Response::new(Body::from(reply.body));
+    let mut response = Response::new(body_in_pieces(reply.body, &reply.cuts));
     *response.status_mut() = StatusCode::from_u16(reply.status).expect("status");
     for (name, value) in reply.headers {
         response
@@ -144,6 +162,24 @@ async fn answer(State(state): State<ServerState>, request: Request) -> Response 
             .insert(name, HeaderValue::from_str(&value).expect("header"));
     }
     response
+}
+
+/// `body` whole, or cut at `cuts` into chunks sent with a pause before each, so the client
+/// reads them apart.
+fn body_in_pieces(body: Vec<u8>, cuts: &[usize]) -> Body {
+    if cuts.is_empty() {
+        return Body::from(body);
+    }
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    for cut in cuts.iter().copied().chain(std::iter::once(body.len())) {
+        chunks.push(body[start..cut].to_vec());
+        start = cut;
+    }
+    Body::from_stream(futures::stream::iter(chunks).then(|chunk| async move {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        Ok::<_, std::convert::Infallible>(chunk)
+    }))
 }
 
 /// OpenAI's published chat-completion example, with `content` as the reply.

@@ -2,7 +2,8 @@
 
 use super::fake_server::{Reply, openai_completion, serve};
 use botwot_adapters::llm::{
-    ChatMessage, ChatModel, ChatRequest, LlmError, LlmHttp, OpenAiChat, OpenAiTarget,
+    ChatCompletion, ChatMessage, ChatModel, ChatRequest, LlmError, LlmHttp, OpenAiChat,
+    OpenAiTarget,
 };
 use std::time::Duration;
 
@@ -84,6 +85,15 @@ async fn azure_requests_name_the_deployment_version_and_key() {
     assert_eq!(seen.count(), 1);
 }
 
+/// What `model` streams for [`request`]: its outcome, and the deltas it passed on.
+pub async fn streamed(model: &dyn ChatModel) -> (Result<ChatCompletion, LlmError>, Vec<String>) {
+    let mut deltas = Vec::new();
+    let outcome = model
+        .complete_streaming(&request(), &mut |delta| deltas.push(delta.to_owned()))
+        .await;
+    (outcome, deltas)
+}
+
 /// OpenAI's published streaming example: a role chunk, content chunks, a finish chunk, `[DONE]`.
 pub fn stream_of(pieces: &[&str]) -> String {
     let chunk = |delta: serde_json::Value, finish: Option<&str>| {
@@ -118,11 +128,8 @@ pub fn stream_of(pieces: &[&str]) -> String {
 async fn streamed_deltas_arrive_in_order_and_assemble_the_reply() {
     let (base, seen) =
         serve(|_, _| Reply::event_stream(stream_of(&["Hel", "lo", " there", "!"]))).await;
-    let mut deltas = Vec::new();
-    let completion = openai_at(&base)
-        .complete_streaming(&request(), &mut |delta| deltas.push(delta.to_owned()))
-        .await
-        .expect("streamed answer");
+    let (completion, deltas) = streamed(&openai_at(&base)).await;
+    let completion = completion.expect("streamed answer");
     assert_eq!(deltas, vec!["Hel", "lo", " there", "!"]);
     assert_eq!(completion.text, "Hello there!");
     assert_eq!(seen.last().json()["stream"], true);

@@ -2,7 +2,7 @@
 //! timeouts, and the circuit breaker opening, failing fast and half-opening on a manual clock.
 
 use super::fake_server::{Reply, openai_completion, serve};
-use super::openai::{openai_at, request, stream_of};
+use super::openai::{openai_at, request, stream_of, streamed};
 use botwot_adapters::llm::{
     BreakerPolicy, ChatModel, LlmError, ResiliencePolicy, ResilientChat, RetryPolicy,
 };
@@ -146,11 +146,8 @@ async fn a_stream_is_retried_while_nothing_was_emitted() {
     })
     .await;
     let (chat, _) = resilient(&base, fast_policy(2));
-    let mut deltas = Vec::new();
-    let completion = chat
-        .complete_streaming(&request(), &mut |delta| deltas.push(delta.to_owned()))
-        .await
-        .expect("streamed after a retry");
+    let (completion, deltas) = streamed(&chat).await;
+    let completion = completion.expect("streamed after a retry");
     assert_eq!(deltas, vec!["Once", " only"]);
     assert_eq!(completion.text, "Once only");
     assert_eq!(seen.count(), 2);

@@ -1,17 +1,21 @@
 //! The web channel as the node sees it: outbound messages and session notices go to the
 //! Socket.IO room of their session, where every open tab of the visitor listens. As the node's
-//! one session observer it also feeds the agents' consoles ([`ConsoleChannel`]).
+//! one session observer it also feeds the agents' consoles ([`ConsoleChannel`]) and shows the
+//! visitor the bot's answers while a language model writes them.
 
 use crate::console::ConsoleChannel;
 use crate::metrics;
 use crate::realtime::RealtimeIo;
-use crate::widget::protocol::{EVENT_MESSAGE, EVENT_STATUS, NAMESPACE, StatusNotice, room};
+use crate::widget::protocol::{
+    EVENT_DRAFT, EVENT_MESSAGE, EVENT_STATUS, NAMESPACE, StatusNotice, room,
+};
 use async_trait::async_trait;
+use botwot_engine::brain::AnswerDraft;
 use botwot_engine::message::Delivery;
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::ports::{ChannelSender, DeliveryError, DeliveryReceipt, SessionObserver};
 use botwot_engine::session::SessionNotice;
-use botwot_engine::{Channel, Message, SessionKey, SessionState};
+use botwot_engine::{Channel, Message, SessionId, SessionKey, SessionState};
 
 /// Delivers web-channel messages to connected visitors ([`ChannelSender`]) and tells them about
 /// status changes ([`SessionObserver`]). A visitor who is not connected reads the message from
@@ -67,19 +71,39 @@ impl SessionObserver for WebChannel {
 
     fn notice(&self, session: &SessionState, notice: &SessionNotice) {
         self.console.notice(session, notice);
-        if session.key.channel != Channel::Web {
-            return;
+        if session.key.channel == Channel::Web {
+            self.emit_to_visitor(
+                &session.id,
+                EVENT_STATUS,
+                StatusNotice::new(session, notice),
+            );
         }
+    }
+
+    fn answer_drafted(&self, key: &SessionKey, draft: &AnswerDraft) {
+        if key.channel == Channel::Web {
+            self.emit_to_visitor(&draft.session_id, EVENT_DRAFT, draft.clone());
+        }
+    }
+}
+
+impl WebChannel {
+    /// Emits `event` to the session's widget sockets on a task of its own: observers must not
+    /// block. A visitor who is not connected misses it; both events sent this way are
+    /// superseded by what the history shows when they come back.
+    fn emit_to_visitor<T>(&self, session_id: &SessionId, event: &'static str, payload: T)
+    where
+        T: serde::Serialize + Send + 'static,
+    {
         let (Some(widget), Ok(runtime)) =
             (self.io.of(NAMESPACE), tokio::runtime::Handle::try_current())
         else {
             return;
         };
-        let room = room(&session.id);
-        let payload = StatusNotice::new(session, notice);
+        let room = room(session_id);
         runtime.spawn(async move {
-            if let Err(error) = widget.to(room).emit(EVENT_STATUS, &payload).await {
-                tracing::debug!(session_id = %payload.session_id, %error, "status notice not sent");
+            if let Err(error) = widget.to(room.clone()).emit(event, &payload).await {
+                tracing::debug!(%room, event, %error, "widget event not sent");
             }
         });
     }

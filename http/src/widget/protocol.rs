@@ -10,6 +10,10 @@
 //! - visitor → server: `typing` with `{typing: true | false}`, shown to the organisation's
 //!   consoles; server → visitor: `typing` with `{typing}` while the agent who owns the
 //!   conversation writes (a `true` is repeated every few seconds while it lasts).
+//! - server → visitor: `draft` ([`AnswerDraft`](botwot_engine::brain::AnswerDraft): `{sessionId, inReplyTo, text}`) while a
+//!   language model writes the bot's answer to message `inReplyTo`: the whole answer so far,
+//!   not stored. The answer's `message` replaces it (its `seq` is past `inReplyTo`); so does a
+//!   `status` change, when a person took over before the answer was whole.
 //! - visitor → server: `rating` with `{score: 1..5, comment?}`, acknowledged `{ok: true}` or
 //!   `{ok: false, error}`; the latest rating is the conversation's satisfaction.
 
@@ -26,17 +30,19 @@ pub const EVENT_MESSAGE: &str = "message";
 pub const EVENT_STATUS: &str = "status";
 pub const EVENT_ERROR: &str = "error";
 pub const EVENT_TYPING: &str = "typing";
+pub const EVENT_DRAFT: &str = "draft";
 /// Visitor → server only: the visitor's rating of the conversation.
 pub const EVENT_RATING: &str = "rating";
 
 /// Every event the server emits in the namespace.
-pub const SERVER_EVENTS: [&str; 6] = [
+pub const SERVER_EVENTS: [&str; 7] = [
     EVENT_SESSION,
     EVENT_HISTORY,
     EVENT_MESSAGE,
     EVENT_STATUS,
     EVENT_ERROR,
     EVENT_TYPING,
+    EVENT_DRAFT,
 ];
 
 const MAX_ID_CHARS: usize = 128;

@@ -470,25 +470,43 @@ pub fn redis_url() -> String {
 
 impl TestServer {
     pub async fn start(config: HttpConfig) -> Self {
-        Self::assemble(config, None, None).await
+        Self::assemble(config, None, None, Answers::Fallback).await
+    }
+
+    /// A node whose brain drafts its answers before they are whole ([`Answers::Drafted`]).
+    pub async fn drafting() -> Self {
+        Self::assemble(HttpConfig::default(), None, None, Answers::Drafted).await
     }
 
     /// A node talking to the Graph API at `graph_base` (one token for every account) for
     /// read receipts, typing indicators, templates and media.
     pub async fn with_graph(graph_base: &str) -> Self {
-        Self::assemble(HttpConfig::default(), None, Some(graph_base)).await
+        Self::assemble(
+            HttpConfig::default(),
+            None,
+            Some(graph_base),
+            Answers::Fallback,
+        )
+        .await
     }
 
     /// A node whose sockets and presence span every node started with the same Redis and
     /// prefix.
     pub async fn cross_node(cross_node: CrossNode<'_>) -> Self {
-        Self::assemble(HttpConfig::default(), Some(cross_node), None).await
+        Self::assemble(
+            HttpConfig::default(),
+            Some(cross_node),
+            None,
+            Answers::Fallback,
+        )
+        .await
     }
 
     async fn assemble(
         mut config: HttpConfig,
         cross_node: Option<CrossNode<'_>>,
         graph_base: Option<&str>,
+        answers: Answers,
     ) -> Self {
         if config.auth == AuthConfig::default() {
             config.auth = test_auth();
@@ -506,7 +524,7 @@ impl TestServer {
             http = http.meta_graph(graph, Arc::new(fake_templates::OneToken));
         }
         let web = http.web_channel();
-        let node = TestNode::start(web.clone(), Answers::Fallback).await;
+        let node = TestNode::start(web.clone(), answers).await;
         let directory: Arc<dyn AgentDirectory> = Arc::new(http.agent_directory(node.store.clone()));
         let integration_alerts = http.integration_alerts();
         let owner = account_in(

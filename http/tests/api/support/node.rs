@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use botwot_actors::{Node, NodeConfig, NodeDeps, Sessions, SystemClock};
 use botwot_adapters::brain::ProfileBrain;
-use botwot_engine::brain::{Brain, BrainAnswer, BrainError, BrainRequest};
+use botwot_engine::brain::{Brain, BrainAnswer, BrainError, BrainRequest, DraftWriter};
 use botwot_engine::handover::AgentDirectory;
 use botwot_engine::ports::Storage;
 use botwot_engine::time::Clock;
@@ -19,6 +19,31 @@ pub enum Answers {
     Fallback,
     /// Nobody: transcripts hold only what the test writes.
     Never,
+    /// The fallback message, its first word drafted before it is whole (as a streaming model's
+    /// answer is), so web visitors get a `draft` first.
+    Drafted,
+}
+
+/// The default brain, drafting the first word of its answers.
+struct DraftingFallback;
+
+#[async_trait]
+impl Brain for DraftingFallback {
+    async fn answer(&self, request: BrainRequest) -> Result<BrainAnswer, BrainError> {
+        ProfileBrain.answer(request).await
+    }
+
+    async fn answer_drafting(
+        &self,
+        request: BrainRequest,
+        draft: DraftWriter<'_>,
+    ) -> Result<BrainAnswer, BrainError> {
+        let answer = self.answer(request).await?;
+        if let Some(first_word) = answer.text.split_whitespace().next() {
+            draft(first_word);
+        }
+        Ok(answer)
+    }
 }
 
 /// A brain that never answers.
@@ -53,6 +78,7 @@ impl TestNode {
         let (brain, brain_timeout_ms): (Arc<dyn Brain>, u64) = match answers {
             Answers::Fallback => (Arc::new(ProfileBrain), 5_000),
             Answers::Never => (Arc::new(SilentBrain), 3_600_000),
+            Answers::Drafted => (Arc::new(DraftingFallback), 5_000),
         };
         let web = Arc::new(web);
         let deps = NodeDeps {
