@@ -61,25 +61,7 @@ async fn a_visitor_gets_an_answer_quoting_the_uploaded_document() {
 async fn a_visitor_watches_the_model_write_its_answer() {
     let model = FakeOpenAi::start().await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let server = Server::start(
-        dir.path(),
-        &[
-            (
-                "BOTWOT__KNOWLEDGE__LLM__OPENAI__BASE_URL",
-                model.base_url.as_str(),
-            ),
-            ("BOTWOT__KNOWLEDGE__LLM__OPENAI__MODEL", "gpt-4o-mini"),
-            (
-                "BOTWOT__KNOWLEDGE__LLM__OPENAI__API_KEY",
-                "sk-e2e-streaming",
-            ),
-        ],
-    )
-    .await;
-    let kb = server.knowledge_base_with("returns.md", POLICY).await;
-    let bot = server.create_bot(bot_settings("Ava", 3_600)).await;
-    let bot_id = bot["id"].as_str().expect("bot id");
-    server.attach_knowledge_base(bot_id, &kb).await;
+    let (server, bot) = bot_on_the_model(&model, dir.path()).await;
     let key = bot["widgetKey"].as_str().expect("widget key");
 
     let chat = widget_client(
@@ -132,4 +114,106 @@ fn stored_question(events: &[Value]) -> &Value {
         .find(|e| e["event"] == "ack")
         .expect("the question is acknowledged");
     &ack["data"]["message"]
+}
+
+/// A node whose bots answer through `model`, and a bot there that knows the returns policy.
+async fn bot_on_the_model(model: &FakeOpenAi, data_dir: &std::path::Path) -> (Server, Value) {
+    let server = Server::start(
+        data_dir,
+        &[
+            (
+                "BOTWOT__KNOWLEDGE__LLM__OPENAI__BASE_URL",
+                model.base_url.as_str(),
+            ),
+            ("BOTWOT__KNOWLEDGE__LLM__OPENAI__MODEL", "gpt-4o-mini"),
+            (
+                "BOTWOT__KNOWLEDGE__LLM__OPENAI__API_KEY",
+                "sk-e2e-streaming",
+            ),
+        ],
+    )
+    .await;
+    let kb = server.knowledge_base_with("returns.md", POLICY).await;
+    let bot = server.create_bot(bot_settings("Ava", 3_600)).await;
+    let bot_id = bot["id"].as_str().expect("bot id");
+    server.attach_knowledge_base(bot_id, &kb).await;
+    (server, bot)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_api_caller_streams_the_answer_as_server_sent_events() {
+    let model = FakeOpenAi::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (server, bot) = bot_on_the_model(&model, dir.path()).await;
+    let url = format!(
+        "{}/v1/bots/{}/answer",
+        server.base,
+        bot["id"].as_str().expect("id")
+    );
+    let response = reqwest::Client::new()
+        .post(url)
+        .bearer_auth(server.token())
+        .header("accept", "text/event-stream")
+        .json(&serde_json::json!({ "question": "How long do refunds take to reach my card?" }))
+        .send()
+        .await
+        .expect("the answer endpoint answers");
+    assert_eq!(response.status(), 200);
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .expect("type")
+        .to_owned();
+    assert!(
+        content_type.starts_with("text/event-stream"),
+        "{content_type}"
+    );
+    let body = response.text().await.expect("the stream ends");
+
+    let events: Vec<(String, Value)> = body
+        .split("\n\n")
+        .filter_map(|block| {
+            let field = |name: &str| {
+                block
+                    .lines()
+                    .find_map(|line| line.strip_prefix(name).map(str::trim).map(str::to_owned))
+            };
+            Some((
+                field("event:")?,
+                serde_json::from_str(&field("data:")?).ok()?,
+            ))
+        })
+        .collect();
+    let (last, answer) = events.last().expect("events");
+    assert_eq!(last, "answer", "{body}");
+    assert_eq!(answer["text"], MODEL_REPLY);
+    assert_eq!(answer["grounded"], true);
+    assert_eq!(answer["sources"][0]["title"], "Returns policy", "{answer}");
+    let drafts: Vec<&str> = events[..events.len() - 1]
+        .iter()
+        .map(|(name, data)| {
+            assert_eq!(name, "draft", "{body}");
+            data["text"].as_str().expect("draft text")
+        })
+        .collect();
+    assert!(
+        drafts.len() >= 2,
+        "the answer grows over several drafts: {body}"
+    );
+    assert!(
+        drafts
+            .windows(2)
+            .all(|pair| pair[1].starts_with(pair[0]) && pair[1].len() > pair[0].len()),
+        "{drafts:?}"
+    );
+    assert!(MODEL_REPLY.starts_with(drafts[drafts.len() - 1]));
+
+    // Without asking for events, the same endpoint answers with one JSON document.
+    let (status, whole) = server
+        .post(
+            &format!("/v1/bots/{}/answer", bot["id"].as_str().expect("id")),
+            serde_json::json!({ "question": "How long do refunds take to reach my card?" }),
+        )
+        .await;
+    assert_eq!(status, 200, "{whole}");
+    assert_eq!(whole["text"], MODEL_REPLY);
 }

@@ -10,7 +10,9 @@ use crate::routes::knowledge_bases::{BasePath, stored_base};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use botwot_engine::brain::{AnswerSource, BrainRequest};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use botwot_engine::brain::{AnswerSource, BrainAnswer, BrainError, BrainRequest};
 use botwot_engine::ids::{MessageId, SessionId};
 use botwot_engine::knowledge::{Passage, RetrievalMode, RetrievalOptions};
 use botwot_engine::message::{Author, Delivery, Direction, Message, MessageBody};
@@ -18,6 +20,8 @@ use botwot_engine::validation::ValidationErrors;
 use botwot_engine::{BotProfile, Channel, Timestamp};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+mod stream;
 
 const MAX_QUESTION_CHARS: usize = 2_000;
 const MAX_TOP_K: usize = 50;
@@ -178,18 +182,31 @@ impl From<AnswerSource> for SourceView {
     }
 }
 
-/// The bot's answer to a question from its knowledge bases, as it would answer in a chat.
+/// The bot's answer to a question from its knowledge bases, as it would answer in a chat. Asked
+/// with `Accept: text/event-stream`, the answer streams as server-sent events while it is
+/// written (see [`stream`]).
 #[utoipa::path(
     post, path = "/v1/bots/{botId}/answer", tag = "knowledge",
     params(crate::routes::bots::BotPath), request_body = AnswerInput,
-    responses((status = 200, description = "the answer with its sources", body = AnswerView)),
+    responses((
+        status = 200,
+        description = "the answer with its sources; as `text/event-stream`: `draft` events \
+            (`{text}`, the answer so far), then one `answer` (the answer with its sources) or \
+            `error` (`{code, message}`)",
+        content((AnswerView = "application/json"), (String = "text/event-stream")),
+    )),
 )]
 pub async fn answer_question(
     State(state): State<AppState>,
     LiveBot(bot): LiveBot,
+    headers: HeaderMap,
     JsonBody(input): JsonBody<AnswerInput>,
-) -> Result<Json<AnswerView>, AppError> {
-    Ok(Json(bot_answer(&state, bot, &input).await?))
+) -> Result<Response, AppError> {
+    if stream::wants_event_stream(&headers) {
+        let request = answer_request(&state, bot, &input)?;
+        return Ok(stream::stream_answer(&state, request).into_response());
+    }
+    Ok(Json(bot_answer(&state, bot, &input).await?).into_response())
 }
 
 /// `bot`'s answer to `input`, from the brain it uses in conversations.
@@ -198,6 +215,22 @@ pub(crate) async fn bot_answer(
     bot: BotProfile,
     input: &AnswerInput,
 ) -> Result<AnswerView, AppError> {
+    let request = answer_request(state, bot, input)?;
+    let answer = state
+        .knowledge
+        .brain
+        .answer(request)
+        .await
+        .map_err(brain_failed)?;
+    Ok(AnswerView::from(answer))
+}
+
+/// The brain's request for `input`, checked.
+fn answer_request(
+    state: &AppState,
+    bot: BotProfile,
+    input: &AnswerInput,
+) -> Result<BrainRequest, AppError> {
     let mut errors = ValidationErrors::default();
     errors.check_text("question", &input.question, MAX_QUESTION_CHARS);
     if input.history.len() > MAX_HISTORY {
@@ -205,29 +238,31 @@ pub(crate) async fn bot_answer(
     }
     errors.into_result(())?;
     let history = chat_so_far(&bot.tenant_id, input, state.now());
-    let request = BrainRequest {
+    Ok(BrainRequest {
         bot,
         channel: Channel::Web,
         question: input.question.clone(),
         history,
-    };
-    let answer = state
-        .knowledge
-        .brain
-        .answer(request)
-        .await
-        .map_err(|error| {
-            AppError::new(
-                crate::errors::ErrorCode::KnowledgeUnavailable,
-                error.to_string(),
-            )
-        })?;
-    Ok(AnswerView {
-        text: answer.text,
-        grounded: answer.grounded,
-        wants_human: answer.wants_human,
-        sources: answer.sources.into_iter().map(SourceView::from).collect(),
     })
+}
+
+/// The error for a brain that could not answer.
+pub(crate) fn brain_failed(error: BrainError) -> AppError {
+    AppError::new(
+        crate::errors::ErrorCode::KnowledgeUnavailable,
+        error.to_string(),
+    )
+}
+
+impl From<BrainAnswer> for AnswerView {
+    fn from(answer: BrainAnswer) -> Self {
+        Self {
+            text: answer.text,
+            grounded: answer.grounded,
+            wants_human: answer.wants_human,
+            sources: answer.sources.into_iter().map(SourceView::from).collect(),
+        }
+    }
 }
 
 /// The history lines and the question as the messages of a session that exists only for this

@@ -107,6 +107,32 @@ async fn an_uploaded_document_answers_questions_with_its_source() {
     assert!(text.contains("five working days"), "{text}");
     assert_eq!(answer.body["sources"][0]["title"], "Returns policy");
 
+    // As server-sent events: the local brain composes its answer at once, so no drafts come
+    // before the one `answer` event; a bad question is refused before any stream starts.
+    let streamed = |question: &str| {
+        let body = ask(question).to_string();
+        let path = answer_path.clone();
+        let app = &app;
+        async move {
+            app.call(
+                Method::POST,
+                &path,
+                Some(&body),
+                &[("accept", "text/event-stream")],
+            )
+            .await
+        }
+    };
+    let events = streamed("How long do refunds take to reach my card?").await;
+    assert_eq!(events.status, StatusCode::OK);
+    assert!(events.content_type().starts_with("text/event-stream"));
+    let text = events.body.as_str().unwrap_or_default();
+    assert!(text.starts_with("event: answer\ndata: {"), "{text}");
+    assert!(text.contains("five working days"), "{text}");
+    let refused = streamed("").await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.code(), "validation_failed");
+
     let unknown = app
         .send(
             Method::POST,
