@@ -94,3 +94,7 @@ string_id!(
     /// One retrievable piece of a document's text.
     ChunkId, "chk"
 );
+string_id!(
+    /// A voice agent: the configuration of a phone agent (PRD §3.1.2).
+    VoiceAgentId, "va"
+);

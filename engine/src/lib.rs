@@ -30,6 +30,7 @@ pub mod template_parts;
 pub mod time;
 pub mod timer;
 pub mod validation;
+pub mod voice_agent;
 
 pub use bot::{BotProfile, BotStatus, BotTone, LlmProvider, SessionPolicy};
 pub use channel::Channel;

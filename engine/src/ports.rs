@@ -11,7 +11,7 @@ use crate::canned::CannedResponse;
 use crate::channel::Channel;
 use crate::ids::{
     ApiKeyId, BotId, CannedResponseId, DocumentId, KnowledgeBaseId, MessageId, RefreshFamilyId,
-    SessionId, TenantId, TimerId, UserId, WidgetKey,
+    SessionId, TenantId, TimerId, UserId, VoiceAgentId, WidgetKey,
 };
 use crate::integration::ChannelIntegration;
 use crate::knowledge::{KnowledgeBase, KnowledgeDocument};
@@ -20,6 +20,7 @@ use crate::outbox::OutboxEntry;
 use crate::session::{SessionKey, SessionNotice, SessionQueue, SessionState, SessionStatus};
 use crate::time::Timestamp;
 use crate::timer::DurableTimer;
+use crate::voice_agent::VoiceAgent;
 use async_trait::async_trait;
 use std::time::Duration;
 use thiserror::Error;
@@ -384,9 +385,9 @@ pub trait AccountStore: Send + Sync + 'static {
         now: Timestamp,
     ) -> Result<usize, StoreError>;
     /// Erases everything of the organisation: sessions, messages, deliveries, timers, users,
-    /// sign-ins, codes, bots, integrations, keys, canned responses, audit log, then the
-    /// organisation itself; returns how many records went. Live session actors must be stopped
-    /// or closed first by the caller.
+    /// sign-ins, codes, bots, integrations, keys, canned responses, knowledge records, voice
+    /// agents, audit log, then the organisation itself; returns how many records went. Live
+    /// session actors must be stopped or closed first by the caller.
     async fn erase_organisation(&self, tenant: &TenantId) -> Result<usize, StoreError>;
     async fn insert_api_key(&self, key: &ApiKey) -> Result<(), StoreError>;
     /// A key by id, whichever tenant (the presented key names only itself).
@@ -439,6 +440,37 @@ pub trait CannedResponseStore: Send + Sync + 'static {
         tenant: &TenantId,
         page: &PageRequest,
     ) -> Result<Paged<CannedResponse>, StoreError>;
+}
+
+/// An organisation's voice agents.
+#[async_trait]
+pub trait VoiceAgentStore: Send + Sync + 'static {
+    async fn insert_voice_agent(&self, agent: &VoiceAgent) -> Result<(), StoreError>;
+    /// Replaces a stored one; `NotFound` when it does not exist in that tenant.
+    async fn update_voice_agent(&self, agent: &VoiceAgent) -> Result<(), StoreError>;
+    async fn get_voice_agent(
+        &self,
+        tenant: &TenantId,
+        id: &VoiceAgentId,
+    ) -> Result<Option<VoiceAgent>, StoreError>;
+    /// `NotFound` when it does not exist in that tenant.
+    async fn delete_voice_agent(
+        &self,
+        tenant: &TenantId,
+        id: &VoiceAgentId,
+    ) -> Result<(), StoreError>;
+    /// A tenant's voice agents in name order (ignoring case).
+    async fn list_voice_agents(
+        &self,
+        tenant: &TenantId,
+        page: &PageRequest,
+    ) -> Result<Paged<VoiceAgent>, StoreError>;
+    /// How many voice agents the tenant has, counting no further than `up_to`.
+    async fn count_voice_agents(
+        &self,
+        tenant: &TenantId,
+        up_to: usize,
+    ) -> Result<usize, StoreError>;
 }
 
 /// Knowledge bases and the records of their documents (the bytes and indexes are blobs).
@@ -509,6 +541,7 @@ pub trait Storage:
     + AuditStore
     + CannedResponseStore
     + KnowledgeStore
+    + VoiceAgentStore
 {
 }
 impl<
@@ -520,7 +553,8 @@ impl<
         + AccountStore
         + AuditStore
         + CannedResponseStore
-        + KnowledgeStore,
+        + KnowledgeStore
+        + VoiceAgentStore,
 > Storage for T
 {
 }

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 use std::fmt;
+use std::ops::RangeInclusive;
 
 /// One field that failed validation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -44,6 +45,24 @@ impl ValidationErrors {
     pub fn check_max_len(&mut self, field: &str, value: &str, max_chars: usize) {
         if value.chars().count() > max_chars {
             self.add(field, format!("must be at most {max_chars} characters"));
+        }
+    }
+    /// Checks that a number lies in `range`, both ends included (NaN never does).
+    pub fn check_range<T: PartialOrd + fmt::Display>(
+        &mut self,
+        field: &str,
+        value: T,
+        range: RangeInclusive<T>,
+    ) {
+        if !range.contains(&value) {
+            let (low, high) = (range.start(), range.end());
+            self.add(field, format!("must be between {low} and {high}"));
+        }
+    }
+    /// Checks how many items a list holds.
+    pub fn check_max_items(&mut self, field: &str, count: usize, max_items: usize) {
+        if count > max_items {
+            self.add(field, format!("must hold at most {max_items} items"));
         }
     }
 }

@@ -523,3 +523,47 @@ impl botwot_engine::ports::KnowledgeStore for TornWrites {
         self.inner.unfinished_documents(limit).await
     }
 }
+
+#[async_trait]
+impl botwot_engine::ports::VoiceAgentStore for TornWrites {
+    async fn insert_voice_agent(
+        &self,
+        agent: &botwot_engine::voice_agent::VoiceAgent,
+    ) -> Result<(), StoreError> {
+        self.inner.insert_voice_agent(agent).await
+    }
+    async fn update_voice_agent(
+        &self,
+        agent: &botwot_engine::voice_agent::VoiceAgent,
+    ) -> Result<(), StoreError> {
+        self.inner.update_voice_agent(agent).await
+    }
+    async fn get_voice_agent(
+        &self,
+        tenant: &TenantId,
+        id: &botwot_engine::ids::VoiceAgentId,
+    ) -> Result<Option<botwot_engine::voice_agent::VoiceAgent>, StoreError> {
+        self.inner.get_voice_agent(tenant, id).await
+    }
+    async fn delete_voice_agent(
+        &self,
+        tenant: &TenantId,
+        id: &botwot_engine::ids::VoiceAgentId,
+    ) -> Result<(), StoreError> {
+        self.inner.delete_voice_agent(tenant, id).await
+    }
+    async fn list_voice_agents(
+        &self,
+        tenant: &TenantId,
+        page: &PageRequest,
+    ) -> Result<Paged<botwot_engine::voice_agent::VoiceAgent>, StoreError> {
+        self.inner.list_voice_agents(tenant, page).await
+    }
+    async fn count_voice_agents(
+        &self,
+        tenant: &TenantId,
+        up_to: usize,
+    ) -> Result<usize, StoreError> {
+        self.inner.count_voice_agents(tenant, up_to).await
+    }
+}

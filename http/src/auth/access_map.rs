@@ -135,6 +135,11 @@ pub const ACCESS_MAP: &[(&str, &str, Access)] = &[
     ("PUT", "/v1/bots/{botId}", BOTS),
     ("PATCH", "/v1/bots/{botId}", BOTS),
     ("DELETE", "/v1/bots/{botId}", BOTS),
+    ("GET", "/v1/voice-agents", BOTS),
+    ("POST", "/v1/voice-agents", BOTS),
+    ("GET", "/v1/voice-agents/{voiceAgentId}", BOTS),
+    ("PATCH", "/v1/voice-agents/{voiceAgentId}", BOTS),
+    ("DELETE", "/v1/voice-agents/{voiceAgentId}", BOTS),
     ("GET", "/v1/sessions", CONVERSATIONS),
     ("GET", "/v1/sessions/{sessionId}", READ_CONVERSATION),
     (

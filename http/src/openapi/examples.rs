@@ -12,6 +12,7 @@ use botwot_engine::bot::{BotSettings, InactivityTimeouts};
 use botwot_engine::integration::{ChannelIntegration, IntegrationSettings};
 use botwot_engine::message::{Author, Delivery, Direction, MessageBody};
 use botwot_engine::session::{CloseReason, SessionRules, SessionStatus};
+use botwot_engine::voice_agent::{VoiceAgent, VoiceAgentSettings, VoiceAgentWebhook};
 use botwot_engine::{
     BotId, BotProfile, Channel, Message, MessageId, SessionId, SessionKey, SessionState, TenantId,
     Timestamp,
@@ -56,6 +57,34 @@ fn page_of<T>(item: T) -> Page<T> {
 
 pub fn bot_page() -> Page<BotProfile> {
     page_of(bot())
+}
+
+pub fn voice_agent_settings() -> VoiceAgentSettings {
+    let mut settings = VoiceAgentSettings::named("Front desk");
+    settings.external_agent_id = Some("agent_7301k2e9".to_owned());
+    settings.languages = vec!["en-US".to_owned(), "es".to_owned()];
+    settings.stt_config.language = Some("en-US".to_owned());
+    settings.tts_config.voice = "21m00Tcm4TlvDq8ikWAM".to_owned();
+    settings.knowledge_base_ids = vec!["kb_returns".into()];
+    settings.prompt_config.system_prompt = "You answer the shop's phone.".to_owned();
+    settings.prompt_config.behavioral_prompt = "Speak briefly; confirm before booking.".to_owned();
+    settings.prompt_config.greeting = "Hello, thanks for calling!".to_owned();
+    settings.prompt_config.fallback_message = "Let me put you through to someone.".to_owned();
+    settings.end_call_phrases = vec!["goodbye".to_owned()];
+    settings.webhooks = vec![VoiceAgentWebhook {
+        name: "book_visit".to_owned(),
+        url: "https://shop.example/hooks/book".to_owned(),
+        description: "Books a visit; takes a date and a name.".to_owned(),
+    }];
+    settings
+}
+
+pub fn voice_agent() -> VoiceAgent {
+    VoiceAgent::create(TenantId::from("default"), voice_agent_settings(), AT)
+}
+
+pub fn voice_agent_page() -> Page<VoiceAgent> {
+    page_of(voice_agent())
 }
 
 pub fn session() -> SessionState {

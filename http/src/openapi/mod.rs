@@ -34,6 +34,7 @@ access token with Live Chat or Conversations); the server sends the organisation
     components(schemas(ErrorBody)),
     tags(
         (name = "bots", description = "Bot profiles"),
+        (name = "voice agents", description = "Voice agents' configuration: speech, model, voice, prompts, call handling"),
         (name = "sessions", description = "Conversations and their transcripts"),
         (name = "handover", description = "Live chat: take over, reply, notes, hand back, transfer, queues"),
         (name = "dashboard", description = "Figures of a time range, report exports, each user's widgets"),

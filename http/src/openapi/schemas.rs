@@ -90,6 +90,22 @@ schema_from_example!(
     BotPageSchema, "BotPage", examples::bot_page, required = []
 );
 schema_from_example!(
+    /// The settings of a voice agent (PRD §3.1.2 field names). Only `name` is required; every
+    /// other field has a default; unknown fields are refused. Ranges: `llmConfig.temperature`
+    /// 0 to 2, `llmConfig.maxTokens` 1 to 8,192, `ttsConfig.voiceStyle`, `stability` and
+    /// `clarity` 0 to 1, `ttsConfig.speed` 0.5 to 2, `maxCallDurationSecs` 30 to 14,400;
+    /// `webhooks` take `https` addresses only.
+    VoiceAgentSettingsSchema, "VoiceAgentSettings", examples::voice_agent_settings, required = ["name"]
+);
+schema_from_example!(
+    /// A stored voice agent: its settings plus its id, tenant and timestamps.
+    VoiceAgentSchema, "VoiceAgent", examples::voice_agent, required = []
+);
+schema_from_example!(
+    /// A page of voice agents, in name order.
+    VoiceAgentPageSchema, "VoiceAgentPage", examples::voice_agent_page, required = []
+);
+schema_from_example!(
     /// One conversation: who it is with, its status, who answers and its timers.
     SessionSchema, "Session", examples::session, required = []
 );

@@ -1,10 +1,11 @@
 //! `/v1/bots`: create, read, replace, patch, list and soft-delete the bots of a tenant.
 
 use crate::auth::{Principal, Tenant, plan_limits};
-use crate::errors::{AppError, ErrorCode};
+use crate::errors::AppError;
 use crate::extract::{JsonBody, QueryParams, tenant_and_path};
 use crate::openapi::schemas::{BotPageSchema, BotProfileSchema, BotSettingsSchema};
 use crate::routes::paging::{LISTING, Page};
+use crate::routes::settings_patch;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{FromRequestParts, State};
@@ -144,7 +145,7 @@ pub async fn patch_bot(
     LiveBot(bot): LiveBot,
     JsonBody(changes): JsonBody<Map<String, Value>>,
 ) -> Result<Json<BotProfile>, AppError> {
-    let settings = merged_settings(&bot.settings, changes)?;
+    let settings = settings_patch::merged(&bot.settings, changes)?;
     save_settings(&state, bot, settings).await
 }
 
@@ -176,58 +177,4 @@ async fn save_settings(
     state.store.update_bot(&bot).await?;
     tracing::info!(bot_id = %bot.id, tenant_id = %bot.tenant_id, "bot updated");
     Ok(Json(bot))
-}
-
-/// The current settings with the top-level fields of `changes` put over them.
-fn merged_settings(
-    current: &BotSettings,
-    changes: Map<String, Value>,
-) -> Result<BotSettings, AppError> {
-    let mut merged = match serde_json::to_value(current) {
-        Ok(Value::Object(fields)) => fields,
-        _ => {
-            return Err(AppError::new(
-                ErrorCode::Internal,
-                "bot settings are not an object",
-            ));
-        }
-    };
-    merged.extend(changes);
-    serde_json::from_value(Value::Object(merged)).map_err(|error| {
-        AppError::new(
-            ErrorCode::InvalidJson,
-            format!("the request body does not fit the schema: {error}"),
-        )
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn object(value: Value) -> Map<String, Value> {
-        value.as_object().cloned().unwrap()
-    }
-
-    #[test]
-    fn a_patch_changes_only_the_fields_it_names() {
-        let current = BotSettings::named("Ava");
-        let merged =
-            merged_settings(&current, object(json!({"botGreetingMessage": "Hi"}))).unwrap();
-        assert_eq!(merged.bot_name, "Ava");
-        assert_eq!(merged.bot_greeting_message, "Hi");
-    }
-
-    #[test]
-    fn a_patch_with_an_unknown_field_is_refused() {
-        let error = merged_settings(&BotSettings::named("Ava"), object(json!({"colour": "red"})))
-            .unwrap_err();
-        assert_eq!(error.code, ErrorCode::InvalidJson);
-        assert!(
-            error.message.contains("unknown field `colour`"),
-            "{}",
-            error.message
-        );
-    }
 }

@@ -21,6 +21,7 @@ use botwot_engine::knowledge::base::blob_keys;
 use botwot_engine::ports::{PageRequest, Paged, SessionFilter, StoreError};
 use botwot_engine::session::{CloseReason, SessionStatus};
 use botwot_engine::validation::ValidationErrors;
+use botwot_engine::voice_agent::VoiceAgent;
 use botwot_engine::{BotProfile, Channel, Message, SessionEvent, SessionState, TenantId};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
@@ -198,12 +199,13 @@ pub struct OrganisationExport {
     pub bots: Vec<BotProfile>,
     pub integrations: Vec<ChannelIntegration>,
     pub canned_responses: Vec<CannedResponse>,
+    pub voice_agents: Vec<VoiceAgent>,
     pub sessions: Vec<ExportedSession>,
     pub audit: Vec<AuditEntry>,
 }
 
 /// Everything the organisation holds: its users, keys, bots, integrations, canned responses,
-/// every session with its transcript, and its audit log.
+/// voice agents, every session with its transcript, and its audit log.
 #[utoipa::path(
     get, path = "/v1/data/organisation-export", tag = "data rights",
     responses((status = 200, description = "the whole organisation")),
@@ -221,6 +223,8 @@ pub async fn export_organisation(
         all_pages(|page| async move { store.list_integrations(tenant, &page).await }).await?;
     let canned_responses =
         all_pages(|page| async move { store.list_canned_responses(tenant, &page).await }).await?;
+    let voice_agents =
+        all_pages(|page| async move { store.list_voice_agents(tenant, &page).await }).await?;
     let no_filter = &SessionFilter::default();
     let sessions =
         all_pages(|page| async move { store.list_sessions(tenant, no_filter, &page).await })
@@ -238,6 +242,7 @@ pub async fn export_organisation(
         bots,
         integrations,
         canned_responses,
+        voice_agents,
         sessions,
         audit,
     }))

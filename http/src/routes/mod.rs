@@ -29,8 +29,10 @@ pub mod reply_body;
 pub mod reply_choices;
 pub mod routing;
 pub mod sessions;
+pub mod settings_patch;
 pub mod templates;
 pub mod users;
+pub mod voice_agents;
 
 use crate::console::page;
 use crate::errors::{AppError, ErrorCode};
@@ -126,6 +128,15 @@ pub fn resources() -> OpenApiRouter<AppState> {
         .routes(routes!(
             knowledge_documents::get_document,
             knowledge_documents::delete_document
+        ))
+        .routes(routes!(
+            voice_agents::create_voice_agent,
+            voice_agents::list_voice_agents
+        ))
+        .routes(routes!(
+            voice_agents::get_voice_agent,
+            voice_agents::patch_voice_agent,
+            voice_agents::delete_voice_agent
         ))
         .routes(routes!(answers::query_knowledge_base))
         .routes(routes!(answers::answer_question))

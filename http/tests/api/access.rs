@@ -33,6 +33,7 @@ fn filled(path: &str, ids: &Ids) -> String {
         .replace("{sessionId}", &ids.session)
         .replace("{userId}", &ids.user)
         .replace("{cannedResponseId}", &ids.canned)
+        .replace("{voiceAgentId}", &ids.voice_agent)
 }
 
 async fn call_as(
@@ -54,6 +55,7 @@ struct Ids {
     user: String,
     email: String,
     canned: String,
+    voice_agent: String,
 }
 
 async fn records_of(app: &TestApp, owner: &Account) -> Ids {
@@ -86,8 +88,18 @@ async fn records_of(app: &TestApp, owner: &Account) -> Ids {
         )
         .await;
     assert_eq!(canned.status, StatusCode::CREATED, "{:?}", canned.body);
+    let voice = app
+        .send(
+            Method::POST,
+            "/v1/voice-agents",
+            json!({"name": "Private voice line",
+                   "promptConfig": {"systemPrompt": "private voice prompt"}}),
+        )
+        .await;
+    assert_eq!(voice.status, StatusCode::CREATED, "{:?}", voice.body);
     Ids {
         canned: canned.body["id"].as_str().expect("an id").to_owned(),
+        voice_agent: voice.body["id"].as_str().expect("an id").to_owned(),
         bot: bot.id.to_string(),
         session: sessions["items"][0]["id"]
             .as_str()
@@ -146,7 +158,8 @@ async fn each_role_reaches_exactly_its_modules() {
                         .replace(&ids.bot, "bot_none")
                         .replace(&ids.session, "ses_none")
                         .replace(&ids.user, "usr_none")
-                        .replace(&ids.canned, "cr_none"),
+                        .replace(&ids.canned, "cr_none")
+                        .replace(&ids.voice_agent, "va_none"),
                     Some("{"),
                 )
                 .await
@@ -184,16 +197,24 @@ async fn another_organisations_token_never_reaches_this_ones_records() {
             let reply = call_as(&app, &intruder, method.clone(), &url, body).await;
             let text = reply.body.to_string();
             // What the caller did not name itself must not come back.
-            let ids_not_asked = [&ids.bot, &ids.session, &ids.user, &ids.canned]
-                .into_iter()
-                .filter(|id| !url.contains(id.as_str()))
-                .map(String::as_str);
+            let ids_not_asked = [
+                &ids.bot,
+                &ids.session,
+                &ids.user,
+                &ids.canned,
+                &ids.voice_agent,
+            ]
+            .into_iter()
+            .filter(|id| !url.contains(id.as_str()))
+            .map(String::as_str);
             let private = [
                 "Private bot",
                 "visitor-secret",
                 "my private question",
                 "private canned text",
                 "/secret-shortcut",
+                "Private voice line",
+                "private voice prompt",
                 ids.email.as_str(),
             ];
             for secret in ids_not_asked.chain(private) {
@@ -225,6 +246,14 @@ async fn another_organisations_token_never_reaches_this_ones_records() {
         .get(&format!("/v1/canned-responses/{}", ids.canned))
         .await;
     assert_eq!(canned.body["text"], "private canned text");
+    let voice_agent = app
+        .get(&format!("/v1/voice-agents/{}", ids.voice_agent))
+        .await;
+    assert_eq!(voice_agent.body["name"], "Private voice line");
+    assert_eq!(
+        voice_agent.body["promptConfig"]["systemPrompt"],
+        "private voice prompt"
+    );
 }
 
 #[tokio::test]

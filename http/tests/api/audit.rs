@@ -214,6 +214,24 @@ async fn every_change_through_the_api_is_audited_and_reads_are_not() {
     )
     .await;
     app.call(Method::DELETE, &canned_path, None, &[]).await;
+    let voice_agent = app
+        .send(
+            Method::POST,
+            "/v1/voice-agents",
+            json!({"name": "Front desk"}),
+        )
+        .await;
+    let voice_agent_path = format!(
+        "/v1/voice-agents/{}",
+        voice_agent.body["id"].as_str().unwrap()
+    );
+    app.send(
+        Method::PATCH,
+        &voice_agent_path,
+        json!({"status": "INACTIVE"}),
+    )
+    .await;
+    app.call(Method::DELETE, &voice_agent_path, None, &[]).await;
     app.send(
         Method::PUT,
         "/v1/dashboard/layout",

@@ -95,6 +95,12 @@ async fn the_organisation_export_holds_everything_but_secrets() {
         serde_json::json!({"shortcut": "/hours", "text": "We open at nine."}),
     )
     .await;
+    app.send(
+        Method::POST,
+        "/v1/voice-agents",
+        serde_json::json!({"name": "Front desk"}),
+    )
+    .await;
     let export = app.get("/v1/data/organisation-export").await;
     assert_eq!(export.status, StatusCode::OK, "{:?}", export.body);
     let body = &export.body;
@@ -104,7 +110,8 @@ async fn the_organisation_export_holds_everything_but_secrets() {
     assert_eq!(body["sessions"][0]["messages"][0]["body"]["text"], "hello");
     assert_eq!(body["apiKeys"][0]["name"], "k");
     assert_eq!(body["cannedResponses"][0]["shortcut"], "/hours");
-    assert_eq!(body["audit"][0]["action"], "POST /v1/canned-responses");
+    assert_eq!(body["voiceAgents"][0]["name"], "Front desk");
+    assert_eq!(body["audit"][0]["action"], "POST /v1/voice-agents");
     let text = body.to_string();
     assert!(!text.contains("passwordHash") && !text.contains("digest"));
 }
@@ -194,6 +201,9 @@ async fn only_a_superadmin_naming_the_organisation_erases_it() {
         )
         .await;
     assert_eq!(document["stage"], "ready");
+    let with_kb = serde_json::json!({"name": "Front desk", "knowledgeBaseIds": [kb.body["id"]]});
+    let voice = app.send(Method::POST, "/v1/voice-agents", with_kb).await;
+    assert_eq!(voice.status, StatusCode::CREATED, "{:?}", voice.body);
     let other = app
         .account("globex", Permissions::of(Role::SuperAdmin))
         .await;
@@ -238,13 +248,19 @@ async fn only_a_superadmin_naming_the_organisation_erases_it() {
         Vec::<String>::new(),
         "uploads and indexes are erased"
     );
+    let default = botwot_engine::TenantId::from("default");
+    assert_eq!(
+        app.node.store.get_organisation(&default).await.unwrap(),
+        None
+    );
     assert_eq!(
         app.node
             .store
-            .get_organisation(&botwot_engine::TenantId::from("default"))
+            .count_voice_agents(&default, 10)
             .await
             .unwrap(),
-        None
+        0,
+        "voice agents are erased"
     );
     let theirs = app
         .call(

@@ -24,4 +24,5 @@ mod sessions;
 mod socket_isolation;
 mod support;
 mod typing;
+mod voice_agents;
 mod widget;

@@ -87,6 +87,11 @@ async fn the_openapi_document_lists_every_route_served() {
         "PUT /v1/bots/{botId}",
         "PATCH /v1/bots/{botId}",
         "DELETE /v1/bots/{botId}",
+        "GET /v1/voice-agents",
+        "POST /v1/voice-agents",
+        "GET /v1/voice-agents/{voiceAgentId}",
+        "PATCH /v1/voice-agents/{voiceAgentId}",
+        "DELETE /v1/voice-agents/{voiceAgentId}",
         "GET /v1/sessions",
         "GET /v1/sessions/{sessionId}",
         "GET /v1/sessions/{sessionId}/transcript",
@@ -181,6 +186,7 @@ async fn the_openapi_document_lists_every_route_served() {
             .replace("{sessionId}", "ses_x")
             .replace("{userId}", "usr_x")
             .replace("{cannedResponseId}", "cr_x")
+            .replace("{voiceAgentId}", "va_x")
             .replace("{keyId}", "key_x")
             .replace("{nodeId}", "node-x")
             .replace("{shard}", "1")

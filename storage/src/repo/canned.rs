@@ -3,7 +3,7 @@
 
 use super::schema::{CANNED_BY_SHORTCUT, CANNED_RESPONSES};
 use super::{Store, records};
-use crate::backend::{DocumentBackend, IndexQuery, WriteBatch};
+use crate::backend::{DocumentBackend, IndexQuery};
 use async_trait::async_trait;
 use botwot_engine::canned::CannedResponse;
 use botwot_engine::ids::{CannedResponseId, TenantId};
@@ -12,19 +12,13 @@ use botwot_engine::ports::{CannedResponseStore, PageRequest, Paged, StoreError};
 #[async_trait]
 impl<B: DocumentBackend> CannedResponseStore for Store<B> {
     async fn insert_canned_response(&self, canned: &CannedResponse) -> Result<(), StoreError> {
-        let mut batch = WriteBatch::with_capacity(1);
-        batch.insert(records::canned_response::<B>(canned)?);
-        Ok(self.backend.write(batch).await?)
+        self.insert_one(records::canned_response::<B>(canned)?)
+            .await
     }
 
     async fn update_canned_response(&self, canned: &CannedResponse) -> Result<(), StoreError> {
-        let stored = self.get_canned_response(&canned.tenant_id, &canned.id);
-        if stored.await?.is_none() {
-            return Err(StoreError::NotFound);
-        }
-        let mut batch = WriteBatch::with_capacity(1);
-        batch.put(records::canned_response::<B>(canned)?);
-        Ok(self.backend.write(batch).await?)
+        let doc = records::canned_response::<B>(canned)?;
+        self.replace_one(&canned.tenant_id, doc).await
     }
 
     async fn get_canned_response(
@@ -42,12 +36,8 @@ impl<B: DocumentBackend> CannedResponseStore for Store<B> {
         tenant: &TenantId,
         id: &CannedResponseId,
     ) -> Result<(), StoreError> {
-        if self.get_canned_response(tenant, id).await?.is_none() {
-            return Err(StoreError::NotFound);
-        }
-        let mut batch = WriteBatch::with_capacity(1);
-        batch.delete(&CANNED_RESPONSES, id.as_str());
-        Ok(self.backend.write(batch).await?)
+        self.delete_one(&CANNED_RESPONSES, tenant, id.as_str())
+            .await
     }
 
     async fn list_canned_responses(

@@ -11,12 +11,14 @@ mod erasure;
 mod integrations;
 mod journal;
 mod knowledge;
+mod one_record;
 mod outbox;
 mod paging;
 mod records;
 pub mod schema;
 mod sessions;
 mod timers;
+mod voice_agents;
 
 pub use paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 

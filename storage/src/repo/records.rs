@@ -3,9 +3,9 @@
 use super::schema::{
     ACCOUNT, ACTOR, AGENT, API_KEYS, AUDIT, BOT, BOTS, CANNED_RESPONSES, CHANNEL, CONTACT, CREATED,
     DELETED, DUE, EMAIL, INBOUND_PROVIDER_ID, INTEGRATIONS, KNOWLEDGE_BASE, KNOWLEDGE_BASES,
-    KNOWLEDGE_DOCUMENTS, MESSAGES, NEXT_ATTEMPT, ORGANISATIONS, OUTBOUND_PROVIDER_ID, OUTBOX,
-    QUEUE, REFRESH_FAMILIES, SEQ, SESSION, SESSIONS, SHORTCUT, STATUS, TENANT, TIMERS, UNFINISHED,
-    USER, USERS, WIDGET_KEY,
+    KNOWLEDGE_DOCUMENTS, MESSAGES, NAME_ORDER, NEXT_ATTEMPT, ORGANISATIONS, OUTBOUND_PROVIDER_ID,
+    OUTBOX, QUEUE, REFRESH_FAMILIES, SEQ, SESSION, SESSIONS, SHORTCUT, STATUS, TENANT, TIMERS,
+    UNFINISHED, USER, USERS, VOICE_AGENTS, WIDGET_KEY,
 };
 use crate::backend::{CollectionSpec, Doc, DocumentBackend, FieldValue, Fields};
 use crate::error::StorageError;
@@ -18,6 +18,7 @@ use botwot_engine::knowledge::{KnowledgeBase, KnowledgeDocument};
 use botwot_engine::message::{Direction, Message};
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::timer::DurableTimer;
+use botwot_engine::voice_agent::VoiceAgent;
 use botwot_engine::{BotProfile, SessionState, Timestamp};
 use serde::Serialize;
 
@@ -251,4 +252,15 @@ pub(super) fn knowledge_document<B: DocumentBackend>(
         fields.set(UNFINISHED, millis(document.created_at));
     }
     doc::<B, _>(&KNOWLEDGE_DOCUMENTS, document.id.as_str(), fields, document)
+}
+
+pub(super) fn voice_agent<B: DocumentBackend>(
+    agent: &VoiceAgent,
+) -> Result<Doc<B::Body>, StorageError> {
+    let mut fields = Fields::with_capacity(2);
+    fields.set(TENANT, tenant(&agent.tenant_id)).set(
+        NAME_ORDER,
+        FieldValue::from(agent.settings.name.to_lowercase().as_str()),
+    );
+    doc::<B, _>(&VOICE_AGENTS, agent.id.as_str(), fields, agent)
 }

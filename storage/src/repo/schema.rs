@@ -36,6 +36,8 @@ pub const KNOWLEDGE_BASE: &str = "kbId";
 /// Set only on documents whose ingestion has not finished (the time they were added).
 pub const UNFINISHED: &str = "unfinishedMs";
 pub const RECEIVED: &str = "receivedMs";
+/// A name folded to lowercase, so listings sort the way people read them.
+pub const NAME_ORDER: &str = "nameOrder";
 
 pub static BOTS_BY_WIDGET_KEY: IndexSpec = IndexSpec::unique("widget_key", &[WIDGET_KEY]);
 pub static BOTS_BY_CREATED: IndexSpec = IndexSpec::ordered("tenant_created", &[TENANT, CREATED]);
@@ -215,6 +217,15 @@ pub static KNOWLEDGE_DOCUMENTS: CollectionSpec = CollectionSpec {
     ],
 };
 
+/// Voice agents, listed in name order (ignoring case) per tenant.
+pub static VOICE_AGENTS_BY_NAME: IndexSpec =
+    IndexSpec::ordered("tenant_name", &[TENANT, NAME_ORDER]);
+pub static VOICE_AGENTS: CollectionSpec = CollectionSpec {
+    name: "voice_agents",
+    fields: &[TENANT, NAME_ORDER],
+    indexes: &[&VOICE_AGENTS_BY_NAME],
+};
+
 /// Commit journals: on a backend without atomic batches, the record of a session commit being
 /// written, deleted once it is (see `repo/journal.rs`); the id is the session key, so a session
 /// has at most one. Scanned whole by recovery, per tenant by erasure.
@@ -253,6 +264,7 @@ pub static SCHEMA: &[&CollectionSpec] = &[
     &CANNED_RESPONSES,
     &KNOWLEDGE_BASES,
     &KNOWLEDGE_DOCUMENTS,
+    &VOICE_AGENTS,
     &COMMIT_JOURNALS,
     &EARLY_DELIVERIES,
 ];

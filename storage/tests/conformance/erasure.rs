@@ -55,6 +55,7 @@ pub async fn erasing_an_organisation_removes_all_of_it_and_nothing_else(
     use botwot_engine::access::{Organisation, Permissions, Role, UserAccount, UserStatus};
     use botwot_engine::knowledge::{DocumentOrigin, KnowledgeBase, KnowledgeDocument};
     use botwot_engine::ports::{PageRequest, SessionFilter};
+    use botwot_engine::voice_agent::{VoiceAgent, VoiceAgentSettings};
 
     let store = fixture.store();
     let page = PageRequest {
@@ -96,10 +97,16 @@ pub async fn erasing_an_organisation_removes_all_of_it_and_nothing_else(
             Timestamp(1),
         );
         store.insert_document(&doc).await?;
+        let agent = VoiceAgent::create(
+            tenant.clone(),
+            VoiceAgentSettings::named("Reception"),
+            Timestamp(1),
+        );
+        store.insert_voice_agent(&agent).await?;
         tenants.push(tenant);
     }
     let (acme, globex) = (&tenants[0], &tenants[1]);
-    assert!(store.erase_organisation(acme).await? >= 8);
+    assert!(store.erase_organisation(acme).await? >= 9);
 
     assert_eq!(store.get_organisation(acme).await?, None);
     assert_eq!(store.find_user_by_email("owner@acme.test").await?, None);
@@ -121,6 +128,8 @@ pub async fn erasing_an_organisation_removes_all_of_it_and_nothing_else(
     );
     assert_eq!(store.count_documents(acme, 10).await?, 0);
     assert_eq!(store.count_documents(globex, 10).await?, 1);
+    assert_eq!(store.count_voice_agents(acme, 10).await?, 0);
+    assert_eq!(store.count_voice_agents(globex, 10).await?, 1);
     let unfinished = store.unfinished_documents(10).await?;
     assert!(unfinished.iter().all(|doc| &doc.tenant_id == globex));
     let pending = store.pending_outbox(10).await?;

@@ -38,6 +38,7 @@ mod sessions;
 mod stale_writer;
 mod timers;
 mod transcript;
+mod voice_agents;
 
 /// One test module per backend, one test per case.
 macro_rules! suite {
@@ -102,4 +103,5 @@ conformance!(
     canned::canned_responses_have_unique_shortcuts_per_tenant,
     knowledge::knowledge_bases_and_documents_live_in_their_tenant,
     knowledge::unfinished_ingestions_are_found_until_they_finish,
+    voice_agents::voice_agents_live_in_their_tenant_in_name_order,
 );

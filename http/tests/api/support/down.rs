@@ -397,3 +397,43 @@ impl botwot_engine::ports::KnowledgeStore for DownStore {
         down()
     }
 }
+
+#[async_trait]
+impl botwot_engine::ports::VoiceAgentStore for DownStore {
+    async fn insert_voice_agent(
+        &self,
+        _: &botwot_engine::voice_agent::VoiceAgent,
+    ) -> Result<(), StoreError> {
+        down()
+    }
+    async fn update_voice_agent(
+        &self,
+        _: &botwot_engine::voice_agent::VoiceAgent,
+    ) -> Result<(), StoreError> {
+        down()
+    }
+    async fn get_voice_agent(
+        &self,
+        _: &TenantId,
+        _: &botwot_engine::ids::VoiceAgentId,
+    ) -> Result<Option<botwot_engine::voice_agent::VoiceAgent>, StoreError> {
+        down()
+    }
+    async fn delete_voice_agent(
+        &self,
+        _: &TenantId,
+        _: &botwot_engine::ids::VoiceAgentId,
+    ) -> Result<(), StoreError> {
+        down()
+    }
+    async fn list_voice_agents(
+        &self,
+        _: &TenantId,
+        _: &PageRequest,
+    ) -> Result<Paged<botwot_engine::voice_agent::VoiceAgent>, StoreError> {
+        down()
+    }
+    async fn count_voice_agents(&self, _: &TenantId, _: usize) -> Result<usize, StoreError> {
+        down()
+    }
+}

@@ -1,0 +1,61 @@
+//! Writes of one record on its own: storing a new one, and replacing or deleting one that must
+//! already exist in its tenant (`NotFound` otherwise, so no tenant reaches another's records).
+
+use super::{Store, records, schema};
+use crate::backend::{CollectionSpec, Doc, DocumentBackend, WriteBatch};
+use crate::error::StorageError;
+use botwot_engine::ids::TenantId;
+use botwot_engine::ports::StoreError;
+
+impl<B: DocumentBackend> Store<B> {
+    /// Stores a new record; `Conflict` when its id or one of its unique keys is taken.
+    pub(super) async fn insert_one(&self, doc: Doc<B::Body>) -> Result<(), StoreError> {
+        let mut batch = WriteBatch::with_capacity(1);
+        batch.insert(doc);
+        Ok(self.backend.write(batch).await?)
+    }
+
+    /// Writes `doc` over the record of its id, which must belong to `tenant`.
+    pub(super) async fn replace_one(
+        &self,
+        tenant: &TenantId,
+        doc: Doc<B::Body>,
+    ) -> Result<(), StoreError> {
+        if !self
+            .exists_in_tenant(doc.collection, tenant, &doc.id)
+            .await?
+        {
+            return Err(StoreError::NotFound);
+        }
+        let mut batch = WriteBatch::with_capacity(1);
+        batch.put(doc);
+        Ok(self.backend.write(batch).await?)
+    }
+
+    /// Deletes the record of that id, which must belong to `tenant`.
+    pub(super) async fn delete_one(
+        &self,
+        collection: &'static CollectionSpec,
+        tenant: &TenantId,
+        id: &str,
+    ) -> Result<(), StoreError> {
+        if !self.exists_in_tenant(collection, tenant, id).await? {
+            return Err(StoreError::NotFound);
+        }
+        let mut batch = WriteBatch::with_capacity(1);
+        batch.delete(collection, id);
+        Ok(self.backend.write(batch).await?)
+    }
+
+    async fn exists_in_tenant(
+        &self,
+        collection: &'static CollectionSpec,
+        tenant: &TenantId,
+        id: &str,
+    ) -> Result<bool, StorageError> {
+        let stored = self.backend.get(collection, id).await?;
+        Ok(stored.is_some_and(|stored| {
+            stored.fields.get(schema::TENANT) == Some(&records::tenant(tenant))
+        }))
+    }
+}
