@@ -6,7 +6,7 @@
 mod support;
 
 use serde_json::Value;
-use support::llm::{FakeOpenAi, MODEL_REPLY};
+use support::llm::{FakeOpenAi, MODEL_REPLY, bot_on_the_model};
 use support::{Server, bot_settings, events_named, pushed_texts, widget_client};
 
 const POLICY: &str = "# Returns policy\n\nYou may return any unworn item within thirty days of delivery.\n\nRefunds reach your card within five working days of the parcel arriving at our warehouse.\n\n# Delivery\n\nStandard delivery takes two to four working days.";
@@ -61,7 +61,7 @@ async fn a_visitor_gets_an_answer_quoting_the_uploaded_document() {
 async fn a_visitor_watches_the_model_write_its_answer() {
     let model = FakeOpenAi::start().await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let (server, bot) = bot_on_the_model(&model, dir.path()).await;
+    let (server, bot) = bot_on_the_model(&model, dir.path(), ("returns.md", POLICY)).await;
     let key = bot["widgetKey"].as_str().expect("widget key");
 
     let chat = widget_client(
@@ -116,35 +116,11 @@ fn stored_question(events: &[Value]) -> &Value {
     &ack["data"]["message"]
 }
 
-/// A node whose bots answer through `model`, and a bot there that knows the returns policy.
-async fn bot_on_the_model(model: &FakeOpenAi, data_dir: &std::path::Path) -> (Server, Value) {
-    let server = Server::start(
-        data_dir,
-        &[
-            (
-                "BOTWOT__KNOWLEDGE__LLM__OPENAI__BASE_URL",
-                model.base_url.as_str(),
-            ),
-            ("BOTWOT__KNOWLEDGE__LLM__OPENAI__MODEL", "gpt-4o-mini"),
-            (
-                "BOTWOT__KNOWLEDGE__LLM__OPENAI__API_KEY",
-                "sk-e2e-streaming",
-            ),
-        ],
-    )
-    .await;
-    let kb = server.knowledge_base_with("returns.md", POLICY).await;
-    let bot = server.create_bot(bot_settings("Ava", 3_600)).await;
-    let bot_id = bot["id"].as_str().expect("bot id");
-    server.attach_knowledge_base(bot_id, &kb).await;
-    (server, bot)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_api_caller_streams_the_answer_as_server_sent_events() {
     let model = FakeOpenAi::start().await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let (server, bot) = bot_on_the_model(&model, dir.path()).await;
+    let (server, bot) = bot_on_the_model(&model, dir.path(), ("returns.md", POLICY)).await;
     let url = format!(
         "{}/v1/bots/{}/answer",
         server.base,

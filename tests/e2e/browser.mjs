@@ -43,3 +43,10 @@ export async function expectVisible(locator, step, message, timeout = 15000) {
 export async function expectHidden(locator, step, message, timeout = 15000) {
   await locator.first().waitFor({ state: "hidden", timeout }).catch(() => fail(step, message));
 }
+
+/// A shop's page that embeds the widget of `widgetKey` from the server at `url`, open, as a
+/// customer's site would. Tests answer a path of the server's origin with it (`page.route`).
+export const shopPage = (url, widgetKey) => `<!doctype html><html><head><title>Shop</title></head><body>
+<h1>The Shop</h1><p>Ask us anything in the chat.</p>
+<script src="${url}/widget.js" data-widget-key="${widgetKey}" data-open="true" async></script>
+</body></html>`;

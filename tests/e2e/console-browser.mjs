@@ -19,7 +19,7 @@
 //   --chromium PATH      browser executable (default /usr/bin/chromium)
 
 import { parseArgs } from "node:util";
-import { expectHidden, expectVisible, fail, launch, print, watchPolicy } from "./browser.mjs";
+import { expectHidden, expectVisible, fail, launch, print, shopPage, watchPolicy } from "./browser.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -59,11 +59,6 @@ async function asAgent(method, path, body) {
 }
 let shots = 0;
 
-/// A shop's page that embeds the widget from the server, as a customer's site would.
-const shopPage = () => `<!doctype html><html><head><title>Shop</title></head><body>
-<h1>The Shop</h1><p>Ask us anything in the chat.</p>
-<script src="${values.url}/widget.js" data-widget-key="${values.key}" data-open="true" async></script>
-</body></html>`;
 
 async function shoot(page, name) {
   shots += 1;
@@ -77,7 +72,7 @@ try {
   const agentBlocked = await watchPolicy(agent);
   const visitor = await (await browser.newContext({ viewport: { width: 1100, height: 760 } })).newPage();
   const shop = `${values.url}/shop-demo`;
-  await visitor.route(shop, (route) => route.fulfill({ contentType: "text/html", body: shopPage() }));
+  await visitor.route(shop, (route) => route.fulfill({ contentType: "text/html", body: shopPage(values.url, values.key) }));
   const transcript = agent.locator("#transcript");
   const widgetAnswers = visitor.locator(".messages .msg.them");
 

@@ -4,6 +4,7 @@
 //! server-sent `chat.completion.chunk` events a word at a time, [`WORD_PAUSE`] apart, ending
 //! with `data: [DONE]`.
 
+use super::{Server, bot_settings};
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
@@ -12,6 +13,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use serde_json::{Value, json};
 use std::convert::Infallible;
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -120,4 +122,33 @@ fn streamed(id: String, model: Value) -> Response {
         Body::from_stream(stream),
     )
         .into_response()
+}
+
+/// A node on `data_dir` whose bots answer through `model`, and a bot there that knows the
+/// document `(file name, text)`.
+pub async fn bot_on_the_model(
+    model: &FakeOpenAi,
+    data_dir: &Path,
+    (file_name, text): (&str, &str),
+) -> (Server, Value) {
+    let server = Server::start(
+        data_dir,
+        &[
+            (
+                "BOTWOT__KNOWLEDGE__LLM__OPENAI__BASE_URL",
+                model.base_url.as_str(),
+            ),
+            ("BOTWOT__KNOWLEDGE__LLM__OPENAI__MODEL", "gpt-4o-mini"),
+            (
+                "BOTWOT__KNOWLEDGE__LLM__OPENAI__API_KEY",
+                "sk-e2e-streaming",
+            ),
+        ],
+    )
+    .await;
+    let kb = server.knowledge_base_with(file_name, text).await;
+    let bot = server.create_bot(bot_settings("Ava", 3_600)).await;
+    let bot_id = bot["id"].as_str().expect("bot id");
+    server.attach_knowledge_base(bot_id, &kb).await;
+    (server, bot)
 }
