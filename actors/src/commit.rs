@@ -1,38 +1,39 @@
 //! Turning a transition's effects into the one storage commit that makes them durable.
 
 use botwot_engine::outbox::OutboxEntry;
-use botwot_engine::ports::SessionCommit;
+use botwot_engine::ports::{Fence, SessionCommit};
 use botwot_engine::session::{Effect, Transition};
 use botwot_engine::time::Timestamp;
 use botwot_engine::timer::DurableTimer;
 
-/// Everything `transition` must write, with the new session state.
-pub fn commit_for(transition: &Transition, now: Timestamp) -> SessionCommit {
+/// Everything `transition` must write, with the new session state, under `fence` (a cluster
+/// node's right to write the session's shard; `None` on a single node). The timers and outbox
+/// entries it writes carry the shard, so the node that adopts the shard next finds them.
+pub fn commit_for(transition: &Transition, now: Timestamp, fence: Option<Fence>) -> SessionCommit {
     let state = &transition.state;
+    let shard = fence.map(|fence| fence.shard);
     let mut commit = SessionCommit {
+        fence,
         session: Some(state.clone()),
         ..SessionCommit::default()
     };
     for effect in &transition.effects {
         match effect {
             Effect::Append(message) => commit.messages.push(message.clone()),
-            Effect::Deliver(message) => {
-                commit
-                    .outbox
-                    .push(OutboxEntry::new(state.key.clone(), message.clone(), now))
-            }
+            Effect::Deliver(message) => commit.outbox.push(OutboxEntry {
+                shard,
+                ..OutboxEntry::new(state.key.clone(), message.clone(), now)
+            }),
             Effect::UpdateDelivery {
                 message_id,
                 delivery,
             } => commit
                 .delivery_updates
                 .push((message_id.clone(), delivery.clone())),
-            Effect::SetTimer { kind, due_at } => commit.timers_set.push(DurableTimer::new(
-                state.key.clone(),
-                state.id.clone(),
-                *kind,
-                *due_at,
-            )),
+            Effect::SetTimer { kind, due_at } => commit.timers_set.push(DurableTimer {
+                shard,
+                ..DurableTimer::new(state.key.clone(), state.id.clone(), *kind, *due_at)
+            }),
             Effect::CancelTimer { kind } => commit
                 .timers_cancelled
                 .push(DurableTimer::id_for(&state.id, *kind)),
@@ -68,7 +69,7 @@ mod tests {
             Timestamp(5),
         )
         .expect("accepted");
-        let commit = commit_for(&transition, Timestamp(5));
+        let commit = commit_for(&transition, Timestamp(5), None);
         assert_eq!(commit.messages.len(), 1);
         assert_eq!(commit.outbox.len(), 1);
         assert_eq!(commit.outbox[0].message, commit.messages[0]);
@@ -76,5 +77,17 @@ mod tests {
         let kinds: Vec<TimerKind> = commit.timers_set.iter().map(|t| t.kind).collect();
         assert_eq!(kinds, [TimerKind::InactivityWarning, TimerKind::AutoClose]);
         assert_eq!(commit.session.as_ref(), Some(&transition.state));
+        assert!(commit.fence.is_none());
+        assert!(commit.timers_set.iter().all(|timer| timer.shard.is_none()));
+
+        let fence = Fence { shard: 7, epoch: 3 };
+        let fenced = commit_for(&transition, Timestamp(5), Some(fence));
+        assert_eq!(fenced.fence, Some(fence));
+        assert_eq!(
+            fenced.outbox[0].shard,
+            Some(7),
+            "the outbox entry carries the shard"
+        );
+        assert!(fenced.timers_set.iter().all(|timer| timer.shard == Some(7)));
     }
 }

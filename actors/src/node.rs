@@ -95,7 +95,7 @@ impl Node {
             outbox,
         };
         if deps.fences.is_none() {
-            node.reload(|_| true).await?;
+            node.reload(Reload::Everything).await?;
         }
 
         let forward_registry = node.registry.clone();
@@ -124,21 +124,24 @@ impl Node {
     }
 
     /// Finishes the commits a crash cut short, then arms the stored timers and queues the
-    /// unsent messages, of the sessions `ours` picks.
-    async fn reload(
-        &self,
-        ours: impl Fn(&SessionKey) -> bool + Send + Sync,
-    ) -> Result<(), StoreError> {
+    /// unsent messages, of the sessions `scope` covers.
+    async fn reload(&self, scope: Reload) -> Result<(), StoreError> {
         let deps = self.registry.deps();
         let store = &deps.store;
         let access = |key: &SessionKey| {
-            let fence = deps.fence_for(key).ok().filter(|_| ours(key))?;
+            let fence = deps.fence_for(key).ok().filter(|_| scope.covers(key))?;
             Some(WriteAccess { fence })
         };
         let finished = store.finish_interrupted_commits(&access).await?;
-        let stored_timers = store.all_timers().await?;
+        let stored_timers = match &scope {
+            Reload::Everything => store.all_timers().await?,
+            Reload::Shards { numbers, .. } => store.timers_of_shards(numbers).await?,
+        };
         let (mut timer_count, mut answers_lost) = (0, 0);
-        for timer in stored_timers.into_iter().filter(|timer| ours(&timer.key)) {
+        for timer in stored_timers
+            .into_iter()
+            .filter(|timer| scope.covers(&timer.key))
+        {
             // A question waits for an answer: the call to the brain was lost with the node (or
             // process) that made it, so it is asked again now, not when the watchdog fires.
             if timer.kind == TimerKind::AnswerWatchdog {
@@ -150,11 +153,17 @@ impl Node {
             self.timers.arm(timer);
             timer_count += 1;
         }
-        let pending: Vec<_> = store
-            .pending_outbox(OUTBOX_RELOAD_LIMIT)
-            .await?
+        let stored_outbox = match &scope {
+            Reload::Everything => store.pending_outbox(OUTBOX_RELOAD_LIMIT).await?,
+            Reload::Shards { numbers, .. } => {
+                store
+                    .pending_outbox_of_shards(numbers, OUTBOX_RELOAD_LIMIT)
+                    .await?
+            }
+        };
+        let pending: Vec<_> = stored_outbox
             .into_iter()
-            .filter(|entry| ours(&entry.key))
+            .filter(|entry| scope.covers(&entry.key))
             .collect();
         let pending_count = pending.len();
         self.outbox.submit(pending);
@@ -169,14 +178,16 @@ impl Node {
     }
 
     /// In a cluster: the node now holds `shards`; arms their sessions' timers and queues their
-    /// unsent messages.
+    /// unsent messages, read by shard (what was written under the shards' fences).
     pub async fn adopt_shards(&self, shards: &[ShardId]) -> Result<(), StoreError> {
         let Some(held) = self.registry.deps().fences.clone() else {
             return Ok(());
         };
-        let shards: HashSet<ShardId> = shards.iter().copied().collect();
-        self.reload(move |key| shards.contains(&held.shard_of(key)))
-            .await
+        self.reload(Reload::Shards {
+            numbers: shards.iter().map(|shard| shard.0).collect(),
+            held,
+        })
+        .await
     }
 
     /// In a cluster: `shards` went to another node; stops their sessions' actors (waiting for
@@ -235,5 +246,22 @@ impl Node {
         self.registry.stop_all();
         self.registry.abort_background();
         self.supervisor.stop(None);
+    }
+}
+
+/// Whose stored timers and unsent messages a node picks up.
+enum Reload {
+    /// A single node: every session is its own.
+    Everything,
+    /// A cluster node: the sessions of the shards it adopted.
+    Shards { numbers: Vec<u32>, held: HeldShards },
+}
+
+impl Reload {
+    fn covers(&self, key: &SessionKey) -> bool {
+        match self {
+            Reload::Everything => true,
+            Reload::Shards { numbers, held } => numbers.contains(&held.shard_of(key).0),
+        }
     }
 }

@@ -238,8 +238,7 @@ impl SessionActorState {
     async fn carry_out(&mut self, transition: Transition) -> Result<Outcome, SessionError> {
         let deps = self.registry.deps().clone();
         let now = deps.clock.now();
-        let mut commit = commit_for(&transition, now);
-        commit.fence = deps.fence_for(&self.key)?;
+        let commit = commit_for(&transition, now, deps.fence_for(&self.key)?);
         let outbox = commit.outbox.clone();
         let messages = commit.messages.clone();
         // A transition that leaves the session as it is and writes nothing else (it only asks

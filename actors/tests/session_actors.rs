@@ -25,6 +25,8 @@ use torn_writes::TornWrites;
 #[path = "support/torn_writes.rs"]
 mod torn_writes;
 
+#[path = "session_actors/adoption.rs"]
+mod adoption;
 #[path = "session_actors/answers.rs"]
 mod answers;
 #[path = "session_actors/escalation.rs"]

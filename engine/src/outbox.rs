@@ -17,6 +17,10 @@ pub struct OutboxEntry {
     pub next_attempt_at: Timestamp,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
+    /// In a cluster: the shard of the session, so the node that adopts the shard finds its
+    /// unsent messages without reading everyone's. `None` on a single node.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<u32>,
 }
 
 impl OutboxEntry {
@@ -27,6 +31,7 @@ impl OutboxEntry {
             attempts: 0,
             next_attempt_at: now,
             last_error: None,
+            shard: None,
         }
     }
 

@@ -282,12 +282,22 @@ pub trait IntegrationStore: Send + Sync + 'static {
 pub trait TimerStore: Send + Sync + 'static {
     /// Every stored timer, earliest first (loaded once at start).
     async fn all_timers(&self) -> Result<Vec<DurableTimer>, StoreError>;
+    /// The timers written for sessions of `shards` (see [`DurableTimer::shard`]), each
+    /// shard's earliest first: what a cluster node adopting those shards arms.
+    async fn timers_of_shards(&self, shards: &[u32]) -> Result<Vec<DurableTimer>, StoreError>;
 }
 
 #[async_trait]
 pub trait OutboxStore: Send + Sync + 'static {
     /// Entries not yet delivered, oldest first.
     async fn pending_outbox(&self, limit: usize) -> Result<Vec<OutboxEntry>, StoreError>;
+    /// Entries not yet delivered of sessions of `shards` (see [`OutboxEntry::shard`]), each
+    /// shard's oldest first, at most `limit` per shard.
+    async fn pending_outbox_of_shards(
+        &self,
+        shards: &[u32],
+        limit: usize,
+    ) -> Result<Vec<OutboxEntry>, StoreError>;
     /// The entry was handed to its channel: remove it and record the message's delivery state
     /// and, when the channel gave one, its provider message id (so status callbacks find it).
     /// A report parked for that id ([`OutboxStore::park_early_delivery`]) is applied then.

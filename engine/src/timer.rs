@@ -47,6 +47,10 @@ pub struct DurableTimer {
     pub session_id: SessionId,
     pub kind: TimerKind,
     pub due_at: Timestamp,
+    /// In a cluster: the shard of the session, so the node that adopts the shard finds its
+    /// timers without reading everyone's. `None` on a single node.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<u32>,
 }
 
 impl DurableTimer {
@@ -61,6 +65,7 @@ impl DurableTimer {
             session_id,
             kind,
             due_at,
+            shard: None,
         }
     }
 }

@@ -219,12 +219,24 @@ impl TimerStore for TornWrites {
     async fn all_timers(&self) -> Result<Vec<DurableTimer>, StoreError> {
         self.inner.all_timers().await
     }
+
+    async fn timers_of_shards(&self, shards: &[u32]) -> Result<Vec<DurableTimer>, StoreError> {
+        self.inner.timers_of_shards(shards).await
+    }
 }
 
 #[async_trait]
 impl OutboxStore for TornWrites {
     async fn pending_outbox(&self, limit: usize) -> Result<Vec<OutboxEntry>, StoreError> {
         self.inner.pending_outbox(limit).await
+    }
+
+    async fn pending_outbox_of_shards(
+        &self,
+        shards: &[u32],
+        limit: usize,
+    ) -> Result<Vec<OutboxEntry>, StoreError> {
+        self.inner.pending_outbox_of_shards(shards, limit).await
     }
 
     async fn outbox_delivered(

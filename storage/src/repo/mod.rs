@@ -17,6 +17,7 @@ mod paging;
 mod records;
 pub mod schema;
 mod sessions;
+mod shards;
 mod timers;
 mod voice_agents;
 
@@ -88,5 +89,17 @@ impl<B: DocumentBackend> Store<B> {
             .into_iter()
             .map(|hit| B::decode(hit.body))
             .collect()
+    }
+
+    /// The hits of each query in turn.
+    async fn find_all<T: DeserializeOwned>(
+        &self,
+        queries: Vec<IndexQuery>,
+    ) -> Result<Vec<T>, StorageError> {
+        let mut found = Vec::new();
+        for query in queries {
+            found.extend(self.find(query).await?);
+        }
+        Ok(found)
     }
 }

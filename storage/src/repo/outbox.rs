@@ -1,7 +1,8 @@
 //! The outbox: outbound messages waiting to be handed to their channel, and the delivery
 //! reports that overtook their send (`early_deliveries.rs`), applied once a send is recorded.
 
-use super::schema::{OUTBOX, OUTBOX_BY_NEXT_ATTEMPT};
+use super::schema::{OUTBOX, OUTBOX_BY_NEXT_ATTEMPT, OUTBOX_BY_SHARD};
+use super::shards::of_shards;
 use super::{Store, records};
 use crate::backend::{DocumentBackend, IndexQuery, WriteBatch};
 use crate::error::StorageError;
@@ -19,6 +20,15 @@ impl<B: DocumentBackend> OutboxStore for Store<B> {
         let mut query = IndexQuery::new(&OUTBOX, &OUTBOX_BY_NEXT_ATTEMPT, Vec::new());
         query.limit = limit;
         Ok(self.find(query).await?)
+    }
+
+    async fn pending_outbox_of_shards(
+        &self,
+        shards: &[u32],
+        limit: usize,
+    ) -> Result<Vec<OutboxEntry>, StoreError> {
+        let queries = of_shards(&OUTBOX, &OUTBOX_BY_SHARD, shards, limit);
+        Ok(self.find_all(queries).await?)
     }
 
     async fn outbox_delivered(

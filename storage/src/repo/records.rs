@@ -4,8 +4,8 @@ use super::schema::{
     ACCOUNT, ACTOR, AGENT, API_KEYS, AUDIT, BOT, BOTS, CANNED_RESPONSES, CHANNEL, CONTACT, CREATED,
     DELETED, DUE, EMAIL, INBOUND_PROVIDER_ID, INTEGRATIONS, KNOWLEDGE_BASE, KNOWLEDGE_BASES,
     KNOWLEDGE_DOCUMENTS, MESSAGES, NAME_ORDER, NEXT_ATTEMPT, ORGANISATIONS, OUTBOUND_PROVIDER_ID,
-    OUTBOX, QUEUE, REFRESH_FAMILIES, SEQ, SESSION, SESSIONS, SHORTCUT, STATUS, TENANT, TIMERS,
-    UNFINISHED, USER, USERS, VOICE_AGENTS, WIDGET_KEY,
+    OUTBOX, QUEUE, REFRESH_FAMILIES, SEQ, SESSION, SESSIONS, SHARD, SHORTCUT, STATUS, TENANT,
+    TIMERS, UNFINISHED, USER, USERS, VOICE_AGENTS, WIDGET_KEY,
 };
 use crate::backend::{CollectionSpec, Doc, DocumentBackend, FieldValue, Fields};
 use crate::error::StorageError;
@@ -201,8 +201,8 @@ pub(super) fn timer<B: DocumentBackend>(
     let fields = scheduled(
         &timer.key.tenant_id,
         timer.session_id.as_str(),
-        DUE,
-        timer.due_at,
+        (DUE, timer.due_at),
+        timer.shard,
     );
     doc::<B, _>(&TIMERS, timer.id.as_str(), fields, timer)
 }
@@ -214,19 +214,28 @@ pub(super) fn outbox<B: DocumentBackend>(
     let fields = scheduled(
         &entry.key.tenant_id,
         session,
-        NEXT_ATTEMPT,
-        entry.next_attempt_at,
+        (NEXT_ATTEMPT, entry.next_attempt_at),
+        entry.shard,
     );
     doc::<B, _>(&OUTBOX, entry.id(), fields, entry)
 }
 
-/// The fields of something a session schedules: its tenant, its session and when it is due.
-fn scheduled(tenant_id: &TenantId, session: &str, due: &'static str, at: Timestamp) -> Fields {
-    let mut fields = Fields::with_capacity(3);
+/// The fields of something a session schedules: its tenant, its session, when it is due and,
+/// in a cluster, its shard.
+fn scheduled(
+    tenant_id: &TenantId,
+    session: &str,
+    (due, at): (&'static str, Timestamp),
+    shard: Option<u32>,
+) -> Fields {
+    let mut fields = Fields::with_capacity(4);
     fields
         .set(TENANT, tenant(tenant_id))
         .set(SESSION, FieldValue::from(session))
         .set(due, millis(at));
+    if let Some(shard) = shard {
+        fields.set(SHARD, FieldValue::U64(u64::from(shard)));
+    }
     fields
 }
 

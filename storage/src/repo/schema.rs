@@ -24,6 +24,8 @@ pub const INBOUND_PROVIDER_ID: &str = "inboundProviderId";
 pub const OUTBOUND_PROVIDER_ID: &str = "outboundProviderId";
 pub const DUE: &str = "dueMs";
 pub const NEXT_ATTEMPT: &str = "nextAttemptMs";
+/// The cluster shard of a session's timer or outbox entry (absent on a single node).
+pub const SHARD: &str = "shard";
 pub const EMAIL: &str = "email";
 pub const USER: &str = "userId";
 pub const ACTOR: &str = "actorId";
@@ -104,17 +106,22 @@ pub static MESSAGES: CollectionSpec = CollectionSpec {
 };
 
 pub static TIMERS_BY_DUE: IndexSpec = IndexSpec::ordered("due", &[DUE]);
+/// A cluster node adopting a shard reads that shard's timers only.
+pub static TIMERS_BY_SHARD: IndexSpec = IndexSpec::ordered("shard_due", &[SHARD, DUE]);
 pub static TIMERS: CollectionSpec = CollectionSpec {
     name: "timers",
-    fields: &[TENANT, SESSION, DUE],
-    indexes: &[&TIMERS_BY_DUE],
+    fields: &[TENANT, SESSION, DUE, SHARD],
+    indexes: &[&TIMERS_BY_DUE, &TIMERS_BY_SHARD],
 };
 
 pub static OUTBOX_BY_NEXT_ATTEMPT: IndexSpec = IndexSpec::ordered("next_attempt", &[NEXT_ATTEMPT]);
+/// A cluster node adopting a shard reads that shard's unsent messages only.
+pub static OUTBOX_BY_SHARD: IndexSpec =
+    IndexSpec::ordered("shard_next_attempt", &[SHARD, NEXT_ATTEMPT]);
 pub static OUTBOX: CollectionSpec = CollectionSpec {
     name: "outbox",
-    fields: &[TENANT, SESSION, NEXT_ATTEMPT],
-    indexes: &[&OUTBOX_BY_NEXT_ATTEMPT],
+    fields: &[TENANT, SESSION, NEXT_ATTEMPT, SHARD],
+    indexes: &[&OUTBOX_BY_NEXT_ATTEMPT, &OUTBOX_BY_SHARD],
 };
 
 /// Channel integrations; the id is the channel and account, unique across tenants.

@@ -35,6 +35,7 @@ mod outbox;
 mod paging;
 mod records;
 mod sessions;
+mod shards;
 mod stale_writer;
 mod timers;
 mod transcript;
@@ -83,6 +84,7 @@ conformance!(
     fencing::a_stale_redelivery_is_fenced_not_duplicate,
     fencing::concurrent_first_commits_of_a_shard_all_pass,
     timers::timers_set_move_cancel_sorted,
+    shards::timers_and_outbox_are_found_by_shard,
     outbox::outbox_pending_delivered_retry,
     outbox::delivered_messages_are_found_by_their_provider_id,
     outbox::delivery_never_goes_backwards,

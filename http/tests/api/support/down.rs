@@ -130,11 +130,21 @@ impl TimerStore for DownStore {
     async fn all_timers(&self) -> Result<Vec<DurableTimer>, StoreError> {
         down()
     }
+    async fn timers_of_shards(&self, _: &[u32]) -> Result<Vec<DurableTimer>, StoreError> {
+        down()
+    }
 }
 
 #[async_trait]
 impl OutboxStore for DownStore {
     async fn pending_outbox(&self, _: usize) -> Result<Vec<OutboxEntry>, StoreError> {
+        down()
+    }
+    async fn pending_outbox_of_shards(
+        &self,
+        _: &[u32],
+        _: usize,
+    ) -> Result<Vec<OutboxEntry>, StoreError> {
         down()
     }
     async fn outbox_delivered(
