@@ -6,6 +6,7 @@
 mod cluster;
 mod config;
 mod logging;
+mod plan;
 mod serve;
 
 use anyhow::Result;
@@ -31,6 +32,18 @@ enum Command {
         #[arg(long)]
         cluster: bool,
     },
+    /// Move an organisation to another plan tier (BASE, PRO or ENTERPRISE) in the configured
+    /// storage, and print the limits now in force. With the embedded store, stop the server
+    /// first.
+    SetPlan {
+        /// The organisation's id (`org_...`).
+        organisation: String,
+        /// BASE, PRO or ENTERPRISE.
+        tier: String,
+        /// A TOML configuration file.
+        #[arg(long, short, env = "BOTWOT_CONFIG")]
+        config: Option<PathBuf>,
+    },
 }
 
 fn main() -> Result<()> {
@@ -44,6 +57,19 @@ fn main() -> Result<()> {
                 .enable_all()
                 .build()?
                 .block_on(serve::serve(config))
+        }
+        Command::SetPlan {
+            organisation,
+            tier,
+            config,
+        } => {
+            let config = config::Config::load(config.as_deref(), std::env::vars())?;
+            let printed = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?
+                .block_on(plan::set_plan(&config, &organisation, &tier))?;
+            println!("{printed}");
+            Ok(())
         }
     }
 }

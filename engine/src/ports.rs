@@ -340,6 +340,8 @@ pub trait AccountStore: Send + Sync + 'static {
     ) -> Result<(), StoreError>;
     async fn get_organisation(&self, tenant: &TenantId)
     -> Result<Option<Organisation>, StoreError>;
+    /// Replaces a stored organisation (its plan, say); `NotFound` when it does not exist.
+    async fn update_organisation(&self, organisation: &Organisation) -> Result<(), StoreError>;
     /// Stores a new user; `Conflict` when the email is taken in any organisation.
     async fn insert_user(&self, user: &UserAccount) -> Result<(), StoreError>;
     /// Replaces a stored user; `NotFound` when it does not exist in that tenant.

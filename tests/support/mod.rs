@@ -225,6 +225,22 @@ impl Server {
         self.spawn().await;
     }
 
+    /// Starts the server again after [`Server::kill`], on the same storage and port.
+    pub async fn start_again(&mut self) {
+        assert!(self.child.is_none(), "the server is still running");
+        self.spawn().await;
+    }
+
+    /// Runs `botwot <args>` as an operator would, on this server's storage.
+    pub fn operator(&self, args: &[&str]) -> std::process::Output {
+        Command::new(env!("CARGO_BIN_EXE_botwot"))
+            .args(args)
+            .envs(self.backend.env())
+            .env("BOTWOT__LOG__FILTER", "warn")
+            .output()
+            .expect("botwot runs")
+    }
+
     /// Sends `signal` (`STOP`, `CONT`, `TERM`...) to the process.
     pub fn signal(&self, signal: &str) {
         let child = self.child.as_ref().expect("running");

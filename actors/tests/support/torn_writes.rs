@@ -321,6 +321,9 @@ impl AccountStore for TornWrites {
     ) -> Result<Option<Organisation>, StoreError> {
         self.inner.get_organisation(tenant).await
     }
+    async fn update_organisation(&self, organisation: &Organisation) -> Result<(), StoreError> {
+        self.inner.update_organisation(organisation).await
+    }
     async fn insert_user(&self, user: &UserAccount) -> Result<(), StoreError> {
         self.inner.insert_user(user).await
     }

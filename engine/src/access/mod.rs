@@ -8,6 +8,7 @@ mod audit;
 mod modules;
 mod otp;
 mod plan;
+mod plan_change;
 mod refresh;
 mod role;
 
@@ -20,6 +21,7 @@ pub use audit::{AuditActor, AuditEntry, AuditFilter};
 pub use modules::{Module, ModuleParseError};
 pub use otp::{OtpChallenge, OtpError, OtpPolicy};
 pub use plan::{LimitExceeded, LimitedResource, PlanLimits, PlanTier};
+pub use plan_change::{PlanChange, PlanChangeError, change_plan};
 pub use refresh::{
     DEFAULT_REFRESH_TTL, RefreshDigest, RefreshError, RefreshFamily, Revocation, RevokeReason,
 };

@@ -17,6 +17,26 @@ pub enum PlanTier {
     Enterprise,
 }
 
+impl PlanTier {
+    pub const ALL: [PlanTier; 3] = [PlanTier::Base, PlanTier::Pro, PlanTier::Enterprise];
+
+    /// The tier's name as the API writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanTier::Base => "BASE",
+            PlanTier::Pro => "PRO",
+            PlanTier::Enterprise => "ENTERPRISE",
+        }
+    }
+
+    /// The tier named `name` (any case).
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|tier| tier.as_str().eq_ignore_ascii_case(name))
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum LimitedResource {
@@ -139,6 +159,16 @@ impl PlanLimits {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tiers_are_named_as_the_api_writes_them() {
+        for tier in PlanTier::ALL {
+            let json = serde_json::to_value(tier).expect("serialises");
+            assert_eq!(json, tier.as_str());
+            assert_eq!(PlanTier::parse(&tier.as_str().to_lowercase()), Some(tier));
+        }
+        assert_eq!(PlanTier::parse("gold"), None);
+    }
 
     #[test]
     fn base_allows_three_bots_and_refuses_the_fourth() {

@@ -1,4 +1,5 @@
-//! The operators' token. The cluster administration routes (`/v1/admin/...`) are platform
+//! The operators' token. The administration routes (`/v1/admin/...`: the cluster, and the
+//! organisations' plans) are platform
 //! operations, not tenant ones: they take neither access tokens nor API keys, whatever the
 //! caller's role, but the `http.admin_token` configured on the node, sent as
 //! `Authorization: Bearer <token>` and compared in constant time. With no token configured the
@@ -33,7 +34,7 @@ pub fn check_operator(
     let Some(expected) = configured.filter(|token| !token.expose_secret().is_empty()) else {
         return Err(AppError::new(
             ErrorCode::AdminDisabled,
-            "cluster administration is off on this node: set http.admin_token (BOTWOT__HTTP__ADMIN_TOKEN) to turn it on",
+            "platform administration is off on this node: set http.admin_token (BOTWOT__HTTP__ADMIN_TOKEN) to turn it on",
         ));
     };
     let Some(presented) = bearer(headers) else {
@@ -45,7 +46,7 @@ pub fn check_operator(
     if same_secret(presented, expected.expose_secret()) {
         Ok(())
     } else {
-        tracing::warn!("cluster administration refused: wrong operator token");
+        tracing::warn!("platform administration refused: wrong operator token");
         Err(AppError::new(
             ErrorCode::InvalidOperatorToken,
             "this is not the operator token (tenant access tokens and API keys are not accepted here)",

@@ -22,6 +22,7 @@ pub mod me;
 pub mod media;
 pub mod meta_webhook;
 pub mod paging;
+pub mod plan_admin;
 pub mod ratings;
 pub mod reactions;
 pub mod read_receipts;
@@ -172,8 +173,8 @@ pub fn public() -> OpenApiRouter<AppState> {
         .routes(routes!(page::console_asset))
 }
 
-/// Cluster administration: for the platform's operators, who send the operators' token (no
-/// tenant user, whatever their role); not in the access map.
+/// Platform administration (the cluster, organisations' plans): for the platform's operators,
+/// who send the operators' token (no tenant user, whatever their role); not in the access map.
 pub fn cluster_admin() -> OpenApiRouter<AppState> {
     use cluster_admin::dead_letters;
     OpenApiRouter::new()
@@ -186,6 +187,7 @@ pub fn cluster_admin() -> OpenApiRouter<AppState> {
         .routes(routes!(dead_letters::list_dead_letters))
         .routes(routes!(dead_letters::replay_dead_letter))
         .routes(routes!(dead_letters::discard_dead_letter))
+        .routes(routes!(plan_admin::set_plan))
 }
 
 /// Provider webhooks: open to the providers, which sign their calls.

@@ -18,6 +18,7 @@ mod integrations;
 mod knowledge;
 mod meta_webhook;
 mod operations;
+mod plan_admin;
 mod ratings;
 mod realtime;
 mod sessions;

@@ -172,6 +172,7 @@ async fn the_openapi_document_lists_every_route_served() {
         "GET /v1/admin/cluster/dead-letters",
         "POST /v1/admin/cluster/dead-letters/{messageId}/replay",
         "DELETE /v1/admin/cluster/dead-letters/{messageId}",
+        "PUT /v1/admin/organisations/{organisationId}/plan",
     ]
     .into_iter()
     .map(str::to_owned)
@@ -191,6 +192,7 @@ async fn the_openapi_document_lists_every_route_served() {
             .replace("{nodeId}", "node-x")
             .replace("{shard}", "1")
             .replace("{messageId}", "msg-x")
+            .replace("{organisationId}", "org_x")
             .replace("{file}", "console.js");
         let reply = app
             .call(method.parse::<Method>().unwrap(), &path, Some("{}"), &[])

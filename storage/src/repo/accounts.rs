@@ -48,6 +48,15 @@ impl<B: DocumentBackend> AccountStore for Store<B> {
         Ok(stored.map(|found| B::decode(found.body)).transpose()?)
     }
 
+    async fn update_organisation(&self, organisation: &Organisation) -> Result<(), StoreError> {
+        if self.get_organisation(&organisation.id).await?.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        let mut batch = WriteBatch::with_capacity(1);
+        batch.put(records::organisation::<B>(organisation)?);
+        Ok(self.backend.write(batch).await?)
+    }
+
     async fn insert_user(&self, user: &UserAccount) -> Result<(), StoreError> {
         let mut batch = WriteBatch::with_capacity(1);
         batch.insert(records::user::<B>(user)?);

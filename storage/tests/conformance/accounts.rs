@@ -3,7 +3,7 @@ use crate::records::tenant;
 use botwot_engine::Timestamp;
 use botwot_engine::access::{
     ApiKey, DEFAULT_REFRESH_TTL, Module, Organisation, OtpChallenge, OtpPolicy, OtpPurpose,
-    Permissions, RefreshDigest, RefreshFamily, Role, UserAccount, UserStatus,
+    Permissions, PlanTier, RefreshDigest, RefreshFamily, Role, UserAccount, UserStatus,
 };
 use botwot_engine::ids::{ApiKeyId, RefreshFamilyId, TenantId, UserId};
 use botwot_engine::ports::{PageRequest, StoreError};
@@ -27,6 +27,18 @@ pub async fn organisations_and_users_are_created_together_and_emails_are_unique(
     let owner = user(&acme.id, "ana@acme.test", 1);
     store.create_organisation(&acme, &owner).await?;
     assert_eq!(store.get_organisation(&acme.id).await?, Some(acme.clone()));
+    // An operator moves it to another plan; an organisation never stored cannot be updated.
+    let mut upgraded = acme.clone();
+    upgraded.subscription_tier = PlanTier::Pro;
+    upgraded.updated_at = Timestamp(3);
+    store.update_organisation(&upgraded).await?;
+    assert_eq!(store.get_organisation(&acme.id).await?, Some(upgraded));
+    let stranger = Organisation::create("Initech", "peter@initech.test", Timestamp(4));
+    assert!(matches!(
+        store.update_organisation(&stranger).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(store.get_organisation(&stranger.id).await?, None);
     assert_eq!(
         store.find_user_by_email("ana@acme.test").await?,
         Some(owner.clone())

@@ -213,6 +213,9 @@ impl AccountStore for DownStore {
     async fn get_organisation(&self, _: &TenantId) -> Result<Option<Organisation>, StoreError> {
         down()
     }
+    async fn update_organisation(&self, _: &Organisation) -> Result<(), StoreError> {
+        down()
+    }
     async fn insert_user(&self, _: &UserAccount) -> Result<(), StoreError> {
         down()
     }
