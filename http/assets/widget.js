@@ -376,6 +376,10 @@ function settleDraft() {
 socket.on("draft", function (next) {
   if (!next || typeof next.text !== "string" || next.inReplyTo <= settledUpTo) return;
   if (draft && next.inReplyTo < draft.inReplyTo) return;
+  // Drafts are sent independently and may overtake one another: an older, shorter one that the
+  // shown draft already contains is not shown again.
+  var older = draft && next.inReplyTo === draft.inReplyTo && next.text.length < draft.text.length;
+  if (older && draft.text.indexOf(next.text) === 0) return;
   draft = next;
   render();
 });
