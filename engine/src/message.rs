@@ -140,6 +140,19 @@ pub enum Delivery {
 }
 
 impl Delivery {
+    /// The state's name, as its `state` field is written.
+    pub fn state_name(&self) -> &'static str {
+        match self {
+            Delivery::Pending => "pending",
+            Delivery::Sent => "sent",
+            Delivery::Delivered => "delivered",
+            Delivery::Read => "read",
+            Delivery::Failed { .. } => "failed",
+            Delivery::Received => "received",
+            Delivery::Kept => "kept",
+        }
+    }
+
     /// How far along the way a state is. `Read` and `Failed` are both final; `Received` belongs
     /// to inbound messages and `Kept` to internal notes, and neither is ever replaced.
     fn progress(&self) -> u8 {
@@ -186,6 +199,22 @@ mod tests {
     fn failed() -> Delivery {
         Delivery::Failed {
             reason: "131047".into(),
+        }
+    }
+
+    #[test]
+    fn state_names_are_the_serialised_states() {
+        for delivery in [
+            Delivery::Pending,
+            Delivery::Sent,
+            Delivery::Delivered,
+            Delivery::Read,
+            failed(),
+            Delivery::Received,
+            Delivery::Kept,
+        ] {
+            let json = serde_json::to_value(&delivery).expect("serialises");
+            assert_eq!(json["state"], delivery.state_name());
         }
     }
 

@@ -4,13 +4,17 @@
 //! under its provider id, and applied when the outbox records that id.
 //!
 //! Each side writes first and looks second (the webhook parks, then looks for the message again;
-//! the outbox records the id, then takes the parked report), so whichever comes second sees the
-//! other's write, and a report is never left parked beside the message it names. Applying one
-//! twice is harmless: a delivery state never goes back. Reports nobody claims (statuses of
-//! messages another app sent from the same number) are purged after a day, a few at a time
-//! whenever another report is parked.
+//! the outbox records the id, then takes the parked reports), so whichever comes second sees the
+//! other's write, and a report is never left parked beside the message it names. Each reported
+//! state is its own document (no read-then-write), so reports parked at the same moment for
+//! one message all stay, and taking them applies the furthest. Applying one twice is harmless: a
+//! delivery state never goes back. Reports nobody claims (statuses of messages another app sent
+//! from the same number) are purged after a day, a few at a time whenever another is parked.
 
-use super::schema::{EARLY_DELIVERIES, EARLY_DELIVERIES_BY_RECEIVED, RECEIVED, TENANT};
+use super::schema::{
+    EARLY_DELIVERIES, EARLY_DELIVERIES_BY_MESSAGE, EARLY_DELIVERIES_BY_RECEIVED, PARKED_FOR,
+    RECEIVED, TENANT,
+};
 use super::{Store, records};
 use crate::backend::{DocumentBackend, FieldValue, Fields, IndexQuery, WriteBatch};
 use crate::error::StorageError;
@@ -37,7 +41,8 @@ struct EarlyDelivery {
     received_at: Timestamp,
 }
 
-fn id_of(tenant: &TenantId, channel: Channel, provider_message_id: &str) -> String {
+/// The message a report is about: its tenant, channel and provider id.
+fn message_of(tenant: &TenantId, channel: Channel, provider_message_id: &str) -> String {
     format!("{tenant}:{channel}:{provider_message_id}")
 }
 
@@ -50,23 +55,20 @@ impl<B: DocumentBackend> Store<B> {
         delivery: Delivery,
         at: Timestamp,
     ) -> Result<(), StorageError> {
-        let id = id_of(tenant, channel, provider_message_id);
-        let parked: Option<EarlyDelivery> = self.get_record(&EARLY_DELIVERIES, tenant, &id).await?;
-        let furthest = match parked {
-            Some(parked) if !parked.delivery.may_become(&delivery) => parked.delivery,
-            _ => delivery,
-        };
+        let message = message_of(tenant, channel, provider_message_id);
+        let id = format!("{message}:{}", delivery.state_name());
         let report = EarlyDelivery {
             tenant_id: tenant.clone(),
             channel,
             provider_message_id: provider_message_id.to_owned(),
-            delivery: furthest,
+            delivery,
             received_at: at,
         };
-        let mut fields = Fields::with_capacity(2);
+        let mut fields = Fields::with_capacity(3);
         fields
             .set(TENANT, records::tenant(tenant))
-            .set(RECEIVED, records::millis(at));
+            .set(RECEIVED, records::millis(at))
+            .set(PARKED_FOR, FieldValue::Str(message));
         let mut batch = WriteBatch::with_capacity(1 + PURGE_BATCH);
         batch.put(records::doc::<B, _>(
             &EARLY_DELIVERIES,
@@ -82,21 +84,36 @@ impl<B: DocumentBackend> Store<B> {
         self.backend.write(batch).await
     }
 
+    /// The furthest state parked for the message, if any; every report parked for it is gone
+    /// afterwards.
     pub(super) async fn take(
         &self,
         tenant: &TenantId,
         channel: Channel,
         provider_message_id: &str,
     ) -> Result<Option<Delivery>, StorageError> {
-        let id = id_of(tenant, channel, provider_message_id);
-        let parked: Option<EarlyDelivery> = self.get_record(&EARLY_DELIVERIES, tenant, &id).await?;
-        let Some(parked) = parked else {
+        let message = message_of(tenant, channel, provider_message_id);
+        let query = IndexQuery::new(
+            &EARLY_DELIVERIES,
+            &EARLY_DELIVERIES_BY_MESSAGE,
+            vec![FieldValue::Str(message)],
+        );
+        let parked = self.backend.query(query).await?;
+        if parked.is_empty() {
             return Ok(None);
-        };
-        let mut batch = WriteBatch::with_capacity(1);
-        batch.delete(&EARLY_DELIVERIES, &id);
+        }
+        let mut furthest: Option<Delivery> = None;
+        let mut batch = WriteBatch::with_capacity(parked.len());
+        for hit in parked {
+            batch.delete(&EARLY_DELIVERIES, &hit.id);
+            let report: EarlyDelivery = B::decode(hit.body)?;
+            furthest = match furthest {
+                Some(shown) if !shown.may_become(&report.delivery) => Some(shown),
+                _ => Some(report.delivery),
+            };
+        }
         self.backend.write(batch).await?;
-        Ok(Some(parked.delivery))
+        Ok(furthest)
     }
 
     /// Ids of reports received before `cutoff`, oldest first, a batch at most.

@@ -38,6 +38,8 @@ pub const KNOWLEDGE_BASE: &str = "kbId";
 /// Set only on documents whose ingestion has not finished (the time they were added).
 pub const UNFINISHED: &str = "unfinishedMs";
 pub const RECEIVED: &str = "receivedMs";
+/// The message (tenant, channel and provider id) an early delivery report is about.
+pub const PARKED_FOR: &str = "parkedFor";
 /// A name folded to lowercase, so listings sort the way people read them.
 pub const NAME_ORDER: &str = "nameOrder";
 
@@ -243,14 +245,20 @@ pub static COMMIT_JOURNALS: CollectionSpec = CollectionSpec {
     indexes: &[&JOURNALS_BY_TENANT],
 };
 
-/// Delivery reports that arrived before the outbox recorded the provider id they name; the id is
-/// the tenant, channel and provider id. Purged by age, erased per tenant.
+/// Delivery reports that arrived before the outbox recorded the provider id they name: one
+/// document per reported state, its id the tenant, channel, provider id and state, found by the
+/// message it is about (`PARKED_FOR`). Purged by age, erased per tenant.
 pub static EARLY_DELIVERIES_BY_TENANT: IndexSpec = IndexSpec::ordered("tenant", &[TENANT]);
 pub static EARLY_DELIVERIES_BY_RECEIVED: IndexSpec = IndexSpec::ordered("received", &[RECEIVED]);
+pub static EARLY_DELIVERIES_BY_MESSAGE: IndexSpec = IndexSpec::ordered("parked_for", &[PARKED_FOR]);
 pub static EARLY_DELIVERIES: CollectionSpec = CollectionSpec {
     name: "early_deliveries",
-    fields: &[TENANT, RECEIVED],
-    indexes: &[&EARLY_DELIVERIES_BY_TENANT, &EARLY_DELIVERIES_BY_RECEIVED],
+    fields: &[TENANT, RECEIVED, PARKED_FOR],
+    indexes: &[
+        &EARLY_DELIVERIES_BY_TENANT,
+        &EARLY_DELIVERIES_BY_RECEIVED,
+        &EARLY_DELIVERIES_BY_MESSAGE,
+    ],
 };
 
 /// Every collection, for backends to create at open.

@@ -90,6 +90,7 @@ conformance!(
     outbox::delivery_never_goes_backwards,
     outbox::a_report_that_overtook_its_send_is_applied_when_the_send_is_recorded,
     outbox::unclaimed_early_reports_are_purged_after_a_day,
+    outbox::reports_parked_at_the_same_moment_are_all_kept,
     isolation::tenants_never_see_each_other,
     durability::reopen_keeps_everything,
     integrations::integrations_are_found_by_account_and_listed_per_tenant,

@@ -246,3 +246,32 @@ pub async fn unclaimed_early_reports_are_purged_after_a_day(
     assert_eq!(take("wamid.NEW").await?, Some(Delivery::Delivered));
     Ok(())
 }
+
+/// Meta posts `sent` and `delivered` for one message moments apart, and two webhook requests
+/// park them at the same time: neither report is lost, and the furthest applies.
+pub async fn reports_parked_at_the_same_moment_are_all_kept(
+    fixture: &mut impl Fixture,
+) -> anyhow::Result<()> {
+    let store = fixture.store();
+    let acme = tenant("acme");
+    let ids: Vec<String> = (0..20).map(|n| format!("wamid.RACE{n}")).collect();
+    for id in &ids {
+        let park = |delivery: Delivery| {
+            store.park_early_delivery(&acme, Channel::WhatsApp, id, delivery, Timestamp(20))
+        };
+        let (delivered, sent) = futures::join!(park(Delivery::Delivered), park(Delivery::Sent));
+        delivered?;
+        sent?;
+    }
+    for id in &ids {
+        let taken = store
+            .take_early_delivery(&acme, Channel::WhatsApp, id)
+            .await?;
+        assert_eq!(taken, Some(Delivery::Delivered), "{id}");
+        let again = store
+            .take_early_delivery(&acme, Channel::WhatsApp, id)
+            .await?;
+        assert_eq!(again, None, "{id}: every report of it is taken");
+    }
+    Ok(())
+}
