@@ -72,6 +72,16 @@ async fn adopting_shards_arms_the_timers_of_those_shards_only() {
     node.adopt_shards(&[ShardId(adopted)])
         .await
         .expect("adopted");
+    // The timer service arms what it is handed on its own task: wait for it, boundedly.
+    for _ in 0..500 {
+        if node.snapshot().timers_armed >= in_adopted {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(node.snapshot().timers_armed, in_adopted);
+    // Nothing of the other shards comes later.
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     assert_eq!(node.snapshot().timers_armed, in_adopted);
     node.shutdown().await;
 }
