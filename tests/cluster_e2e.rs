@@ -274,7 +274,9 @@ async fn a_node_frozen_past_its_leases_is_fenced_off_when_it_wakes() {
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }
-    // ...and when the frozen node wakes, its own overdue timers for them are refused.
+    // ...and when the frozen node wakes, its own overdue timers for them are refused: by its
+    // router or the commit's fence if they fire first, or disarmed as stale when it notices
+    // first that the leases ended (`at="lost_lease"`).
     cluster.node(1).signal("CONT");
     cluster.until_held_by(&[0, 1, 2]).await;
     let (_, metrics) = metrics_of(cluster.node(1)).await;
@@ -290,6 +292,37 @@ async fn a_node_frozen_past_its_leases_is_fenced_off_when_it_wakes() {
         assert_eq!(closings, 1, "closed once, by the new owner: {texts:?}");
     }
     assert_exactly_once(&cluster, "pause", &outcomes, plan.contacts).await;
+    cluster.clean_up().await;
+}
+
+/// Redis loses everything while a node works (restarted empty, or failed over to a replica that
+/// had not seen the writes): the epochs it issued are gone, and counting them again from 1
+/// would fall below the epochs the store has accepted, which refuses every commit from then
+/// on. The node takes its leases again above the store's epochs and loses nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redis_that_restarted_empty_does_not_fence_the_cluster_off() {
+    let mut cluster = Cluster::start("forgot", 1, SHARDS, 3_600).await;
+    cluster.until_held_by(&[0]).await;
+    // A graceful restart: the shards are leased again at epoch 2, which the store then accepts,
+    // so epochs counted again from 1 would be stale.
+    cluster.node(0).signal("TERM");
+    let exit = cluster
+        .node_mut(0)
+        .exited_within(Duration::from_secs(60))
+        .await;
+    assert_eq!(exit, Some(0), "the node drains and exits");
+    cluster.node_mut(0).start_again().await;
+    cluster.until_held_by(&[0]).await;
+    let plan = plan(20, 4, 40);
+    let driver = tokio::spawn(load::run(plan, cluster.bases()));
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    cluster.remove_redis_keys();
+    let outcomes = driver.await.expect("load driver");
+    cluster.until_held_by(&[0]).await;
+    let (_, metrics) = metrics_of(cluster.node(0)).await;
+    let refused = counter(&metrics, "botwot_stale_work_refused_total");
+    println!("cluster[forgot]: stale work refused after Redis forgot: {refused}");
+    assert_exactly_once(&cluster, "forgot", &outcomes, plan.contacts).await;
     cluster.clean_up().await;
 }
 

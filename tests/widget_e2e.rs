@@ -155,7 +155,9 @@ async fn kill_9_on_the_mongodb_backend_keeps_the_transcript_and_the_timer_fires_
 
 /// A chat, `kill -9` right after the acknowledgements, a restart before the auto-close
 /// deadline: the transcript is intact, the reloaded timer closes the session, and after another
-/// kill and restart it does not fire again.
+/// kill and restart it does not fire again. On a loaded machine the visitor may be slower than
+/// the deadline between joining and asking, and the conversation is then closed and reopened by
+/// the question before the first kill: closings are counted from the first restart on.
 async fn kill_9_keeps_the_conversation(backend: Backend) {
     let mut server = Server::start_on(backend, &[]).await;
     let bot = server.create_bot(bot_settings("Durable", 5)).await;
@@ -182,6 +184,7 @@ async fn kill_9_keeps_the_conversation(backend: Backend) {
     server.kill_and_restart().await;
 
     let texts = server.transcript_texts(&session_id).await;
+    let closed_before = closings(&texts);
     assert!(
         texts.contains(&"first question".to_owned())
             && texts.contains(&"second question".to_owned()),
@@ -206,14 +209,21 @@ async fn kill_9_keeps_the_conversation(backend: Backend) {
         &["--send", "another visitor", "--wait-ms", "500"],
     );
     assert!(!session_of(&other).0.is_empty());
-    let closing = server
-        .transcript_texts(&session_id)
-        .await
-        .into_iter()
-        .filter(|t| t == "This conversation was closed after a period of inactivity.")
-        .count();
-    assert_eq!(closing, 1, "closed exactly once");
+    let texts = server.transcript_texts(&session_id).await;
+    assert_eq!(
+        closings(&texts),
+        closed_before + 1,
+        "closed exactly once after the first restart: {texts:?}"
+    );
     server.stop_and_drop_database().await;
+}
+
+/// How many times the transcript says the conversation was closed for inactivity.
+fn closings(texts: &[String]) -> usize {
+    texts
+        .iter()
+        .filter(|t| *t == "This conversation was closed after a period of inactivity.")
+        .count()
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@ use crate::session_quota::SessionQuota;
 use crate::sessions::Sessions;
 use crate::supervisor::SessionSupervisor;
 use crate::timers::TimerService;
-use botwot_cluster::{HeldShards, RegistryStats, SessionRegistry, ShardId};
+use botwot_cluster::{HeldShards, RegistryStats, Release, SessionRegistry, ShardId};
 use botwot_engine::SessionKey;
 use botwot_engine::brain::Brain;
 use botwot_engine::handover::AgentDirectory;
@@ -19,7 +19,7 @@ use botwot_engine::time::Clock;
 use botwot_engine::timer::TimerKind;
 use ractor::{Actor, ActorRef};
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 use tracing::info;
@@ -192,8 +192,9 @@ impl Node {
 
     /// In a cluster: `shards` went to another node; stops their sessions' actors (waiting for
     /// them) and disarms their timers. Their unsent messages are dropped as the dispatcher
-    /// reaches them.
-    pub async fn release_shards(&self, shards: &[ShardId]) {
+    /// reaches them. When their lease ended (rather than being handed over), the timers it
+    /// disarms are counted as stale work refused.
+    pub async fn release_shards(&self, shards: &[ShardId], why: Release) {
         let Some(held) = self.registry.deps().fences.clone() else {
             return;
         };
@@ -203,8 +204,19 @@ impl Node {
             move |key: &SessionKey| shards.contains(&held.shard_of(key))
         };
         self.registry.stop_sessions(&leaving).await;
-        self.timers
-            .forget_where(move |timer| shards.contains(&held.shard_of(&timer.key)));
+        self.timers.forget_where(
+            move |timer| shards.contains(&held.shard_of(&timer.key)),
+            why == Release::LeaseEnded,
+        );
+    }
+
+    /// In a cluster: the highest epoch the store has accepted for each shard (its fences).
+    pub async fn accepted_epochs(&self) -> Result<BTreeMap<ShardId, u64>, StoreError> {
+        let epochs = self.registry.deps().store.shard_epochs().await?;
+        Ok(epochs
+            .into_iter()
+            .map(|(shard, epoch)| (ShardId(shard), epoch))
+            .collect())
     }
 
     /// Live session actors (the cluster heartbeat's load figure).

@@ -7,7 +7,7 @@
 //! under the registry lock, so no message is ever sent to an actor that is stopping.
 
 use crate::session_actor::SessionDeps;
-use crate::session_actor::{SessionActor, SessionArgs, SessionMsg};
+use crate::session_actor::{SessionActor, SessionArgs, SessionMsg, stale_work_refused};
 use crate::sessions::SessionError;
 use botwot_cluster::{RegistryStats, RouteError, SessionRegistry};
 use botwot_engine::SessionKey;
@@ -113,10 +113,9 @@ impl LocalRegistry {
         key: &SessionKey,
         message: SessionMsg,
     ) -> Result<(), RouteError> {
-        if let Err(error) = self.deps.fence_for(key) {
+        if let Err(error) = self.deps.fence_for_work(key) {
             // Not this node's session (its shard moved): the sender learns it, internal
             // messages (timers, brain answers) are left to the shard's owner.
-            metrics::counter!("botwot_stale_work_refused_total", "at" => "node").increment(1);
             message.fail(error);
             return Ok(());
         }
@@ -336,6 +335,7 @@ impl LocalRegistry {
                 Entry::Starting { held } | Entry::Passivating { held, .. } => {
                     for message in held.drain(..) {
                         self.in_flight.fetch_sub(1, Ordering::Relaxed);
+                        stale_work_refused("node", 1);
                         message.fail(SessionError::Moved);
                     }
                 }

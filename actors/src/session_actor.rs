@@ -56,6 +56,20 @@ impl SessionDeps {
             Some(held) => held.fence_for(key).map(Some).ok_or(SessionError::Moved),
         }
     }
+
+    /// [`Self::fence_for`] for work about to be done for `key` (routing a message, committing
+    /// a transition): refused work is counted in `botwot_stale_work_refused_total{at="node"}`.
+    pub(crate) fn fence_for_work(&self, key: &SessionKey) -> Result<Option<Fence>, SessionError> {
+        self.fence_for(key)
+            .inspect_err(|_| stale_work_refused("node", 1))
+    }
+}
+
+/// Counts `count` pieces of work refused because their session's shard is no longer this
+/// node's: `at` the node (not routed, not committed), the `store` (its fence refused the
+/// commit), or `lost_lease` (timers disarmed when the shard's lease ended under the node).
+pub(crate) fn stale_work_refused(at: &'static str, count: u64) {
+    metrics::counter!("botwot_stale_work_refused_total", "at" => at).increment(count);
 }
 
 /// A message for a session actor. Variants are boxed: a mailbox allocates its slots in blocks
@@ -238,7 +252,7 @@ impl SessionActorState {
     async fn carry_out(&mut self, transition: Transition) -> Result<Outcome, SessionError> {
         let deps = self.registry.deps().clone();
         let now = deps.clock.now();
-        let commit = commit_for(&transition, now, deps.fence_for(&self.key)?);
+        let commit = commit_for(&transition, now, deps.fence_for_work(&self.key)?);
         let outbox = commit.outbox.clone();
         let messages = commit.messages.clone();
         // A transition that leaves the session as it is and writes nothing else (it only asks
@@ -260,7 +274,7 @@ impl SessionActorState {
             Err(StoreError::Fenced(reason)) => {
                 // A newer owner of the shard has written: what this actor holds is stale.
                 warn!(session_key = %self.key, %reason, "session commit fenced off");
-                metrics::counter!("botwot_stale_work_refused_total", "at" => "store").increment(1);
+                stale_work_refused("store", 1);
                 self.session = None;
                 return Err(SessionError::Moved);
             }
@@ -444,7 +458,7 @@ impl SessionActorState {
     }
 
     async fn forget_timer(&self, timer: DurableTimer) {
-        let Ok(fence) = self.deps().fence_for(&self.key) else {
+        let Ok(fence) = self.deps().fence_for_work(&self.key) else {
             return;
         };
         let commit = SessionCommit {
@@ -452,8 +466,11 @@ impl SessionActorState {
             timers_cancelled: vec![timer.id.clone()],
             ..Default::default()
         };
-        if self.deps().store.commit(commit).await.is_err() {
-            self.retry_timer(timer);
+        match self.deps().store.commit(commit).await {
+            Ok(_) => {}
+            // The shard's new owner has the record now.
+            Err(StoreError::Fenced(_)) => stale_work_refused("store", 1),
+            Err(_) => self.retry_timer(timer),
         }
     }
 

@@ -4,6 +4,7 @@
 //! session's commit removes its stored record, so a crash before that commit fires it again
 //! (late rather than never) and a commit after it cannot fire it twice.
 
+use crate::session_actor::stale_work_refused;
 use botwot_engine::ids::TimerId;
 use botwot_engine::time::{Clock, Timestamp};
 use botwot_engine::timer::DurableTimer;
@@ -18,8 +19,13 @@ enum Command {
     /// Arm (or move) a timer to fire at the given time.
     Arm(DurableTimer, Timestamp),
     Cancel(TimerId),
-    /// Drop every armed timer the predicate picks (their sessions moved to another node).
-    Forget(Box<dyn Fn(&DurableTimer) -> bool + Send>),
+    /// Drop every armed timer the predicate picks (their sessions moved to another node); when
+    /// `stale`, the node lost those sessions' shard and the timers it drops are counted as
+    /// stale work refused.
+    Forget {
+        leaving: Box<dyn Fn(&DurableTimer) -> bool + Send>,
+        stale: bool,
+    },
     /// The clock jumped (a manual clock in tests): look at the schedule again.
     Wake,
 }
@@ -71,8 +77,17 @@ impl TimerService {
     }
 
     /// Disarms every timer `leaving` picks, without touching storage: another node arms them.
-    pub fn forget_where(&self, leaving: impl Fn(&DurableTimer) -> bool + Send + 'static) {
-        let _ = self.commands.send(Command::Forget(Box::new(leaving)));
+    /// `stale` says the node lost their shard (its lease ended) rather than handed it over: the
+    /// timers it disarms are then counted in `botwot_stale_work_refused_total{at="lost_lease"}`.
+    pub fn forget_where(
+        &self,
+        leaving: impl Fn(&DurableTimer) -> bool + Send + 'static,
+        stale: bool,
+    ) {
+        let _ = self.commands.send(Command::Forget {
+            leaving: Box::new(leaving),
+            stale,
+        });
     }
 
     /// Makes the service look at its schedule again at once; for clocks that jump, such as a
@@ -133,8 +148,12 @@ impl Schedule {
                 self.by_due.insert((at, timer.id.clone()), timer);
             }
             Command::Cancel(id) => self.remove(&id),
-            Command::Forget(leaving) => {
+            Command::Forget { leaving, stale } => {
+                let before = self.by_due.len();
                 self.by_due.retain(|_, timer| !leaving(timer));
+                if stale {
+                    stale_work_refused("lost_lease", (before - self.by_due.len()) as u64);
+                }
                 let by_due = &self.by_due;
                 self.due_of
                     .retain(|id, at| by_due.contains_key(&(*at, id.clone())));
@@ -235,7 +254,7 @@ mod tests {
         let (service, mut fired) = start();
         service.arm(timer("leaving", 10));
         service.arm(timer("staying", 20));
-        service.forget_where(|timer| timer.session_id.as_str() == "leaving");
+        service.forget_where(|timer| timer.session_id.as_str() == "leaving", false);
         let first = fired.recv().await.expect("fires");
         assert_eq!(first.session_id.as_str(), "staying");
         assert_eq!(service.armed(), 0);

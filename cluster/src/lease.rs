@@ -5,8 +5,10 @@
 //! - `epoch:<shard>`: the last epoch issued for the shard (`INCR`, never expires, never shrinks).
 //!
 //! Acquire succeeds only when the lease key is absent (free, released or expired) and then issues
-//! the next epoch; renew and release succeed only for the exact holder and epoch. Each operation
-//! is one Lua script, so check and set are atomic. The [`FencingToken`] a holder gets carries the
+//! the next epoch, above a floor the caller gives (the store's highest accepted epoch for the
+//! shard, so epochs keep growing even when Redis lost `epoch:<shard>`); renew and release
+//! succeed only for the exact holder and epoch. Each operation is one Lua script, so check and
+//! set are atomic. The [`FencingToken`] a holder gets carries the
 //! epoch so writes can be tagged with it. [`ShardLeases::check_epoch`] lets a writer ask whether
 //! its token is still the live one, but a check followed by a write in another store is not
 //! atomic: the durable fence is the store refusing writes whose epoch is lower than the highest it
@@ -18,14 +20,20 @@ use redis::aio::ConnectionManager;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
-/// Issues the next epoch and takes the lease when nobody holds it. Returns
-/// `{1, holder, epoch}` on success, `{0, holder, epoch}` naming the current holder otherwise.
+/// Issues the next epoch, above the floor `ARGV[3]`, and takes the lease when nobody holds it.
+/// Returns `{1, holder, epoch}` on success, `{0, holder, epoch}` naming the current holder
+/// otherwise.
 const ACQUIRE_LUA: &str = r"
 if redis.call('EXISTS', KEYS[1]) == 1 then
   local current = redis.call('HMGET', KEYS[1], 'holder', 'epoch')
   return {0, current[1] or '', tonumber(current[2] or '0') or 0}
 end
 local epoch = redis.call('INCR', KEYS[2])
+local floor = tonumber(ARGV[3]) or 0
+if epoch <= floor then
+  epoch = floor + 1
+  redis.call('SET', KEYS[2], epoch)
+end
 redis.call('HSET', KEYS[1], 'holder', ARGV[1], 'epoch', epoch)
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return {1, ARGV[1], epoch}
@@ -164,6 +172,19 @@ impl ShardLeases {
 
     /// Takes the lease of `shard` for `holder` if nobody holds it, with the next epoch.
     pub async fn acquire(&self, shard: ShardId, holder: &str) -> Result<LeaseGrant, ClusterError> {
+        self.acquire_above(shard, holder, 0).await
+    }
+
+    /// [`Self::acquire`], with an epoch above `floor` whatever Redis last issued: the highest
+    /// epoch the store has accepted for the shard, so that a Redis that lost its counters
+    /// (restarted empty, failed over to a replica that had not seen them) cannot issue an epoch
+    /// the store refuses.
+    pub async fn acquire_above(
+        &self,
+        shard: ShardId,
+        holder: &str,
+        floor: u64,
+    ) -> Result<LeaseGrant, ClusterError> {
         if holder.is_empty() {
             return Err(ClusterError::InvalidConfig("empty lease holder".into()));
         }
@@ -174,6 +195,7 @@ impl ShardLeases {
             .key(self.epoch_key(shard))
             .arg(holder)
             .arg(self.ttl_ms())
+            .arg(floor)
             .invoke_async(&mut conn)
             .await?;
         Ok(if won == 1 {

@@ -42,7 +42,8 @@ pub use lease::{FencingToken, LeaseConfig, LeaseGrant, LeaseHolder, ShardLease, 
 pub use lease_keeper::{KeptLease, LeaseEnd};
 pub use membership::{Heartbeat, MemberInfo, Membership, MembershipConfig};
 pub use node::{
-    ClusterNode, ClusterStatus, MemberStatus, RetryLater, SessionLocation, ShardHost, ShardStatus,
+    ClusterNode, ClusterStatus, MemberStatus, Release, RetryLater, SessionLocation, ShardHost,
+    ShardStatus,
 };
 pub use placement::{ShardMap, ShardMove, owner_of, rendezvous_weight};
 pub use registry::{RegistryStats, RouteError, SessionRegistry};

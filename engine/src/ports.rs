@@ -22,6 +22,7 @@ use crate::time::Timestamp;
 use crate::timer::DurableTimer;
 use crate::voice_agent::VoiceAgent;
 use async_trait::async_trait;
+use std::collections::BTreeMap;
 use std::time::Duration;
 use thiserror::Error;
 
@@ -255,6 +256,11 @@ pub trait SessionStore: Send + Sync + 'static {
         let _ = (key, access);
         Ok(None)
     }
+    /// For each shard a fenced commit was ever written for, the highest epoch the store
+    /// accepted (its fence). A cluster node issues its lease epochs above these, so a lease
+    /// service that lost its counters (Redis restarted empty) cannot hand out epochs the store
+    /// would refuse.
+    async fn shard_epochs(&self) -> Result<BTreeMap<u32, u64>, StoreError>;
 }
 
 #[async_trait]

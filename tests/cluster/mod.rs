@@ -265,8 +265,9 @@ impl Cluster {
         location["heldBy"].as_str().map(str::to_owned)
     }
 
-    /// Deletes the test's Redis keys (drains and pins of an earlier run would steer this one).
-    fn remove_redis_keys(&self) {
+    /// Deletes the test's Redis keys: drains and pins of an earlier run would steer this one;
+    /// while the nodes run, it is Redis restarting empty (leases, epochs, membership gone).
+    pub fn remove_redis_keys(&self) {
         let url = redis_url();
         let listed = std::process::Command::new("redis-cli")
             .args([

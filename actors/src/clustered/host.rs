@@ -4,7 +4,8 @@ use super::SESSION_EVENT;
 use crate::node::Node;
 use crate::sessions::{Envelope, Outcome, SessionError};
 use botwot_cluster::shard_queues::InboundEnvelope;
-use botwot_cluster::{RetryLater, ShardHost, ShardId};
+use botwot_cluster::{Release, RetryLater, ShardHost, ShardId};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use tracing::warn;
 
@@ -30,8 +31,8 @@ impl ShardHost for ClusterHost {
             .map_err(|error| error.to_string())
     }
 
-    async fn release(&self, shards: Vec<ShardId>) {
-        self.node.release_shards(&shards).await;
+    async fn release(&self, shards: Vec<ShardId>, why: Release) {
+        self.node.release_shards(&shards, why).await;
     }
 
     async fn handle(&self, envelope: InboundEnvelope) -> Result<Vec<u8>, RetryLater> {
@@ -52,5 +53,12 @@ impl ShardHost for ClusterHost {
 
     fn load(&self) -> u64 {
         self.node.live_sessions() as u64
+    }
+
+    async fn accepted_epochs(&self) -> Result<BTreeMap<ShardId, u64>, String> {
+        self.node
+            .accepted_epochs()
+            .await
+            .map_err(|error| error.to_string())
     }
 }

@@ -25,6 +25,7 @@ use botwot_engine::ports::{
 use botwot_engine::session::{SessionKey, SessionState};
 use botwot_engine::time::Timestamp;
 use botwot_engine::timer::DurableTimer;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -107,6 +108,10 @@ impl SessionStore for TornWrites {
         access: &dyn SessionAccess,
     ) -> Result<Option<Vec<OutboxEntry>>, StoreError> {
         self.inner.finish_interrupted_commit(key, access).await
+    }
+
+    async fn shard_epochs(&self) -> Result<BTreeMap<u32, u64>, StoreError> {
+        self.inner.shard_epochs().await
     }
 
     async fn get_session(

@@ -2,6 +2,7 @@
 
 use crate::ShardId;
 use crate::shard_queues::InboundEnvelope;
+use std::collections::BTreeMap;
 use std::future::Future;
 
 /// Why an event could not be applied now; the broker hands it back and it is tried again
@@ -9,6 +10,17 @@ use std::future::Future;
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct RetryLater(pub String);
+
+/// Why a node stops running some shards.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Release {
+    /// Given up while the lease was still held: handed over, drained, or its queue consumer
+    /// stopped. Nothing of theirs is stale yet.
+    HandedOver,
+    /// Their lease ended while the node held them (it was paused, or lost Redis): another node
+    /// may already run them, so whatever this node still had for them is stale.
+    LeaseEnded,
+}
 
 /// The local side of the shards a node holds. The cluster node calls `adopt` after it took the
 /// leases of some shards (their fences are already set in [`crate::HeldShards`]) and before their
@@ -19,7 +31,7 @@ pub trait ShardHost: Send + Sync + 'static {
 
     /// Stops the sessions of `shards` (their state is committed) and forgets their timers and
     /// queued sends; the next owner loads them again.
-    fn release(&self, shards: Vec<ShardId>) -> impl Future<Output = ()> + Send;
+    fn release(&self, shards: Vec<ShardId>, why: Release) -> impl Future<Output = ()> + Send;
 
     /// Applies one event and returns the reply for its sender once it is durably applied.
     fn handle(
@@ -29,4 +41,10 @@ pub trait ShardHost: Send + Sync + 'static {
 
     /// A load figure for the heartbeat (live session actors).
     fn load(&self) -> u64;
+
+    /// The highest epoch the store has accepted for each shard it has a fence of: leases are
+    /// acquired above these (see [`crate::ShardLeases::acquire_above`]).
+    fn accepted_epochs(
+        &self,
+    ) -> impl Future<Output = Result<BTreeMap<ShardId, u64>, String>> + Send;
 }

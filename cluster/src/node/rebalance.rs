@@ -7,7 +7,7 @@
 //! `host.release` (its actors stop), then free the lease so the next owner need not wait for it
 //! to expire. A lost lease skips the graceful part: fence and actors go first.
 
-use super::{ShardHost, Shared, Transport};
+use super::{Release, ShardHost, Shared, Transport};
 use crate::membership::Heartbeat;
 use crate::shard_queues::{ShardConsumer, ShardDelivery};
 use crate::{KeptLease, LeaseGrant, ShardId};
@@ -112,24 +112,32 @@ async fn wanted_shards(shared: &Shared) -> Option<BTreeSet<ShardId>> {
 
 /// Shards whose lease ended or whose consumer stopped: fenced out and stopped at once.
 async fn drop_lost<H: ShardHost>(shared: &Shared, host: &Arc<H>, owned: &mut Owned) {
-    let lost: Vec<ShardId> = owned
-        .iter()
-        .filter(|(_, shard)| !shard.lease.is_valid() || shard.consumer.is_finished())
-        .map(|(shard, _)| *shard)
-        .collect();
-    if lost.is_empty() {
+    let (mut ended, mut stopped) = (Vec::new(), Vec::new());
+    for (shard, held) in owned.iter() {
+        if !held.lease.is_valid() {
+            ended.push(*shard);
+        } else if held.consumer.is_finished() {
+            stopped.push(*shard);
+        }
+    }
+    if ended.is_empty() && stopped.is_empty() {
         return;
     }
-    warn!(shards = ?lost, "lost shards (lease ended or consumer stopped)");
-    for shard in &lost {
+    warn!(lease_ended = ?ended, consumer_stopped = ?stopped, "lost shards");
+    for shard in ended.iter().chain(&stopped) {
         shared.held.remove(*shard);
     }
-    host.release(lost.clone()).await;
-    for shard in lost {
-        if let Some(gone) = owned.remove(&shard) {
-            let _ = gone.consumer.stop().await;
-            if gone.lease.is_valid() {
-                let _ = gone.lease.release().await;
+    for (shards, why) in [(ended, Release::LeaseEnded), (stopped, Release::HandedOver)] {
+        if shards.is_empty() {
+            continue;
+        }
+        host.release(shards.clone(), why).await;
+        for shard in shards {
+            if let Some(gone) = owned.remove(&shard) {
+                let _ = gone.consumer.stop().await;
+                if gone.lease.is_valid() {
+                    let _ = gone.lease.release().await;
+                }
             }
         }
     }
@@ -176,7 +184,7 @@ async fn give_up<H: ShardHost>(
             leases.push(gone.lease);
         }
     }
-    host.release(shards).await;
+    host.release(shards, Release::HandedOver).await;
     for lease in leases {
         let shard = lease.token().shard;
         if let Err(error) = lease.release().await {
@@ -191,9 +199,22 @@ async fn take<H: ShardHost>(
     owned: &mut Owned,
     shards: Vec<ShardId>,
 ) {
+    // Epochs go above what the store has accepted, even if Redis forgot what it issued.
+    let floors = match host.accepted_epochs().await {
+        Ok(floors) => floors,
+        Err(error) => {
+            warn!(%error, "the store's shard epochs are unreadable; taking no shard this tick");
+            return;
+        }
+    };
     let mut taken = Vec::new();
     for shard in shards {
-        match shared.leases.acquire(shard, &shared.node_id).await {
+        let floor = floors.get(&shard).copied().unwrap_or(0);
+        match shared
+            .leases
+            .acquire_above(shard, &shared.node_id, floor)
+            .await
+        {
             Ok(LeaseGrant::Acquired(lease)) => {
                 shared.held.insert(shard, lease.token.epoch);
                 taken.push(shared.leases.keep(lease));
@@ -229,7 +250,7 @@ async fn take<H: ShardHost>(
             Err(error) => {
                 warn!(shard = shard.0, %error, "consumer not registered; shard handed back");
                 shared.held.remove(shard);
-                host.release(vec![shard]).await;
+                host.release(vec![shard], Release::HandedOver).await;
                 let _ = lease.release().await;
             }
         }

@@ -202,3 +202,32 @@ async fn releasing_a_kept_lease_frees_the_shard() {
     let next = acquired(node.acquire(ShardId(1), "node-b").await.unwrap());
     assert_eq!(next.token.epoch, 2);
 }
+
+#[tokio::test]
+async fn after_redis_forgot_its_epochs_leases_are_issued_above_the_stores() {
+    let prefix = unique_prefix("lease");
+    let _cleanup = RedisCleanup::new(&prefix);
+    let node = leases(&prefix, 2000).await;
+    let shard = ShardId(3);
+    let mut last = 0;
+    for _ in 0..3 {
+        let lease = acquired(node.acquire_above(shard, "node-a", 0).await.unwrap());
+        assert!(node.release(&lease).await.unwrap());
+        last = lease.token.epoch;
+    }
+    assert_eq!(last, 3);
+    // Redis restarts empty: its counter would start again at 1, below what the store accepted.
+    drop(RedisCleanup::new(&prefix));
+    let accepted_by_the_store = 3;
+    let lease = acquired(
+        node.acquire_above(shard, "node-b", accepted_by_the_store)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(lease.token.epoch, 4, "above the store's epoch");
+    assert!(node.release(&lease).await.unwrap());
+    // The counter continues from there; a floor below it changes nothing.
+    let next = acquired(node.acquire_above(shard, "node-a", 2).await.unwrap());
+    assert_eq!(next.token.epoch, 5);
+    node.check_epoch(next.token).await.unwrap();
+}

@@ -16,6 +16,7 @@ use crate::error::{Fenced, StorageError};
 use async_trait::async_trait;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
 use std::ops::Bound;
 
 /// A collection: its name, the fields its documents carry and its indexes.
@@ -318,4 +319,9 @@ pub trait DocumentBackend: Send + Sync + 'static {
     ) -> Result<Option<Stored<Self::Body>>, StorageError>;
 
     async fn query(&self, query: IndexQuery) -> Result<Vec<Hit<Self::Body>>, StorageError>;
+
+    /// The shard fences: for each shard a fenced batch was ever written for, the highest epoch
+    /// accepted. A lease service that lost its epochs (Redis restarted empty) issues new ones
+    /// above these, or every writer would be refused.
+    async fn shard_epochs(&self) -> Result<BTreeMap<u32, u64>, StorageError>;
 }

@@ -19,6 +19,7 @@ use botwot_engine::ports::{
 };
 use botwot_engine::timer::{DurableTimer, TimerKind};
 use botwot_engine::{SessionKey, SessionState, Timestamp};
+use std::collections::BTreeMap;
 use std::ops::Bound;
 
 #[async_trait]
@@ -74,6 +75,10 @@ impl<B: DocumentBackend> SessionStore for Store<B> {
         access: &dyn SessionAccess,
     ) -> Result<Option<Vec<OutboxEntry>>, StoreError> {
         Ok(self.finish_journal_of(key, access).await?)
+    }
+
+    async fn shard_epochs(&self) -> Result<BTreeMap<u32, u64>, StoreError> {
+        Ok(self.backend.shard_epochs().await?)
     }
 
     async fn list_sessions(

@@ -1,6 +1,7 @@
 //! Shard fences on session commits: a commit whose epoch is below the highest one the store has
 //! accepted for its shard is refused as `Fenced` and writes nothing; equal and higher epochs
-//! pass, shards are independent, and commits without a fence check nothing.
+//! pass, shards are independent, commits without a fence check nothing, and the store reports
+//! each shard's highest accepted epoch.
 
 use crate::fixtures::{Fixture, MongoFixture};
 use crate::records::{commit, conversation, inbound, outbound, outbox, seqs, tenant, timer};
@@ -115,6 +116,7 @@ pub async fn equal_and_higher_epochs_pass_and_shards_are_independent(
     fixture: &mut impl Fixture,
 ) -> anyhow::Result<()> {
     let store = fixture.store();
+    assert!(store.shard_epochs().await?.is_empty(), "no fence yet");
     let acme = tenant("acme");
     let first = conversation(&acme, Channel::Web, "visitor-1");
     let second = conversation(&acme, Channel::Web, "visitor-2");
@@ -164,6 +166,12 @@ pub async fn equal_and_higher_epochs_pass_and_shards_are_independent(
     assert_eq!(
         seqs(&store.transcript(&acme, &second.id, 0, 10).await?),
         [1, 2]
+    );
+    // What a lease service that lost its counters issues epochs above: each shard's highest
+    // accepted epoch (the refused 5 changed nothing).
+    assert_eq!(
+        store.shard_epochs().await?,
+        std::collections::BTreeMap::from([(1, 6), (2, 1)])
     );
     Ok(())
 }

@@ -6,8 +6,9 @@
 
 use botwot_cluster::shard_queues::InboundEnvelope;
 use botwot_cluster::{
-    ClusterConfig, ClusterNode, HeldShards, RetryLater, ShardHost, ShardId, ShardQueues,
+    ClusterConfig, ClusterNode, HeldShards, Release, RetryLater, ShardHost, ShardId, ShardQueues,
 };
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,7 +20,7 @@ impl ShardHost for IdleHost {
         Ok(())
     }
 
-    async fn release(&self, _: Vec<ShardId>) {}
+    async fn release(&self, _: Vec<ShardId>, _: Release) {}
 
     async fn handle(&self, _: InboundEnvelope) -> Result<Vec<u8>, RetryLater> {
         Ok(Vec::new())
@@ -27,6 +28,10 @@ impl ShardHost for IdleHost {
 
     fn load(&self) -> u64 {
         0
+    }
+
+    async fn accepted_epochs(&self) -> Result<BTreeMap<ShardId, u64>, String> {
+        Ok(BTreeMap::new())
     }
 }
 

@@ -22,6 +22,7 @@ use botwot_engine::timer::DurableTimer;
 use botwot_engine::{
     BotId, BotProfile, Message, SessionId, SessionKey, SessionState, TenantId, Timestamp,
 };
+use std::collections::BTreeMap;
 
 pub struct DownStore;
 
@@ -69,6 +70,9 @@ impl SessionStore for DownStore {
         down()
     }
     async fn commit(&self, _: SessionCommit) -> Result<CommitOutcome, StoreError> {
+        down()
+    }
+    async fn shard_epochs(&self) -> Result<BTreeMap<u32, u64>, StoreError> {
         down()
     }
     async fn list_sessions(

@@ -17,6 +17,7 @@ use group::Writer;
 use prepare::{Positions, prepare};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
 
 /// An embedded backend: JSON bodies, writes through its group-commit [`Writer`], reads of its
 /// own. Each one gets the document port from the impl below.
@@ -33,6 +34,8 @@ pub(crate) trait LocalStore: Send + Sync + 'static {
         &self,
         query: IndexQuery,
     ) -> impl FnOnce() -> Result<Vec<Hit<Vec<u8>>>, StorageError> + Send + 'static;
+    /// The shard fences as stored now (a small table: read inline).
+    fn shard_epochs_now(&self) -> Result<BTreeMap<u32, u64>, StorageError>;
 }
 
 #[async_trait]
@@ -73,6 +76,10 @@ impl<S: LocalStore> DocumentBackend for S {
         tokio::task::spawn_blocking(self.query_job(query))
             .await
             .map_err(|error| StorageError::Task(error.to_string()))?
+    }
+
+    async fn shard_epochs(&self) -> Result<BTreeMap<u32, u64>, StorageError> {
+        self.shard_epochs_now()
     }
 }
 

@@ -20,6 +20,7 @@ use crate::backend::docs::prepare::Positions;
 use crate::backend::{CollectionSpec, Hit, IndexQuery, Stored};
 use crate::error::StorageError;
 use redb::Database;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tables::Layout;
@@ -96,5 +97,9 @@ impl LocalStore for EmbeddedBackend {
     ) -> impl FnOnce() -> Result<Vec<Hit<Vec<u8>>>, StorageError> + Send + 'static {
         let (db, layout) = (self.db.clone(), self.layout.clone());
         move || read::query(&db, &layout, &query)
+    }
+
+    fn shard_epochs_now(&self) -> Result<BTreeMap<u32, u64>, StorageError> {
+        read::shard_epochs(&self.db)
     }
 }

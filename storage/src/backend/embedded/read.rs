@@ -1,12 +1,13 @@
 //! Reads from a redb snapshot: a document by id, and index range queries.
 
-use super::tables::{Layout, ReadIndex};
+use super::tables::{Layout, ReadIndex, SHARD_FENCES};
 use crate::backend::docs::bounds::query_range;
 use crate::backend::docs::record::{decode_header, id_of_entry, stored};
 use crate::backend::{CollectionSpec, Hit, IndexQuery, Order, Stored};
 use crate::error::StorageError;
 use crate::keys;
-use redb::{Database, Range, Value};
+use redb::{Database, Range, ReadableTable, Value};
+use std::collections::BTreeMap;
 use std::ops::Bound;
 
 pub(super) fn get(
@@ -96,4 +97,16 @@ fn scan<V: Value + 'static>(
 
 fn as_slice(bound: &Bound<Vec<u8>>) -> Bound<&[u8]> {
     bound.as_ref().map(Vec::as_slice)
+}
+
+/// Every shard fence: shard → the highest epoch accepted.
+pub(super) fn shard_epochs(db: &Database) -> Result<BTreeMap<u32, u64>, StorageError> {
+    let txn = db.begin_read()?;
+    let fences = txn.open_table(SHARD_FENCES)?;
+    let mut epochs = BTreeMap::new();
+    for entry in fences.iter()? {
+        let (shard, epoch) = entry?;
+        epochs.insert(shard.value(), epoch.value());
+    }
+    Ok(epochs)
 }

@@ -9,6 +9,7 @@ use crate::backend::docs::prepare::Positions;
 use crate::backend::{CollectionSpec, IndexSpec};
 use crate::error::StorageError;
 use fjall::{Database, Keyspace, KeyspaceCreateOptions};
+use std::collections::BTreeMap;
 
 /// Where a keyspace stands among those of its collection: the documents, then each index.
 pub(super) const DOCS: usize = 0;
@@ -130,7 +131,24 @@ pub(super) fn held_epoch(fences: &Keyspace, shard: u32) -> Result<Option<u64>, S
     let Some(value) = fences.get(shard.to_be_bytes())? else {
         return Ok(None);
     };
-    let epoch = <[u8; 8]>::try_from(&value[..])
-        .map_err(|_| StorageError::Corrupt(format!("the fence of shard {shard} is not 8 bytes")))?;
-    Ok(Some(u64::from_be_bytes(epoch)))
+    Ok(Some(epoch_of(shard, &value)?))
+}
+
+/// Every shard fence: shard → the highest epoch accepted.
+pub(super) fn shard_epochs(fences: &Keyspace) -> Result<BTreeMap<u32, u64>, StorageError> {
+    let mut epochs = BTreeMap::new();
+    for entry in fences.iter() {
+        let (key, value) = entry.into_inner()?;
+        let shard = <[u8; 4]>::try_from(&key[..])
+            .map(u32::from_be_bytes)
+            .map_err(|_| StorageError::Corrupt("a shard fence key is not 4 bytes".to_owned()))?;
+        epochs.insert(shard, epoch_of(shard, &value)?);
+    }
+    Ok(epochs)
+}
+
+fn epoch_of(shard: u32, value: &[u8]) -> Result<u64, StorageError> {
+    <[u8; 8]>::try_from(value)
+        .map(u64::from_be_bytes)
+        .map_err(|_| StorageError::Corrupt(format!("the fence of shard {shard} is not 8 bytes")))
 }

@@ -21,6 +21,7 @@ use crate::backend::{CollectionSpec, Hit, IndexQuery, Stored};
 use crate::error::StorageError;
 use fjall::Database;
 use layout::Layout;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tracing::info;
@@ -95,5 +96,9 @@ impl LocalStore for LsmBackend {
     ) -> impl FnOnce() -> Result<Vec<Hit<Vec<u8>>>, StorageError> + Send + 'static {
         let (db, layout) = (self.db.clone(), self.layout.clone());
         move || read::query(&db, &layout, &query)
+    }
+
+    fn shard_epochs_now(&self) -> Result<BTreeMap<u32, u64>, StorageError> {
+        layout::shard_epochs(&self.layout.fences)
     }
 }

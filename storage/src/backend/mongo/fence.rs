@@ -18,9 +18,11 @@ use super::duplicate::{classify, is_duplicate_key};
 use super::envelope::{ID, from_bson};
 use crate::backend::{CollectionSpec, FieldValue, ShardFence};
 use crate::error::{Duplicate, ID_INDEX, StorageError};
+use futures::TryStreamExt;
 use mongodb::Collection;
 use mongodb::bson::{Bson, Document, doc};
 use mongodb::options::FindOneOptions;
+use std::collections::BTreeMap;
 
 /// The collection of shard fences.
 pub(super) const SHARD_FENCES: &str = "shard_fences";
@@ -64,6 +66,27 @@ pub(super) async fn claim_shard(
         || StorageError::Task("no attempt to claim the shard was made".to_owned()),
         StorageError::Mongo,
     ))
+}
+
+/// Every shard fence: shard → the highest epoch accepted.
+pub(super) async fn shard_epochs(
+    backend: &MongoBackend,
+) -> Result<BTreeMap<u32, u64>, StorageError> {
+    let mut cursor = backend.shard_fences.find(doc! {}).await?;
+    let mut epochs = BTreeMap::new();
+    while let Some(found) = cursor.try_next().await? {
+        let shard = match found.get(ID).and_then(from_bson) {
+            Some(FieldValue::I64(shard)) => u32::try_from(shard).ok(),
+            _ => None,
+        };
+        let (Some(shard), Some(epoch)) = (shard, epoch_in(&found, EPOCH)) else {
+            return Err(StorageError::Corrupt(format!(
+                "a shard fence is not {{_id: shard, epoch}}: {found}"
+            )));
+        };
+        epochs.insert(shard, epoch);
+    }
+    Ok(epochs)
 }
 
 /// Adds the batch's stamp to an envelope it writes.

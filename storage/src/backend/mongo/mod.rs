@@ -25,6 +25,7 @@ use mongodb::options::{Acknowledgment, ClientOptions, DatabaseOptions, WriteConc
 use mongodb::{Client, Collection, Database};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
 use std::time::Duration;
 use tracing::info;
 
@@ -171,5 +172,9 @@ impl DocumentBackend for MongoBackend {
             hits.push(Hit { id, body, position });
         }
         Ok(hits)
+    }
+
+    async fn shard_epochs(&self) -> Result<BTreeMap<u32, u64>, StorageError> {
+        fence::shard_epochs(self).await
     }
 }
