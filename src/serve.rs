@@ -8,6 +8,7 @@ use botwot_adapters::channels::ChannelRouter;
 use botwot_adapters::meta::graph::{
     AccessTokenSource, GraphClient, MetaGraphSender, StoredTokens, TokenCipher,
 };
+use botwot_adapters::meta::uploads::Uploads;
 use botwot_cluster::ClusterNode;
 use botwot_engine::Channel;
 use botwot_engine::time::Clock;
@@ -57,10 +58,6 @@ pub async fn serve(mut config: Config) -> Result<()> {
             .with_alerts(http.integration_alerts()),
     );
     http = http.meta_graph(graph.clone(), tokens.clone());
-    let meta = Arc::new(MetaGraphSender::new(graph, tokens));
-    let web = Arc::new(http.web_channel());
-    let sender = meta.route_meta_channels(ChannelRouter::default().with(Channel::Web, web.clone()));
-    let widget_sockets = web.clone();
     let knowledge = KnowledgeServices::start(
         &config.knowledge,
         store.clone(),
@@ -70,6 +67,11 @@ pub async fn serve(mut config: Config) -> Result<()> {
     )
     .await
     .context("the knowledge services could not start")?;
+    let uploads = Uploads::new(knowledge.blobs.clone());
+    let meta = Arc::new(MetaGraphSender::new(graph, tokens).with_uploads(uploads));
+    let web = Arc::new(http.web_channel());
+    let sender = meta.route_meta_channels(ChannelRouter::default().with(Channel::Web, web.clone()));
+    let widget_sockets = web.clone();
     let node = Node::start(
         config.node.clone(),
         NodeDeps {

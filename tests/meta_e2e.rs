@@ -330,6 +330,44 @@ async fn a_photo_a_customer_sends_is_kept_and_served_from_the_blob_store() {
         .expect("the bot's reply");
     let (status, _, body) = server.get_bytes(&media_path(reply)).await;
     assert_eq!(status, 404, "{}", String::from_utf8_lossy(&body));
+
+    // An agent answers with a photo from their own computer: uploaded to us, then by the sender
+    // to the number, and sent by the media id WhatsApp gave it.
+    let (status, body) = server
+        .post(&format!("/v1/sessions/{session_id}/takeover"), json!({}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let answer: Vec<u8> = (0..9_000u32).map(|n| (n * 13 % 241) as u8).collect();
+    let (status, uploaded) = server
+        .upload("/v1/media", answer.clone(), "image/png")
+        .await;
+    assert_eq!(status, 201, "{uploaded}");
+    let reply = json!({"media": {"type": "image", "url": uploaded["url"], "caption": "This one"}});
+    let (status, body) = server
+        .post(&format!("/v1/sessions/{session_id}/messages"), reply)
+        .await;
+    assert_eq!(status, 201, "{body}");
+    server
+        .until("the agent's photo is uploaded and sent", || async {
+            graph.requests().iter().any(|r| r.body["type"] == "image")
+        })
+        .await;
+    let uploads = graph.media.uploaded();
+    assert_eq!(uploads.len(), 1, "uploaded once");
+    assert_eq!(
+        graph.media.file(&uploads[0]),
+        Some(("image/png".to_owned(), answer)),
+        "the very bytes the agent uploaded"
+    );
+    let sent = graph
+        .requests()
+        .into_iter()
+        .find(|r| r.body["type"] == "image")
+        .expect("the photo message");
+    assert_eq!(
+        sent.body["image"],
+        json!({"id": uploads[0], "caption": "This one"})
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

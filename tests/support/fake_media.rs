@@ -1,12 +1,15 @@
 //! The media half of the fake Graph API, as Meta documents it for the WhatsApp Cloud API:
 //! `GET /{version}/{media-id}` answers the file's short-lived download URL, MIME type, SHA-256
 //! and size; that URL then gives the bytes, to a request bearing the account's token only.
+//! `POST /{version}/{phone-number-id}/media` (multipart: `messaging_product`, `type`, `file`)
+//! keeps an uploaded file and answers its new media id.
 
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use parking_lot::Mutex;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -21,6 +24,7 @@ type File = (String, Vec<u8>);
 pub struct MediaFiles {
     files: Arc<Mutex<HashMap<String, File>>>,
     downloads: Arc<Mutex<HashMap<String, usize>>>,
+    uploads: Arc<Mutex<Vec<String>>>,
 }
 
 impl MediaFiles {
@@ -31,6 +35,16 @@ impl MediaFiles {
 
     pub fn downloads(&self, media_id: &str) -> usize {
         self.downloads.lock().get(media_id).copied().unwrap_or(0)
+    }
+
+    /// The file kept under `media_id` (added, or uploaded).
+    pub fn file(&self, media_id: &str) -> Option<(String, Vec<u8>)> {
+        self.files.lock().get(media_id).cloned()
+    }
+
+    /// The ids of the files uploaded so far, in order.
+    pub fn uploaded(&self) -> Vec<String> {
+        self.uploads.lock().clone()
     }
 }
 
@@ -45,6 +59,7 @@ struct Served {
 pub fn routes(files: MediaFiles, base_url: &str, token: &str) -> Router {
     Router::new()
         .route("/v21.0/{media_id}", get(media_info))
+        .route("/v21.0/{phone_number_id}/media", post(upload))
         .route("/lookaside/{media_id}", get(download))
         .with_state(Served {
             files,
@@ -105,4 +120,89 @@ async fn download(
     };
     *served.files.downloads.lock().entry(media_id).or_default() += 1;
     ([(header::CONTENT_TYPE, mime_type)], bytes).into_response()
+}
+
+/// Keeps the `file` part of a WhatsApp media upload and answers its media id; a form without
+/// `messaging_product=whatsapp` or a file is refused as Meta refuses it (code 100).
+async fn upload(State(served): State<Served>, headers: HeaderMap, body: Bytes) -> Response {
+    if !authorised(&served, &headers) {
+        return refused();
+    }
+    let boundary = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("multipart/form-data; boundary="))
+        .map(str::to_owned);
+    let parts = boundary
+        .map(|boundary| form_parts(&body, &boundary))
+        .unwrap_or_default();
+    let field = |name: &str| parts.iter().find(|part| part.name == name);
+    let whatsapp = field("messaging_product").is_some_and(|part| part.bytes == b"whatsapp");
+    let (Some(file), true) = (field("file"), whatsapp) else {
+        let error = json!({"error": {"message": "(#100) The parameter messaging_product is required.", "type": "OAuthException", "code": 100}});
+        return (StatusCode::BAD_REQUEST, axum::Json(error)).into_response();
+    };
+    let mut uploads = served.files.uploads.lock();
+    let media_id = format!("9{:015}", uploads.len() + 1);
+    uploads.push(media_id.clone());
+    let kept = (file.content_type.clone(), file.bytes.clone());
+    served.files.files.lock().insert(media_id.clone(), kept);
+    axum::Json(json!({"id": media_id})).into_response()
+}
+
+/// One part of a `multipart/form-data` body.
+#[derive(Default)]
+struct FormPart {
+    name: String,
+    content_type: String,
+    bytes: Vec<u8>,
+}
+
+/// The parts of a multipart body (RFC 7578), read plainly: enough for what the sender writes.
+fn form_parts(body: &[u8], boundary: &str) -> Vec<FormPart> {
+    let delimiter = format!("--{boundary}");
+    let mut parts = Vec::new();
+    for chunk in split(body, delimiter.as_bytes()).into_iter().skip(1) {
+        let Some(chunk) = chunk.strip_prefix(b"\r\n") else {
+            break; // "--" after the last delimiter
+        };
+        let Some(end) = find(chunk, b"\r\n\r\n") else {
+            continue;
+        };
+        let head = String::from_utf8_lossy(&chunk[..end]);
+        let mut bytes = chunk[end + 4..].to_vec();
+        if bytes.ends_with(b"\r\n") {
+            bytes.truncate(bytes.len() - 2);
+        }
+        let mut part = FormPart {
+            bytes,
+            ..FormPart::default()
+        };
+        for line in head.lines() {
+            if let Some(disposition) = line.strip_prefix("Content-Disposition: form-data; name=\"")
+            {
+                part.name = disposition.split('"').next().unwrap_or_default().to_owned();
+            } else if let Some(content_type) = line.strip_prefix("Content-Type: ") {
+                part.content_type = content_type.to_owned();
+            }
+        }
+        parts.push(part);
+    }
+    parts
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
+}
+
+fn split<'a>(mut body: &'a [u8], delimiter: &[u8]) -> Vec<&'a [u8]> {
+    let mut pieces = Vec::new();
+    while let Some(at) = find(body, delimiter) {
+        pieces.push(&body[..at]);
+        body = &body[at + delimiter.len()..];
+    }
+    pieces.push(body);
+    pieces
 }

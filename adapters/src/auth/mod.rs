@@ -8,7 +8,7 @@ pub mod api_keys;
 pub mod codes;
 pub mod keys;
 pub mod passwords;
-mod random;
+pub(crate) mod random;
 pub mod refresh;
 pub mod tokens;
 

@@ -49,13 +49,7 @@ impl DeclaredType {
     /// From an HTTP `Content-Type` (parameters such as `charset` are ignored). Generic binary
     /// types are [`Self::Unspecified`], so a URL served as `application/octet-stream` is sniffed.
     pub fn from_content_type(content_type: &str) -> Self {
-        let essence = content_type
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase();
-        let format = match essence.as_str() {
+        let format = match mime_essence(content_type).as_str() {
             "" | "application/octet-stream" | "binary/octet-stream" | "application/unknown" => {
                 return Self::Unspecified;
             }
@@ -92,4 +86,14 @@ impl From<DocumentFormat> for DeclaredType {
     fn from(format: DocumentFormat) -> Self {
         Self::Format(format)
     }
+}
+
+/// The `type/subtype` of a `Content-Type` value, lower case, without its parameters.
+pub fn mime_essence(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
 }

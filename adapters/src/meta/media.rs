@@ -190,7 +190,7 @@ fn matches_digest(stated: &str, bytes: &[u8]) -> bool {
         || stated == base64::engine::general_purpose::STANDARD.encode(digest)
 }
 
-fn frame(media: &StoredMedia) -> Vec<u8> {
+pub(crate) fn frame(media: &StoredMedia) -> Vec<u8> {
     let content_type = media.content_type.replace(['\r', '\n'], " ");
     let mut framed = Vec::with_capacity(content_type.len() + 1 + media.bytes.len());
     framed.extend_from_slice(content_type.as_bytes());
@@ -199,7 +199,7 @@ fn frame(media: &StoredMedia) -> Vec<u8> {
     framed
 }
 
-fn unframe(mut framed: Vec<u8>) -> StoredMedia {
+pub(crate) fn unframe(mut framed: Vec<u8>) -> StoredMedia {
     let Some(end) = framed.iter().position(|byte| *byte == b'\n') else {
         return StoredMedia {
             content_type: FALLBACK_CONTENT_TYPE.to_owned(),

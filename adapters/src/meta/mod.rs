@@ -17,6 +17,7 @@ pub mod media;
 pub mod messenger;
 pub mod post_comment;
 pub mod signature;
+pub mod uploads;
 pub mod whatsapp;
 
 use botwot_engine::Channel;

@@ -156,6 +156,7 @@ pub const ACCESS_MAP: &[(&str, &str, Access)] = &[
     ("POST", "/v1/sessions/{sessionId}/rating", CONVERSATIONS),
     ("POST", "/v1/sessions/{sessionId}/takeover", LIVE_CHAT),
     ("POST", "/v1/sessions/{sessionId}/messages", LIVE_CHAT),
+    ("POST", "/v1/media", LIVE_CHAT),
     (
         "POST",
         "/v1/sessions/{sessionId}/messages/{messageId}/reaction",

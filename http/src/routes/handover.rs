@@ -10,6 +10,7 @@ use crate::extract::JsonBody;
 use crate::openapi::schemas::{MessageSchema, SessionSchema};
 use crate::routes::reply_body::{AgentReply, check_text};
 use crate::routes::sessions::{SessionPath, TenantSession};
+use crate::routes::uploads;
 use crate::sessions::{Envelope, Outcome};
 use crate::state::AppState;
 use axum::Json;
@@ -89,6 +90,7 @@ pub async fn reply(
     JsonBody(reply): JsonBody<AgentReply>,
 ) -> Result<(StatusCode, Json<PostedMessage>), AppError> {
     let body = reply.body_for(&session.key)?;
+    uploads::check_uploaded_file(&state, &session.key.tenant_id, &body).await?;
     let event = SessionEvent::AgentReplied {
         agent_id: principal.user.id.to_string(),
         body,

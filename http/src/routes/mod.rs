@@ -32,6 +32,7 @@ pub mod routing;
 pub mod sessions;
 pub mod settings_patch;
 pub mod templates;
+pub mod uploads;
 pub mod users;
 pub mod voice_agents;
 
@@ -40,6 +41,7 @@ use crate::errors::{AppError, ErrorCode};
 use crate::openapi;
 use crate::state::AppState;
 use crate::widget::{assets, demo};
+use axum::extract::DefaultBodyLimit;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -77,6 +79,11 @@ pub fn resources() -> OpenApiRouter<AppState> {
         .routes(routes!(ratings::rate_session))
         .routes(routes!(handover::take_over))
         .routes(routes!(handover::reply))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(uploads::upload_media))
+                .layer(DefaultBodyLimit::max(uploads::MAX_UPLOAD_BYTES)),
+        )
         .routes(routes!(reactions::react))
         .routes(routes!(templates::send_template))
         .routes(routes!(read_receipts::mark_read))

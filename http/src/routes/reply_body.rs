@@ -1,12 +1,13 @@
-//! What an agent's reply carries: text, one attachment by its public `https` address (an
-//! image, a video, an audio file or a document) with an optional caption, or a prompt with
-//! choices (`reply_choices`). Checked against the
+//! What an agent's reply carries: text, one attachment by its public `https` address or as a
+//! file uploaded with `POST /v1/media` (an image, a video, an audio file or a document) with an
+//! optional caption, or a prompt with choices (`reply_choices`). Checked against the
 //! conversation's channel before it is stored, so nothing is accepted that the channel would
 //! refuse later: Messenger and Instagram attachments have no caption, WhatsApp audio neither,
 //! and under a comment only text can be posted.
 
 use super::reply_choices::AgentInteractive;
 use crate::errors::AppError;
+use botwot_adapters::meta::uploads::upload_id;
 use botwot_engine::integration::commented;
 use botwot_engine::validation::ValidationErrors;
 use botwot_engine::{Channel, MessageBody, SessionKey};
@@ -45,7 +46,8 @@ pub struct AgentMedia {
     /// `image`, `video`, `audio` or `document`.
     #[serde(rename = "type")]
     pub kind: String,
-    /// A public `https` address of at most 2,048 characters.
+    /// A public `https` address of at most 2,048 characters, or the `url` `POST /v1/media`
+    /// gave an uploaded file (WhatsApp and Messenger).
     pub url: String,
     /// Up to 1,024 characters (WhatsApp images, videos and documents only).
     #[serde(default)]
@@ -99,10 +101,20 @@ impl AgentMedia {
             errors.add("media.type", "must be image, video, audio or document");
         }
         let url = self.url.trim();
-        if !is_public_https_address(url) {
+        if upload_id(url).is_some() {
+            if !matches!(key.channel, Channel::WhatsApp | Channel::Messenger) {
+                errors.add(
+                    "media.url",
+                    format!(
+                        "uploaded files can be sent on WhatsApp and Messenger; on {} send a public https address",
+                        key.channel
+                    ),
+                );
+            }
+        } else if !is_public_https_address(url) {
             errors.add(
                 "media.url",
-                "must be a public https address of at most 2,048 characters",
+                "must be a public https address of at most 2,048 characters, or the url of a file uploaded with POST /v1/media",
             );
         }
         let caption = self

@@ -161,6 +161,10 @@ async fn every_change_through_the_api_is_audited_and_reads_are_not() {
             .await;
         assert!(done.status.is_success(), "{path}: {:?}", done.body);
     }
+    let photo = app
+        .upload("/v1/media", b"\xff\xd8\xff a photo".to_vec(), "image/jpeg")
+        .await;
+    assert_eq!(photo.status, StatusCode::CREATED, "{:?}", photo.body);
     let on_whatsapp = converse_on(
         &app,
         &live,

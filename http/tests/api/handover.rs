@@ -585,6 +585,66 @@ async fn an_agent_sends_an_attachment_by_its_address_checked_against_the_channel
 }
 
 #[tokio::test]
+async fn an_agent_uploads_a_file_and_sends_it_where_the_channel_takes_uploads() {
+    let app = TestApp::new().await;
+    let bot = app.bot(BotSettings::named("Ava")).await;
+    let whatsapp = converse(&app, &bot, Channel::WhatsApp, "16315551190", &["hi"]).await;
+    let web = conversation(&app, "v_upload").await;
+    for session in [&whatsapp, &web] {
+        let taken = app
+            .send(Method::POST, &path(session, "takeover"), json!({}))
+            .await;
+        assert_eq!(taken.status, StatusCode::OK, "{:?}", taken.body);
+    }
+    let uploaded = app
+        .upload("/v1/media", b"%PDF-1.7 invoice".to_vec(), "application/pdf")
+        .await;
+    assert_eq!(uploaded.status, StatusCode::CREATED, "{:?}", uploaded.body);
+    assert_eq!(uploaded.body["mediaType"], "document");
+    assert_eq!(uploaded.body["size"], 16);
+    let url = uploaded.body["url"].as_str().expect("a url").to_owned();
+    assert!(url.starts_with("botwot-upload:"), "{url}");
+
+    let invoice = json!({"media": {"type": "document", "url": url, "caption": "Your invoice"}});
+    let sent = app
+        .send(Method::POST, &path(&whatsapp, "messages"), invoice.clone())
+        .await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{:?}", sent.body);
+    assert_eq!(sent.body["message"]["body"]["url"], url.as_str());
+
+    // The widget cannot fetch it; the kind must be the file's; the file must be this
+    // organisation's.
+    let refused = app
+        .send(Method::POST, &path(&web, "messages"), invoice)
+        .await;
+    assert_eq!(refused.fields_at_fault(), ["media.url"]);
+    let as_photo = json!({"media": {"type": "image", "url": url}});
+    let refused = app
+        .send(Method::POST, &path(&whatsapp, "messages"), as_photo)
+        .await;
+    assert_eq!(refused.fields_at_fault(), ["media.type"]);
+    let unknown = json!({"media": {"type": "document", "url": "botwot-upload:00ff"}});
+    let refused = app
+        .send(Method::POST, &path(&whatsapp, "messages"), unknown)
+        .await;
+    assert_eq!(refused.fields_at_fault(), ["media.url"]);
+
+    // What WhatsApp does not take is refused plainly.
+    let html = app
+        .upload("/v1/media", b"<p>hi</p>".to_vec(), "text/html")
+        .await;
+    assert_eq!(html.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(html.code(), "unsupported_media_type");
+    let big = app
+        .upload("/v1/media", vec![0; 5 * 1024 * 1024 + 1], "image/jpeg")
+        .await;
+    assert_eq!(big.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(big.code(), "file_too_large");
+    let empty = app.upload("/v1/media", Vec::new(), "image/png").await;
+    assert_eq!(empty.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
 async fn an_agent_sends_choices_checked_against_the_channel() {
     let app = TestApp::new().await;
     let bot = app.bot(BotSettings::named("Ava")).await;

@@ -100,6 +100,7 @@ async fn the_openapi_document_lists_every_route_served() {
         "POST /v1/sessions/{sessionId}/rating",
         "POST /v1/sessions/{sessionId}/takeover",
         "POST /v1/sessions/{sessionId}/messages",
+        "POST /v1/media",
         "POST /v1/sessions/{sessionId}/messages/{messageId}/reaction",
         "POST /v1/sessions/{sessionId}/notes",
         "POST /v1/sessions/{sessionId}/templates",

@@ -7,6 +7,7 @@ use super::config::{GraphConfig, GraphConfigError};
 use super::errors::{GraphError, classify};
 use super::retry_after::parse_retry_after;
 use super::token::AccessToken;
+use super::upload::Multipart;
 use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -54,6 +55,24 @@ impl GraphClient {
         R: DeserializeOwned,
     {
         let request = self.http.post(self.config.endpoint(path)).json(body);
+        let answer = self.call(request, Some(token), MAX_ANSWER_BYTES).await?;
+        answer.json()
+    }
+
+    /// POSTs a `multipart/form-data` body (a file upload) to `path` (below the version) with the
+    /// bearer token, and reads a 2xx answer as `R`.
+    pub async fn post_multipart<R: DeserializeOwned>(
+        &self,
+        path: &str,
+        token: &AccessToken,
+        form: Multipart,
+    ) -> Result<R, GraphError> {
+        let (content_type, body) = form.finish();
+        let request = self
+            .http
+            .post(self.config.endpoint(path))
+            .header(CONTENT_TYPE, content_type)
+            .body(body);
         let answer = self.call(request, Some(token), MAX_ANSWER_BYTES).await?;
         answer.json()
     }

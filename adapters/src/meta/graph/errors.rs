@@ -105,6 +105,9 @@ pub enum GraphError {
     /// The outbound message cannot be expressed on this channel.
     #[error("message cannot be sent on this channel: {0}")]
     Unsendable(String),
+    /// The uploaded file the message sends could not be read from the blob store (for now).
+    #[error("the file to send could not be read: {0}")]
+    FileUnavailable(String),
     /// No access token could be had for the account.
     #[error(transparent)]
     Token(#[from] TokenError),
@@ -119,7 +122,8 @@ impl GraphError {
             | GraphError::RateLimited { .. }
             | GraphError::Throttled { .. }
             | GraphError::Unavailable { .. }
-            | GraphError::UnreadableResponse { .. } => true,
+            | GraphError::UnreadableResponse { .. }
+            | GraphError::FileUnavailable(_) => true,
             GraphError::Token(error) => matches!(error, TokenError::Unavailable(_)),
             GraphError::TokenRejected { .. }
             | GraphError::OutsideWindow { .. }
@@ -171,6 +175,7 @@ impl GraphError {
             GraphError::Refused { .. } => "refused",
             GraphError::Unbuildable(_) => "unbuildable",
             GraphError::Unsendable(_) => "unsendable",
+            GraphError::FileUnavailable(_) => "file_unavailable",
             GraphError::Token(_) => "token_missing",
         }
     }

@@ -6,6 +6,7 @@
 //! that later delivery and read webhooks name.
 
 use super::errors::GraphError;
+use crate::meta::uploads::upload_id;
 use botwot_engine::{Channel, MessageBody};
 use serde::{Deserialize, Serialize};
 
@@ -58,11 +59,16 @@ pub struct Attachment {
     pub payload: AttachmentPayload,
 }
 
+/// The file by its URL, or by the id the Attachment Upload API gave it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AttachmentPayload {
-    pub url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment_id: Option<String>,
     /// Lets Meta keep the file for reuse instead of fetching it on every send.
-    pub is_reusable: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_reusable: Option<bool>,
 }
 
 impl MessagingRequest {
@@ -80,9 +86,14 @@ impl MessagingRequest {
 
 impl MessagingContent {
     /// The content of an engine message on `channel` (Messenger or Instagram). Attachments are
-    /// sent by URL; the Send API has no caption, so a captioned attachment is `Unsendable` rather
-    /// than sent without its words.
-    pub fn from_body(channel: Channel, body: &MessageBody) -> Result<Self, GraphError> {
+    /// sent by URL, or, for a file an agent uploaded to us, by the attachment id `uploaded`
+    /// that Meta gave it; the Send API has no caption, so a captioned attachment is
+    /// `Unsendable` rather than sent without its words.
+    pub fn from_body(
+        channel: Channel,
+        body: &MessageBody,
+        uploaded: Option<&str>,
+    ) -> Result<Self, GraphError> {
         match body {
             MessageBody::Text { text } => Ok(MessagingContent::Text { text: text.clone() }),
             MessageBody::Interactive {
@@ -137,13 +148,27 @@ impl MessagingContent {
                         )));
                     }
                 };
+                let payload = match upload_id(url) {
+                    Some(_) => AttachmentPayload {
+                        url: None,
+                        attachment_id: uploaded.map(str::to_owned),
+                        is_reusable: None,
+                    },
+                    None => AttachmentPayload {
+                        url: Some(url.clone()),
+                        attachment_id: None,
+                        is_reusable: Some(true),
+                    },
+                };
+                if payload.url.is_none() && payload.attachment_id.is_none() {
+                    return Err(GraphError::Unsendable(format!(
+                        "an uploaded file must be uploaded to {channel} before it is sent"
+                    )));
+                }
                 Ok(MessagingContent::Attachment {
                     attachment: Attachment {
                         kind: kind.to_owned(),
-                        payload: AttachmentPayload {
-                            url: url.clone(),
-                            is_reusable: true,
-                        },
+                        payload,
                     },
                 })
             }
@@ -273,7 +298,7 @@ mod tests {
                 }],
             },
         };
-        let content = MessagingContent::from_body(Channel::Instagram, &body).unwrap();
+        let content = MessagingContent::from_body(Channel::Instagram, &body, None).unwrap();
         assert_eq!(
             serde_json::to_value(content).unwrap(),
             json!({
@@ -285,7 +310,8 @@ mod tests {
 
     #[test]
     fn text_matches_the_send_api_example() {
-        let content = MessagingContent::from_body(Channel::Messenger, &MessageBody::text("hello"));
+        let content =
+            MessagingContent::from_body(Channel::Messenger, &MessageBody::text("hello"), None);
         let request = MessagingRequest::response("1254477777772919", content.unwrap());
         assert_eq!(
             serde_json::to_value(request).unwrap(),
@@ -304,15 +330,35 @@ mod tests {
             url: "https://cdn.example.com/invoice.pdf".into(),
             caption: None,
         };
-        let content = MessagingContent::from_body(Channel::Messenger, &file).unwrap();
+        let content = MessagingContent::from_body(Channel::Messenger, &file, None).unwrap();
         assert_eq!(
             serde_json::to_value(content).unwrap(),
             json!({"attachment": {"type": "file", "payload": {
                 "url": "https://cdn.example.com/invoice.pdf", "is_reusable": true
             }}})
         );
-        let on_instagram = MessagingContent::from_body(Channel::Instagram, &file).unwrap_err();
+        let on_instagram =
+            MessagingContent::from_body(Channel::Instagram, &file, None).unwrap_err();
         assert_eq!(on_instagram.kind(), "unsendable");
+    }
+
+    #[test]
+    fn uploaded_files_go_by_their_attachment_id_once_uploaded() {
+        let photo = MessageBody::Media {
+            media_type: "image".into(),
+            url: crate::meta::uploads::upload_reference("0a1b"),
+            caption: None,
+        };
+        let content =
+            MessagingContent::from_body(Channel::Messenger, &photo, Some("1857777774821032"))
+                .unwrap();
+        assert_eq!(
+            serde_json::to_value(content).unwrap(),
+            json!({"attachment": {"type": "image", "payload": {"attachment_id": "1857777774821032"}}})
+        );
+        let not_uploaded =
+            MessagingContent::from_body(Channel::Messenger, &photo, None).unwrap_err();
+        assert_eq!(not_uploaded.kind(), "unsendable");
     }
 
     #[test]
@@ -328,7 +374,7 @@ mod tests {
             caption: None,
         };
         for body in [captioned, whatsapp_media] {
-            let error = MessagingContent::from_body(Channel::Instagram, &body).unwrap_err();
+            let error = MessagingContent::from_body(Channel::Instagram, &body, None).unwrap_err();
             assert!(!error.is_retriable(), "{error}");
         }
     }

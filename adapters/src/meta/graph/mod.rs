@@ -20,6 +20,7 @@ pub mod contact_signals;
 pub mod errors;
 pub mod interactive;
 pub mod messenger;
+pub mod outbound_files;
 pub mod retry_after;
 pub mod sender;
 pub mod stored_tokens;
@@ -28,6 +29,7 @@ pub mod template_library;
 pub mod throughput;
 pub mod token;
 pub mod token_cipher;
+pub mod upload;
 pub mod whatsapp;
 
 pub use client::GraphClient;

@@ -17,12 +17,16 @@ use super::messenger::{
     ActionConfirmed, MessagingContent, MessagingRequest, MessagingResponse, ReactionRequest,
     SEND_PATH,
 };
+use super::outbound_files::{FileDestination, OutboundFiles};
 use super::throughput::NumberThroughput;
 use super::token::{AccessToken, AccessTokenSource};
 use super::whatsapp::{WhatsAppContent, WhatsAppRequest, WhatsAppResponse};
 use crate::channels::ChannelRouter;
+use crate::meta::uploads::{Uploads, upload_id};
+use crate::meta::whatsapp::media_reference;
 use async_trait::async_trait;
 use botwot_engine::Channel;
+use botwot_engine::MessageBody;
 use botwot_engine::integration::commented;
 use botwot_engine::message::Delivery;
 use botwot_engine::outbox::OutboxEntry;
@@ -46,6 +50,8 @@ pub struct MetaGraphSender {
     client: GraphClient,
     tokens: Arc<dyn AccessTokenSource>,
     throughput: Arc<NumberThroughput>,
+    /// Files agents uploaded, when the sender may send them.
+    files: Option<Arc<OutboundFiles>>,
 }
 
 impl MetaGraphSender {
@@ -55,7 +61,14 @@ impl MetaGraphSender {
             client,
             tokens,
             throughput: Arc::new(NumberThroughput::new(per_second)),
+            files: None,
         }
+    }
+
+    /// Lets messages send files agents uploaded (`botwot-upload:` body URLs) from `uploads`.
+    pub fn with_uploads(mut self, uploads: Uploads) -> Self {
+        self.files = Some(Arc::new(OutboundFiles::new(uploads)));
+        self
     }
 
     /// Registers this sender for WhatsApp, Messenger and Instagram on `router`.
@@ -72,7 +85,10 @@ impl MetaGraphSender {
         let body = &entry.message.body;
         match key.channel {
             Channel::WhatsApp => {
-                let content = WhatsAppContent::from_body(body)?;
+                let content = match self.uploaded_id(entry, "").await? {
+                    Some(id) => WhatsAppContent::from_body(&with_url(body, &media_reference(&id)))?,
+                    None => WhatsAppContent::from_body(body)?,
+                };
                 self.send_whatsapp(&key.channel_account, &key.contact, content)
                     .await
             }
@@ -83,7 +99,13 @@ impl MetaGraphSender {
                         .reply_to_comment(channel, &key.channel_account, comment_id, text)
                         .await;
                 }
-                let content = MessagingContent::from_body(channel, body)?;
+                let kind = match body {
+                    MessageBody::Media { media_type, .. } if media_type == "document" => "file",
+                    MessageBody::Media { media_type, .. } => media_type.as_str(),
+                    _ => "",
+                };
+                let uploaded = self.uploaded_id(entry, kind).await?;
+                let content = MessagingContent::from_body(channel, body, uploaded.as_deref())?;
                 self.send_messaging(channel, &key.channel_account, &key.contact, content)
                     .await
             }
@@ -155,6 +177,45 @@ impl MetaGraphSender {
 }
 
 impl MetaGraphSender {
+    /// For a message whose file an agent uploaded to us: the id Meta knows it by on the
+    /// account the message leaves from (uploaded now if need be). `None` for anything else.
+    async fn uploaded_id(
+        &self,
+        entry: &OutboxEntry,
+        kind: &str,
+    ) -> Result<Option<String>, GraphError> {
+        let MessageBody::Media { url, .. } = &entry.message.body else {
+            return Ok(None);
+        };
+        if upload_id(url).is_none() {
+            return Ok(None);
+        }
+        let Some(files) = &self.files else {
+            return Err(GraphError::Unsendable(
+                "uploaded files cannot be sent: this node has no blob store for them".into(),
+            ));
+        };
+        let key = &entry.key;
+        if key.channel == Channel::WhatsApp {
+            checked_phone_number_id(&key.channel_account)?;
+        }
+        let token = self
+            .tokens
+            .access_token(key.channel, &key.channel_account)
+            .await?;
+        let destination = FileDestination {
+            channel: key.channel,
+            account: &key.channel_account,
+            tenant: &key.tenant_id,
+            url,
+            kind,
+        };
+        let uploaded = files.meta_id(&self.client, &token, destination).await;
+        self.reporting_rejection(key.channel, &key.channel_account, &token, uploaded)
+            .await
+            .map(Some)
+    }
+
     /// Posts `text` as a public reply under the comment `comment_id` on the account's post.
     pub async fn reply_to_comment(
         &self,
@@ -273,6 +334,22 @@ pub fn delivery_error(error: GraphError) -> DeliveryError {
         }
     } else {
         DeliveryError::Permanent(error.to_string())
+    }
+}
+
+/// `body` (a media message) naming its file by `url` instead.
+fn with_url(body: &MessageBody, url: &str) -> MessageBody {
+    match body {
+        MessageBody::Media {
+            media_type,
+            caption,
+            ..
+        } => MessageBody::Media {
+            media_type: media_type.clone(),
+            url: url.to_owned(),
+            caption: caption.clone(),
+        },
+        other => other.clone(),
     }
 }
 

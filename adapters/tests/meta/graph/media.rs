@@ -3,48 +3,19 @@
 //! SHA-256 Meta states, kept once, and refused when corrupt or too large; a Messenger
 //! attachment URL is fetched without a token.
 
+use super::memory_blobs::Blobs;
 use super::*;
-use async_trait::async_trait;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use botwot_adapters::meta::media::{MediaError, MediaLibrary, MediaRef};
-use botwot_engine::blobs::{BlobError, BlobStore};
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 const PHOTO: &[u8] = b"\xff\xd8\xff\xe0 a small jpeg";
-
-#[derive(Default)]
-struct Blobs(Mutex<BTreeMap<String, Vec<u8>>>);
-
-#[async_trait]
-impl BlobStore for Blobs {
-    async fn put(&self, key: &str, bytes: Vec<u8>) -> Result<(), BlobError> {
-        self.0.lock().expect("lock").insert(key.to_owned(), bytes);
-        Ok(())
-    }
-    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, BlobError> {
-        Ok(self.0.lock().expect("lock").get(key).cloned())
-    }
-    async fn delete(&self, key: &str) -> Result<(), BlobError> {
-        self.0.lock().expect("lock").remove(key);
-        Ok(())
-    }
-    async fn list(&self, prefix: &str) -> Result<Vec<String>, BlobError> {
-        let blobs = self.0.lock().expect("lock");
-        Ok(blobs
-            .keys()
-            .filter(|key| key.starts_with(prefix))
-            .cloned()
-            .collect())
-    }
-}
 
 #[derive(Clone)]
 struct Served {

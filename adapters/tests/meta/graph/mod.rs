@@ -1,13 +1,16 @@
 //! The Graph API sender against a local server speaking Meta's documented wire format: the exact
 //! request each channel sends, the message id read from each documented success body, and how
 //! every kind of failure is classified for the outbox (with no retry inside the client), and
-//! how a rejected token marks its integration unhealthy, and inbound media downloads.
+//! how a rejected token marks its integration unhealthy, inbound media downloads, and files
+//! agents uploaded sent by upload.
 
 mod failures;
 mod fake_graph;
 mod health;
 mod media;
+mod memory_blobs;
 mod sends;
+mod uploads;
 
 use botwot_adapters::meta::graph::{
     AccessToken, GraphClient, GraphConfig, MetaGraphSender, StaticTokens,

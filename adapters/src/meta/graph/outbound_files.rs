@@ -1,0 +1,84 @@
+//! Files agents uploaded to us ([`Uploads`]), sent through Meta: the file is uploaded to the
+//! account the message leaves from, then the message names it by the id Meta gave it. Each file
+//! is uploaded once per account and process (WhatsApp keeps uploaded media 30 days; Messenger
+//! attachments are uploaded reusable), so a send the outbox retries does not upload it again.
+
+use super::client::GraphClient;
+use super::errors::GraphError;
+use super::token::AccessToken;
+use super::upload::{upload_messaging_attachment, upload_whatsapp_media};
+use crate::meta::uploads::{UploadError, Uploads};
+use botwot_engine::Channel;
+use botwot_engine::ids::TenantId;
+use parking_lot::Mutex;
+use std::collections::HashMap;
+
+/// How many uploaded ids are remembered before the memory starts over.
+const REMEMBERED: usize = 10_000;
+
+/// Where a file goes: the channel, the account it leaves from, and the upload's body URL.
+#[derive(Clone, Copy, Debug)]
+pub struct FileDestination<'a> {
+    pub channel: Channel,
+    pub account: &'a str,
+    pub tenant: &'a TenantId,
+    pub url: &'a str,
+    /// The attachment type Messenger files it under (`image`, `video`, `audio`, `file`).
+    pub kind: &'a str,
+}
+
+pub struct OutboundFiles {
+    uploads: Uploads,
+    sent: Mutex<HashMap<(Channel, String, String), String>>,
+}
+
+impl OutboundFiles {
+    pub fn new(uploads: Uploads) -> Self {
+        Self {
+            uploads,
+            sent: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The id Meta knows the file by on `to.account`, uploading it first if need be.
+    pub async fn meta_id(
+        &self,
+        client: &GraphClient,
+        token: &AccessToken,
+        to: FileDestination<'_>,
+    ) -> Result<String, GraphError> {
+        let remembered = (to.channel, to.account.to_owned(), to.url.to_owned());
+        if let Some(id) = self.sent.lock().get(&remembered) {
+            return Ok(id.clone());
+        }
+        let file = self
+            .uploads
+            .open(to.tenant, to.url)
+            .await
+            .map_err(unreadable)?;
+        let id = match to.channel {
+            Channel::WhatsApp => upload_whatsapp_media(client, token, to.account, &file).await?,
+            Channel::Messenger => {
+                upload_messaging_attachment(client, token, to.kind, &file).await?
+            }
+            other => {
+                return Err(GraphError::Unsendable(format!(
+                    "{other} takes files only by a public URL; an uploaded file can be sent on WhatsApp and Messenger"
+                )));
+            }
+        };
+        let mut sent = self.sent.lock();
+        if sent.len() >= REMEMBERED {
+            sent.clear();
+        }
+        sent.insert(remembered, id.clone());
+        Ok(id)
+    }
+}
+
+fn unreadable(error: UploadError) -> GraphError {
+    match error {
+        UploadError::Blobs(error) => GraphError::FileUnavailable(error.to_string()),
+        other => GraphError::Unsendable(other.to_string()),
+    }
+}
