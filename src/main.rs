@@ -6,6 +6,7 @@
 mod cluster;
 mod config;
 mod logging;
+mod number_pacing;
 mod plan;
 mod serve;
 

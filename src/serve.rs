@@ -2,6 +2,7 @@
 
 use crate::cluster;
 use crate::config::Config;
+use crate::number_pacing::SharedNumberPace;
 use anyhow::{Context, Result};
 use botwot_actors::{Node, NodeDeps, SystemClock};
 use botwot_adapters::channels::ChannelRouter;
@@ -68,7 +69,19 @@ pub async fn serve(mut config: Config) -> Result<()> {
     .await
     .context("the knowledge services could not start")?;
     let uploads = Uploads::new(knowledge.blobs.clone());
-    let meta = Arc::new(MetaGraphSender::new(graph, tokens).with_uploads(uploads));
+    let per_second = graph.config().whatsapp_messages_per_second;
+    let mut meta = MetaGraphSender::new(graph, tokens).with_uploads(uploads);
+    if config.cluster.enabled {
+        let pace = SharedNumberPace::connect(
+            &config.cluster.redis_url,
+            &config.cluster.key_prefix(),
+            per_second,
+            clock.clone(),
+        )
+        .await?;
+        meta = meta.with_pacer(Arc::new(pace));
+    }
+    let meta = Arc::new(meta);
     let web = Arc::new(http.web_channel());
     let sender = meta.route_meta_channels(ChannelRouter::default().with(Channel::Web, web.clone()));
     let widget_sockets = web.clone();

@@ -18,7 +18,7 @@ use super::messenger::{
     SEND_PATH,
 };
 use super::outbound_files::{FileDestination, OutboundFiles};
-use super::throughput::NumberThroughput;
+use super::throughput::{NumberPacer, NumberThroughput};
 use super::token::{AccessToken, AccessTokenSource};
 use super::whatsapp::{WhatsAppContent, WhatsAppRequest, WhatsAppResponse};
 use crate::channels::ChannelRouter;
@@ -32,7 +32,6 @@ use botwot_engine::message::Delivery;
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::ports::{ChannelSender, DeliveryError, DeliveryReceipt};
 use std::sync::Arc;
-use std::time::Instant;
 use tracing::{debug, warn};
 
 /// A message Meta accepted.
@@ -49,7 +48,7 @@ pub struct SentMessage {
 pub struct MetaGraphSender {
     client: GraphClient,
     tokens: Arc<dyn AccessTokenSource>,
-    throughput: Arc<NumberThroughput>,
+    throughput: Arc<dyn NumberPacer>,
     /// Files agents uploaded, when the sender may send them.
     files: Option<Arc<OutboundFiles>>,
 }
@@ -63,6 +62,13 @@ impl MetaGraphSender {
             throughput: Arc::new(NumberThroughput::new(per_second)),
             files: None,
         }
+    }
+
+    /// Paces each number's sends with `pacer` instead of this node's own pace (a cluster's
+    /// nodes share one).
+    pub fn with_pacer(mut self, pacer: Arc<dyn NumberPacer>) -> Self {
+        self.throughput = pacer;
+        self
     }
 
     /// Lets messages send files agents uploaded (`botwot-upload:` body URLs) from `uploads`.
@@ -124,7 +130,7 @@ impl MetaGraphSender {
         content: WhatsAppContent,
     ) -> Result<SentMessage, GraphError> {
         checked_phone_number_id(phone_number_id)?;
-        if let Err(retry_after) = self.throughput.admit(phone_number_id, Instant::now()) {
+        if let Err(retry_after) = self.throughput.admit(phone_number_id).await {
             return Err(GraphError::Throttled {
                 per_second: self.throughput.per_second(),
                 retry_after,
