@@ -133,10 +133,19 @@ impl Node {
             Some(WriteAccess { fence })
         };
         let finished = store.finish_interrupted_commits(&access).await?;
-        let stored_timers = match &scope {
-            Reload::Everything => store.all_timers().await?,
-            Reload::Shards { numbers, .. } => store.timers_of_shards(numbers).await?,
+        // Timers and unsent messages are read side by side: adoption waits for the database
+        // once, not twice.
+        let (stored_timers, stored_outbox) = match &scope {
+            Reload::Everything => tokio::join!(
+                store.all_timers(),
+                store.pending_outbox(OUTBOX_RELOAD_LIMIT)
+            ),
+            Reload::Shards { numbers, .. } => tokio::join!(
+                store.timers_of_shards(numbers),
+                store.pending_outbox_of_shards(numbers, OUTBOX_RELOAD_LIMIT)
+            ),
         };
+        let (stored_timers, stored_outbox) = (stored_timers?, stored_outbox?);
         let (mut timer_count, mut answers_lost) = (0, 0);
         for timer in stored_timers
             .into_iter()
@@ -153,14 +162,6 @@ impl Node {
             self.timers.arm(timer);
             timer_count += 1;
         }
-        let stored_outbox = match &scope {
-            Reload::Everything => store.pending_outbox(OUTBOX_RELOAD_LIMIT).await?,
-            Reload::Shards { numbers, .. } => {
-                store
-                    .pending_outbox_of_shards(numbers, OUTBOX_RELOAD_LIMIT)
-                    .await?
-            }
-        };
         let pending: Vec<_> = stored_outbox
             .into_iter()
             .filter(|entry| scope.covers(&entry.key))

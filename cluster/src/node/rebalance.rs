@@ -5,7 +5,8 @@
 //! Taking a shard: lease, fence (in [`crate::HeldShards`]), `host.adopt`, then consume its queue.
 //! Giving one up: stop consuming (the event in hand finishes and is acked), remove the fence,
 //! `host.release` (its actors stop), then free the lease so the next owner need not wait for it
-//! to expire. A lost lease skips the graceful part: fence and actors go first.
+//! to expire. A lost lease skips the graceful part: the fence goes first, then the consumer, then
+//! the actors.
 
 use super::{Release, ShardHost, Shared, Transport};
 use crate::membership::Heartbeat;
@@ -110,7 +111,10 @@ async fn wanted_shards(shared: &Shared) -> Option<BTreeSet<ShardId>> {
     Some(placement.shards_of(&shared.node_id).into_iter().collect())
 }
 
-/// Shards whose lease ended or whose consumer stopped: fenced out and stopped at once.
+/// Shards whose lease ended or whose consumer stopped: fenced out at once, then their consumers
+/// stopped before their actors (a consumer left running would take event after event only to
+/// have each refused and requeued, spending the broker's delivery limit of every one of them
+/// while the actors stop), then the actors.
 async fn drop_lost<H: ShardHost>(shared: &Shared, host: &Arc<H>, owned: &mut Owned) {
     let (mut ended, mut stopped) = (Vec::new(), Vec::new());
     for (shard, held) in owned.iter() {
@@ -131,14 +135,16 @@ async fn drop_lost<H: ShardHost>(shared: &Shared, host: &Arc<H>, owned: &mut Own
         if shards.is_empty() {
             continue;
         }
-        host.release(shards.clone(), why).await;
-        for shard in shards {
-            if let Some(gone) = owned.remove(&shard) {
+        let mut leases = Vec::with_capacity(shards.len());
+        for shard in &shards {
+            if let Some(gone) = owned.remove(shard) {
                 let _ = gone.consumer.stop().await;
-                if gone.lease.is_valid() {
-                    let _ = gone.lease.release().await;
-                }
+                leases.push(gone.lease);
             }
+        }
+        host.release(shards, why).await;
+        for lease in leases.into_iter().filter(KeptLease::is_valid) {
+            let _ = lease.release().await;
         }
     }
 }

@@ -26,7 +26,11 @@ pub use paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use crate::backend::{CollectionSpec, DocumentBackend, FieldValue, Fields, IndexQuery, IndexSpec};
 use crate::error::StorageError;
 use botwot_engine::ids::TenantId;
+use futures::StreamExt;
 use serde::de::DeserializeOwned;
+
+/// How many queries of one [`Store::find_all`] run at the same time.
+const QUERIES_AT_ONCE: usize = 8;
 
 /// The engine's storage (bots, sessions and transcripts, timers, outbox) on one backend.
 pub struct Store<B> {
@@ -91,14 +95,19 @@ impl<B: DocumentBackend> Store<B> {
             .collect()
     }
 
-    /// The hits of each query in turn.
+    /// The hits of each query in turn. The queries run side by side (a few at a time), so a
+    /// node adopting many shards waits for the database's latency a few times, not once per
+    /// shard.
     async fn find_all<T: DeserializeOwned>(
         &self,
         queries: Vec<IndexQuery>,
     ) -> Result<Vec<T>, StorageError> {
+        let mut answers = futures::stream::iter(queries)
+            .map(|query| self.find::<T>(query))
+            .buffered(QUERIES_AT_ONCE);
         let mut found = Vec::new();
-        for query in queries {
-            found.extend(self.find(query).await?);
+        while let Some(hits) = answers.next().await {
+            found.extend(hits?);
         }
         Ok(found)
     }
