@@ -135,15 +135,6 @@ impl Uploads {
             None => Err(UploadError::NotFound(id.to_owned())),
         }
     }
-
-    /// Whether `url` names an upload kept for `tenant`.
-    pub async fn exists(&self, tenant: &TenantId, url: &str) -> Result<bool, UploadError> {
-        match self.open(tenant, url).await {
-            Ok(_) => Ok(true),
-            Err(UploadError::NotFound(_)) => Ok(false),
-            Err(error) => Err(error),
-        }
-    }
 }
 
 fn blob_key(tenant: &TenantId, id: &str) -> String {

@@ -5,7 +5,7 @@
 use super::fake_graph::{FakeGraph, Reply};
 use super::memory_blobs::Blobs;
 use super::*;
-use botwot_adapters::meta::uploads::{Upload, Uploads};
+use botwot_adapters::meta::uploads::{Upload, UploadError, Uploads};
 use botwot_engine::ports::{ChannelSender, DeliveryError};
 use serde_json::json;
 
@@ -219,10 +219,11 @@ async fn uploads_are_checked_against_what_whatsapp_takes() {
         uploads.open(&tenant, &document.url).await.unwrap().bytes,
         b"%PDF-1.7"
     );
+    let foreign = uploads
+        .open(&TenantId::from("org_other"), &document.url)
+        .await;
     assert!(
-        !uploads
-            .exists(&TenantId::from("org_other"), &document.url)
-            .await
-            .unwrap()
+        matches!(foreign, Err(UploadError::NotFound(_))),
+        "{foreign:?}"
     );
 }
