@@ -70,7 +70,8 @@ pub async fn serve(mut config: Config) -> Result<()> {
     .context("the knowledge services could not start")?;
     let uploads = Uploads::new(knowledge.blobs.clone());
     let per_second = graph.config().whatsapp_messages_per_second;
-    let mut meta = MetaGraphSender::new(graph, tokens).with_uploads(uploads);
+    let links = config.http.upload_links();
+    let mut meta = MetaGraphSender::new(graph, tokens).with_uploads(uploads, links);
     if config.cluster.enabled {
         let pace = SharedNumberPace::connect(
             &config.cluster.redis_url,

@@ -22,6 +22,10 @@ pub trait BlobStore: Send + Sync + 'static {
     async fn put(&self, key: &str, bytes: Vec<u8>) -> Result<(), BlobError>;
     /// The bytes under `key`, if any.
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, BlobError>;
+    /// Whether `key` holds bytes, without reading them.
+    async fn exists(&self, key: &str) -> Result<bool, BlobError> {
+        Ok(self.get(key).await?.is_some())
+    }
     /// Removes `key`; removing a missing key is not an error.
     async fn delete(&self, key: &str) -> Result<(), BlobError>;
     /// Every key that starts with `prefix`, in lexical order.

@@ -1,6 +1,7 @@
 //! The HTTP settings the binary embeds in its configuration file.
 
 use crate::auth::AuthConfig;
+use botwot_adapters::meta::upload_links::UploadLinks;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 
@@ -47,8 +48,23 @@ pub struct HttpConfig {
     /// Create the demo bot shown on `/` when it does not exist yet.
     pub demo_bot: bool,
     /// The address visitors reach this server at, used in the snippet `/` shows (for example
-    /// `https://chat.example.com`). When unset, the request's `Host` header is used.
+    /// `https://chat.example.com`). When unset, the request's `Host` header is used. Files
+    /// agents upload reach Instagram only by signed links under this address
+    /// (`/media/uploads/...`), so without it they cannot be sent there.
     pub public_url: Option<String>,
+}
+
+impl HttpConfig {
+    /// The signed links to uploaded files, when this deployment has a public address; signed
+    /// with a key derived from `integration_secret_key`, which every node shares.
+    pub fn upload_links(&self) -> Option<UploadLinks> {
+        let public_url = self.public_url.as_deref().filter(|url| !url.is_empty())?;
+        let secret = self.integration_secret_key.as_ref()?;
+        Some(UploadLinks::new(
+            public_url,
+            secret.expose_secret().as_bytes(),
+        ))
+    }
 }
 
 impl Default for HttpConfig {

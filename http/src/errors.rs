@@ -82,6 +82,10 @@ error_codes! {
     MailUnavailable => SERVICE_UNAVAILABLE, "mail_unavailable";
     /// A webhook whose signature is missing, malformed or wrong.
     InvalidSignature => UNAUTHORIZED, "invalid_signature";
+    /// A link to an uploaded file whose signature does not match it.
+    InvalidLink => FORBIDDEN, "invalid_link";
+    /// A link to an uploaded file past its expiry.
+    LinkExpired => GONE, "link_expired";
     /// A webhook subscription handshake with the wrong mode or verify token.
     SubscriptionRefused => FORBIDDEN, "subscription_refused";
     /// A provider webhook this server has no secret for.

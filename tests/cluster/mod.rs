@@ -254,6 +254,12 @@ impl Cluster {
 
     /// Where the session `session_id` runs now.
     pub async fn holder_of_session(&self, tenant: &str, session_id: &str) -> Option<String> {
+        let location = self.session_location(tenant, session_id).await;
+        location["heldBy"].as_str().map(str::to_owned)
+    }
+
+    /// The session's shard, where placement puts it and who holds it (the admin API's answer).
+    pub async fn session_location(&self, tenant: &str, session_id: &str) -> Value {
         let (status, location) = self
             .admin(
                 reqwest::Method::GET,
@@ -262,7 +268,7 @@ impl Cluster {
             )
             .await;
         assert_eq!(status, 200, "{location}");
-        location["heldBy"].as_str().map(str::to_owned)
+        location
     }
 
     /// Deletes the test's Redis keys: drains and pins of an earlier run would steer this one;

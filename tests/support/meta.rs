@@ -33,6 +33,8 @@ pub struct GraphRequest {
     pub body: Value,
     /// The message id the fake answered with (unique per request).
     pub issued_id: String,
+    /// When the request arrived.
+    pub received: std::time::Instant,
 }
 
 /// A local server that answers like the WhatsApp Cloud API's `/{phone-number-id}/messages`
@@ -147,6 +149,7 @@ async fn accept_message(
             authorization,
             body,
             issued_id: issued_id.clone(),
+            received: std::time::Instant::now(),
         });
         issued_id
     };

@@ -17,6 +17,7 @@ pub mod media;
 pub mod messenger;
 pub mod post_comment;
 pub mod signature;
+pub mod upload_links;
 pub mod uploads;
 pub mod whatsapp;
 

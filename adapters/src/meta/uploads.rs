@@ -21,6 +21,19 @@ pub fn upload_reference(id: &str) -> String {
     format!("{UPLOAD_SCHEME}{id}")
 }
 
+/// The kinds an upload is sent as; an upload's id starts with its kind.
+const KINDS: [&str; 4] = ["image", "video", "audio", "document"];
+
+/// The kind (`image`, `video`, `audio` or `document`) the upload a body URL names was checked
+/// as, read from its id: telling it needs no read of the file.
+pub fn uploaded_kind(url: &str) -> Option<&'static str> {
+    let id = upload_id(url)?;
+    KINDS.into_iter().find(|kind| {
+        id.strip_prefix(kind)
+            .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_hexdigit()))
+    })
+}
+
 /// The upload id a body URL names, when it names one.
 pub fn upload_id(url: &str) -> Option<&str> {
     url.strip_prefix(UPLOAD_SCHEME)
@@ -111,7 +124,7 @@ impl Uploads {
                 size: bytes.len(),
             });
         }
-        let id = hex::encode(random::bytes::<16>()?);
+        let id = format!("{kind}{}", hex::encode(random::bytes::<16>()?));
         let size = bytes.len();
         let file = StoredMedia {
             content_type: content_type.to_owned(),
@@ -125,6 +138,14 @@ impl Uploads {
             content_type: file.content_type,
             size,
         })
+    }
+
+    /// Whether `tenant` has the upload a body URL names, without reading it.
+    pub async fn holds(&self, tenant: &TenantId, url: &str) -> Result<bool, UploadError> {
+        match upload_id(url) {
+            Some(id) => Ok(self.blobs.exists(&blob_key(tenant, id)).await?),
+            None => Ok(false),
+        }
     }
 
     /// The file a body URL made by [`upload_reference`] names, in `tenant`.
@@ -151,6 +172,16 @@ mod tests {
         assert_eq!(upload_id("botwot-upload:"), None);
         assert_eq!(upload_id("botwot-upload:../x"), None);
         assert_eq!(upload_id("https://cdn.example.com/a.jpg"), None);
+    }
+
+    #[test]
+    fn an_upload_id_tells_its_kind() {
+        assert_eq!(uploaded_kind("botwot-upload:image0a1b"), Some("image"));
+        assert_eq!(uploaded_kind("botwot-upload:document9f"), Some("document"));
+        assert_eq!(uploaded_kind("botwot-upload:image"), None);
+        assert_eq!(uploaded_kind("botwot-upload:sticker0a"), None);
+        assert_eq!(uploaded_kind("botwot-upload:0a1b"), None);
+        assert_eq!(uploaded_kind("https://cdn.example.com/image0a"), None);
     }
 
     #[test]

@@ -90,7 +90,7 @@ pub async fn reply(
     JsonBody(reply): JsonBody<AgentReply>,
 ) -> Result<(StatusCode, Json<PostedMessage>), AppError> {
     let body = reply.body_for(&session.key)?;
-    uploads::check_uploaded_file(&state, &session.key.tenant_id, &body).await?;
+    uploads::check_uploaded_file(&state, &session.key, &body).await?;
     let event = SessionEvent::AgentReplied {
         agent_id: principal.user.id.to_string(),
         body,

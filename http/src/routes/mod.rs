@@ -32,6 +32,7 @@ pub mod routing;
 pub mod sessions;
 pub mod settings_patch;
 pub mod templates;
+pub mod upload_links;
 pub mod uploads;
 pub mod users;
 pub mod voice_agents;
@@ -197,9 +198,12 @@ pub fn cluster_admin() -> OpenApiRouter<AppState> {
         .routes(routes!(plan_admin::set_plan))
 }
 
-/// Provider webhooks: open to the providers, which sign their calls.
+/// Provider webhooks, open to the providers, which sign their calls; and the signed links the
+/// providers fetch uploaded files by.
 pub fn webhooks() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(meta_webhook::subscribe, meta_webhook::receive))
+    OpenApiRouter::new()
+        .routes(routes!(meta_webhook::subscribe, meta_webhook::receive))
+        .routes(routes!(upload_links::linked_upload))
 }
 
 /// Any path no route serves.

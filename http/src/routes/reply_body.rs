@@ -47,7 +47,8 @@ pub struct AgentMedia {
     #[serde(rename = "type")]
     pub kind: String,
     /// A public `https` address of at most 2,048 characters, or the `url` `POST /v1/media`
-    /// gave an uploaded file (WhatsApp and Messenger).
+    /// gave an uploaded file (WhatsApp, Messenger, and Instagram when the server has a
+    /// `public_url` to link it under).
     pub url: String,
     /// Up to 1,024 characters (WhatsApp images, videos and documents only).
     #[serde(default)]
@@ -102,11 +103,14 @@ impl AgentMedia {
         }
         let url = self.url.trim();
         if upload_id(url).is_some() {
-            if !matches!(key.channel, Channel::WhatsApp | Channel::Messenger) {
+            if !matches!(
+                key.channel,
+                Channel::WhatsApp | Channel::Messenger | Channel::Instagram
+            ) {
                 errors.add(
                     "media.url",
                     format!(
-                        "uploaded files can be sent on WhatsApp and Messenger; on {} send a public https address",
+                        "uploaded files can be sent on WhatsApp, Messenger and Instagram; on {} send a public https address",
                         key.channel
                     ),
                 );

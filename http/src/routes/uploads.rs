@@ -3,7 +3,8 @@
 //! images up to 5 MB, MP4 and 3GPP video and AAC, MP4, MPEG, AMR and OGG audio up to 16 MB,
 //! PDF, plain text and Office documents up to 100 MB). The answer's `url` goes into a reply's
 //! `media.url` (`POST /v1/sessions/{sessionId}/messages`); the sender uploads the file to Meta
-//! when the reply goes out, so it needs no public address.
+//! when the reply goes out (WhatsApp, Messenger), so it needs no public address, or gives
+//! Instagram a signed link to fetch it by (`upload_links`).
 
 use crate::auth::Principal;
 use crate::errors::{AppError, ErrorCode};
@@ -12,10 +13,9 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header::CONTENT_TYPE};
-use botwot_adapters::meta::uploads::{Upload, UploadError, Uploads, kind_of, upload_id};
-use botwot_engine::MessageBody;
-use botwot_engine::ids::TenantId;
+use botwot_adapters::meta::uploads::{Upload, UploadError, Uploads, upload_id, uploaded_kind};
 use botwot_engine::validation::ValidationErrors;
+use botwot_engine::{Channel, MessageBody, SessionKey};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -90,11 +90,12 @@ pub(crate) fn upload_error(error: UploadError) -> AppError {
     }
 }
 
-/// For a reply that sends an uploaded file: the file is this organisation's, and the reply's
-/// `media.type` is the kind it was uploaded as.
+/// For a reply that sends an uploaded file: the file is this organisation's, the reply's
+/// `media.type` is the kind it was uploaded as, and the channel can be given it (Instagram
+/// fetches it by a link under the server's public address).
 pub(crate) async fn check_uploaded_file(
     state: &AppState,
-    tenant: &TenantId,
+    key: &SessionKey,
     body: &MessageBody,
 ) -> Result<(), AppError> {
     let MessageBody::Media {
@@ -106,10 +107,25 @@ pub(crate) async fn check_uploaded_file(
     if upload_id(url).is_none() {
         return Ok(());
     }
+    if key.channel == Channel::Instagram && state.config.upload_links().is_none() {
+        let mut errors = ValidationErrors::default();
+        errors.add(
+            "media.url",
+            "Instagram fetches files from the server's public address, and none is configured (http.public_url): send a public https address instead",
+        );
+        return errors.into_result(()).map_err(AppError::from);
+    }
     let uploads = Uploads::new(state.knowledge.blobs.clone());
-    let file = match uploads.open(tenant, url).await {
-        Ok(file) => file,
-        Err(UploadError::NotFound(_)) => {
+    let kind = match uploaded_kind(url) {
+        Some(kind)
+            if uploads
+                .holds(&key.tenant_id, url)
+                .await
+                .map_err(upload_error)? =>
+        {
+            kind
+        }
+        _ => {
             let mut errors = ValidationErrors::default();
             errors.add(
                 "media.url",
@@ -117,9 +133,7 @@ pub(crate) async fn check_uploaded_file(
             );
             return errors.into_result(()).map_err(AppError::from);
         }
-        Err(other) => return Err(upload_error(other)),
     };
-    let (kind, _) = kind_of(&file.content_type).map_err(upload_error)?;
     if kind != media_type {
         let mut errors = ValidationErrors::default();
         errors.add("media.type", format!("the uploaded file is {kind:?}"));

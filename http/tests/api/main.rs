@@ -25,5 +25,6 @@ mod sessions;
 mod socket_isolation;
 mod support;
 mod typing;
+mod upload_links;
 mod voice_agents;
 mod widget;

@@ -164,6 +164,7 @@ async fn the_openapi_document_lists_every_route_served() {
         "GET /v1/dev/mailbox",
         "GET /webhooks/meta",
         "POST /webhooks/meta",
+        "GET /media/uploads/{tenant}/{uploadId}",
         "GET /v1/admin/cluster",
         "GET /v1/admin/cluster/shards",
         "GET /v1/admin/cluster/sessions/{sessionId}/location",

@@ -70,6 +70,16 @@ impl BlobStore for LocalBlobStore {
         .await
     }
 
+    async fn exists(&self, key: &str) -> Result<bool, BlobError> {
+        let path = self.path_of(key)?;
+        blocking(move || match fs::metadata(&path) {
+            Ok(metadata) => Ok(metadata.is_file()),
+            Err(e) if is_absent(&e) => Ok(false),
+            Err(e) => Err(io_error("inspect", &path, e)),
+        })
+        .await
+    }
+
     async fn delete(&self, key: &str) -> Result<(), BlobError> {
         let path = self.path_of(key)?;
         blocking(move || match fs::remove_file(&path) {

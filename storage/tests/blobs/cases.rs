@@ -49,6 +49,11 @@ pub async fn a_missing_key_reads_as_none(fixture: &impl Fixture) -> anyhow::Resu
     // Neither a parent "directory" nor a longer sibling is a blob.
     ensure!(store.get("kb/a").await?.is_none());
     ensure!(store.get("kb/a/bc").await?.is_none());
+    // `exists` answers the same without reading.
+    ensure!(store.exists("kb/a/b").await?);
+    ensure!(!store.exists("never/written").await?);
+    ensure!(!store.exists("kb/a").await?);
+    ensure!(!store.exists("kb/a/bc").await?);
     Ok(())
 }
 

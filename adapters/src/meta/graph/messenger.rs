@@ -139,15 +139,7 @@ impl MessagingContent {
                         "a whatsapp media id cannot be sent on {channel}"
                     )));
                 }
-                let kind = match (channel, media_type.as_str()) {
-                    (_, kind @ ("image" | "video" | "audio")) => kind,
-                    (Channel::Messenger, "file" | "document") => "file",
-                    (_, other) => {
-                        return Err(GraphError::Unsendable(format!(
-                            "{channel} has no {other:?} attachment type"
-                        )));
-                    }
-                };
+                let kind = attachment_type(channel, media_type)?;
                 let payload = match upload_id(url) {
                     Some(_) => AttachmentPayload {
                         url: None,
@@ -182,6 +174,20 @@ impl MessagingContent {
                 "an unsupported message body has nothing to send".into(),
             )),
         }
+    }
+}
+
+/// The Send API attachment `type` a media message of `media_type` goes as on `channel`:
+/// `image`, `video` and `audio` as they are; a document as a `file`, on Messenger only.
+pub fn attachment_type(channel: Channel, media_type: &str) -> Result<&'static str, GraphError> {
+    match (channel, media_type) {
+        (_, "image") => Ok("image"),
+        (_, "video") => Ok("video"),
+        (_, "audio") => Ok("audio"),
+        (Channel::Messenger, "file" | "document") => Ok("file"),
+        (_, other) => Err(GraphError::Unsendable(format!(
+            "{channel} has no {other:?} attachment type"
+        ))),
     }
 }
 

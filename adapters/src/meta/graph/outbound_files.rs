@@ -1,13 +1,17 @@
-//! Files agents uploaded to us ([`Uploads`]), sent through Meta: the file is uploaded to the
-//! account the message leaves from, then the message names it by the id Meta gave it. Each file
-//! is uploaded once per account and process (WhatsApp keeps uploaded media 30 days; Messenger
-//! attachments are uploaded reusable), so a send the outbox retries does not upload it again.
+//! Files agents uploaded to us ([`Uploads`]), sent through Meta. On WhatsApp and Messenger the
+//! file is uploaded to the account the message leaves from, then the message names it by the id
+//! Meta gave it. Each file is uploaded once per account and process (WhatsApp keeps uploaded
+//! media 30 days; Messenger attachments are uploaded reusable), so a send the outbox retries
+//! does not upload it again. Instagram takes no uploads: the message carries a signed link
+//! ([`UploadLinks`]) that Instagram fetches the file from, when the deployment has a public
+//! address.
 
 use super::client::GraphClient;
 use super::errors::GraphError;
 use super::token::AccessToken;
 use super::upload::{upload_messaging_attachment, upload_whatsapp_media};
-use crate::meta::uploads::{UploadError, Uploads};
+use crate::meta::upload_links::UploadLinks;
+use crate::meta::uploads::{UploadError, Uploads, upload_id};
 use botwot_engine::Channel;
 use botwot_engine::ids::TenantId;
 use parking_lot::Mutex;
@@ -27,17 +31,51 @@ pub struct FileDestination<'a> {
     pub kind: &'a str,
 }
 
+/// How a message names an uploaded file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SentFile {
+    /// By the id Meta gave the file when it was uploaded to the account.
+    MetaId(String),
+    /// By a signed link the channel fetches it from.
+    Link(String),
+}
+
 pub struct OutboundFiles {
     uploads: Uploads,
+    links: Option<UploadLinks>,
     sent: Mutex<HashMap<(Channel, String, String), String>>,
 }
 
 impl OutboundFiles {
-    pub fn new(uploads: Uploads) -> Self {
+    pub fn new(uploads: Uploads, links: Option<UploadLinks>) -> Self {
         Self {
             uploads,
+            links,
             sent: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// A signed link to the file for a channel that fetches files (Instagram), valid from
+    /// `now_secs`; the file must still be kept.
+    pub async fn link(&self, to: FileDestination<'_>, now_secs: i64) -> Result<String, GraphError> {
+        let Some(links) = &self.links else {
+            return Err(GraphError::Unsendable(format!(
+                "{} fetches files from a public address, and this deployment has none: set http.public_url to send uploaded files there",
+                to.channel
+            )));
+        };
+        let id = upload_id(to.url).ok_or_else(|| {
+            GraphError::Unsendable(format!("{:?} names no uploaded file", to.url))
+        })?;
+        if !self
+            .uploads
+            .holds(to.tenant, to.url)
+            .await
+            .map_err(unreadable)?
+        {
+            return Err(unreadable(UploadError::NotFound(id.to_owned())));
+        }
+        Ok(links.link(to.tenant.as_str(), id, now_secs))
     }
 
     /// The id Meta knows the file by on `to.account`, uploading it first if need be.
@@ -63,7 +101,7 @@ impl OutboundFiles {
             }
             other => {
                 return Err(GraphError::Unsendable(format!(
-                    "{other} takes files only by a public URL; an uploaded file can be sent on WhatsApp and Messenger"
+                    "{other} takes files by a link it fetches, not by an upload"
                 )));
             }
         };

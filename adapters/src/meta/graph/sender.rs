@@ -15,13 +15,14 @@ use super::comments::{CommentReply, CommentReplyResponse, replies_path, reply_te
 use super::errors::GraphError;
 use super::messenger::{
     ActionConfirmed, MessagingContent, MessagingRequest, MessagingResponse, ReactionRequest,
-    SEND_PATH,
+    SEND_PATH, attachment_type,
 };
-use super::outbound_files::{FileDestination, OutboundFiles};
+use super::outbound_files::{FileDestination, OutboundFiles, SentFile};
 use super::throughput::{NumberPacer, NumberThroughput};
 use super::token::{AccessToken, AccessTokenSource};
 use super::whatsapp::{WhatsAppContent, WhatsAppRequest, WhatsAppResponse};
 use crate::channels::ChannelRouter;
+use crate::meta::upload_links::UploadLinks;
 use crate::meta::uploads::{Uploads, upload_id};
 use crate::meta::whatsapp::media_reference;
 use async_trait::async_trait;
@@ -71,9 +72,10 @@ impl MetaGraphSender {
         self
     }
 
-    /// Lets messages send files agents uploaded (`botwot-upload:` body URLs) from `uploads`.
-    pub fn with_uploads(mut self, uploads: Uploads) -> Self {
-        self.files = Some(Arc::new(OutboundFiles::new(uploads)));
+    /// Lets messages send files agents uploaded (`botwot-upload:` body URLs) from `uploads`;
+    /// on Instagram, by `links` (none: uploaded files cannot go to Instagram).
+    pub fn with_uploads(mut self, uploads: Uploads, links: Option<UploadLinks>) -> Self {
+        self.files = Some(Arc::new(OutboundFiles::new(uploads, links)));
         self
     }
 
@@ -91,8 +93,13 @@ impl MetaGraphSender {
         let body = &entry.message.body;
         match key.channel {
             Channel::WhatsApp => {
-                let content = match self.uploaded_id(entry, "").await? {
-                    Some(id) => WhatsAppContent::from_body(&with_url(body, &media_reference(&id)))?,
+                let content = match self.uploaded_file(entry, "").await? {
+                    Some(SentFile::MetaId(id)) => {
+                        WhatsAppContent::from_body(&with_url(body, &media_reference(&id)))?
+                    }
+                    Some(SentFile::Link(link)) => {
+                        WhatsAppContent::from_body(&with_url(body, &link))?
+                    }
                     None => WhatsAppContent::from_body(body)?,
                 };
                 self.send_whatsapp(&key.channel_account, &key.contact, content)
@@ -106,12 +113,18 @@ impl MetaGraphSender {
                         .await;
                 }
                 let kind = match body {
-                    MessageBody::Media { media_type, .. } if media_type == "document" => "file",
-                    MessageBody::Media { media_type, .. } => media_type.as_str(),
+                    MessageBody::Media { media_type, .. } => attachment_type(channel, media_type)?,
                     _ => "",
                 };
-                let uploaded = self.uploaded_id(entry, kind).await?;
-                let content = MessagingContent::from_body(channel, body, uploaded.as_deref())?;
+                let content = match self.uploaded_file(entry, kind).await? {
+                    Some(SentFile::MetaId(id)) => {
+                        MessagingContent::from_body(channel, body, Some(&id))?
+                    }
+                    Some(SentFile::Link(link)) => {
+                        MessagingContent::from_body(channel, &with_url(body, &link), None)?
+                    }
+                    None => MessagingContent::from_body(channel, body, None)?,
+                };
                 self.send_messaging(channel, &key.channel_account, &key.contact, content)
                     .await
             }
@@ -183,13 +196,14 @@ impl MetaGraphSender {
 }
 
 impl MetaGraphSender {
-    /// For a message whose file an agent uploaded to us: the id Meta knows it by on the
-    /// account the message leaves from (uploaded now if need be). `None` for anything else.
-    async fn uploaded_id(
+    /// For a message whose file an agent uploaded to us: how the message names it on the
+    /// account it leaves from (uploaded to Meta now if need be, or linked). `None` for anything
+    /// else.
+    async fn uploaded_file(
         &self,
         entry: &OutboxEntry,
         kind: &str,
-    ) -> Result<Option<String>, GraphError> {
+    ) -> Result<Option<SentFile>, GraphError> {
         let MessageBody::Media { url, .. } = &entry.message.body else {
             return Ok(None);
         };
@@ -202,13 +216,6 @@ impl MetaGraphSender {
             ));
         };
         let key = &entry.key;
-        if key.channel == Channel::WhatsApp {
-            checked_phone_number_id(&key.channel_account)?;
-        }
-        let token = self
-            .tokens
-            .access_token(key.channel, &key.channel_account)
-            .await?;
         let destination = FileDestination {
             channel: key.channel,
             account: &key.channel_account,
@@ -216,10 +223,21 @@ impl MetaGraphSender {
             url,
             kind,
         };
+        if key.channel == Channel::Instagram {
+            let link = files.link(destination, unix_now_secs()).await?;
+            return Ok(Some(SentFile::Link(link)));
+        }
+        if key.channel == Channel::WhatsApp {
+            checked_phone_number_id(&key.channel_account)?;
+        }
+        let token = self
+            .tokens
+            .access_token(key.channel, &key.channel_account)
+            .await?;
         let uploaded = files.meta_id(&self.client, &token, destination).await;
         self.reporting_rejection(key.channel, &key.channel_account, &token, uploaded)
             .await
-            .map(Some)
+            .map(|id| Some(SentFile::MetaId(id)))
     }
 
     /// Posts `text` as a public reply under the comment `comment_id` on the account's post.
@@ -344,6 +362,12 @@ pub fn delivery_error(error: GraphError) -> DeliveryError {
 }
 
 /// `body` (a media message) naming its file by `url` instead.
+fn unix_now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs() as i64)
+}
+
 fn with_url(body: &MessageBody, url: &str) -> MessageBody {
     match body {
         MessageBody::Media {

@@ -1,10 +1,12 @@
 //! Files agents uploaded to us, sent through the Graph API: uploaded to the account first (a
 //! WhatsApp media upload, a Messenger attachment upload, both `multipart/form-data`), then named
-//! by the id Meta answered; uploaded once however often the outbox retries the send.
+//! by the id Meta answered; uploaded once however often the outbox retries the send. Instagram
+//! takes no uploads: it gets a signed link to fetch the file from.
 
 use super::fake_graph::{FakeGraph, Reply};
 use super::memory_blobs::Blobs;
 use super::*;
+use botwot_adapters::meta::upload_links::UploadLinks;
 use botwot_adapters::meta::uploads::{Upload, UploadError, Uploads};
 use botwot_engine::ports::{ChannelSender, DeliveryError};
 use serde_json::json;
@@ -68,7 +70,7 @@ async fn a_whatsapp_photo_is_uploaded_to_the_number_once_then_sent_by_its_media_
     let graph = FakeGraph::start(whatsapp_answers()).await;
     let uploads = Uploads::new(Arc::new(Blobs::default()));
     let upload = uploaded_photo(&uploads).await;
-    let sender = sender(&graph.base_url).with_uploads(uploads);
+    let sender = sender(&graph.base_url).with_uploads(uploads, None);
     let entry = outbox_entry(
         Channel::WhatsApp,
         PHONE_NUMBER_ID,
@@ -116,7 +118,7 @@ async fn a_messenger_photo_is_uploaded_as_a_reusable_attachment_then_sent_by_its
     let graph = FakeGraph::start(messenger_answers()).await;
     let uploads = Uploads::new(Arc::new(Blobs::default()));
     let upload = uploaded_photo(&uploads).await;
-    let sender = sender(&graph.base_url).with_uploads(uploads);
+    let sender = sender(&graph.base_url).with_uploads(uploads, None);
     let entry = outbox_entry(
         Channel::Messenger,
         PAGE_ID,
@@ -155,13 +157,68 @@ async fn a_messenger_photo_is_uploaded_as_a_reusable_attachment_then_sent_by_its
 }
 
 #[tokio::test]
+async fn an_instagram_photo_is_sent_by_a_signed_link_to_the_kept_file() {
+    let graph = FakeGraph::start(messenger_answers()).await;
+    let uploads = Uploads::new(Arc::new(Blobs::default()));
+    let upload = uploaded_photo(&uploads).await;
+    let links = UploadLinks::new("https://chat.shop.test/", b"the deployment's secret");
+    let sender = sender(&graph.base_url).with_uploads(uploads, Some(links.clone()));
+    let entry = outbox_entry(
+        Channel::Instagram,
+        INSTAGRAM_ACCOUNT_ID,
+        IGSID,
+        photo_message(&upload, None),
+    );
+
+    let sent = sender.send(&entry).await.unwrap();
+    assert_eq!(sent.provider_message_id, MID);
+
+    let requests = graph.requests();
+    assert_eq!(requests.len(), 1, "nothing is uploaded: {requests:#?}");
+    assert_eq!(requests[0].path, "/v21.0/me/messages");
+    let attachment = &requests[0].body["message"]["attachment"];
+    assert_eq!(attachment["type"], "image");
+    let link = attachment["payload"]["url"]
+        .as_str()
+        .expect("a url payload");
+    let prefix = format!(
+        "https://chat.shop.test/media/uploads/org_test/{}?expires=",
+        upload.id
+    );
+    let query = link
+        .strip_prefix(&prefix)
+        .unwrap_or_else(|| panic!("{link}"));
+    let (expires, signature) = query.split_once("&signature=").expect("a signature");
+    let expires: i64 = expires.parse().expect("unix seconds");
+    assert_eq!(
+        links.check("org_test", &upload.id, expires, signature, expires),
+        Ok(())
+    );
+
+    // A file that is no longer kept is not linked.
+    let gone = outbox_entry(
+        Channel::Instagram,
+        INSTAGRAM_ACCOUNT_ID,
+        IGSID,
+        MessageBody::Media {
+            media_type: "image".into(),
+            url: "botwot-upload:image00ff".into(),
+            caption: None,
+        },
+    );
+    let error = sender.deliver(&gone).await.unwrap_err();
+    assert!(matches!(error, DeliveryError::Permanent(_)), "{error:?}");
+    assert_eq!(graph.requests().len(), 1);
+}
+
+#[tokio::test]
 async fn what_cannot_be_sent_by_upload_fails_for_good_without_a_request() {
     let graph = FakeGraph::start(whatsapp_answers()).await;
     let uploads = Uploads::new(Arc::new(Blobs::default()));
     let upload = uploaded_photo(&uploads).await;
-    let sender = sender(&graph.base_url).with_uploads(uploads.clone());
+    let sender = sender(&graph.base_url).with_uploads(uploads.clone(), None);
 
-    // Instagram takes attachments only by a public URL.
+    // Instagram takes attachments only by an address, and this sender has no links to give.
     let on_instagram = outbox_entry(
         Channel::Instagram,
         INSTAGRAM_ACCOUNT_ID,

@@ -192,6 +192,22 @@ impl BlobStore for S3BlobStore {
         Ok(Some(body.into_bytes().to_vec()))
     }
 
+    async fn exists(&self, key: &str) -> Result<bool, BlobError> {
+        let object_key = self.object_key(key)?;
+        match self
+            .client
+            .head_object()
+            .bucket(&self.bucket)
+            .key(&object_key)
+            .send()
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_not_found()) => Ok(false),
+            Err(e) => Err(self.failure("HeadObject", &object_key, e)),
+        }
+    }
+
     async fn delete(&self, key: &str) -> Result<(), BlobError> {
         let object_key = self.object_key(key)?;
         self.client
