@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: installs and starts the services the tests need (reusing any that
-# already run), checks formatting and lints, then runs every test of the workspace. With
-# BOTWOT_FUZZ=1 it then runs every fuzz target for a bounded time (deploy/fuzz.sh; off by default
-# because its cold build is long, see docs/adr/0011-fuzzing.md).
+# already run), checks formatting and lints, runs every test of the workspace, then fuzzes every
+# webhook parser for a bounded time (fuzz/webhooks, a light build). With BOTWOT_FUZZ=1 it also
+# runs the other fuzz targets (fuzz/; off by default because their cold build is long, see
+# docs/adr/0011-fuzzing.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,8 +45,14 @@ else
   cargo test --workspace --locked --no-fail-fast
 fi
 
+# Fuzzing has its own build cache: the sanitizer build shares nothing with the one above.
+fuzz_cache="${BOTWOT_FUZZ_TARGET_DIR:-$HOME/.cache/botwot-fuzz-target}"
+
+step "fuzzing the webhook parsers (bounded)"
+CARGO_TARGET_DIR="$fuzz_cache/webhooks" FUZZ_DIR=fuzz/webhooks \
+  FUZZ_SEEDS="fuzz/webhooks/seeds adapters/tests/fixtures/meta" bash deploy/fuzz.sh
+
 if [ "${BOTWOT_FUZZ:-0}" = 1 ]; then
-  step "fuzzing (bounded)"
-  # Its own build cache: the sanitizer build shares nothing with the one above.
-  CARGO_TARGET_DIR="${BOTWOT_FUZZ_TARGET_DIR:-$HOME/.cache/botwot-fuzz-target}" bash deploy/fuzz.sh
+  step "fuzzing the other parsers (bounded)"
+  CARGO_TARGET_DIR="$fuzz_cache" bash deploy/fuzz.sh
 fi

@@ -1,6 +1,6 @@
 //! Feeds arbitrary bytes, as a webhook body, to the Meta webhook readers (WhatsApp, Messenger,
 //! Instagram) and to the `X-Hub-Signature-256` check, with header values cut from the same bytes
-//! (so the seeds in fuzz/corpus/meta_webhook are plain webhook bodies).
+//! (so the seeds, fuzz/webhooks/seeds and adapters/tests/fixtures/meta, are plain webhook bodies).
 //!
 //! Must hold: nothing panics; a refused body has a stable `payload_*` code; a header that is not
 //! `sha256=` and 64 hex digits is `signature_malformed`, and the header Meta would send for the
@@ -8,8 +8,8 @@
 
 #![no_main]
 
-use botwot_adapters::meta::signature::{SignatureError, signature_header, verify_signature};
-use botwot_adapters::meta::{instagram, messenger, parse_webhook, whatsapp};
+use botwot_webhooks::meta::signature::{SignatureError, signature_header, verify_signature};
+use botwot_webhooks::meta::{instagram, messenger, parse_webhook, whatsapp};
 use libfuzzer_sys::fuzz_target;
 
 const SECRET: &[u8] = b"fuzzing-app-secret";
