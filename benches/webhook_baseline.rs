@@ -13,25 +13,27 @@
 //! Every request is a new signed WhatsApp text (its own `wamid`) from one of `CONTACTS`
 //! contacts (default 500, under the Base plan's 1,000 conversations a month), so (c) stores each
 //! one; (a) and (b) get the same bodies in the same order. Printed per target: requests per
-//! second, p50/p90/p99/max latency and non-200 answers; then (c) against (a) and (b). Run:
+//! second, p50/p90/p99/max latency and non-200 answers; then (c) against (a) and (b). Then (b)
+//! and (c) again, open loop at fixed rates (half of (c)'s closed-loop throughput, then half of
+//! (b)'s), each latency timed from when its request was due, and their p99s compared. Run:
 //! `cargo bench --profile dev --bench webhook_baseline` (`WORKERS=n` sets the tokio workers).
 
 mod support;
 
-#[path = "support/closed_loop.rs"]
-mod closed_loop;
 #[path = "../tests/support/mod.rs"]
 mod e2e;
+#[path = "support/http_load.rs"]
+mod http_load;
 
 use axum::Router;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use botwot_adapters::meta::signature::{SIGNATURE_HEADER, verify_signature};
-use closed_loop::{Figures, Post};
 use e2e::meta::{
     APP_SECRET, FakeGraph, connect_whatsapp, inbound_text_from, signature, start_server,
 };
+use http_load::{Figures, Post};
 use std::time::Duration;
 use support::{env_or, ms, percentile, runtime};
 
@@ -56,7 +58,7 @@ fn main() {
             let http = http.clone();
             async move {
                 let build = move |n| signed_text(n, contacts);
-                closed_loop::run(&http, &url, senders, duration, build).await
+                http_load::closed_loop(&http, &url, senders, duration, build).await
             }
         };
 
@@ -64,15 +66,16 @@ fn main() {
         let bare = load(bare.await).await;
         report("(a) bare axum", &bare);
 
-        let checked = serve(Router::new().route(WEBHOOK_PATH, post(verify_and_parse)));
-        let checked = load(checked.await).await;
+        let checked_url = serve(Router::new().route(WEBHOOK_PATH, post(verify_and_parse))).await;
+        let checked = load(checked_url.clone()).await;
         report("(b) axum + HMAC + JSON", &checked);
 
         let graph = FakeGraph::start().await;
         let data = tempfile::tempdir().expect("temporary directory");
         let server = start_server(data.path(), &graph).await;
         connect_whatsapp(&server).await;
-        let botwot = load(format!("{}{WEBHOOK_PATH}", server.base)).await;
+        let botwot_url = format!("{}{WEBHOOK_PATH}", server.base);
+        let botwot = load(botwot_url.clone()).await;
         report("(c) botwot webhook", &botwot);
         println!(
             "    (c) processed, not only acknowledged: {} bot replies already sent to the fake \
@@ -90,6 +93,31 @@ fn main() {
             throughput_ratio(&botwot, &checked),
             p50_ratio(&botwot, &checked)
         );
+
+        // Open loop at fixed rates: half of what (b) and (c) each took closed-loop. The
+        // requests of each run are new messages (their numbers start past every earlier run's).
+        let mut first = 1_000_000_000;
+        for (name, capacity) in [("(c)", &botwot), ("(b)", &checked)] {
+            let rate = capacity.requests_per_second() / 2.0;
+            println!("at a fixed {rate:.0} req/s, half of {name}'s closed-loop throughput:");
+            let at_rate = |url: String, first: usize| {
+                let http = http.clone();
+                async move {
+                    let build = move |n| signed_text(first + n, contacts);
+                    http_load::at_rate(&http, &url, rate, duration, build).await
+                }
+            };
+            let checked_here = at_rate(checked_url.clone(), first).await;
+            report("  (b) axum + HMAC + JSON", &checked_here);
+            let botwot_here = at_rate(botwot_url.clone(), first).await;
+            report("  (c) botwot webhook", &botwot_here);
+            println!(
+                "  p99 (c)/(b): {:.1}x (target at half load: at most 2x)",
+                ms(percentile(&botwot_here.latencies, 99.0))
+                    / ms(percentile(&checked_here.latencies, 99.0))
+            );
+            first += 1_000_000_000;
+        }
     });
 }
 
