@@ -3,10 +3,11 @@
 //! optional caption, or a prompt with choices (`reply_choices`). Checked against the
 //! conversation's channel before it is stored, so nothing is accepted that the channel would
 //! refuse later: Messenger and Instagram attachments have no caption, WhatsApp audio neither,
-//! and under a comment only text can be posted.
+//! Instagram takes no documents, and under a comment only text can be posted.
 
 use super::reply_choices::AgentInteractive;
 use crate::errors::AppError;
+use botwot_adapters::meta::graph::messenger::attachment_type;
 use botwot_adapters::meta::uploads::upload_id;
 use botwot_engine::integration::commented;
 use botwot_engine::validation::ValidationErrors;
@@ -100,6 +101,16 @@ impl AgentMedia {
     fn body_for(&self, key: &SessionKey, errors: &mut ValidationErrors) -> MessageBody {
         if !MEDIA_TYPES.contains(&self.kind.as_str()) {
             errors.add("media.type", "must be image, video, audio or document");
+        } else if matches!(key.channel, Channel::Messenger | Channel::Instagram)
+            && attachment_type(key.channel, &self.kind).is_err()
+        {
+            errors.add(
+                "media.type",
+                format!(
+                    "{} takes images, video and audio, not {}s",
+                    key.channel, self.kind
+                ),
+            );
         }
         let url = self.url.trim();
         if upload_id(url).is_some() {

@@ -85,6 +85,16 @@ async fn instagram_fetches_an_uploaded_file_by_a_signed_link_until_it_expires() 
     let url = uploaded.body["url"].as_str().expect("a url").to_owned();
     let sent = send_image(&app, &session, &url).await;
     assert_eq!(sent.status, StatusCode::CREATED, "{:?}", sent.body);
+    // Instagram takes no documents, by link or not: refused before it is stored.
+    let menu = json!({"media": {"type": "document", "url": "https://cdn.shop.test/menu.pdf"}});
+    let refused = app
+        .send(
+            Method::POST,
+            &format!("/v1/sessions/{session}/messages"),
+            menu,
+        )
+        .await;
+    assert_eq!(refused.fields_at_fault(), ["media.type"]);
 
     // The link the sender gives Instagram (the sender and this route derive the same key from
     // the server's configuration).
