@@ -14,7 +14,8 @@
 //   {"event":"draft","data":{...}}             the bot's answer so far, while a model writes it
 //   {"event":"error","data":{"code","message"}}
 //   {"event":"ack","clientMessageId":"...","data":{"ok":...}}   answer to one of our messages
-//   {"event":"ack_timeout","clientMessageId":"..."}
+//   {"event":"ack_timeout","clientMessageId":"...","attempt":n}   no answer in 10 s; a --send
+//                                              is sent again with the same id, 3 tries in all
 //   {"event":"disconnect","reason":"..."}
 //   {"event":"timeout","message":"..."}        no history arrived; exit code 3
 //   {"event":"done"}                           last line; exit code 0
@@ -102,16 +103,24 @@ if (!ready) {
   process.exit(3);
 }
 
+const ACK_TIMEOUT_MS = 10_000;
+const SEND_ATTEMPTS = 3;
 let sent = 0;
 for (const step of steps) {
   sent += 1;
   const clientMessageId = `${values["id-prefix"]}-${sent}`;
   const payload = step.kind === "send" ? { clientMessageId, text: step.value } : JSON.parse(step.value);
-  try {
-    const data = await socket.timeout(10_000).emitWithAck("message", payload);
-    print({ event: "ack", clientMessageId: step.kind === "send" ? clientMessageId : null, data });
-  } catch {
-    print({ event: "ack_timeout", clientMessageId });
+  // A message not acknowledged in time is sent again with the same clientMessageId, as the
+  // widget's "click to retry" does; the server recognises the repeat. Raw payloads go once.
+  const attempts = step.kind === "send" ? SEND_ATTEMPTS : 1;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    try {
+      const data = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck("message", payload);
+      print({ event: "ack", clientMessageId: step.kind === "send" ? clientMessageId : null, data });
+      break;
+    } catch {
+      print({ event: "ack_timeout", clientMessageId, attempt });
+    }
   }
 }
 
