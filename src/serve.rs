@@ -71,7 +71,7 @@ pub async fn serve(mut config: Config) -> Result<()> {
     let uploads = Uploads::new(knowledge.blobs.clone());
     let per_second = graph.config().whatsapp_messages_per_second;
     let links = config.http.upload_links();
-    let mut meta = MetaGraphSender::new(graph, tokens).with_uploads(uploads, links);
+    let mut meta = MetaGraphSender::new(graph, tokens).with_uploads(uploads, links, clock.clone());
     if config.cluster.enabled {
         let pace = SharedNumberPace::connect(
             &config.cluster.redis_url,

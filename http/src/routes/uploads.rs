@@ -108,36 +108,32 @@ pub(crate) async fn check_uploaded_file(
         return Ok(());
     }
     if key.channel == Channel::Instagram && state.config.upload_links().is_none() {
-        let mut errors = ValidationErrors::default();
-        errors.add(
+        return refused(
             "media.url",
             "Instagram fetches files from the server's public address, and none is configured (http.public_url): send a public https address instead",
         );
-        return errors.into_result(()).map_err(AppError::from);
     }
-    let uploads = Uploads::new(state.knowledge.blobs.clone());
-    let kind = match uploaded_kind(url) {
-        Some(kind)
-            if uploads
-                .holds(&key.tenant_id, url)
-                .await
-                .map_err(upload_error)? =>
-        {
-            kind
-        }
-        _ => {
-            let mut errors = ValidationErrors::default();
-            errors.add(
-                "media.url",
-                "no file was uploaded with this url in this organisation",
-            );
-            return errors.into_result(()).map_err(AppError::from);
-        }
+    const NOT_UPLOADED: &str = "no file was uploaded with this url in this organisation";
+    let Some(kind) = uploaded_kind(url) else {
+        return refused("media.url", NOT_UPLOADED);
     };
+    let uploads = Uploads::new(state.knowledge.blobs.clone());
+    if !uploads
+        .holds(&key.tenant_id, url)
+        .await
+        .map_err(upload_error)?
+    {
+        return refused("media.url", NOT_UPLOADED);
+    }
     if kind != media_type {
-        let mut errors = ValidationErrors::default();
-        errors.add("media.type", format!("the uploaded file is {kind:?}"));
-        return errors.into_result(()).map_err(AppError::from);
+        return refused("media.type", format!("the uploaded file is {kind:?}"));
     }
     Ok(())
+}
+
+/// A reply refused for one field, as a validation error.
+fn refused(field: &str, message: impl Into<String>) -> Result<(), AppError> {
+    let mut errors = ValidationErrors::default();
+    errors.add(field, message);
+    errors.into_result(()).map_err(AppError::from)
 }

@@ -14,8 +14,10 @@ use crate::meta::upload_links::UploadLinks;
 use crate::meta::uploads::{UploadError, Uploads, upload_id};
 use botwot_engine::Channel;
 use botwot_engine::ids::TenantId;
+use botwot_engine::time::Clock;
 use parking_lot::Mutex;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// How many uploaded ids are remembered before the memory starts over.
 const REMEMBERED: usize = 10_000;
@@ -43,21 +45,24 @@ pub enum SentFile {
 pub struct OutboundFiles {
     uploads: Uploads,
     links: Option<UploadLinks>,
+    /// What links are dated by.
+    clock: Arc<dyn Clock>,
     sent: Mutex<HashMap<(Channel, String, String), String>>,
 }
 
 impl OutboundFiles {
-    pub fn new(uploads: Uploads, links: Option<UploadLinks>) -> Self {
+    pub fn new(uploads: Uploads, links: Option<UploadLinks>, clock: Arc<dyn Clock>) -> Self {
         Self {
             uploads,
             links,
+            clock,
             sent: Mutex::new(HashMap::new()),
         }
     }
 
-    /// A signed link to the file for a channel that fetches files (Instagram), valid from
-    /// `now_secs`; the file must still be kept.
-    pub async fn link(&self, to: FileDestination<'_>, now_secs: i64) -> Result<String, GraphError> {
+    /// A signed link to the file for a channel that fetches files (Instagram), valid from now;
+    /// the file must still be kept.
+    pub async fn link(&self, to: FileDestination<'_>) -> Result<String, GraphError> {
         let Some(links) = &self.links else {
             return Err(GraphError::Unsendable(format!(
                 "{} fetches files from a public address, and this deployment has none: set http.public_url to send uploaded files there",
@@ -75,6 +80,7 @@ impl OutboundFiles {
         {
             return Err(unreadable(UploadError::NotFound(id.to_owned())));
         }
+        let now_secs = self.clock.now().millis() / 1_000;
         Ok(links.link(to.tenant.as_str(), id, now_secs))
     }
 

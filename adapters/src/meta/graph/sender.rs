@@ -32,6 +32,7 @@ use botwot_engine::integration::commented;
 use botwot_engine::message::Delivery;
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::ports::{ChannelSender, DeliveryError, DeliveryReceipt};
+use botwot_engine::time::Clock;
 use std::sync::Arc;
 use tracing::{debug, warn};
 
@@ -73,9 +74,15 @@ impl MetaGraphSender {
     }
 
     /// Lets messages send files agents uploaded (`botwot-upload:` body URLs) from `uploads`;
-    /// on Instagram, by `links` (none: uploaded files cannot go to Instagram).
-    pub fn with_uploads(mut self, uploads: Uploads, links: Option<UploadLinks>) -> Self {
-        self.files = Some(Arc::new(OutboundFiles::new(uploads, links)));
+    /// on Instagram, by `links` dated by `clock` (no links: uploaded files cannot go to
+    /// Instagram).
+    pub fn with_uploads(
+        mut self,
+        uploads: Uploads,
+        links: Option<UploadLinks>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        self.files = Some(Arc::new(OutboundFiles::new(uploads, links, clock)));
         self
     }
 
@@ -224,7 +231,7 @@ impl MetaGraphSender {
             kind,
         };
         if key.channel == Channel::Instagram {
-            let link = files.link(destination, unix_now_secs()).await?;
+            let link = files.link(destination).await?;
             return Ok(Some(SentFile::Link(link)));
         }
         if key.channel == Channel::WhatsApp {
@@ -362,12 +369,6 @@ pub fn delivery_error(error: GraphError) -> DeliveryError {
 }
 
 /// `body` (a media message) naming its file by `url` instead.
-fn unix_now_secs() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |since| since.as_secs() as i64)
-}
-
 fn with_url(body: &MessageBody, url: &str) -> MessageBody {
     match body {
         MessageBody::Media {

@@ -6,9 +6,10 @@
 use super::fake_graph::{FakeGraph, Reply};
 use super::memory_blobs::Blobs;
 use super::*;
-use botwot_adapters::meta::upload_links::UploadLinks;
+use botwot_adapters::meta::upload_links::{LINK_LIFETIME_SECS, UploadLinks};
 use botwot_adapters::meta::uploads::{Upload, UploadError, Uploads};
 use botwot_engine::ports::{ChannelSender, DeliveryError};
+use botwot_engine::time::{Clock, ManualClock, Timestamp};
 use serde_json::json;
 
 const PHOTO: &[u8] = b"\x89PNG\r\n\x1a\n a small png";
@@ -16,6 +17,15 @@ const MEDIA_ID: &str = "1166846181421424";
 const ATTACHMENT_ID: &str = "1857777774821032";
 const WAMID: &str = "wamid.HBgLMTY1MDUwNzY1MjAVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA";
 const MID: &str = "m_AG5Hz2Uq7tuwNEhXfYYKj8mJEM_QPpz5jdCK48PnKAjSdjfipqxqMvK8ma6AC8fplwlqLP";
+
+/// When the tests' sender dates its links, in unix seconds.
+const NOW_SECS: i64 = 1_764_000_000;
+
+fn clock() -> Arc<dyn Clock> {
+    Arc::new(ManualClock::starting_at(Timestamp::from_millis(
+        NOW_SECS * 1_000,
+    )))
+}
 
 /// One answer for every request (the fake answers all alike): WhatsApp's upload answer `id`
 /// beside its send answer `messages`, each call reading the part it documents.
@@ -70,7 +80,7 @@ async fn a_whatsapp_photo_is_uploaded_to_the_number_once_then_sent_by_its_media_
     let graph = FakeGraph::start(whatsapp_answers()).await;
     let uploads = Uploads::new(Arc::new(Blobs::default()));
     let upload = uploaded_photo(&uploads).await;
-    let sender = sender(&graph.base_url).with_uploads(uploads, None);
+    let sender = sender(&graph.base_url).with_uploads(uploads, None, clock());
     let entry = outbox_entry(
         Channel::WhatsApp,
         PHONE_NUMBER_ID,
@@ -118,7 +128,7 @@ async fn a_messenger_photo_is_uploaded_as_a_reusable_attachment_then_sent_by_its
     let graph = FakeGraph::start(messenger_answers()).await;
     let uploads = Uploads::new(Arc::new(Blobs::default()));
     let upload = uploaded_photo(&uploads).await;
-    let sender = sender(&graph.base_url).with_uploads(uploads, None);
+    let sender = sender(&graph.base_url).with_uploads(uploads, None, clock());
     let entry = outbox_entry(
         Channel::Messenger,
         PAGE_ID,
@@ -162,7 +172,7 @@ async fn an_instagram_photo_is_sent_by_a_signed_link_to_the_kept_file() {
     let uploads = Uploads::new(Arc::new(Blobs::default()));
     let upload = uploaded_photo(&uploads).await;
     let links = UploadLinks::new("https://chat.shop.test/", b"the deployment's secret");
-    let sender = sender(&graph.base_url).with_uploads(uploads, Some(links.clone()));
+    let sender = sender(&graph.base_url).with_uploads(uploads, Some(links.clone()), clock());
     let entry = outbox_entry(
         Channel::Instagram,
         INSTAGRAM_ACCOUNT_ID,
@@ -191,6 +201,11 @@ async fn an_instagram_photo_is_sent_by_a_signed_link_to_the_kept_file() {
     let (expires, signature) = query.split_once("&signature=").expect("a signature");
     let expires: i64 = expires.parse().expect("unix seconds");
     assert_eq!(
+        expires,
+        NOW_SECS + LINK_LIFETIME_SECS,
+        "dated by the sender's clock"
+    );
+    assert_eq!(
         links.check("org_test", &upload.id, expires, signature, expires),
         Ok(())
     );
@@ -216,7 +231,7 @@ async fn what_cannot_be_sent_by_upload_fails_for_good_without_a_request() {
     let graph = FakeGraph::start(whatsapp_answers()).await;
     let uploads = Uploads::new(Arc::new(Blobs::default()));
     let upload = uploaded_photo(&uploads).await;
-    let sender = sender(&graph.base_url).with_uploads(uploads.clone(), None);
+    let sender = sender(&graph.base_url).with_uploads(uploads.clone(), None, clock());
 
     // Instagram takes attachments only by an address, and this sender has no links to give.
     let on_instagram = outbox_entry(
