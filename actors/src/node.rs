@@ -180,10 +180,23 @@ impl Node {
 
     /// In a cluster: the node now holds `shards`; arms their sessions' timers and queues their
     /// unsent messages, read by shard (what was written under the shards' fences).
+    ///
+    /// First no actor of those sessions may still run here: one left from when the node last
+    /// held the shard (its commit outlasted the release's wait) or one an answer woke since.
+    /// Recovery would otherwise finish that actor's commit from its journal while the actor
+    /// writes it and sends its replies, and put them back as unsent. When they do not stop in
+    /// time, the adoption fails and the shards are taken again later.
     pub async fn adopt_shards(&self, shards: &[ShardId]) -> Result<(), StoreError> {
         let Some(held) = self.registry.deps().fences.clone() else {
             return Ok(());
         };
+        let adopted: HashSet<ShardId> = shards.iter().copied().collect();
+        let of_adopted = |key: &SessionKey| adopted.contains(&held.shard_of(key));
+        if !self.registry.stop_sessions(of_adopted).await {
+            return Err(StoreError::Unavailable(
+                "sessions of these shards are still stopping on this node".to_owned(),
+            ));
+        }
         self.reload(Reload::Shards {
             numbers: shards.iter().map(|shard| shard.0).collect(),
             held,

@@ -4,6 +4,9 @@
 //! id travels with each send as its idempotency key. A result that storage does not take (it is
 //! away) is kept and stored once it answers again, never sent a second time for that. While a message waits for a retry, later
 //! messages of its session wait behind it, so a contact never sees replies out of order.
+//! An entry the dispatcher already has (queued, waiting for a retry or for its result to be
+//! stored) is not taken a second time: a node that gives a shard up and takes it back reloads
+//! the shard's pending entries while its own copies of some are still on their way.
 
 use crate::config::NodeConfig;
 use botwot_cluster::HeldShards;
@@ -12,9 +15,9 @@ use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::ports::{ChannelSender, DeliveryError, DeliveryReceipt, Storage, StoreError};
 use botwot_engine::time::Clock;
 use botwot_engine::{MessageId, SessionId};
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -29,17 +32,42 @@ const RECORD_EVERY: usize = 16;
 pub(crate) struct OutboxHandle {
     queue: mpsc::UnboundedSender<OutboxEntry>,
     waiting: Arc<AtomicUsize>,
+    /// The messages whose entries the dispatcher has, from their submission until their result
+    /// is stored (or they are dropped as another node's).
+    taken: Arc<Mutex<HashSet<MessageId>>>,
     task: Arc<OnceLock<JoinHandle<()>>>,
 }
 
 impl OutboxHandle {
+    /// Queues committed or reloaded entries; one the dispatcher already has is left out.
     pub(crate) fn submit(&self, entries: Vec<OutboxEntry>) {
+        let fresh: Vec<_> = {
+            let mut taken = self.taken.lock().unwrap_or_else(PoisonError::into_inner);
+            entries
+                .into_iter()
+                .filter(|entry| taken.insert(entry.message.id.clone()))
+                .collect()
+        };
+        self.queue_again(fresh);
+    }
+
+    /// Queues entries the dispatcher already has (a retry, a send the rate put off).
+    fn queue_again(&self, entries: Vec<OutboxEntry>) {
         for entry in entries {
             self.waiting.fetch_add(1, Ordering::Relaxed);
-            if self.queue.send(entry).is_err() {
+            if let Err(unsent) = self.queue.send(entry) {
                 self.waiting.fetch_sub(1, Ordering::Relaxed);
+                self.done_with(&unsent.0);
             }
         }
+    }
+
+    /// The entry's result is stored, or it was dropped: a later submission of it is taken.
+    fn done_with(&self, entry: &OutboxEntry) {
+        self.taken
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&entry.message.id);
     }
 
     /// Whether the dispatcher task still runs (it stops only by panicking while the node lives).
@@ -76,6 +104,7 @@ impl OutboxDispatcher {
         let handle = OutboxHandle {
             queue,
             waiting: Arc::new(AtomicUsize::new(0)),
+            taken: Arc::default(),
             task: Arc::new(OnceLock::new()),
         };
         let dispatcher = Self {
@@ -99,8 +128,13 @@ impl OutboxDispatcher {
             let mut ready: VecDeque<OutboxEntry> = batch.drain(..).collect();
             while let Some(entry) = ready.pop_front() {
                 if !self.owns(&entry) {
-                    let behind = held.settled(&entry).len();
-                    handle.waiting.fetch_sub(1 + behind, Ordering::Relaxed);
+                    let behind = held.settled(&entry);
+                    handle
+                        .waiting
+                        .fetch_sub(1 + behind.len(), Ordering::Relaxed);
+                    for dropped in behind.iter().chain([&entry]) {
+                        handle.done_with(dropped);
+                    }
                     continue;
                 }
                 let Some(entry) = held.admit(entry) else {
@@ -162,7 +196,7 @@ impl OutboxDispatcher {
                 let handle = handle.clone();
                 tokio::spawn(async move {
                     tokio::time::sleep(retry_after).await;
-                    handle.submit(vec![entry]);
+                    handle.queue_again(vec![entry]);
                 });
                 return;
             }
@@ -178,7 +212,7 @@ impl OutboxDispatcher {
                 let again = entry.clone();
                 tokio::spawn(async move {
                     tokio::time::sleep(delay).await;
-                    handle.submit(vec![again]);
+                    handle.queue_again(vec![again]);
                 });
                 SendOutcome::RetryLater
             }
@@ -188,7 +222,11 @@ impl OutboxDispatcher {
                 SendOutcome::Delivered(Delivery::Failed { reason }.into())
             }
         };
-        let Err(error) = outcome.store(self.store.as_ref(), &entry).await else {
+        let stored = outcome.store(self.store.as_ref(), &entry).await;
+        if stored.is_ok() && matches!(outcome, SendOutcome::Delivered(_)) {
+            handle.done_with(&entry);
+        }
+        let Err(error) = stored else {
             return;
         };
         match outcome {
@@ -197,7 +235,12 @@ impl OutboxDispatcher {
             SendOutcome::Delivered(receipt) => {
                 warn!(message_id = %entry.message.id, %error, "outbox result not stored yet; trying again");
                 metrics::counter!("botwot_outbox_results_unstored_total").increment(1);
-                tokio::spawn(store_until_stored(self.store.clone(), entry, receipt));
+                tokio::spawn(store_until_stored(
+                    self.store.clone(),
+                    entry,
+                    receipt,
+                    handle.clone(),
+                ));
             }
             // The retry is under way in memory; the stored entry keeps its older attempt count,
             // which matters only after a restart (a late write could bring back an entry the
@@ -231,7 +274,12 @@ impl SendOutcome {
 }
 
 /// Stores a send's result, trying again with a growing pause until storage takes it.
-async fn store_until_stored(store: Arc<dyn Storage>, entry: OutboxEntry, receipt: DeliveryReceipt) {
+async fn store_until_stored(
+    store: Arc<dyn Storage>,
+    entry: OutboxEntry,
+    receipt: DeliveryReceipt,
+    handle: OutboxHandle,
+) {
     let mut pause = STORE_RETRY_FIRST;
     loop {
         tokio::time::sleep(pause).await;
@@ -240,6 +288,7 @@ async fn store_until_stored(store: Arc<dyn Storage>, entry: OutboxEntry, receipt
             .await
             .is_ok()
         {
+            handle.done_with(&entry);
             return;
         }
         pause = (pause * 2).min(STORE_RETRY_MAX);
@@ -337,3 +386,7 @@ mod tests {
         assert!(retry_delay(BASE, u32::MAX, None) >= BASE);
     }
 }
+
+#[cfg(test)]
+#[path = "outbox_taken_once_tests.rs"]
+mod taken_once_tests;

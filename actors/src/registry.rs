@@ -291,20 +291,19 @@ impl LocalRegistry {
 
     /// Stops the actors of the sessions `leaving` picks (their shard is handed to another node)
     /// and waits until they are gone, so no commit of theirs is still on its way when the shard's
-    /// lease is released. Messages held for them fail with [`SessionError::Moved`].
-    pub(crate) async fn stop_sessions(&self, leaving: impl Fn(&SessionKey) -> bool) {
+    /// lease is released. Messages held for them fail with [`SessionError::Moved`]. Returns
+    /// whether they are gone; after [`STOP_WAIT`] it gives up waiting (a commit can outlast it
+    /// on a slow database) and says which.
+    pub(crate) async fn stop_sessions(&self, leaving: impl Fn(&SessionKey) -> bool) -> bool {
         let deadline = Instant::now() + STOP_WAIT;
         loop {
             let remaining = self.stop_entries(&leaving);
             if remaining == 0 {
-                return;
+                return true;
             }
             if Instant::now() >= deadline {
-                warn!(
-                    sessions = remaining,
-                    "session actors still stopping after the shard was released"
-                );
-                return;
+                warn!(sessions = remaining, "session actors still stopping");
+                return false;
             }
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }

@@ -11,13 +11,14 @@
 use super::journal::PreparedCommit;
 use super::schema::{MESSAGES, MESSAGES_BY_PROVIDER_ID, SESSIONS, TIMERS};
 use super::{Store, records};
-use crate::backend::{DocumentBackend, ShardFence, WriteBatch};
+use crate::backend::{Doc, DocumentBackend, ShardFence, WriteBatch};
 use crate::error::{Duplicate, ID_INDEX, StorageError};
 use botwot_engine::SessionState;
 use botwot_engine::channel::Channel;
 use botwot_engine::ids::{MessageId, TenantId};
 use botwot_engine::message::{Direction, Message};
 use botwot_engine::ports::{CommitOutcome, DeliveryReceipt, Fence, SessionCommit, StoreError};
+use std::collections::{HashMap, HashSet};
 use tracing::debug;
 
 impl<B: DocumentBackend> Store<B> {
@@ -27,7 +28,9 @@ impl<B: DocumentBackend> Store<B> {
     ) -> Result<CommitOutcome, StoreError> {
         let fence = commit.fence.map(shard_fence);
         let prepared = self.prepare_commit(commit).await?;
-        let mut batch = self.commit_batch(&prepared, fence, |_| false).await?;
+        let mut batch = self
+            .commit_batch(&prepared, fence, AlreadyStored::none())
+            .await?;
         batch.journal = self.journal_of(&prepared)?;
         match self.backend.write(batch).await {
             Ok(()) => Ok(CommitOutcome::Committed),
@@ -59,7 +62,9 @@ impl<B: DocumentBackend> Store<B> {
     ) -> Result<(), StoreError> {
         let fence = commit.fence.map(shard_fence);
         let prepared = self.prepare_commit(commit).await?;
-        let mut batch = self.commit_batch(&prepared, fence, |_| false).await?;
+        let mut batch = self
+            .commit_batch(&prepared, fence, AlreadyStored::none())
+            .await?;
         if let Some(journal) = self.journal_of(&prepared)? {
             let mut first = WriteBatch::with_capacity(1);
             first.fence = fence;
@@ -112,14 +117,14 @@ impl<B: DocumentBackend> Store<B> {
         })
     }
 
-    /// The write batch of a prepared commit: its messages (inserted, but put again where
-    /// `stored` says recovery found them written), the delivery updates of stored messages, the
-    /// timers, the outbox entries and, last, the session.
+    /// The write batch of a prepared commit: its messages (inserted, but put again as stored
+    /// where recovery found them written), the delivery updates of stored messages, the timers,
+    /// the outbox entries (but those whose send is recorded already) and, last, the session.
     pub(super) async fn commit_batch(
         &self,
         commit: &PreparedCommit,
         fence: Option<ShardFence>,
-        stored: impl Fn(&Message) -> bool,
+        mut stored: AlreadyStored<B::Body>,
     ) -> Result<WriteBatch<B::Body>, StorageError> {
         let mut batch = WriteBatch::with_capacity(
             commit.messages.len()
@@ -131,11 +136,9 @@ impl<B: DocumentBackend> Store<B> {
         );
         batch.fence = fence;
         for (message, channel) in commit.messages.iter().zip(&commit.channels) {
-            let record = records::message::<B>(message, *channel)?;
-            if stored(message) {
-                batch.put(record);
-            } else {
-                batch.insert(record);
+            match stored.messages.remove(&message.id) {
+                Some(as_stored) => batch.put(as_stored),
+                None => batch.insert(records::message::<B>(message, *channel)?),
             }
         }
         let tenant = commit
@@ -155,7 +158,9 @@ impl<B: DocumentBackend> Store<B> {
             batch.delete(&TIMERS, id.as_str());
         }
         for entry in &commit.outbox {
-            batch.put(records::outbox::<B>(entry)?);
+            if !stored.sent.contains(&entry.message.id) {
+                batch.put(records::outbox::<B>(entry)?);
+            }
         }
         // Last: a stored session equal to the commit's says the whole batch is written.
         if let Some(session) = &commit.session {
@@ -220,6 +225,25 @@ impl<B: DocumentBackend> Store<B> {
             return Ok(None);
         }
         records::message_with_fields::<B>(&message, fields).map(Some)
+    }
+}
+
+/// What recovery found written of a journaled commit's messages: it puts them again as they
+/// are stored now, since their delivery may have moved on (a reply sent and recorded since
+/// must not go back to pending), and leaves out the outbox entry of a message whose send is
+/// recorded (it would be sent a second time).
+pub(super) struct AlreadyStored<Body> {
+    pub messages: HashMap<MessageId, Doc<Body>>,
+    pub sent: HashSet<MessageId>,
+}
+
+impl<Body> AlreadyStored<Body> {
+    /// A commit written the first time: nothing of it is stored yet.
+    pub fn none() -> Self {
+        Self {
+            messages: HashMap::new(),
+            sent: HashSet::new(),
+        }
     }
 }
 

@@ -16,8 +16,11 @@
 //! everything else put again), with the session last and the journal's deletion after it.
 //! Putting the messages already stored again makes them this writer's: a stale writer of the
 //! same commit, resumed later and refused, takes back only documents still carrying its own
-//! token (see the MongoDB backend's `write.rs`). ADR 0002, "Commit journal".
+//! token (see the MongoDB backend's `write.rs`). They are put again as stored, not as the
+//! journal has them: a reply sent and recorded since keeps its delivery state, and its outbox
+//! entry is not brought back to be sent twice. ADR 0002, "Commit journal".
 
+use super::commit::AlreadyStored;
 use super::schema::{COMMIT_JOURNALS, JOURNALS_BY_TENANT, MESSAGES, SESSIONS, TENANT};
 use super::{Store, records};
 use crate::backend::{Doc, DocumentBackend, Fields, IndexQuery, ShardFence, WriteBatch};
@@ -31,7 +34,6 @@ use botwot_engine::timer::DurableTimer;
 use botwot_engine::{SessionKey, SessionState};
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 use tracing::{info, warn};
 
 /// A session commit ready to write: what its batch is built from, and what its journal holds.
@@ -215,22 +217,8 @@ impl<B: DocumentBackend> Store<B> {
             self.delete_journal(id, fence).await?;
             return Ok(Recovered::AlreadyWhole);
         }
-        let mut stored_messages = HashSet::new();
-        for message in &commit.messages {
-            if self
-                .backend
-                .get(&MESSAGES, message.id.as_str())
-                .await?
-                .is_some()
-            {
-                stored_messages.insert(message.id.clone());
-            }
-        }
-        let mut batch = self
-            .commit_batch(commit, fence, |message| {
-                stored_messages.contains(&message.id)
-            })
-            .await?;
+        let stored = self.already_stored(&commit.messages).await?;
+        let mut batch = self.commit_batch(commit, fence, stored).await?;
         batch.delete(&COMMIT_JOURNALS, id);
         match self.backend.write(batch).await {
             Ok(()) => Ok(Recovered::Finished),
@@ -244,6 +232,27 @@ impl<B: DocumentBackend> Store<B> {
             }
             Err(error) => Err(error),
         }
+    }
+
+    /// The journaled messages found stored, as they are now, and those of them whose send is
+    /// recorded (past pending).
+    async fn already_stored(
+        &self,
+        messages: &[Message],
+    ) -> Result<AlreadyStored<B::Body>, StorageError> {
+        let mut stored = AlreadyStored::none();
+        for message in messages {
+            let Some(found) = self.backend.get(&MESSAGES, message.id.as_str()).await? else {
+                continue;
+            };
+            let as_stored: Message = B::decode(found.body)?;
+            if as_stored.delivery != Delivery::Pending {
+                stored.sent.insert(message.id.clone());
+            }
+            let doc = records::message_with_fields::<B>(&as_stored, found.fields)?;
+            stored.messages.insert(message.id.clone(), doc);
+        }
+        Ok(stored)
     }
 
     async fn delete_journal(

@@ -26,6 +26,10 @@ mongo_case!(
     cut_before_outbox
 );
 mongo_case!(
+    mongo_recovery_keeps_a_reply_sent_since_as_sent_and_does_not_queue_it_again,
+    sent_reply_kept
+);
+mongo_case!(
     mongo_completed_duplicate_and_fenced_commits_leave_no_journal,
     no_journal_left
 );
@@ -160,6 +164,55 @@ async fn cut_before_outbox(fixture: &MongoFixture) -> anyhow::Result<()> {
     );
     assert_eq!(store.all_timers().await?, second.timers_set);
     assert_eq!(store.pending_outbox(10).await?, second.outbox);
+    Ok(())
+}
+
+/// A reply stored with its outbox entry, the commit cut before its session; the reply is then
+/// sent and its send recorded (by a dispatcher that had the entry), before recovery runs.
+async fn sent_reply_kept(fixture: &MongoFixture) -> anyhow::Result<()> {
+    let store = fixture.store();
+    let acme = tenant("acme");
+    let mut state = conversation(&acme, Channel::WhatsApp, "+15550109");
+    state.last_seq = 1;
+    let question = inbound(&state, 1, "open?", Some("wamid.q9"));
+    assert_eq!(
+        store.commit(commit(&state, vec![question])).await?,
+        CommitOutcome::Committed
+    );
+    let mut answered = state.clone();
+    answered.last_seq = 2;
+    let reply = outbound(&answered, 2, "until six");
+    let mut second = commit(&answered, vec![reply.clone()]);
+    second.outbox = vec![outbox(&answered, &reply, 200)];
+    // The reply and its outbox entry are written, the session is not.
+    fixture
+        .mongo_store()
+        .commit_interrupted(second.clone(), 2)
+        .await?;
+    assert_eq!(store.pending_outbox(10).await?, second.outbox);
+    let sent = DeliveryReceipt {
+        delivery: Delivery::Sent,
+        provider_message_id: Some("wamid.reply9".to_owned()),
+    };
+    store.outbox_delivered(&second.outbox[0], sent).await?;
+
+    assert_eq!(recover_all(store.as_ref()).await?, 1);
+    assert_eq!(
+        store.load_session(&state.key).await?,
+        Some(answered.clone())
+    );
+    let transcript = store.transcript(&acme, &state.id, 0, 10).await?;
+    assert_eq!(seqs(&transcript), [1, 2]);
+    assert_eq!(transcript[1].delivery, Delivery::Sent, "not pending again");
+    assert_eq!(
+        transcript[1].provider_message_id.as_deref(),
+        Some("wamid.reply9")
+    );
+    assert_eq!(
+        store.pending_outbox(10).await?,
+        Vec::new(),
+        "the sent reply is not queued to go out a second time"
+    );
     Ok(())
 }
 
