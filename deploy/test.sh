@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: installs and starts the services the tests need (reusing any that
 # already run), checks formatting and lints, runs every test of the workspace, then fuzzes every
-# webhook parser for a bounded time (fuzz/webhooks, a light build). With BOTWOT_FUZZ=1 it also
-# runs the other fuzz targets (fuzz/; off by default because their cold build is long, see
-# docs/adr/0011-fuzzing.md).
+# webhook parser, the storage key check, the knowledge chunker and the document readers for a
+# bounded time (fuzz/webhooks and fuzz/light, light builds). With BOTWOT_FUZZ=1 it also runs the
+# Socket.IO payload and credential targets (fuzz/; off by default because their cold build is
+# long, see docs/adr/0011-fuzzing.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -51,6 +52,18 @@ fuzz_cache="${BOTWOT_FUZZ_TARGET_DIR:-$HOME/.cache/botwot-fuzz-target}"
 step "fuzzing the webhook parsers (bounded)"
 CARGO_TARGET_DIR="$fuzz_cache/webhooks" FUZZ_DIR=fuzz/webhooks \
   FUZZ_SEEDS="fuzz/webhooks/seeds adapters/tests/fixtures/meta" bash deploy/fuzz.sh
+
+step "fuzzing storage keys, the chunker and the document readers (bounded)"
+CARGO_TARGET_DIR="$fuzz_cache/light" FUZZ_DIR=fuzz/light FUZZ_TARGETS="blob_key chunker" \
+  bash deploy/fuzz.sh
+# The document reader also starts from the extraction tests' documents made by real tools
+# (the small ones: the bombs and huge sheets are the tests' business, not seeds).
+document_seeds="$(mktemp -d)"
+find "${BOTWOT_EXTRACT_FIXTURES:-$HOME/.cache/botwot-fixtures/extract}" -maxdepth 1 -type f \
+  -size -64k ! -name '.*' -exec cp {} "$document_seeds" \;
+CARGO_TARGET_DIR="$fuzz_cache/light" FUZZ_DIR=fuzz/light FUZZ_TARGETS=extract_document \
+  FUZZ_SEEDS="$document_seeds" bash deploy/fuzz.sh
+rm -rf "$document_seeds"
 
 if [ "${BOTWOT_FUZZ:-0}" = 1 ]; then
   step "fuzzing the other parsers (bounded)"

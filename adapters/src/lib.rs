@@ -23,7 +23,8 @@
 //! breaker), remote OpenAI embeddings and the prompt the LLM brain sends.
 //!
 //! [`extract`] turns uploaded documents (PDF, DOCX, XLSX, CSV, JSON, HTML, Markdown, text) into
-//! sections of text for knowledge bases, refusing hostile files within bounded memory and time.
+//! sections of text for knowledge bases, refusing hostile files within bounded memory and time
+//! (the light `botwot-extract` crate, which the fuzz targets build alone).
 //!
 //! [`knowledge`] implements the engine's ingestion ports: [`knowledge::LimitedDocumentExtractor`]
 //! (uploads, over [`extract`]) and [`knowledge::WebPageFetcher`] (URL documents over reqwest,
@@ -35,7 +36,7 @@ pub mod auth;
 pub mod brain;
 pub mod channels;
 pub mod embeddings;
-pub mod extract;
+pub use botwot_extract as extract;
 pub mod knowledge;
 pub mod llm;
 pub mod mail;

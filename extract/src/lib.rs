@@ -37,7 +37,7 @@ mod text_decoding;
 mod xlsx;
 
 pub use declared::DeclaredType;
-pub(crate) use declared::mime_essence;
+pub use declared::mime_essence;
 pub use error::ExtractError;
 pub use format::DocumentFormat;
 pub use limits::ExtractLimits;
