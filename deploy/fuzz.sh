@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the cargo-fuzz targets of one fuzz project (FUZZ_DIR, default fuzz/) with nightly and
+# Builds the cargo-fuzz targets of one fuzz project (FUZZ_DIR, default fuzz/light) with nightly and
 # runs each for a bounded time, starting from its seeds in <FUZZ_DIR>/corpus/<target> and the
 # directories in FUZZ_SEEDS (new inputs go to a scratch corpus, so the clone stays clean).
 # Prints how many inputs each target ran and fails when any target crashes, leaks past the
@@ -7,19 +7,19 @@
 # is kept in <FUZZ_DIR>/artifacts/<target>/.
 #
 #   FUZZ_SECONDS=600 bash deploy/fuzz.sh     # the longer run (default 20 s per target)
-#   FUZZ_TARGETS="chunker blob_key" bash deploy/fuzz.sh
+#   FUZZ_TARGETS="chunker blob_key" bash deploy/fuzz.sh   # some of fuzz/light's targets
 #   FUZZ_DIR=fuzz/webhooks FUZZ_SEEDS="fuzz/webhooks/seeds adapters/tests/fixtures/meta" \
 #     bash deploy/fuzz.sh                    # the webhook parsers (what CI runs every time)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-FUZZ_DIR="${FUZZ_DIR:-fuzz}"
+FUZZ_DIR="${FUZZ_DIR:-fuzz/light}"
 FUZZ_SEEDS="${FUZZ_SEEDS:-}"
 FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
 FUZZ_RSS_LIMIT_MB="${FUZZ_RSS_LIMIT_MB:-2048}"
 FUZZ_INPUT_TIMEOUT_SECONDS="${FUZZ_INPUT_TIMEOUT_SECONDS:-10}"
 # Build cache outside the clone (a sanitizer build shares nothing with the normal one).
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/botwot-fuzz-target}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/botwot-fuzz-target/$(basename "$FUZZ_DIR")}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 step() { printf '\n== %s\n' "$*"; }

@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: installs and starts the services the tests need (reusing any that
 # already run), checks formatting and lints, runs every test of the workspace, then fuzzes every
-# webhook parser, the storage key check, the knowledge chunker and the document readers for a
-# bounded time (fuzz/webhooks and fuzz/light, light builds). With BOTWOT_FUZZ=1 it also runs the
-# Socket.IO payload and credential targets (fuzz/; off by default because their cold build is
-# long, see docs/adr/0011-fuzzing.md).
+# parser of outside input for a bounded time: the webhook parsers (fuzz/webhooks), the Socket.IO
+# payloads, presented credentials, the document readers, storage keys and the knowledge chunker
+# (fuzz/light). Both fuzz projects build light crates only (docs/adr/0011-fuzzing.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -53,8 +52,9 @@ step "fuzzing the webhook parsers (bounded)"
 CARGO_TARGET_DIR="$fuzz_cache/webhooks" FUZZ_DIR=fuzz/webhooks \
   FUZZ_SEEDS="fuzz/webhooks/seeds adapters/tests/fixtures/meta" bash deploy/fuzz.sh
 
-step "fuzzing storage keys, the chunker and the document readers (bounded)"
-CARGO_TARGET_DIR="$fuzz_cache/light" FUZZ_DIR=fuzz/light FUZZ_TARGETS="blob_key chunker" \
+step "fuzzing Socket.IO payloads, credentials, storage keys, the chunker, documents (bounded)"
+CARGO_TARGET_DIR="$fuzz_cache/light" FUZZ_DIR=fuzz/light \
+  FUZZ_TARGETS="socket_payload presented_credentials blob_key chunker" \
   bash deploy/fuzz.sh
 # The document reader also starts from the extraction tests' documents made by real tools
 # (the small ones: the bombs and huge sheets are the tests' business, not seeds).
@@ -64,8 +64,3 @@ find "${BOTWOT_EXTRACT_FIXTURES:-$HOME/.cache/botwot-fixtures/extract}" -maxdept
 CARGO_TARGET_DIR="$fuzz_cache/light" FUZZ_DIR=fuzz/light FUZZ_TARGETS=extract_document \
   FUZZ_SEEDS="$document_seeds" bash deploy/fuzz.sh
 rm -rf "$document_seeds"
-
-if [ "${BOTWOT_FUZZ:-0}" = 1 ]; then
-  step "fuzzing the other parsers (bounded)"
-  CARGO_TARGET_DIR="$fuzz_cache" bash deploy/fuzz.sh
-fi

@@ -15,8 +15,9 @@
 //! with candle when installed, else a hashing embedder.
 //!
 //! [`auth`] holds the API's authentication pieces: HS256 access tokens with a rotating key ring,
-//! refresh tokens with reuse detection, argon2id password hashes and one-time codes; [`mail`]
-//! the mailers that deliver those codes.
+//! refresh tokens with reuse detection, argon2id password hashes and one-time codes (the light
+//! `botwot-credentials` crate, which the fuzz targets build alone); [`mail`] the mailers that
+//! deliver those codes.
 //!
 //! [`llm`] holds the language-model providers (OpenAI and compatible servers, Azure OpenAI, AWS
 //! Bedrock Converse with SigV4 signing), the resilience wrapper (timeouts, retries, circuit
@@ -32,7 +33,7 @@
 
 #![forbid(unsafe_code)]
 
-pub mod auth;
+pub use botwot_credentials as auth;
 pub mod brain;
 pub mod channels;
 pub mod embeddings;

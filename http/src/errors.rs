@@ -13,6 +13,7 @@ use botwot_cluster::ClusterError;
 use botwot_engine::ports::StoreError;
 use botwot_engine::session::Rejection;
 use botwot_engine::validation::ValidationErrors;
+use botwot_socket_payloads::{PayloadRefusal, RefusalCode};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -191,6 +192,17 @@ pub struct ErrorPayload {
     pub details: Vec<FieldProblem>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_after_secs: Option<u64>,
+}
+
+/// A Socket.IO payload the widget or console protocol refuses, as the API's error.
+impl From<PayloadRefusal> for AppError {
+    fn from(refusal: PayloadRefusal) -> Self {
+        let code = match refusal.code {
+            RefusalCode::InvalidPayload => ErrorCode::InvalidPayload,
+            RefusalCode::MessageTooLong => ErrorCode::MessageTooLong,
+        };
+        AppError::new(code, refusal.message)
+    }
 }
 
 impl AppError {

@@ -26,7 +26,7 @@ const FORMATS: [DocumentFormat; 8] = [
 ];
 
 fuzz_target!(|bytes: &[u8]| {
-    quiet_for_caught_pdf_panics();
+    quiet_for_dependency_panics();
     let limits = small_limits();
     let declared = FORMATS.map(DeclaredType::Format);
     for declared in declared.into_iter().chain([DeclaredType::Unspecified]) {
@@ -54,21 +54,22 @@ fn check_extraction(bytes: &[u8], declared: DeclaredType, limits: &ExtractLimits
     }
 }
 
-/// The PDF reader turns a panic of the PDF libraries into a `corrupt_file` refusal with
-/// `catch_unwind` (they panic on some malformed files). libFuzzer's panic hook aborts on every
-/// panic, caught or not, so it is replaced by one that stays quiet for those libraries' panics
-/// and reports any other; a panic that `extract` lets out still aborts the run (libfuzzer-sys
-/// checks the target's result), with the input kept.
-fn quiet_for_caught_pdf_panics() {
+/// The PDF reader turns a panic of the PDF libraries (pdf-extract and what it builds on: lopdf,
+/// the CMap and font parsers) into a `corrupt_file` refusal with `catch_unwind`: they panic on
+/// some malformed files. libFuzzer's panic hook aborts on every panic, caught or not, so it is
+/// replaced by one that stays quiet for panics raised in a dependency's code and reports any
+/// other. A panic that `extract` lets out, from a dependency or not, still aborts the run
+/// (libfuzzer-sys checks the target's result), with its input kept and libFuzzer's stack trace.
+fn quiet_for_dependency_panics() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         let report = panic::take_hook();
         panic::set_hook(Box::new(move |info| {
-            let in_pdf_library = info.location().is_some_and(|location| {
-                let file = location.file();
-                file.contains("pdf-extract") || file.contains("lopdf")
-            });
-            if !in_pdf_library {
+            // Code from the package registry, not the project's.
+            let in_dependency = info
+                .location()
+                .is_some_and(|location| location.file().contains("/registry/src/"));
+            if !in_dependency {
                 report(info);
             }
         }));

@@ -167,8 +167,8 @@ fn wire(
                         announce(&socket, &agent, status).await;
                         offer_if_online(&state, &agent, status);
                     }
-                    Err(error) => {
-                        let _ = socket.emit(EVENT_ERROR, &error.payload());
+                    Err(refused) => {
+                        let _ = socket.emit(EVENT_ERROR, &AppError::from(refused).payload());
                     }
                 }
             }

@@ -297,7 +297,9 @@ impl Inbox {
         let checked = payload
             .as_ref()
             .ok_or_else(|| AppError::new(ErrorCode::InvalidPayload, "a message needs a payload"))
-            .and_then(|payload| VisitorMessage::parse(payload, self.max_message_chars));
+            .and_then(|payload| {
+                VisitorMessage::parse(payload, self.max_message_chars).map_err(AppError::from)
+            });
         let refused = match checked {
             Ok(message) => {
                 let job = Job {

@@ -1,6 +1,6 @@
 //! One-time codes: shape, digests that fit the engine's `OtpChallenge`, and uniformity.
 
-use botwot_adapters::auth::codes::{self, candidate_digest, digest, generate_code};
+use botwot_credentials::codes::{self, candidate_digest, digest, generate_code};
 use botwot_engine::access::{OtpChallenge, OtpError, OtpPolicy};
 use botwot_engine::time::Timestamp;
 

@@ -16,13 +16,13 @@ impl RandomError {
 }
 
 /// `N` bytes from the OS random generator.
-pub(crate) fn bytes<const N: usize>() -> Result<[u8; N], RandomError> {
+pub fn bytes<const N: usize>() -> Result<[u8; N], RandomError> {
     let mut buffer = [0u8; N];
     getrandom::fill(&mut buffer).map_err(|error| RandomError(error.to_string()))?;
     Ok(buffer)
 }
 
 /// `N` random bytes as unpadded base64url text.
-pub(crate) fn base64url<const N: usize>() -> Result<String, RandomError> {
+pub fn base64url<const N: usize>() -> Result<String, RandomError> {
     Ok(URL_SAFE_NO_PAD.encode(bytes::<N>()?))
 }

@@ -3,12 +3,15 @@
 //! detection ([`refresh`]), argon2id password hashes ([`passwords`]) and six-digit one-time codes
 //! for the engine's `OtpChallenge` ([`codes`]). Everything here is pure or needs only the OS
 //! random generator; time always comes in as a parameter. Middleware and storage live elsewhere.
+//!
+//! A crate of its own, light, so the fuzz targets of the credential readers build it alone
+//! (fuzz/light); `botwot-adapters` re-exports it as `auth`.
 
 pub mod api_keys;
 pub mod codes;
 pub mod keys;
 pub mod passwords;
-pub(crate) mod random;
+pub mod random;
 pub mod refresh;
 pub mod tokens;
 

@@ -1,6 +1,6 @@
 //! Passwords: argon2id PHC strings, verification and the length policy.
 
-use botwot_adapters::auth::passwords::{Passwords, check_policy};
+use botwot_credentials::passwords::{Passwords, check_policy};
 
 /// Cheap parameters so the suite stays fast; production uses `Passwords::owasp()`.
 fn passwords() -> Passwords {

@@ -1,8 +1,8 @@
 //! Access tokens: round trip, forgeries, refused algorithms, key rotation and time checks.
 
 use crate::{b64, segments, unb64};
-use botwot_adapters::auth::keys::{KeyConfig, KeyError, KeyRing, SigningKey};
-use botwot_adapters::auth::tokens::{AccessTokens, CLOCK_LEEWAY_SECS, Subject, TokenError};
+use botwot_credentials::keys::{KeyConfig, KeyError, KeyRing, SigningKey};
+use botwot_credentials::tokens::{AccessTokens, CLOCK_LEEWAY_SECS, Subject, TokenError};
 use botwot_engine::ids::TenantId;
 use botwot_engine::time::Timestamp;
 use std::time::Duration;

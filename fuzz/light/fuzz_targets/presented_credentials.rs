@@ -8,11 +8,11 @@
 
 #![no_main]
 
-use botwot_adapters::auth::api_keys::PresentedApiKey;
-use botwot_adapters::auth::codes::candidate_digest;
-use botwot_adapters::auth::keys::{KeyRing, SigningKey};
-use botwot_adapters::auth::refresh::RefreshToken;
-use botwot_adapters::auth::tokens::AccessTokens;
+use botwot_credentials::api_keys::PresentedApiKey;
+use botwot_credentials::codes::candidate_digest;
+use botwot_credentials::keys::{KeyRing, SigningKey};
+use botwot_credentials::refresh::RefreshToken;
+use botwot_credentials::tokens::AccessTokens;
 use botwot_engine::Timestamp;
 use libfuzzer_sys::fuzz_target;
 

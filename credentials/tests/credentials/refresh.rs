@@ -1,7 +1,7 @@
 //! Refresh tokens and their families: shape, digests, rotation, reuse detection, revocation and
 //! expiry.
 
-use botwot_adapters::auth::refresh::RefreshToken;
+use botwot_credentials::refresh::RefreshToken;
 use botwot_engine::access::{DEFAULT_REFRESH_TTL, RefreshError, RefreshFamily, RevokeReason};
 use botwot_engine::ids::{RefreshFamilyId, TenantId, UserId};
 use botwot_engine::time::Timestamp;

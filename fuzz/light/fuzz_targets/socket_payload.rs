@@ -1,14 +1,15 @@
-//! Feeds arbitrary bytes, read as JSON (the seeds are plain payloads), to the Socket.IO payload readers: the widget's
-//! connect `auth` and visitor `message`, and the console's `presence`.
+//! Feeds arbitrary bytes, read as JSON (the seeds are plain payloads), to the Socket.IO payload
+//! readers: the widget's connect `auth`, a visitor's `message` and `typing`, and the console's
+//! `presence` and `typing`.
 //!
 //! Must hold: nothing panics; every refusal is `invalid_payload`, or `message_too_long` for a
 //! message over the limit; an accepted message is non-blank text within the limit.
 
 #![no_main]
 
-use botwot_http::ErrorCode;
-use botwot_http::console::protocol::Presence;
-use botwot_http::widget::protocol::{VisitorMessage, WidgetAuth};
+use botwot_socket_payloads::RefusalCode;
+use botwot_socket_payloads::console::{AgentTyping, Presence};
+use botwot_socket_payloads::widget::{Typing, VisitorMessage, WidgetAuth};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 
@@ -20,13 +21,19 @@ fuzz_target!(|bytes: &[u8]| {
         return;
     };
     if let Err(error) = WidgetAuth::parse(Some(&payload)) {
-        assert_eq!(error.code, ErrorCode::InvalidPayload);
+        assert_eq!(error.code, RefusalCode::InvalidPayload);
     }
     for max_chars in MAX_CHARS {
         check_message(&payload, max_chars);
     }
     if let Err(error) = Presence::parse(Some(&payload)) {
-        assert_eq!(error.code, ErrorCode::InvalidPayload);
+        assert_eq!(error.code, RefusalCode::InvalidPayload);
+    }
+    if let Err(error) = Typing::parse(Some(&payload)) {
+        assert_eq!(error.code, RefusalCode::InvalidPayload);
+    }
+    if let Err(error) = AgentTyping::parse(Some(&payload)) {
+        assert_eq!(error.code, RefusalCode::InvalidPayload);
     }
 });
 
@@ -39,7 +46,7 @@ fn check_message(payload: &Value, max_chars: usize) {
         Err(error) => assert!(
             matches!(
                 error.code,
-                ErrorCode::InvalidPayload | ErrorCode::MessageTooLong
+                RefusalCode::InvalidPayload | RefusalCode::MessageTooLong
             ),
             "{error:?}"
         ),
