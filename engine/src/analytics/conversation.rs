@@ -55,6 +55,8 @@ pub struct ConversationFacts {
     pub last_contact_message_answered: bool,
     /// The contact's satisfaction score (1 to 5), when they rated the conversation.
     pub satisfaction: Option<u8>,
+    /// The agents who replied, each once, in the order of their first reply.
+    pub agents: Vec<String>,
 }
 
 impl ConversationFacts {
@@ -65,6 +67,7 @@ impl ConversationFacts {
         let mut first_response_ms = None;
         let mut response_times_ms = Vec::new();
         let (mut bot_replied, mut agent_replied) = (false, false);
+        let mut agents: Vec<String> = Vec::new();
         for message in messages {
             if is_from_contact(message) {
                 first_contact.get_or_insert(message.created_at);
@@ -76,7 +79,12 @@ impl ConversationFacts {
             };
             match replier {
                 Replier::Bot => bot_replied = true,
-                Replier::Agent => agent_replied = true,
+                Replier::Agent(agent_id) => {
+                    agent_replied = true;
+                    if !agents.iter().any(|known| known == agent_id) {
+                        agents.push(agent_id.to_owned());
+                    }
+                }
             }
             if let (Some(first), None) = (first_contact, first_response_ms) {
                 first_response_ms = Some(elapsed_ms(first, message.created_at));
@@ -110,6 +118,7 @@ impl ConversationFacts {
                 .satisfaction
                 .as_ref()
                 .map(|satisfaction| satisfaction.score),
+            agents,
         }
     }
 
@@ -125,22 +134,23 @@ impl ConversationFacts {
     }
 }
 
-enum Replier {
+enum Replier<'a> {
     Bot,
-    Agent,
+    /// The agent's id.
+    Agent(&'a str),
 }
 
 fn is_from_contact(message: &Message) -> bool {
     message.direction == Direction::Inbound && message.author == Author::Contact
 }
 
-fn reply_author(message: &Message) -> Option<Replier> {
+fn reply_author(message: &Message) -> Option<Replier<'_>> {
     if message.direction != Direction::Outbound {
         return None;
     }
-    match message.author {
+    match &message.author {
         Author::Bot => Some(Replier::Bot),
-        Author::Agent { .. } => Some(Replier::Agent),
+        Author::Agent { agent_id } => Some(Replier::Agent(agent_id)),
         Author::Contact | Author::System => None,
     }
 }

@@ -11,7 +11,10 @@
 //! - *Channel distribution*: conversations per channel, every channel listed.
 //! - *Handling*: conversations answered only by the bot, those an agent replied in, unanswered
 //!   ones, and the bot's share of the answered ones.
+//! - *Agents*: per agent who replied, their conversations, resolved ones and satisfaction
+//!   (see [`per_agent`]).
 
+use super::agents::{AgentFigures, per_agent};
 use super::conversation::{ConversationFacts, Handling};
 use super::percentile::Percentiles;
 use super::range::ReportRange;
@@ -36,6 +39,8 @@ pub struct DashboardMetrics {
     pub response_ms: Percentiles,
     pub channels: Vec<ChannelCount>,
     pub handling: HandlingCounts,
+    /// Every agent who replied in a conversation of the range, the busiest first.
+    pub agents: Vec<AgentFigures>,
     pub conversations_over_time: TimeSeries,
     /// The range held more sessions than a report reads; the figures cover the newest ones.
     pub truncated: bool,
@@ -108,6 +113,7 @@ impl DashboardMetrics {
                 unanswered: handled(Handling::Unanswered),
                 bot_share: ratio(bot_only, bot_only + agent),
             },
+            agents: per_agent(in_range.iter().copied()),
             conversations_over_time: TimeSeries::count(
                 range,
                 in_range.iter().map(|facts| facts.created_at),

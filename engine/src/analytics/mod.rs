@@ -3,6 +3,7 @@
 //! hands them here; every definition (what "resolved" means, which percentile) lives in the
 //! module that computes it.
 
+mod agents;
 mod conversation;
 mod layout;
 mod metrics;
@@ -13,6 +14,7 @@ mod series;
 #[cfg(test)]
 mod tests;
 
+pub use agents::{AgentFigures, per_agent};
 pub use conversation::{ConversationFacts, Handling};
 pub use layout::{DashboardLayout, WidgetKind, WidgetPlacement};
 pub use metrics::{ChannelCount, DashboardMetrics, HandlingCounts};

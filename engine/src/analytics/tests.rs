@@ -332,3 +332,50 @@ fn a_conversations_rating_is_one_of_its_facts() {
     let facts = ConversationFacts::from_transcript(&state, &[]);
     assert_eq!(facts.satisfaction, Some(4));
 }
+
+#[test]
+fn every_agent_who_replied_is_counted_once_per_conversation() {
+    let mut conversations = sample();
+    // B: the agent replied; the contact rated it 2.
+    assert_eq!(conversations[1].agents, ["usr_alice"]);
+    conversations[1].satisfaction = Some(2);
+    let metrics = DashboardMetrics::compute(three_days(), &conversations, false);
+    assert_eq!(
+        metrics.agents,
+        [AgentFigures {
+            agent_id: "usr_alice".into(),
+            conversations: 1,
+            resolved_conversations: 1,
+            rated_conversations: 1,
+            average_satisfaction: Some(2.0),
+        }]
+    );
+    // Nobody replied in A, C, D: no agent.
+    assert!(conversations[0].agents.is_empty());
+}
+
+#[test]
+fn a_conversation_handed_between_agents_counts_for_both_and_the_busiest_come_first() {
+    let mut conversations = sample();
+    conversations[1].agents = vec!["usr_bob".into(), "usr_alice".into()];
+    conversations[1].satisfaction = Some(4);
+    // C, still open and unrated, was Bob's too.
+    conversations[2].agents = vec!["usr_bob".into()];
+    let metrics = DashboardMetrics::compute(three_days(), &conversations, false);
+    let figures: Vec<(&str, u64, u64, Option<f64>)> = metrics
+        .agents
+        .iter()
+        .map(|agent| {
+            (
+                agent.agent_id.as_str(),
+                agent.conversations,
+                agent.resolved_conversations,
+                agent.average_satisfaction,
+            )
+        })
+        .collect();
+    assert_eq!(
+        figures,
+        [("usr_bob", 2, 1, Some(4.0)), ("usr_alice", 1, 1, Some(4.0))]
+    );
+}

@@ -2,7 +2,7 @@
 //! row per conversation. The CSV and XLSX writers lay these rows out.
 
 use botwot_engine::Timestamp;
-use botwot_engine::analytics::{ConversationFacts, DashboardMetrics, Percentiles};
+use botwot_engine::analytics::{AgentFigures, ConversationFacts, DashboardMetrics, Percentiles};
 
 /// One value of a report.
 #[derive(Clone, Debug, PartialEq)]
@@ -111,6 +111,7 @@ pub fn summary_rows(metrics: &DashboardMetrics) -> Vec<Vec<Cell>> {
             Cell::count(count.conversations),
         )
     }));
+    rows.extend(metrics.agents.iter().flat_map(agent_rows));
     rows.push((
         "truncated".to_owned(),
         Cell::text(metrics.truncated.to_string()),
@@ -118,6 +119,19 @@ pub fn summary_rows(metrics: &DashboardMetrics) -> Vec<Vec<Cell>> {
     rows.into_iter()
         .map(|(name, value)| vec![Cell::Text(name), value])
         .collect()
+}
+
+/// `agent {id} conversations`, `resolved` and `average satisfaction`.
+fn agent_rows(agent: &AgentFigures) -> [(String, Cell); 3] {
+    let name = |figure: &str| format!("agent {} {figure}", agent.agent_id);
+    [
+        (name("conversations"), Cell::count(agent.conversations)),
+        (name("resolved"), Cell::count(agent.resolved_conversations)),
+        (
+            name("average satisfaction"),
+            Cell::maybe(agent.average_satisfaction),
+        ),
+    ]
 }
 
 /// `{name} p50 ms`, `p90` and `p95`.

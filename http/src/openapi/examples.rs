@@ -157,7 +157,8 @@ pub fn integration_page() -> Page<ChannelIntegration> {
     page_of(integration())
 }
 
-/// The figures of a day holding the example conversation, answered by the bot after 2 s.
+/// The figures of a day holding the example conversation, answered by the bot after 2 s and
+/// then by an agent.
 pub fn dashboard_metrics() -> DashboardMetrics {
     let range = ReportRange::last_days(Timestamp(AT.millis() + 60_000), 1).unwrap_or(ReportRange {
         from: AT,
@@ -169,7 +170,13 @@ pub fn dashboard_metrics() -> DashboardMetrics {
     reply.direction = Direction::Outbound;
     reply.author = Author::Bot;
     reply.created_at = Timestamp(AT.millis() + 2_000);
-    let facts = ConversationFacts::from_transcript(&session, &[message(), reply]);
+    let mut agent_reply = reply.clone();
+    agent_reply.seq = 4;
+    agent_reply.author = Author::Agent {
+        agent_id: "usr_01a1b2c3d4e5f60718293a4b5c6d7e8f".into(),
+    };
+    agent_reply.created_at = Timestamp(AT.millis() + 60_000);
+    let facts = ConversationFacts::from_transcript(&session, &[message(), reply, agent_reply]);
     DashboardMetrics::compute(range, &[facts], false)
 }
 

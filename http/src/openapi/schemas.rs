@@ -119,7 +119,8 @@ schema_from_example!(
     /// conversation is resolved when the contact's last message was answered), nearest-rank
     /// response-time percentiles in ms, channels, bot vs agent handling, conversations per hour or
     /// day. `averageSatisfaction` is the mean rating (1 to 5) of the rated conversations, null
-    /// when none was rated.
+    /// when none was rated. `agents`: per agent who replied in a conversation of the range, the
+    /// busiest first, their conversations, resolved and rated ones and average rating.
     DashboardMetricsSchema, "DashboardMetrics", examples::dashboard_metrics, required = []
 );
 schema_from_example!(

@@ -82,7 +82,7 @@ fn assert_ordered(percentiles: &Value, count: u64) {
 #[tokio::test]
 async fn metrics_of_known_conversations_match_hand_counts() {
     let app = TestApp::new().await;
-    known_conversations(&app).await;
+    let ids = known_conversations(&app).await;
     let reply = app.get("/v1/dashboard/metrics").await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let metrics = reply.body;
@@ -94,6 +94,32 @@ async fn metrics_of_known_conversations_match_hand_counts() {
     assert_eq!(metrics["resolutionRate"].as_f64(), Some(2.0 / 3.0));
     assert_eq!(metrics["averageSatisfaction"], Value::Null);
     assert_eq!(metrics["truncated"], false);
+    // Only C had an agent's reply; it ended resolved and is not rated yet.
+    let agents = metrics["agents"].as_array().expect("agents");
+    assert_eq!(agents.len(), 1, "{agents:?}");
+    assert_eq!(agents[0]["conversations"], 1);
+    assert_eq!(agents[0]["resolvedConversations"], 1);
+    assert_eq!(agents[0]["ratedConversations"], 0);
+    assert_eq!(agents[0]["averageSatisfaction"], Value::Null);
+    // The contact of C rates it 4: the agent's satisfaction, and the organisation's.
+    let owner = app.owner.clone();
+    let rating = Some(json!({"score": 4}));
+    let rated = post(
+        &app,
+        &owner,
+        &format!("/v1/sessions/{}/rating", ids[2]),
+        rating,
+    )
+    .await;
+    assert_eq!(rated.status, StatusCode::OK, "{}", rated.body);
+    let rated = app.get("/v1/dashboard/metrics").await.body;
+    assert_eq!(rated["averageSatisfaction"].as_f64(), Some(4.0));
+    assert_eq!(rated["agents"][0]["ratedConversations"], 1);
+    assert_eq!(
+        rated["agents"][0]["averageSatisfaction"].as_f64(),
+        Some(4.0)
+    );
+    assert_eq!(rated["agents"][0]["agentId"], agents[0]["agentId"]);
     // A, B and C were each answered once; D never was.
     assert_ordered(&metrics["firstResponseMs"], 3);
     assert_ordered(&metrics["responseMs"], 3);
