@@ -9,7 +9,9 @@ use support::{Backend, Server, bot_settings, events_named, pushed_texts, widget_
 
 fn session_of(events: &[Value]) -> (String, String) {
     let session = events_named(events, "session");
-    let session = session.first().expect("a session event");
+    let session = session
+        .first()
+        .unwrap_or_else(|| panic!("a session event: {events:?}"));
     (
         session["sessionId"].as_str().expect("sessionId").to_owned(),
         session["visitorId"].as_str().expect("visitorId").to_owned(),

@@ -7,6 +7,10 @@
 //
 //   {"event":"connect"}                        the namespace accepted the visitor
 //   {"event":"connect_error","message":"..."}  refused ("<code>: <reason>"); exit code 2
+//   {"event":"connect_retry","message":"...","attempt":n}  the server was busy or slow to admit
+//                                              the visitor ("timeout", "overloaded",
+//                                              "storage_unavailable", "shutting_down"): connects
+//                                              again after 1 s, as the widget does, 3 tries in all
 //   {"event":"session","data":{...}}           sessionId, visitorId, status, responder, bot
 //   {"event":"history","data":{...}}           the session's latest messages
 //   {"event":"message","data":{...}}           a stored message pushed by the server
@@ -89,13 +93,26 @@ for (const name of ["session", "history", "message", "status", "error", "draft"]
   socket.on(name, (data) => print({ event: name, data }));
 }
 
+// Refusals worth another try, as the widget's own script retries them; "timeout" is the
+// client's own: the server did not admit the visitor within socket.io's 20 s.
+const RETRIED_CONNECT_ERRORS = ["timeout", "overloaded", "storage_unavailable", "shutting_down"];
+const CONNECT_ATTEMPTS = 3;
+let connectAttempts = 1;
 socket.on("connect_error", (error) => {
+  const code = String(error.message).split(":")[0];
+  if (RETRIED_CONNECT_ERRORS.includes(code) && connectAttempts < CONNECT_ATTEMPTS) {
+    print({ event: "connect_retry", message: error.message, attempt: connectAttempts });
+    connectAttempts += 1;
+    setTimeout(() => socket.connect(), 1_000);
+    return;
+  }
   print({ event: "connect_error", message: error.message });
   socket.close();
   process.exit(2);
 });
 
-const SETUP_MS = 10_000;
+// Room for every connection attempt (socket.io gives up on one after 20 s).
+const SETUP_MS = CONNECT_ATTEMPTS * 21_000;
 const ready = await Promise.race([historyArrived.then(() => true), sleep(SETUP_MS).then(() => false)]);
 if (!ready) {
   print({ event: "timeout", message: `no history within ${SETUP_MS} ms` });
