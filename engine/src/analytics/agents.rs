@@ -6,6 +6,7 @@
 //! for both), and so does its rating: the contact rates the conversation, not one person in it.
 
 use super::conversation::ConversationFacts;
+use super::metrics::ratio;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -54,8 +55,7 @@ pub fn per_agent<'a>(
             conversations: tally.conversations,
             resolved_conversations: tally.resolved,
             rated_conversations: tally.rated,
-            average_satisfaction: (tally.rated > 0)
-                .then(|| tally.score_sum as f64 / tally.rated as f64),
+            average_satisfaction: ratio(tally.score_sum, tally.rated),
         })
         .collect();
     // Stable: ids stay in order among equals.

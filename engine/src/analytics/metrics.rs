@@ -130,6 +130,7 @@ fn mean(scores: impl Iterator<Item = u8>) -> Option<f64> {
     ratio(sum, count)
 }
 
-fn ratio(part: u64, whole: u64) -> Option<f64> {
+/// `part / whole`; `None` when `whole` is zero.
+pub(super) fn ratio(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }
