@@ -1,0 +1,93 @@
+//! Ports: what the engine needs from storage, channels and live subscribers. `storage`,
+//! `adapters` and `http` implement them; `actors` drives the engine through them.
+//!
+//! One file per family: `session_store` (commits and fences), `scheduled` (timers and the
+//! outbox), `accounts` (organisations, people, audit), `content` (what an organisation
+//! configures) and `channels` (what leaves the engine); [`Storage`] is all the stores at once.
+
+mod accounts;
+mod channels;
+mod content;
+mod scheduled;
+mod session_store;
+
+pub use accounts::{AccountStore, AuditStore};
+pub use channels::{
+    ChannelSender, DeliveryError, DeliveryReceipt, MailError, Mailer, OutgoingMail, SessionObserver,
+};
+pub use content::{
+    BotStore, CannedResponseStore, IntegrationStore, KnowledgeStore, VoiceAgentStore,
+};
+pub use scheduled::{OutboxStore, TimerStore};
+pub use session_store::{
+    CommitOutcome, Fence, SessionAccess, SessionCommit, SessionFilter, SessionStore, WriteAccess,
+};
+
+use thiserror::Error;
+
+/// Why a store could not do what was asked.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// The backend could not be reached or refused the operation; retrying may help.
+    #[error("storage unavailable: {0}")]
+    Unavailable(String),
+    /// A stored record could not be read back.
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    /// The write conflicts with what is stored (a unique key is taken).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("not found")]
+    NotFound,
+    /// The request itself is wrong (a page cursor from another listing, say); retrying won't help.
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+    /// The writer's shard lease is stale: a newer holder of the shard has written since. The
+    /// writer must stop running the shard's sessions; retrying won't help.
+    #[error("fenced: {0}")]
+    Fenced(String),
+}
+
+/// One page of a listing and the cursor of the next, if there is one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+/// Which page to read: at most `limit` items after the opaque `cursor` of the previous page.
+/// A `limit` of 0 means the backend's default page size; backends cap it at their maximum.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct PageRequest {
+    pub limit: usize,
+    pub cursor: Option<String>,
+}
+
+/// All the storage a node needs.
+pub trait Storage:
+    BotStore
+    + SessionStore
+    + TimerStore
+    + OutboxStore
+    + IntegrationStore
+    + AccountStore
+    + AuditStore
+    + CannedResponseStore
+    + KnowledgeStore
+    + VoiceAgentStore
+{
+}
+impl<
+    T: BotStore
+        + SessionStore
+        + TimerStore
+        + OutboxStore
+        + IntegrationStore
+        + AccountStore
+        + AuditStore
+        + CannedResponseStore
+        + KnowledgeStore
+        + VoiceAgentStore,
+> Storage for T
+{
+}
