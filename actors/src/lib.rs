@@ -19,6 +19,7 @@ mod clock;
 mod clustered;
 mod commit;
 mod config;
+mod held_back;
 mod ingestion;
 mod node;
 mod outbox;

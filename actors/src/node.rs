@@ -4,10 +4,10 @@ use crate::assigner::Assigner;
 use crate::bot_cache::BotCache;
 use crate::config::NodeConfig;
 use crate::outbox::{OutboxDispatcher, OutboxHandle};
-use crate::registry::LocalRegistry;
+use crate::registry::{LetThrough, LocalRegistry};
 use crate::session_actor::{SessionDeps, SessionMsg};
 use crate::session_quota::SessionQuota;
-use crate::sessions::Sessions;
+use crate::sessions::{SessionError, Sessions};
 use crate::supervisor::SessionSupervisor;
 use crate::timers::TimerService;
 use botwot_cluster::{HeldShards, RegistryStats, Release, SessionRegistry, ShardId};
@@ -185,13 +185,35 @@ impl Node {
     /// held the shard (its commit outlasted the release's wait) or one an answer woke since.
     /// Recovery would otherwise finish that actor's commit from its journal while the actor
     /// writes it and sends its replies, and put them back as unsent. When they do not stop in
-    /// time, the adoption fails and the shards are taken again later.
+    /// time, the adoption fails and the shards are taken again later. Until recovery is done,
+    /// messages for those sessions (a brain answer, the re-asks recovery itself sends) are held
+    /// back, so no actor starts while it runs.
     pub async fn adopt_shards(&self, shards: &[ShardId]) -> Result<(), StoreError> {
         let Some(held) = self.registry.deps().fences.clone() else {
             return Ok(());
         };
         let adopted: HashSet<ShardId> = shards.iter().copied().collect();
-        let of_adopted = |key: &SessionKey| adopted.contains(&held.shard_of(key));
+        let of_adopted = {
+            let held = held.clone();
+            move |key: &SessionKey| adopted.contains(&held.shard_of(key))
+        };
+        let hold = self.registry.hold_back(Box::new(of_adopted.clone()));
+        let adopted = self.recover_shards(shards, held, of_adopted).await;
+        let outcome = match &adopted {
+            Ok(()) => LetThrough::Route,
+            Err(_) => LetThrough::Refuse(SessionError::Moved),
+        };
+        self.registry.let_through(hold, outcome);
+        adopted
+    }
+
+    /// The part of [`Self::adopt_shards`] that runs while the shards' messages are held back.
+    async fn recover_shards(
+        &self,
+        shards: &[ShardId],
+        held: HeldShards,
+        of_adopted: impl Fn(&SessionKey) -> bool,
+    ) -> Result<(), StoreError> {
         if !self.registry.stop_sessions(of_adopted).await {
             return Err(StoreError::Unavailable(
                 "sessions of these shards are still stopping on this node".to_owned(),

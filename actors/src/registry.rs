@@ -4,8 +4,11 @@
 //! running actor (with a count of messages handed to it and not yet handled) or a key in
 //! transition (its actor starting or passivating) holding messages for the next incarnation.
 //! Passivation only picks actors with nothing pending, and routing and passivation both happen
-//! under the registry lock, so no message is ever sent to an actor that is stopping.
+//! under the registry lock, so no message is ever sent to an actor that is stopping. While a
+//! cluster node adopts shards, messages for their sessions are held back until the adoption's
+//! recovery is done (see `held_back`).
 
+use crate::held_back::{Covers, HeldBack};
 use crate::session_actor::SessionDeps;
 use crate::session_actor::{SessionActor, SessionArgs, SessionMsg, stale_work_refused};
 use crate::sessions::SessionError;
@@ -43,6 +46,17 @@ struct Entries {
     by_key: HashMap<SessionKey, Entry>,
     key_of: HashMap<ActorId, SessionKey>,
     stopped: bool,
+    /// Adoptions under way, each keeping the messages of its sessions.
+    held_back: Vec<HeldBack>,
+    next_hold: u64,
+}
+
+/// What becomes of the messages an adoption held back once it ends.
+pub(crate) enum LetThrough {
+    /// The adoption succeeded: route them, in the order they came.
+    Route,
+    /// The adoption failed and the shards go back: refuse them.
+    Refuse(SessionError),
 }
 
 pub(crate) struct LocalRegistry {
@@ -128,6 +142,16 @@ impl LocalRegistry {
             return Err(RouteError::Stopped);
         }
         self.in_flight.fetch_add(1, Ordering::Relaxed);
+        if let Some(hold) = entries.held_back.iter_mut().find(|hold| hold.covers(key)) {
+            hold.keep(key, message);
+            return Ok(());
+        }
+        self.deliver(&mut entries, key, message);
+        Ok(())
+    }
+
+    /// Hands a routed (and counted) message to its session's actor, starting one if needed.
+    fn deliver(self: &Arc<Self>, entries: &mut Entries, key: &SessionKey, message: SessionMsg) {
         match entries.by_key.get_mut(key) {
             Some(Entry::Running {
                 actor,
@@ -156,7 +180,39 @@ impl LocalRegistry {
                 self.start(key.clone());
             }
         }
-        Ok(())
+    }
+
+    /// Holds back every message for the sessions `covers` picks, from now until
+    /// [`Self::let_through`] with the returned id.
+    pub(crate) fn hold_back(&self, covers: Covers) -> u64 {
+        let mut entries = self.entries.lock();
+        let id = entries.next_hold;
+        entries.next_hold += 1;
+        entries.held_back.push(HeldBack::new(id, covers));
+        id
+    }
+
+    /// Ends the hold `id`: its messages are routed in the order they came, or refused.
+    pub(crate) fn let_through(self: &Arc<Self>, id: u64, outcome: LetThrough) {
+        let mut entries = self.entries.lock();
+        let Some(at) = entries.held_back.iter().position(|hold| hold.id() == id) else {
+            return;
+        };
+        let messages = entries.held_back.remove(at).into_messages();
+        for (key, message) in messages {
+            match &outcome {
+                LetThrough::Route if !entries.stopped => self.deliver(&mut entries, &key, message),
+                LetThrough::Route => {
+                    self.in_flight.fetch_sub(1, Ordering::Relaxed);
+                    message.fail(SessionError::Stopped);
+                }
+                LetThrough::Refuse(error) => {
+                    self.in_flight.fetch_sub(1, Ordering::Relaxed);
+                    stale_work_refused("node", 1);
+                    message.fail(error.clone());
+                }
+            }
+        }
     }
 
     /// One routed message was handled (or dropped by its actor).

@@ -22,6 +22,16 @@ impl HeldShards {
         }
     }
 
+    /// Shards already held at `epoch`s, as a cluster node's leases would set them: for running
+    /// session actors under fences without a cluster node (tests, tools).
+    pub fn holding(shard_count: u32, held: &[(ShardId, u64)]) -> Self {
+        let shards = Self::new(shard_count);
+        for (shard, epoch) in held {
+            shards.insert(*shard, *epoch);
+        }
+        shards
+    }
+
     pub fn shard_count(&self) -> u32 {
         self.shard_count
     }

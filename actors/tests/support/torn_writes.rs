@@ -1,7 +1,8 @@
 //! A storage decorator for tests: delegates everything, except that it can tear one commit,
 //! storing its messages without the session record and then failing, as a backend without
-//! transactions can when it loses its connection half-way, and can refuse the next session
-//! loads and outbox results as storage that is away does.
+//! transactions can when it loses its connection half-way, can refuse the next session
+//! loads and outbox results as storage that is away does, and can hold the reads of an
+//! adoption (the timers of shards) until the test lets them through.
 
 use async_trait::async_trait;
 use botwot_engine::BotProfile;
@@ -34,6 +35,8 @@ pub struct TornWrites {
     tear_next: AtomicBool,
     refuse_loads: AtomicUsize,
     refuse_outbox_results: AtomicUsize,
+    shard_reads: Arc<tokio::sync::Mutex<()>>,
+    shard_reads_waiting: AtomicUsize,
 }
 
 impl TornWrites {
@@ -43,7 +46,19 @@ impl TornWrites {
             tear_next: AtomicBool::new(false),
             refuse_loads: AtomicUsize::new(0),
             refuse_outbox_results: AtomicUsize::new(0),
+            shard_reads: Arc::default(),
+            shard_reads_waiting: AtomicUsize::new(0),
         }
+    }
+
+    /// Reads of shards' timers wait while the returned guard lives.
+    pub async fn hold_shard_reads(&self) -> tokio::sync::OwnedMutexGuard<()> {
+        self.shard_reads.clone().lock_owned().await
+    }
+
+    /// How many reads of shards' timers have started waiting on [`Self::hold_shard_reads`].
+    pub fn shard_reads_waiting(&self) -> usize {
+        self.shard_reads_waiting.load(Ordering::SeqCst)
     }
 
     pub fn tear_next_commit(&self) {
@@ -226,6 +241,8 @@ impl TimerStore for TornWrites {
     }
 
     async fn timers_of_shards(&self, shards: &[u32]) -> Result<Vec<DurableTimer>, StoreError> {
+        self.shard_reads_waiting.fetch_add(1, Ordering::SeqCst);
+        let _held = self.shard_reads.lock().await;
         self.inner.timers_of_shards(shards).await
     }
 }
