@@ -1,6 +1,6 @@
 //! Outage drills (issue 8): each service the server depends on goes away under a steady load of
-//! signed WhatsApp webhooks and comes back — MongoDB under a single node, Redis and RabbitMQ
-//! under a cluster node, and the language model's endpoint (OpenAI's API, played by a local
+//! signed WhatsApp webhooks and comes back — MongoDB under a single node and under a cluster
+//! node, Redis and RabbitMQ under a cluster node, and the language model's endpoint (OpenAI's API, played by a local
 //! server) under a bot answering from a knowledge base. An outage is played by cutting a TCP proxy between the server and the
 //! service (as Toxiproxy does): open connections close and new ones are refused, as when the
 //! service stops; restoring the proxy is the service coming back on the same data. Through the
@@ -52,12 +52,9 @@ fn through(url: &str, proxy: &Proxy) -> String {
     url.replacen(&address_of(url), &proxy.addr.to_string(), 1)
 }
 
-/// MongoDB goes away for 5 s: webhooks that cannot be stored are refused with a 503 (so Meta
-/// redelivers them), `/readyz` says the storage is unavailable, and once MongoDB is back the
-/// node stores and answers everything without a restart.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn mongodb_outage_under_load_refuses_plainly_and_recovers() {
-    let Backend::Mongo { uri, database } = Backend::fresh_mongo("outage") else {
+/// A fresh database of the MongoDB test server, reached through a proxy of its own.
+async fn mongo_through_a_proxy(name: &str) -> (Backend, Proxy) {
+    let Backend::Mongo { uri, database } = Backend::fresh_mongo(name) else {
         unreachable!("fresh_mongo is a MongoDB backend")
     };
     let proxy = Proxy::start(address_of(&uri)).await;
@@ -66,6 +63,15 @@ async fn mongodb_outage_under_load_refuses_plainly_and_recovers() {
         uri: format!("{}{direct}directConnection=true", through(&uri, &proxy)),
         database,
     };
+    (backend, proxy)
+}
+
+/// MongoDB goes away for 5 s: webhooks that cannot be stored are refused with a 503 (so Meta
+/// redelivers them), `/readyz` says the storage is unavailable, and once MongoDB is back the
+/// node stores and answers everything without a restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mongodb_outage_under_load_refuses_plainly_and_recovers() {
+    let (backend, proxy) = mongo_through_a_proxy("outage").await;
     let graph = FakeGraph::start().await;
     let mut server = start_server_on(backend, &graph).await;
     connect_whatsapp(&server).await;
@@ -142,11 +148,24 @@ async fn rabbitmq_outage_under_load_on_a_cluster_node_recovers() {
     cluster_recovered(cluster, &run, "rabbitmq").await;
 }
 
+/// MongoDB goes away for 8 s under a cluster node: the events already queued for its shards
+/// cannot be stored, so the node keeps each one in hand and tries it again (a requeue would
+/// spend the broker's delivery limit and end in the dead-letter queue); webhooks are still
+/// queued durably in RabbitMQ, and once MongoDB is back every one is stored, in order, and
+/// answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mongodb_outage_under_load_on_a_cluster_node_keeps_every_queued_event() {
+    let (cluster, _proxy, run) =
+        cluster_drill(ClusterService::MongoDb, 8, Probe::readiness()).await;
+    cluster_recovered(cluster, &run, "cluster-mongodb").await;
+}
+
 /// The service of a cluster node that a drill cuts off.
 #[derive(Clone, Copy, Debug)]
 enum ClusterService {
     Redis,
     RabbitMq,
+    MongoDb,
 }
 
 /// A one-node cluster reaching `service` through a proxy, under the load with `service` cut
@@ -158,12 +177,15 @@ async fn cluster_drill(
     probe: Probe,
 ) -> (Cluster, Proxy, outage::DrillRun) {
     let mut services = Services::default();
-    let (name, url) = match service {
-        ClusterService::Redis => ("outredis", &mut services.redis_url),
-        ClusterService::RabbitMq => ("outamqp", &mut services.amqp_url),
+    let (name, proxy) = match service {
+        ClusterService::Redis => ("outredis", proxy_to(&mut services.redis_url).await),
+        ClusterService::RabbitMq => ("outamqp", proxy_to(&mut services.amqp_url).await),
+        ClusterService::MongoDb => {
+            let (store, proxy) = mongo_through_a_proxy("outclmongo").await;
+            services.store = Some(store);
+            ("outclmongo", proxy)
+        }
     };
-    let proxy = Proxy::start(address_of(url)).await;
-    *url = through(url, &proxy);
     let mut cluster = Cluster::start_with(name, 1, 8, 3_600, services).await;
     cluster.until_held_by(&[0]).await;
     let schedule = Schedule::cut_for(outage_secs);
@@ -176,9 +198,26 @@ async fn cluster_drill(
     (cluster, proxy, run)
 }
 
-/// The node holds its shards again and has stored, answered and sent everything.
+/// A proxy to the service at `url`, which from now on leads through it.
+async fn proxy_to(url: &mut String) -> Proxy {
+    let proxy = Proxy::start(address_of(url)).await;
+    *url = through(url, &proxy);
+    proxy
+}
+
+/// The node holds its shards again, dead-lettered nothing, and has stored, answered and sent
+/// everything.
 async fn cluster_recovered(mut cluster: Cluster, run: &outage::DrillRun, label: &str) {
     cluster.until_held_by(&[0]).await;
+    let (status, letters) = cluster
+        .admin(reqwest::Method::GET, "/v1/admin/cluster/dead-letters", None)
+        .await;
+    assert_eq!(status, 200, "{label}: dead letters readable: {letters}");
+    assert_eq!(
+        letters,
+        json!([]),
+        "{label}: an outage sends no event to the dead-letter queue"
+    );
     outage::assert_recovered(label, cluster.node(0), run, PLAN.contacts, || {
         cluster.graph.requests()
     })

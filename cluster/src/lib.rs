@@ -42,15 +42,14 @@ pub use lease::{FencingToken, LeaseConfig, LeaseGrant, LeaseHolder, ShardLease, 
 pub use lease_keeper::{KeptLease, LeaseEnd};
 pub use membership::{Heartbeat, MemberInfo, Membership, MembershipConfig};
 pub use node::{
-    ClusterNode, ClusterStatus, MemberStatus, Release, RetryLater, SessionLocation, ShardHost,
-    ShardStatus,
+    ClusterNode, ClusterStatus, MemberStatus, Release, SessionLocation, ShardHost, ShardStatus,
 };
 pub use placement::{ShardMap, ShardMove, owner_of, rendezvous_weight};
 pub use registry::{RegistryStats, RouteError, SessionRegistry};
 pub use replies::ReplyInbox;
 pub use shard::{DEFAULT_SHARD_COUNT, ShardId, shard_of};
 pub use shard_queues::{
-    DeadLetter, HandlerResult, InboundEnvelope, QueueDepth, ShardConsumer, ShardDelivery,
-    ShardQueueConfig, ShardQueues,
+    DeadLetter, HandlerFailure, HandlerResult, InboundEnvelope, QueueDepth, ShardConsumer,
+    ShardDelivery, ShardQueueConfig, ShardQueues,
 };
 pub use steering::{Steering, SteeringView};

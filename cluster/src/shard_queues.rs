@@ -11,13 +11,14 @@
 //! Publishing ([`ShardQueues::publish`]) waits for the broker's publisher confirm, so a webhook
 //! may be acknowledged once it returns. Consuming ([`ShardQueues::consume`]) acks only after the
 //! handler returned `Ok`; a failed handler's message is requeued, and the broker dead-letters it
-//! once it has been delivered `max_deliveries` times.
+//! once it has been delivered `max_deliveries` times, while one the handler could not apply for
+//! want of something unavailable is kept and tried again.
 
 mod consumer;
 mod dead_letters;
 mod envelope;
 
-pub use consumer::{HandlerResult, ShardConsumer, ShardDelivery};
+pub use consumer::{HandlerFailure, HandlerResult, ShardConsumer, ShardDelivery};
 pub use dead_letters::DeadLetter;
 pub use envelope::InboundEnvelope;
 
@@ -49,7 +50,9 @@ pub struct ShardQueueConfig {
     /// Messages the broker hands a consumer before it acks the first. 1 keeps per-shard order
     /// even across failures; above 1 order holds only while handlers succeed.
     pub prefetch: u16,
-    /// Pause before a failed message is handed back, so a failing dependency is not hammered.
+    /// Pause before a failed message is handed back, so a failing dependency is not hammered;
+    /// also the first pause before an event kept through an outage is tried again (doubling
+    /// from there, up to 5 s).
     #[serde(with = "crate::duration_ms")]
     pub retry_delay: Duration,
 }

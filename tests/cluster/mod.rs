@@ -23,11 +23,14 @@ const TIMINGS: &[(&str, &str)] = &[
     ("BOTWOT__CLUSTER__REPLY_TIMEOUT_MS", "15000"),
 ];
 
-/// Where the nodes reach Redis and RabbitMQ (the outage drills put a cuttable proxy in between).
+/// Where the nodes reach Redis, RabbitMQ and MongoDB (the outage drills put a cuttable proxy in
+/// between).
 #[derive(Clone, Debug)]
 pub struct Services {
     pub redis_url: String,
     pub amqp_url: String,
+    /// The nodes' store; a fresh database of the test server when `None`.
+    pub store: Option<Backend>,
 }
 
 impl Default for Services {
@@ -35,6 +38,7 @@ impl Default for Services {
         Self {
             redis_url: redis_url(),
             amqp_url: amqp_url(),
+            store: None,
         }
     }
 }
@@ -68,7 +72,7 @@ impl Cluster {
         Self::start_with(name, count, shards, close_after_secs, Services::default()).await
     }
 
-    /// [`Cluster::start`] with the nodes reaching Redis and RabbitMQ through `services`.
+    /// [`Cluster::start`] with the nodes reaching their services through `services`.
     pub async fn start_with(
         name: &str,
         count: usize,
@@ -83,7 +87,10 @@ impl Cluster {
             name: name.to_owned(),
             prefix,
             shards,
-            backend: Backend::fresh_mongo(name),
+            backend: services
+                .store
+                .clone()
+                .unwrap_or_else(|| Backend::fresh_mongo(name)),
             graph: FakeGraph::start().await,
             nodes: Vec::new(),
             services,

@@ -4,7 +4,7 @@ use super::SESSION_EVENT;
 use crate::node::Node;
 use crate::sessions::{Envelope, Outcome, SessionError};
 use botwot_cluster::shard_queues::InboundEnvelope;
-use botwot_cluster::{Release, RetryLater, ShardHost, ShardId};
+use botwot_cluster::{HandlerFailure, Release, ShardHost, ShardId};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use tracing::warn;
@@ -35,20 +35,21 @@ impl ShardHost for ClusterHost {
         self.node.release_shards(&shards, why).await;
     }
 
-    async fn handle(&self, envelope: InboundEnvelope) -> Result<Vec<u8>, RetryLater> {
+    async fn handle(&self, envelope: InboundEnvelope) -> Result<Vec<u8>, HandlerFailure> {
         if envelope.kind != SESSION_EVENT {
             // Nothing else travels on shard queues yet; acked so it does not loop.
             warn!(kind = %envelope.kind, message_id = %envelope.message_id, "unknown event kind dropped");
             return Ok(Vec::new());
         }
-        let event: Envelope = serde_json::from_value(envelope.body)
-            .map_err(|error| RetryLater(format!("undecodable session event: {error}")))?;
+        let event: Envelope = serde_json::from_value(envelope.body).map_err(|error| {
+            HandlerFailure::Failed(format!("undecodable session event: {error}"))
+        })?;
         let reply: Reply = match self.node.sessions().dispatch(event).await {
             Ok(outcome) => Ok(outcome),
             Err(error @ (SessionError::BotUnavailable | SessionError::PlanLimit(_))) => Err(error),
-            Err(error) => return Err(RetryLater(error.to_string())),
+            Err(error) => return Err(failure_of(error)),
         };
-        serde_json::to_vec(&reply).map_err(|error| RetryLater(error.to_string()))
+        serde_json::to_vec(&reply).map_err(|error| HandlerFailure::Failed(error.to_string()))
     }
 
     fn load(&self) -> u64 {
@@ -60,5 +61,21 @@ impl ShardHost for ClusterHost {
             .accepted_epochs()
             .await
             .map_err(|error| error.to_string())
+    }
+}
+
+/// Whether an event the sessions could not take waits for something to come back (storage, a
+/// free slot, the shard's new owner) or failed in handling and should count toward the queue's
+/// delivery limit.
+fn failure_of(error: SessionError) -> HandlerFailure {
+    match error {
+        SessionError::Overloaded { .. }
+        | SessionError::Storage(_)
+        | SessionError::Stopped
+        | SessionError::Moved
+        | SessionError::Unreachable(_) => HandlerFailure::Unavailable(error.to_string()),
+        SessionError::ActorFailed | SessionError::BotUnavailable | SessionError::PlanLimit(_) => {
+            HandlerFailure::Failed(error.to_string())
+        }
     }
 }

@@ -1,15 +1,9 @@
 //! What a cluster node asks of the process it runs in: the actor system that owns sessions.
 
 use crate::ShardId;
-use crate::shard_queues::InboundEnvelope;
+use crate::shard_queues::{HandlerFailure, InboundEnvelope};
 use std::collections::BTreeMap;
 use std::future::Future;
-
-/// Why an event could not be applied now; the broker hands it back and it is tried again
-/// (until the queue's delivery limit dead-letters it).
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct RetryLater(pub String);
 
 /// Why a node stops running some shards.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,11 +27,14 @@ pub trait ShardHost: Send + Sync + 'static {
     /// queued sends; the next owner loads them again.
     fn release(&self, shards: Vec<ShardId>, why: Release) -> impl Future<Output = ()> + Send;
 
-    /// Applies one event and returns the reply for its sender once it is durably applied.
+    /// Applies one event and returns the reply for its sender once it is durably applied;
+    /// [`HandlerFailure::Unavailable`] when it cannot be applied for now (the event is kept and
+    /// tried again), [`HandlerFailure::Failed`] when applying it failed (it counts against the
+    /// queue's delivery limit).
     fn handle(
         &self,
         envelope: InboundEnvelope,
-    ) -> impl Future<Output = Result<Vec<u8>, RetryLater>> + Send;
+    ) -> impl Future<Output = Result<Vec<u8>, HandlerFailure>> + Send;
 
     /// A load figure for the heartbeat (live session actors).
     fn load(&self) -> u64;

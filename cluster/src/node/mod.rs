@@ -9,7 +9,7 @@ mod host;
 mod rebalance;
 mod status;
 
-pub use host::{Release, RetryLater, ShardHost};
+pub use host::{Release, ShardHost};
 pub use status::{ClusterStatus, MemberStatus, SessionLocation, ShardStatus};
 
 use crate::membership::MemberInfo;

@@ -1,6 +1,13 @@
 //! Consuming one shard's queue: hand each envelope to a handler, ack after it returned `Ok`,
-//! requeue after a failure (the broker dead-letters at the delivery limit), dead-letter at once
-//! what cannot be parsed.
+//! keep it and try again while the handler says what it needs is unavailable, requeue after a
+//! failure (the broker dead-letters at the delivery limit), dead-letter at once what cannot be
+//! parsed.
+//!
+//! Keeping an event in hand through an outage matters because the broker counts every return
+//! (a requeue, a consumer that stopped) against the delivery limit: an outage of storage longer
+//! than the limit times the retry pause would otherwise send every queued event to the
+//! dead-letter queue, where only an operator's replay brings it back. Held, it costs nothing
+//! and keeps its place in the shard's order.
 
 use super::{InboundEnvelope, ShardQueues, amqp_u64, header};
 use crate::{ClusterError, ShardId};
@@ -19,14 +26,32 @@ use tokio::task::JoinHandle;
 use tracing::{debug, info, warn};
 
 /// What a handler returns: `Ok` once the event is durably applied (then the message is acked).
-pub type HandlerResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
+pub type HandlerResult = Result<(), HandlerFailure>;
+
+/// Why a handler did not apply an event.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum HandlerFailure {
+    /// Something the event needs is unavailable for now (storage down, the node overloaded, the
+    /// shard moving away): the consumer keeps the message and tries again after a growing pause,
+    /// without spending one of its deliveries, until it succeeds or the consumer is stopped.
+    #[error("unavailable for now: {0}")]
+    Unavailable(String),
+    /// Handling this event failed: it goes back to the queue and counts against the delivery
+    /// limit, so an event that always fails ends in the dead-letter queue.
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// The longest pause between two tries of an event kept through an outage.
+const MAX_UNAVAILABLE_PAUSE: Duration = Duration::from_secs(5);
 
 /// One delivery handed to a handler.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShardDelivery {
     pub shard: ShardId,
     pub envelope: InboundEnvelope,
-    /// 1 on the first delivery, then one more per failed or interrupted delivery.
+    /// 1 on the first delivery, then one more per failed or interrupted delivery (tries of an
+    /// event kept in hand while something was unavailable share one delivery).
     pub attempt: u32,
 }
 
@@ -92,7 +117,10 @@ async fn consume_loop<H, F>(
         };
         match next {
             Some(Ok(delivery)) => {
-                handle_delivery(shard, delivery, handler.as_ref(), retry_delay).await
+                handle_delivery(shard, delivery, handler.as_ref(), retry_delay, &mut stop).await;
+                if *stop.borrow() {
+                    return;
+                }
             }
             Some(Err(e)) => {
                 warn!(shard = shard.0, error = %e, "consumer failed");
@@ -111,6 +139,7 @@ async fn handle_delivery<H, F>(
     delivery: Delivery,
     handler: &H,
     retry_delay: Duration,
+    stop: &mut watch::Receiver<bool>,
 ) where
     H: Fn(ShardDelivery) -> F,
     F: Future<Output = HandlerResult>,
@@ -129,24 +158,33 @@ async fn handle_delivery<H, F>(
         }
     };
     let message_id = envelope.message_id.clone();
-    let outcome = handler(ShardDelivery {
-        shard,
-        envelope,
-        attempt,
-    })
-    .await;
-    match outcome {
-        Ok(()) => settle(
+    let mut pause = retry_delay;
+    loop {
+        let outcome = handler(ShardDelivery {
             shard,
-            delivery
-                .ack(BasicAckOptions::default())
-                .await
-                .map_err(ClusterError::from),
-        ),
-        Err(e) => {
-            warn!(shard = shard.0, message_id = %message_id, attempt, error = %e, "handler failed, message requeued");
-            tokio::time::sleep(retry_delay).await;
-            settle(shard, nack(&delivery, true).await);
+            envelope: envelope.clone(),
+            attempt,
+        })
+        .await;
+        match outcome {
+            Ok(()) => {
+                let acked = delivery.ack(BasicAckOptions::default()).await;
+                return settle(shard, acked.map_err(ClusterError::from));
+            }
+            Err(HandlerFailure::Unavailable(why)) => {
+                debug!(shard = shard.0, message_id = %message_id, attempt, %why, "event kept until it can be applied");
+                tokio::select! {
+                    _ = tokio::time::sleep(pause) => {}
+                    // Unsettled, the message goes back to the queue when the channel closes.
+                    _ = stop.changed() => return,
+                }
+                pause = (pause * 2).min(MAX_UNAVAILABLE_PAUSE);
+            }
+            Err(HandlerFailure::Failed(why)) => {
+                warn!(shard = shard.0, message_id = %message_id, attempt, error = %why, "handler failed, message requeued");
+                tokio::time::sleep(retry_delay).await;
+                return settle(shard, nack(&delivery, true).await);
+            }
         }
     }
 }

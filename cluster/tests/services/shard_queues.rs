@@ -3,7 +3,7 @@
 
 use crate::support::{QueueCleanup, eventually, queue_config, queues, unique_prefix};
 use botwot_cluster::{
-    HandlerResult, InboundEnvelope, ShardDelivery, ShardId, ShardQueues, shard_of,
+    HandlerFailure, HandlerResult, InboundEnvelope, ShardDelivery, ShardId, ShardQueues, shard_of,
 };
 use botwot_engine::{Channel, SessionKey, TenantId};
 use std::collections::BTreeMap;
@@ -187,7 +187,9 @@ async fn a_failing_event_is_dead_lettered_after_the_limit_and_replay_brings_it_b
         let attempts = Arc::clone(&attempts);
         node.consume(ShardId(0), move |delivery| {
             attempts.lock().unwrap().push(delivery);
-            std::future::ready(HandlerResult::Err("storage is down".into()))
+            std::future::ready(HandlerResult::Err(HandlerFailure::Failed(
+                "the event is malformed".into(),
+            )))
         })
         .await
         .unwrap()
@@ -234,6 +236,100 @@ async fn a_failing_event_is_dead_lettered_after_the_limit_and_replay_brings_it_b
     node.delete_topology().await.unwrap();
 }
 
+/// A handler that answers [`HandlerFailure::Unavailable`] to its first `refusals` calls, then
+/// records what it handles.
+fn unavailable_at_first(
+    refusals: usize,
+    tries: &Seen,
+    handled: &Seen,
+) -> impl Fn(ShardDelivery) -> std::future::Ready<HandlerResult> + use<> {
+    let (tries, handled) = (Arc::clone(tries), Arc::clone(handled));
+    move |delivery| {
+        let mut tries = tries.lock().expect("tries lock");
+        tries.push(delivery.clone());
+        if tries.len() <= refusals {
+            return std::future::ready(Err(HandlerFailure::Unavailable("storage is down".into())));
+        }
+        handled.lock().expect("handled lock").push(delivery);
+        std::future::ready(Ok(()))
+    }
+}
+
+#[tokio::test]
+async fn an_event_is_kept_through_an_outage_without_spending_its_deliveries() {
+    let prefix = unique_prefix("queues");
+    let _cleanup = QueueCleanup::new(&queue_config(&prefix, 2, 1));
+    let node = topology(&prefix, 1, 2).await;
+    let contact = contact_on(0, 1);
+    for id in ["o-1", "o-2"] {
+        node.publish(&envelope(id, &contact)).await.unwrap();
+    }
+    let (tries, handled): (Seen, Seen) = Default::default();
+    let consumer = node
+        .consume(ShardId(0), unavailable_at_first(5, &tries, &handled))
+        .await
+        .unwrap();
+    eventually("both events handled", WAIT, || async {
+        handled.lock().unwrap().len() == 2
+    })
+    .await;
+    assert_eq!(
+        ids(&handled),
+        ["o-1", "o-2"],
+        "order kept through the outage"
+    );
+    let first: Vec<(String, u32)> = tries.lock().unwrap()[..6]
+        .iter()
+        .map(|d| (d.envelope.message_id.clone(), d.attempt))
+        .collect();
+    assert!(
+        first
+            .iter()
+            .all(|(id, attempt)| id == "o-1" && *attempt == 1),
+        "six tries of one delivery, though the queue allows two deliveries: {first:?}"
+    );
+    assert_eq!(node.dead_letter_depth().await.unwrap().ready, 0);
+    consumer.stop().await.unwrap();
+    assert_eq!(node.depth(ShardId(0)).await.unwrap().ready, 0, "both acked");
+    node.delete_topology().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_consumer_stopped_during_an_outage_hands_the_event_it_kept_to_the_next() {
+    let prefix = unique_prefix("queues");
+    let _cleanup = QueueCleanup::new(&queue_config(&prefix, 2, 1));
+    let node = topology(&prefix, 1, 3).await;
+    let (tries, never): (Seen, Seen) = Default::default();
+    let stuck = node
+        .consume(ShardId(0), unavailable_at_first(usize::MAX, &tries, &never))
+        .await
+        .unwrap();
+    node.publish(&envelope("k-1", &contact_on(0, 1)))
+        .await
+        .unwrap();
+    eventually("the event is tried twice", WAIT, || async {
+        tries.lock().unwrap().len() >= 2
+    })
+    .await;
+    stuck.stop().await.unwrap();
+
+    let seen: Seen = Arc::default();
+    let _next = node.consume(ShardId(0), recorder(&seen)).await.unwrap();
+    eventually("the next consumer handles it", WAIT, || async {
+        seen.lock().unwrap().len() == 1
+    })
+    .await;
+    assert_eq!(ids(&seen), ["k-1"]);
+    assert_eq!(
+        seen.lock().unwrap()[0].attempt,
+        2,
+        "one interrupted delivery"
+    );
+    assert!(never.lock().unwrap().is_empty());
+    assert_eq!(node.dead_letter_depth().await.unwrap().ready, 0);
+    node.delete_topology().await.unwrap();
+}
+
 #[tokio::test]
 async fn dead_letters_can_be_replayed_in_bulk_or_discarded() {
     let prefix = unique_prefix("queues");
@@ -241,7 +337,7 @@ async fn dead_letters_can_be_replayed_in_bulk_or_discarded() {
     let node = topology(&prefix, 2, 1).await;
     let failing: Vec<_> = futures::future::join_all((0..2).map(|shard| {
         node.consume(ShardId(shard), |_| {
-            std::future::ready(HandlerResult::Err("no".into()))
+            std::future::ready(HandlerResult::Err(HandlerFailure::Failed("no".into())))
         })
     }))
     .await

@@ -6,7 +6,8 @@
 
 use botwot_cluster::shard_queues::InboundEnvelope;
 use botwot_cluster::{
-    ClusterConfig, ClusterNode, HeldShards, Release, RetryLater, ShardHost, ShardId, ShardQueues,
+    ClusterConfig, ClusterNode, HandlerFailure, HeldShards, Release, ShardHost, ShardId,
+    ShardQueues,
 };
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -22,7 +23,7 @@ impl ShardHost for IdleHost {
 
     async fn release(&self, _: Vec<ShardId>, _: Release) {}
 
-    async fn handle(&self, _: InboundEnvelope) -> Result<Vec<u8>, RetryLater> {
+    async fn handle(&self, _: InboundEnvelope) -> Result<Vec<u8>, HandlerFailure> {
         Ok(Vec::new())
     }
 
