@@ -2,13 +2,14 @@
 //! `playwright-core` through `tests/e2e/widget-browser.mjs`) chats with the demo bot on the page
 //! the binary serves at `/`, then reloads and finds the same conversation. Screenshots are kept
 //! in the test's temporary target folder. A second check watches a bot's answer being written
-//! by a streaming model (the OpenAI API played locally) in a shop page's widget.
+//! by a streaming model (the OpenAI API played locally) in a shop page's widget and, with the
+//! conversation open, in an agent's console.
 
 mod support;
 
 use std::path::Path;
 use support::llm::{FakeOpenAi, MODEL_REPLY, bot_on_the_model};
-use support::{Server, browser_check};
+use support::{OWNER_EMAIL, OWNER_PASSWORD, Server, browser_check};
 
 #[tokio::test]
 async fn a_visitor_chats_in_the_demo_page_and_the_chat_survives_a_reload() {
@@ -54,6 +55,10 @@ async fn a_visitor_sees_the_answer_grow_and_then_the_stored_answer() {
             &server.base,
             "--key",
             bot["widgetKey"].as_str().expect("widget key"),
+            "--email",
+            OWNER_EMAIL,
+            "--password",
+            OWNER_PASSWORD,
             "--question",
             "How long do refunds take to reach my card?",
             "--answer",
@@ -64,9 +69,9 @@ async fn a_visitor_sees_the_answer_grow_and_then_the_stored_answer() {
     );
     assert_eq!(
         run.step_names(),
-        ["greeting", "draft", "answer", "done"],
+        ["greeting", "console-open", "draft", "answer", "done"],
         "{}",
         run.output
     );
-    eprintln!("screenshots: {shots}-draft.png, {shots}-answer.png");
+    eprintln!("screenshots: {shots}-draft.png, {shots}-console-draft.png, {shots}-answer.png");
 }

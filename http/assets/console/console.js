@@ -157,6 +157,9 @@ const onLive = {
   typing(notice) {
     typists.heard(notice);
   },
+  draft({ sessionId, draft }) {
+    if (state.selected?.id === sessionId) view.showDraft(draft.text);
+  },
   roster({ agents }) {
     state.presence = new Map(agents.map((agent) => [agent.agentId, agent.status]));
     view.renderRoster(state.presence, state.names, state.me);

@@ -5,7 +5,7 @@
 import { accessToken } from "./api.js";
 
 /// Connects and calls `on.message`, `on.session`, `on.presence`, `on.roster`, `on.typing`,
-/// `on.error` and `on.connection(text)`; returns `{setPresence(status),
+/// `on.draft`, `on.error` and `on.connection(text)`; returns `{setPresence(status),
 /// setTyping(sessionId, typing), close()}`.
 export function connectLive(on) {
   // `io` is the global of the vendored Socket.IO client the page loads before this module.
@@ -34,6 +34,7 @@ export function connectLive(on) {
   socket.on("presence", on.presence);
   socket.on("roster", on.roster);
   socket.on("typing", on.typing);
+  socket.on("draft", on.draft);
   socket.on("error", (error) => {
     if (error?.code !== "token_expired") on.error(error);
   });

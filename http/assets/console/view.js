@@ -105,6 +105,8 @@ export function renderConversation(session, names, me) {
   $("transfer").hidden = !mine;
   $("transfer-to").hidden = !mine;
   $("close-conversation").hidden = !open;
+  // A person took the conversation, or it ended: the bot's answer being written is dropped.
+  if (!open || (session.responder?.kind ?? "bot") !== "bot") $("draft")?.remove();
 }
 
 function author(message, names, me) {
@@ -141,11 +143,27 @@ export function renderTranscript(messages, names, me) {
   scrollDown();
 }
 
-/// Adds a message unless the transcript shows it already.
+/// Adds a message unless the transcript shows it already; the bot's message replaces the draft
+/// of its answer.
 export function appendMessage(message, names, me) {
   const transcript = $("transcript");
   if (transcript.querySelector(`[data-seq="${message.seq}"]`)) return;
+  if (message.author?.kind === "bot") $("draft")?.remove();
   transcript.append(messageItem(message, names, me));
+  scrollDown();
+}
+
+/// Shows the bot's answer as written so far, after the message it answers, until the answer
+/// itself arrives.
+export function showDraft(text) {
+  let item = $("draft");
+  if (!item) {
+    item = element("li", "msg bot draft");
+    item.id = "draft";
+    item.append(element("span", "who", "Bot · writing…"), element("span", "text", ""));
+    $("transcript").append(item);
+  }
+  item.querySelector(".text").textContent = text;
   scrollDown();
 }
 

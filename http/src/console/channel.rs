@@ -1,14 +1,15 @@
 //! Session notices on their way to the consoles: every stored message, every status or owner
-//! change, every step of a knowledge document's ingestion and every integration that stopped
+//! change, every draft of an answer being written, every step of a knowledge document's ingestion and every integration that stopped
 //! working goes to the `/console` room of its organisation, in the order they were reported, from one background task so the session
 //! actors never wait on sockets.
 
 use crate::console::protocol::{
-    ConsoleMessage, ConsoleSession, EVENT_INGESTION, EVENT_INTEGRATION, EVENT_MESSAGE,
-    EVENT_SESSION, NAMESPACE, organisation_room,
+    ConsoleDraft, ConsoleMessage, ConsoleSession, EVENT_DRAFT, EVENT_INGESTION, EVENT_INTEGRATION,
+    EVENT_MESSAGE, EVENT_SESSION, NAMESPACE, organisation_room,
 };
 use crate::knowledge::DocumentView;
 use crate::realtime::RealtimeIo;
+use botwot_engine::brain::AnswerDraft;
 use botwot_engine::integration::{ChannelIntegration, IntegrationAlerts};
 use botwot_engine::knowledge::{IngestionObserver, KnowledgeDocument};
 use botwot_engine::ports::SessionObserver;
@@ -115,6 +116,15 @@ impl SessionObserver for ConsoleChannel {
             change: notice.clone(),
         };
         self.send(Update::new(&session.key.tenant_id, EVENT_SESSION, &payload));
+    }
+
+    fn answer_drafted(&self, key: &SessionKey, draft: &AnswerDraft) {
+        let payload = ConsoleDraft {
+            session_id: draft.session_id.clone(),
+            channel: key.channel,
+            draft: draft.clone(),
+        };
+        self.send(Update::new(&key.tenant_id, EVENT_DRAFT, &payload));
     }
 }
 

@@ -12,7 +12,9 @@
 //!   or stopped typing; a `typing: true` is repeated every few seconds while it lasts, so an
 //!   indicator not refreshed for about ten seconds should go off) and `error` (`{code, message}`); on
 //!   connecting, `roster` ([`Roster`]): who of the organisation is at a console (of any node when
-//!   the realtime surface is cross-node).
+//!   the realtime surface is cross-node); `draft` ([`ConsoleDraft`]): the bot's answer so far
+//!   while its brain writes it (only where the channel shows drafts, the web widget), superseded
+//!   by the `message` that stores it.
 //! - agent → server: `presence` with `{status: "online" | "away" | "offline"}`, told to the
 //!   whole organisation. An agent's first socket tells it `online` (or the status they chose
 //!   before, on any node), their last socket leaving tells it `offline` (or, cross-node, the
@@ -22,6 +24,7 @@
 //!   widget; WhatsApp, Messenger and Instagram through the Graph API) and to the colleagues.
 //!   Refused with an `error` when the conversation is not theirs.
 
+use botwot_engine::brain::AnswerDraft;
 use botwot_engine::session::SessionNotice;
 use botwot_engine::{Channel, Message, SessionId, SessionState, TenantId};
 pub use botwot_socket_payloads::console::{AgentTyping, Presence};
@@ -36,9 +39,10 @@ pub const EVENT_ERROR: &str = "error";
 pub const EVENT_INGESTION: &str = "ingestion";
 pub const EVENT_INTEGRATION: &str = "integration";
 pub const EVENT_TYPING: &str = "typing";
+pub const EVENT_DRAFT: &str = "draft";
 
 /// Every event the server emits in the namespace.
-pub const SERVER_EVENTS: [&str; 8] = [
+pub const SERVER_EVENTS: [&str; 9] = [
     EVENT_MESSAGE,
     EVENT_SESSION,
     EVENT_PRESENCE,
@@ -47,6 +51,7 @@ pub const SERVER_EVENTS: [&str; 8] = [
     EVENT_INGESTION,
     EVENT_INTEGRATION,
     EVENT_TYPING,
+    EVENT_DRAFT,
 ];
 
 /// The room every console socket of one organisation joins.
@@ -61,6 +66,15 @@ pub struct ConsoleMessage {
     pub session_id: SessionId,
     pub channel: Channel,
     pub message: Message,
+}
+
+/// The bot's answer in one of the organisation's conversations, as written so far.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsoleDraft {
+    pub session_id: SessionId,
+    pub channel: Channel,
+    pub draft: AnswerDraft,
 }
 
 /// A conversation whose status or owner changed, as it is now, and what changed.

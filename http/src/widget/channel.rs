@@ -81,6 +81,7 @@ impl SessionObserver for WebChannel {
     }
 
     fn answer_drafted(&self, key: &SessionKey, draft: &AnswerDraft) {
+        self.console.answer_drafted(key, draft);
         if key.channel == Channel::Web {
             self.emit_to_visitor(&draft.session_id, EVENT_DRAFT, draft.clone());
         }

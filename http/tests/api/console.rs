@@ -1,7 +1,8 @@
 //! The agents' console end to end on a served node whose bot answers: take over (the bot goes
 //! quiet), reply (the widget visitor sees it), notes (the console sees them, the visitor never),
-//! hand back (the bot answers again); the `/console` namespace's admission, organisation
-//! isolation and presence; alerts about integrations that stopped working.
+//! hand back (the bot answers again); the bot's answer while it is written; the `/console`
+//! namespace's admission, organisation isolation and presence; alerts about integrations that
+//! stopped working.
 
 use crate::support::socket::TestSocket;
 use crate::support::{Account, TestServer};
@@ -203,6 +204,42 @@ async fn the_console_refuses_missing_invalid_and_unentitled_tokens() {
         )
         .await;
     assert!(connect(json!({"token": supervisor.token})).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_console_sees_the_bots_answer_while_it_is_written_then_the_answer() {
+    let server = TestServer::drafting().await;
+    let bot = server.bot(chatty_bot()).await;
+    let agent = server.agent("default").await;
+    let mut desk = console(&server, &agent).await;
+    let (mut widget, session) = visitor(&server, &bot, "v_draft").await;
+    write(&mut widget, "what are your opening hours?").await;
+
+    // In order: the question, the draft of its answer, the answer.
+    let question = desk
+        .event_where("message", |data| {
+            text(&data["message"]) == "what are your opening hours?"
+        })
+        .await;
+    let drafted = desk.event("draft").await;
+    assert_eq!(drafted["sessionId"], session.as_str(), "{drafted}");
+    assert_eq!(drafted["channel"], "web", "{drafted}");
+    assert_eq!(
+        drafted["draft"]["text"], "I",
+        "the first word of the fallback"
+    );
+    assert_eq!(
+        drafted["draft"]["inReplyTo"], question["message"]["seq"],
+        "the draft answers the question: {drafted}"
+    );
+    let answer = desk
+        .event_where("message", |data| data["message"]["author"]["kind"] == "bot")
+        .await;
+    assert_eq!(
+        text(&answer["message"]),
+        FALLBACK,
+        "the whole answer follows"
+    );
 }
 
 #[tokio::test]
