@@ -14,7 +14,7 @@ use crate::{ClusterError, ShardId};
 use futures::StreamExt;
 use lapin::message::Delivery;
 use lapin::options::{
-    BasicAckOptions, BasicCancelOptions, BasicConsumeOptions, BasicNackOptions, BasicQosOptions,
+    BasicAckOptions, BasicCancelOptions, BasicConsumeOptions, BasicQosOptions, BasicRejectOptions,
 };
 use lapin::types::FieldTable;
 use lapin::{Channel, Consumer};
@@ -153,7 +153,7 @@ async fn handle_delivery<H, F>(
         Ok(envelope) => envelope,
         Err(e) => {
             warn!(shard = shard.0, error = %e, "malformed envelope dead-lettered");
-            settle(shard, nack(&delivery, false).await);
+            settle(shard, reject(&delivery, false).await);
             return;
         }
     };
@@ -183,22 +183,21 @@ async fn handle_delivery<H, F>(
             Err(HandlerFailure::Failed(why)) => {
                 warn!(shard = shard.0, message_id = %message_id, attempt, error = %why, "handler failed, message requeued");
                 tokio::time::sleep(retry_delay).await;
-                return settle(shard, nack(&delivery, true).await);
+                return settle(shard, reject(&delivery, true).await);
             }
         }
     }
 }
 
-async fn nack(delivery: &Delivery, requeue: bool) -> Result<bool, ClusterError> {
-    Ok(delivery
-        .nack(BasicNackOptions {
-            requeue,
-            ..BasicNackOptions::default()
-        })
-        .await?)
+/// Hands a message back as failed: requeued (counted against the delivery limit) or, without
+/// `requeue`, dead-lettered at once. `basic.reject` rather than `basic.nack`: RabbitMQ 4.3 and
+/// later count only a reject as a failed delivery (a nack there means "not processed" and would
+/// let a poison event loop forever); earlier versions count both.
+async fn reject(delivery: &Delivery, requeue: bool) -> Result<bool, ClusterError> {
+    Ok(delivery.reject(BasicRejectOptions { requeue }).await?)
 }
 
-/// Logs an ack or nack that could not be sent: the broker will redeliver the message once the
+/// Logs an ack or reject that could not be sent: the broker will redeliver the message once the
 /// channel is gone, so nothing is lost, but the handler may see it again.
 fn settle(shard: ShardId, outcome: Result<bool, ClusterError>) {
     if let Err(e) = outcome {
