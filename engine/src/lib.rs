@@ -13,6 +13,7 @@ pub mod analytics;
 pub mod blobs;
 pub mod bot;
 pub mod brain;
+pub mod campaign;
 pub mod canned;
 pub mod channel;
 pub mod coordination;

@@ -1,0 +1,31 @@
+//! WhatsApp campaigns (PRD §3.7.1): approved templates sent to a list of contacts, followed by a
+//! multi-step workflow whose steps wait for the delivery status of the last message (`sent`,
+//! `delivered`, `read`, `failed`) and then a fixed time: abandoned-cart recovery, order
+//! confirmation sequences, lead nurturing, feedback collection.
+//!
+//! This module is the domain model only, pure like the rest of the engine: the workflow and its
+//! validation ([`CampaignWorkflow`]), one recipient's state machine ([`RecipientProgress::apply`],
+//! whose module documents every rule), and the campaign's metrics ([`CampaignTally`]). Nothing
+//! here stores a campaign, sends a message or runs a timer; time comes in with each event.
+
+mod recipient;
+mod tally;
+mod turn;
+mod workflow;
+
+#[cfg(test)]
+mod event_order_tests;
+#[cfg(test)]
+mod recipient_tests;
+#[cfg(test)]
+mod workflow_tests;
+
+pub use recipient::{
+    ArmedStep, RecipientAction, RecipientEvent, RecipientOutcome, RecipientProgress,
+    SEND_RETRY_INTERVAL, SEND_RETRY_LIMIT,
+};
+pub use tally::{CampaignTally, DeliveryCounts};
+pub use workflow::{
+    CampaignWorkflow, MAX_FOLLOW_UPS, MAX_STEP_NAME_CHARS, MAX_STEPS, MAX_TEMPLATE_ID_CHARS,
+    MAX_WAIT, StepTrigger, WorkflowStep,
+};
