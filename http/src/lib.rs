@@ -21,6 +21,7 @@ pub mod auth;
 pub mod builder;
 pub mod config;
 pub mod console;
+mod contact_messages;
 pub mod dashboard;
 pub mod errors;
 pub mod extract;

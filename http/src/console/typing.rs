@@ -7,10 +7,10 @@
 //! only costs the indicator and is logged.
 
 use crate::console::protocol::{AgentTyping, EVENT_TYPING, TypingNotice, Typist};
+use crate::contact_messages::latest_from_contact;
 use crate::errors::{AppError, ErrorCode};
 use crate::realtime::typing_gate::TypingGate;
 use crate::realtime::{RealtimeIo, RealtimeSocket as SocketRef};
-use crate::routes::read_receipts::latest_from_contact;
 use crate::state::AppState;
 use crate::widget::protocol::{NAMESPACE as WIDGET, Typing, room};
 use botwot_adapters::meta::graph::contact_signals::TypingTarget;

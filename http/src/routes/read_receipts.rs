@@ -2,19 +2,16 @@
 //! were read (the blue ticks), by the contact's latest message: Meta marks it and every earlier
 //! one read. WhatsApp only; the widget and Messenger have no such receipt here.
 
+use crate::contact_messages::latest_from_contact;
 use crate::errors::AppError;
 use crate::routes::sessions::{SessionPath, TenantSession};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use botwot_engine::ports::{Storage, StoreError};
+use botwot_engine::Channel;
 use botwot_engine::validation::ValidationErrors;
-use botwot_engine::{Channel, Direction, MessageId, SessionState};
 use serde::Serialize;
 use utoipa::ToSchema;
-
-/// How many of the latest messages are looked through for the contact's last one.
-const LOOKED_THROUGH: usize = 50;
 
 /// Which message Meta marked read.
 #[derive(Debug, Serialize, ToSchema)]
@@ -63,19 +60,5 @@ pub async fn mark_read(
     Ok(Json(MarkedRead {
         message_id: message_id.to_string(),
         provider_message_id: wamid,
-    }))
-}
-
-/// The contact's latest message among the session's latest ones: our id and the provider's.
-pub(crate) async fn latest_from_contact(
-    store: &dyn Storage,
-    session: &SessionState,
-) -> Result<Option<(MessageId, String)>, StoreError> {
-    let recent = store
-        .recent_messages(&session.key.tenant_id, &session.id, LOOKED_THROUGH)
-        .await?;
-    Ok(recent.into_iter().rev().find_map(|message| {
-        let provider_id = message.provider_message_id.clone()?;
-        (message.direction == Direction::Inbound).then_some((message.id, provider_id))
     }))
 }
