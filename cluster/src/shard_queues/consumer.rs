@@ -172,7 +172,11 @@ async fn handle_delivery<H, F>(
                 return settle(shard, acked.map_err(ClusterError::from));
             }
             Err(HandlerFailure::Unavailable(why)) => {
-                debug!(shard = shard.0, message_id = %message_id, attempt, %why, "event kept until it can be applied");
+                if pause == retry_delay {
+                    warn!(shard = shard.0, message_id = %message_id, attempt, %why, "event kept until it can be applied");
+                } else {
+                    debug!(shard = shard.0, message_id = %message_id, %why, "event still kept");
+                }
                 tokio::select! {
                     _ = tokio::time::sleep(pause) => {}
                     // Unsettled, the message goes back to the queue when the channel closes.
