@@ -98,3 +98,7 @@ string_id!(
     /// A voice agent: the configuration of a phone agent (PRD §3.1.2).
     VoiceAgentId, "va"
 );
+string_id!(
+    /// A WhatsApp campaign of an organisation (PRD §3.7.1).
+    CampaignId, "cmp"
+);
