@@ -194,21 +194,17 @@ impl Campaign {
         now: Timestamp,
     ) -> Result<Self, ValidationErrors> {
         input.validate()?;
-        let NewCampaign {
-            name,
-            channel_account,
-            opening_template_id,
-            language,
-            workflow,
-        } = input;
-        Ok(Self {
+        let mut draft = Self {
             id: CampaignId::generate(),
             tenant_id,
-            name,
-            channel_account,
-            opening_template_id,
-            language,
-            workflow,
+            name: String::new(),
+            channel_account: String::new(),
+            opening_template_id: String::new(),
+            language: String::new(),
+            workflow: CampaignWorkflow {
+                max_follow_ups: 0,
+                steps: Vec::new(),
+            },
             audience_size: 0,
             starts_at: None,
             status: CampaignStatus::Draft,
@@ -216,7 +212,26 @@ impl Campaign {
             updated_at: now,
             launched_at: None,
             finished_at: None,
-        })
+        };
+        draft.take_definition(input, now);
+        Ok(draft)
+    }
+
+    /// Puts a validated definition in place (creating the draft, or editing it).
+    pub(super) fn take_definition(&mut self, input: NewCampaign, now: Timestamp) {
+        let NewCampaign {
+            name,
+            channel_account,
+            opening_template_id,
+            language,
+            workflow,
+        } = input;
+        self.name = name;
+        self.channel_account = channel_account;
+        self.opening_template_id = opening_template_id;
+        self.language = language;
+        self.workflow = workflow;
+        self.updated_at = now;
     }
 
     /// The campaign's definition, as a request would carry it to edit the draft.

@@ -59,19 +59,7 @@ impl Campaign {
             status,
         })?;
         input.validate()?;
-        let NewCampaign {
-            name,
-            channel_account,
-            opening_template_id,
-            language,
-            workflow,
-        } = input;
-        self.name = name;
-        self.channel_account = channel_account;
-        self.opening_template_id = opening_template_id;
-        self.language = language;
-        self.workflow = workflow;
-        self.updated_at = now;
+        self.take_definition(input, now);
         Ok(())
     }
 
