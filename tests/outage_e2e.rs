@@ -1,13 +1,14 @@
 //! Outage drills (issue 8): each service the server depends on goes away under a steady load of
 //! signed WhatsApp webhooks and comes back — MongoDB under a single node and under a cluster
-//! node, Redis and RabbitMQ under a cluster node, and the language model's endpoint (OpenAI's API, played by a local
-//! server) under a bot answering from a knowledge base. An outage is played by cutting a TCP proxy between the server and the
-//! service (as Toxiproxy does): open connections close and new ones are refused, as when the
-//! service stops; restoring the proxy is the service coming back on the same data. Through the
-//! outage the server must stay up and answer every webhook plainly — 200, or a 503 with a
-//! stable error code, which Meta redelivers; never a 500, a reset or a request left hanging —
-//! and afterwards recover by itself: every acknowledged message stored once, in order and
-//! answered, every reply sent once.
+//! node, Redis and RabbitMQ under a cluster node, and the language model's endpoint (OpenAI's
+//! API, played by a local server) under a bot answering from a knowledge base. An outage is
+//! played by cutting a TCP proxy between the server and the service (as Toxiproxy does): open
+//! connections close and new ones are refused, as when the service stops; restoring the proxy
+//! is the service coming back on the same data. Through the outage the server must stay up and
+//! answer every webhook plainly — 200, or a 503 with a stable error code, which Meta
+//! redelivers; never a 500, a reset or a request left hanging — and afterwards recover by
+//! itself: every acknowledged message stored once, in order and answered, every reply sent
+//! once.
 
 mod chaos;
 mod cluster;

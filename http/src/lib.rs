@@ -11,7 +11,7 @@
 //! The binary builds it with [`HttpBuilder`]: `new` creates the Socket.IO endpoint and its
 //! [`WebChannel`] (which the node uses to deliver web messages and notices),
 //! `cross_node_realtime` makes rooms and agent presence span a cluster ([`realtime`]), `finish`
-//! takes the node's dispatcher and returns the [`axum::Router`]. Tests use [`router`] with an
+//! takes the node's dispatcher and returns the [`axum::Router`]. Tests use [`router()`] with an
 //! [`AppState`] of their own.
 
 #![forbid(unsafe_code)]

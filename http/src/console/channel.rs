@@ -1,6 +1,7 @@
 //! Session notices on their way to the consoles: every stored message, every status or owner
-//! change, every draft of an answer being written, every step of a knowledge document's ingestion and every integration that stopped
-//! working goes to the `/console` room of its organisation, in the order they were reported, from one background task so the session
+//! change, every draft of an answer being written, every step of a knowledge document's
+//! ingestion and every integration that stopped working goes to the `/console` room of its
+//! organisation, in the order they were reported, from one background task so the session
 //! actors never wait on sockets.
 
 use crate::console::protocol::{

@@ -10,11 +10,11 @@
 //!   turned unhealthy, as `GET /v1/integrations` shows it), `presence` ([`PresenceNotice`]),
 //!   `typing` ([`TypingNotice`]: the contact, or a colleague who owns the conversation, started
 //!   or stopped typing; a `typing: true` is repeated every few seconds while it lasts, so an
-//!   indicator not refreshed for about ten seconds should go off) and `error` (`{code, message}`); on
-//!   connecting, `roster` ([`Roster`]): who of the organisation is at a console (of any node when
-//!   the realtime surface is cross-node); `draft` ([`ConsoleDraft`]): the bot's answer so far
-//!   while its brain writes it (only where the channel shows drafts, the web widget), superseded
-//!   by the `message` that stores it.
+//!   indicator not refreshed for about ten seconds should go off) and `error`
+//!   (`{code, message}`); on connecting, `roster` ([`Roster`]): who of the organisation is at a
+//!   console (of any node when the realtime surface is cross-node); `draft` ([`ConsoleDraft`]):
+//!   the bot's answer so far while its brain writes it (only where the channel shows drafts,
+//!   the web widget), superseded by the `message` that stores it.
 //! - agent → server: `presence` with `{status: "online" | "away" | "offline"}`, told to the
 //!   whole organisation. An agent's first socket tells it `online` (or the status they chose
 //!   before, on any node), their last socket leaving tells it `offline` (or, cross-node, the

@@ -80,7 +80,7 @@ impl Subscriber {
     }
 
     /// Sends what arrives on the Redis channel `channel` to `sender`, tagged `name`; returns
-    /// once Redis confirmed the subscription, or after [`SUBSCRIBE_WAIT`] while Redis is away.
+    /// once Redis confirmed the subscription, or after `SUBSCRIBE_WAIT` while Redis is away.
     pub async fn subscribe(&self, channel: String, name: String, sender: mpsc::Sender<ChanItem>) {
         self.routes
             .lock()

@@ -184,7 +184,7 @@ impl From<AnswerSource> for SourceView {
 
 /// The bot's answer to a question from its knowledge bases, as it would answer in a chat. Asked
 /// with `Accept: text/event-stream`, the answer streams as server-sent events while it is
-/// written (see [`stream`]).
+/// written (see `stream`).
 #[utoipa::path(
     post, path = "/v1/bots/{botId}/answer", tag = "knowledge",
     params(crate::routes::bots::BotPath), request_body = AnswerInput,

@@ -1,7 +1,7 @@
 //! [`WebPageFetcher`], the engine's [`DocumentFetcher`] for URL documents, over reqwest.
 //!
 //! Before each request (the first and every redirect hop) the URL must be http(s) without
-//! credentials, and its host must resolve only to public addresses ([`address`]); the connection
+//! credentials, and its host must resolve only to public addresses (`address`); the connection
 //! is then pinned to exactly those addresses, so DNS rebinding cannot swap them. Redirects are
 //! followed by hand up to [`WebFetchConfig::max_redirects`]; the whole fetch runs under
 //! [`WebFetchConfig::timeout_ms`]; bodies are counted while they stream in and cut off past
