@@ -8,7 +8,9 @@
 //! [`Ingestion`] runs knowledge-base ingestion jobs in the background and resumes unfinished ones
 //! at start. [`Node`] wires it all together; [`Sessions`] is the handle the HTTP layer talks to.
 //! In a cluster, [`ClusterHost`] hands the node the shards it holds and [`ClusteredSessions`]
-//! takes the place of [`Sessions`], sending each event to the node that runs its session.
+//! takes the place of [`Sessions`], sending each event to the node that runs its session; a
+//! single node on embedded storage uses [`LoggedSessions`], which acknowledges webhooks once
+//! their events are in its inbound log.
 
 #![forbid(unsafe_code)]
 
@@ -20,6 +22,7 @@ mod clustered;
 mod commit;
 mod config;
 mod held_back;
+mod inbound;
 mod ingestion;
 mod node;
 mod outbox;
@@ -33,6 +36,7 @@ mod timers;
 pub use clock::{SystemClock, TokioClock};
 pub use clustered::{ClusterHost, ClusteredSessions};
 pub use config::NodeConfig;
+pub use inbound::{InboundLogConfig, LoggedSessions};
 pub use ingestion::{Ingestion, IngestionConfig, IngestionDeps};
 pub use node::{Node, NodeDeps, NodeSnapshot};
 pub use sessions::{Envelope, Outcome, SessionError, Sessions};

@@ -31,6 +31,8 @@ mod adoption;
 mod answers;
 #[path = "session_actors/escalation.rs"]
 mod escalation;
+#[path = "session_actors/inbound_log.rs"]
+mod inbound_log;
 #[path = "session_actors/quota.rs"]
 mod quota;
 

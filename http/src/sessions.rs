@@ -1,14 +1,17 @@
 //! The door to the session actors: everything the HTTP surface changes in a conversation goes
 //! through [`SessionDispatcher::dispatch`], which returns once the transition is committed.
 //!
-//! The node's `botwot_actors::Sessions` is the implementation a single node uses, and
+//! The node's `botwot_actors::Sessions` is the implementation a single node uses (wrapped in
+//! `LoggedSessions` when webhooks are acknowledged after the inbound log's append), and
 //! `ClusteredSessions` the one of a cluster node; tests use a small one of their own, so the
 //! REST and widget code is tested without a node.
 
 use async_trait::async_trait;
 use botwot_engine::SessionState;
 
-pub use botwot_actors::{ClusteredSessions, Envelope, Outcome, SessionError, Sessions};
+pub use botwot_actors::{
+    ClusteredSessions, Envelope, LoggedSessions, Outcome, SessionError, Sessions,
+};
 
 /// The session as it is after the event, whatever the outcome.
 pub fn session_after(outcome: &Outcome) -> &SessionState {
@@ -27,8 +30,9 @@ pub trait SessionDispatcher: Send + Sync + 'static {
     async fn dispatch(&self, envelope: Envelope) -> Result<Outcome, SessionError>;
 
     /// Takes one event whose outcome the caller does not need (a webhook): returns once it is
-    /// durably accepted, which on a single node means committed and in a cluster means stored
-    /// by the broker (the owner applies it).
+    /// durably accepted, which on a single node means appended to its inbound log (or
+    /// committed, with the log off or on MongoDB) and in a cluster means stored by the broker
+    /// (the owner applies it).
     async fn accept(&self, envelope: Envelope) -> Result<(), SessionError> {
         self.dispatch(envelope).await.map(|_| ())
     }
@@ -62,5 +66,20 @@ impl SessionDispatcher for ClusteredSessions {
 
     fn stopped_tasks(&self) -> Vec<&'static str> {
         ClusteredSessions::stopped_tasks(self)
+    }
+}
+
+#[async_trait]
+impl SessionDispatcher for LoggedSessions {
+    async fn dispatch(&self, envelope: Envelope) -> Result<Outcome, SessionError> {
+        LoggedSessions::dispatch(self, envelope).await
+    }
+
+    async fn accept(&self, envelope: Envelope) -> Result<(), SessionError> {
+        LoggedSessions::accept(self, envelope).await
+    }
+
+    fn stopped_tasks(&self) -> Vec<&'static str> {
+        LoggedSessions::stopped_tasks(self)
     }
 }
