@@ -22,6 +22,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use support::{bench_bot, env_or, ms, percentile, runtime, start_node, system_clock};
 
+/// The allocator the `botwot` binary runs with (ADR 0020).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let sessions = env_or("SESSIONS", 1_000);
     let messages = env_or("MESSAGES", 50);
