@@ -5,7 +5,9 @@
 //! never backwards, even when they overtake the answer to the send; a redelivered webhook is
 //! answered once. A photo a customer sends is downloaded into the blob store and served from
 //! there. A token Meta rejects marks the
-//! integration unhealthy until a new token is saved, which the next reply is sent with.
+//! integration unhealthy until a new token is saved, which the next reply is sent with. A
+//! message no bot can take (its bot was deleted) is acknowledged and set aside beside the
+//! inbound log, not lost.
 
 mod support;
 
@@ -144,22 +146,25 @@ async fn a_whatsapp_message_is_answered_through_the_graph_api_and_its_statuses_t
             delivery_of(&server, &wamid).await.as_deref() == Some("sent")
         })
         .await;
-    // Each webhook answers once its update is committed, so no waiting from here on.
+    // Each webhook is answered once its update is in the inbound log, and applied right after.
     assert_eq!(
         post_webhook(&server, &status(&wamid, "delivered")).await,
         200
     );
+    server.webhooks_applied().await;
     assert_eq!(
         delivery_of(&server, &wamid).await.as_deref(),
         Some("delivered")
     );
     assert_eq!(post_webhook(&server, &status(&wamid, "read")).await, 200);
+    server.webhooks_applied().await;
     assert_eq!(delivery_of(&server, &wamid).await.as_deref(), Some("read"));
     // A late `delivered` (Meta does not promise order) does not take `read` back.
     assert_eq!(
         post_webhook(&server, &status(&wamid, "delivered")).await,
         200
     );
+    server.webhooks_applied().await;
     assert_eq!(delivery_of(&server, &wamid).await.as_deref(), Some("read"));
     // A status for a message this server never sent is acknowledged and ignored.
     let stranger = status("wamid.NOT-OURS", "delivered");
@@ -250,6 +255,7 @@ async fn messaging_round_trip(account: &MessagingAccount) {
         }),
     );
     assert_eq!(post_webhook(&server, &receipt).await, 200);
+    server.webhooks_applied().await;
     assert_eq!(
         delivery_on(&server, account.channel, &mid).await.as_deref(),
         Some("delivered")
@@ -270,6 +276,7 @@ async fn messaging_round_trip(account: &MessagingAccount) {
         post_webhook(&server, &messaging_webhook(account, read)).await,
         200
     );
+    server.webhooks_applied().await;
     assert_eq!(
         delivery_on(&server, account.channel, &mid).await.as_deref(),
         Some("read")
@@ -537,6 +544,7 @@ async fn statuses_that_overtake_the_answer_to_the_send_are_not_lost() {
         .await;
     // And later statuses go on from there.
     assert_eq!(post_webhook(&server, &status(&wamid, "read")).await, 200);
+    server.webhooks_applied().await;
     assert_eq!(delivery_of(&server, &wamid).await.as_deref(), Some("read"));
 }
 
@@ -638,4 +646,37 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         }
     }
     files
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_to_a_deleted_bot_is_acknowledged_and_set_aside_not_lost() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let graph = FakeGraph::start().await;
+    let server = start_server(dir.path(), &graph).await;
+    connect_whatsapp(&server).await;
+    let (_, bots) = server.get("/v1/bots").await;
+    let bot_id = bots["items"][0]["id"].as_str().expect("the bot").to_owned();
+    let (status, body) = server.delete(&format!("/v1/bots/{bot_id}")).await;
+    assert!(status == 200 || status == 204, "{status} {body}");
+
+    let orphan = inbound_text("wamid.INBOUND-ORPHAN", "Is anyone there?");
+    assert_eq!(post_webhook(&server, &orphan).await, 200);
+    server.webhooks_applied().await;
+    // No bot can start the conversation: the event is kept beside the inbound log with the
+    // reason, for an operator, rather than retried forever or dropped.
+    let set_aside = std::fs::read_to_string(dir.path().join("inbound-log/set-aside.jsonl"))
+        .expect("the set-aside file");
+    let lines: Vec<Value> = set_aside
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{set_aside}");
+    assert!(
+        lines[0]["reason"]
+            .as_str()
+            .is_some_and(|reason| reason.contains("bot")),
+        "{set_aside}"
+    );
+    assert!(set_aside.contains("wamid.INBOUND-ORPHAN"), "{set_aside}");
+    assert!(graph.requests().is_empty(), "nobody answered");
 }

@@ -159,6 +159,8 @@ async fn ai_mode_answers_once(posts: &Posts) {
             !posts.replies_to(&graph, &second_id).is_empty()
         })
         .await;
+    // The account's own comment is a conversation of its own: applied, not only acknowledged.
+    server.webhooks_applied().await;
     assert_eq!(
         posts.replies_to(&graph, &first_id).len(),
         1,
@@ -191,6 +193,7 @@ async fn in_custom_mode_the_message_is_posted_once_and_in_manual_mode_an_agent_a
             !posts.replies_to(&graph, "17858893269000011").is_empty()
         })
         .await;
+    server.webhooks_applied().await;
     let replies = posts.replies_to(&graph, "17858893269000011");
     assert_eq!(replies.len(), 1);
     assert_eq!(replies[0].body["message"], "Thanks! We have sent you a DM.");
@@ -210,6 +213,7 @@ async fn in_custom_mode_the_message_is_posted_once_and_in_manual_mode_an_agent_a
         &posts.comment("17858893269000012", COMMENTER, "Is it waterproof?"),
     )
     .await;
+    server.webhooks_applied().await;
     let (_, waiting) = server.get("/v1/conversations?queue=waiting").await;
     let session = waiting["items"]
         .as_array()

@@ -383,6 +383,24 @@ impl Server {
             .collect()
     }
 
+    /// Waits until every webhook the server acknowledged is applied to its session: its inbound
+    /// log's backlog gauge reads 0 (ADR 0019). A server without the log (MongoDB, a cluster)
+    /// reports no gauge and applied each webhook before answering it.
+    pub async fn webhooks_applied(&self) {
+        let url = format!("{}/metrics", self.base);
+        self.until("the acknowledged webhooks are applied", || async {
+            let Ok(response) = self.http.get(&url).send().await else {
+                return false;
+            };
+            let metrics = response.text().await.unwrap_or_default();
+            metrics
+                .lines()
+                .find_map(|line| line.strip_prefix("botwot_inbound_log_backlog "))
+                .is_none_or(|value| value.trim().parse::<f64>() == Ok(0.0))
+        })
+        .await;
+    }
+
     /// Polls `condition` until it holds; fails after a generous bound.
     pub async fn until<F: std::future::Future<Output = bool>>(
         &self,
