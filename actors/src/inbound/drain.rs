@@ -11,6 +11,8 @@ use super::lanes::{Lanes, Logged};
 use super::set_aside;
 use crate::sessions::{Envelope, Sessions};
 use botwot_inbound_log::{InboundLog, Record};
+use futures::FutureExt;
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -46,18 +48,20 @@ impl Drain {
         let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
+            // Biased: under a steady load events finish and arrive all the time, so the
+            // checkpoint's tick comes before them or it would wait for a lull.
             tokio::select! {
                 biased;
                 _ = &mut stop => break,
+                _ = tick.tick() => self.checkpoint(&mut checkpointed).await,
                 Some(finished) = running.join_next(), if !running.is_empty() => match finished {
                     Ok(finished) => self.finish(finished, &mut running).await,
-                    Err(failure) => error!(%failure, "a logged event's task failed; applied again at the next start"),
+                    Err(failure) => error!(%failure, "a logged event's task ended early; it is applied again at the next start"),
                 },
                 record = feed.recv() => match record {
                     Some(record) => self.arrive(record, &mut running).await,
                     None => break,
                 },
-                _ = tick.tick() => self.checkpoint(&mut checkpointed).await,
             }
         }
         running.abort_all();
@@ -89,7 +93,11 @@ impl Drain {
     fn start(&self, logged: Logged, running: &mut JoinSet<Finished>) {
         let sessions = self.sessions.clone();
         running.spawn(async move {
-            let verdict = deliver(&sessions, logged.sequence, &logged.envelope).await;
+            // A panic would leave the session's lane taken until a restart: set the event aside.
+            let verdict = AssertUnwindSafe(deliver(&sessions, logged.sequence, &logged.envelope))
+                .catch_unwind()
+                .await
+                .unwrap_or_else(|_| Verdict::SetAside("applying it panicked".to_owned()));
             (logged, verdict)
         });
     }
