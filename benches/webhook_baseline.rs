@@ -84,7 +84,7 @@ fn main() {
         let botwot_url = format!("{}{WEBHOOK_PATH}", server.base);
         let botwot = load(botwot_url.clone()).await;
         report("(c) botwot webhook", &botwot);
-        let drain = drained(&http, &server.base).await;
+        let drain = applied_after(&server).await;
         let acknowledged = botwot.latencies.len() - botwot.non_200;
         let applied_rate = acknowledged as f64 / (botwot.elapsed + drain).as_secs_f64();
         println!(
@@ -129,7 +129,7 @@ fn main() {
             report("  (c) botwot webhook", &botwot_here);
             println!(
                 "      (c) backlog applied {:.2} s after the load stopped",
-                drained(&http, &server.base).await.as_secs_f64()
+                applied_after(&server).await.as_secs_f64()
             );
             println!(
                 "  p99 (c)/(b): {:.1}x (target at half load: at most 2x)",
@@ -154,31 +154,12 @@ fn signed_text(n: usize, contacts: usize) -> Post {
     Post { body, headers }
 }
 
-/// Waits until the server's inbound log has applied every event it acknowledged (its
-/// `botwot_inbound_log_backlog` gauge reads 0); how long that took.
-async fn drained(http: &reqwest::Client, base: &str) -> Duration {
+/// How long until the server has applied every webhook it acknowledged (its inbound log's
+/// backlog is empty), timed to the 50 ms the test support polls at.
+async fn applied_after(server: &e2e::Server) -> Duration {
     let started = std::time::Instant::now();
-    loop {
-        let metrics = http
-            .get(format!("{base}/metrics"))
-            .send()
-            .await
-            .expect("metrics")
-            .text()
-            .await
-            .expect("metrics text");
-        // No gauge: the log is off (`BOTWOT__INBOUND_LOG__ENABLED=false`), every webhook was
-        // committed before its answer.
-        let backlog = metrics
-            .lines()
-            .find_map(|line| line.strip_prefix("botwot_inbound_log_backlog "))
-            .and_then(|value| value.trim().parse::<f64>().ok())
-            .unwrap_or(0.0);
-        if backlog == 0.0 {
-            return started.elapsed();
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    server.webhooks_applied().await;
+    started.elapsed()
 }
 
 /// Target (b): what any webhook receiver must do before trusting a body.

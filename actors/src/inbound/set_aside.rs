@@ -8,7 +8,7 @@ use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub(super) const FILE_NAME: &str = "set-aside.jsonl";
+const FILE_NAME: &str = "set-aside.jsonl";
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
