@@ -38,7 +38,9 @@ pub async fn coordination(config: &Config) -> Result<Arc<dyn Coordination>> {
     let coordination =
         RedisCoordination::connect(&config.cluster.redis_url, config.cluster.key_prefix())
             .await
-            .context("the cluster's Redis could not be reached for the knowledge index's locks")?;
+            .context(
+                "the cluster's Redis could not be reached for the knowledge and campaign locks",
+            )?;
     Ok(Arc::new(coordination))
 }
 

@@ -60,13 +60,16 @@ pub async fn serve(mut config: Config) -> Result<()> {
         StoredTokens::new(store.clone(), cipher, clock.clone())
             .with_alerts(http.integration_alerts()),
     );
-    http = http.meta_graph(graph.clone(), tokens.clone());
+    let coordination = cluster::coordination(&config).await?;
+    http = http
+        .meta_graph(graph.clone(), tokens.clone())
+        .coordination(coordination.clone());
     let knowledge = KnowledgeServices::start(
         &config.knowledge,
         store.clone(),
         http.ingestion_observer(),
         clock.clone(),
-        cluster::coordination(&config).await?,
+        coordination,
     )
     .await
     .context("the knowledge services could not start")?;

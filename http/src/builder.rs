@@ -11,6 +11,7 @@ use crate::realtime::{
     self, FanoutDriver, RealtimeError, RealtimeIo, RealtimeLayer, SharedPresence,
 };
 use crate::router::build;
+use crate::routes::campaigns::CampaignLocks;
 use crate::sessions::SessionDispatcher;
 use crate::state::AppState;
 use crate::widget::{WebChannel, demo, socket};
@@ -20,6 +21,7 @@ use botwot_adapters::meta::graph::template_library::TemplateLibrary;
 use botwot_adapters::meta::graph::{AccessTokenSource, GraphClient};
 use botwot_adapters::meta::media::MediaLibrary;
 use botwot_cluster::ClusterNode;
+use botwot_engine::coordination::Coordination;
 use botwot_engine::integration::IntegrationAlerts;
 use botwot_engine::knowledge::IngestionObserver;
 use botwot_engine::ports::{Storage, StoreError};
@@ -55,6 +57,7 @@ pub struct HttpBuilder {
     cluster: Option<Arc<ClusterNode>>,
     /// The Graph API and tokens that inbound media is downloaded with.
     meta_graph: Option<(GraphClient, Arc<dyn AccessTokenSource>)>,
+    campaign_locks: CampaignLocks,
 }
 
 impl HttpBuilder {
@@ -76,6 +79,7 @@ impl HttpBuilder {
             board: PresenceBoard::default(),
             cluster: None,
             meta_graph: None,
+            campaign_locks: CampaignLocks::default(),
         })
     }
 
@@ -114,6 +118,13 @@ impl HttpBuilder {
     /// answer 409 `not_clustered`.
     pub fn cluster(mut self, cluster: Arc<ClusterNode>) -> Self {
         self.cluster = Some(cluster);
+        self
+    }
+
+    /// Shares the campaign locks with the other nodes through `coordination` (on a single node
+    /// the process's own locks suffice).
+    pub fn coordination(mut self, coordination: Arc<dyn Coordination>) -> Self {
+        self.campaign_locks = CampaignLocks::new(coordination);
         self
     }
 
@@ -181,6 +192,7 @@ impl HttpBuilder {
                 .map(|(client, tokens)| Arc::new(ContactSignals::new(client, tokens))),
             knowledge,
             cluster: self.cluster.clone(),
+            campaign_locks: self.campaign_locks.clone(),
         };
         socket::open_namespace(&self.io, state.clone()).await;
         console::socket::open_namespace(&self.io, state.clone(), self.board.clone()).await;

@@ -10,6 +10,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use botwot_adapters::meta::graph::GraphError;
 use botwot_cluster::ClusterError;
+use botwot_engine::campaign::{CampaignEditError, CampaignRefusal};
 use botwot_engine::ports::StoreError;
 use botwot_engine::session::Rejection;
 use botwot_engine::validation::ValidationErrors;
@@ -108,6 +109,29 @@ error_codes! {
     /// A canned response with this shortcut exists in the organisation.
     ShortcutTaken => CONFLICT, "shortcut_taken";
     BotUnavailable => CONFLICT, "bot_unavailable";
+    /// Campaigns (`/v1/campaigns`): the campaign is no longer a draft, so its definition is
+    /// frozen and it cannot be scheduled or launched again.
+    NotADraft => CONFLICT, "not_a_draft";
+    /// The campaign completed or was cancelled: nothing moves it any more.
+    AlreadyFinished => CONFLICT, "already_finished";
+    /// A campaign without recipients cannot be scheduled or launched.
+    NoAudience => CONFLICT, "no_audience";
+    /// A campaign's start time must be in the future.
+    StartInThePast => UNPROCESSABLE_ENTITY, "start_in_the_past";
+    NotScheduled => CONFLICT, "not_scheduled";
+    /// A scheduled campaign is not started before its time.
+    NotDueYet => CONFLICT, "not_due_yet";
+    NotRunning => CONFLICT, "not_running";
+    NotPaused => CONFLICT, "not_paused";
+    /// Recipients are added only before a campaign starts.
+    AudienceClosed => CONFLICT, "audience_closed";
+    AudienceTooLarge => UNPROCESSABLE_ENTITY, "audience_too_large";
+    /// A contact list that cannot be read; `details` names each line at fault.
+    InvalidContactList => UNPROCESSABLE_ENTITY, "invalid_contact_list";
+    /// A scheduled, running or paused campaign cannot be deleted: cancel it first.
+    CampaignActive => CONFLICT, "campaign_active";
+    /// Another request is changing the campaign; sent with `Retry-After`.
+    CampaignBusy => SERVICE_UNAVAILABLE, "campaign_busy";
     /// A cluster administration route called on a node that runs alone (not `serve --cluster`).
     NotClustered => CONFLICT, "not_clustered";
     PayloadTooLarge => PAYLOAD_TOO_LARGE, "payload_too_large";
@@ -273,6 +297,33 @@ impl From<ValidationErrors> for AppError {
             })
             .collect();
         error
+    }
+}
+
+impl From<CampaignRefusal> for AppError {
+    fn from(refusal: CampaignRefusal) -> Self {
+        let code = match refusal {
+            CampaignRefusal::NotADraft { .. } => ErrorCode::NotADraft,
+            CampaignRefusal::AlreadyFinished { .. } => ErrorCode::AlreadyFinished,
+            CampaignRefusal::NoAudience => ErrorCode::NoAudience,
+            CampaignRefusal::StartInThePast { .. } => ErrorCode::StartInThePast,
+            CampaignRefusal::NotScheduled { .. } => ErrorCode::NotScheduled,
+            CampaignRefusal::NotDueYet { .. } => ErrorCode::NotDueYet,
+            CampaignRefusal::NotRunning { .. } => ErrorCode::NotRunning,
+            CampaignRefusal::NotPaused { .. } => ErrorCode::NotPaused,
+            CampaignRefusal::AudienceClosed { .. } => ErrorCode::AudienceClosed,
+            CampaignRefusal::AudienceTooLarge => ErrorCode::AudienceTooLarge,
+        };
+        Self::new(code, refusal.to_string())
+    }
+}
+
+impl From<CampaignEditError> for AppError {
+    fn from(error: CampaignEditError) -> Self {
+        match error {
+            CampaignEditError::Refused(refusal) => refusal.into(),
+            CampaignEditError::Invalid(errors) => errors.into(),
+        }
     }
 }
 
@@ -464,6 +515,30 @@ impl From<PathRejection> for AppError {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn a_campaign_refusal_answers_with_the_engine_code() {
+        use botwot_engine::Timestamp;
+        use botwot_engine::campaign::CampaignStatus;
+        let status = CampaignStatus::Running;
+        let at = Timestamp(1_000);
+        for refusal in [
+            CampaignRefusal::NotADraft { status },
+            CampaignRefusal::AlreadyFinished { status },
+            CampaignRefusal::NoAudience,
+            CampaignRefusal::StartInThePast { at },
+            CampaignRefusal::NotScheduled { status },
+            CampaignRefusal::NotDueYet { starts_at: at },
+            CampaignRefusal::NotRunning { status },
+            CampaignRefusal::NotPaused { status },
+            CampaignRefusal::AudienceClosed { status },
+            CampaignRefusal::AudienceTooLarge,
+        ] {
+            let error = AppError::from(refusal.clone());
+            assert_eq!(error.code.as_str(), refusal.code());
+            assert_eq!(error.message, refusal.to_string());
+        }
+    }
 
     #[test]
     fn every_code_is_listed_once_with_its_own_wire_name() {

@@ -5,6 +5,7 @@
 use crate::auth::Authenticator;
 use crate::config::HttpConfig;
 use crate::knowledge::KnowledgeServices;
+use crate::routes::campaigns::CampaignLocks;
 use crate::sessions::SessionDispatcher;
 use botwot_adapters::meta::graph::contact_signals::ContactSignals;
 use botwot_adapters::meta::graph::template_library::TemplateLibrary;
@@ -42,6 +43,8 @@ pub struct AppState {
     /// This node as a cluster member; `None` when it runs alone. The cluster administration
     /// routes answer through it.
     pub cluster: Option<Arc<ClusterNode>>,
+    /// One change of a campaign at a time, across the cluster's nodes.
+    pub campaign_locks: CampaignLocks,
 }
 
 impl AppState {

@@ -11,6 +11,8 @@ use botwot_engine::access::{
     ApiKey, Organisation, OtpChallenge, OtpPurpose, RefreshDigest, RefreshFamily, UserAccount,
 };
 use botwot_engine::access::{AuditEntry, AuditFilter};
+use botwot_engine::campaign::{Campaign, CampaignRecipient, CampaignStatus};
+use botwot_engine::ids::CampaignId;
 use botwot_engine::ids::{ApiKeyId, RefreshFamilyId, UserId};
 use botwot_engine::ids::{BotId, MessageId, SessionId, TenantId, WidgetKey};
 use botwot_engine::ids::{DocumentId, KnowledgeBaseId};
@@ -27,6 +29,7 @@ use botwot_engine::session::{SessionKey, SessionState};
 use botwot_engine::time::Timestamp;
 use botwot_engine::timer::DurableTimer;
 use std::collections::BTreeMap;
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -602,5 +605,73 @@ impl botwot_engine::ports::VoiceAgentStore for TornWrites {
         up_to: usize,
     ) -> Result<usize, StoreError> {
         self.inner.count_voice_agents(tenant, up_to).await
+    }
+}
+
+#[async_trait]
+impl botwot_engine::ports::CampaignStore for TornWrites {
+    async fn insert_campaign(&self, campaign: &Campaign) -> Result<(), StoreError> {
+        self.inner.insert_campaign(campaign).await
+    }
+    async fn update_campaign(&self, campaign: &Campaign) -> Result<(), StoreError> {
+        self.inner.update_campaign(campaign).await
+    }
+    async fn get_campaign(
+        &self,
+        tenant: &TenantId,
+        id: &CampaignId,
+    ) -> Result<Option<Campaign>, StoreError> {
+        self.inner.get_campaign(tenant, id).await
+    }
+    async fn list_campaigns(
+        &self,
+        tenant: &TenantId,
+        status: Option<CampaignStatus>,
+        page: &PageRequest,
+    ) -> Result<Paged<Campaign>, StoreError> {
+        self.inner.list_campaigns(tenant, status, page).await
+    }
+    async fn audience_phones(
+        &self,
+        tenant: &TenantId,
+        campaign: &CampaignId,
+    ) -> Result<HashSet<String>, StoreError> {
+        self.inner.audience_phones(tenant, campaign).await
+    }
+    async fn add_recipients(
+        &self,
+        campaign: &Campaign,
+        recipients: &[CampaignRecipient],
+    ) -> Result<(), StoreError> {
+        self.inner.add_recipients(campaign, recipients).await
+    }
+    async fn list_recipients(
+        &self,
+        tenant: &TenantId,
+        campaign: &CampaignId,
+        page: &PageRequest,
+    ) -> Result<Paged<CampaignRecipient>, StoreError> {
+        self.inner.list_recipients(tenant, campaign, page).await
+    }
+    async fn delete_campaign(
+        &self,
+        tenant: &TenantId,
+        id: &CampaignId,
+    ) -> Result<usize, StoreError> {
+        self.inner.delete_campaign(tenant, id).await
+    }
+    async fn contact_recipients(
+        &self,
+        tenant: &TenantId,
+        phone: &str,
+    ) -> Result<Vec<CampaignRecipient>, StoreError> {
+        self.inner.contact_recipients(tenant, phone).await
+    }
+    async fn erase_campaign_contact(
+        &self,
+        tenant: &TenantId,
+        phone: &str,
+    ) -> Result<usize, StoreError> {
+        self.inner.erase_campaign_contact(tenant, phone).await
     }
 }

@@ -8,9 +8,11 @@
 //! lifecycle (draft, scheduled, running, paused, completed or cancelled, each transition refused
 //! with a [`CampaignRefusal`] when it does not apply), the workflow and its validation
 //! ([`CampaignWorkflow`]), one recipient's state machine ([`RecipientProgress::apply`], whose
-//! module documents every rule), and the campaign's metrics ([`CampaignTally`]). Nothing here
+//! module documents every rule), its audience ([`CampaignRecipient`], one per phone number read
+//! by [`AudienceContact::parse`]) and the campaign's metrics ([`CampaignTally`]). Nothing here
 //! stores a campaign, sends a message or runs a timer; time comes in with each call.
 
+mod audience;
 mod definition;
 mod lifecycle;
 mod recipient;
@@ -31,6 +33,9 @@ mod recipient_tests;
 mod workflow_tests;
 
 pub use crate::ids::CampaignId;
+pub use audience::{
+    AudienceContact, CampaignRecipient, ContactError, MAX_CONTACT_NAME_CHARS, PHONE_DIGITS,
+};
 pub use definition::{
     Campaign, CampaignStatus, LANGUAGE_CHARS, MAX_CAMPAIGN_NAME_CHARS, MAX_CHANNEL_ACCOUNT_CHARS,
     NewCampaign,

@@ -3,15 +3,18 @@
 //!
 //! One file per family: `session_store` (commits and fences), `scheduled` (timers and the
 //! outbox), `accounts` (organisations, people, audit), `content` (what an organisation
-//! configures) and `channels` (what leaves the engine); [`Storage`] is all the stores at once.
+//! configures), `campaigns` (campaigns and their audiences) and `channels` (what leaves the
+//! engine); [`Storage`] is all the stores at once.
 
 mod accounts;
+mod campaigns;
 mod channels;
 mod content;
 mod scheduled;
 mod session_store;
 
 pub use accounts::{AccountStore, AuditStore};
+pub use campaigns::CampaignStore;
 pub use channels::{
     ChannelSender, DeliveryError, DeliveryReceipt, MailError, Mailer, OutgoingMail, SessionObserver,
 };
@@ -75,6 +78,7 @@ pub trait Storage:
     + CannedResponseStore
     + KnowledgeStore
     + VoiceAgentStore
+    + CampaignStore
 {
 }
 impl<
@@ -87,7 +91,8 @@ impl<
         + AuditStore
         + CannedResponseStore
         + KnowledgeStore
-        + VoiceAgentStore,
+        + VoiceAgentStore
+        + CampaignStore,
 > Storage for T
 {
 }

@@ -60,6 +60,7 @@ const USERS: Access = Access::Module(Module::USER_MANAGEMENT);
 const CHANNELS: Access = Access::AnyOf(CHANNEL_MODULES);
 const SETTINGS: Access = Access::Module(Module::SYSTEM_SETTINGS);
 const LIVE_CHAT: Access = Access::Module(Module::LIVE_CHAT);
+const CAMPAIGNS: Access = Access::Module(Module::CAMPAIGNS);
 /// Analytics 5.1 (Dashboard) and 5.4 (Export); Analytics itself covers both.
 const DASHBOARD: Access = Access::Module(Module {
     major: 5,
@@ -177,6 +178,19 @@ pub const ACCESS_MAP: &[(&str, &str, Access)] = &[
         "/v1/canned-responses/{cannedResponseId}",
         LIVE_CHAT,
     ),
+    ("GET", "/v1/campaigns", CAMPAIGNS),
+    ("POST", "/v1/campaigns", CAMPAIGNS),
+    ("GET", "/v1/campaigns/{campaignId}", CAMPAIGNS),
+    ("PUT", "/v1/campaigns/{campaignId}", CAMPAIGNS),
+    ("DELETE", "/v1/campaigns/{campaignId}", CAMPAIGNS),
+    ("POST", "/v1/campaigns/{campaignId}/launch", CAMPAIGNS),
+    ("POST", "/v1/campaigns/{campaignId}/schedule", CAMPAIGNS),
+    ("POST", "/v1/campaigns/{campaignId}/pause", CAMPAIGNS),
+    ("POST", "/v1/campaigns/{campaignId}/resume", CAMPAIGNS),
+    ("POST", "/v1/campaigns/{campaignId}/cancel", CAMPAIGNS),
+    ("POST", "/v1/campaigns/{campaignId}/audience", CAMPAIGNS),
+    ("GET", "/v1/campaigns/{campaignId}/recipients", CAMPAIGNS),
+    ("GET", "/v1/campaigns/{campaignId}/metrics", CAMPAIGNS),
     ("GET", "/v1/dashboard/metrics", DASHBOARD),
     ("GET", "/v1/dashboard/export", EXPORT),
     ("GET", "/v1/dashboard/layout", DASHBOARD),

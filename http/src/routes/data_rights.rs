@@ -2,7 +2,8 @@
 //! one JSON document, and erasing a contact or the whole organisation. Sessions come with their full transcripts; users
 //! and API keys as the API shows them (never a password hash or key digest). Erasure first closes
 //! each open session through its actor (so no timer or bot reply writes to it afterwards), then
-//! deletes the session, its messages, pending deliveries and timers.
+//! deletes the session, its messages, pending deliveries and timers; a WhatsApp contact is also
+//! taken out of every campaign audience.
 
 use crate::auth::Principal;
 use crate::auth::views::{OrganisationView, UserView};
@@ -15,6 +16,7 @@ use axum::Json;
 use axum::extract::State;
 use botwot_adapters::meta::media;
 use botwot_engine::access::{AuditEntry, AuditFilter, Role};
+use botwot_engine::campaign::{Campaign, CampaignRecipient};
 use botwot_engine::canned::CannedResponse;
 use botwot_engine::integration::ChannelIntegration;
 use botwot_engine::knowledge::base::blob_keys;
@@ -57,6 +59,8 @@ pub struct ContactExport {
     pub contact: String,
     pub exported_at: String,
     pub sessions: Vec<ExportedSession>,
+    /// The campaign audiences a WhatsApp contact is in, with its journey in each.
+    pub campaigns: Vec<CampaignRecipient>,
 }
 
 /// Everything held about one contact of the organisation.
@@ -76,12 +80,17 @@ pub async fn export_contact(
     let sessions =
         all_pages(|page| async move { store.list_sessions(tenant, filter, &page).await }).await?;
     let sessions = with_transcripts(&state, tenant, sessions).await?;
+    let campaigns = match channel {
+        Channel::WhatsApp => store.contact_recipients(tenant, &query.contact).await?,
+        _ => Vec::new(),
+    };
     tracing::info!(tenant_id = %tenant, sessions = sessions.len(), "contact data exported");
     Ok(Json(ContactExport {
         channel,
         contact: query.contact,
         exported_at: state.now().to_rfc3339(),
         sessions,
+        campaigns,
     }))
 }
 
@@ -90,6 +99,8 @@ pub async fn export_contact(
 pub struct ContactErased {
     pub erased_sessions: usize,
     pub erased_messages: usize,
+    /// Campaign audiences a WhatsApp contact was taken out of.
+    pub erased_from_campaigns: usize,
 }
 
 /// Erases everything held about one contact of the organisation.
@@ -110,7 +121,11 @@ pub async fn erase_contact(
     let mut erased = ContactErased {
         erased_sessions: 0,
         erased_messages: 0,
+        erased_from_campaigns: 0,
     };
+    if filter.channel == Some(Channel::WhatsApp) {
+        erased.erased_from_campaigns = store.erase_campaign_contact(tenant, &query.contact).await?;
+    }
     for session in sessions {
         close_through_actor(&state, &session).await?;
         erased.erased_messages += state.store.erase_session(tenant, &session.id).await?;
@@ -201,11 +216,21 @@ pub struct OrganisationExport {
     pub canned_responses: Vec<CannedResponse>,
     pub voice_agents: Vec<VoiceAgent>,
     pub sessions: Vec<ExportedSession>,
+    pub campaigns: Vec<ExportedCampaign>,
     pub audit: Vec<AuditEntry>,
 }
 
+/// One campaign and its whole audience.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportedCampaign {
+    pub campaign: Campaign,
+    pub recipients: Vec<CampaignRecipient>,
+}
+
 /// Everything the organisation holds: its users, keys, bots, integrations, canned responses,
-/// voice agents, every session with its transcript, and its audit log.
+/// voice agents, every session with its transcript, every campaign with its audience, and its
+/// audit log.
 #[utoipa::path(
     get, path = "/v1/data/organisation-export", tag = "data rights",
     responses((status = 200, description = "the whole organisation")),
@@ -233,6 +258,18 @@ pub async fn export_organisation(
     let audit =
         all_pages(|page| async move { store.list_audit(tenant, every_entry, &page).await }).await?;
     let sessions = with_transcripts(&state, tenant, sessions).await?;
+    let campaigns =
+        all_pages(|page| async move { store.list_campaigns(tenant, None, &page).await }).await?;
+    let mut exported_campaigns = Vec::with_capacity(campaigns.len());
+    for campaign in campaigns {
+        let id = &campaign.id;
+        let recipients =
+            all_pages(|page| async move { store.list_recipients(tenant, id, &page).await }).await?;
+        exported_campaigns.push(ExportedCampaign {
+            campaign,
+            recipients,
+        });
+    }
     tracing::info!(tenant_id = %tenant, sessions = sessions.len(), "organisation data exported");
     Ok(Json(OrganisationExport {
         organisation: OrganisationView::from(&principal.organisation),
@@ -244,6 +281,7 @@ pub async fn export_organisation(
         canned_responses,
         voice_agents,
         sessions,
+        campaigns: exported_campaigns,
         audit,
     }))
 }

@@ -6,6 +6,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod bots;
+pub mod campaigns;
 pub mod canned_responses;
 pub mod cluster_admin;
 pub mod conversations;
@@ -101,6 +102,27 @@ pub fn resources() -> OpenApiRouter<AppState> {
             canned_responses::replace_canned_response,
             canned_responses::delete_canned_response
         ))
+        .routes(routes!(
+            campaigns::definition::create_campaign,
+            campaigns::definition::list_campaigns
+        ))
+        .routes(routes!(
+            campaigns::definition::get_campaign,
+            campaigns::definition::replace_campaign,
+            campaigns::definition::delete_campaign
+        ))
+        .routes(routes!(campaigns::lifecycle::launch_campaign))
+        .routes(routes!(campaigns::lifecycle::schedule_campaign))
+        .routes(routes!(campaigns::lifecycle::pause_campaign))
+        .routes(routes!(campaigns::lifecycle::resume_campaign))
+        .routes(routes!(campaigns::lifecycle::cancel_campaign))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(campaigns::audience::upload_audience))
+                .layer(DefaultBodyLimit::max(campaigns::MAX_CONTACT_LIST_BYTES)),
+        )
+        .routes(routes!(campaigns::audience::list_recipients))
+        .routes(routes!(campaigns::metrics::campaign_metrics))
         .routes(routes!(dashboard::dashboard_metrics))
         .routes(routes!(dashboard::export_report))
         .routes(routes!(dashboard::get_layout, dashboard::put_layout))

@@ -243,6 +243,7 @@ async fn every_change_through_the_api_is_audited_and_reads_are_not() {
     )
     .await;
     change_knowledge(&app).await;
+    change_campaigns(&app).await;
     let key_path = format!("/v1/api-keys/{}", key.body["id"].as_str().unwrap());
     app.call(Method::DELETE, &key_path, None, &[]).await;
     // Reads and refused changes leave no entry.
@@ -440,6 +441,55 @@ async fn passwords_tokens_and_keys_never_reach_the_logs() {
 /// Every change of knowledge: a base created, renamed, a file and a page added, a document
 /// deleted, the base attached to a bot and detached, and deleted; and a question, which is not
 /// a change.
+/// Every change of a campaign, through its lifecycle, from the number `1065`.
+async fn change_campaigns(app: &TestApp) {
+    let definition = |name: &str| {
+        json!({"name": name, "channelAccount": "1065", "openingTemplateId": "hello",
+               "language": "en_US", "workflow": {"maxFollowUps": 1, "steps": [
+                   {"name": "thanks", "on": "read", "waitMs": 0, "templateId": "thanks",
+                    "terminal": true}]}})
+    };
+    let mut paths = Vec::new();
+    for name in ["Launched", "Scheduled"] {
+        let created = app
+            .send(Method::POST, "/v1/campaigns", definition(name))
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+        let path = format!(
+            "/v1/campaigns/{}",
+            created.body["id"].as_str().expect("an id")
+        );
+        let audience = format!("{path}/audience");
+        let added = app
+            .upload(&audience, b"phone\n447700900123\n".to_vec(), "text/csv")
+            .await;
+        assert_eq!(added.status, StatusCode::OK, "{:?}", added.body);
+        paths.push(path);
+    }
+    let (launched, scheduled) = (&paths[0], &paths[1]);
+    let renamed = app
+        .send(Method::PUT, launched, definition("Launched soon"))
+        .await;
+    assert_eq!(renamed.status, StatusCode::OK, "{:?}", renamed.body);
+    let schedule = json!({"startsAt": "2099-01-01T00:00:00Z"});
+    let actions = [
+        (format!("{launched}/launch"), json!(null)),
+        (format!("{launched}/pause"), json!(null)),
+        (format!("{launched}/resume"), json!(null)),
+        (format!("{launched}/cancel"), json!(null)),
+        (format!("{scheduled}/schedule"), schedule),
+    ];
+    for (path, body) in actions {
+        let done = match body {
+            Value::Null => app.call(Method::POST, &path, None, &[]).await,
+            body => app.send(Method::POST, &path, body).await,
+        };
+        assert_eq!(done.status, StatusCode::OK, "{path}: {:?}", done.body);
+    }
+    let deleted = app.call(Method::DELETE, launched, None, &[]).await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{:?}", deleted.body);
+}
+
 async fn change_knowledge(app: &TestApp) {
     let kb = app
         .send(Method::POST, "/v1/knowledge-bases", json!({"name": "FAQ"}))

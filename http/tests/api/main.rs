@@ -7,6 +7,7 @@ mod api_keys;
 mod audit;
 mod auth;
 mod bots;
+mod campaigns;
 mod cluster_admin;
 mod console;
 mod dashboard;

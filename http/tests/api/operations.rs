@@ -175,6 +175,19 @@ async fn the_openapi_document_lists_every_route_served() {
         "POST /v1/admin/cluster/dead-letters/{messageId}/replay",
         "DELETE /v1/admin/cluster/dead-letters/{messageId}",
         "PUT /v1/admin/organisations/{organisationId}/plan",
+        "GET /v1/campaigns",
+        "POST /v1/campaigns",
+        "GET /v1/campaigns/{campaignId}",
+        "PUT /v1/campaigns/{campaignId}",
+        "DELETE /v1/campaigns/{campaignId}",
+        "POST /v1/campaigns/{campaignId}/launch",
+        "POST /v1/campaigns/{campaignId}/schedule",
+        "POST /v1/campaigns/{campaignId}/pause",
+        "POST /v1/campaigns/{campaignId}/resume",
+        "POST /v1/campaigns/{campaignId}/cancel",
+        "POST /v1/campaigns/{campaignId}/audience",
+        "GET /v1/campaigns/{campaignId}/recipients",
+        "GET /v1/campaigns/{campaignId}/metrics",
     ]
     .into_iter()
     .map(str::to_owned)

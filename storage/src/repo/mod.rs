@@ -4,6 +4,7 @@
 mod accounts;
 mod audit;
 mod bots;
+mod campaigns;
 mod canned;
 mod commit;
 mod early_deliveries;

@@ -1,15 +1,17 @@
 //! How each engine record becomes a document: its id, its indexed fields and its body.
 
 use super::schema::{
-    ACCOUNT, ACTOR, AGENT, API_KEYS, AUDIT, BOT, BOTS, CANNED_RESPONSES, CHANNEL, CONTACT, CREATED,
-    DELETED, DUE, EMAIL, INBOUND_PROVIDER_ID, INTEGRATIONS, KNOWLEDGE_BASE, KNOWLEDGE_BASES,
-    KNOWLEDGE_DOCUMENTS, MESSAGES, NAME_ORDER, NEXT_ATTEMPT, ORGANISATIONS, OUTBOUND_PROVIDER_ID,
-    OUTBOX, QUEUE, REFRESH_FAMILIES, SEQ, SESSION, SESSIONS, SHARD, SHORTCUT, STATUS, TENANT,
-    TIMERS, UNFINISHED, USER, USERS, VOICE_AGENTS, WIDGET_KEY,
+    ACCOUNT, ACTOR, AGENT, API_KEYS, AUDIT, BOT, BOTS, CAMPAIGN, CAMPAIGN_RECIPIENTS, CAMPAIGNS,
+    CANNED_RESPONSES, CHANNEL, CONTACT, CREATED, DELETED, DUE, EMAIL, INBOUND_PROVIDER_ID,
+    INTEGRATIONS, KNOWLEDGE_BASE, KNOWLEDGE_BASES, KNOWLEDGE_DOCUMENTS, MESSAGES, NAME_ORDER,
+    NEXT_ATTEMPT, ORGANISATIONS, OUTBOUND_PROVIDER_ID, OUTBOX, QUEUE, REFRESH_FAMILIES, SEQ,
+    SESSION, SESSIONS, SHARD, SHORTCUT, STATUS, TENANT, TIMERS, UNFINISHED, USER, USERS,
+    VOICE_AGENTS, WIDGET_KEY,
 };
 use crate::backend::{CollectionSpec, Doc, DocumentBackend, FieldValue, Fields};
 use crate::error::StorageError;
 use botwot_engine::access::{ApiKey, AuditEntry, Organisation, RefreshFamily, UserAccount};
+use botwot_engine::campaign::{Campaign, CampaignRecipient};
 use botwot_engine::canned::CannedResponse;
 use botwot_engine::channel::Channel;
 use botwot_engine::ids::TenantId;
@@ -122,6 +124,28 @@ pub(super) fn canned_response<B: DocumentBackend>(
         FieldValue::from(canned.settings.shortcut.as_str()),
     );
     doc::<B, _>(&CANNED_RESPONSES, canned.id.as_str(), fields, canned)
+}
+
+pub(super) fn campaign<B: DocumentBackend>(
+    campaign: &Campaign,
+) -> Result<Doc<B::Body>, StorageError> {
+    let mut fields = Fields::with_capacity(3);
+    fields
+        .set(TENANT, tenant(&campaign.tenant_id))
+        .set(CREATED, millis(campaign.created_at))
+        .set(STATUS, FieldValue::from(campaign.status.as_str()));
+    doc::<B, _>(&CAMPAIGNS, campaign.id.as_str(), fields, campaign)
+}
+
+pub(super) fn campaign_recipient<B: DocumentBackend>(
+    recipient: &CampaignRecipient,
+) -> Result<Doc<B::Body>, StorageError> {
+    let mut fields = Fields::with_capacity(3);
+    fields
+        .set(TENANT, tenant(&recipient.tenant_id))
+        .set(CAMPAIGN, FieldValue::from(recipient.campaign_id.as_str()))
+        .set(CONTACT, FieldValue::from(recipient.phone.as_str()));
+    doc::<B, _>(&CAMPAIGN_RECIPIENTS, &recipient.key(), fields, recipient)
 }
 
 /// A document with no indexed fields.

@@ -42,6 +42,7 @@ pub const RECEIVED: &str = "receivedMs";
 pub const PARKED_FOR: &str = "parkedFor";
 /// A name folded to lowercase, so listings sort the way people read them.
 pub const NAME_ORDER: &str = "nameOrder";
+pub const CAMPAIGN: &str = "campaignId";
 
 pub static BOTS_BY_WIDGET_KEY: IndexSpec = IndexSpec::unique("widget_key", &[WIDGET_KEY]);
 pub static BOTS_BY_CREATED: IndexSpec = IndexSpec::ordered("tenant_created", &[TENANT, CREATED]);
@@ -261,7 +262,31 @@ pub static EARLY_DELIVERIES: CollectionSpec = CollectionSpec {
     ],
 };
 
-/// Every collection, for backends to create at open.
+/// Campaigns, newest first per tenant, and by status.
+pub static CAMPAIGNS_BY_CREATED: IndexSpec =
+    IndexSpec::ordered("tenant_created", &[TENANT, CREATED]);
+pub static CAMPAIGNS_BY_STATUS: IndexSpec =
+    IndexSpec::ordered("tenant_status_created", &[TENANT, STATUS, CREATED]);
+pub static CAMPAIGNS: CollectionSpec = CollectionSpec {
+    name: "campaigns",
+    fields: &[TENANT, CREATED, STATUS],
+    indexes: &[&CAMPAIGNS_BY_CREATED, &CAMPAIGNS_BY_STATUS],
+};
+
+/// The recipients of campaigns: the id is the campaign and the phone number (`CONTACT`), one
+/// per pair; listed per campaign in phone order, found per contact for data rights.
+pub static RECIPIENTS_BY_CAMPAIGN: IndexSpec =
+    IndexSpec::unique("tenant_campaign_contact", &[TENANT, CAMPAIGN, CONTACT]);
+pub static RECIPIENTS_BY_CONTACT: IndexSpec =
+    IndexSpec::ordered("tenant_contact", &[TENANT, CONTACT]);
+pub static CAMPAIGN_RECIPIENTS: CollectionSpec = CollectionSpec {
+    name: "campaign_recipients",
+    fields: &[TENANT, CAMPAIGN, CONTACT],
+    indexes: &[&RECIPIENTS_BY_CAMPAIGN, &RECIPIENTS_BY_CONTACT],
+};
+
+/// Every collection, for backends to create at open. A new collection goes last: the embedded
+/// backends keep each collection at its place in this list.
 pub static SCHEMA: &[&CollectionSpec] = &[
     &BOTS,
     &SESSIONS,
@@ -282,4 +307,6 @@ pub static SCHEMA: &[&CollectionSpec] = &[
     &VOICE_AGENTS,
     &COMMIT_JOURNALS,
     &EARLY_DELIVERIES,
+    &CAMPAIGNS,
+    &CAMPAIGN_RECIPIENTS,
 ];

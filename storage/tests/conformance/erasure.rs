@@ -63,6 +63,7 @@ pub async fn erasing_an_organisation_removes_all_of_it_and_nothing_else(
         cursor: None,
     };
     let mut tenants = Vec::new();
+    let mut campaigns = Vec::new();
     for name in ["acme", "globex"] {
         let organisation = Organisation::create(name, &format!("owner@{name}.test"), Timestamp(1));
         let owner = UserAccount::create(
@@ -103,10 +104,23 @@ pub async fn erasing_an_organisation_removes_all_of_it_and_nothing_else(
             Timestamp(1),
         );
         store.insert_voice_agent(&agent).await?;
+        let mut sale = crate::campaigns::campaign(&tenant, "Spring sale", 1);
+        store.insert_campaign(&sale).await?;
+        crate::campaigns::join(&store, &mut sale, &["447700900123"]).await?;
+        campaigns.push(sale);
         tenants.push(tenant);
     }
     let (acme, globex) = (&tenants[0], &tenants[1]);
-    assert!(store.erase_organisation(acme).await? >= 9);
+    assert!(store.erase_organisation(acme).await? >= 11);
+    assert_eq!(store.get_campaign(acme, &campaigns[0].id).await?, None);
+    assert!(
+        store
+            .audience_phones(acme, &campaigns[0].id)
+            .await?
+            .is_empty()
+    );
+    let kept = store.audience_phones(globex, &campaigns[1].id).await?;
+    assert_eq!(kept.len(), 1);
 
     assert_eq!(store.get_organisation(acme).await?, None);
     assert_eq!(store.find_user_by_email("owner@acme.test").await?, None);

@@ -20,6 +20,7 @@ macro_rules! mongo_case {
 mod accounts;
 mod audit;
 mod bots;
+mod campaigns;
 mod canned;
 mod dedup;
 mod durability;
@@ -107,4 +108,8 @@ conformance!(
     knowledge::knowledge_bases_and_documents_live_in_their_tenant,
     knowledge::unfinished_ingestions_are_found_until_they_finish,
     voice_agents::voice_agents_live_in_their_tenant_in_name_order,
+    campaigns::campaigns_live_in_their_tenant_newest_first_and_by_status,
+    campaigns::a_phone_number_joins_an_audience_once_counted_with_its_campaign,
+    campaigns::deleting_a_campaign_takes_its_whole_audience_and_nothing_else,
+    campaigns::erasing_a_contact_takes_it_out_of_every_audience_of_its_tenant,
 );

@@ -6,6 +6,8 @@ use botwot_engine::access::{
     ApiKey, Organisation, OtpChallenge, OtpPurpose, RefreshDigest, RefreshFamily, UserAccount,
 };
 use botwot_engine::access::{AuditEntry, AuditFilter};
+use botwot_engine::campaign::{Campaign, CampaignRecipient, CampaignStatus};
+use botwot_engine::ids::CampaignId;
 use botwot_engine::ids::{ApiKeyId, RefreshFamilyId, UserId};
 use botwot_engine::ids::{DocumentId, KnowledgeBaseId};
 use botwot_engine::ids::{MessageId, WidgetKey};
@@ -23,6 +25,7 @@ use botwot_engine::{
     BotId, BotProfile, Message, SessionId, SessionKey, SessionState, TenantId, Timestamp,
 };
 use std::collections::BTreeMap;
+use std::collections::HashSet;
 
 pub struct DownStore;
 
@@ -451,6 +454,66 @@ impl botwot_engine::ports::VoiceAgentStore for DownStore {
         down()
     }
     async fn count_voice_agents(&self, _: &TenantId, _: usize) -> Result<usize, StoreError> {
+        down()
+    }
+}
+
+#[async_trait]
+impl botwot_engine::ports::CampaignStore for DownStore {
+    async fn insert_campaign(&self, _: &Campaign) -> Result<(), StoreError> {
+        down()
+    }
+    async fn update_campaign(&self, _: &Campaign) -> Result<(), StoreError> {
+        down()
+    }
+    async fn get_campaign(
+        &self,
+        _: &TenantId,
+        _: &CampaignId,
+    ) -> Result<Option<Campaign>, StoreError> {
+        down()
+    }
+    async fn list_campaigns(
+        &self,
+        _: &TenantId,
+        _: Option<CampaignStatus>,
+        _: &PageRequest,
+    ) -> Result<Paged<Campaign>, StoreError> {
+        down()
+    }
+    async fn audience_phones(
+        &self,
+        _: &TenantId,
+        _: &CampaignId,
+    ) -> Result<HashSet<String>, StoreError> {
+        down()
+    }
+    async fn add_recipients(
+        &self,
+        _: &Campaign,
+        _: &[CampaignRecipient],
+    ) -> Result<(), StoreError> {
+        down()
+    }
+    async fn list_recipients(
+        &self,
+        _: &TenantId,
+        _: &CampaignId,
+        _: &PageRequest,
+    ) -> Result<Paged<CampaignRecipient>, StoreError> {
+        down()
+    }
+    async fn delete_campaign(&self, _: &TenantId, _: &CampaignId) -> Result<usize, StoreError> {
+        down()
+    }
+    async fn contact_recipients(
+        &self,
+        _: &TenantId,
+        _: &str,
+    ) -> Result<Vec<CampaignRecipient>, StoreError> {
+        down()
+    }
+    async fn erase_campaign_contact(&self, _: &TenantId, _: &str) -> Result<usize, StoreError> {
         down()
     }
 }

@@ -1,0 +1,69 @@
+//! Campaigns and their audiences (PRD §3.7.1).
+
+use super::{PageRequest, Paged, StoreError};
+use crate::campaign::{Campaign, CampaignRecipient, CampaignStatus};
+use crate::ids::{CampaignId, TenantId};
+use async_trait::async_trait;
+use std::collections::HashSet;
+
+/// An organisation's campaigns, and the recipients of each (one per phone number).
+#[async_trait]
+pub trait CampaignStore: Send + Sync + 'static {
+    async fn insert_campaign(&self, campaign: &Campaign) -> Result<(), StoreError>;
+    /// Replaces a stored campaign; `NotFound` when it is not in that tenant.
+    async fn update_campaign(&self, campaign: &Campaign) -> Result<(), StoreError>;
+    async fn get_campaign(
+        &self,
+        tenant: &TenantId,
+        id: &CampaignId,
+    ) -> Result<Option<Campaign>, StoreError>;
+    /// A tenant's campaigns, newest first; only those in `status` when it is given.
+    async fn list_campaigns(
+        &self,
+        tenant: &TenantId,
+        status: Option<CampaignStatus>,
+        page: &PageRequest,
+    ) -> Result<Paged<Campaign>, StoreError>;
+    /// The phone numbers in the campaign's audience.
+    async fn audience_phones(
+        &self,
+        tenant: &TenantId,
+        campaign: &CampaignId,
+    ) -> Result<HashSet<String>, StoreError>;
+    /// Stores recipients new to the campaign's audience and the campaign itself (its audience
+    /// counted with them) in one batch; `Conflict` when one of them is in the audience already,
+    /// and then nothing is stored.
+    async fn add_recipients(
+        &self,
+        campaign: &Campaign,
+        recipients: &[CampaignRecipient],
+    ) -> Result<(), StoreError>;
+    /// A campaign's recipients in phone number order.
+    async fn list_recipients(
+        &self,
+        tenant: &TenantId,
+        campaign: &CampaignId,
+        page: &PageRequest,
+    ) -> Result<Paged<CampaignRecipient>, StoreError>;
+    /// Deletes a campaign and its audience (the audience first, in batches, so a deletion cut
+    /// short can be run again); how many recipients went. `NotFound` when it is not in that
+    /// tenant.
+    async fn delete_campaign(
+        &self,
+        tenant: &TenantId,
+        id: &CampaignId,
+    ) -> Result<usize, StoreError>;
+    /// Every campaign audience of the tenant the contact of `phone` is in (data rights).
+    async fn contact_recipients(
+        &self,
+        tenant: &TenantId,
+        phone: &str,
+    ) -> Result<Vec<CampaignRecipient>, StoreError>;
+    /// Takes the contact of `phone` out of every campaign audience of the tenant (data rights),
+    /// each campaign's audience count lowered with it; how many audiences it left.
+    async fn erase_campaign_contact(
+        &self,
+        tenant: &TenantId,
+        phone: &str,
+    ) -> Result<usize, StoreError>;
+}
