@@ -675,3 +675,55 @@ impl botwot_engine::ports::CampaignStore for TornWrites {
         self.inner.erase_campaign_contact(tenant, phone).await
     }
 }
+
+#[async_trait]
+impl botwot_engine::ports::CampaignRunStore for TornWrites {
+    async fn campaigns_in_status(
+        &self,
+        status: CampaignStatus,
+        limit: usize,
+    ) -> Result<Vec<Campaign>, StoreError> {
+        self.inner.campaigns_in_status(status, limit).await
+    }
+    async fn get_recipient(
+        &self,
+        tenant: &TenantId,
+        campaign: &CampaignId,
+        phone: &str,
+    ) -> Result<Option<CampaignRecipient>, StoreError> {
+        self.inner.get_recipient(tenant, campaign, phone).await
+    }
+    async fn due_recipients(
+        &self,
+        campaign: &Campaign,
+        until: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<CampaignRecipient>, StoreError> {
+        self.inner.due_recipients(campaign, until, limit).await
+    }
+    async fn next_recipient_due(
+        &self,
+        campaign: &Campaign,
+    ) -> Result<Option<Timestamp>, StoreError> {
+        self.inner.next_recipient_due(campaign).await
+    }
+    async fn has_unfinished_recipients(&self, campaign: &Campaign) -> Result<bool, StoreError> {
+        self.inner.has_unfinished_recipients(campaign).await
+    }
+    async fn save_recipient(
+        &self,
+        recipient: &CampaignRecipient,
+        sent: Option<&botwot_engine::campaign::CampaignMessageRef>,
+    ) -> Result<(), StoreError> {
+        self.inner.save_recipient(recipient, sent).await
+    }
+    async fn find_campaign_message(
+        &self,
+        channel_account: &str,
+        provider_id: &str,
+    ) -> Result<Option<botwot_engine::campaign::CampaignMessageRef>, StoreError> {
+        self.inner
+            .find_campaign_message(channel_account, provider_id)
+            .await
+    }
+}

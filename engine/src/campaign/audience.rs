@@ -9,7 +9,7 @@
 //! campaign: adding it twice adds it once.
 
 use super::definition::Campaign;
-use super::recipient::RecipientProgress;
+use super::recipient::{RecipientAction, RecipientEvent, RecipientProgress};
 use crate::ids::{CampaignId, TenantId};
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -133,6 +133,48 @@ pub struct CampaignRecipient {
     /// Where the contact's journey is; not started until the campaign runs.
     #[serde(default)]
     pub progress: RecipientProgress,
+    /// Templates decided for the contact and not yet handed to the channel: stored with the
+    /// progress that decided them, so a runner that stops in between sends them on restart.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pending: Vec<PendingSend>,
+}
+
+/// A campaign message the channel took, found again by the id the channel gave it when its
+/// delivery reports arrive.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CampaignMessageRef {
+    pub tenant_id: TenantId,
+    pub campaign_id: CampaignId,
+    /// The number it was sent from (the campaign's `channelAccount`).
+    pub channel_account: String,
+    /// The id the channel gave the message (a WhatsApp `wamid`).
+    pub provider_id: String,
+    /// The recipient's phone number.
+    pub phone: String,
+    /// The message's ordinal in the recipient's journey.
+    pub message: u32,
+}
+
+impl CampaignMessageRef {
+    /// The key of a message among all of them: the number it was sent from and its id there.
+    pub fn key_of(channel_account: &str, provider_id: &str) -> String {
+        format!("{channel_account}:{provider_id}")
+    }
+
+    pub fn key(&self) -> String {
+        Self::key_of(&self.channel_account, &self.provider_id)
+    }
+}
+
+/// A template a recipient's journey decided to send, waiting to be handed to the channel.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingSend {
+    /// The message's ordinal in the recipient's journey.
+    pub message: u32,
+    /// The approved template to send.
+    pub template_id: String,
 }
 
 impl CampaignRecipient {
@@ -145,7 +187,41 @@ impl CampaignRecipient {
             name: contact.name,
             added_at: now,
             progress: RecipientProgress::new(),
+            pending: Vec::new(),
         }
+    }
+
+    /// Applies `event` to the journey in `campaign`, and queues the templates it decides in
+    /// [`pending`](Self::pending). Returns what the journey did.
+    pub fn apply(&mut self, campaign: &Campaign, event: RecipientEvent) -> Vec<RecipientAction> {
+        let actions = self
+            .progress
+            .apply(&campaign.workflow, &campaign.opening_template_id, event);
+        for action in &actions {
+            if let RecipientAction::Send {
+                message,
+                template_id,
+                ..
+            } = action
+            {
+                self.pending.push(PendingSend {
+                    message: *message,
+                    template_id: template_id.clone(),
+                });
+            }
+        }
+        actions
+    }
+
+    /// When the campaign's runner must look at the recipient next: at once while a template
+    /// waits to be sent, otherwise when its journey is due (see
+    /// [`RecipientProgress::next_due`]; a recipient not reached yet is due from when it
+    /// joined, so the audience is reached in the order it joined).
+    pub fn due(&self) -> Option<Timestamp> {
+        if !self.pending.is_empty() {
+            return Some(Timestamp(0));
+        }
+        self.progress.next_due(self.added_at)
     }
 
     /// The key of the recipient among all of them: the campaign, then the phone number.

@@ -14,6 +14,7 @@
 
 mod audience;
 mod definition;
+mod due;
 mod lifecycle;
 mod recipient;
 mod refusal;
@@ -34,7 +35,8 @@ mod workflow_tests;
 
 pub use crate::ids::CampaignId;
 pub use audience::{
-    AudienceContact, CampaignRecipient, ContactError, MAX_CONTACT_NAME_CHARS, PHONE_DIGITS,
+    AudienceContact, CampaignMessageRef, CampaignRecipient, ContactError, MAX_CONTACT_NAME_CHARS,
+    PHONE_DIGITS, PendingSend,
 };
 pub use definition::{
     Campaign, CampaignStatus, LANGUAGE_CHARS, MAX_CAMPAIGN_NAME_CHARS, MAX_CHANNEL_ACCOUNT_CHARS,

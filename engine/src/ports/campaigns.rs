@@ -1,8 +1,10 @@
-//! Campaigns and their audiences (PRD §3.7.1).
+//! Campaigns and their audiences (PRD §3.7.1): [`CampaignStore`] for whoever defines them,
+//! [`CampaignRunStore`] for the runner that sends them.
 
 use super::{PageRequest, Paged, StoreError};
-use crate::campaign::{Campaign, CampaignRecipient, CampaignStatus};
+use crate::campaign::{Campaign, CampaignMessageRef, CampaignRecipient, CampaignStatus};
 use crate::ids::{CampaignId, TenantId};
+use crate::time::Timestamp;
 use async_trait::async_trait;
 use std::collections::HashSet;
 
@@ -66,4 +68,51 @@ pub trait CampaignStore: Send + Sync + 'static {
         tenant: &TenantId,
         phone: &str,
     ) -> Result<usize, StoreError>;
+}
+
+/// What a campaign's runner reads and writes: the campaigns to run, the recipients due, their
+/// journeys, and the messages the channel took.
+#[async_trait]
+pub trait CampaignRunStore: Send + Sync + 'static {
+    /// Campaigns of every tenant in `status` (the runner's work at start), oldest first.
+    async fn campaigns_in_status(
+        &self,
+        status: CampaignStatus,
+        limit: usize,
+    ) -> Result<Vec<Campaign>, StoreError>;
+    /// One recipient of a campaign.
+    async fn get_recipient(
+        &self,
+        tenant: &TenantId,
+        campaign: &CampaignId,
+        phone: &str,
+    ) -> Result<Option<CampaignRecipient>, StoreError>;
+    /// The campaign's recipients due at `until` or before, the most overdue first (see
+    /// `CampaignRecipient::due`).
+    async fn due_recipients(
+        &self,
+        campaign: &Campaign,
+        until: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<CampaignRecipient>, StoreError>;
+    /// When the campaign's next recipient is due, if any is.
+    async fn next_recipient_due(
+        &self,
+        campaign: &Campaign,
+    ) -> Result<Option<Timestamp>, StoreError>;
+    /// Whether any recipient of the campaign has not finished its journey.
+    async fn has_unfinished_recipients(&self, campaign: &Campaign) -> Result<bool, StoreError>;
+    /// Stores a recipient's journey, and in the same batch the message the channel just took,
+    /// when there is one.
+    async fn save_recipient(
+        &self,
+        recipient: &CampaignRecipient,
+        sent: Option<&CampaignMessageRef>,
+    ) -> Result<(), StoreError>;
+    /// The campaign message the channel gave `provider_id`, sent from `channel_account`.
+    async fn find_campaign_message(
+        &self,
+        channel_account: &str,
+        provider_id: &str,
+    ) -> Result<Option<CampaignMessageRef>, StoreError>;
 }

@@ -14,7 +14,7 @@ mod scheduled;
 mod session_store;
 
 pub use accounts::{AccountStore, AuditStore};
-pub use campaigns::CampaignStore;
+pub use campaigns::{CampaignRunStore, CampaignStore};
 pub use channels::{
     ChannelSender, DeliveryError, DeliveryReceipt, MailError, Mailer, OutgoingMail, SessionObserver,
 };
@@ -79,6 +79,7 @@ pub trait Storage:
     + KnowledgeStore
     + VoiceAgentStore
     + CampaignStore
+    + CampaignRunStore
 {
 }
 impl<
@@ -92,7 +93,8 @@ impl<
         + CannedResponseStore
         + KnowledgeStore
         + VoiceAgentStore
-        + CampaignStore,
+        + CampaignStore
+        + CampaignRunStore,
 > Storage for T
 {
 }

@@ -3,8 +3,8 @@
 //! once, and are found per contact for data rights.
 
 use super::schema::{
-    CAMPAIGN_RECIPIENTS, CAMPAIGNS, CAMPAIGNS_BY_CREATED, CAMPAIGNS_BY_STATUS,
-    RECIPIENTS_BY_CAMPAIGN, RECIPIENTS_BY_CONTACT,
+    CAMPAIGN_MESSAGES, CAMPAIGN_MESSAGES_BY_CONTACT, CAMPAIGN_RECIPIENTS, CAMPAIGNS,
+    CAMPAIGNS_BY_CREATED, CAMPAIGNS_BY_STATUS, RECIPIENTS_BY_CAMPAIGN, RECIPIENTS_BY_CONTACT,
 };
 use super::{Store, records};
 use crate::backend::{DocumentBackend, FieldValue, IndexQuery, Order, WriteBatch};
@@ -152,6 +152,19 @@ impl<B: DocumentBackend> CampaignStore for Store<B> {
         tenant: &TenantId,
         phone: &str,
     ) -> Result<usize, StoreError> {
+        let sent = IndexQuery::new(
+            &CAMPAIGN_MESSAGES,
+            &CAMPAIGN_MESSAGES_BY_CONTACT,
+            vec![records::tenant(tenant), FieldValue::from(phone)],
+        );
+        let sent = self.backend.query(sent).await?;
+        for chunk in sent.chunks(RECIPIENTS_AT_ONCE) {
+            let mut batch = WriteBatch::with_capacity(chunk.len());
+            for message in chunk {
+                batch.delete(&CAMPAIGN_MESSAGES, message.id.clone());
+            }
+            self.backend.write(batch).await?;
+        }
         let memberships = self.contact_recipients(tenant, phone).await?;
         for recipient in &memberships {
             let mut batch = WriteBatch::with_capacity(2);

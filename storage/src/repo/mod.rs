@@ -4,6 +4,7 @@
 mod accounts;
 mod audit;
 mod bots;
+mod campaign_runs;
 mod campaigns;
 mod canned;
 mod commit;

@@ -1,17 +1,17 @@
 //! How each engine record becomes a document: its id, its indexed fields and its body.
 
 use super::schema::{
-    ACCOUNT, ACTOR, AGENT, API_KEYS, AUDIT, BOT, BOTS, CAMPAIGN, CAMPAIGN_RECIPIENTS, CAMPAIGNS,
-    CANNED_RESPONSES, CHANNEL, CONTACT, CREATED, DELETED, DUE, EMAIL, INBOUND_PROVIDER_ID,
-    INTEGRATIONS, KNOWLEDGE_BASE, KNOWLEDGE_BASES, KNOWLEDGE_DOCUMENTS, MESSAGES, NAME_ORDER,
-    NEXT_ATTEMPT, ORGANISATIONS, OUTBOUND_PROVIDER_ID, OUTBOX, QUEUE, REFRESH_FAMILIES, SEQ,
-    SESSION, SESSIONS, SHARD, SHORTCUT, STATUS, TENANT, TIMERS, UNFINISHED, USER, USERS,
-    VOICE_AGENTS, WIDGET_KEY,
+    ACCOUNT, ACTOR, AGENT, API_KEYS, AUDIT, BOT, BOTS, CAMPAIGN, CAMPAIGN_MESSAGES,
+    CAMPAIGN_RECIPIENTS, CAMPAIGNS, CANNED_RESPONSES, CHANNEL, CONTACT, CREATED, DELETED, DUE,
+    EMAIL, FINISHED, INBOUND_PROVIDER_ID, INTEGRATIONS, KNOWLEDGE_BASE, KNOWLEDGE_BASES,
+    KNOWLEDGE_DOCUMENTS, MESSAGES, NAME_ORDER, NEXT_ATTEMPT, ORGANISATIONS, OUTBOUND_PROVIDER_ID,
+    OUTBOX, QUEUE, REFRESH_FAMILIES, SEQ, SESSION, SESSIONS, SHARD, SHORTCUT, STATUS, TENANT,
+    TIMERS, UNFINISHED, USER, USERS, VOICE_AGENTS, WIDGET_KEY,
 };
 use crate::backend::{CollectionSpec, Doc, DocumentBackend, FieldValue, Fields};
 use crate::error::StorageError;
 use botwot_engine::access::{ApiKey, AuditEntry, Organisation, RefreshFamily, UserAccount};
-use botwot_engine::campaign::{Campaign, CampaignRecipient};
+use botwot_engine::campaign::{Campaign, CampaignMessageRef, CampaignRecipient};
 use botwot_engine::canned::CannedResponse;
 use botwot_engine::channel::Channel;
 use botwot_engine::ids::TenantId;
@@ -140,12 +140,26 @@ pub(super) fn campaign<B: DocumentBackend>(
 pub(super) fn campaign_recipient<B: DocumentBackend>(
     recipient: &CampaignRecipient,
 ) -> Result<Doc<B::Body>, StorageError> {
-    let mut fields = Fields::with_capacity(3);
+    let mut fields = Fields::with_capacity(5);
     fields
         .set(TENANT, tenant(&recipient.tenant_id))
         .set(CAMPAIGN, FieldValue::from(recipient.campaign_id.as_str()))
-        .set(CONTACT, FieldValue::from(recipient.phone.as_str()));
+        .set(CONTACT, FieldValue::from(recipient.phone.as_str()))
+        .set(FINISHED, FieldValue::Bool(recipient.progress.is_finished()));
+    if let Some(due) = recipient.due() {
+        fields.set(DUE, millis(due));
+    }
     doc::<B, _>(&CAMPAIGN_RECIPIENTS, &recipient.key(), fields, recipient)
+}
+
+pub(super) fn campaign_message<B: DocumentBackend>(
+    sent: &CampaignMessageRef,
+) -> Result<Doc<B::Body>, StorageError> {
+    let mut fields = Fields::with_capacity(2);
+    fields
+        .set(TENANT, tenant(&sent.tenant_id))
+        .set(CONTACT, FieldValue::from(sent.phone.as_str()));
+    doc::<B, _>(&CAMPAIGN_MESSAGES, &sent.key(), fields, sent)
 }
 
 /// A document with no indexed fields.

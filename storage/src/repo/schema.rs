@@ -43,6 +43,8 @@ pub const PARKED_FOR: &str = "parkedFor";
 /// A name folded to lowercase, so listings sort the way people read them.
 pub const NAME_ORDER: &str = "nameOrder";
 pub const CAMPAIGN: &str = "campaignId";
+/// Whether a campaign recipient's journey ended.
+pub const FINISHED: &str = "finished";
 
 pub static BOTS_BY_WIDGET_KEY: IndexSpec = IndexSpec::unique("widget_key", &[WIDGET_KEY]);
 pub static BOTS_BY_CREATED: IndexSpec = IndexSpec::ordered("tenant_created", &[TENANT, CREATED]);
@@ -267,22 +269,50 @@ pub static CAMPAIGNS_BY_CREATED: IndexSpec =
     IndexSpec::ordered("tenant_created", &[TENANT, CREATED]);
 pub static CAMPAIGNS_BY_STATUS: IndexSpec =
     IndexSpec::ordered("tenant_status_created", &[TENANT, STATUS, CREATED]);
+/// Every tenant's campaigns in one status: the runner's work at start.
+pub static CAMPAIGNS_IN_STATUS: IndexSpec =
+    IndexSpec::ordered("status_created", &[STATUS, CREATED]);
 pub static CAMPAIGNS: CollectionSpec = CollectionSpec {
     name: "campaigns",
     fields: &[TENANT, CREATED, STATUS],
-    indexes: &[&CAMPAIGNS_BY_CREATED, &CAMPAIGNS_BY_STATUS],
+    indexes: &[
+        &CAMPAIGNS_BY_CREATED,
+        &CAMPAIGNS_BY_STATUS,
+        &CAMPAIGNS_IN_STATUS,
+    ],
 };
 
 /// The recipients of campaigns: the id is the campaign and the phone number (`CONTACT`), one
-/// per pair; listed per campaign in phone order, found per contact for data rights.
+/// per pair; listed per campaign in phone order, found per contact for data rights, by when
+/// they are due (`DUE`, absent while a recipient waits for a report or is finished) for the
+/// runner, and by whether they finished.
 pub static RECIPIENTS_BY_CAMPAIGN: IndexSpec =
     IndexSpec::unique("tenant_campaign_contact", &[TENANT, CAMPAIGN, CONTACT]);
 pub static RECIPIENTS_BY_CONTACT: IndexSpec =
     IndexSpec::ordered("tenant_contact", &[TENANT, CONTACT]);
+pub static RECIPIENTS_BY_DUE: IndexSpec = IndexSpec::ordered("campaign_due", &[CAMPAIGN, DUE]);
+pub static RECIPIENTS_BY_FINISHED: IndexSpec =
+    IndexSpec::ordered("campaign_finished", &[CAMPAIGN, FINISHED]);
 pub static CAMPAIGN_RECIPIENTS: CollectionSpec = CollectionSpec {
     name: "campaign_recipients",
-    fields: &[TENANT, CAMPAIGN, CONTACT],
-    indexes: &[&RECIPIENTS_BY_CAMPAIGN, &RECIPIENTS_BY_CONTACT],
+    fields: &[TENANT, CAMPAIGN, CONTACT, DUE, FINISHED],
+    indexes: &[
+        &RECIPIENTS_BY_CAMPAIGN,
+        &RECIPIENTS_BY_CONTACT,
+        &RECIPIENTS_BY_DUE,
+        &RECIPIENTS_BY_FINISHED,
+    ],
+};
+
+/// Campaign messages the channel took, by the number they were sent from and the id the
+/// channel gave them (the document id), so delivery reports find their recipient; per contact
+/// and per tenant for data rights.
+pub static CAMPAIGN_MESSAGES_BY_CONTACT: IndexSpec =
+    IndexSpec::ordered("tenant_contact", &[TENANT, CONTACT]);
+pub static CAMPAIGN_MESSAGES: CollectionSpec = CollectionSpec {
+    name: "campaign_messages",
+    fields: &[TENANT, CONTACT],
+    indexes: &[&CAMPAIGN_MESSAGES_BY_CONTACT],
 };
 
 /// Every collection, for backends to create at open. A new collection goes last: the embedded
@@ -309,4 +339,5 @@ pub static SCHEMA: &[&CollectionSpec] = &[
     &EARLY_DELIVERIES,
     &CAMPAIGNS,
     &CAMPAIGN_RECIPIENTS,
+    &CAMPAIGN_MESSAGES,
 ];

@@ -261,3 +261,125 @@ pub async fn erasing_a_contact_takes_it_out_of_every_audience_of_its_tenant(
     );
     Ok(())
 }
+
+pub async fn a_runner_finds_due_recipients_and_their_messages_by_provider_id(
+    fixture: &mut impl Fixture,
+) -> anyhow::Result<()> {
+    use botwot_engine::campaign::{CampaignMessageRef, RecipientEvent};
+    let store = fixture.store();
+    let (acme, globex) = (tenant("acme"), tenant("globex"));
+    let mut sale = campaign(&acme, "Spring sale", 1_000);
+    let mut elsewhere = campaign(&globex, "Elsewhere", 2_000);
+    store.insert_campaign(&sale).await?;
+    store.insert_campaign(&elsewhere).await?;
+    join(
+        &store,
+        &mut sale,
+        &["447700900123", "447700900124", "447700900125"],
+    )
+    .await?;
+    join(&store, &mut elsewhere, &["447700900123"]).await?;
+    for running in [&mut sale, &mut elsewhere] {
+        running.launch(Timestamp(6_000))?;
+        store.update_campaign(running).await?;
+    }
+    let running = store
+        .campaigns_in_status(CampaignStatus::Running, 10)
+        .await?;
+    let names: Vec<_> = running.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["Spring sale", "Elsewhere"]);
+
+    // Recipients are due from when they joined.
+    assert!(
+        store
+            .due_recipients(&sale, Timestamp(4_999), 10)
+            .await?
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .due_recipients(&sale, Timestamp(5_000), 10)
+            .await?
+            .len(),
+        3
+    );
+    assert_eq!(
+        store.next_recipient_due(&sale).await?,
+        Some(Timestamp(5_000))
+    );
+
+    // A started recipient with its template not yet sent is due at once, first.
+    let mut started = store
+        .get_recipient(&acme, &sale.id, "447700900125")
+        .await?
+        .expect("stored");
+    started.apply(
+        &sale,
+        RecipientEvent::Start {
+            at: Timestamp(7_000),
+        },
+    );
+    assert_eq!(started.pending.len(), 1);
+    store.save_recipient(&started, None).await?;
+    let due = store.due_recipients(&sale, Timestamp(7_000), 1).await?;
+    assert_eq!(due[0].phone, "447700900125");
+
+    // Once the channel took it, the recipient waits for a report: not due, found by the id.
+    started.pending.clear();
+    let sent = CampaignMessageRef {
+        tenant_id: acme.clone(),
+        campaign_id: sale.id.clone(),
+        channel_account: sale.channel_account.clone(),
+        provider_id: "wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI".to_owned(),
+        phone: started.phone.clone(),
+        message: 1,
+    };
+    store.save_recipient(&started, Some(&sent)).await?;
+    let due = store.due_recipients(&sale, Timestamp(7_000), 10).await?;
+    let phones: Vec<_> = due.iter().map(|r| r.phone.as_str()).collect();
+    assert_eq!(phones.len(), 2);
+    assert!(!phones.contains(&"447700900125"));
+    let found = store
+        .find_campaign_message(&sale.channel_account, &sent.provider_id)
+        .await?;
+    assert_eq!(found, Some(sent.clone()));
+    assert_eq!(
+        store.find_campaign_message("1", &sent.provider_id).await?,
+        None
+    );
+
+    // Finished recipients are never due; the campaign knows when none is left.
+    assert!(store.has_unfinished_recipients(&sale).await?);
+    for phone in ["447700900123", "447700900124", "447700900125"] {
+        let mut recipient = store
+            .get_recipient(&acme, &sale.id, phone)
+            .await?
+            .expect("stored");
+        recipient.apply(
+            &sale,
+            RecipientEvent::OptedOut {
+                at: Timestamp(8_000),
+            },
+        );
+        store.save_recipient(&recipient, None).await?;
+    }
+    assert!(!store.has_unfinished_recipients(&sale).await?);
+    assert_eq!(store.next_recipient_due(&sale).await?, None);
+    assert!(store.has_unfinished_recipients(&elsewhere).await?);
+    assert_eq!(
+        store
+            .get_recipient(&globex, &sale.id, "447700900123")
+            .await?,
+        None
+    );
+
+    // Erasing the contact takes its sent messages too.
+    store.erase_campaign_contact(&acme, "447700900125").await?;
+    assert_eq!(
+        store
+            .find_campaign_message(&sale.channel_account, &sent.provider_id)
+            .await?,
+        None
+    );
+    Ok(())
+}

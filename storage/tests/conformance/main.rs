@@ -112,4 +112,5 @@ conformance!(
     campaigns::a_phone_number_joins_an_audience_once_counted_with_its_campaign,
     campaigns::deleting_a_campaign_takes_its_whole_audience_and_nothing_else,
     campaigns::erasing_a_contact_takes_it_out_of_every_audience_of_its_tenant,
+    campaigns::a_runner_finds_due_recipients_and_their_messages_by_provider_id,
 );

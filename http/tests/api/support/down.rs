@@ -517,3 +517,53 @@ impl botwot_engine::ports::CampaignStore for DownStore {
         down()
     }
 }
+
+#[async_trait]
+impl botwot_engine::ports::CampaignRunStore for DownStore {
+    async fn campaigns_in_status(
+        &self,
+        _: CampaignStatus,
+        _: usize,
+    ) -> Result<Vec<Campaign>, StoreError> {
+        down()
+    }
+    async fn get_recipient(
+        &self,
+        _: &TenantId,
+        _: &CampaignId,
+        _: &str,
+    ) -> Result<Option<CampaignRecipient>, StoreError> {
+        down()
+    }
+    async fn due_recipients(
+        &self,
+        _: &Campaign,
+        _: botwot_engine::Timestamp,
+        _: usize,
+    ) -> Result<Vec<CampaignRecipient>, StoreError> {
+        down()
+    }
+    async fn next_recipient_due(
+        &self,
+        _: &Campaign,
+    ) -> Result<Option<botwot_engine::Timestamp>, StoreError> {
+        down()
+    }
+    async fn has_unfinished_recipients(&self, _: &Campaign) -> Result<bool, StoreError> {
+        down()
+    }
+    async fn save_recipient(
+        &self,
+        _: &CampaignRecipient,
+        _: Option<&botwot_engine::campaign::CampaignMessageRef>,
+    ) -> Result<(), StoreError> {
+        down()
+    }
+    async fn find_campaign_message(
+        &self,
+        _: &str,
+        _: &str,
+    ) -> Result<Option<botwot_engine::campaign::CampaignMessageRef>, StoreError> {
+        down()
+    }
+}
