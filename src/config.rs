@@ -3,7 +3,7 @@
 //! engine starts with no file at all.
 
 use anyhow::{Context, Result, bail};
-use botwot_actors::{InboundLogConfig, NodeConfig};
+use botwot_actors::{CampaignRunnerConfig, InboundLogConfig, NodeConfig};
 use botwot_adapters::meta::graph::GraphConfig;
 use botwot_cluster::ClusterConfig;
 use botwot_http::HttpConfig;
@@ -30,6 +30,8 @@ pub struct Config {
     /// The single node's inbound log: webhooks acknowledged once their events are appended to
     /// it (embedded storage, no cluster).
     pub inbound_log: InboundLogConfig,
+    /// How the node sends campaigns.
+    pub campaigns: CampaignRunnerConfig,
     /// Where the Meta Graph API is (`base_url`, `api_version`, `request_timeout_ms`): replies on
     /// WhatsApp, Messenger and Instagram are sent there.
     pub meta: GraphConfig,

@@ -4,7 +4,9 @@ use crate::cluster;
 use crate::config::Config;
 use crate::number_pacing::SharedNumberPace;
 use anyhow::{Context, Result};
-use botwot_actors::{LoggedSessions, Node, NodeDeps, SystemClock};
+use botwot_actors::{
+    CampaignRunner, CampaignRunnerDeps, LoggedSessions, NamedLocks, Node, NodeDeps, SystemClock,
+};
 use botwot_adapters::channels::ChannelRouter;
 use botwot_adapters::meta::graph::{
     AccessTokenSource, GraphClient, MetaGraphSender, StoredTokens, TokenCipher,
@@ -61,15 +63,16 @@ pub async fn serve(mut config: Config) -> Result<()> {
             .with_alerts(http.integration_alerts()),
     );
     let coordination = cluster::coordination(&config).await?;
+    let locks = NamedLocks::new(coordination.clone());
     http = http
         .meta_graph(graph.clone(), tokens.clone())
-        .coordination(coordination.clone());
+        .named_locks(locks.clone());
     let knowledge = KnowledgeServices::start(
         &config.knowledge,
         store.clone(),
         http.ingestion_observer(),
         clock.clone(),
-        coordination,
+        coordination.clone(),
     )
     .await
     .context("the knowledge services could not start")?;
@@ -88,6 +91,17 @@ pub async fn serve(mut config: Config) -> Result<()> {
         meta = meta.with_pacer(Arc::new(pace));
     }
     let meta = Arc::new(meta);
+    let campaigns = CampaignRunner::start(
+        CampaignRunnerDeps {
+            store: store.clone(),
+            sender: meta.clone(),
+            clock: clock.clone(),
+            locks,
+            coordination,
+        },
+        config.campaigns,
+    );
+    http = http.campaign_runner(campaigns);
     let web = Arc::new(http.web_channel());
     let sender = meta.route_meta_channels(ChannelRouter::default().with(Channel::Web, web.clone()));
     let widget_sockets = web.clone();

@@ -6,7 +6,8 @@
 //! messages, arms timers, asks the brain (off its mailbox) and notifies subscribers. Idle actors
 //! are passivated; messages that arrive meanwhile are held and handed to the next incarnation.
 //! [`Ingestion`] runs knowledge-base ingestion jobs in the background and resumes unfinished ones
-//! at start. [`Node`] wires it all together; [`Sessions`] is the handle the HTTP layer talks to.
+//! at start; [`CampaignRunner`] sends campaigns, every recipient's journey resumed from the
+//! store. [`Node`] wires it all together; [`Sessions`] is the handle the HTTP layer talks to.
 //! In a cluster, [`ClusterHost`] hands the node the shards it holds and [`ClusteredSessions`]
 //! takes the place of [`Sessions`], sending each event to the node that runs its session; a
 //! single node on embedded storage uses [`LoggedSessions`], which acknowledges webhooks once
@@ -17,6 +18,7 @@
 mod answering;
 mod assigner;
 mod bot_cache;
+mod campaigns;
 mod clock;
 mod clustered;
 mod commit;
@@ -24,6 +26,7 @@ mod config;
 mod held_back;
 mod inbound;
 mod ingestion;
+mod named_locks;
 mod node;
 mod outbox;
 mod registry;
@@ -33,11 +36,15 @@ mod sessions;
 mod supervisor;
 mod timers;
 
+pub use campaigns::{
+    CampaignRunner, CampaignRunnerConfig, CampaignRunnerDeps, RunError, campaign_lock_name,
+};
 pub use clock::{SystemClock, TokioClock};
 pub use clustered::{ClusterHost, ClusteredSessions};
 pub use config::NodeConfig;
 pub use inbound::{InboundLogConfig, LoggedSessions};
 pub use ingestion::{Ingestion, IngestionConfig, IngestionDeps};
+pub use named_locks::{LockError, NamedGuard, NamedLocks};
 pub use node::{Node, NodeDeps, NodeSnapshot};
 pub use sessions::{Envelope, Outcome, SessionError, Sessions};
 pub use timers::TimerService;

@@ -16,12 +16,12 @@ use crate::sessions::SessionDispatcher;
 use crate::state::AppState;
 use crate::widget::{WebChannel, demo, socket};
 use axum::Router;
+use botwot_actors::{CampaignRunner, NamedLocks};
 use botwot_adapters::meta::graph::contact_signals::ContactSignals;
 use botwot_adapters::meta::graph::template_library::TemplateLibrary;
 use botwot_adapters::meta::graph::{AccessTokenSource, GraphClient};
 use botwot_adapters::meta::media::MediaLibrary;
 use botwot_cluster::ClusterNode;
-use botwot_engine::coordination::Coordination;
 use botwot_engine::integration::IntegrationAlerts;
 use botwot_engine::knowledge::IngestionObserver;
 use botwot_engine::ports::{Storage, StoreError};
@@ -58,6 +58,7 @@ pub struct HttpBuilder {
     /// The Graph API and tokens that inbound media is downloaded with.
     meta_graph: Option<(GraphClient, Arc<dyn AccessTokenSource>)>,
     campaign_locks: CampaignLocks,
+    campaigns: Option<CampaignRunner>,
 }
 
 impl HttpBuilder {
@@ -80,6 +81,7 @@ impl HttpBuilder {
             cluster: None,
             meta_graph: None,
             campaign_locks: CampaignLocks::default(),
+            campaigns: None,
         })
     }
 
@@ -121,10 +123,16 @@ impl HttpBuilder {
         self
     }
 
-    /// Shares the campaign locks with the other nodes through `coordination` (on a single node
-    /// the process's own locks suffice).
-    pub fn coordination(mut self, coordination: Arc<dyn Coordination>) -> Self {
-        self.campaign_locks = CampaignLocks::new(coordination);
+    /// The node's named locks (shared with its campaign runner, and through the coordination
+    /// they were made with, with the other nodes); by default this process's own.
+    pub fn named_locks(mut self, locks: NamedLocks) -> Self {
+        self.campaign_locks = CampaignLocks(locks);
+        self
+    }
+
+    /// The node's campaign runner (made with the same named locks).
+    pub fn campaign_runner(mut self, runner: CampaignRunner) -> Self {
+        self.campaigns = Some(runner);
         self
     }
 
@@ -193,6 +201,7 @@ impl HttpBuilder {
             knowledge,
             cluster: self.cluster.clone(),
             campaign_locks: self.campaign_locks.clone(),
+            campaigns: self.campaigns.clone(),
         };
         socket::open_namespace(&self.io, state.clone()).await;
         console::socket::open_namespace(&self.io, state.clone(), self.board.clone()).await;

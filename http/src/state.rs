@@ -7,6 +7,7 @@ use crate::config::HttpConfig;
 use crate::knowledge::KnowledgeServices;
 use crate::routes::campaigns::CampaignLocks;
 use crate::sessions::SessionDispatcher;
+use botwot_actors::CampaignRunner;
 use botwot_adapters::meta::graph::contact_signals::ContactSignals;
 use botwot_adapters::meta::graph::template_library::TemplateLibrary;
 use botwot_adapters::meta::media::MediaLibrary;
@@ -45,6 +46,10 @@ pub struct AppState {
     pub cluster: Option<Arc<ClusterNode>>,
     /// One change of a campaign at a time, across the cluster's nodes.
     pub campaign_locks: CampaignLocks,
+    /// This node's campaign runner, woken when a campaign is launched, scheduled or resumed,
+    /// and told of delivery reports on campaign messages; `None` when the node sends no
+    /// campaigns (tests of other parts).
+    pub campaigns: Option<CampaignRunner>,
 }
 
 impl AppState {

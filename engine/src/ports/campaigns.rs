@@ -1,7 +1,7 @@
 //! Campaigns and their audiences (PRD §3.7.1): [`CampaignStore`] for whoever defines them,
 //! [`CampaignRunStore`] for the runner that sends them.
 
-use super::{PageRequest, Paged, StoreError};
+use super::{DeliveryError, PageRequest, Paged, StoreError};
 use crate::campaign::{Campaign, CampaignMessageRef, CampaignRecipient, CampaignStatus};
 use crate::ids::{CampaignId, TenantId};
 use crate::time::Timestamp;
@@ -68,6 +68,19 @@ pub trait CampaignStore: Send + Sync + 'static {
         tenant: &TenantId,
         phone: &str,
     ) -> Result<usize, StoreError>;
+}
+
+/// Sends a campaign's templates: on WhatsApp, a template message from the campaign's number.
+#[async_trait]
+pub trait CampaignSender: Send + Sync + 'static {
+    /// Sends the approved template named `template` in the campaign's language to the
+    /// recipient, from the campaign's number; the id the channel gave the message.
+    async fn send_campaign_template(
+        &self,
+        campaign: &Campaign,
+        recipient: &CampaignRecipient,
+        template: &str,
+    ) -> Result<String, DeliveryError>;
 }
 
 /// What a campaign's runner reads and writes: the campaigns to run, the recipients due, their

@@ -14,7 +14,7 @@ mod scheduled;
 mod session_store;
 
 pub use accounts::{AccountStore, AuditStore};
-pub use campaigns::{CampaignRunStore, CampaignStore};
+pub use campaigns::{CampaignRunStore, CampaignSender, CampaignStore};
 pub use channels::{
     ChannelSender, DeliveryError, DeliveryReceipt, MailError, Mailer, OutgoingMail, SessionObserver,
 };

@@ -13,6 +13,7 @@
 //! messages read and shows them that an agent is typing; failures are classified in [`errors`]. Every request is made
 //! once: the outbox retries.
 
+pub mod campaign_sender;
 pub mod client;
 pub mod comments;
 pub mod config;

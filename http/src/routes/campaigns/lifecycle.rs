@@ -131,6 +131,9 @@ async fn transition(
     let before = campaign.status;
     change(&mut campaign, state.now())?;
     state.store.update_campaign(&campaign).await?;
+    if let Some(runner) = &state.campaigns {
+        runner.wake(&campaign.id);
+    }
     tracing::info!(campaign_id = %campaign.id, from = %before, to = %campaign.status, "campaign moved");
     Ok(Json(CampaignView::from(&campaign)))
 }

@@ -3,11 +3,14 @@
 //! a message by the id the channel gave it (recorded by the outbox when the send was accepted),
 //! or, for a Messenger read receipt, by a watermark: everything sent before it was read. A
 //! report that overtook the send's answer (no message has that id yet) is parked in storage and
-//! applied when the outbox records the id (see the storage's `early_deliveries`).
+//! applied when the outbox records the id (see the storage's `early_deliveries`). A WhatsApp
+//! status on a campaign message goes to the campaign runner instead, which moves the
+//! recipient's journey on.
 
 use crate::errors::AppError;
 use crate::sessions::Envelope;
 use crate::state::AppState;
+use botwot_actors::RunError;
 use botwot_engine::message::{Delivery, Direction};
 use botwot_engine::session::{SessionEvent, SessionKey};
 use botwot_engine::{Channel, Timestamp};
@@ -16,6 +19,16 @@ use tracing::{debug, warn};
 /// How many of a session's latest messages a watermark read receipt looks at: a contact
 /// reads what was sent lately, and older replies were marked by earlier receipts.
 const READ_RECEIPT_WINDOW: usize = 50;
+
+fn campaign_error(error: RunError) -> AppError {
+    match error {
+        RunError::Store(error) => error.into(),
+        RunError::Lock(error) => AppError::new(
+            crate::errors::ErrorCode::StorageUnavailable,
+            error.to_string(),
+        ),
+    }
+}
 
 /// Hands a channel's report on an outbound message (named by the id the channel gave it) to the
 /// message's session. A report on a message no send has recorded yet is parked until one does
@@ -27,6 +40,19 @@ pub(super) async fn update_delivery(
     provider_message_id: &str,
     delivery: Delivery,
 ) -> Result<(), AppError> {
+    if let Some(runner) = state
+        .campaigns
+        .as_ref()
+        .filter(|_| channel == Channel::WhatsApp)
+    {
+        let campaign_message = runner
+            .report_status(account, provider_message_id, &delivery, state.now())
+            .await
+            .map_err(campaign_error)?;
+        if campaign_message {
+            return Ok(());
+        }
+    }
     let Some(integration) = state.store.find_integration(channel, account).await? else {
         warn!(%channel, account, "status for an account no integration connects; ignored");
         ::metrics::counter!("botwot_meta_events_unrouted_total").increment(1);
