@@ -5,6 +5,7 @@
 
 mod cluster;
 mod config;
+mod dispatch;
 mod logging;
 mod number_pacing;
 mod plan;

@@ -2,26 +2,21 @@
 
 use crate::cluster;
 use crate::config::Config;
+use crate::dispatch::{Dispatch, session_dispatch};
 use crate::number_pacing::SharedNumberPace;
 use anyhow::{Context, Result};
-use botwot_actors::{
-    CampaignRunner, CampaignRunnerDeps, LoggedSessions, NamedLocks, Node, NodeDeps, SystemClock,
-};
+use botwot_actors::{CampaignRunner, CampaignRunnerDeps, NamedLocks, Node, NodeDeps, SystemClock};
 use botwot_adapters::channels::ChannelRouter;
 use botwot_adapters::meta::graph::{
     AccessTokenSource, GraphClient, MetaGraphSender, StoredTokens, TokenCipher,
 };
 use botwot_adapters::meta::uploads::Uploads;
-use botwot_cluster::ClusterNode;
 use botwot_engine::Channel;
 use botwot_engine::time::Clock;
 use botwot_http::config::ConfiguredSecret;
 use botwot_http::knowledge::KnowledgeServices;
-use botwot_http::sessions::SessionDispatcher;
 use botwot_http::{HttpBuilder, HttpConfig};
-use botwot_storage::StorageConfig;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 use tracing::{info, warn};
@@ -120,29 +115,11 @@ pub async fn serve(mut config: Config) -> Result<()> {
     .context("the node could not start")?;
     let node = Arc::new(node);
     node.set_agent_directory(Arc::new(http.agent_directory(store.clone())));
-    let mut logged = None;
-    let (cluster, sessions): (Option<Arc<ClusterNode>>, Arc<dyn SessionDispatcher>) = match held
-        .zip(node_id)
-    {
-        Some((held, node_id)) => {
-            let (cluster, sessions) =
-                cluster::join(&config, node_id, held, node.clone(), address).await?;
-            (Some(cluster), Arc::new(sessions))
-        }
-        None => match inbound_log_dir(&config) {
-            Some(dir) => {
-                let sessions = LoggedSessions::start(node.sessions(), &dir, &config.inbound_log)
-                    .await
-                    .with_context(|| {
-                        format!("the inbound log in {} could not be opened", dir.display())
-                    })?;
-                let sessions = Arc::new(sessions);
-                logged = Some(sessions.clone());
-                (None, sessions)
-            }
-            None => (None, Arc::new(node.sessions())),
-        },
-    };
+    let Dispatch {
+        cluster,
+        sessions,
+        logged,
+    } = session_dispatch(&config, held, node_id, &node, address).await?;
     // A cluster node also answers the cluster administration routes.
     let http = match &cluster {
         Some(cluster) => http.cluster(cluster.clone()),
@@ -208,21 +185,6 @@ fn integration_cipher(http: &mut HttpConfig) -> Result<TokenCipher> {
     };
     TokenCipher::from_base64_key(key.expose_secret())
         .context("http.integration_secret_key is not usable")
-}
-
-/// Where the single node's inbound log lives, when it has one: beside the embedded store's
-/// files. A node on MongoDB keeps acknowledging after the commit (its local disk may not
-/// outlive it, ADR 0019).
-fn inbound_log_dir(config: &Config) -> Option<PathBuf> {
-    if !config.inbound_log.enabled {
-        return None;
-    }
-    match &config.storage {
-        StorageConfig::Embedded { data_dir } | StorageConfig::Lsm { data_dir } => {
-            Some(data_dir.join("inbound-log"))
-        }
-        StorageConfig::Mongo { .. } => None,
-    }
 }
 
 /// The URL a person on this machine opens: the wildcard address becomes loopback.

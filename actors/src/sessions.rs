@@ -67,6 +67,22 @@ pub enum SessionError {
     Unreachable(String),
 }
 
+impl SessionError {
+    /// Whether the same event may be taken later: the node, its storage or the cluster was
+    /// away or busy for a while. The others (no bot, the plan's limit, the actor failing on
+    /// the event) would fail again.
+    pub fn is_passing(&self) -> bool {
+        matches!(
+            self,
+            SessionError::Overloaded { .. }
+                | SessionError::Storage(_)
+                | SessionError::Stopped
+                | SessionError::Moved
+                | SessionError::Unreachable(_)
+        )
+    }
+}
+
 /// Sends events to session actors. Cheap to clone.
 #[derive(Clone)]
 pub struct Sessions {

@@ -68,14 +68,9 @@ impl ShardHost for ClusterHost {
 /// free slot, the shard's new owner) or failed in handling and should count toward the queue's
 /// delivery limit.
 fn failure_of(error: SessionError) -> HandlerFailure {
-    match error {
-        SessionError::Overloaded { .. }
-        | SessionError::Storage(_)
-        | SessionError::Stopped
-        | SessionError::Moved
-        | SessionError::Unreachable(_) => HandlerFailure::Unavailable(error.to_string()),
-        SessionError::ActorFailed | SessionError::BotUnavailable | SessionError::PlanLimit(_) => {
-            HandlerFailure::Failed(error.to_string())
-        }
+    if error.is_passing() {
+        HandlerFailure::Unavailable(error.to_string())
+    } else {
+        HandlerFailure::Failed(error.to_string())
     }
 }

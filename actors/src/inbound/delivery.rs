@@ -34,13 +34,9 @@ enum Failure {
 
 fn failure_of(error: &SessionError) -> Failure {
     match error {
-        SessionError::Overloaded { .. }
-        | SessionError::Storage(_)
-        | SessionError::Stopped
-        | SessionError::Moved
-        | SessionError::Unreachable(_) => Failure::Passing,
-        SessionError::BotUnavailable | SessionError::PlanLimit(_) => Failure::Refused,
+        error if error.is_passing() => Failure::Passing,
         SessionError::ActorFailed => Failure::ActorFailed,
+        _ => Failure::Refused,
     }
 }
 
