@@ -5,7 +5,8 @@
 //! `read` sends its template after its wait; the journeys finish and the campaign completes with
 //! the metrics counted. Killed with `kill -9` half way through its audience, a campaign goes on
 //! after the restart from where its store says it was: every recipient reached, none twice
-//! (except the one send the kill may have cut between Meta's answer and the store).
+//! (except the one send the kill may have cut between Meta's answer and the store). A contact
+//! who replies STOP gets nothing more from the campaign.
 
 mod support;
 
@@ -14,8 +15,8 @@ use std::collections::HashMap;
 use support::Backend;
 use support::Server;
 use support::meta::{
-    FakeGraph, GraphRequest, PHONE_NUMBER_ID, connect_whatsapp, post_webhook, start_server_with,
-    status,
+    FakeGraph, GraphRequest, PHONE_NUMBER_ID, connect_whatsapp, inbound_text_from, post_webhook,
+    start_server_with, status,
 };
 
 fn campaign(wait_ms: u64) -> Value {
@@ -188,5 +189,44 @@ async fn a_campaign_killed_half_way_goes_on_after_the_restart() {
     assert!(
         twice.len() <= 1 && twice.iter().all(|(_, count)| **count == 2),
         "at most the one send in flight at the kill is repeated: {twice:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_contact_who_replies_stop_gets_no_more_campaign_messages() {
+    let graph = FakeGraph::start().await;
+    let dir = tempfile::tempdir().expect("data dir");
+    let server = campaign_server(&graph, dir.path(), "50").await;
+    connect_whatsapp(&server).await;
+    let phones: Vec<String> = (1..=2).map(|n| format!("4477009003{n:02}")).collect();
+    let path = launched(&server, &phones).await;
+    server
+        .until("both recipients got the opening template", || async {
+            templates(&graph, "cart_reminder").len() == 2
+        })
+        .await;
+    let reply = inbound_text_from(&phones[0], "wamid.HBgLNDQ3NzAwOTAwMzAxFQIAEhggQ0Q", "Stop");
+    assert_eq!(post_webhook(&server, &reply).await, 200);
+    for opening in templates(&graph, "cart_reminder") {
+        for state in ["delivered", "read"] {
+            assert_eq!(
+                post_webhook(&server, &status(&opening.issued_id, state)).await,
+                200
+            );
+        }
+    }
+    server
+        .until("the other recipient got the step's template", || async {
+            !templates(&graph, "cart_thanks").is_empty()
+        })
+        .await;
+    let thanks = templates(&graph, "cart_thanks");
+    assert_eq!(thanks.len(), 1);
+    assert_eq!(thanks[0].body["to"], phones[1].as_str());
+    let (_, metrics) = server.get(&format!("{path}/metrics")).await;
+    assert_eq!(metrics["tally"]["optedOut"], 1, "{metrics}");
+    assert_eq!(
+        metrics["tally"]["read"], 2,
+        "reports still count: {metrics}"
     );
 }

@@ -11,7 +11,8 @@
 //! after the channel took a template and before its id was stored sends it again on restart.
 //!
 //! Delivery reports on campaign messages come back through [`CampaignRunner::report_status`],
-//! which finds the recipient by the id the channel gave the message and moves its journey on.
+//! which finds the recipient by the id the channel gave the message and moves its journey on;
+//! a contact's opt-out reply ends its journeys through [`CampaignRunner::opt_out`].
 //! Every change of a recipient holds its named lock, the runner's and a report's alike; starting
 //! and completing a campaign hold the campaign's, which the API's changes hold too.
 
@@ -19,9 +20,9 @@ mod recipient_step;
 mod run;
 
 use crate::named_locks::{LockError, NamedLocks};
-use botwot_engine::campaign::{CampaignStatus, StepTrigger};
+use botwot_engine::campaign::{CampaignStatus, RecipientEvent, StepTrigger};
 use botwot_engine::coordination::Coordination;
-use botwot_engine::ids::CampaignId;
+use botwot_engine::ids::{CampaignId, TenantId};
 use botwot_engine::message::Delivery;
 use botwot_engine::ports::{CampaignSender, Storage, StoreError};
 use botwot_engine::time::{Clock, Timestamp};
@@ -172,9 +173,42 @@ impl CampaignRunner {
         else {
             return Ok(true);
         };
-        recipient_step::apply_status(&self.inner, &campaign, &sent, status, at).await?;
+        let event = RecipientEvent::Status {
+            message: sent.message,
+            status,
+            at,
+        };
+        recipient_step::apply_event(&self.inner, &campaign, &sent.phone, event).await?;
         self.wake(&campaign.id);
         Ok(true)
+    }
+
+    /// Ends the journey of the contact of `phone` in every campaign of `tenant` it has not
+    /// finished: the contact replied that it wants no more (see
+    /// `botwot_engine::campaign::is_opt_out_reply`). How many journeys it ended.
+    pub async fn opt_out(
+        &self,
+        tenant: &TenantId,
+        phone: &str,
+        at: Timestamp,
+    ) -> Result<usize, RunError> {
+        let store = &self.inner.deps.store;
+        let mut ended = 0;
+        for membership in store.contact_recipients(tenant, phone).await? {
+            if membership.progress.is_finished() {
+                continue;
+            }
+            let Some(campaign) = store.get_campaign(tenant, &membership.campaign_id).await? else {
+                continue;
+            };
+            let event = RecipientEvent::OptedOut { at };
+            recipient_step::apply_event(&self.inner, &campaign, phone, event).await?;
+            ended += 1;
+        }
+        if ended > 0 {
+            info!(tenant_id = %tenant, ended, "contact opted out of campaigns");
+        }
+        Ok(ended)
     }
 
     async fn sweep_forever(self) {

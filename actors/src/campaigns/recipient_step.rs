@@ -11,7 +11,6 @@ use botwot_engine::campaign::{
     Campaign, CampaignMessageRef, CampaignRecipient, RecipientEvent, StepTrigger,
 };
 use botwot_engine::ports::DeliveryError;
-use botwot_engine::time::Timestamp;
 use std::time::Duration;
 use tracing::debug;
 
@@ -133,30 +132,25 @@ async fn apply_early_report(
     Ok(())
 }
 
-/// Applies a delivery report on the campaign message `sent` to its recipient's journey.
-pub(super) async fn apply_status(
+/// Applies `event` to the journey of the recipient of `phone` in `campaign`: a delivery
+/// report, an opt-out.
+pub(super) async fn apply_event(
     inner: &Inner,
     campaign: &Campaign,
-    sent: &CampaignMessageRef,
-    status: StepTrigger,
-    at: Timestamp,
+    phone: &str,
+    event: RecipientEvent,
 ) -> Result<(), RunError> {
     let deps = &inner.deps;
     let _lock = deps
         .locks
-        .hold(&recipient_lock_name(&campaign.id, &sent.phone))
+        .hold(&recipient_lock_name(&campaign.id, phone))
         .await?;
     let Some(mut recipient) = deps
         .store
-        .get_recipient(&campaign.tenant_id, &campaign.id, &sent.phone)
+        .get_recipient(&campaign.tenant_id, &campaign.id, phone)
         .await?
     else {
         return Ok(());
-    };
-    let event = RecipientEvent::Status {
-        message: sent.message,
-        status,
-        at,
     };
     recipient.apply(campaign, event);
     deps.store.save_recipient(&recipient, None).await?;

@@ -16,6 +16,7 @@ mod audience;
 mod definition;
 mod due;
 mod lifecycle;
+mod opt_out;
 mod recipient;
 mod refusal;
 mod tally;
@@ -42,6 +43,7 @@ pub use definition::{
     Campaign, CampaignStatus, LANGUAGE_CHARS, MAX_CAMPAIGN_NAME_CHARS, MAX_CHANNEL_ACCOUNT_CHARS,
     NewCampaign,
 };
+pub use opt_out::{OPT_OUT_REPLIES, is_opt_out_reply};
 pub use recipient::{
     ArmedStep, RecipientAction, RecipientEvent, RecipientOutcome, RecipientProgress,
     SEND_RETRY_INTERVAL, SEND_RETRY_LIMIT,

@@ -27,6 +27,7 @@ use botwot_adapters::meta::media::MediaRef;
 use botwot_adapters::meta::messenger::ReceiptKind;
 use botwot_adapters::meta::signature::{SIGNATURE_HEADER, verify_signature, verify_subscription};
 use botwot_adapters::meta::{MetaEvent, parse_webhook};
+use botwot_engine::campaign::is_opt_out_reply;
 use botwot_engine::session::{SessionEvent, SessionKey};
 use botwot_engine::{BotId, Channel, MessageBody};
 use serde::Deserialize;
@@ -201,7 +202,20 @@ async fn deliver(
             return Ok(());
         }
     }
+    let opts_out = matches!(
+        &event,
+        SessionEvent::Inbound { body: MessageBody::Text { text }, .. } if is_opt_out_reply(text)
+    );
     let accepted = accept(state, &key, &bot_id, event).await?;
+    if channel == Channel::WhatsApp
+        && opts_out
+        && let Some(runner) = &state.campaigns
+    {
+        runner
+            .opt_out(&integration.tenant_id, contact, state.now())
+            .await
+            .map_err(delivery::campaign_error)?;
+    }
     if accepted && let Some(url) = media_url {
         keep_media(state, key, url);
     }

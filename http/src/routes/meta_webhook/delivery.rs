@@ -20,7 +20,8 @@ use tracing::{debug, warn};
 /// reads what was sent lately, and older replies were marked by earlier receipts.
 const READ_RECEIPT_WINDOW: usize = 50;
 
-fn campaign_error(error: RunError) -> AppError {
+/// A campaign runner's failure, as the webhook answers it (Meta delivers the webhook again).
+pub(super) fn campaign_error(error: RunError) -> AppError {
     match error {
         RunError::Store(error) => error.into(),
         RunError::Lock(error) => AppError::new(
