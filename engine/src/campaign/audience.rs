@@ -9,7 +9,7 @@
 //! campaign: adding it twice adds it once.
 
 use super::definition::Campaign;
-use super::recipient::{RecipientAction, RecipientEvent, RecipientProgress};
+use super::recipient::{RecipientAction, RecipientEvent, RecipientOutcome, RecipientProgress};
 use crate::ids::{CampaignId, TenantId};
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -192,11 +192,16 @@ impl CampaignRecipient {
     }
 
     /// Applies `event` to the journey in `campaign`, and queues the templates it decides in
-    /// [`pending`](Self::pending). Returns what the journey did.
+    /// [`pending`](Self::pending); a contact who opted out is sent nothing more, not even a
+    /// template already queued. Returns what the journey did.
     pub fn apply(&mut self, campaign: &Campaign, event: RecipientEvent) -> Vec<RecipientAction> {
         let actions = self
             .progress
             .apply(&campaign.workflow, &campaign.opening_template_id, event);
+        if self.progress.outcome == Some(RecipientOutcome::OptedOut) {
+            self.pending.clear();
+            return actions;
+        }
         for action in &actions {
             if let RecipientAction::Send {
                 message,
@@ -311,6 +316,61 @@ mod tests {
             AudienceContact::parse("447700900123", Some(&long)),
             Err(ContactError::NameTooLong)
         );
+    }
+
+    fn draft() -> Campaign {
+        use crate::campaign::{CampaignWorkflow, NewCampaign, StepTrigger, WorkflowStep};
+        let input = NewCampaign {
+            name: "Cart recovery".into(),
+            channel_account: "106540352242922".into(),
+            opening_template_id: "cart_reminder".into(),
+            language: "en_US".into(),
+            workflow: CampaignWorkflow {
+                max_follow_ups: 1,
+                steps: vec![WorkflowStep {
+                    name: "thanks".into(),
+                    on: StepTrigger::Read,
+                    wait_ms: 0,
+                    template_id: "cart_thanks".into(),
+                    terminal: true,
+                }],
+            },
+        };
+        Campaign::create(TenantId::from("acme"), input, Timestamp(0)).expect("valid")
+    }
+
+    #[test]
+    fn a_decided_template_waits_as_pending_and_makes_the_recipient_due_at_once() {
+        let campaign = draft();
+        let contact = AudienceContact::parse("447700900123", None).unwrap();
+        let mut recipient = CampaignRecipient::join(&campaign, contact, Timestamp(5));
+        assert_eq!(
+            recipient.due(),
+            Some(Timestamp(5)),
+            "due from when it joined"
+        );
+        recipient.apply(&campaign, RecipientEvent::Start { at: Timestamp(10) });
+        assert_eq!(
+            recipient.pending,
+            vec![PendingSend {
+                message: 1,
+                template_id: "cart_reminder".into()
+            }]
+        );
+        assert_eq!(recipient.due(), Some(Timestamp(0)));
+        recipient.pending.clear();
+        assert_eq!(recipient.due(), None, "waits for a report");
+    }
+
+    #[test]
+    fn opting_out_drops_a_template_not_yet_sent() {
+        let campaign = draft();
+        let contact = AudienceContact::parse("447700900123", None).unwrap();
+        let mut recipient = CampaignRecipient::join(&campaign, contact, Timestamp(5));
+        recipient.apply(&campaign, RecipientEvent::Start { at: Timestamp(10) });
+        recipient.apply(&campaign, RecipientEvent::OptedOut { at: Timestamp(11) });
+        assert!(recipient.pending.is_empty());
+        assert_eq!(recipient.due(), None);
     }
 
     #[test]
