@@ -1,12 +1,13 @@
 //! Campaigns end to end through the real binary, against the local stand-in for the Graph API:
 //! a campaign drafted, given an audience from a CSV list and launched sends its opening template
 //! to every recipient (WhatsApp's template message, from the campaign's number, in its
-//! language); Meta's signed `statuses` webhooks move each journey on, so the step armed by
-//! `read` sends its template after its wait; the journeys finish and the campaign completes with
-//! the metrics counted. Killed with `kill -9` half way through its audience, a campaign goes on
-//! after the restart from where its store says it was: every recipient reached, none twice
-//! (except the one send the kill may have cut between Meta's answer and the store). A contact
-//! who replies STOP gets nothing more from the campaign.
+//! language, with the recipient's own `{{1}}`, `{{2}}` from the list); Meta's signed `statuses`
+//! webhooks move each journey on, so the step armed by `read` sends its template after its wait;
+//! the journeys finish and the campaign completes with the metrics counted. Killed with
+//! `kill -9` half way through its audience, a campaign goes on after the restart from where its
+//! store says it was: every recipient reached, none twice (except the one send the kill may have
+//! cut between Meta's answer and the store). A contact who replies STOP gets nothing more from
+//! the campaign.
 
 mod support;
 
@@ -45,7 +46,11 @@ async fn launched(server: &Server, phones: &[String]) -> String {
     let (status, created) = server.post("/v1/campaigns", campaign(300)).await;
     assert_eq!(status, 201, "{created}");
     let path = format!("/v1/campaigns/{}", created["id"].as_str().expect("an id"));
-    let list = format!("phone,name\n{}", phones.join(",Customer\n") + ",Customer\n");
+    let rows: Vec<String> = phones
+        .iter()
+        .map(|phone| format!("{phone},Customer,https://shop.example/cart/{phone}"))
+        .collect();
+    let list = format!("phone,{{{{1}}}},{{{{2}}}}\n{}\n", rows.join("\n"));
     let (status, added) = server
         .upload(&format!("{path}/audience"), list.into_bytes(), "text/csv")
         .await;
@@ -94,6 +99,15 @@ async fn a_campaign_sends_its_templates_follows_statuses_and_completes() {
         assert_eq!(body["messaging_product"], "whatsapp");
         assert_eq!(body["type"], "template");
         assert_eq!(body["template"]["language"]["code"], "en_US");
+        let to = body["to"].as_str().unwrap_or_default();
+        let parameters = &body["template"]["components"][0];
+        assert_eq!(parameters["type"], "body", "{body}");
+        assert_eq!(
+            parameters["parameters"],
+            json!([{"type": "text", "text": "Customer"},
+                   {"type": "text", "text": format!("https://shop.example/cart/{to}")}]),
+            "the recipient's own texts"
+        );
     }
     let mut reached: Vec<_> = openings
         .iter()

@@ -20,12 +20,19 @@ use std::ops::RangeInclusive;
 pub const PHONE_DIGITS: RangeInclusive<usize> = 7..=15;
 /// The longest contact name kept with a recipient.
 pub const MAX_CONTACT_NAME_CHARS: usize = 120;
+/// The most template parameters (`{{1}}`, `{{2}}`, ...) a recipient carries.
+pub const MAX_TEMPLATE_PARAMETERS: usize = 20;
+/// The longest template parameter WhatsApp takes.
+pub const MAX_PARAMETER_CHARS: usize = 1_024;
 
-/// One contact to add to an audience: its phone number, digits only, and an optional name.
+/// One contact to add to an audience: its phone number, digits only, an optional name, and the
+/// texts of the templates' `{{1}}`, `{{2}}`, ... for this contact (a first name, a cart link),
+/// the same for every template of the workflow.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AudienceContact {
     pub phone: String,
     pub name: Option<String>,
+    pub parameters: Vec<String>,
 }
 
 /// Why a contact cannot join an audience, in words for the person who wrote the list.
@@ -41,6 +48,9 @@ pub enum ContactError {
     WrongLength(usize),
     /// The name is longer than [`MAX_CONTACT_NAME_CHARS`].
     NameTooLong,
+    /// Template parameter `{{n}}` (from 1) is empty, too long, or holds a line break or tab,
+    /// which WhatsApp refuses.
+    BadParameter(usize),
 }
 
 impl fmt::Display for ContactError {
@@ -63,6 +73,11 @@ impl fmt::Display for ContactError {
                 f,
                 "the name must be at most {MAX_CONTACT_NAME_CHARS} characters"
             ),
+            ContactError::BadParameter(n) => write!(
+                f,
+                "the template parameter {{{{{n}}}}} must be 1 to {MAX_PARAMETER_CHARS} characters \
+                 without line breaks or tabs"
+            ),
         }
     }
 }
@@ -80,7 +95,24 @@ impl AudienceContact {
         Ok(Self {
             phone,
             name: name.map(str::to_owned),
+            parameters: Vec::new(),
         })
+    }
+
+    /// The contact with the texts of `{{1}}`, `{{2}}`, ... in order, each trimmed.
+    pub fn with_parameters<'a>(
+        mut self,
+        parameters: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Self, ContactError> {
+        for (index, text) in parameters.into_iter().enumerate() {
+            let text = text.trim();
+            let fits = (1..=MAX_PARAMETER_CHARS).contains(&text.chars().count());
+            if !fits || text.contains(['\n', '\r', '\t']) || index >= MAX_TEMPLATE_PARAMETERS {
+                return Err(ContactError::BadParameter(index + 1));
+            }
+            self.parameters.push(text.to_owned());
+        }
+        Ok(self)
     }
 }
 
@@ -128,6 +160,9 @@ pub struct CampaignRecipient {
     pub phone: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The texts of the templates' `{{1}}`, `{{2}}`, ... for this contact.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parameters: Vec<String>,
     /// When the contact joined the audience.
     pub added_at: Timestamp,
     /// Where the contact's journey is; not started until the campaign runs.
@@ -185,6 +220,7 @@ impl CampaignRecipient {
             tenant_id: campaign.tenant_id.clone(),
             phone: contact.phone,
             name: contact.name,
+            parameters: contact.parameters,
             added_at: now,
             progress: RecipientProgress::new(),
             pending: Vec::new(),
@@ -371,6 +407,30 @@ mod tests {
         recipient.apply(&campaign, RecipientEvent::OptedOut { at: Timestamp(11) });
         assert!(recipient.pending.is_empty());
         assert_eq!(recipient.due(), None);
+    }
+
+    #[test]
+    fn template_parameters_are_kept_in_order_and_checked() {
+        let contact = AudienceContact::parse("447700900123", None).unwrap();
+        let with = contact
+            .clone()
+            .with_parameters([" Asha ", "https://shop.example/cart/81"])
+            .unwrap();
+        assert_eq!(with.parameters, ["Asha", "https://shop.example/cart/81"]);
+        let refused = |texts: &[&str]| contact.clone().with_parameters(texts.iter().copied());
+        assert_eq!(refused(&["Asha", " "]), Err(ContactError::BadParameter(2)));
+        assert_eq!(refused(&["two\nlines"]), Err(ContactError::BadParameter(1)));
+        let long = "x".repeat(MAX_PARAMETER_CHARS + 1);
+        assert_eq!(refused(&[&long]), Err(ContactError::BadParameter(1)));
+        let many = vec!["x"; MAX_TEMPLATE_PARAMETERS + 1];
+        assert_eq!(
+            refused(&many),
+            Err(ContactError::BadParameter(MAX_TEMPLATE_PARAMETERS + 1))
+        );
+        assert_eq!(
+            ContactError::BadParameter(2).to_string(),
+            "the template parameter {{2}} must be 1 to 1024 characters without line breaks or tabs"
+        );
     }
 
     #[test]

@@ -37,7 +37,7 @@ mod workflow_tests;
 pub use crate::ids::CampaignId;
 pub use audience::{
     AudienceContact, CampaignMessageRef, CampaignRecipient, ContactError, MAX_CONTACT_NAME_CHARS,
-    PHONE_DIGITS, PendingSend,
+    MAX_PARAMETER_CHARS, MAX_TEMPLATE_PARAMETERS, PHONE_DIGITS, PendingSend,
 };
 pub use definition::{
     Campaign, CampaignStatus, LANGUAGE_CHARS, MAX_CAMPAIGN_NAME_CHARS, MAX_CHANNEL_ACCOUNT_CHARS,

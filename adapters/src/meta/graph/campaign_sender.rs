@@ -1,6 +1,7 @@
 //! Campaign templates on WhatsApp: the template a recipient's journey decided, by its approved
-//! name in the campaign's language, from the campaign's number, through the same request,
-//! throughput limit and token handling as every other WhatsApp message.
+//! name in the campaign's language, with the recipient's texts for its body's `{{1}}`, `{{2}}`,
+//! ..., from the campaign's number, through the same request, throughput limit and token
+//! handling as every other WhatsApp message.
 
 use super::sender::{MetaGraphSender, delivery_error};
 use super::template::Template;
@@ -17,9 +18,11 @@ impl CampaignSender for MetaGraphSender {
         recipient: &CampaignRecipient,
         template: &str,
     ) -> Result<String, DeliveryError> {
-        let content = WhatsAppContent::Template {
-            template: Template::new(template, campaign.language.as_str()),
-        };
+        let mut template = Template::new(template, campaign.language.as_str());
+        if !recipient.parameters.is_empty() {
+            template = template.body_texts(recipient.parameters.iter().cloned());
+        }
+        let content = WhatsAppContent::Template { template };
         self.send_whatsapp(&campaign.channel_account, &recipient.phone, content)
             .await
             .map(|sent| sent.provider_message_id)

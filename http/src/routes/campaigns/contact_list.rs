@@ -1,12 +1,14 @@
 //! Reading a contact list: a CSV file (UTF-8, comma- or semicolon-separated, as spreadsheets
-//! export it) whose header names a `phone` column (`phone_number` and `wa_id` are read too) and
-//! optionally a `name` column; other columns are reported as ignored. Blank lines are skipped, a
+//! export it) whose header names a `phone` column (`phone_number` and `wa_id` are read too),
+//! optionally a `name` column, and optionally the templates' parameters as columns `{{1}}`,
+//! `{{2}}`, ... (from `{{1}}` without gaps; each line fills every one); other columns are
+//! reported as ignored. Blank lines are skipped, a
 //! phone number listed twice is kept once. A list with any unreadable line is refused whole,
 //! each bad line named with its number (the first [`MAX_REPORTED_LINES`]), so nothing of a
 //! broken list is added.
 
 use crate::errors::{AppError, ErrorCode, FieldProblem};
-use botwot_engine::campaign::AudienceContact;
+use botwot_engine::campaign::{AudienceContact, MAX_TEMPLATE_PARAMETERS};
 use std::collections::HashSet;
 
 /// The largest contact list one request may carry.
@@ -74,7 +76,13 @@ pub fn read_contact_list(bytes: &[u8]) -> Result<ContactList, AppError> {
         }
         let phone = record.get(columns.phone).unwrap_or_default();
         let name = columns.name.and_then(|at| record.get(at));
-        match AudienceContact::parse(phone, name) {
+        let parameters = columns
+            .parameters
+            .iter()
+            .map(|at| record.get(*at).unwrap_or_default());
+        let contact = AudienceContact::parse(phone, name)
+            .and_then(|contact| contact.with_parameters(parameters));
+        match contact {
             Ok(contact) if seen.insert(contact.phone.clone()) => list.contacts.push(contact),
             Ok(_) => list.repeated += 1,
             Err(error) => {
@@ -101,10 +109,12 @@ pub fn read_contact_list(bytes: &[u8]) -> Result<ContactList, AppError> {
     Ok(list)
 }
 
-/// Where the phone and name are in each line.
+/// Where the phone, the name and the template parameters are in each line.
 struct Columns {
     phone: usize,
     name: Option<usize>,
+    /// The columns of `{{1}}`, `{{2}}`, ..., in that order.
+    parameters: Vec<usize>,
     ignored: Vec<String>,
 }
 
@@ -124,18 +134,45 @@ impl Columns {
                 ))
             })?;
         let name = names.iter().position(|name| name == NAME_COLUMN);
+        let parameters = parameter_columns(&names)?;
         let ignored = names
             .iter()
             .enumerate()
-            .filter(|(at, column)| *at != phone && Some(*at) != name && !column.is_empty())
+            .filter(|(at, column)| {
+                *at != phone && Some(*at) != name && !parameters.contains(at) && !column.is_empty()
+            })
             .map(|(_, column)| column.clone())
             .collect();
         Ok(Self {
             phone,
             name,
+            parameters,
             ignored,
         })
     }
+}
+
+/// The columns named `{{1}}`, `{{2}}`, ... in parameter order; refused when one is missing
+/// between them or named twice.
+fn parameter_columns(names: &[String]) -> Result<Vec<usize>, AppError> {
+    let mut numbered: Vec<(usize, usize)> = names
+        .iter()
+        .enumerate()
+        .filter_map(|(at, name)| {
+            let number = name.strip_prefix("{{")?.strip_suffix("}}")?;
+            Some((number.trim().parse().ok()?, at))
+        })
+        .collect();
+    numbered.sort();
+    for (expected, (number, _)) in (1..).zip(&numbered) {
+        if *number != expected || expected > MAX_TEMPLATE_PARAMETERS {
+            return Err(refusal(format!(
+                "template parameter columns must be {{{{1}}}}, {{{{2}}}}, ... without gaps, at \
+                 most {MAX_TEMPLATE_PARAMETERS}; {{{{{expected}}}}} is missing or repeated"
+            )));
+        }
+    }
+    Ok(numbered.into_iter().map(|(_, at)| at).collect())
 }
 
 fn note(problems: &mut Vec<FieldProblem>, line: u64, message: String) {
@@ -181,6 +218,26 @@ mod tests {
         let list = read("phone_number;name\n\"+1 (415) 555-0100\";\"Doe; Jane\"\n").unwrap();
         assert_eq!(phones(&list), ["14155550100"]);
         assert_eq!(list.contacts[0].name.as_deref(), Some("Doe; Jane"));
+    }
+
+    #[test]
+    fn template_parameter_columns_fill_each_contact_in_order() {
+        let list =
+            read("phone,{{2}},{{1}},name\n447700900123,https://shop.example/c/1,Asha,A\n").unwrap();
+        assert_eq!(
+            list.contacts[0].parameters,
+            ["Asha", "https://shop.example/c/1"]
+        );
+        assert!(list.ignored_columns.is_empty());
+        let gap = read("phone,{{1}},{{3}}\n447700900123,a,b\n").unwrap_err();
+        assert!(gap.message.contains("{{2}} is missing"), "{}", gap.message);
+        let empty = read("phone,{{1}}\n447700900123,\n").unwrap_err();
+        assert_eq!(empty.details[0].field, "line 2");
+        assert!(
+            empty.details[0].message.contains("{{1}}"),
+            "{:?}",
+            empty.details
+        );
     }
 
     #[test]
