@@ -66,6 +66,9 @@ pub struct RecipientView {
     pub phone: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The texts of the templates' `{{1}}`, `{{2}}`, ... for this contact.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parameters: Vec<String>,
     pub added_at: String,
     /// The recipient's journey: `startedAt`, `outcome`, `lastStatus`, `followUps`, `armed`, ...
     #[schema(value_type = Object)]
@@ -77,6 +80,7 @@ impl From<&CampaignRecipient> for RecipientView {
         Self {
             phone: recipient.phone.clone(),
             name: recipient.name.clone(),
+            parameters: recipient.parameters.clone(),
             added_at: recipient.added_at.to_rfc3339(),
             progress: recipient.progress.clone(),
         }
