@@ -9,6 +9,7 @@ use super::{Inner, RunError, campaign_lock_name};
 use botwot_engine::campaign::{Campaign, CampaignRefusal, CampaignStatus};
 use botwot_engine::coordination::HeldLock;
 use botwot_engine::time::Timestamp;
+use futures::FutureExt;
 use std::sync::Arc;
 use tokio::sync::Notify;
 use tracing::{info, warn};
@@ -79,6 +80,10 @@ async fn turn(
                 tokio::time::sleep(wait.unwrap_or(inner.config.retry_pause())).await;
                 break;
             }
+        }
+        // A pause, a cancel or a report rang: read the campaign again before sending more.
+        if bell.notified().now_or_never().is_some() {
+            break;
         }
     }
     Ok(true)
