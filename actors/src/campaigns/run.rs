@@ -11,7 +11,9 @@ use botwot_engine::coordination::HeldLock;
 use botwot_engine::time::Timestamp;
 use futures::FutureExt;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::Notify;
+use tokio::time::Instant;
 use tracing::{info, warn};
 
 /// Runs `campaign` until it stops running here.
@@ -68,14 +70,11 @@ async fn turn(
         }
         return Ok(true);
     }
-    let pace = inner.config.pace();
+    let mut pace = Pace::new(inner.config.pace());
     for recipient in due {
+        pace.wait().await;
         match recipient_step::step(inner, &campaign, &recipient.phone).await? {
-            Outcome::Sent(sends) => {
-                if sends > 0 {
-                    tokio::time::sleep(pace * sends).await;
-                }
-            }
+            Outcome::Sent(sends) => pace.spent(sends),
             Outcome::ChannelBusy(wait) => {
                 tokio::time::sleep(wait.unwrap_or(inner.config.retry_pause())).await;
                 break;
@@ -87,6 +86,40 @@ async fn turn(
         }
     }
     Ok(true)
+}
+
+/// Keeps a campaign's sends `every` apart: measured from when each step began, so the time a
+/// send takes counts towards the wait before the next; a campaign that fell behind (a slow
+/// send) goes on at its pace rather than in a burst; nothing waits when no pace is set.
+struct Pace {
+    every: Duration,
+    /// When the next step may begin.
+    next: Instant,
+    /// When the current step began.
+    began: Instant,
+}
+
+impl Pace {
+    fn new(every: Duration) -> Self {
+        let now = Instant::now();
+        Self {
+            every,
+            next: now,
+            began: now,
+        }
+    }
+
+    async fn wait(&mut self) {
+        if !self.every.is_zero() {
+            tokio::time::sleep_until(self.next).await;
+        }
+        self.began = Instant::now();
+    }
+
+    /// The step that began last sent `sends` templates.
+    fn spent(&mut self, sends: u32) {
+        self.next = self.began + self.every * sends;
+    }
 }
 
 /// Starts a scheduled campaign whose time has come.
