@@ -143,6 +143,12 @@ async fn status_of(setup: &Setup, campaign: &Campaign) -> CampaignStatus {
     stored.expect("read").expect("stored").status
 }
 
+/// Stores a campaign an action changed and wakes the runner, as the API does.
+async fn store_and_wake(setup: &Setup, runner: &CampaignRunner, campaign: &Campaign) {
+    setup.store.update_campaign(campaign).await.expect("stored");
+    runner.wake(&campaign.id);
+}
+
 async fn recipient(setup: &Setup, campaign: &Campaign, phone: &str) -> CampaignRecipient {
     let stored = setup
         .store
@@ -244,12 +250,7 @@ async fn a_paused_campaign_sends_nothing_until_it_is_resumed() {
     );
 
     campaign.resume(setup.clock.now()).expect("paused");
-    setup
-        .store
-        .update_campaign(&campaign)
-        .await
-        .expect("stored");
-    runner.wake(&campaign.id);
+    store_and_wake(&setup, &runner, &campaign).await;
     within_two_days("the resumed campaign sends", async || {
         !setup.channel.sent.lock().is_empty()
     })
@@ -268,12 +269,7 @@ async fn a_pause_stops_a_campaign_in_the_middle_of_its_audience() {
     })
     .await;
     campaign.pause(setup.clock.now()).expect("running");
-    setup
-        .store
-        .update_campaign(&campaign)
-        .await
-        .expect("stored");
-    runner.wake(&campaign.id);
+    store_and_wake(&setup, &runner, &campaign).await;
     let at_pause = setup.channel.sent.lock().len();
     tokio::time::sleep(Duration::from_secs(3600)).await;
     let after = setup.channel.sent.lock().len();

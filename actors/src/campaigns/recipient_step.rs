@@ -33,11 +33,7 @@ pub(super) async fn step(
         .locks
         .hold(&recipient_lock_name(&campaign.id, phone))
         .await?;
-    let Some(mut recipient) = deps
-        .store
-        .get_recipient(&campaign.tenant_id, &campaign.id, phone)
-        .await?
-    else {
+    let Some(mut recipient) = stored(inner, campaign, phone).await? else {
         return Ok(Outcome::Sent(0));
     };
     let now = deps.clock.now();
@@ -145,14 +141,22 @@ pub(super) async fn apply_event(
         .locks
         .hold(&recipient_lock_name(&campaign.id, phone))
         .await?;
-    let Some(mut recipient) = deps
-        .store
-        .get_recipient(&campaign.tenant_id, &campaign.id, phone)
-        .await?
-    else {
+    let Some(mut recipient) = stored(inner, campaign, phone).await? else {
         return Ok(());
     };
     recipient.apply(campaign, event);
     deps.store.save_recipient(&recipient, None).await?;
     Ok(())
+}
+
+/// The recipient of `phone` as stored; read under its lock.
+async fn stored(
+    inner: &Inner,
+    campaign: &Campaign,
+    phone: &str,
+) -> Result<Option<CampaignRecipient>, RunError> {
+    let store = &inner.deps.store;
+    Ok(store
+        .get_recipient(&campaign.tenant_id, &campaign.id, phone)
+        .await?)
 }
