@@ -157,9 +157,9 @@ async fn recipient(setup: &Setup, campaign: &Campaign, phone: &str) -> CampaignR
     stored.expect("read").expect("stored")
 }
 
-/// Waits (on paused time) until `done` holds, for at most two simulated days.
-async fn within_two_days(what: &str, mut done: impl AsyncFnMut() -> bool) {
-    for _ in 0..(2 * 24 * 60) {
+/// Waits (on paused time) until `done` holds, for at most a simulated week.
+async fn within_a_week(what: &str, mut done: impl AsyncFnMut() -> bool) {
+    for _ in 0..(7 * 24 * 60) {
         if done().await {
             return;
         }
@@ -173,7 +173,7 @@ async fn a_refused_template_is_tried_three_more_times_twelve_hours_apart_then_fa
     let setup = setup(true).await;
     let campaign = campaign(&setup, &["447700900123"]).await;
     let _runner = runner(&setup);
-    within_two_days("the campaign completes", async || {
+    within_a_week("the campaign completes", async || {
         status_of(&setup, &campaign).await == CampaignStatus::Completed
     })
     .await;
@@ -182,8 +182,9 @@ async fn a_refused_template_is_tried_three_more_times_twelve_hours_apart_then_fa
     for pair in sent.windows(2) {
         let apart = pair[1].2.since(pair[0].2);
         assert!(apart >= Duration::from_secs(12 * 3600), "{apart:?}");
-        // Paused time jumps ahead while the store's writer thread works, so only roughly.
-        assert!(apart < Duration::from_secs(13 * 3600), "{apart:?}");
+        // Never early. Paused time jumps ahead while the store's writer thread works (more so
+        // on a loaded machine), so late is only bounded by not missing a whole interval.
+        assert!(apart < Duration::from_secs(24 * 3600), "{apart:?}");
     }
     let recipient = recipient(&setup, &campaign, "447700900123").await;
     assert_eq!(recipient.progress.outcome, Some(RecipientOutcome::Failed));
@@ -209,7 +210,7 @@ async fn a_template_decided_before_a_stop_is_sent_once_when_a_runner_starts() {
         .expect("saved");
 
     let _runner = runner(&setup);
-    within_two_days("both recipients got their opening template", async || {
+    within_a_week("both recipients got their opening template", async || {
         setup.channel.sent.lock().len() >= 2
     })
     .await;
@@ -251,7 +252,7 @@ async fn a_paused_campaign_sends_nothing_until_it_is_resumed() {
 
     campaign.resume(setup.clock.now()).expect("paused");
     store_and_wake(&setup, &runner, &campaign).await;
-    within_two_days("the resumed campaign sends", async || {
+    within_a_week("the resumed campaign sends", async || {
         !setup.channel.sent.lock().is_empty()
     })
     .await;
@@ -264,7 +265,7 @@ async fn a_pause_stops_a_campaign_in_the_middle_of_its_audience() {
     let phones: Vec<&str> = phones.iter().map(String::as_str).collect();
     let mut campaign = campaign(&setup, &phones).await;
     let runner = runner(&setup);
-    within_two_days("a few recipients were reached", async || {
+    within_a_week("a few recipients were reached", async || {
         setup.channel.sent.lock().len() >= 10
     })
     .await;
