@@ -15,15 +15,16 @@ mod support;
 use async_trait::async_trait;
 use botwot_actors::{
     CampaignRunner, CampaignRunnerConfig, CampaignRunnerDeps, NamedLocks, SystemClock,
+    campaign_tally,
 };
 use botwot_engine::TenantId;
 use botwot_engine::campaign::{
-    AudienceContact, Campaign, CampaignMessageRef, CampaignRecipient, CampaignTally,
-    CampaignWorkflow, NewCampaign, RecipientEvent, StepTrigger, WorkflowStep,
+    AudienceContact, Campaign, CampaignMessageRef, CampaignRecipient, CampaignWorkflow,
+    NewCampaign, RecipientEvent, StepTrigger, WorkflowStep,
 };
 use botwot_engine::coordination::SingleNode;
 use botwot_engine::message::Delivery;
-use botwot_engine::ports::{CampaignSender, DeliveryError, PageRequest, Storage};
+use botwot_engine::ports::{CampaignSender, DeliveryError, Storage};
 use botwot_engine::time::Clock;
 use futures::StreamExt;
 use std::sync::Arc;
@@ -108,7 +109,9 @@ fn main() {
         );
 
         let started = Instant::now();
-        let tally = tally_of(&store, &campaign).await;
+        let tally = campaign_tally(store.as_ref(), &campaign)
+            .await
+            .expect("counted");
         assert_eq!(tally.delivered as usize, recipients);
         report(
             "metrics: recipients counted for one read of the metrics",
@@ -135,29 +138,6 @@ fn main() {
             channel.sent.load(Ordering::Relaxed)
         );
     });
-}
-
-/// The campaign's metrics as `GET /v1/campaigns/{id}/metrics` counts them: every recipient,
-/// a page of a thousand at a time.
-async fn tally_of(store: &Arc<dyn Storage>, campaign: &Campaign) -> CampaignTally {
-    let mut tally = CampaignTally::default();
-    let mut page = PageRequest {
-        limit: 1_000,
-        cursor: None,
-    };
-    loop {
-        let listed = store
-            .list_recipients(&campaign.tenant_id, &campaign.id, &page)
-            .await
-            .expect("listed");
-        for recipient in &listed.items {
-            tally.add(&recipient.progress);
-        }
-        match listed.next_cursor {
-            Some(cursor) => page.cursor = Some(cursor),
-            None => return tally,
-        }
-    }
 }
 
 fn report(what: &str, count: usize, took: Duration) {

@@ -38,6 +38,7 @@ mod timers;
 
 pub use campaigns::{
     CampaignRunner, CampaignRunnerConfig, CampaignRunnerDeps, RunError, campaign_lock_name,
+    campaign_tally,
 };
 pub use clock::{SystemClock, TokioClock};
 pub use clustered::{ClusterHost, ClusteredSessions};

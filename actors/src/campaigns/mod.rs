@@ -16,8 +16,11 @@
 //! Every change of a recipient holds its named lock, the runner's and a report's alike; starting
 //! and completing a campaign hold the campaign's, which the API's changes hold too.
 
+mod metrics;
 mod recipient_step;
 mod run;
+
+pub use metrics::campaign_tally;
 
 use crate::named_locks::{LockError, NamedLocks};
 use botwot_engine::campaign::{CampaignStatus, RecipientEvent, StepTrigger};

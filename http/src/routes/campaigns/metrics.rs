@@ -1,6 +1,6 @@
 //! A campaign's metrics (the PRD's `marketing/whatsapp/dashboard`): messages sent, delivered,
 //! read and failed, and recipients by outcome, counted from every recipient's progress when
-//! asked, so they never drift from the journeys they describe.
+//! asked (`botwot_actors::campaign_tally`).
 
 use super::views::CampaignMetricsView;
 use super::{CampaignPath, stored};
@@ -10,11 +10,7 @@ use crate::extract::PathParams;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use botwot_engine::campaign::CampaignTally;
-use botwot_engine::ports::PageRequest;
-
-/// Recipients read per page while counting.
-const COUNTED_PER_PAGE: usize = 1000;
+use botwot_actors::campaign_tally;
 
 /// The campaign's metrics.
 #[utoipa::path(
@@ -27,24 +23,7 @@ pub async fn campaign_metrics(
     PathParams(path): PathParams<CampaignPath>,
 ) -> Result<Json<CampaignMetricsView>, AppError> {
     let campaign = stored(&state, &principal, &path).await?;
-    let mut tally = CampaignTally::default();
-    let mut page = PageRequest {
-        limit: COUNTED_PER_PAGE,
-        cursor: None,
-    };
-    loop {
-        let listed = state
-            .store
-            .list_recipients(principal.tenant(), &campaign.id, &page)
-            .await?;
-        for recipient in &listed.items {
-            tally.add(&recipient.progress);
-        }
-        match listed.next_cursor {
-            Some(cursor) => page.cursor = Some(cursor),
-            None => break,
-        }
-    }
+    let tally = campaign_tally(state.store.as_ref(), &campaign).await?;
     Ok(Json(CampaignMetricsView {
         campaign_id: campaign.id.to_string(),
         status: campaign.status.as_str().to_owned(),
