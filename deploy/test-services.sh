@@ -5,6 +5,7 @@
 #   RabbitMQ   127.0.0.1:5672   (Debian package rabbitmq-server)
 #   MongoDB    127.0.0.1:27018  (wire-compatible test server: PyPI SecantusDB, a pre-release)
 #   S3         127.0.0.1:9000   (PyPI moto[server])
+# and Razorpay's Python client (PyPI razorpay), which the payment tests check signatures with.
 # Installs what is missing with apt-get and pip. State and logs go to
 # ${BOTWOT_SERVICES_DIR:-/tmp/botwot-services}. Exits non-zero, naming the service, when one does
 # not come up in time.
@@ -120,10 +121,18 @@ ensure_s3() {
   start_background moto moto_server -H 127.0.0.1 -p 9000
 }
 
+# Razorpay's own Python client: the payment tests check their signatures with it.
+ensure_razorpay_client() {
+  python3 -c "import razorpay" 2>/dev/null && return
+  log "installing the razorpay Python client (for the payment tests)"
+  pip_install razorpay
+}
+
 ensure_redis
 ensure_rabbitmq
 ensure_mongo
 ensure_s3
+ensure_razorpay_client
 
 wait_for redis 127.0.0.1 6379
 wait_for rabbitmq 127.0.0.1 5672

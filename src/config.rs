@@ -2,6 +2,7 @@
 //! environment variables, read into documented serde structs. Every field has a default, so the
 //! engine starts with no file at all.
 
+use crate::payments::PaymentsConfig;
 use anyhow::{Context, Result, bail};
 use botwot_actors::{CampaignRunnerConfig, InboundLogConfig, NodeConfig};
 use botwot_adapters::meta::graph::GraphConfig;
@@ -32,6 +33,8 @@ pub struct Config {
     pub inbound_log: InboundLogConfig,
     /// How the node sends campaigns.
     pub campaigns: CampaignRunnerConfig,
+    /// Payments through Razorpay (off until its keys are set).
+    pub payments: PaymentsConfig,
     /// Where the Meta Graph API is (`base_url`, `api_version`, `request_timeout_ms`): replies on
     /// WhatsApp, Messenger and Instagram are sent there.
     pub meta: GraphConfig,

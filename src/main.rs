@@ -8,6 +8,7 @@ mod config;
 mod dispatch;
 mod logging;
 mod number_pacing;
+mod payments;
 mod plan;
 mod serve;
 

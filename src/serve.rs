@@ -4,6 +4,7 @@ use crate::cluster;
 use crate::config::Config;
 use crate::dispatch::{Dispatch, session_dispatch};
 use crate::number_pacing::SharedNumberPace;
+use crate::payments;
 use anyhow::{Context, Result};
 use botwot_actors::{CampaignRunner, CampaignRunnerDeps, NamedLocks, Node, NodeDeps, SystemClock};
 use botwot_adapters::channels::ChannelRouter;
@@ -91,12 +92,20 @@ pub async fn serve(mut config: Config) -> Result<()> {
             store: store.clone(),
             sender: meta.clone(),
             clock: clock.clone(),
-            locks,
+            locks: locks.clone(),
             coordination,
         },
         config.campaigns,
     );
     http = http.campaign_runner(campaigns);
+    if let Some(payments) = payments::start(
+        &config.payments,
+        store.clone(),
+        locks.clone(),
+        clock.clone(),
+    )? {
+        http = http.payments(payments);
+    }
     let web = Arc::new(http.web_channel());
     let sender = meta.route_meta_channels(ChannelRouter::default().with(Channel::Web, web.clone()));
     let widget_sockets = web.clone();

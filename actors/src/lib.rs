@@ -7,7 +7,7 @@
 //! are passivated; messages that arrive meanwhile are held and handed to the next incarnation.
 //! [`Ingestion`] runs knowledge-base ingestion jobs in the background and resumes unfinished ones
 //! at start; [`CampaignRunner`] sends campaigns, every recipient's journey resumed from the
-//! store. [`Node`] wires it all together; [`Sessions`] is the handle the HTTP layer talks to.
+//! store; [`Billing`] settles what organisations paid for into their plan tier. [`Node`] wires it all together; [`Sessions`] is the handle the HTTP layer talks to.
 //! In a cluster, [`ClusterHost`] hands the node the shards it holds and [`ClusteredSessions`]
 //! takes the place of [`Sessions`], sending each event to the node that runs its session; a
 //! single node on embedded storage uses [`LoggedSessions`], which acknowledges webhooks once
@@ -17,6 +17,7 @@
 
 mod answering;
 mod assigner;
+mod billing;
 mod bot_cache;
 mod campaigns;
 mod clock;
@@ -36,6 +37,9 @@ mod sessions;
 mod supervisor;
 mod timers;
 
+pub use billing::{
+    Billing, BillingConfig, BillingDeps, BillingError, EventOutcome, billing_lock_name,
+};
 pub use campaigns::{
     CampaignRunner, CampaignRunnerConfig, CampaignRunnerDeps, RunError, campaign_lock_name,
     campaign_tally,

@@ -27,6 +27,8 @@
 //! sections of text for knowledge bases, refusing hostile files within bounded memory and time
 //! (the light `botwot-extract` crate, which the fuzz targets build alone).
 //!
+//! [`razorpay`] implements the engine's payment provider port over Razorpay's REST API.
+//!
 //! [`knowledge`] implements the engine's ingestion ports: [`knowledge::LimitedDocumentExtractor`]
 //! (uploads, over [`extract`]) and [`knowledge::WebPageFetcher`] (URL documents over reqwest,
 //! refusing private addresses, endless redirects, huge bodies and slow servers).
@@ -37,8 +39,10 @@ pub use botwot_credentials as auth;
 pub mod brain;
 pub mod channels;
 pub mod embeddings;
+mod error_chain;
 pub use botwot_extract as extract;
 pub mod knowledge;
 pub mod llm;
 pub mod mail;
 pub mod meta;
+pub mod razorpay;

@@ -10,6 +10,7 @@
 
 pub mod access;
 pub mod analytics;
+pub mod billing;
 pub mod blobs;
 pub mod bot;
 pub mod brain;

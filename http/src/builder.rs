@@ -11,6 +11,7 @@ use crate::realtime::{
     self, FanoutDriver, RealtimeError, RealtimeIo, RealtimeLayer, SharedPresence,
 };
 use crate::router::build;
+use crate::routes::billing::Payments;
 use crate::routes::campaigns::CampaignLocks;
 use crate::sessions::SessionDispatcher;
 use crate::state::AppState;
@@ -59,6 +60,7 @@ pub struct HttpBuilder {
     meta_graph: Option<(GraphClient, Arc<dyn AccessTokenSource>)>,
     campaign_locks: CampaignLocks,
     campaigns: Option<CampaignRunner>,
+    payments: Option<Payments>,
 }
 
 impl HttpBuilder {
@@ -82,6 +84,7 @@ impl HttpBuilder {
             meta_graph: None,
             campaign_locks: CampaignLocks::default(),
             campaigns: None,
+            payments: None,
         })
     }
 
@@ -133,6 +136,12 @@ impl HttpBuilder {
     /// The node's campaign runner (made with the same named locks).
     pub fn campaign_runner(mut self, runner: CampaignRunner) -> Self {
         self.campaigns = Some(runner);
+        self
+    }
+
+    /// Payments: the node's billing and the provider's webhook secret.
+    pub fn payments(mut self, payments: Payments) -> Self {
+        self.payments = Some(payments);
         self
     }
 
@@ -202,6 +211,7 @@ impl HttpBuilder {
             cluster: self.cluster.clone(),
             campaign_locks: self.campaign_locks.clone(),
             campaigns: self.campaigns.clone(),
+            payments: self.payments.clone(),
         };
         socket::open_namespace(&self.io, state.clone()).await;
         console::socket::open_namespace(&self.io, state.clone(), self.board.clone()).await;

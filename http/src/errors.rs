@@ -132,6 +132,31 @@ error_codes! {
     CampaignActive => CONFLICT, "campaign_active";
     /// Another request is changing the campaign; sent with `Retry-After`.
     CampaignBusy => SERVICE_UNAVAILABLE, "campaign_busy";
+    /// Payments (`/v1/billing`, `/webhooks/razorpay`) are off: no `[payments.razorpay]` keys
+    /// are configured on this server.
+    PaymentsDisabled => NOT_FOUND, "payments_disabled";
+    /// The tier has no price yet (an operator prices it with `POST /v1/admin/billing/plans`).
+    TierNotPriced => CONFLICT, "tier_not_priced";
+    /// ENTERPRISE is priced per organisation: it is neither sold here nor changed by payments.
+    TierNotPurchasable => UNPROCESSABLE_ENTITY, "tier_not_purchasable";
+    /// The organisation is on ENTERPRISE, which is billed by agreement.
+    EnterpriseBilledSeparately => CONFLICT, "enterprise_billed_separately";
+    /// The organisation has a subscription that can still charge: cancel it first.
+    SubscriptionExists => CONFLICT, "subscription_exists";
+    /// The subscription was cancelled, completed or expired.
+    SubscriptionEnded => CONFLICT, "subscription_ended";
+    /// `razorpay_signature` from the checkout does not sign this payment.
+    InvalidCheckoutSignature => BAD_REQUEST, "invalid_checkout_signature";
+    /// The payment failed at the provider; the message gives its reason.
+    PaymentFailed => PAYMENT_REQUIRED, "payment_failed";
+    /// The payment is for another order, or of another amount or currency.
+    PaymentMismatch => CONFLICT, "payment_mismatch";
+    /// The payment provider refused the request (its message says why), or BotWot's API keys.
+    PaymentProviderRefused => BAD_GATEWAY, "payment_provider_refused";
+    /// The payment provider did not answer, or not in time; sent with `Retry-After`.
+    PaymentProviderUnavailable => SERVICE_UNAVAILABLE, "payment_provider_unavailable";
+    /// Another request is changing the organisation's billing; sent with `Retry-After`.
+    BillingBusy => SERVICE_UNAVAILABLE, "billing_busy";
     /// A cluster administration route called on a node that runs alone (not `serve --cluster`).
     NotClustered => CONFLICT, "not_clustered";
     PayloadTooLarge => PAYLOAD_TOO_LARGE, "payload_too_large";

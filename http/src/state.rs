@@ -1,10 +1,11 @@
 //! What every handler shares: configuration, storage, the session dispatcher, the clock, the
 //! metrics handle, the rate limiter, the authenticator, the knowledge services, the channels'
-//! media and, on a cluster node, its membership.
+//! media, payments and, on a cluster node, its membership.
 
 use crate::auth::Authenticator;
 use crate::config::HttpConfig;
 use crate::knowledge::KnowledgeServices;
+use crate::routes::billing::Payments;
 use crate::routes::campaigns::CampaignLocks;
 use crate::sessions::SessionDispatcher;
 use botwot_actors::CampaignRunner;
@@ -50,6 +51,8 @@ pub struct AppState {
     /// and told of delivery reports on campaign messages; `None` when the node sends no
     /// campaigns (tests of other parts).
     pub campaigns: Option<CampaignRunner>,
+    /// Payments through the provider; `None` when none are configured (`payments_disabled`).
+    pub payments: Option<Payments>,
 }
 
 impl AppState {

@@ -9,4 +9,6 @@
 
 #![forbid(unsafe_code)]
 
+mod mac;
 pub mod meta;
+pub mod razorpay;

@@ -10,7 +10,8 @@ use botwot_engine::Channel;
 use botwot_engine::access::{
     ApiKey, Organisation, OtpChallenge, OtpPurpose, RefreshDigest, RefreshFamily, UserAccount,
 };
-use botwot_engine::access::{AuditEntry, AuditFilter};
+use botwot_engine::access::{AuditEntry, AuditFilter, PlanTier};
+use botwot_engine::billing::{BillingAccount, BillingPlan};
 use botwot_engine::campaign::{Campaign, CampaignRecipient, CampaignStatus};
 use botwot_engine::ids::CampaignId;
 use botwot_engine::ids::{ApiKeyId, RefreshFamilyId, UserId};
@@ -725,5 +726,54 @@ impl botwot_engine::ports::CampaignRunStore for TornWrites {
         self.inner
             .find_campaign_message(channel_account, provider_id)
             .await
+    }
+}
+
+#[async_trait]
+impl botwot_engine::ports::BillingStore for TornWrites {
+    async fn put_billing_plan(&self, plan: &BillingPlan) -> Result<(), StoreError> {
+        self.inner.put_billing_plan(plan).await
+    }
+    async fn billing_plan(&self, tier: PlanTier) -> Result<Option<BillingPlan>, StoreError> {
+        self.inner.billing_plan(tier).await
+    }
+    async fn billing_plans(&self) -> Result<Vec<BillingPlan>, StoreError> {
+        self.inner.billing_plans().await
+    }
+    async fn billing_account(
+        &self,
+        tenant: &TenantId,
+    ) -> Result<Option<BillingAccount>, StoreError> {
+        self.inner.billing_account(tenant).await
+    }
+    async fn save_billing_account(&self, account: &BillingAccount) -> Result<(), StoreError> {
+        self.inner.save_billing_account(account).await
+    }
+    async fn billing_accounts_due(
+        &self,
+        by: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<BillingAccount>, StoreError> {
+        self.inner.billing_accounts_due(by, limit).await
+    }
+    async fn link_billing_reference(
+        &self,
+        provider_id: &str,
+        tenant: &TenantId,
+    ) -> Result<(), StoreError> {
+        self.inner.link_billing_reference(provider_id, tenant).await
+    }
+    async fn billing_reference(&self, provider_id: &str) -> Result<Option<TenantId>, StoreError> {
+        self.inner.billing_reference(provider_id).await
+    }
+    async fn record_billing_event(
+        &self,
+        event_id: &str,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        self.inner.record_billing_event(event_id, at).await
+    }
+    async fn erase_billing(&self, tenant: &TenantId) -> Result<(), StoreError> {
+        self.inner.erase_billing(tenant).await
     }
 }

@@ -4,6 +4,7 @@
 //! redirects are followed, so keys and signatures only ever go to the configured host.
 
 use super::error::LlmError;
+use crate::error_chain::error_chain;
 use crate::meta::graph::retry_after::parse_retry_after;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
 use std::time::{Duration, SystemTime};
@@ -129,18 +130,6 @@ pub fn transport_error(error: reqwest::Error) -> LlmError {
     } else {
         LlmError::Unavailable(error_chain(&error))
     }
-}
-
-/// The error and its sources, as reqwest's own text stops at "error sending request".
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]

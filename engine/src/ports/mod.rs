@@ -3,10 +3,11 @@
 //!
 //! One file per family: `session_store` (commits and fences), `scheduled` (timers and the
 //! outbox), `accounts` (organisations, people, audit), `content` (what an organisation
-//! configures), `campaigns` (campaigns and their audiences) and `channels` (what leaves the
+//! configures), `campaigns` (campaigns and their audiences), `billing` (payments and what they bought) and `channels` (what leaves the
 //! engine); [`Storage`] is all the stores at once.
 
 mod accounts;
+mod billing;
 mod campaigns;
 mod channels;
 mod content;
@@ -14,6 +15,7 @@ mod scheduled;
 mod session_store;
 
 pub use accounts::{AccountStore, AuditStore};
+pub use billing::{BillingStore, PaymentProvider, ProviderError, ProviderOrder};
 pub use campaigns::{CampaignRunStore, CampaignSender, CampaignStore};
 pub use channels::{
     ChannelSender, DeliveryError, DeliveryReceipt, MailError, Mailer, OutgoingMail, SessionObserver,
@@ -80,6 +82,7 @@ pub trait Storage:
     + VoiceAgentStore
     + CampaignStore
     + CampaignRunStore
+    + BillingStore
 {
 }
 impl<
@@ -94,7 +97,8 @@ impl<
         + KnowledgeStore
         + VoiceAgentStore
         + CampaignStore
-        + CampaignRunStore,
+        + CampaignRunStore
+        + BillingStore,
 > Storage for T
 {
 }

@@ -61,6 +61,7 @@ const CHANNELS: Access = Access::AnyOf(CHANNEL_MODULES);
 const SETTINGS: Access = Access::Module(Module::SYSTEM_SETTINGS);
 const LIVE_CHAT: Access = Access::Module(Module::LIVE_CHAT);
 const CAMPAIGNS: Access = Access::Module(Module::CAMPAIGNS);
+const PAYMENTS: Access = Access::Module(Module::PAYMENTS);
 /// Analytics 5.1 (Dashboard) and 5.4 (Export); Analytics itself covers both.
 const DASHBOARD: Access = Access::Module(Module {
     major: 5,
@@ -83,6 +84,21 @@ const READ_CONVERSATION: Access = Access::AnyOf(&[Module::CONVERSATIONS, Module:
 /// Method, route as written in the router, what it requires.
 pub const ACCESS_MAP: &[(&str, &str, Access)] = &[
     ("GET", "/v1/me", Access::SignedIn),
+    ("GET", "/v1/billing", PAYMENTS),
+    ("GET", "/v1/billing/plans", PAYMENTS),
+    ("POST", "/v1/billing/subscriptions", PAYMENTS),
+    (
+        "POST",
+        "/v1/billing/subscriptions/{subscriptionId}/confirm",
+        PAYMENTS,
+    ),
+    (
+        "POST",
+        "/v1/billing/subscriptions/{subscriptionId}/cancel",
+        PAYMENTS,
+    ),
+    ("POST", "/v1/billing/orders", PAYMENTS),
+    ("POST", "/v1/billing/orders/{orderId}/capture", PAYMENTS),
     ("GET", "/v1/knowledge-bases", KNOWLEDGE),
     ("POST", "/v1/knowledge-bases", KNOWLEDGE),
     ("GET", "/v1/knowledge-bases/{knowledgeBaseId}", KNOWLEDGE),

@@ -5,6 +5,7 @@ pub mod answers;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod billing;
 pub mod bots;
 pub mod campaigns;
 pub mod canned_responses;
@@ -123,6 +124,13 @@ pub fn resources() -> OpenApiRouter<AppState> {
         )
         .routes(routes!(campaigns::audience::list_recipients))
         .routes(routes!(campaigns::metrics::campaign_metrics))
+        .routes(routes!(billing::account::billing_account))
+        .routes(routes!(billing::account::billing_plans))
+        .routes(routes!(billing::subscriptions::subscribe))
+        .routes(routes!(billing::subscriptions::confirm_subscription))
+        .routes(routes!(billing::subscriptions::cancel_subscription))
+        .routes(routes!(billing::orders::create_order))
+        .routes(routes!(billing::orders::capture_order))
         .routes(routes!(dashboard::dashboard_metrics))
         .routes(routes!(dashboard::export_report))
         .routes(routes!(dashboard::get_layout, dashboard::put_layout))
@@ -218,6 +226,7 @@ pub fn cluster_admin() -> OpenApiRouter<AppState> {
         .routes(routes!(dead_letters::replay_dead_letter))
         .routes(routes!(dead_letters::discard_dead_letter))
         .routes(routes!(plan_admin::set_plan))
+        .routes(routes!(billing::plans::price_tier))
 }
 
 /// Provider webhooks, open to the providers, which sign their calls; and the signed links the
@@ -225,6 +234,7 @@ pub fn cluster_admin() -> OpenApiRouter<AppState> {
 pub fn webhooks() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(meta_webhook::subscribe, meta_webhook::receive))
+        .routes(routes!(billing::webhook::receive))
         .routes(routes!(upload_links::linked_upload))
 }
 

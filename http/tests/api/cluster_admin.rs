@@ -48,7 +48,7 @@ async fn operator_operations(app: &TestApp) -> Vec<(Method, String)> {
             }
         }
     }
-    assert_eq!(found.len(), 10, "{found:?}");
+    assert_eq!(found.len(), 11, "{found:?}");
     assert!(found.iter().all(|(_, path)| path.starts_with("/v1/admin/")));
     found
 }

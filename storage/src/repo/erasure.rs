@@ -84,8 +84,17 @@ impl<B: DocumentBackend> Store<B> {
                 doomed.push((collection, hit.id));
             }
         }
+        doomed.extend(self.billing_records(tenant).await?);
         doomed.push((&ORGANISATIONS, tenant.to_string()));
-        let erased = doomed.len();
+        self.delete_all(&doomed).await?;
+        Ok(doomed.len())
+    }
+
+    /// Deletes every `(collection, id)` of `doomed`, in batches, in order.
+    pub(super) async fn delete_all(
+        &self,
+        doomed: &[(&'static CollectionSpec, String)],
+    ) -> Result<(), StorageError> {
         for chunk in doomed.chunks(BATCH) {
             let mut batch = WriteBatch::with_capacity(chunk.len());
             for (collection, id) in chunk {
@@ -93,6 +102,6 @@ impl<B: DocumentBackend> Store<B> {
             }
             self.backend.write(batch).await?;
         }
-        Ok(erased)
+        Ok(())
     }
 }

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod audit;
+mod billing;
 mod bots;
 mod campaign_runs;
 mod campaigns;
@@ -73,6 +74,16 @@ impl<B: DocumentBackend> Store<B> {
             return Ok(None);
         }
         Ok(Some((stored.fields, B::decode(stored.body)?)))
+    }
+
+    /// The record of that id in a collection whose ids are global (no tenant to check).
+    async fn get_by_id<T: DeserializeOwned>(
+        &self,
+        collection: &'static CollectionSpec,
+        id: &str,
+    ) -> Result<Option<T>, StorageError> {
+        let stored = self.backend.get(collection, id).await?;
+        stored.map(|found| B::decode(found.body)).transpose()
     }
 
     /// The record whose index values start with `prefix` (for unique indexes: the one record).

@@ -1,5 +1,6 @@
-//! Writes of one record on its own: storing a new one, and replacing or deleting one that must
-//! already exist in its tenant (`NotFound` otherwise, so no tenant reaches another's records).
+//! Writes of one record on its own: inserting a new one, putting one over whatever holds its id,
+//! and replacing or deleting one that must already exist in its tenant (`NotFound` otherwise, so
+//! no tenant reaches another's records).
 
 use super::{Store, records, schema};
 use crate::backend::{CollectionSpec, Doc, DocumentBackend, WriteBatch};
@@ -15,6 +16,13 @@ impl<B: DocumentBackend> Store<B> {
         Ok(self.backend.write(batch).await?)
     }
 
+    /// Stores `doc`, replacing the record of its id if there is one.
+    pub(super) async fn put_one(&self, doc: Doc<B::Body>) -> Result<(), StoreError> {
+        let mut batch = WriteBatch::with_capacity(1);
+        batch.put(doc);
+        Ok(self.backend.write(batch).await?)
+    }
+
     /// Writes `doc` over the record of its id, which must belong to `tenant`.
     pub(super) async fn replace_one(
         &self,
@@ -27,9 +35,7 @@ impl<B: DocumentBackend> Store<B> {
         {
             return Err(StoreError::NotFound);
         }
-        let mut batch = WriteBatch::with_capacity(1);
-        batch.put(doc);
-        Ok(self.backend.write(batch).await?)
+        self.put_one(doc).await
     }
 
     /// Deletes the record of that id, which must belong to `tenant`.

@@ -1,16 +1,19 @@
 //! How each engine record becomes a document: its id, its indexed fields and its body.
 
 use super::schema::{
-    ACCOUNT, ACTOR, AGENT, API_KEYS, AUDIT, BOT, BOTS, CAMPAIGN, CAMPAIGN_MESSAGES,
-    CAMPAIGN_RECIPIENTS, CAMPAIGNS, CANNED_RESPONSES, CHANNEL, CONTACT, CREATED, DELETED, DUE,
-    EMAIL, FINISHED, INBOUND_PROVIDER_ID, INTEGRATIONS, KNOWLEDGE_BASE, KNOWLEDGE_BASES,
-    KNOWLEDGE_DOCUMENTS, MESSAGES, NAME_ORDER, NEXT_ATTEMPT, ORGANISATIONS, OUTBOUND_PROVIDER_ID,
-    OUTBOX, QUEUE, REFRESH_FAMILIES, SEQ, SESSION, SESSIONS, SHARD, SHORTCUT, STATUS, TENANT,
-    TIMERS, UNFINISHED, USER, USERS, VOICE_AGENTS, WIDGET_KEY,
+    ACCOUNT, ACTOR, AGENT, API_KEYS, AUDIT, BILLING_ACCOUNTS, BILLING_PLANS, BOT, BOTS, CAMPAIGN,
+    CAMPAIGN_MESSAGES, CAMPAIGN_RECIPIENTS, CAMPAIGNS, CANNED_RESPONSES, CHANNEL, CONTACT, CREATED,
+    DELETED, DUE, EMAIL, FINISHED, INBOUND_PROVIDER_ID, INTEGRATIONS, KNOWLEDGE_BASE,
+    KNOWLEDGE_BASES, KNOWLEDGE_DOCUMENTS, MESSAGES, NAME_ORDER, NEXT_ATTEMPT, ORGANISATIONS,
+    OUTBOUND_PROVIDER_ID, OUTBOX, QUEUE, REFRESH_FAMILIES, SEQ, SESSION, SESSIONS, SHARD, SHORTCUT,
+    STATUS, TENANT, TIER_ORDER, TIMERS, UNFINISHED, USER, USERS, VOICE_AGENTS, WIDGET_KEY,
 };
 use crate::backend::{CollectionSpec, Doc, DocumentBackend, FieldValue, Fields};
 use crate::error::StorageError;
-use botwot_engine::access::{ApiKey, AuditEntry, Organisation, RefreshFamily, UserAccount};
+use botwot_engine::access::{
+    ApiKey, AuditEntry, Organisation, PlanTier, RefreshFamily, UserAccount,
+};
+use botwot_engine::billing::{BillingAccount, BillingPlan};
 use botwot_engine::campaign::{Campaign, CampaignMessageRef, CampaignRecipient};
 use botwot_engine::canned::CannedResponse;
 use botwot_engine::channel::Channel;
@@ -310,4 +313,37 @@ pub(super) fn voice_agent<B: DocumentBackend>(
         FieldValue::from(agent.settings.name.to_lowercase().as_str()),
     );
     doc::<B, _>(&VOICE_AGENTS, agent.id.as_str(), fields, agent)
+}
+
+pub(super) fn billing_plan<B: DocumentBackend>(
+    plan: &BillingPlan,
+) -> Result<Doc<B::Body>, StorageError> {
+    let mut fields = Fields::with_capacity(1);
+    fields.set(TIER_ORDER, tier_order(plan.tier));
+    doc::<B, _>(&BILLING_PLANS, plan.tier.as_str(), fields, plan)
+}
+
+/// The tier's place in [`PlanTier::ALL`] (every tier has one).
+fn tier_order(tier: PlanTier) -> FieldValue {
+    let place = PlanTier::ALL
+        .iter()
+        .position(|candidate| *candidate == tier)
+        .unwrap_or(PlanTier::ALL.len());
+    FieldValue::U64(place as u64)
+}
+
+pub(super) fn billing_account<B: DocumentBackend>(
+    account: &BillingAccount,
+) -> Result<Doc<B::Body>, StorageError> {
+    let mut fields = Fields::with_capacity(2);
+    fields.set(TENANT, tenant(&account.tenant_id));
+    if let Some(due) = account.due() {
+        fields.set(DUE, millis(due));
+    }
+    doc::<B, _>(
+        &BILLING_ACCOUNTS,
+        account.tenant_id.as_str(),
+        fields,
+        account,
+    )
 }

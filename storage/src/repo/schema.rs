@@ -2,8 +2,9 @@
 //!
 //! Every index that serves a tenant's reads starts with the tenant. A few lookups are global by
 //! nature: a widget key (it is how a widget's tenant is found), a user's email (signing in names
-//! no organisation), and the node-wide scans of timers (loaded once at start) and of the outbox
-//! (drained by the delivery loop).
+//! no organisation), the node-wide scans of timers (loaded once at start) and of the outbox
+//! (drained by the delivery loop), and billing's (plans are the operator's, accounts are swept by
+//! when their grant runs out, and the payment provider's ids and events name no organisation).
 
 use crate::backend::{CollectionSpec, IndexSpec};
 
@@ -45,6 +46,8 @@ pub const NAME_ORDER: &str = "nameOrder";
 pub const CAMPAIGN: &str = "campaignId";
 /// Whether a campaign recipient's journey ended.
 pub const FINISHED: &str = "finished";
+/// A billing plan's tier's place in `PlanTier::ALL`, so plans list in tier order.
+pub const TIER_ORDER: &str = "tierOrder";
 
 pub static BOTS_BY_WIDGET_KEY: IndexSpec = IndexSpec::unique("widget_key", &[WIDGET_KEY]);
 pub static BOTS_BY_CREATED: IndexSpec = IndexSpec::ordered("tenant_created", &[TENANT, CREATED]);
@@ -315,6 +318,41 @@ pub static CAMPAIGN_MESSAGES: CollectionSpec = CollectionSpec {
     indexes: &[&CAMPAIGN_MESSAGES_BY_CONTACT],
 };
 
+/// Billing plans, one per priced tier (the id is the tier's name); operator-level, so no tenant.
+/// Listed whole in tier order.
+pub static BILLING_PLANS_BY_TIER: IndexSpec = IndexSpec::ordered("tier_order", &[TIER_ORDER]);
+pub static BILLING_PLANS: CollectionSpec = CollectionSpec {
+    name: "billing_plans",
+    fields: &[TIER_ORDER],
+    indexes: &[&BILLING_PLANS_BY_TIER],
+};
+
+/// Organisations' billing accounts (the id is the tenant), found by when their grant runs out
+/// (`DUE`, absent while nothing is granted) so lapsed grants are decided again.
+pub static BILLING_ACCOUNTS_BY_DUE: IndexSpec = IndexSpec::ordered("due", &[DUE]);
+pub static BILLING_ACCOUNTS: CollectionSpec = CollectionSpec {
+    name: "billing_accounts",
+    fields: &[TENANT, DUE],
+    indexes: &[&BILLING_ACCOUNTS_BY_DUE],
+};
+
+/// The organisation each of the payment provider's subscription and order ids belongs to (the
+/// id is the provider's); per tenant for erasure.
+pub static BILLING_REFERENCES_BY_TENANT: IndexSpec = IndexSpec::ordered("tenant", &[TENANT]);
+pub static BILLING_REFERENCES: CollectionSpec = CollectionSpec {
+    name: "billing_references",
+    fields: &[TENANT],
+    indexes: &[&BILLING_REFERENCES_BY_TENANT],
+};
+
+/// The payment provider's events already handled (the id is the provider's event id): inserting
+/// one is how a webhook claims it, so a redelivered event is handled once.
+pub static BILLING_EVENTS: CollectionSpec = CollectionSpec {
+    name: "billing_events",
+    fields: &[RECEIVED],
+    indexes: &[],
+};
+
 /// Every collection, for backends to create at open. A new collection goes last: the embedded
 /// backends keep each collection at its place in this list.
 pub static SCHEMA: &[&CollectionSpec] = &[
@@ -340,4 +378,8 @@ pub static SCHEMA: &[&CollectionSpec] = &[
     &CAMPAIGNS,
     &CAMPAIGN_RECIPIENTS,
     &CAMPAIGN_MESSAGES,
+    &BILLING_PLANS,
+    &BILLING_ACCOUNTS,
+    &BILLING_REFERENCES,
+    &BILLING_EVENTS,
 ];

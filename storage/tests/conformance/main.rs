@@ -19,6 +19,7 @@ macro_rules! mongo_case {
 
 mod accounts;
 mod audit;
+mod billing;
 mod bots;
 mod campaigns;
 mod canned;
@@ -113,4 +114,10 @@ conformance!(
     campaigns::deleting_a_campaign_takes_its_whole_audience_and_nothing_else,
     campaigns::erasing_a_contact_takes_it_out_of_every_audience_of_its_tenant,
     campaigns::a_runner_finds_due_recipients_and_their_messages_by_provider_id,
+    billing::plans_are_replaced_per_tier_and_listed_in_tier_order,
+    billing::an_account_is_stored_whole_and_read_in_its_tenant,
+    billing::accounts_are_due_earliest_first_once_their_grant_runs_out,
+    billing::a_provider_id_is_linked_to_one_organisation,
+    billing::a_provider_event_is_recorded_once,
+    billing::erasing_billing_takes_one_organisations_account_and_references,
 );

@@ -6,7 +6,7 @@
 //! that registers a webhook URL (`hub.mode=subscribe`, `hub.verify_token`, `hub.challenge`) is
 //! answered by [`verify_subscription`], which compares the token in constant time too.
 
-use hmac::{Hmac, KeyInit, Mac};
+use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
@@ -21,7 +21,7 @@ const SIGNATURE_LEN: usize = 32;
 pub enum SignatureError {
     #[error("signature header missing")]
     MissingHeader,
-    #[error("signature header malformed: expected sha256= and 64 hex digits")]
+    #[error("signature header malformed: expected 64 hex digits (after sha256= from Meta)")]
     MalformedHeader,
     #[error("signature does not match the body")]
     Mismatch,
@@ -72,10 +72,7 @@ pub fn signature_header(app_secret: &[u8], body: &[u8]) -> Result<String, Signat
 }
 
 fn mac_of(app_secret: &[u8], body: &[u8]) -> Result<Hmac<Sha256>, SignatureError> {
-    let mut mac =
-        Hmac::<Sha256>::new_from_slice(app_secret).map_err(|_| SignatureError::NoSecret)?;
-    mac.update(body);
-    Ok(mac)
+    crate::mac::mac_of(app_secret, &[body]).ok_or(SignatureError::NoSecret)
 }
 
 fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {

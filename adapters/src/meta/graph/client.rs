@@ -8,6 +8,7 @@ use super::errors::{GraphError, classify};
 use super::retry_after::parse_retry_after;
 use super::token::AccessToken;
 use super::upload::Multipart;
+use crate::error_chain::error_chain;
 use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -186,16 +187,4 @@ fn transport_error(error: reqwest::Error) -> GraphError {
     } else {
         GraphError::Network(error_chain(&error))
     }
-}
-
-/// The error and its sources, as reqwest's own text stops at "error sending request".
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }

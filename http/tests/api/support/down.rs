@@ -5,7 +5,8 @@ use botwot_engine::Channel;
 use botwot_engine::access::{
     ApiKey, Organisation, OtpChallenge, OtpPurpose, RefreshDigest, RefreshFamily, UserAccount,
 };
-use botwot_engine::access::{AuditEntry, AuditFilter};
+use botwot_engine::access::{AuditEntry, AuditFilter, PlanTier};
+use botwot_engine::billing::{BillingAccount, BillingPlan};
 use botwot_engine::campaign::{Campaign, CampaignRecipient, CampaignStatus};
 use botwot_engine::ids::CampaignId;
 use botwot_engine::ids::{ApiKeyId, RefreshFamilyId, UserId};
@@ -564,6 +565,44 @@ impl botwot_engine::ports::CampaignRunStore for DownStore {
         _: &str,
         _: &str,
     ) -> Result<Option<botwot_engine::campaign::CampaignMessageRef>, StoreError> {
+        down()
+    }
+}
+
+#[async_trait]
+impl botwot_engine::ports::BillingStore for DownStore {
+    async fn put_billing_plan(&self, _: &BillingPlan) -> Result<(), StoreError> {
+        down()
+    }
+    async fn billing_plan(&self, _: PlanTier) -> Result<Option<BillingPlan>, StoreError> {
+        down()
+    }
+    async fn billing_plans(&self) -> Result<Vec<BillingPlan>, StoreError> {
+        down()
+    }
+    async fn billing_account(&self, _: &TenantId) -> Result<Option<BillingAccount>, StoreError> {
+        down()
+    }
+    async fn save_billing_account(&self, _: &BillingAccount) -> Result<(), StoreError> {
+        down()
+    }
+    async fn billing_accounts_due(
+        &self,
+        _: Timestamp,
+        _: usize,
+    ) -> Result<Vec<BillingAccount>, StoreError> {
+        down()
+    }
+    async fn link_billing_reference(&self, _: &str, _: &TenantId) -> Result<(), StoreError> {
+        down()
+    }
+    async fn billing_reference(&self, _: &str) -> Result<Option<TenantId>, StoreError> {
+        down()
+    }
+    async fn record_billing_event(&self, _: &str, _: Timestamp) -> Result<bool, StoreError> {
+        down()
+    }
+    async fn erase_billing(&self, _: &TenantId) -> Result<(), StoreError> {
         down()
     }
 }

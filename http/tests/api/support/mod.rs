@@ -6,6 +6,8 @@ pub mod down;
 pub mod fake_templates;
 pub mod node;
 pub mod proxy;
+#[path = "../../../../tests/support/razorpay_fake.rs"]
+pub mod razorpay_fake;
 pub mod socket;
 
 use axum::Router;
@@ -136,6 +138,31 @@ impl TestApp {
     /// The application over a store that cannot be reached.
     pub async fn with_storage_down() -> Self {
         Self::assemble(HttpConfig::default(), true, None).await
+    }
+
+    /// The application with payments through the local Razorpay `fake`, its billing reading
+    /// `clock`, and the operators' token of [`crate::cluster_admin::with_token`].
+    pub async fn with_payments(fake: &razorpay_fake::RazorpayFake, clock: Arc<dyn Clock>) -> Self {
+        use botwot_actors::{Billing, BillingConfig, BillingDeps, NamedLocks};
+        use botwot_adapters::razorpay::{RazorpayClient, RazorpayConfig};
+        let mut app = Self::assemble(crate::cluster_admin::with_token(), false, None).await;
+        let client = RazorpayClient::new(
+            RazorpayConfig::new(fake.key_id(), fake.key_secret()).with_api_url(fake.base_url()),
+        )
+        .expect("razorpay config");
+        let billing = Billing::new(BillingDeps {
+            store: app.state.store.clone(),
+            provider: Arc::new(client),
+            locks: NamedLocks::default(),
+            clock,
+            config: BillingConfig::default(),
+        });
+        app.state.payments = Some(botwot_http::routes::billing::Payments {
+            billing,
+            webhook_secret: fake.webhook_secret().to_owned(),
+        });
+        app.router = botwot_http::router(app.state.clone());
+        app
     }
 
     /// The application whose HTTP layer (tokens, codes, rate limits) reads `clock`; the node
