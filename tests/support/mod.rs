@@ -7,6 +7,7 @@
 pub mod fake_media;
 pub mod llm;
 pub mod meta;
+pub mod razorpay_fake;
 
 use serde_json::{Value, json};
 use std::net::TcpListener;

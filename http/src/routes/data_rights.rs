@@ -16,6 +16,7 @@ use axum::Json;
 use axum::extract::State;
 use botwot_adapters::meta::media;
 use botwot_engine::access::{AuditEntry, AuditFilter, Role};
+use botwot_engine::billing::BillingAccount;
 use botwot_engine::campaign::{Campaign, CampaignRecipient};
 use botwot_engine::canned::CannedResponse;
 use botwot_engine::integration::ChannelIntegration;
@@ -217,6 +218,8 @@ pub struct OrganisationExport {
     pub voice_agents: Vec<VoiceAgent>,
     pub sessions: Vec<ExportedSession>,
     pub campaigns: Vec<ExportedCampaign>,
+    /// Its billing: subscriptions, orders and the tier paid for (null when it never paid).
+    pub billing: Option<BillingAccount>,
     pub audit: Vec<AuditEntry>,
 }
 
@@ -229,8 +232,8 @@ pub struct ExportedCampaign {
 }
 
 /// Everything the organisation holds: its users, keys, bots, integrations, canned responses,
-/// voice agents, every session with its transcript, every campaign with its audience, and its
-/// audit log.
+/// voice agents, every session with its transcript, every campaign with its audience, its
+/// billing, and its audit log.
 #[utoipa::path(
     get, path = "/v1/data/organisation-export", tag = "data rights",
     responses((status = 200, description = "the whole organisation")),
@@ -270,6 +273,7 @@ pub async fn export_organisation(
             recipients,
         });
     }
+    let billing = store.billing_account(tenant).await?;
     tracing::info!(tenant_id = %tenant, sessions = sessions.len(), "organisation data exported");
     Ok(Json(OrganisationExport {
         organisation: OrganisationView::from(&principal.organisation),
@@ -282,6 +286,7 @@ pub async fn export_organisation(
         voice_agents,
         sessions,
         campaigns: exported_campaigns,
+        billing,
         audit,
     }))
 }
