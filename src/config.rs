@@ -4,7 +4,7 @@
 
 use crate::payments::PaymentsConfig;
 use anyhow::{Context, Result, bail};
-use botwot_actors::{CampaignRunnerConfig, InboundLogConfig, NodeConfig};
+use botwot_actors::{CampaignRunnerConfig, InboundLogConfig, NodeConfig, PostPublisherConfig};
 use botwot_adapters::meta::graph::GraphConfig;
 use botwot_cluster::ClusterConfig;
 use botwot_http::HttpConfig;
@@ -33,6 +33,8 @@ pub struct Config {
     pub inbound_log: InboundLogConfig,
     /// How the node sends campaigns.
     pub campaigns: CampaignRunnerConfig,
+    /// How the node publishes posts on Facebook pages and Instagram accounts.
+    pub social: PostPublisherConfig,
     /// Payments through Razorpay (off until its keys are set).
     pub payments: PaymentsConfig,
     /// Where the Meta Graph API is (`base_url`, `api_version`, `request_timeout_ms`): replies on

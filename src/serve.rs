@@ -6,10 +6,13 @@ use crate::dispatch::{Dispatch, session_dispatch};
 use crate::number_pacing::SharedNumberPace;
 use crate::payments;
 use anyhow::{Context, Result};
-use botwot_actors::{CampaignRunner, CampaignRunnerDeps, NamedLocks, Node, NodeDeps, SystemClock};
+use botwot_actors::{
+    CampaignRunner, CampaignRunnerDeps, NamedLocks, Node, NodeDeps, PostPublisher,
+    PostPublisherDeps, SystemClock,
+};
 use botwot_adapters::channels::ChannelRouter;
 use botwot_adapters::meta::graph::{
-    AccessTokenSource, GraphClient, MetaGraphSender, StoredTokens, TokenCipher,
+    AccessTokenSource, GraphClient, GraphPublisher, MetaGraphSender, StoredTokens, TokenCipher,
 };
 use botwot_adapters::meta::uploads::Uploads;
 use botwot_engine::Channel;
@@ -75,6 +78,17 @@ pub async fn serve(mut config: Config) -> Result<()> {
     let uploads = Uploads::new(knowledge.blobs.clone());
     let per_second = graph.config().whatsapp_messages_per_second;
     let links = config.http.upload_links();
+    let posts = PostPublisher::new(
+        PostPublisherDeps {
+            store: store.clone(),
+            publisher: Arc::new(GraphPublisher::new(graph.clone(), tokens.clone())),
+            locks: locks.clone(),
+            clock: clock.clone(),
+        },
+        config.social,
+    );
+    posts.spawn();
+    http = http.post_publisher(posts);
     let mut meta = MetaGraphSender::new(graph, tokens).with_uploads(uploads, links, clock.clone());
     if config.cluster.enabled {
         let pace = SharedNumberPace::connect(

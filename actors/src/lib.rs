@@ -7,7 +7,8 @@
 //! are passivated; messages that arrive meanwhile are held and handed to the next incarnation.
 //! [`Ingestion`] runs knowledge-base ingestion jobs in the background and resumes unfinished ones
 //! at start; [`CampaignRunner`] sends campaigns, every recipient's journey resumed from the
-//! store; [`Billing`] settles what organisations paid for into their plan tier. [`Node`] wires it all together; [`Sessions`] is the handle the HTTP layer talks to.
+//! store; [`Billing`] settles what organisations paid for into their plan tier; [`PostPublisher`] publishes
+//! posts on Facebook pages and Instagram accounts at their time. [`Node`] wires it all together; [`Sessions`] is the handle the HTTP layer talks to.
 //! In a cluster, [`ClusterHost`] hands the node the shards it holds and [`ClusteredSessions`]
 //! takes the place of [`Sessions`], sending each event to the node that runs its session; a
 //! single node on embedded storage uses [`LoggedSessions`], which acknowledges webhooks once
@@ -34,6 +35,7 @@ mod registry;
 mod session_actor;
 mod session_quota;
 mod sessions;
+mod social_posts;
 mod supervisor;
 mod timers;
 
@@ -52,4 +54,5 @@ pub use ingestion::{Ingestion, IngestionConfig, IngestionDeps};
 pub use named_locks::{LockError, NamedGuard, NamedLocks};
 pub use node::{Node, NodeDeps, NodeSnapshot};
 pub use sessions::{Envelope, Outcome, SessionError, Sessions};
+pub use social_posts::{PostPublisher, PostPublisherConfig, PostPublisherDeps, post_lock_name};
 pub use timers::TimerService;

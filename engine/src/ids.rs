@@ -102,3 +102,7 @@ string_id!(
     /// A WhatsApp campaign of an organisation (PRD §3.7.1).
     CampaignId, "cmp"
 );
+string_id!(
+    /// A post of an organisation on its Facebook page or Instagram account (PRD §3.7.2).
+    PostId, "pst"
+);

@@ -28,6 +28,7 @@ pub mod messaging_window;
 pub mod outbox;
 pub mod ports;
 pub mod session;
+pub mod social;
 pub mod template_parts;
 pub mod time;
 pub mod timer;

@@ -17,7 +17,7 @@ use crate::sessions::SessionDispatcher;
 use crate::state::AppState;
 use crate::widget::{WebChannel, demo, socket};
 use axum::Router;
-use botwot_actors::{CampaignRunner, NamedLocks};
+use botwot_actors::{CampaignRunner, NamedLocks, PostPublisher};
 use botwot_adapters::meta::graph::contact_signals::ContactSignals;
 use botwot_adapters::meta::graph::template_library::TemplateLibrary;
 use botwot_adapters::meta::graph::{AccessTokenSource, GraphClient};
@@ -61,6 +61,7 @@ pub struct HttpBuilder {
     campaign_locks: CampaignLocks,
     campaigns: Option<CampaignRunner>,
     payments: Option<Payments>,
+    posts: Option<PostPublisher>,
 }
 
 impl HttpBuilder {
@@ -85,6 +86,7 @@ impl HttpBuilder {
             campaign_locks: CampaignLocks::default(),
             campaigns: None,
             payments: None,
+            posts: None,
         })
     }
 
@@ -136,6 +138,12 @@ impl HttpBuilder {
     /// The node's campaign runner (made with the same named locks).
     pub fn campaign_runner(mut self, runner: CampaignRunner) -> Self {
         self.campaigns = Some(runner);
+        self
+    }
+
+    /// The node's post publisher.
+    pub fn post_publisher(mut self, publisher: PostPublisher) -> Self {
+        self.posts = Some(publisher);
         self
     }
 
@@ -212,6 +220,7 @@ impl HttpBuilder {
             campaign_locks: self.campaign_locks.clone(),
             campaigns: self.campaigns.clone(),
             payments: self.payments.clone(),
+            posts: self.posts.clone(),
         };
         socket::open_namespace(&self.io, state.clone()).await;
         console::socket::open_namespace(&self.io, state.clone(), self.board.clone()).await;

@@ -116,7 +116,7 @@ error_codes! {
     AlreadyFinished => CONFLICT, "already_finished";
     /// A campaign without recipients cannot be scheduled or launched.
     NoAudience => CONFLICT, "no_audience";
-    /// A campaign's start time must be in the future.
+    /// A campaign's start time, or a post's publishing time, must be in the future.
     StartInThePast => UNPROCESSABLE_ENTITY, "start_in_the_past";
     NotScheduled => CONFLICT, "not_scheduled";
     /// A scheduled campaign is not started before its time.
@@ -157,6 +157,9 @@ error_codes! {
     PaymentProviderUnavailable => SERVICE_UNAVAILABLE, "payment_provider_unavailable";
     /// Another request is changing the organisation's billing; sent with `Retry-After`.
     BillingBusy => SERVICE_UNAVAILABLE, "billing_busy";
+    /// Only a scheduled post is cancelled or moved (it is published, failed, cancelled or
+    /// being published).
+    PostNotScheduled => CONFLICT, "post_not_scheduled";
     /// A cluster administration route called on a node that runs alone (not `serve --cluster`).
     NotClustered => CONFLICT, "not_clustered";
     PayloadTooLarge => PAYLOAD_TOO_LARGE, "payload_too_large";

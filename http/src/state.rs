@@ -8,7 +8,7 @@ use crate::knowledge::KnowledgeServices;
 use crate::routes::billing::Payments;
 use crate::routes::campaigns::CampaignLocks;
 use crate::sessions::SessionDispatcher;
-use botwot_actors::CampaignRunner;
+use botwot_actors::{CampaignRunner, PostPublisher};
 use botwot_adapters::meta::graph::contact_signals::ContactSignals;
 use botwot_adapters::meta::graph::template_library::TemplateLibrary;
 use botwot_adapters::meta::media::MediaLibrary;
@@ -53,6 +53,9 @@ pub struct AppState {
     pub campaigns: Option<CampaignRunner>,
     /// Payments through the provider; `None` when none are configured (`payments_disabled`).
     pub payments: Option<Payments>,
+    /// This node's post publisher, woken when a post is made for now; `None` in tests of
+    /// other parts (posts then wait in the store).
+    pub posts: Option<PostPublisher>,
 }
 
 impl AppState {

@@ -2,12 +2,14 @@
 //! `GET /{version}/{media-id}` answers the file's short-lived download URL, MIME type, SHA-256
 //! and size; that URL then gives the bytes, to a request bearing the account's token only.
 //! `POST /{version}/{phone-number-id}/media` (multipart: `messaging_product`, `type`, `file`)
-//! keeps an uploaded file and answers its new media id.
+//! keeps an uploaded file and answers its new media id. The same path with a JSON body is an
+//! Instagram account's content container (`image_url`, `video_url`, `children`, ...), kept and
+//! answered with its id; `GET /{version}/{container-id}?fields=status_code` reads `FINISHED`.
 
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use parking_lot::Mutex;
@@ -25,6 +27,15 @@ pub struct MediaFiles {
     files: Arc<Mutex<HashMap<String, File>>>,
     downloads: Arc<Mutex<HashMap<String, usize>>>,
     uploads: Arc<Mutex<Vec<String>>>,
+    containers: Arc<Mutex<Vec<Container>>>,
+}
+
+/// An Instagram content container: its id, the account it was made on and the JSON asked for.
+#[derive(Clone, Debug)]
+pub struct Container {
+    pub id: String,
+    pub account: String,
+    pub body: serde_json::Value,
 }
 
 impl MediaFiles {
@@ -40,6 +51,11 @@ impl MediaFiles {
     /// The file kept under `media_id` (added, or uploaded).
     pub fn file(&self, media_id: &str) -> Option<(String, Vec<u8>)> {
         self.files.lock().get(media_id).cloned()
+    }
+
+    /// The Instagram content containers made so far, in order.
+    pub fn containers(&self) -> Vec<Container> {
+        self.containers.lock().clone()
     }
 
     /// The ids of the files uploaded so far, in order.
@@ -87,8 +103,22 @@ fn requested_file(served: &Served, media_id: &str, headers: &HeaderMap) -> Optio
 async fn media_info(
     State(served): State<Served>,
     Path(media_id): Path<String>,
+    uri: Uri,
     headers: HeaderMap,
 ) -> Response {
+    let container = served
+        .files
+        .containers
+        .lock()
+        .iter()
+        .any(|c| c.id == media_id);
+    if container
+        && uri
+            .query()
+            .is_some_and(|query| query.contains("status_code"))
+    {
+        return axum::Json(json!({"status_code": "FINISHED", "status": "Finished: Media container is ready.", "id": media_id})).into_response();
+    }
     let Some(file) = requested_file(&served, &media_id, &headers) else {
         return refused();
     };
@@ -124,9 +154,24 @@ async fn download(
 
 /// Keeps the `file` part of a WhatsApp media upload and answers its media id; a form without
 /// `messaging_product=whatsapp` or a file is refused as Meta refuses it (code 100).
-async fn upload(State(served): State<Served>, headers: HeaderMap, body: Bytes) -> Response {
+async fn upload(
+    State(served): State<Served>,
+    Path(account): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     if !authorised(&served, &headers) {
         return refused();
+    }
+    if let Ok(body) = serde_json::from_slice::<serde_json::Value>(&body) {
+        let mut containers = served.files.containers.lock();
+        let id = format!("1790{:014}", containers.len() + 1);
+        containers.push(Container {
+            id: id.clone(),
+            account,
+            body,
+        });
+        return axum::Json(json!({"id": id})).into_response();
     }
     let boundary = headers
         .get(header::CONTENT_TYPE)

@@ -174,6 +174,9 @@ async fn accept_message(
         }});
         return (StatusCode::UNAUTHORIZED, axum::Json(error)).into_response();
     }
+    if let Some(answer) = publishing_answer(&uri, &issued_id) {
+        return axum::Json(answer).into_response();
+    }
     if read_receipt {
         // A read receipt (`status: read`) is answered `{"success": true}`.
         return axum::Json(json!({"success": true})).into_response();
@@ -194,6 +197,28 @@ async fn accept_message(
         "messages": [{"id": issued_id}]
     }))
     .into_response()
+}
+
+/// Meta's documented answers to content publishing: a page's `/feed`, `/photos` (with the
+/// photo's post id) and `/videos`, and an Instagram account's `/media_publish` (its containers
+/// are made in `fake_media`).
+fn publishing_answer(uri: &Uri, issued_id: &str) -> Option<Value> {
+    let path = uri.path();
+    if uri
+        .query()
+        .is_some_and(|query| query.contains("status_code"))
+    {
+        let container = path.rsplit('/').next().unwrap_or_default();
+        return Some(json!({"status_code": "FINISHED", "id": container}));
+    }
+    let page = path.split('/').rev().nth(1).unwrap_or_default();
+    if path.ends_with("/photos") {
+        return Some(json!({"id": issued_id, "post_id": format!("{page}_{issued_id}")}));
+    }
+    ["/feed", "/videos", "/media_publish"]
+        .iter()
+        .any(|tail| path.ends_with(tail))
+        .then(|| json!({"id": issued_id}))
 }
 
 /// The `mid` the fake's Send API gives the `n`th message it accepts (from 1).

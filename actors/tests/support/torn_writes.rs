@@ -14,6 +14,7 @@ use botwot_engine::access::{AuditEntry, AuditFilter, PlanTier};
 use botwot_engine::billing::{BillingAccount, BillingPlan};
 use botwot_engine::campaign::{Campaign, CampaignRecipient, CampaignStatus};
 use botwot_engine::ids::CampaignId;
+use botwot_engine::ids::PostId;
 use botwot_engine::ids::{ApiKeyId, RefreshFamilyId, UserId};
 use botwot_engine::ids::{BotId, MessageId, SessionId, TenantId, WidgetKey};
 use botwot_engine::ids::{DocumentId, KnowledgeBaseId};
@@ -27,6 +28,7 @@ use botwot_engine::ports::{
     Storage, StoreError, TimerStore,
 };
 use botwot_engine::session::{SessionKey, SessionState};
+use botwot_engine::social::{PostStatus, SocialPost};
 use botwot_engine::time::Timestamp;
 use botwot_engine::timer::DurableTimer;
 use std::collections::BTreeMap;
@@ -775,5 +777,33 @@ impl botwot_engine::ports::BillingStore for TornWrites {
     }
     async fn erase_billing(&self, tenant: &TenantId) -> Result<(), StoreError> {
         self.inner.erase_billing(tenant).await
+    }
+}
+
+#[async_trait]
+impl botwot_engine::ports::SocialPostStore for TornWrites {
+    async fn insert_post(&self, post: &SocialPost) -> Result<(), StoreError> {
+        self.inner.insert_post(post).await
+    }
+    async fn save_post(&self, post: &SocialPost) -> Result<(), StoreError> {
+        self.inner.save_post(post).await
+    }
+    async fn get_post(
+        &self,
+        tenant: &TenantId,
+        id: &PostId,
+    ) -> Result<Option<SocialPost>, StoreError> {
+        self.inner.get_post(tenant, id).await
+    }
+    async fn list_posts(
+        &self,
+        tenant: &TenantId,
+        status: Option<PostStatus>,
+        page: &PageRequest,
+    ) -> Result<Paged<SocialPost>, StoreError> {
+        self.inner.list_posts(tenant, status, page).await
+    }
+    async fn due_posts(&self, by: Timestamp, limit: usize) -> Result<Vec<SocialPost>, StoreError> {
+        self.inner.due_posts(by, limit).await
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! One file per family: `session_store` (commits and fences), `scheduled` (timers and the
 //! outbox), `accounts` (organisations, people, audit), `content` (what an organisation
-//! configures), `campaigns` (campaigns and their audiences), `billing` (payments and what they bought) and `channels` (what leaves the
+//! configures), `campaigns` (campaigns and their audiences), `billing` (payments and what they bought), `social` (posts on pages and accounts) and `channels` (what leaves the
 //! engine); [`Storage`] is all the stores at once.
 
 mod accounts;
@@ -13,6 +13,7 @@ mod channels;
 mod content;
 mod scheduled;
 mod session_store;
+mod social;
 
 pub use accounts::{AccountStore, AuditStore};
 pub use billing::{BillingStore, PaymentProvider, ProviderError, ProviderOrder};
@@ -27,6 +28,7 @@ pub use scheduled::{OutboxStore, TimerStore};
 pub use session_store::{
     CommitOutcome, Fence, SessionAccess, SessionCommit, SessionFilter, SessionStore, WriteAccess,
 };
+pub use social::{SocialPostStore, SocialPublisher};
 
 use thiserror::Error;
 
@@ -83,6 +85,7 @@ pub trait Storage:
     + CampaignStore
     + CampaignRunStore
     + BillingStore
+    + SocialPostStore
 {
 }
 impl<
@@ -98,7 +101,8 @@ impl<
         + VoiceAgentStore
         + CampaignStore
         + CampaignRunStore
-        + BillingStore,
+        + BillingStore
+        + SocialPostStore,
 > Storage for T
 {
 }

@@ -40,19 +40,20 @@ impl Access {
     }
 }
 
+/// Social Media 8.1, Facebook.
+const FACEBOOK: Module = Module {
+    major: 8,
+    minor: Some(1),
+};
+/// Social Media 8.2, Instagram.
+const INSTAGRAM: Module = Module {
+    major: 8,
+    minor: Some(2),
+};
+
 /// Channel integrations: WhatsApp, or Social Media and its Facebook and Instagram sub-modules.
-pub const CHANNEL_MODULES: &[Module] = &[
-    Module::WHATSAPP,
-    Module::SOCIAL_MEDIA,
-    Module {
-        major: 8,
-        minor: Some(1),
-    },
-    Module {
-        major: 8,
-        minor: Some(2),
-    },
-];
+pub const CHANNEL_MODULES: &[Module] =
+    &[Module::WHATSAPP, Module::SOCIAL_MEDIA, FACEBOOK, INSTAGRAM];
 
 const BOTS: Access = Access::Module(Module::BOT_CONFIGURATION);
 const CONVERSATIONS: Access = Access::Module(Module::CONVERSATIONS);
@@ -62,6 +63,8 @@ const SETTINGS: Access = Access::Module(Module::SYSTEM_SETTINGS);
 const LIVE_CHAT: Access = Access::Module(Module::LIVE_CHAT);
 const CAMPAIGNS: Access = Access::Module(Module::CAMPAIGNS);
 const PAYMENTS: Access = Access::Module(Module::PAYMENTS);
+/// Posts on pages and accounts: Social Media, or its Facebook or Instagram sub-module.
+const SOCIAL_POSTS: Access = Access::AnyOf(&[Module::SOCIAL_MEDIA, FACEBOOK, INSTAGRAM]);
 /// Analytics 5.1 (Dashboard) and 5.4 (Export); Analytics itself covers both.
 const DASHBOARD: Access = Access::Module(Module {
     major: 5,
@@ -98,6 +101,11 @@ pub const ACCESS_MAP: &[(&str, &str, Access)] = &[
         PAYMENTS,
     ),
     ("POST", "/v1/billing/orders", PAYMENTS),
+    ("GET", "/v1/social/posts", SOCIAL_POSTS),
+    ("POST", "/v1/social/posts", SOCIAL_POSTS),
+    ("GET", "/v1/social/posts/{postId}", SOCIAL_POSTS),
+    ("POST", "/v1/social/posts/{postId}/cancel", SOCIAL_POSTS),
+    ("PUT", "/v1/social/posts/{postId}/schedule", SOCIAL_POSTS),
     ("POST", "/v1/billing/orders/{orderId}/capture", PAYMENTS),
     ("GET", "/v1/knowledge-bases", KNOWLEDGE),
     ("POST", "/v1/knowledge-bases", KNOWLEDGE),

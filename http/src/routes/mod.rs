@@ -33,6 +33,7 @@ pub mod reply_choices;
 pub mod routing;
 pub mod sessions;
 pub mod settings_patch;
+pub mod social_posts;
 pub mod templates;
 pub mod upload_links;
 pub mod uploads;
@@ -131,6 +132,10 @@ pub fn resources() -> OpenApiRouter<AppState> {
         .routes(routes!(billing::subscriptions::cancel_subscription))
         .routes(routes!(billing::orders::create_order))
         .routes(routes!(billing::orders::capture_order))
+        .routes(routes!(social_posts::create_post, social_posts::list_posts))
+        .routes(routes!(social_posts::get_post))
+        .routes(routes!(social_posts::cancel_post))
+        .routes(routes!(social_posts::reschedule_post))
         .routes(routes!(dashboard::dashboard_metrics))
         .routes(routes!(dashboard::export_report))
         .routes(routes!(dashboard::get_layout, dashboard::put_layout))

@@ -24,6 +24,7 @@ mod plan_admin;
 mod ratings;
 mod realtime;
 mod sessions;
+mod social_posts;
 mod socket_isolation;
 mod support;
 mod typing;

@@ -21,6 +21,7 @@ mod records;
 pub mod schema;
 mod sessions;
 mod shards;
+mod social_posts;
 mod timers;
 mod voice_agents;
 

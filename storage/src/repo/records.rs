@@ -5,8 +5,9 @@ use super::schema::{
     CAMPAIGN_MESSAGES, CAMPAIGN_RECIPIENTS, CAMPAIGNS, CANNED_RESPONSES, CHANNEL, CONTACT, CREATED,
     DELETED, DUE, EMAIL, FINISHED, INBOUND_PROVIDER_ID, INTEGRATIONS, KNOWLEDGE_BASE,
     KNOWLEDGE_BASES, KNOWLEDGE_DOCUMENTS, MESSAGES, NAME_ORDER, NEXT_ATTEMPT, ORGANISATIONS,
-    OUTBOUND_PROVIDER_ID, OUTBOX, QUEUE, REFRESH_FAMILIES, SEQ, SESSION, SESSIONS, SHARD, SHORTCUT,
-    STATUS, TENANT, TIER_ORDER, TIMERS, UNFINISHED, USER, USERS, VOICE_AGENTS, WIDGET_KEY,
+    OUTBOUND_PROVIDER_ID, OUTBOX, PUBLISH_AT, QUEUE, REFRESH_FAMILIES, SEQ, SESSION, SESSIONS,
+    SHARD, SHORTCUT, SOCIAL_POSTS, STATUS, TENANT, TIER_ORDER, TIMERS, UNFINISHED, USER, USERS,
+    VOICE_AGENTS, WIDGET_KEY,
 };
 use crate::backend::{CollectionSpec, Doc, DocumentBackend, FieldValue, Fields};
 use crate::error::StorageError;
@@ -22,6 +23,7 @@ use botwot_engine::integration::ChannelIntegration;
 use botwot_engine::knowledge::{KnowledgeBase, KnowledgeDocument};
 use botwot_engine::message::{Direction, Message};
 use botwot_engine::outbox::OutboxEntry;
+use botwot_engine::social::SocialPost;
 use botwot_engine::timer::DurableTimer;
 use botwot_engine::voice_agent::VoiceAgent;
 use botwot_engine::{BotProfile, SessionState, Timestamp};
@@ -346,4 +348,18 @@ pub(super) fn billing_account<B: DocumentBackend>(
         fields,
         account,
     )
+}
+
+pub(super) fn social_post<B: DocumentBackend>(
+    post: &SocialPost,
+) -> Result<Doc<B::Body>, StorageError> {
+    let mut fields = Fields::with_capacity(4);
+    fields
+        .set(TENANT, tenant(&post.tenant_id))
+        .set(STATUS, FieldValue::from(post.status.as_str()))
+        .set(PUBLISH_AT, millis(post.publish_at));
+    if let Some(due) = post.due() {
+        fields.set(DUE, millis(due));
+    }
+    doc::<B, _>(&SOCIAL_POSTS, post.id.as_str(), fields, post)
 }

@@ -2,9 +2,10 @@
 //!
 //! Every index that serves a tenant's reads starts with the tenant. A few lookups are global by
 //! nature: a widget key (it is how a widget's tenant is found), a user's email (signing in names
-//! no organisation), the node-wide scans of timers (loaded once at start) and of the outbox
-//! (drained by the delivery loop), and billing's (plans are the operator's, accounts are swept by
-//! when their grant runs out, and the payment provider's ids and events name no organisation).
+//! no organisation), the node-wide scans of timers (loaded once at start), of the outbox
+//! (drained by the delivery loop) and of social posts due (taken up by the publisher), and
+//! billing's (plans are the operator's, accounts are swept by when their grant runs out, and the
+//! payment provider's ids and events name no organisation).
 
 use crate::backend::{CollectionSpec, IndexSpec};
 
@@ -48,6 +49,8 @@ pub const CAMPAIGN: &str = "campaignId";
 pub const FINISHED: &str = "finished";
 /// A billing plan's tier's place in `PlanTier::ALL`, so plans list in tier order.
 pub const TIER_ORDER: &str = "tierOrder";
+/// When a social post was asked to appear.
+pub const PUBLISH_AT: &str = "publishMs";
 
 pub static BOTS_BY_WIDGET_KEY: IndexSpec = IndexSpec::unique("widget_key", &[WIDGET_KEY]);
 pub static BOTS_BY_CREATED: IndexSpec = IndexSpec::ordered("tenant_created", &[TENANT, CREATED]);
@@ -353,6 +356,24 @@ pub static BILLING_EVENTS: CollectionSpec = CollectionSpec {
     indexes: &[],
 };
 
+/// Posts on Facebook pages and Instagram accounts (the id is the post's): latest first per
+/// tenant by when they were asked to appear (`PUBLISH_AT`), and by status; every tenant's by
+/// when the publisher takes them up (`DUE`, absent once nothing is left to do).
+pub static SOCIAL_POSTS_BY_PUBLISH: IndexSpec =
+    IndexSpec::ordered("tenant_publish", &[TENANT, PUBLISH_AT]);
+pub static SOCIAL_POSTS_BY_STATUS: IndexSpec =
+    IndexSpec::ordered("tenant_status_publish", &[TENANT, STATUS, PUBLISH_AT]);
+pub static SOCIAL_POSTS_BY_DUE: IndexSpec = IndexSpec::ordered("due", &[DUE]);
+pub static SOCIAL_POSTS: CollectionSpec = CollectionSpec {
+    name: "social_posts",
+    fields: &[TENANT, STATUS, PUBLISH_AT, DUE],
+    indexes: &[
+        &SOCIAL_POSTS_BY_PUBLISH,
+        &SOCIAL_POSTS_BY_STATUS,
+        &SOCIAL_POSTS_BY_DUE,
+    ],
+};
+
 /// Every collection, for backends to create at open. A new collection goes last: the embedded
 /// backends keep each collection at its place in this list.
 pub static SCHEMA: &[&CollectionSpec] = &[
@@ -382,4 +403,5 @@ pub static SCHEMA: &[&CollectionSpec] = &[
     &BILLING_ACCOUNTS,
     &BILLING_REFERENCES,
     &BILLING_EVENTS,
+    &SOCIAL_POSTS,
 ];

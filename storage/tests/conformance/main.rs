@@ -38,6 +38,7 @@ mod paging;
 mod records;
 mod sessions;
 mod shards;
+mod social_posts;
 mod stale_writer;
 mod timers;
 mod transcript;
@@ -120,4 +121,8 @@ conformance!(
     billing::a_provider_id_is_linked_to_one_organisation,
     billing::a_provider_event_is_recorded_once,
     billing::erasing_billing_takes_one_organisations_account_and_references,
+    social_posts::posts_are_stored_whole_and_read_in_their_tenant,
+    social_posts::posts_list_latest_first_by_status_a_page_at_a_time,
+    social_posts::posts_are_due_earliest_first_in_every_tenant,
+    social_posts::erasing_an_organisation_takes_its_posts_only,
 );

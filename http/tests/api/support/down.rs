@@ -9,6 +9,7 @@ use botwot_engine::access::{AuditEntry, AuditFilter, PlanTier};
 use botwot_engine::billing::{BillingAccount, BillingPlan};
 use botwot_engine::campaign::{Campaign, CampaignRecipient, CampaignStatus};
 use botwot_engine::ids::CampaignId;
+use botwot_engine::ids::PostId;
 use botwot_engine::ids::{ApiKeyId, RefreshFamilyId, UserId};
 use botwot_engine::ids::{DocumentId, KnowledgeBaseId};
 use botwot_engine::ids::{MessageId, WidgetKey};
@@ -21,6 +22,7 @@ use botwot_engine::ports::{
     OutboxStore, PageRequest, Paged, SessionCommit, SessionFilter, SessionStore, StoreError,
     TimerStore,
 };
+use botwot_engine::social::{PostStatus, SocialPost};
 use botwot_engine::timer::DurableTimer;
 use botwot_engine::{
     BotId, BotProfile, Message, SessionId, SessionKey, SessionState, TenantId, Timestamp,
@@ -603,6 +605,30 @@ impl botwot_engine::ports::BillingStore for DownStore {
         down()
     }
     async fn erase_billing(&self, _: &TenantId) -> Result<(), StoreError> {
+        down()
+    }
+}
+
+#[async_trait]
+impl botwot_engine::ports::SocialPostStore for DownStore {
+    async fn insert_post(&self, _: &SocialPost) -> Result<(), StoreError> {
+        down()
+    }
+    async fn save_post(&self, _: &SocialPost) -> Result<(), StoreError> {
+        down()
+    }
+    async fn get_post(&self, _: &TenantId, _: &PostId) -> Result<Option<SocialPost>, StoreError> {
+        down()
+    }
+    async fn list_posts(
+        &self,
+        _: &TenantId,
+        _: Option<PostStatus>,
+        _: &PageRequest,
+    ) -> Result<Paged<SocialPost>, StoreError> {
+        down()
+    }
+    async fn due_posts(&self, _: Timestamp, _: usize) -> Result<Vec<SocialPost>, StoreError> {
         down()
     }
 }
