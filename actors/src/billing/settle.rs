@@ -6,7 +6,8 @@
 //! agreement and never moved by billing.
 //!
 //! The sweep settles the accounts whose grant ran out, so an organisation whose paid time ended
-//! returns to BASE without any report from the provider.
+//! returns to BASE without any report from the provider, and forgets handled event ids a week
+//! old (long after the provider stopped redelivering them).
 
 use super::{Billing, BillingError, billing_lock_name};
 use crate::named_locks::NamedGuard;
@@ -19,6 +20,10 @@ use tracing::{info, warn};
 
 /// Accounts settled per read of the store in one sweep.
 const DUE_AT_ONCE: usize = 200;
+/// How long a handled event id is remembered: Razorpay redelivers for 24 hours.
+const EVENTS_REMEMBERED: Duration = Duration::from_secs(7 * 24 * 3600);
+/// Event ids forgotten per sweep.
+const EVENTS_FORGOTTEN_AT_ONCE: usize = 1_000;
 
 impl Billing {
     pub(super) async fn hold(&self, tenant: &TenantId) -> Result<NamedGuard<'_>, BillingError> {
@@ -136,6 +141,15 @@ impl Billing {
                     Ok(0) => {}
                     Ok(settled) => info!(settled, "billing: paid time ran out"),
                     Err(error) => warn!(%error, "billing sweep failed; trying again later"),
+                }
+                let forget_before = billing.inner.clock.now().minus(EVENTS_REMEMBERED);
+                if let Err(error) = billing
+                    .inner
+                    .store
+                    .forget_billing_events(forget_before, EVENTS_FORGOTTEN_AT_ONCE)
+                    .await
+                {
+                    warn!(%error, "billing could not forget old event ids; next sweep");
                 }
                 tokio::time::sleep(every).await;
             }

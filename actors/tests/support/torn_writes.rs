@@ -775,6 +775,13 @@ impl botwot_engine::ports::BillingStore for TornWrites {
     ) -> Result<bool, StoreError> {
         self.inner.record_billing_event(event_id, at).await
     }
+    async fn forget_billing_events(
+        &self,
+        before: Timestamp,
+        limit: usize,
+    ) -> Result<usize, StoreError> {
+        self.inner.forget_billing_events(before, limit).await
+    }
     async fn erase_billing(&self, tenant: &TenantId) -> Result<(), StoreError> {
         self.inner.erase_billing(tenant).await
     }

@@ -45,6 +45,14 @@ pub trait BillingStore: Send + Sync + 'static {
     async fn record_billing_event(&self, event_id: &str, at: Timestamp)
     -> Result<bool, StoreError>;
 
+    /// Forgets at most `limit` handled event ids received before `before`, oldest first; how
+    /// many it forgot.
+    async fn forget_billing_events(
+        &self,
+        before: Timestamp,
+        limit: usize,
+    ) -> Result<usize, StoreError>;
+
     /// Deletes the organisation's account and references (its erasure).
     async fn erase_billing(&self, tenant: &TenantId) -> Result<(), StoreError>;
 }

@@ -5,12 +5,13 @@
 //! Plans belong to no tenant and are listed whole in tier order. An account's id is its tenant,
 //! and it is found by when its grant runs out (`DUE`), so lapsed grants are decided again. A
 //! provider id is linked to one organisation for good. An event is claimed by inserting its id,
-//! so a redelivered webhook finds it taken; handled events name no organisation and outlive an
-//! erasure.
+//! so a redelivered webhook finds it taken, and forgotten by age once the provider stopped
+//! redelivering; handled events name no organisation and outlive an erasure.
 
 use super::schema::{
-    BILLING_ACCOUNTS, BILLING_ACCOUNTS_BY_DUE, BILLING_EVENTS, BILLING_PLANS,
-    BILLING_PLANS_BY_TIER, BILLING_REFERENCES, BILLING_REFERENCES_BY_TENANT, RECEIVED, TENANT,
+    BILLING_ACCOUNTS, BILLING_ACCOUNTS_BY_DUE, BILLING_EVENTS, BILLING_EVENTS_BY_RECEIVED,
+    BILLING_PLANS, BILLING_PLANS_BY_TIER, BILLING_REFERENCES, BILLING_REFERENCES_BY_TENANT,
+    RECEIVED, TENANT,
 };
 use super::{Store, records};
 use crate::backend::{CollectionSpec, DocumentBackend, Fields, IndexQuery};
@@ -119,6 +120,25 @@ impl<B: DocumentBackend> BillingStore for Store<B> {
             Err(StoreError::Conflict(_)) => Ok(false),
             Err(error) => Err(error),
         }
+    }
+
+    async fn forget_billing_events(
+        &self,
+        before: Timestamp,
+        limit: usize,
+    ) -> Result<usize, StoreError> {
+        let mut query = IndexQuery::new(&BILLING_EVENTS, &BILLING_EVENTS_BY_RECEIVED, Vec::new());
+        query.upper = Bound::Excluded(records::millis(before));
+        query.limit = limit;
+        let doomed: Vec<(&'static CollectionSpec, String)> = self
+            .backend
+            .query(query)
+            .await?
+            .into_iter()
+            .map(|hit| (&BILLING_EVENTS, hit.id))
+            .collect();
+        self.delete_all(&doomed).await?;
+        Ok(doomed.len())
     }
 
     async fn erase_billing(&self, tenant: &TenantId) -> Result<(), StoreError> {

@@ -349,11 +349,13 @@ pub static BILLING_REFERENCES: CollectionSpec = CollectionSpec {
 };
 
 /// The payment provider's events already handled (the id is the provider's event id): inserting
-/// one is how a webhook claims it, so a redelivered event is handled once.
+/// one is how a webhook claims it, so a redelivered event is handled once; by when they came
+/// (`RECEIVED`), so old ones are forgotten once the provider stopped redelivering.
+pub static BILLING_EVENTS_BY_RECEIVED: IndexSpec = IndexSpec::ordered("received", &[RECEIVED]);
 pub static BILLING_EVENTS: CollectionSpec = CollectionSpec {
     name: "billing_events",
     fields: &[RECEIVED],
-    indexes: &[],
+    indexes: &[&BILLING_EVENTS_BY_RECEIVED],
 };
 
 /// Posts on Facebook pages and Instagram accounts (the id is the post's): latest first per

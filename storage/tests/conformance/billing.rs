@@ -172,6 +172,25 @@ pub async fn a_provider_event_is_recorded_once(fixture: &mut impl Fixture) -> an
             .record_billing_event("evt_2", Timestamp(2_000))
             .await?
     );
+    store
+        .record_billing_event("evt_3", Timestamp(3_000))
+        .await?;
+    // Events received before 2_500 are forgotten, oldest first, at most `limit` at a time.
+    assert_eq!(store.forget_billing_events(Timestamp(2_500), 1).await?, 1);
+    assert_eq!(store.forget_billing_events(Timestamp(2_500), 10).await?, 1);
+    assert_eq!(store.forget_billing_events(Timestamp(2_500), 10).await?, 0);
+    assert!(
+        store
+            .record_billing_event("evt_1", Timestamp(4_000))
+            .await?,
+        "forgotten"
+    );
+    assert!(
+        !store
+            .record_billing_event("evt_3", Timestamp(4_000))
+            .await?,
+        "kept"
+    );
     Ok(())
 }
 

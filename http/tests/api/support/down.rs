@@ -604,6 +604,9 @@ impl botwot_engine::ports::BillingStore for DownStore {
     async fn record_billing_event(&self, _: &str, _: Timestamp) -> Result<bool, StoreError> {
         down()
     }
+    async fn forget_billing_events(&self, _: Timestamp, _: usize) -> Result<usize, StoreError> {
+        down()
+    }
     async fn erase_billing(&self, _: &TenantId) -> Result<(), StoreError> {
         down()
     }
