@@ -1,5 +1,5 @@
 //! Payments end to end through the real binary, against the local Razorpay
-//! (`tests/support/razorpay_fake.rs`): an operator prices PRO, the organisation subscribes and
+//! (`tests/support/razorpay_fake/`): an operator prices PRO, the organisation subscribes and
 //! pays at the checkout, Razorpay's signed webhooks move it to PRO over real HTTP (a redelivery
 //! is recognised), the state survives `kill -9`, and a halted subscription returns it to BASE;
 //! a prepaid order whose browser never comes back is captured from its `payment.authorized`

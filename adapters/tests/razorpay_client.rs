@@ -1,9 +1,9 @@
-//! The Razorpay client against the local fake of `tests/support/razorpay_fake.rs`: the shape of
+//! The Razorpay client against the local fake of `tests/support/razorpay_fake/`: the shape of
 //! each call (path, Basic auth, body), the snapshots read back, and every failure mapped to the
 //! port's errors (a rejected key, Razorpay's refusals, an outage, an unreadable answer, an id
 //! that cannot go into a path).
 
-#[path = "../../tests/support/razorpay_fake.rs"]
+#[path = "../../tests/support/razorpay_fake/mod.rs"]
 mod razorpay_fake;
 
 use botwot_adapters::razorpay::{RazorpayClient, RazorpayConfig};

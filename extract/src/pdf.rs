@@ -121,9 +121,11 @@ fn page_resources(
     ))
 }
 
-/// Follows the form XObjects that `content` paints with `Do`, as the text extractor will,
-/// refusing nesting past the depth limit (which also stops a form that paints itself) and pages
-/// that invoke forms too often.
+/// Follows the XObjects that `content` paints with `Do`, as the text extractor will: every
+/// stream a `Do` names, whatever its `/Subtype` says (the extractor reads any of them as content,
+/// so a form whose subtype is missing or wrong recurses there all the same), refusing nesting
+/// past the depth limit (which also stops a form that paints itself) and pages that invoke forms
+/// too often.
 fn check_form_nesting(
     document: &Document,
     content: &[u8],
@@ -165,9 +167,7 @@ fn check_form_nesting(
         else {
             continue;
         };
-        if form.dict.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Form".as_slice()) {
-            continue;
-        }
+        // As the extractor reads it: inflated when its filters are known, as stored otherwise.
         *invocations += 1;
         let limit = budget.limits.max_nesting_depth;
         if depth + 1 > limit {
@@ -185,9 +185,12 @@ fn check_form_nesting(
             .ok()
             .and_then(|object| dereference_dictionary(document, object))
             .or(Some(resources));
-        let form_content = form
-            .decompressed_content()
-            .unwrap_or_else(|_| form.content.clone());
+        let form_content = if form.filters().is_ok() {
+            form.decompressed_content()
+                .unwrap_or_else(|_| form.content.clone())
+        } else {
+            form.content.clone()
+        };
         check_form_nesting(
             document,
             &form_content,
@@ -237,3 +240,6 @@ fn document_title(document: &Document) -> Option<String> {
     let title = collapse_whitespace(&title);
     (!title.is_empty()).then_some(title)
 }
+
+#[cfg(test)]
+mod form_tests;

@@ -1,4 +1,4 @@
-//! Payments through the local Razorpay (`tests/support/razorpay_fake.rs`, speaking Razorpay's
+//! Payments through the local Razorpay (`tests/support/razorpay_fake/`, speaking Razorpay's
 //! documented API and webhooks): an operator prices a tier; an organisation subscribes or
 //! prepays months, confirms what the checkout returned, and its plan tier follows what it paid
 //! for; Razorpay's webhooks are verified before parsing and settle once, in Razorpay's order,

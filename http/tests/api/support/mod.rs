@@ -6,7 +6,7 @@ pub mod down;
 pub mod fake_templates;
 pub mod node;
 pub mod proxy;
-#[path = "../../../../tests/support/razorpay_fake.rs"]
+#[path = "../../../../tests/support/razorpay_fake/mod.rs"]
 pub mod razorpay_fake;
 pub mod socket;
 
