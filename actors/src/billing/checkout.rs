@@ -53,13 +53,11 @@ impl Billing {
         payment_id: &str,
         signature: &str,
     ) -> Result<BillingAccount, BillingError> {
-        if !self
-            .inner
-            .provider
-            .verify_subscription_checkout(subscription_id, payment_id, signature)
-        {
-            return Err(BillingError::BadCheckoutSignature);
-        }
+        signed(self.inner.provider.verify_subscription_checkout(
+            subscription_id,
+            payment_id,
+            signature,
+        ))?;
         self.refresh_subscription(tenant, subscription_id).await
     }
 
@@ -156,13 +154,11 @@ impl Billing {
         payment_id: &str,
         signature: &str,
     ) -> Result<BillingAccount, BillingError> {
-        if !self
-            .inner
-            .provider
-            .verify_order_checkout(order_id, payment_id, signature)
-        {
-            return Err(BillingError::BadCheckoutSignature);
-        }
+        signed(
+            self.inner
+                .provider
+                .verify_order_checkout(order_id, payment_id, signature),
+        )?;
         let _lock = self.hold(tenant).await?;
         let mut account = self.account(tenant).await?;
         let order = account
@@ -221,6 +217,15 @@ impl Billing {
             return Err(BillingError::EnterpriseBilledSeparately);
         }
         Ok(())
+    }
+}
+
+/// Refuses a checkout result whose signature the provider did not make.
+fn signed(verified: bool) -> Result<(), BillingError> {
+    if verified {
+        Ok(())
+    } else {
+        Err(BillingError::BadCheckoutSignature)
     }
 }
 

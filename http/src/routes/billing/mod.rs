@@ -26,6 +26,17 @@ pub struct Payments {
     pub webhook_secret: String,
 }
 
+/// The id a checkout result names for what it paid, when it names one, must be the one in the
+/// path: a result for another order or subscription is refused as not signing this payment.
+fn same_checkout(named: Option<&str>, in_path: &str) -> Result<(), AppError> {
+    match named {
+        Some(named) if named != in_path => {
+            Err(botwot_actors::BillingError::BadCheckoutSignature.into())
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The node's payments; 404 `payments_disabled` when none are configured.
 pub struct Billed(pub Payments);
 

@@ -3,9 +3,9 @@
 //! the result to `.../capture` (PRD `POST /payment/capture/:id`), which checks the signature,
 //! captures the payment if it is only authorised, and applies the months bought.
 
-use super::Billed;
 use super::account::view;
 use super::views::{AccountView, OrderView};
+use super::{Billed, same_checkout};
 use crate::auth::Principal;
 use crate::errors::AppError;
 use crate::extract::{JsonBody, PathParams};
@@ -99,13 +99,7 @@ pub async fn capture_order(
     PathParams(path): PathParams<OrderPath>,
     JsonBody(input): JsonBody<OrderCheckout>,
 ) -> Result<Json<AccountView>, AppError> {
-    if input
-        .razorpay_order_id
-        .as_deref()
-        .is_some_and(|id| id != path.order_id)
-    {
-        return Err(botwot_actors::BillingError::BadCheckoutSignature.into());
-    }
+    same_checkout(input.razorpay_order_id.as_deref(), &path.order_id)?;
     let account = payments
         .billing
         .capture_order(

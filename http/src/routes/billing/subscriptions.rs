@@ -3,9 +3,9 @@
 //! `.../confirm` hands over what the checkout returned, so the tier applies at once rather than
 //! when the provider's webhook arrives; `.../cancel` ends it now or at the end of the paid month.
 
-use super::Billed;
 use super::account::view;
 use super::views::{AccountView, SubscriptionView};
+use super::{Billed, same_checkout};
 use crate::auth::Principal;
 use crate::errors::AppError;
 use crate::extract::{JsonBody, PathParams};
@@ -110,13 +110,10 @@ pub async fn confirm_subscription(
     PathParams(path): PathParams<SubscriptionPath>,
     JsonBody(input): JsonBody<SubscriptionCheckout>,
 ) -> Result<Json<AccountView>, AppError> {
-    if input
-        .razorpay_subscription_id
-        .as_deref()
-        .is_some_and(|id| id != path.subscription_id)
-    {
-        return Err(botwot_actors::BillingError::BadCheckoutSignature.into());
-    }
+    same_checkout(
+        input.razorpay_subscription_id.as_deref(),
+        &path.subscription_id,
+    )?;
     let account = payments
         .billing
         .confirm_subscription(
