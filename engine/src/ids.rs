@@ -99,6 +99,14 @@ string_id!(
     VoiceAgentId, "va"
 );
 string_id!(
+    /// A phone number an organisation connected for voice calls (PRD §3.5.1).
+    VoiceNumberId, "vn"
+);
+string_id!(
+    /// One phone call, inbound or outbound, with a voice agent (PRD §3.5).
+    CallId, "call"
+);
+string_id!(
     /// A WhatsApp campaign of an organisation (PRD §3.7.1).
     CampaignId, "cmp"
 );

@@ -33,6 +33,7 @@ pub mod template_parts;
 pub mod time;
 pub mod timer;
 pub mod validation;
+pub mod voice;
 pub mod voice_agent;
 
 pub use bot::{BotProfile, BotStatus, BotTone, LlmProvider, SessionPolicy};

@@ -3,7 +3,7 @@
 //!
 //! One file per family: `session_store` (commits and fences), `scheduled` (timers and the
 //! outbox), `accounts` (organisations, people, audit), `content` (what an organisation
-//! configures), `campaigns` (campaigns and their audiences), `billing` (payments and what they bought), `social` (posts on pages and accounts) and `channels` (what leaves the
+//! configures), `campaigns` (campaigns and their audiences), `billing` (payments and what they bought), `social` (posts on pages and accounts), `voice` (phone numbers and calls) and `channels` (what leaves the
 //! engine); [`Storage`] is all the stores at once.
 
 mod accounts;
@@ -14,6 +14,7 @@ mod content;
 mod scheduled;
 mod session_store;
 mod social;
+mod voice;
 
 pub use accounts::{AccountStore, AuditStore};
 pub use billing::{BillingStore, PaymentProvider, ProviderError, ProviderOrder};
@@ -29,6 +30,10 @@ pub use session_store::{
     CommitOutcome, Fence, SessionAccess, SessionCommit, SessionFilter, SessionStore, WriteAccess,
 };
 pub use social::{SocialPostStore, SocialPublisher};
+pub use voice::{
+    CallFilter, CallHooks, CallRegistration, ConversationalAi, Telephony, TwilioCredentials,
+    VoiceProviderError, VoiceStore,
+};
 
 use thiserror::Error;
 
