@@ -5,7 +5,8 @@
 #   RabbitMQ   127.0.0.1:5672   (Debian package rabbitmq-server)
 #   MongoDB    127.0.0.1:27018  (wire-compatible test server: PyPI SecantusDB, a pre-release)
 #   S3         127.0.0.1:9000   (PyPI moto[server])
-# and Razorpay's Python client (PyPI razorpay), which the payment tests check signatures with.
+# and Razorpay's Python client (PyPI razorpay), which the payment tests check signatures with,
+# and Twilio's (PyPI twilio), which the voice call tests check request signatures with.
 # Installs what is missing with apt-get and pip. State and logs go to
 # ${BOTWOT_SERVICES_DIR:-/tmp/botwot-services}. Exits non-zero, naming the service, when one does
 # not come up in time.
@@ -128,11 +129,19 @@ ensure_razorpay_client() {
   pip_install razorpay
 }
 
+# Twilio's own Python client: the voice call tests check request signatures with it.
+ensure_twilio_client() {
+  python3 -c "import twilio" 2>/dev/null && return
+  log "installing the twilio Python client (for the voice call tests)"
+  pip_install twilio
+}
+
 ensure_redis
 ensure_rabbitmq
 ensure_mongo
 ensure_s3
 ensure_razorpay_client
+ensure_twilio_client
 
 wait_for redis 127.0.0.1 6379
 wait_for rabbitmq 127.0.0.1 5672

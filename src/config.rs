@@ -3,6 +3,7 @@
 //! engine starts with no file at all.
 
 use crate::payments::PaymentsConfig;
+use crate::voice::VoiceConfig;
 use anyhow::{Context, Result, bail};
 use botwot_actors::{CampaignRunnerConfig, InboundLogConfig, NodeConfig, PostPublisherConfig};
 use botwot_adapters::meta::graph::GraphConfig;
@@ -37,6 +38,8 @@ pub struct Config {
     pub social: PostPublisherConfig,
     /// Payments through Razorpay (off until its keys are set).
     pub payments: PaymentsConfig,
+    /// Phone calls through Twilio and ElevenLabs (off until ElevenLabs' key is set).
+    pub voice: VoiceConfig,
     /// Where the Meta Graph API is (`base_url`, `api_version`, `request_timeout_ms`): replies on
     /// WhatsApp, Messenger and Instagram are sent there.
     pub meta: GraphConfig,

@@ -11,6 +11,7 @@ mod number_pacing;
 mod payments;
 mod plan;
 mod serve;
+mod voice;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};

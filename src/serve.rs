@@ -5,6 +5,7 @@ use crate::config::Config;
 use crate::dispatch::{Dispatch, session_dispatch};
 use crate::number_pacing::SharedNumberPace;
 use crate::payments;
+use crate::voice::{self, VoiceParts};
 use anyhow::{Context, Result};
 use botwot_actors::{
     CampaignRunner, CampaignRunnerDeps, NamedLocks, Node, NodeDeps, PostPublisher,
@@ -58,7 +59,7 @@ pub async fn serve(mut config: Config) -> Result<()> {
             .context("the cluster's Redis could not be reached for realtime fan-out")?;
     }
     let tokens: Arc<dyn AccessTokenSource> = Arc::new(
-        StoredTokens::new(store.clone(), cipher, clock.clone())
+        StoredTokens::new(store.clone(), cipher.clone(), clock.clone())
             .with_alerts(http.integration_alerts()),
     );
     let coordination = cluster::coordination(&config).await?;
@@ -119,6 +120,19 @@ pub async fn serve(mut config: Config) -> Result<()> {
         clock.clone(),
     )? {
         http = http.payments(payments);
+    }
+    if let Some(voice) = voice::start(
+        &config.voice,
+        VoiceParts {
+            store: store.clone(),
+            blobs: knowledge.blobs.clone(),
+            cipher,
+            locks: locks.clone(),
+            clock: clock.clone(),
+            public_url: config.http.public_url.clone(),
+        },
+    )? {
+        http = http.voice(voice);
     }
     let web = Arc::new(http.web_channel());
     let sender = meta.route_meta_channels(ChannelRouter::default().with(Channel::Web, web.clone()));

@@ -8,7 +8,9 @@
 //! [`Ingestion`] runs knowledge-base ingestion jobs in the background and resumes unfinished ones
 //! at start; [`CampaignRunner`] sends campaigns, every recipient's journey resumed from the
 //! store; [`Billing`] settles what organisations paid for into their plan tier; [`PostPublisher`] publishes
-//! posts on Facebook pages and Instagram accounts at their time. [`Node`] wires it all together; [`Sessions`] is the handle the HTTP layer talks to.
+//! posts on Facebook pages and Instagram accounts at their time; [`VoiceCalls`] runs phone calls
+//! with voice agents through Twilio and the conversational AI, every call's check kept in the
+//! store. [`Node`] wires it all together; [`Sessions`] is the handle the HTTP layer talks to.
 //! In a cluster, [`ClusterHost`] hands the node the shards it holds and [`ClusteredSessions`]
 //! takes the place of [`Sessions`], sending each event to the node that runs its session; a
 //! single node on embedded storage uses [`LoggedSessions`], which acknowledges webhooks once
@@ -38,6 +40,7 @@ mod sessions;
 mod social_posts;
 mod supervisor;
 mod timers;
+mod voice_calls;
 
 pub use billing::{
     Billing, BillingConfig, BillingDeps, BillingError, EventOutcome, billing_lock_name,
@@ -56,3 +59,7 @@ pub use node::{Node, NodeDeps, NodeSnapshot};
 pub use sessions::{Envelope, Outcome, SessionError, Sessions};
 pub use social_posts::{PostPublisher, PostPublisherConfig, PostPublisherDeps, post_lock_name};
 pub use timers::TimerService;
+pub use voice_calls::{
+    CALL_ID_VARIABLE, CallAnswer, CallEnded, IncomingCall, PostCallEvent, VoiceCalls,
+    VoiceCallsConfig, VoiceCallsDeps, VoiceError,
+};

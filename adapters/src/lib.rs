@@ -29,6 +29,11 @@
 //!
 //! [`razorpay`] implements the engine's payment provider port over Razorpay's REST API.
 //!
+//! Voice calls: [`twilio`] implements the engine's telephony port over Twilio's REST API (the
+//! organisation's numbers, placing calls, a call's status) and writes BotWot's own TwiML;
+//! [`elevenlabs`] implements its conversational AI port over ElevenLabs' Agents API (handing a
+//! call to an agent, finding a call's report) and lists the voices agents can speak with.
+//!
 //! [`knowledge`] implements the engine's ingestion ports: [`knowledge::LimitedDocumentExtractor`]
 //! (uploads, over [`extract`]) and [`knowledge::WebPageFetcher`] (URL documents over reqwest,
 //! refusing private addresses, endless redirects, huge bodies and slow servers).
@@ -38,11 +43,17 @@
 pub use botwot_credentials as auth;
 pub mod brain;
 pub mod channels;
+pub mod elevenlabs;
 pub mod embeddings;
 mod error_chain;
+mod excerpt;
 pub use botwot_extract as extract;
+mod api_url;
 pub mod knowledge;
 pub mod llm;
 pub mod mail;
 pub mod meta;
 pub mod razorpay;
+mod system_clock;
+pub mod twilio;
+mod voice_api;

@@ -13,6 +13,7 @@ use crate::realtime::{
 use crate::router::build;
 use crate::routes::billing::Payments;
 use crate::routes::campaigns::CampaignLocks;
+use crate::routes::voice::Telephone;
 use crate::sessions::SessionDispatcher;
 use crate::state::AppState;
 use crate::widget::{WebChannel, demo, socket};
@@ -62,6 +63,7 @@ pub struct HttpBuilder {
     campaigns: Option<CampaignRunner>,
     payments: Option<Payments>,
     posts: Option<PostPublisher>,
+    voice: Option<Telephone>,
 }
 
 impl HttpBuilder {
@@ -87,6 +89,7 @@ impl HttpBuilder {
             campaigns: None,
             payments: None,
             posts: None,
+            voice: None,
         })
     }
 
@@ -144,6 +147,12 @@ impl HttpBuilder {
     /// The node's post publisher.
     pub fn post_publisher(mut self, publisher: PostPublisher) -> Self {
         self.posts = Some(publisher);
+        self
+    }
+
+    /// Phone calls: the node's calls and the conversational AI's webhook secret.
+    pub fn voice(mut self, voice: Telephone) -> Self {
+        self.voice = Some(voice);
         self
     }
 
@@ -221,6 +230,7 @@ impl HttpBuilder {
             campaigns: self.campaigns.clone(),
             payments: self.payments.clone(),
             posts: self.posts.clone(),
+            voice: self.voice.clone(),
         };
         socket::open_namespace(&self.io, state.clone()).await;
         console::socket::open_namespace(&self.io, state.clone(), self.board.clone()).await;

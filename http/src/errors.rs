@@ -160,6 +160,22 @@ error_codes! {
     /// Only a scheduled post is cancelled or moved (it is published, failed, cancelled or
     /// being published).
     PostNotScheduled => CONFLICT, "post_not_scheduled";
+    /// Phone calls (`/v1/voice`, `/webhooks/twilio`, `/webhooks/elevenlabs`) are off: no
+    /// `[voice.elevenlabs]` keys are configured on this server.
+    VoiceDisabled => NOT_FOUND, "voice_disabled";
+    /// The phone number is connected already (by this or another organisation).
+    NumberTaken => CONFLICT, "number_taken";
+    /// The number's voice agent cannot take calls as it stands (inactive, or without its id at
+    /// the conversational AI); the message says which.
+    VoiceAgentNotReady => CONFLICT, "voice_agent_not_ready";
+    /// Twilio (or the conversational AI) rejected the credentials given.
+    VoiceCredentialsRejected => UNPROCESSABLE_ENTITY, "voice_credentials_rejected";
+    /// Twilio or the conversational AI refused the request; the message gives its reason.
+    VoiceProviderRefused => BAD_GATEWAY, "voice_provider_refused";
+    /// Twilio or the conversational AI did not answer, or not in time.
+    VoiceProviderUnavailable => SERVICE_UNAVAILABLE, "voice_provider_unavailable";
+    /// The server has no public address for a provider to call back (`http.public_url`).
+    PublicUrlMissing => CONFLICT, "public_url_missing";
     /// A cluster administration route called on a node that runs alone (not `serve --cluster`).
     NotClustered => CONFLICT, "not_clustered";
     PayloadTooLarge => PAYLOAD_TOO_LARGE, "payload_too_large";

@@ -1,12 +1,13 @@
 //! What every handler shares: configuration, storage, the session dispatcher, the clock, the
 //! metrics handle, the rate limiter, the authenticator, the knowledge services, the channels'
-//! media, payments and, on a cluster node, its membership.
+//! media, payments, phone calls and, on a cluster node, its membership.
 
 use crate::auth::Authenticator;
 use crate::config::HttpConfig;
 use crate::knowledge::KnowledgeServices;
 use crate::routes::billing::Payments;
 use crate::routes::campaigns::CampaignLocks;
+use crate::routes::voice::Telephone;
 use crate::sessions::SessionDispatcher;
 use botwot_actors::{CampaignRunner, PostPublisher};
 use botwot_adapters::meta::graph::contact_signals::ContactSignals;
@@ -56,6 +57,9 @@ pub struct AppState {
     /// This node's post publisher, woken when a post is made for now; `None` in tests of
     /// other parts (posts then wait in the store).
     pub posts: Option<PostPublisher>,
+    /// Phone calls through Twilio and the conversational AI; `None` when none is configured
+    /// (`voice_disabled`).
+    pub voice: Option<Telephone>,
 }
 
 impl AppState {

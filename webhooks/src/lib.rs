@@ -1,6 +1,9 @@
 //! BotWot's readers of providers' webhooks: the signature checks and the payloads turned into
-//! the engine's events, with no I/O. Everything here reads untrusted bytes, so it never panics
-//! and says why it refused a body with a stable code.
+//! the engine's events, with no I/O. The providers: Meta's messaging channels ([`meta`]),
+//! Razorpay's payments ([`razorpay`]), and for voice calls Twilio's telephony ([`twilio`]: its
+//! voice requests and status callbacks) and ElevenLabs' conversational AI ([`elevenlabs`]: its
+//! post-call webhooks and conversations). Everything here reads untrusted bytes, so it never
+//! panics and says why it refused a body with a stable code.
 //!
 //! The crate holds parsing only and depends on little more than `serde` and the engine's types,
 //! so its fuzz targets (`fuzz/webhooks`) build in a minute and run in every CI run; the HTTP
@@ -9,6 +12,9 @@
 
 #![forbid(unsafe_code)]
 
+pub mod elevenlabs;
 mod mac;
 pub mod meta;
 pub mod razorpay;
+pub mod twilio;
+pub mod untrusted;

@@ -17,11 +17,13 @@ use botwot_engine::ids::CampaignId;
 use botwot_engine::ids::PostId;
 use botwot_engine::ids::{ApiKeyId, RefreshFamilyId, UserId};
 use botwot_engine::ids::{BotId, MessageId, SessionId, TenantId, WidgetKey};
+use botwot_engine::ids::{CallId, VoiceNumberId};
 use botwot_engine::ids::{DocumentId, KnowledgeBaseId};
 use botwot_engine::integration::ChannelIntegration;
 use botwot_engine::knowledge::{KnowledgeBase, KnowledgeDocument};
 use botwot_engine::message::{Delivery, Message};
 use botwot_engine::outbox::OutboxEntry;
+use botwot_engine::ports::CallFilter;
 use botwot_engine::ports::{
     AccountStore, AuditStore, BotStore, CommitOutcome, DeliveryReceipt, IntegrationStore,
     OutboxStore, PageRequest, Paged, SessionAccess, SessionCommit, SessionFilter, SessionStore,
@@ -31,6 +33,7 @@ use botwot_engine::session::{SessionKey, SessionState};
 use botwot_engine::social::{PostStatus, SocialPost};
 use botwot_engine::time::Timestamp;
 use botwot_engine::timer::DurableTimer;
+use botwot_engine::voice::{VoiceCall, VoiceNumber};
 use std::collections::BTreeMap;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -812,5 +815,76 @@ impl botwot_engine::ports::SocialPostStore for TornWrites {
     }
     async fn due_posts(&self, by: Timestamp, limit: usize) -> Result<Vec<SocialPost>, StoreError> {
         self.inner.due_posts(by, limit).await
+    }
+}
+
+#[async_trait]
+impl botwot_engine::ports::VoiceStore for TornWrites {
+    async fn insert_voice_number(&self, number: &VoiceNumber) -> Result<(), StoreError> {
+        self.inner.insert_voice_number(number).await
+    }
+    async fn save_voice_number(&self, number: &VoiceNumber) -> Result<(), StoreError> {
+        self.inner.save_voice_number(number).await
+    }
+    async fn get_voice_number(
+        &self,
+        tenant: &TenantId,
+        id: &VoiceNumberId,
+    ) -> Result<Option<VoiceNumber>, StoreError> {
+        self.inner.get_voice_number(tenant, id).await
+    }
+    async fn find_voice_number(
+        &self,
+        id: &VoiceNumberId,
+    ) -> Result<Option<VoiceNumber>, StoreError> {
+        self.inner.find_voice_number(id).await
+    }
+    async fn list_voice_numbers(
+        &self,
+        tenant: &TenantId,
+        page: &PageRequest,
+    ) -> Result<Paged<VoiceNumber>, StoreError> {
+        self.inner.list_voice_numbers(tenant, page).await
+    }
+    async fn delete_voice_number(
+        &self,
+        tenant: &TenantId,
+        id: &VoiceNumberId,
+    ) -> Result<bool, StoreError> {
+        self.inner.delete_voice_number(tenant, id).await
+    }
+    async fn insert_call(&self, call: &VoiceCall) -> Result<(), StoreError> {
+        self.inner.insert_call(call).await
+    }
+    async fn save_call(&self, call: &VoiceCall) -> Result<(), StoreError> {
+        self.inner.save_call(call).await
+    }
+    async fn get_call(
+        &self,
+        tenant: &TenantId,
+        id: &CallId,
+    ) -> Result<Option<VoiceCall>, StoreError> {
+        self.inner.get_call(tenant, id).await
+    }
+    async fn find_call(&self, id: &CallId) -> Result<Option<VoiceCall>, StoreError> {
+        self.inner.find_call(id).await
+    }
+    async fn call_by_sid(
+        &self,
+        tenant: &TenantId,
+        call_sid: &str,
+    ) -> Result<Option<VoiceCall>, StoreError> {
+        self.inner.call_by_sid(tenant, call_sid).await
+    }
+    async fn list_calls(
+        &self,
+        tenant: &TenantId,
+        filter: &CallFilter,
+        page: &PageRequest,
+    ) -> Result<Paged<VoiceCall>, StoreError> {
+        self.inner.list_calls(tenant, filter, page).await
+    }
+    async fn due_calls(&self, by: Timestamp, limit: usize) -> Result<Vec<VoiceCall>, StoreError> {
+        self.inner.due_calls(by, limit).await
     }
 }

@@ -5,6 +5,7 @@
 
 use super::config::{RazorpayConfig, RazorpayConfigError};
 use super::errors::{body_excerpt, classify, invalid_id, malformed, transport_error};
+use crate::system_clock::SystemClock;
 use async_trait::async_trait;
 use botwot_engine::billing::{PaymentSnapshot, SubscriptionSnapshot};
 use botwot_engine::ports::{PaymentProvider, ProviderError, ProviderOrder};
@@ -18,7 +19,6 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
-use std::time::SystemTime;
 
 /// The most of an answer read: Razorpay's entities are a few kilobytes.
 const MAX_ANSWER_BYTES: usize = 1 << 20;
@@ -292,20 +292,6 @@ fn is_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= MAX_ID_LEN
         && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-}
-
-/// The system clock, which stamps answers unless [`RazorpayClient::with_clock`] says otherwise.
-struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> Timestamp {
-        let millis = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map_or(0, |since| {
-                i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
-            });
-        Timestamp::from_millis(millis)
-    }
 }
 
 #[cfg(test)]

@@ -36,37 +36,11 @@ impl RazorpayConfig {
         }
     }
 
-    /// The same settings with another API URL (a local server in tests).
-    pub fn with_api_url(mut self, api_url: impl Into<String>) -> Self {
-        self.api_url = api_url.into();
-        self
-    }
-
-    /// The same settings with another request timeout.
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
+    crate::api_url::api_setters!();
 
     /// Checks what [`RazorpayClient::new`](super::RazorpayClient::new) relies on.
     pub fn validate(&self) -> Result<(), RazorpayConfigError> {
-        let url = reqwest::Url::parse(&self.api_url)
-            .map_err(|error| RazorpayConfigError::ApiUrl(error.to_string()))?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(RazorpayConfigError::ApiUrl(
-                "scheme must be http or https".into(),
-            ));
-        }
-        if url.query().is_some() || url.fragment().is_some() {
-            return Err(RazorpayConfigError::ApiUrl(
-                "must not carry a query or fragment".into(),
-            ));
-        }
-        if !url.username().is_empty() || url.password().is_some() {
-            return Err(RazorpayConfigError::ApiUrl(
-                "must not carry credentials; the API key goes in key_id and key_secret".into(),
-            ));
-        }
+        crate::api_url::check(&self.api_url).map_err(RazorpayConfigError::ApiUrl)?;
         if !is_key_part(&self.key_id) || self.key_id.contains(':') {
             return Err(RazorpayConfigError::KeyId);
         }
@@ -81,11 +55,7 @@ impl RazorpayConfig {
 
     /// The full URL of an API path such as `/v1/orders`.
     pub(crate) fn endpoint(&self, path: &str) -> String {
-        format!(
-            "{}/{}",
-            self.api_url.trim_end_matches('/'),
-            path.trim_start_matches('/')
-        )
+        crate::api_url::endpoint(&self.api_url, path)
     }
 }
 

@@ -11,6 +11,8 @@
 //! | a 2xx body that cannot be read, any other status | [`ProviderError::Malformed`] |
 
 use crate::error_chain::error_chain;
+pub use crate::excerpt::body_excerpt;
+use crate::excerpt::excerpt;
 use botwot_engine::ports::ProviderError;
 use serde::Deserialize;
 
@@ -91,25 +93,7 @@ pub fn malformed(what: &str, detail: impl std::fmt::Display) -> ProviderError {
     ProviderError::Malformed(format!("{what}: {detail}"))
 }
 
-const BODY_EXCERPT: usize = 200;
 const ID_EXCERPT: usize = 64;
-
-/// The start of a body that is not Razorpay's error format (a proxy's HTML page, say).
-pub fn body_excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let text = text.trim();
-    if text.is_empty() {
-        return "empty body".to_owned();
-    }
-    excerpt(text, BODY_EXCERPT)
-}
-
-fn excerpt(text: &str, limit: usize) -> String {
-    match text.char_indices().nth(limit) {
-        Some((cut, _)) => format!("{}...", &text[..cut]),
-        None => text.to_owned(),
-    }
-}
 
 #[cfg(test)]
 mod tests {

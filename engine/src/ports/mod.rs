@@ -12,6 +12,7 @@ mod campaigns;
 mod channels;
 mod content;
 mod scheduled;
+mod sealing;
 mod session_store;
 mod social;
 mod voice;
@@ -26,6 +27,7 @@ pub use content::{
     BotStore, CannedResponseStore, IntegrationStore, KnowledgeStore, VoiceAgentStore,
 };
 pub use scheduled::{OutboxStore, TimerStore};
+pub use sealing::Sealer;
 pub use session_store::{
     CommitOutcome, Fence, SessionAccess, SessionCommit, SessionFilter, SessionStore, WriteAccess,
 };
@@ -91,6 +93,7 @@ pub trait Storage:
     + CampaignRunStore
     + BillingStore
     + SocialPostStore
+    + VoiceStore
 {
 }
 impl<
@@ -107,7 +110,8 @@ impl<
         + CampaignStore
         + CampaignRunStore
         + BillingStore
-        + SocialPostStore,
+        + SocialPostStore
+        + VoiceStore,
 > Storage for T
 {
 }

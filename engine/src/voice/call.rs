@@ -149,9 +149,6 @@ pub struct VoiceCall {
     pub failure: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report: Option<CallReport>,
-    /// The call's recording in the blob store, when its agent records calls.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recording: Option<String>,
     /// When the keeper next asks a provider about the call; `None` once nothing is awaited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_at: Option<Timestamp>,
@@ -222,7 +219,6 @@ impl VoiceCall {
             duration_secs: None,
             failure: None,
             report: None,
-            recording: None,
             check_at: None,
             checks: 0,
             checked_at: None,
@@ -280,12 +276,6 @@ impl VoiceCall {
         }
         self.report = Some(report);
         self.checks = 0;
-        self.touch(now);
-    }
-
-    /// Remembers where the call's recording is stored.
-    pub fn attach_recording(&mut self, key: String, now: Timestamp) {
-        self.recording = Some(key);
         self.touch(now);
     }
 

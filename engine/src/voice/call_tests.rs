@@ -175,3 +175,61 @@ fn outbound_requests_name_every_bad_field() {
     assert_eq!(fields, ["to", "variables.botwot_call_id", "variables.name"]);
     assert!(validate_outbound("+14155550111", &BTreeMap::new()).is_ok());
 }
+
+#[test]
+fn recordings_are_kept_under_safe_keys_only() {
+    assert_eq!(
+        recording_key("conv_01jx-Ab").as_deref(),
+        Some("voice/recordings/conv_01jx-Ab")
+    );
+    for bad in ["", "../x", "a/b", &"a".repeat(129)] {
+        assert_eq!(recording_key(bad), None, "{bad}");
+    }
+}
+
+#[test]
+fn stats_count_directions_answers_successes_and_days() {
+    let mut answered = outbound();
+    answered.placed("CA1".into(), at(1));
+    answered.connected(at(5));
+    answered.apply_status(&StatusUpdate {
+        duration_secs: Some(40),
+        ..status(CallStatus::Completed, 45)
+    });
+    answered.apply_report(
+        "conv_1".into(),
+        CallReport {
+            successful: Some(CallSuccess::Success),
+            ..CallReport::default()
+        },
+        at(50),
+    );
+    let mut unanswered = outbound();
+    unanswered.placed("CA2".into(), at(1));
+    unanswered.apply_status(&status(CallStatus::NoAnswer, 30));
+    let mut ringing = VoiceCall::inbound(
+        &number(),
+        "+14155550122".into(),
+        "CA3".into(),
+        600,
+        at(86_400),
+    );
+    ringing.connected(at(86_401));
+    ringing.apply_status(&StatusUpdate {
+        duration_secs: Some(20),
+        ..status(CallStatus::Completed, 86_421)
+    });
+    let stats = CallStats::of([&answered, &unanswered, &ringing]);
+    assert_eq!((stats.total, stats.inbound, stats.outbound), (3, 1, 2));
+    assert_eq!((stats.answered, stats.successful), (2, 1));
+    assert_eq!(stats.connect_rate, Some(2.0 / 3.0));
+    assert_eq!(stats.average_duration_secs, Some(30.0));
+    assert_eq!(stats.by_status.get("no-answer"), Some(&1));
+    let days: Vec<(u64, u64)> = stats
+        .by_day
+        .iter()
+        .map(|day| (day.calls, day.answered))
+        .collect();
+    assert_eq!(days, [(2, 1), (1, 1)]);
+    assert_eq!(CallStats::of([]).connect_rate, None);
+}

@@ -14,6 +14,7 @@ mod checks;
 mod number;
 mod phone;
 mod report;
+mod stats;
 
 pub use call::{
     CallDirection, CallStatus, MAX_VARIABLES, StatusUpdate, VoiceCall, validate_outbound,
@@ -21,8 +22,10 @@ pub use call::{
 pub use checks::{
     CheckNeed, MAX_STATUS_CHECKS, PLACEMENT_TIMEOUT, REPORT_WAITS, STATUS_GRACE, STATUS_RECHECK,
 };
-pub use number::{NumberSettings, TwilioAccount, VoiceNumber, is_account_sid};
+pub use number::{MAX_LABEL_CHARS, NumberSettings, TwilioAccount, VoiceNumber, is_account_sid};
 pub use phone::is_e164;
 pub use report::{
     CallReport, CallSuccess, Collected, Criterion, MAX_TURNS, Speaker, TranscriptTurn,
+    recording_key,
 };
+pub use stats::{CallStats, DayVolume};

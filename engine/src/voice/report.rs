@@ -73,3 +73,13 @@ pub struct CallReport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_secs: Option<u32>,
 }
+
+/// Where the recording of the conversation `conversation_id` is kept in the blob store;
+/// `None` for an id that is not 1 to 128 letters, digits, `_` or `-`.
+pub fn recording_key(conversation_id: &str) -> Option<String> {
+    let fits = (1..=128).contains(&conversation_id.len())
+        && conversation_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    fits.then(|| format!("voice/recordings/{conversation_id}"))
+}

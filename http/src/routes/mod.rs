@@ -38,6 +38,7 @@ pub mod templates;
 pub mod upload_links;
 pub mod uploads;
 pub mod users;
+pub mod voice;
 pub mod voice_agents;
 
 use crate::console::page;
@@ -136,6 +137,19 @@ pub fn resources() -> OpenApiRouter<AppState> {
         .routes(routes!(social_posts::get_post))
         .routes(routes!(social_posts::cancel_post))
         .routes(routes!(social_posts::reschedule_post))
+        .routes(routes!(
+            voice::numbers::connect_number,
+            voice::numbers::list_numbers
+        ))
+        .routes(routes!(
+            voice::numbers::get_number,
+            voice::numbers::update_number,
+            voice::numbers::disconnect_number
+        ))
+        .routes(routes!(voice::calls::place_call, voice::calls::list_calls))
+        .routes(routes!(voice::calls::get_call))
+        .routes(routes!(voice::calls::call_recording))
+        .routes(routes!(voice::stats::voice_stats))
         .routes(routes!(dashboard::dashboard_metrics))
         .routes(routes!(dashboard::export_report))
         .routes(routes!(dashboard::get_layout, dashboard::put_layout))
@@ -240,6 +254,15 @@ pub fn webhooks() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(meta_webhook::subscribe, meta_webhook::receive))
         .routes(routes!(billing::webhook::receive))
+        .routes(routes!(voice::twilio_webhook::voice_request))
+        .routes(routes!(voice::twilio_webhook::status_callback))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(voice::post_call_webhook::receive))
+                .layer(DefaultBodyLimit::max(
+                    voice::post_call_webhook::MAX_BODY_BYTES,
+                )),
+        )
         .routes(routes!(upload_links::linked_upload))
 }
 

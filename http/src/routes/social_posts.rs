@@ -251,7 +251,7 @@ async fn connected(
     ))
 }
 
-fn readable_time(field: &str, text: &str) -> Result<Timestamp, AppError> {
+pub(crate) fn readable_time(field: &str, text: &str) -> Result<Timestamp, AppError> {
     Timestamp::parse_rfc3339(text).ok_or_else(|| {
         let mut errors = ValidationErrors::default();
         errors.add(

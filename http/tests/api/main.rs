@@ -29,5 +29,6 @@ mod socket_isolation;
 mod support;
 mod typing;
 mod upload_links;
+mod voice;
 mod voice_agents;
 mod widget;

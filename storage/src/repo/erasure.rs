@@ -11,7 +11,8 @@ use super::schema::{
     KNOWLEDGE_BASES, KNOWLEDGE_BASES_BY_CREATED, KNOWLEDGE_DOCUMENTS, MESSAGES, MESSAGES_BY_SEQ,
     ORGANISATIONS, OTP_CHALLENGES, OUTBOX, RECIPIENTS_BY_CAMPAIGN, REFRESH_FAMILIES,
     REFRESH_FAMILIES_BY_USER, SESSIONS, SESSIONS_BY_CREATED, SOCIAL_POSTS, SOCIAL_POSTS_BY_PUBLISH,
-    TIMERS, USERS, USERS_BY_CREATED, VOICE_AGENTS, VOICE_AGENTS_BY_NAME,
+    TIMERS, USERS, USERS_BY_CREATED, VOICE_AGENTS, VOICE_AGENTS_BY_NAME, VOICE_CALLS,
+    VOICE_CALLS_BY_REQUESTED, VOICE_NUMBERS, VOICE_NUMBERS_BY_CREATED,
 };
 use super::{Store, records};
 use crate::backend::{CollectionSpec, DocumentBackend, IndexQuery, IndexSpec, WriteBatch};
@@ -80,6 +81,8 @@ impl<B: DocumentBackend> Store<B> {
             (&CAMPAIGN_MESSAGES, &CAMPAIGN_MESSAGES_BY_CONTACT),
             (&CAMPAIGNS, &CAMPAIGNS_BY_CREATED),
             (&SOCIAL_POSTS, &SOCIAL_POSTS_BY_PUBLISH),
+            (&VOICE_CALLS, &VOICE_CALLS_BY_REQUESTED),
+            (&VOICE_NUMBERS, &VOICE_NUMBERS_BY_CREATED),
         ] {
             for hit in self.backend.query(tenant_only(index, collection)).await? {
                 doomed.push((collection, hit.id));

@@ -23,6 +23,7 @@ mod sessions;
 mod shards;
 mod social_posts;
 mod timers;
+mod voice;
 mod voice_agents;
 
 pub use paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};

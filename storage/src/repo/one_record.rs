@@ -3,7 +3,7 @@
 //! no tenant reaches another's records).
 
 use super::{Store, records, schema};
-use crate::backend::{CollectionSpec, Doc, DocumentBackend, WriteBatch};
+use crate::backend::{CollectionSpec, Doc, DocumentBackend, IndexSpec, WriteBatch};
 use crate::error::StorageError;
 use botwot_engine::ids::TenantId;
 use botwot_engine::ports::StoreError;
@@ -11,9 +11,31 @@ use botwot_engine::ports::StoreError;
 impl<B: DocumentBackend> Store<B> {
     /// Stores a new record; `Conflict` when its id or one of its unique keys is taken.
     pub(super) async fn insert_one(&self, doc: Doc<B::Body>) -> Result<(), StoreError> {
+        Ok(self.insert_doc(doc).await?)
+    }
+
+    /// Stores a new record like [`Self::insert_one`], but when the unique index `key` refuses
+    /// it, the `Conflict` says `taken` (what holds the key, in words a person understands).
+    pub(super) async fn insert_keyed(
+        &self,
+        doc: Doc<B::Body>,
+        key: &'static IndexSpec,
+        taken: String,
+    ) -> Result<(), StoreError> {
+        match self.insert_doc(doc).await {
+            Err(StorageError::Duplicate(duplicate))
+                if duplicate.index.as_deref() == Some(key.name) =>
+            {
+                Err(StoreError::Conflict(taken))
+            }
+            inserted => Ok(inserted?),
+        }
+    }
+
+    async fn insert_doc(&self, doc: Doc<B::Body>) -> Result<(), StorageError> {
         let mut batch = WriteBatch::with_capacity(1);
         batch.insert(doc);
-        Ok(self.backend.write(batch).await?)
+        self.backend.write(batch).await
     }
 
     /// Stores `doc`, replacing the record of its id if there is one.

@@ -1,13 +1,14 @@
 //! How each engine record becomes a document: its id, its indexed fields and its body.
 
 use super::schema::{
-    ACCOUNT, ACTOR, AGENT, API_KEYS, AUDIT, BILLING_ACCOUNTS, BILLING_PLANS, BOT, BOTS, CAMPAIGN,
-    CAMPAIGN_MESSAGES, CAMPAIGN_RECIPIENTS, CAMPAIGNS, CANNED_RESPONSES, CHANNEL, CONTACT, CREATED,
-    DELETED, DUE, EMAIL, FINISHED, INBOUND_PROVIDER_ID, INTEGRATIONS, KNOWLEDGE_BASE,
-    KNOWLEDGE_BASES, KNOWLEDGE_DOCUMENTS, MESSAGES, NAME_ORDER, NEXT_ATTEMPT, ORGANISATIONS,
-    OUTBOUND_PROVIDER_ID, OUTBOX, PUBLISH_AT, QUEUE, REFRESH_FAMILIES, SEQ, SESSION, SESSIONS,
-    SHARD, SHORTCUT, SOCIAL_POSTS, STATUS, TENANT, TIER_ORDER, TIMERS, UNFINISHED, USER, USERS,
-    VOICE_AGENTS, WIDGET_KEY,
+    ACCOUNT, ACTOR, AGENT, API_KEYS, AUDIT, BILLING_ACCOUNTS, BILLING_PLANS, BOT, BOTS, CALL_SID,
+    CAMPAIGN, CAMPAIGN_MESSAGES, CAMPAIGN_RECIPIENTS, CAMPAIGNS, CANNED_RESPONSES, CHANNEL,
+    CONTACT, CREATED, DELETED, DIRECTION, DUE, EMAIL, FINISHED, INBOUND_PROVIDER_ID, INTEGRATIONS,
+    KNOWLEDGE_BASE, KNOWLEDGE_BASES, KNOWLEDGE_DOCUMENTS, MESSAGES, NAME_ORDER, NEXT_ATTEMPT,
+    NUMBER, ORGANISATIONS, OUTBOUND_PROVIDER_ID, OUTBOX, PHONE_NUMBER, PUBLISH_AT, QUEUE,
+    REFRESH_FAMILIES, REQUESTED, SEQ, SESSION, SESSIONS, SHARD, SHORTCUT, SOCIAL_POSTS, STATUS,
+    TENANT, TIER_ORDER, TIMERS, UNFINISHED, USER, USERS, VOICE_AGENTS, VOICE_CALLS, VOICE_NUMBERS,
+    WIDGET_KEY,
 };
 use crate::backend::{CollectionSpec, Doc, DocumentBackend, FieldValue, Fields};
 use crate::error::StorageError;
@@ -25,6 +26,7 @@ use botwot_engine::message::{Direction, Message};
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::social::SocialPost;
 use botwot_engine::timer::DurableTimer;
+use botwot_engine::voice::{VoiceCall, VoiceNumber};
 use botwot_engine::voice_agent::VoiceAgent;
 use botwot_engine::{BotProfile, SessionState, Timestamp};
 use serde::Serialize;
@@ -362,4 +364,35 @@ pub(super) fn social_post<B: DocumentBackend>(
         fields.set(DUE, millis(due));
     }
     doc::<B, _>(&SOCIAL_POSTS, post.id.as_str(), fields, post)
+}
+
+pub(super) fn voice_number<B: DocumentBackend>(
+    number: &VoiceNumber,
+) -> Result<Doc<B::Body>, StorageError> {
+    let mut fields = Fields::with_capacity(3);
+    fields
+        .set(TENANT, tenant(&number.tenant))
+        .set(PHONE_NUMBER, FieldValue::from(number.phone_number.as_str()))
+        .set(CREATED, millis(number.created_at));
+    doc::<B, _>(&VOICE_NUMBERS, number.id.as_str(), fields, number)
+}
+
+pub(super) fn voice_call<B: DocumentBackend>(
+    call: &VoiceCall,
+) -> Result<Doc<B::Body>, StorageError> {
+    let mut fields = Fields::with_capacity(8);
+    fields
+        .set(TENANT, tenant(&call.tenant))
+        .set(REQUESTED, millis(call.requested_at))
+        .set(DIRECTION, FieldValue::from(call.direction.as_str()))
+        .set(STATUS, FieldValue::from(call.status.as_str()))
+        .set(NUMBER, FieldValue::from(call.number_id.as_str()))
+        .set(AGENT, FieldValue::from(call.agent_id.as_str()));
+    if let Some(sid) = &call.call_sid {
+        fields.set(CALL_SID, FieldValue::from(sid.as_str()));
+    }
+    if let Some(check_at) = call.check_at {
+        fields.set(DUE, millis(check_at));
+    }
+    doc::<B, _>(&VOICE_CALLS, call.id.as_str(), fields, call)
 }

@@ -3,9 +3,11 @@
 //! Every index that serves a tenant's reads starts with the tenant. A few lookups are global by
 //! nature: a widget key (it is how a widget's tenant is found), a user's email (signing in names
 //! no organisation), the node-wide scans of timers (loaded once at start), of the outbox
-//! (drained by the delivery loop) and of social posts due (taken up by the publisher), and
-//! billing's (plans are the operator's, accounts are swept by when their grant runs out, and the
-//! payment provider's ids and events name no organisation).
+//! (drained by the delivery loop), of social posts due (taken up by the publisher) and of calls
+//! due a check (taken up by the call keeper), billing's (plans are the operator's, accounts are
+//! swept by when their grant runs out, and the payment provider's ids and events name no
+//! organisation), and voice's (a phone number is connected by one organisation at most, and
+//! Twilio's call ids are its own).
 
 use crate::backend::{CollectionSpec, IndexSpec};
 
@@ -33,7 +35,7 @@ pub const USER: &str = "userId";
 pub const ACTOR: &str = "actorId";
 /// A session's console queue (`bot`, `waiting`, `agent`, `closed`).
 pub const QUEUE: &str = "queue";
-/// Set only on sessions an agent owns.
+/// Set only on sessions an agent owns; on calls, the voice agent that speaks on them.
 pub const AGENT: &str = "agentId";
 pub const SHORTCUT: &str = "shortcut";
 pub const KNOWLEDGE_BASE: &str = "kbId";
@@ -51,6 +53,16 @@ pub const FINISHED: &str = "finished";
 pub const TIER_ORDER: &str = "tierOrder";
 /// When a social post was asked to appear.
 pub const PUBLISH_AT: &str = "publishMs";
+/// A voice number's phone number, in E.164 form.
+pub const PHONE_NUMBER: &str = "phoneNumber";
+/// The voice number a call is on.
+pub const NUMBER: &str = "numberId";
+/// Whether a call rang in or was placed (`inbound`, `outbound`).
+pub const DIRECTION: &str = "direction";
+/// When a call was asked for or rang in.
+pub const REQUESTED: &str = "requestedMs";
+/// Set only on calls Twilio has named: its `CA…` id.
+pub const CALL_SID: &str = "callSid";
 
 pub static BOTS_BY_WIDGET_KEY: IndexSpec = IndexSpec::unique("widget_key", &[WIDGET_KEY]);
 pub static BOTS_BY_CREATED: IndexSpec = IndexSpec::ordered("tenant_created", &[TENANT, CREATED]);
@@ -376,6 +388,38 @@ pub static SOCIAL_POSTS: CollectionSpec = CollectionSpec {
     ],
 };
 
+/// Phone numbers connected from organisations' Twilio accounts (the id is the number's): a
+/// phone number is connected once across every organisation; most recently connected first per
+/// tenant.
+pub static VOICE_NUMBERS_BY_PHONE: IndexSpec = IndexSpec::unique("phone_number", &[PHONE_NUMBER]);
+pub static VOICE_NUMBERS_BY_CREATED: IndexSpec =
+    IndexSpec::ordered("tenant_created", &[TENANT, CREATED]);
+pub static VOICE_NUMBERS: CollectionSpec = CollectionSpec {
+    name: "voice_numbers",
+    fields: &[TENANT, PHONE_NUMBER, CREATED],
+    indexes: &[&VOICE_NUMBERS_BY_PHONE, &VOICE_NUMBERS_BY_CREATED],
+};
+
+/// Phone calls (the id is the call's): found by Twilio's id (`CALL_SID`, unique, absent until
+/// Twilio named the call); latest requested first per tenant, with the direction, status, number
+/// and agent checked on each entry; every tenant's by when the keeper checks them (`DUE`, absent
+/// once nothing is awaited).
+pub static VOICE_CALLS_BY_SID: IndexSpec = IndexSpec::unique("call_sid", &[CALL_SID]);
+pub static VOICE_CALLS_BY_REQUESTED: IndexSpec =
+    IndexSpec::ordered("tenant_requested", &[TENANT, REQUESTED]);
+pub static VOICE_CALLS_BY_DUE: IndexSpec = IndexSpec::ordered("due", &[DUE]);
+pub static VOICE_CALLS: CollectionSpec = CollectionSpec {
+    name: "voice_calls",
+    fields: &[
+        TENANT, CALL_SID, REQUESTED, DIRECTION, STATUS, NUMBER, AGENT, DUE,
+    ],
+    indexes: &[
+        &VOICE_CALLS_BY_SID,
+        &VOICE_CALLS_BY_REQUESTED,
+        &VOICE_CALLS_BY_DUE,
+    ],
+};
+
 /// Every collection, for backends to create at open. A new collection goes last: the embedded
 /// backends keep each collection at its place in this list.
 pub static SCHEMA: &[&CollectionSpec] = &[
@@ -406,4 +450,6 @@ pub static SCHEMA: &[&CollectionSpec] = &[
     &BILLING_REFERENCES,
     &BILLING_EVENTS,
     &SOCIAL_POSTS,
+    &VOICE_NUMBERS,
+    &VOICE_CALLS,
 ];

@@ -42,6 +42,7 @@ mod social_posts;
 mod stale_writer;
 mod timers;
 mod transcript;
+mod voice;
 mod voice_agents;
 
 /// One test module per backend, one test per case.
@@ -125,4 +126,10 @@ conformance!(
     social_posts::posts_list_latest_first_by_status_a_page_at_a_time,
     social_posts::posts_are_due_earliest_first_in_every_tenant,
     social_posts::erasing_an_organisation_takes_its_posts_only,
+    voice::a_phone_number_is_connected_once_and_lives_in_its_tenant,
+    voice::numbers_list_most_recently_connected_first_a_page_at_a_time,
+    voice::a_call_is_stored_once_per_twilio_id_and_read_in_its_tenant,
+    voice::calls_list_latest_requested_first_by_every_filter,
+    voice::calls_are_due_earliest_first_in_every_tenant,
+    voice::erasing_an_organisation_takes_its_numbers_and_calls_only,
 );

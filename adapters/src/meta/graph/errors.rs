@@ -18,6 +18,7 @@
 //! errors as 500. A 2xx body without a message id counts as retriable: no id means nothing
 //! confirms the message was accepted, and no id could be recorded to match its statuses.
 
+use crate::excerpt::body_excerpt;
 use serde::Deserialize;
 use std::time::Duration;
 
@@ -302,20 +303,6 @@ pub fn classify(status: u16, retry_after: Option<Duration>, body: &[u8]) -> Grap
             code,
             message,
         },
-    }
-}
-
-/// The start of a body that is not Meta's error format (a proxy's HTML page, say).
-fn body_excerpt(body: &[u8]) -> String {
-    const LIMIT: usize = 200;
-    let text = String::from_utf8_lossy(body);
-    let text = text.trim();
-    if text.is_empty() {
-        return "empty body".to_owned();
-    }
-    match text.char_indices().nth(LIMIT) {
-        Some((cut, _)) => format!("{}...", &text[..cut]),
-        None => text.to_owned(),
     }
 }
 

@@ -122,6 +122,20 @@ impl TokenCipher {
     }
 }
 
+/// The engine's port: the same cipher, a secret sealed for the record `context`.
+impl botwot_engine::ports::Sealer for TokenCipher {
+    fn seal(&self, context: &str, secret: &str) -> Result<SealedSecret, String> {
+        TokenCipher::seal(self, context, &AccessToken::new(secret))
+            .map_err(|error| error.to_string())
+    }
+
+    fn open(&self, context: &str, sealed: &SealedSecret) -> Result<String, String> {
+        TokenCipher::open(self, context, sealed)
+            .map(|token| token.expose_secret().to_owned())
+            .map_err(|error| error.to_string())
+    }
+}
+
 fn random<const N: usize>() -> Result<[u8; N], CipherError> {
     let mut buffer = [0u8; N];
     getrandom::fill(&mut buffer).map_err(|error| CipherError::Random(error.to_string()))?;

@@ -11,12 +11,14 @@ use botwot_engine::campaign::{Campaign, CampaignRecipient, CampaignStatus};
 use botwot_engine::ids::CampaignId;
 use botwot_engine::ids::PostId;
 use botwot_engine::ids::{ApiKeyId, RefreshFamilyId, UserId};
+use botwot_engine::ids::{CallId, VoiceNumberId};
 use botwot_engine::ids::{DocumentId, KnowledgeBaseId};
 use botwot_engine::ids::{MessageId, WidgetKey};
 use botwot_engine::integration::ChannelIntegration;
 use botwot_engine::knowledge::{KnowledgeBase, KnowledgeDocument};
 use botwot_engine::message::Delivery;
 use botwot_engine::outbox::OutboxEntry;
+use botwot_engine::ports::CallFilter;
 use botwot_engine::ports::{
     AccountStore, AuditStore, BotStore, CommitOutcome, DeliveryReceipt, IntegrationStore,
     OutboxStore, PageRequest, Paged, SessionCommit, SessionFilter, SessionStore, StoreError,
@@ -24,6 +26,7 @@ use botwot_engine::ports::{
 };
 use botwot_engine::social::{PostStatus, SocialPost};
 use botwot_engine::timer::DurableTimer;
+use botwot_engine::voice::{VoiceCall, VoiceNumber};
 use botwot_engine::{
     BotId, BotProfile, Message, SessionId, SessionKey, SessionState, TenantId, Timestamp,
 };
@@ -632,6 +635,69 @@ impl botwot_engine::ports::SocialPostStore for DownStore {
         down()
     }
     async fn due_posts(&self, _: Timestamp, _: usize) -> Result<Vec<SocialPost>, StoreError> {
+        down()
+    }
+}
+
+#[async_trait]
+impl botwot_engine::ports::VoiceStore for DownStore {
+    async fn insert_voice_number(&self, _: &VoiceNumber) -> Result<(), StoreError> {
+        down()
+    }
+    async fn save_voice_number(&self, _: &VoiceNumber) -> Result<(), StoreError> {
+        down()
+    }
+    async fn get_voice_number(
+        &self,
+        _: &TenantId,
+        _: &VoiceNumberId,
+    ) -> Result<Option<VoiceNumber>, StoreError> {
+        down()
+    }
+    async fn find_voice_number(
+        &self,
+        _: &VoiceNumberId,
+    ) -> Result<Option<VoiceNumber>, StoreError> {
+        down()
+    }
+    async fn list_voice_numbers(
+        &self,
+        _: &TenantId,
+        _: &PageRequest,
+    ) -> Result<Paged<VoiceNumber>, StoreError> {
+        down()
+    }
+    async fn delete_voice_number(
+        &self,
+        _: &TenantId,
+        _: &VoiceNumberId,
+    ) -> Result<bool, StoreError> {
+        down()
+    }
+    async fn insert_call(&self, _: &VoiceCall) -> Result<(), StoreError> {
+        down()
+    }
+    async fn save_call(&self, _: &VoiceCall) -> Result<(), StoreError> {
+        down()
+    }
+    async fn get_call(&self, _: &TenantId, _: &CallId) -> Result<Option<VoiceCall>, StoreError> {
+        down()
+    }
+    async fn find_call(&self, _: &CallId) -> Result<Option<VoiceCall>, StoreError> {
+        down()
+    }
+    async fn call_by_sid(&self, _: &TenantId, _: &str) -> Result<Option<VoiceCall>, StoreError> {
+        down()
+    }
+    async fn list_calls(
+        &self,
+        _: &TenantId,
+        _: &CallFilter,
+        _: &PageRequest,
+    ) -> Result<Paged<VoiceCall>, StoreError> {
+        down()
+    }
+    async fn due_calls(&self, _: Timestamp, _: usize) -> Result<Vec<VoiceCall>, StoreError> {
         down()
     }
 }

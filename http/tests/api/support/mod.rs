@@ -3,12 +3,16 @@
 
 pub mod cluster;
 pub mod down;
+#[path = "../../../../tests/support/elevenlabs_fake/mod.rs"]
+pub mod elevenlabs_fake;
 pub mod fake_templates;
 pub mod node;
 pub mod proxy;
 #[path = "../../../../tests/support/razorpay_fake/mod.rs"]
 pub mod razorpay_fake;
 pub mod socket;
+#[path = "../../../../tests/support/twilio_fake/mod.rs"]
+pub mod twilio_fake;
 
 use axum::Router;
 use axum::body::Body;
@@ -34,6 +38,9 @@ use serde_json::Value;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tower::ServiceExt;
+
+/// Where Twilio reaches the application of [`TestApp::with_voice`].
+pub const VOICE_PUBLIC_URL: &str = "https://calls.botwot.test";
 
 /// A response, its body parsed as JSON when it is JSON (else a string).
 pub struct Reply {
@@ -160,6 +167,50 @@ impl TestApp {
         app.state.payments = Some(botwot_http::routes::billing::Payments {
             billing,
             webhook_secret: fake.webhook_secret().to_owned(),
+        });
+        app.router = botwot_http::router(app.state.clone());
+        app
+    }
+
+    /// The application with phone calls through the local Twilio and ElevenLabs, reached by
+    /// Twilio at [`VOICE_PUBLIC_URL`], its calls reading `clock`.
+    pub async fn with_voice(
+        twilio: &twilio_fake::TwilioFake,
+        elevenlabs: &elevenlabs_fake::ElevenLabsFake,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        use botwot_actors::{NamedLocks, VoiceCalls, VoiceCallsConfig, VoiceCallsDeps};
+        use botwot_adapters::elevenlabs::{ElevenLabsClient, ElevenLabsConfig};
+        use botwot_adapters::meta::graph::TokenCipher;
+        use botwot_adapters::twilio::{TwilioClient, TwilioConfig};
+        let config = HttpConfig {
+            public_url: Some(VOICE_PUBLIC_URL.to_owned()),
+            ..HttpConfig::default()
+        };
+        let mut app = Self::assemble(config, false, None).await;
+        let telephony = TwilioClient::new(TwilioConfig::default().with_api_url(twilio.base_url()))
+            .expect("twilio config");
+        let ai = ElevenLabsClient::new(
+            ElevenLabsConfig::new(elevenlabs.api_key()).with_api_url(elevenlabs.base_url()),
+        )
+        .expect("elevenlabs config");
+        let key = TokenCipher::random_base64_key().expect("a key");
+        let calls = VoiceCalls::new(
+            VoiceCallsDeps {
+                store: app.state.store.clone(),
+                telephony: Arc::new(telephony),
+                ai: Arc::new(ai),
+                blobs: app.state.knowledge.blobs.clone(),
+                sealer: Arc::new(TokenCipher::from_base64_key(&key).expect("a cipher")),
+                locks: NamedLocks::default(),
+                clock,
+                public_url: VOICE_PUBLIC_URL.to_owned(),
+            },
+            VoiceCallsConfig::default(),
+        );
+        app.state.voice = Some(botwot_http::routes::voice::Telephone {
+            calls,
+            webhook_secret: elevenlabs.webhook_secret().to_owned(),
         });
         app.router = botwot_http::router(app.state.clone());
         app
