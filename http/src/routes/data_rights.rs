@@ -10,6 +10,7 @@ use crate::auth::views::{OrganisationView, UserView};
 use crate::errors::{AppError, ErrorCode};
 use crate::extract::{JsonBody, QueryParams};
 use crate::routes::api_keys::ApiKeyView;
+use crate::routes::voice::numbers::NumberView;
 use crate::sessions::Envelope;
 use crate::state::AppState;
 use axum::Json;
@@ -21,9 +22,10 @@ use botwot_engine::campaign::{Campaign, CampaignRecipient};
 use botwot_engine::canned::CannedResponse;
 use botwot_engine::integration::ChannelIntegration;
 use botwot_engine::knowledge::base::blob_keys;
-use botwot_engine::ports::{PageRequest, Paged, SessionFilter, StoreError};
+use botwot_engine::ports::{CallFilter, PageRequest, Paged, SessionFilter, StoreError};
 use botwot_engine::session::{CloseReason, SessionStatus};
 use botwot_engine::validation::ValidationErrors;
+use botwot_engine::voice::{VoiceCall, recording_key};
 use botwot_engine::voice_agent::VoiceAgent;
 use botwot_engine::{BotProfile, Channel, Message, SessionEvent, SessionState, TenantId};
 use serde::{Deserialize, Serialize};
@@ -184,6 +186,7 @@ pub async fn erase_organisation(
         close_through_actor(&state, session).await?;
     }
     erase_knowledge(&state, tenant).await?;
+    erase_recordings(&state, tenant).await?;
     let erased_records = state.store.erase_organisation(tenant).await?;
     tracing::info!(tenant_id = %tenant, erased_records, "organisation erased");
     Ok(Json(OrganisationErased { erased_records }))
@@ -205,6 +208,28 @@ async fn erase_knowledge(state: &AppState, tenant: &TenantId) -> Result<(), AppE
     Ok(())
 }
 
+/// Every call of the organisation.
+async fn every_call(state: &AppState, tenant: &TenantId) -> Result<Vec<VoiceCall>, StoreError> {
+    let (store, every) = (&state.store, &CallFilter::default());
+    all_pages(|page| async move { store.list_calls(tenant, every, &page).await }).await
+}
+
+/// Removes the recordings of the organisation's calls from the blob store (the calls go with
+/// the rest of its records).
+async fn erase_recordings(state: &AppState, tenant: &TenantId) -> Result<(), AppError> {
+    let calls = every_call(state, tenant).await?;
+    let keys = calls
+        .iter()
+        .filter_map(|call| call.conversation_id.as_deref().and_then(recording_key));
+    let mut removed = 0;
+    for key in keys {
+        state.knowledge.blobs.delete(&key).await?;
+        removed += 1;
+    }
+    tracing::info!(tenant_id = %tenant, calls = calls.len(), recordings = removed, "call recordings erased");
+    Ok(())
+}
+
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrganisationExport {
@@ -216,6 +241,9 @@ pub struct OrganisationExport {
     pub integrations: Vec<ChannelIntegration>,
     pub canned_responses: Vec<CannedResponse>,
     pub voice_agents: Vec<VoiceAgent>,
+    /// Its connected phone numbers (without their Twilio tokens) and every call.
+    pub voice_numbers: Vec<NumberView>,
+    pub calls: Vec<VoiceCall>,
     pub sessions: Vec<ExportedSession>,
     pub campaigns: Vec<ExportedCampaign>,
     /// Its billing: subscriptions, orders and the tier paid for (null when it never paid).
@@ -232,8 +260,8 @@ pub struct ExportedCampaign {
 }
 
 /// Everything the organisation holds: its users, keys, bots, integrations, canned responses,
-/// voice agents, every session with its transcript, every campaign with its audience, its
-/// billing, and its audit log.
+/// voice agents, phone numbers and calls, every session with its transcript, every campaign
+/// with its audience, its billing, and its audit log.
 #[utoipa::path(
     get, path = "/v1/data/organisation-export", tag = "data rights",
     responses((status = 200, description = "the whole organisation")),
@@ -253,6 +281,9 @@ pub async fn export_organisation(
         all_pages(|page| async move { store.list_canned_responses(tenant, &page).await }).await?;
     let voice_agents =
         all_pages(|page| async move { store.list_voice_agents(tenant, &page).await }).await?;
+    let voice_numbers =
+        all_pages(|page| async move { store.list_voice_numbers(tenant, &page).await }).await?;
+    let calls = every_call(&state, tenant).await?;
     let no_filter = &SessionFilter::default();
     let sessions =
         all_pages(|page| async move { store.list_sessions(tenant, no_filter, &page).await })
@@ -284,6 +315,8 @@ pub async fn export_organisation(
         integrations,
         canned_responses,
         voice_agents,
+        voice_numbers: voice_numbers.into_iter().map(NumberView::from).collect(),
+        calls,
         sessions,
         campaigns: exported_campaigns,
         billing,

@@ -9,6 +9,7 @@ use crate::support::elevenlabs_fake::{self, ElevenLabsFake, FakeConversation};
 use crate::support::twilio_fake::{self, TwilioFake};
 use crate::support::{Reply, TestApp, VOICE_PUBLIC_URL};
 use axum::http::{Method, StatusCode};
+use base64::Engine;
 use botwot_engine::Timestamp;
 use botwot_engine::time::{Clock, ManualClock};
 use botwot_webhooks::twilio::request_signature;
@@ -597,4 +598,94 @@ async fn voice_is_off_without_a_conversational_ai() {
         .call(Method::POST, "/webhooks/elevenlabs", Some("{}"), &[])
         .await;
     assert_eq!(webhook.code(), "voice_disabled");
+}
+
+#[tokio::test]
+async fn a_recording_is_served_exported_with_its_call_and_erased_with_the_organisation() {
+    let line = line().await;
+    let number = line.connected().await;
+    let sid = call_sid(3);
+    assert_eq!(line.ring_in(&number, &sid).await.status, StatusCode::OK);
+    let call_id = line.calls().await[0]["id"]
+        .as_str()
+        .expect("an id")
+        .to_owned();
+    let mut conversation =
+        FakeConversation::phone_call("conv_rec_1", AGENT_AT_ELEVENLABS, &sid, 1_700_000_000);
+    conversation
+        .dynamic_variables
+        .insert("botwot_call_id".into(), call_id.clone());
+    line.elevenlabs.add_conversation(conversation);
+    assert_eq!(
+        line.post_call_webhook("conv_rec_1").await.status,
+        StatusCode::OK
+    );
+
+    let audio = b"ID3\x04\x00fake mp3 frames".to_vec();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs();
+    let body = json!({
+        "type": "post_call_audio",
+        "event_timestamp": now,
+        "data": {
+            "agent_id": AGENT_AT_ELEVENLABS,
+            "conversation_id": "conv_rec_1",
+            "full_audio": base64::engine::general_purpose::STANDARD.encode(&audio),
+        }
+    })
+    .to_string();
+    let signature = botwot_webhooks::elevenlabs::webhook_signature(
+        line.elevenlabs.webhook_secret().as_bytes(),
+        now,
+        body.as_bytes(),
+    )
+    .expect("a secret");
+    let kept = line
+        .app
+        .call(
+            Method::POST,
+            "/webhooks/elevenlabs",
+            Some(&body),
+            &[("elevenlabs-signature", &signature)],
+        )
+        .await;
+    assert_eq!(kept.body["outcome"], "applied", "{:?}", kept.body);
+    let served = line
+        .app
+        .get_bytes(&format!("/v1/voice/calls/{call_id}/recording"))
+        .await;
+    assert_eq!(served, audio);
+
+    let export = line.app.get("/v1/data/organisation-export").await.body;
+    assert_eq!(export["calls"][0]["id"], call_id.as_str());
+    assert_eq!(export["voiceNumbers"][0]["phoneNumber"], NUMBER);
+    assert!(
+        !export.to_string().contains(TOKEN),
+        "no Twilio token in the export"
+    );
+
+    let erased = line
+        .app
+        .call(
+            Method::DELETE,
+            "/v1/data/organisation",
+            Some(r#"{"confirm": "default"}"#),
+            &[],
+        )
+        .await;
+    assert_eq!(erased.status, StatusCode::OK, "{:?}", erased.body);
+    let left = line
+        .app
+        .state
+        .knowledge
+        .blobs
+        .get("voice/recordings/conv_rec_1")
+        .await;
+    assert_eq!(
+        left.expect("the blob store"),
+        None,
+        "the recording went with the organisation"
+    );
 }
