@@ -12,6 +12,7 @@ use botwot_engine::blobs::BlobStore;
 use botwot_engine::ports::Storage;
 use botwot_engine::time::Clock;
 use botwot_http::routes::voice::Telephone;
+use botwot_http::routes::voice::voices::VoiceCatalogue;
 use serde::Deserialize;
 use std::fmt;
 use std::sync::Arc;
@@ -100,12 +101,14 @@ pub fn start(config: &VoiceConfig, parts: VoiceParts) -> Result<Option<Telephone
         (false, false) => {}
         _ => bail!("voice.elevenlabs needs api_key and webhook_secret together (or neither)"),
     }
-    let ai = ElevenLabsClient::new(
-        ElevenLabsConfig::new(&settings.api_key)
-            .with_api_url(&settings.api_url)
-            .with_timeout(Duration::from_millis(settings.timeout_ms)),
-    )
-    .context("the [voice.elevenlabs] section is not usable")?;
+    let ai = Arc::new(
+        ElevenLabsClient::new(
+            ElevenLabsConfig::new(&settings.api_key)
+                .with_api_url(&settings.api_url)
+                .with_timeout(Duration::from_millis(settings.timeout_ms)),
+        )
+        .context("the [voice.elevenlabs] section is not usable")?,
+    );
     let telephony = TwilioClient::new(
         TwilioConfig::default()
             .with_api_url(&config.twilio.api_url)
@@ -122,7 +125,7 @@ pub fn start(config: &VoiceConfig, parts: VoiceParts) -> Result<Option<Telephone
         VoiceCallsDeps {
             store: parts.store,
             telephony: Arc::new(telephony),
-            ai: Arc::new(ai),
+            ai: ai.clone(),
             blobs: parts.blobs,
             sealer: Arc::new(parts.cipher),
             locks: parts.locks,
@@ -136,5 +139,6 @@ pub fn start(config: &VoiceConfig, parts: VoiceParts) -> Result<Option<Telephone
     Ok(Some(Telephone {
         calls,
         webhook_secret: settings.webhook_secret.clone(),
+        voices: Arc::new(VoiceCatalogue::new(ai)),
     }))
 }

@@ -171,6 +171,7 @@ pub const ACCESS_MAP: &[(&str, &str, Access)] = &[
     ("PATCH", "/v1/bots/{botId}", BOTS),
     ("DELETE", "/v1/bots/{botId}", BOTS),
     ("GET", "/v1/voice-agents", BOTS),
+    ("GET", "/v1/voice-agents/voices", BOTS),
     ("POST", "/v1/voice-agents", BOTS),
     ("GET", "/v1/voice-agents/{voiceAgentId}", BOTS),
     ("PATCH", "/v1/voice-agents/{voiceAgentId}", BOTS),

@@ -150,6 +150,7 @@ pub fn resources() -> OpenApiRouter<AppState> {
         .routes(routes!(voice::calls::get_call))
         .routes(routes!(voice::calls::call_recording))
         .routes(routes!(voice::stats::voice_stats))
+        .routes(routes!(voice::voices::list_voices))
         .routes(routes!(dashboard::dashboard_metrics))
         .routes(routes!(dashboard::export_report))
         .routes(routes!(dashboard::get_layout, dashboard::put_layout))

@@ -199,6 +199,7 @@ async fn the_openapi_document_lists_every_route_served() {
         "GET /v1/voice/calls/{callId}",
         "GET /v1/voice/calls/{callId}/recording",
         "GET /v1/voice/stats",
+        "GET /v1/voice-agents/voices",
         "POST /webhooks/twilio/voice/{numberId}",
         "POST /webhooks/twilio/status/{numberId}",
         "POST /webhooks/elevenlabs",

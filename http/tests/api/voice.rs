@@ -585,6 +585,29 @@ async fn a_call_whose_webhooks_were_lost_is_settled_at_its_check() {
 }
 
 #[tokio::test]
+async fn the_voices_are_read_from_elevenlabs_and_kept_an_hour() {
+    let line = line().await;
+    line.elevenlabs.add_voice(
+        "21m00Tcm4TlvDq8ikWAM",
+        "Rachel",
+        "premade",
+        &[("accent", "american")],
+    );
+    let voices = line.app.get("/v1/voice-agents/voices").await;
+    assert_eq!(voices.status, StatusCode::OK, "{:?}", voices.body);
+    assert_eq!(voices.body[0]["voiceId"], "21m00Tcm4TlvDq8ikWAM");
+    assert_eq!(voices.body[0]["labels"]["accent"], "american");
+    line.elevenlabs
+        .add_voice("AZnzlk1XvdvUeBnXmlld", "Domi", "premade", &[]);
+    let kept = line.app.get("/v1/voice-agents/voices").await;
+    assert_eq!(
+        kept.body.as_array().map(Vec::len),
+        Some(1),
+        "served from the kept list"
+    );
+}
+
+#[tokio::test]
 async fn voice_is_off_without_a_conversational_ai() {
     let app = TestApp::new().await;
     let connect = app

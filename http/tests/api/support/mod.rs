@@ -190,16 +190,18 @@ impl TestApp {
         let mut app = Self::assemble(config, false, None).await;
         let telephony = TwilioClient::new(TwilioConfig::default().with_api_url(twilio.base_url()))
             .expect("twilio config");
-        let ai = ElevenLabsClient::new(
-            ElevenLabsConfig::new(elevenlabs.api_key()).with_api_url(elevenlabs.base_url()),
-        )
-        .expect("elevenlabs config");
+        let ai = Arc::new(
+            ElevenLabsClient::new(
+                ElevenLabsConfig::new(elevenlabs.api_key()).with_api_url(elevenlabs.base_url()),
+            )
+            .expect("elevenlabs config"),
+        );
         let key = TokenCipher::random_base64_key().expect("a key");
         let calls = VoiceCalls::new(
             VoiceCallsDeps {
                 store: app.state.store.clone(),
                 telephony: Arc::new(telephony),
-                ai: Arc::new(ai),
+                ai: ai.clone(),
                 blobs: app.state.knowledge.blobs.clone(),
                 sealer: Arc::new(TokenCipher::from_base64_key(&key).expect("a cipher")),
                 locks: NamedLocks::default(),
@@ -211,6 +213,7 @@ impl TestApp {
         app.state.voice = Some(botwot_http::routes::voice::Telephone {
             calls,
             webhook_secret: elevenlabs.webhook_secret().to_owned(),
+            voices: Arc::new(botwot_http::routes::voice::voices::VoiceCatalogue::new(ai)),
         });
         app.router = botwot_http::router(app.state.clone());
         app
