@@ -4,10 +4,12 @@
 
 #![allow(dead_code)]
 
+pub mod elevenlabs_fake;
 pub mod fake_media;
 pub mod llm;
 pub mod meta;
 pub mod razorpay_fake;
+pub mod twilio_fake;
 
 use serde_json::{Value, json};
 use std::net::TcpListener;
