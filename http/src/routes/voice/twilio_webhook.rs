@@ -6,13 +6,14 @@
 //! a spoken apology when it cannot); status callbacks move the call forward, in whatever order
 //! they come.
 
-use super::Voiced;
+use super::{Telephone, Voiced};
 use crate::errors::{AppError, ErrorCode};
+use crate::extract::{PathParams, QueryParams};
 use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{OriginalUri, Query, State};
-use axum::http::{HeaderMap, header};
+use axum::extract::{FromRequest, FromRequestParts, OriginalUri, Request, State};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use botwot_actors::{CallAnswer, IncomingCall};
 use botwot_adapters::twilio::twiml::{hang_up, say_and_hang_up};
@@ -59,20 +60,17 @@ pub struct StatusTaken {
         (status = 401, description = "`invalid_signature`"),
         (status = 404, description = "`not_found` (no such number) or `voice_disabled`"),
     ))]
-pub async fn voice_request(
-    Voiced(voice): Voiced,
-    State(state): State<AppState>,
-    axum::extract::Path(path): axum::extract::Path<HookPath>,
-    Query(query): Query<HookQuery>,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, AppError> {
-    let (number, event) = signed_event(&voice, &state, &path, &uri, &headers, &body).await?;
+pub async fn voice_request(hook: SignedHook) -> Result<Response, AppError> {
+    let SignedHook {
+        voice,
+        number,
+        event,
+        call,
+    } = hook;
     let incoming = IncomingCall {
         call_sid: event.call_sid,
         from: event.from,
-        call: query.call.as_deref().map(CallId::from),
+        call,
     };
     let twiml = match voice.calls.answer(&number, incoming).await? {
         CallAnswer::Connect(twiml) => twiml,
@@ -94,21 +92,20 @@ pub async fn voice_request(
         (status = 404, description = "`not_found` (no such number) or `voice_disabled`"),
     ))]
 pub async fn status_callback(
-    Voiced(voice): Voiced,
     State(state): State<AppState>,
-    axum::extract::Path(path): axum::extract::Path<HookPath>,
-    Query(query): Query<HookQuery>,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
+    hook: SignedHook,
 ) -> Result<Json<StatusTaken>, AppError> {
-    let (number, event) = signed_event(&voice, &state, &path, &uri, &headers, &body).await?;
+    let SignedHook {
+        voice,
+        number,
+        event,
+        call,
+    } = hook;
     let update = StatusUpdate {
         status: event.status.into(),
         duration_secs: event.duration_secs,
         at: state.now(),
     };
-    let call = query.call.as_deref().map(CallId::from);
     let outcome = voice
         .calls
         .apply_status(&number, call.as_ref(), &event.call_sid, update)
@@ -118,45 +115,73 @@ pub async fn status_callback(
     Ok(Json(StatusTaken { outcome }))
 }
 
-/// The number the hook names and Twilio's event, once its signature checks out.
-async fn signed_event(
-    voice: &super::Telephone,
-    state: &AppState,
-    path: &HookPath,
-    uri: &axum::http::Uri,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<(VoiceNumber, TwilioCallEvent), AppError> {
-    let (number, credentials) = voice
-        .calls
-        .webhook_number(&VoiceNumberId::from(path.number_id.as_str()))
-        .await?;
-    let public = state.config.public_url.as_deref().ok_or_else(|| {
-        AppError::new(
-            ErrorCode::PublicUrlMissing,
-            "Twilio's signature covers the public URL it called, and none is configured (http.public_url)",
+/// A Twilio request to a number's hook whose signature checked out: the node's calls, the
+/// number, Twilio's event, and BotWot's id of a call it placed (the hook's `call` query).
+pub struct SignedHook {
+    voice: Telephone,
+    number: VoiceNumber,
+    event: TwilioCallEvent,
+    call: Option<CallId>,
+}
+
+impl FromRequest<AppState> for SignedHook {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, AppError> {
+        let (mut parts, body) = request.into_parts();
+        let Voiced(voice) = Voiced::from_request_parts(&mut parts, state).await?;
+        let PathParams(path) =
+            PathParams::<HookPath>::from_request_parts(&mut parts, state).await?;
+        let QueryParams(query) =
+            QueryParams::<HookQuery>::from_request_parts(&mut parts, state).await?;
+        // Twilio signed the URL it called: this server's public address, the path and query.
+        let uri = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map_or_else(|| parts.uri.clone(), |original| original.0.clone());
+        let signature = parts
+            .headers
+            .get(SIGNATURE_HEADER)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        let body = Bytes::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(|rejection| {
+                AppError::new(ErrorCode::PayloadTooLarge, rejection.body_text())
+            })?;
+        let (number, credentials) = voice
+            .calls
+            .webhook_number(&VoiceNumberId::from(path.number_id.as_str()))
+            .await?;
+        let public = state.config.public_url.as_deref().ok_or_else(|| {
+            AppError::new(
+                ErrorCode::PublicUrlMissing,
+                "Twilio's signature covers the public URL it called, and none is configured (http.public_url)",
+            )
+        })?;
+        let path_and_query = uri
+            .path_and_query()
+            .map_or(uri.path(), |whole| whole.as_str());
+        let url = format!("{}{path_and_query}", public.trim_end_matches('/'));
+        let unreadable = |code: &str, error: String| {
+            AppError::new(ErrorCode::InvalidPayload, format!("{error} ({code})"))
+        };
+        let params =
+            parse_form(&body).map_err(|error| unreadable(error.code(), error.to_string()))?;
+        verify_request(
+            credentials.auth_token.as_bytes(),
+            signature.as_deref(),
+            &url,
+            &params,
         )
-    })?;
-    let path_and_query = uri
-        .path_and_query()
-        .map_or(uri.path(), |whole| whole.as_str());
-    let url = format!("{}{path_and_query}", public.trim_end_matches('/'));
-    let params = parse_form(body).map_err(|error| {
-        AppError::new(
-            ErrorCode::InvalidPayload,
-            format!("{error} ({})", error.code()),
-        )
-    })?;
-    let signature = headers
-        .get(SIGNATURE_HEADER)
-        .and_then(|value| value.to_str().ok());
-    verify_request(credentials.auth_token.as_bytes(), signature, &url, &params)
         .map_err(|error| AppError::new(ErrorCode::InvalidSignature, error.to_string()))?;
-    let event = parse_call_event(&params).map_err(|error| {
-        AppError::new(
-            ErrorCode::InvalidPayload,
-            format!("{error} ({})", error.code()),
-        )
-    })?;
-    Ok((number, event))
+        let event = parse_call_event(&params)
+            .map_err(|error| unreadable(error.code(), error.to_string()))?;
+        Ok(Self {
+            voice,
+            number,
+            event,
+            call: query.call.as_deref().map(CallId::from),
+        })
+    }
 }
