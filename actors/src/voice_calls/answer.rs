@@ -85,6 +85,8 @@ impl VoiceCalls {
         let now = self.deps.clock.now();
         match answered {
             Ok(twiml) => {
+                // Twilio may ask before the answer to placing the call was stored.
+                call.call_sid.get_or_insert(incoming.call_sid);
                 call.connected(now);
                 self.deps.store.save_call(&call).await?;
                 info!(call = %call.id, direction = call.direction.as_str(), "call handed to its agent");
