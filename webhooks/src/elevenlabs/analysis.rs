@@ -43,16 +43,21 @@ pub(super) fn read_analysis(analysis: Option<&Value>) -> Result<Analysis, Eleven
 /// An item of a map keyed by id: its id, the text of one field, and its rationale.
 type Item = (String, String, String);
 
-/// The items of a map keyed by id, in id order; none when it is not an object.
+/// The items of a map keyed by id, in id order (whatever order the JSON map keeps, which
+/// depends on serde_json's features); none when it is not an object.
 fn by_id(results: Option<&Value>, field: &str) -> impl Iterator<Item = Item> {
     let items = results.and_then(Value::as_object).into_iter().flatten();
-    items.map(move |(id, item)| {
-        (
-            id.clone(),
-            text(item.get(field)),
-            text(item.get("rationale")),
-        )
-    })
+    let mut items: Vec<Item> = items
+        .map(move |(id, item)| {
+            (
+                id.clone(),
+                text(item.get(field)),
+                text(item.get("rationale")),
+            )
+        })
+        .collect();
+    items.sort_by(|a, b| a.0.cmp(&b.0));
+    items.into_iter()
 }
 
 fn call_successful(value: Option<&Value>) -> Result<Option<CallSuccess>, ElevenLabsError> {
