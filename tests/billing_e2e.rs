@@ -10,8 +10,6 @@
 mod support;
 
 use serde_json::{Value, json};
-use std::io::Write;
-use std::process::{Command, Stdio};
 use support::Server;
 use support::razorpay_fake::{self, RazorpayFake};
 
@@ -83,20 +81,7 @@ else:
     client.utility.verify_payment_signature(check["params"])
 print("accepted")
 "#;
-    let mut python = Command::new("python3")
-        .args(["-c", script])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("python3 runs (deploy/test-services.sh installs the razorpay client)");
-    python
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(check.to_string().as_bytes())
-        .expect("written");
-    let output = python.wait_with_output().expect("python finished");
+    let output = support::python_with(script, &check);
     assert!(
         output.status.success() && output.stdout.starts_with(b"accepted"),
         "Razorpay's Python client refused {check}: {}",

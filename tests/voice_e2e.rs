@@ -8,8 +8,6 @@
 mod support;
 
 use serde_json::{Value, json};
-use std::io::Write;
-use std::process::{Command, Stdio};
 use support::Server;
 use support::elevenlabs_fake::{self, FakeConversation};
 use support::twilio_fake;
@@ -30,21 +28,8 @@ from twilio.request_validator import RequestValidator
 check = json.load(sys.stdin)
 print(RequestValidator(check["token"]).compute_signature(check["url"], dict(check["form"])))
 "#;
-    let mut python = Command::new("python3")
-        .args(["-c", script])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("python3 runs (deploy/test-services.sh installs the twilio client)");
     let check = json!({"token": TOKEN, "url": url, "form": form});
-    python
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(check.to_string().as_bytes())
-        .expect("written");
-    let output = python.wait_with_output().expect("python finished");
+    let output = support::python_with(script, &check);
     assert!(
         output.status.success(),
         "Twilio's Python client failed (run bash deploy/test-services.sh): {}",

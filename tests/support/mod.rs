@@ -535,3 +535,23 @@ pub fn bot_settings(name: &str, close_after_secs: u64) -> Value {
         }
     })
 }
+
+/// Runs `script` with `python3 -c`, `input` as JSON on its stdin (the providers' Python
+/// clients, which `deploy/test-services.sh` installs, check or make signatures this way).
+pub fn python_with(script: &str, input: &Value) -> std::process::Output {
+    use std::io::Write;
+    let mut python = Command::new("python3")
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 runs (deploy/test-services.sh installs the providers' clients)");
+    python
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.to_string().as_bytes())
+        .expect("written");
+    python.wait_with_output().expect("python finished")
+}

@@ -81,8 +81,7 @@ fn call_lock_name(id: &CallId) -> String {
 }
 
 impl VoiceCalls {
-    pub fn new(deps: VoiceCallsDeps, config: VoiceCallsConfig) -> Self {
-        let mut deps = deps;
+    pub fn new(mut deps: VoiceCallsDeps, config: VoiceCallsConfig) -> Self {
         deps.public_url = deps.public_url.trim_end_matches('/').to_owned();
         Self {
             deps: Arc::new(deps),

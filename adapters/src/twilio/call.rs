@@ -6,6 +6,7 @@
 
 use botwot_engine::time::Timestamp;
 use botwot_engine::voice::{CallStatus, StatusUpdate};
+use botwot_webhooks::twilio::TwilioCallStatus;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -33,13 +34,9 @@ impl CallResource {
     }
 }
 
-/// The engine's status for Twilio's name of one.
+/// The engine's status for Twilio's name of one (read as Twilio's webhooks are).
 pub fn call_status(name: &str) -> Option<CallStatus> {
-    match name {
-        "initiated" => Some(CallStatus::Queued),
-        "requested" => None,
-        name => CallStatus::parse(name),
-    }
+    TwilioCallStatus::parse(name).map(CallStatus::from)
 }
 
 /// `"60"` or `60` as seconds; `null`, `""` and anything else as none.
