@@ -1,4 +1,5 @@
-//! Messages through session actors with an embedded durable store (redb, or fjall with `BACKEND=lsm`).
+//! Messages through session actors with an embedded durable store (redb; the resident store with
+//! `BACKEND=resident`; fjall with `BACKEND=lsm`).
 //!
 //! N concurrent sessions each send M messages one after another (each waits for its durable
 //! acknowledgement, as a webhook would); every message is also answered by the bot, so each
@@ -6,7 +7,8 @@
 //! same run: the bare floor of the pieces — a ractor actor answering calls, and the store taking
 //! one-message commits from as many concurrent writers. Run:
 //! `cargo bench --bench session_throughput` (`SESSIONS` and `MESSAGES` override the sizes;
-//! `BACKEND=lsm` measures the experimental fjall backend instead of redb).
+//! `BACKEND=resident` measures the resident store, `BACKEND=lsm` the experimental fjall backend,
+//! instead of redb).
 
 mod support;
 
@@ -15,7 +17,7 @@ use botwot_engine::message::{Author, Delivery, Direction};
 use botwot_engine::ports::{SessionCommit, Storage};
 use botwot_engine::session::{SessionEvent, SessionKey, SessionRules, SessionState};
 use botwot_engine::{Channel, Message, MessageBody, MessageId};
-use botwot_storage::{EmbeddedBackend, GroupCommitStats, LsmBackend, Store};
+use botwot_storage::{EmbeddedBackend, GroupCommitStats, LsmBackend, ResidentBackend, Store};
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 use std::path::Path;
 use std::sync::Arc;
@@ -42,9 +44,10 @@ fn main() {
     });
 }
 
-/// The store under test, chosen by `BACKEND` (`embedded`, the default, or `lsm`).
+/// The store under test, chosen by `BACKEND` (`embedded`, the default, `resident` or `lsm`).
 enum Backend {
     Embedded(Arc<Store<EmbeddedBackend>>),
+    Resident(Arc<Store<ResidentBackend>>),
     Lsm(Arc<Store<LsmBackend>>),
 }
 
@@ -52,16 +55,18 @@ impl Backend {
     fn open(dir: &Path) -> Self {
         match std::env::var("BACKEND").as_deref() {
             Ok("lsm") => Backend::Lsm(botwot_storage::open_lsm(dir).expect("store")),
+            Ok("resident") => Backend::Resident(botwot_storage::open_resident(dir).expect("store")),
             Ok("embedded") | Err(_) => {
                 Backend::Embedded(botwot_storage::open_embedded(dir).expect("store"))
             }
-            Ok(other) => panic!("BACKEND={other}: expected embedded or lsm"),
+            Ok(other) => panic!("BACKEND={other}: expected embedded, resident or lsm"),
         }
     }
 
     fn name(&self) -> &'static str {
         match self {
             Backend::Embedded(_) => "embedded",
+            Backend::Resident(_) => "resident",
             Backend::Lsm(_) => "lsm",
         }
     }
@@ -69,6 +74,7 @@ impl Backend {
     fn storage(&self) -> Arc<dyn Storage> {
         match self {
             Backend::Embedded(store) => store.clone(),
+            Backend::Resident(store) => store.clone(),
             Backend::Lsm(store) => store.clone(),
         }
     }
@@ -76,6 +82,7 @@ impl Backend {
     fn group_commit_stats(&self) -> GroupCommitStats {
         match self {
             Backend::Embedded(store) => store.backend().group_commit_stats(),
+            Backend::Resident(store) => store.backend().group_commit_stats(),
             Backend::Lsm(store) => store.backend().group_commit_stats(),
         }
     }

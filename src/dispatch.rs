@@ -67,9 +67,9 @@ fn inbound_log_dir(config: &Config) -> Option<PathBuf> {
         return None;
     }
     match &config.storage {
-        StorageConfig::Embedded { data_dir } | StorageConfig::Lsm { data_dir } => {
-            Some(data_dir.join("inbound-log"))
-        }
+        StorageConfig::Embedded { data_dir }
+        | StorageConfig::Resident { data_dir }
+        | StorageConfig::Lsm { data_dir } => Some(data_dir.join("inbound-log")),
         StorageConfig::Mongo { .. } => None,
     }
 }

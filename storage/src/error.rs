@@ -39,6 +39,13 @@ pub enum StorageError {
     Embedded(Box<redb::Error>),
     #[error("lsm database error: {0}")]
     Lsm(Box<fjall::Error>),
+    #[error("resident store log: {0}")]
+    ResidentLog(#[from] botwot_inbound_log::LogError),
+    #[error("resident store snapshot {path}: {source}")]
+    Snapshot {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// A group commit failed as a whole; every batch in it was refused.
     #[error("embedded commit failed: {0}")]
     GroupCommit(String),

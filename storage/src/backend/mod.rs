@@ -11,6 +11,7 @@ mod docs;
 pub mod embedded;
 pub mod lsm;
 pub mod mongo;
+pub mod resident;
 
 use crate::error::{Fenced, StorageError};
 use async_trait::async_trait;

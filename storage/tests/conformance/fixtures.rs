@@ -5,8 +5,8 @@ use async_trait::async_trait;
 use botwot_engine::ports::Storage;
 use botwot_storage::backend::DocumentBackend;
 use botwot_storage::{
-    EmbeddedBackend, LsmBackend, MongoBackend, StorageError, Store, connect_mongo, open_embedded,
-    open_lsm,
+    EmbeddedBackend, LsmBackend, MongoBackend, ResidentBackend, StorageError, Store, connect_mongo,
+    open_embedded, open_lsm, open_resident,
 };
 use std::path::Path;
 use std::sync::Arc;
@@ -39,6 +39,8 @@ type Opener<B> = fn(&Path) -> Result<Arc<Store<B>>, StorageError>;
 pub type EmbeddedFixture = DirFixture<EmbeddedBackend>;
 /// The fjall LSM backend.
 pub type LsmFixture = DirFixture<LsmBackend>;
+/// The resident backend: in memory, a log and snapshots on disk.
+pub type ResidentFixture = DirFixture<ResidentBackend>;
 
 impl<B: DocumentBackend> DirFixture<B> {
     fn open_new(open: Opener<B>, name: &'static str) -> anyhow::Result<Self> {
@@ -56,6 +58,12 @@ impl<B: DocumentBackend> DirFixture<B> {
 impl EmbeddedFixture {
     pub async fn new() -> anyhow::Result<Self> {
         Self::open_new(|dir| open_embedded(dir), "embedded")
+    }
+}
+
+impl ResidentFixture {
+    pub async fn new() -> anyhow::Result<Self> {
+        Self::open_new(|dir| open_resident(dir), "resident")
     }
 }
 

@@ -1,6 +1,6 @@
 //! The storage conformance suite. Every case is a generic function over a [`fixtures::Fixture`]
 //! and runs against every backend: `embedded::<case>` on a fresh redb directory, `lsm::<case>` on
-//! a fresh fjall directory, `mongo::<case>`
+//! a fresh fjall directory, `resident::<case>` on a fresh resident store's directory, `mongo::<case>`
 //! on a fresh database of the MongoDB test server (`BOTWOT_TEST_MONGO_URI`, default
 //! `mongodb://127.0.0.1:27018`; the tests fail when it is not running).
 
@@ -66,6 +66,7 @@ macro_rules! conformance {
     ($($module:ident :: $case:ident),* $(,)?) => {
         suite!(embedded, crate::fixtures::EmbeddedFixture, $($module::$case),*);
         suite!(lsm, crate::fixtures::LsmFixture, $($module::$case),*);
+        suite!(resident, crate::fixtures::ResidentFixture, $($module::$case),*);
         suite!(mongo, crate::fixtures::MongoFixture, $($module::$case),*);
     };
 }

@@ -1,14 +1,20 @@
-//! What the embedded backends (redb and the LSM tree) share: the field header stored beside each
-//! body and the index keys it produces (`record`), batches prepared on the caller's task
-//! (`prepare`), the key range of an index query (`bounds`), group commit through one writer
-//! thread (`group`), JSON bodies and the document port on top of them ([`LocalStore`]).
+//! What the embedded backends (redb, the resident store and the LSM tree) share: the field header
+//! stored beside each body and the index keys it produces (`record`), batches prepared on the
+//! caller's task (`prepare`), the key range of an index query (`bounds`), group commit through
+//! one writer thread (`group`), JSON bodies and the document port on top of them
+//! ([`LocalStore`]). The two key-value backends (resident and LSM) also share how a collection
+//! is laid out in trees (`trees`), how a group is checked against what is committed (`stage`)
+//! and how an index query's entries become hits (`scan`).
 
 pub(crate) mod bounds;
 pub(crate) mod group;
 pub(crate) mod prepare;
 pub(crate) mod record;
+pub(crate) mod scan;
+pub(crate) mod stage;
 #[cfg(test)]
 pub(crate) mod tests;
+pub(crate) mod trees;
 
 use crate::backend::{CollectionSpec, DocumentBackend, Hit, IndexQuery, Stored, WriteBatch};
 use crate::error::StorageError;

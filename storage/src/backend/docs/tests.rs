@@ -62,26 +62,27 @@ macro_rules! group_commit_cases {
 group_commit_cases!(
     embedded: crate::backend::embedded::EmbeddedBackend,
     lsm: crate::backend::lsm::LsmBackend,
+    resident: crate::backend::resident::ResidentBackend,
 );
 
-static BY_EMAIL: IndexSpec = IndexSpec {
+pub(crate) static BY_EMAIL: IndexSpec = IndexSpec {
     name: "email",
     fields: &["email"],
     unique: true,
 };
-static BY_TEAM: IndexSpec = IndexSpec {
+pub(crate) static BY_TEAM: IndexSpec = IndexSpec {
     name: "team",
     fields: &["team"],
     unique: false,
 };
-static PEOPLE: CollectionSpec = CollectionSpec {
+pub(crate) static PEOPLE: CollectionSpec = CollectionSpec {
     name: "people",
     fields: &["email", "team"],
     indexes: &[&BY_EMAIL, &BY_TEAM],
 };
-static SCHEMA: &[&CollectionSpec] = &[&PEOPLE];
+pub(crate) static SCHEMA: &[&CollectionSpec] = &[&PEOPLE];
 
-fn person(id: &str, email: &str, team: &str) -> Doc<Vec<u8>> {
+pub(crate) fn person(id: &str, email: &str, team: &str) -> Doc<Vec<u8>> {
     let mut fields = Fields::default();
     fields
         .set("email", FieldValue::from(email))
@@ -94,7 +95,9 @@ fn person(id: &str, email: &str, team: &str) -> Doc<Vec<u8>> {
     }
 }
 
-fn batch(ops: impl IntoIterator<Item = crate::backend::WriteOp<Vec<u8>>>) -> WriteBatch<Vec<u8>> {
+pub(crate) fn batch(
+    ops: impl IntoIterator<Item = crate::backend::WriteOp<Vec<u8>>>,
+) -> WriteBatch<Vec<u8>> {
     WriteBatch {
         fence: None,
         ops: ops.into_iter().collect(),
@@ -102,7 +105,7 @@ fn batch(ops: impl IntoIterator<Item = crate::backend::WriteOp<Vec<u8>>>) -> Wri
     }
 }
 
-fn fenced(
+pub(crate) fn fenced(
     shard: u32,
     epoch: u64,
     ops: impl IntoIterator<Item = crate::backend::WriteOp<Vec<u8>>>,
@@ -113,7 +116,7 @@ fn fenced(
     }
 }
 
-fn put(id: &str, email: &str, team: &str) -> crate::backend::WriteOp<Vec<u8>> {
+pub(crate) fn put(id: &str, email: &str, team: &str) -> crate::backend::WriteOp<Vec<u8>> {
     crate::backend::WriteOp::Put(person(id, email, team))
 }
 
@@ -121,7 +124,7 @@ fn insert(id: &str, email: &str, team: &str) -> crate::backend::WriteOp<Vec<u8>>
     crate::backend::WriteOp::Insert(person(id, email, team))
 }
 
-fn delete(id: &str) -> crate::backend::WriteOp<Vec<u8>> {
+pub(crate) fn delete(id: &str) -> crate::backend::WriteOp<Vec<u8>> {
     crate::backend::WriteOp::Delete {
         collection: &PEOPLE,
         id: id.to_owned(),

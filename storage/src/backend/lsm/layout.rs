@@ -1,23 +1,14 @@
-//! The fjall keyspaces of a schema, like the redb tables: one keyspace per collection for its
-//! documents (id → field header and body) and one per index. A unique index maps its encoded
-//! values to the id that holds them; an ordered index keys on the encoded values followed by the
-//! id, with an empty value. One more keyspace keeps the highest epoch accepted per shard (the
-//! fences of write batches): the shard number (4 bytes, big-endian) → the epoch (8 bytes,
-//! big-endian).
+//! The fjall keyspaces of a schema, one per tree of `backend/docs/trees.rs` (a collection's
+//! documents, then each of its indexes), named as that file names them. One more keyspace keeps
+//! the highest epoch accepted per shard (the fences of write batches): the shard number (4
+//! bytes, big-endian) → the epoch (8 bytes, big-endian).
 
 use crate::backend::docs::prepare::Positions;
+use crate::backend::docs::trees::{DOCS, index_slot, tree_names};
 use crate::backend::{CollectionSpec, IndexSpec};
 use crate::error::StorageError;
 use fjall::{Database, Keyspace, KeyspaceCreateOptions};
 use std::collections::BTreeMap;
-
-/// Where a keyspace stands among those of its collection: the documents, then each index.
-pub(super) const DOCS: usize = 0;
-
-/// The slot of the index at `position` among the indexes of its collection.
-pub(super) const fn index_slot(position: usize) -> usize {
-    position + 1
-}
 
 /// The keyspace of the shard fences.
 const SHARD_FENCES: &str = "shard_fences";
@@ -44,12 +35,7 @@ impl Layout {
         let collections = schema
             .iter()
             .map(|spec| {
-                let mut names = vec![format!("doc:{}", spec.name)];
-                names.extend(spec.indexes.iter().map(|index| {
-                    let kind = if index.unique { "unique" } else { "ordered" };
-                    format!("{kind}:{}:{}", spec.name, index.name)
-                }));
-                let trees = names
+                let trees = tree_names(spec)
                     .iter()
                     .map(|name| db.keyspace(name, KeyspaceCreateOptions::default))
                     .collect::<Result<Vec<_>, _>>()?;
@@ -99,31 +85,6 @@ impl CollectionTrees {
     pub fn index(&self, index: &IndexSpec) -> Result<&Keyspace, StorageError> {
         self.tree(index_slot(self.spec.index_position(index)?))
     }
-}
-
-/// A stored document: the length of its field header (4 bytes, big-endian), the header, the body.
-pub(super) fn encode_doc(header: &[u8], body: &[u8]) -> Result<Vec<u8>, StorageError> {
-    let length = u32::try_from(header.len())
-        .map_err(|_| StorageError::Encode("field header longer than 4 GiB".to_owned()))?;
-    let mut value = Vec::with_capacity(4 + header.len() + body.len());
-    value.extend_from_slice(&length.to_be_bytes());
-    value.extend_from_slice(header);
-    value.extend_from_slice(body);
-    Ok(value)
-}
-
-/// The field header and the body of a stored document.
-pub(super) fn decode_doc<'v>(
-    spec: &CollectionSpec,
-    value: &'v [u8],
-) -> Result<(&'v [u8], &'v [u8]), StorageError> {
-    let corrupt = || StorageError::Corrupt(format!("a document of {} is truncated", spec.name));
-    let (length, rest) = value.split_first_chunk::<4>().ok_or_else(corrupt)?;
-    let length = usize::try_from(u32::from_be_bytes(*length)).map_err(|_| corrupt())?;
-    if length > rest.len() {
-        return Err(corrupt());
-    }
-    Ok(rest.split_at(length))
 }
 
 /// The highest epoch accepted for `shard`, if a fenced batch of it was ever written.
