@@ -6,7 +6,8 @@
 //! - (b) an axum handler, served by this benchmark, that checks the `X-Hub-Signature-256`
 //!   HMAC-SHA256 of the body under the app secret (BotWot's own `verify_signature`) and parses
 //!   the body as a `serde_json::Value` before answering 200;
-//! - (c) `POST /webhooks/meta` of the real `botwot` binary on the embedded store, started as the
+//! - (c) `POST /webhooks/meta` of the real `botwot` binary on the embedded store (or the
+//!   resident one, `STORAGE=resident`), started as the
 //!   end-to-end tests start it (fake Graph API, WhatsApp number connected), which answers 200
 //!   once the message is appended and synced to its inbound log (ADR 0019) and applies it to
 //!   the session behind; after each load on (c) the benchmark waits until the log's backlog is
@@ -20,7 +21,8 @@
 //! and (c) again, open loop at fixed rates (half of (c)'s closed-loop throughput, then half of
 //! (b)'s), each latency timed from when its request was due, and their p99s compared. Run:
 //! `cargo bench --bench webhook_baseline` (`WORKERS=n` sets the tokio workers;
-//! `BOTWOT__INBOUND_LOG__ENABLED=false` runs (c) answering after the session's commit instead).
+//! `BOTWOT__INBOUND_LOG__ENABLED=false` runs (c) answering after the session's commit instead;
+//! `STORAGE=resident` runs (c) on the resident store instead of redb).
 
 mod support;
 
@@ -35,13 +37,23 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use botwot_adapters::meta::signature::{SIGNATURE_HEADER, verify_signature};
 use e2e::meta::{
-    APP_SECRET, FakeGraph, connect_whatsapp, inbound_text_from, signature, start_server,
+    APP_SECRET, FakeGraph, connect_whatsapp, inbound_text_from, signature, start_server_on,
 };
 use http_load::{Figures, Post};
 use std::time::Duration;
 use support::{env_or, ms, percentile, runtime};
 
 const WEBHOOK_PATH: &str = "/webhooks/meta";
+
+/// Where (c) keeps its data: the embedded redb store, or the resident one with
+/// `STORAGE=resident`.
+fn storage(dir: &std::path::Path) -> e2e::Backend {
+    match std::env::var("STORAGE").as_deref() {
+        Ok("resident") => e2e::Backend::Resident(dir.to_owned()),
+        Ok("embedded") | Err(_) => e2e::Backend::Embedded(dir.to_owned()),
+        Ok(other) => panic!("STORAGE={other}: expected embedded or resident"),
+    }
+}
 
 fn main() {
     let senders = env_or("SENDERS", 32);
@@ -55,8 +67,9 @@ fn main() {
     );
     println!("  (a) bare axum: 200 to any POST");
     println!("  (b) axum: X-Hub-Signature-256 HMAC-SHA256 check + serde_json::Value parse, 200");
+    let store = std::env::var("STORAGE").unwrap_or_else(|_| "embedded".to_owned());
     println!(
-        "  (c) botwot POST /webhooks/meta, embedded store: 200 after the synced append to its \
+        "  (c) botwot POST /webhooks/meta, {store} store: 200 after the synced append to its \
          inbound log, applied to the session behind"
     );
     runtime().block_on(async {
@@ -79,7 +92,7 @@ fn main() {
 
         let graph = FakeGraph::start().await;
         let data = tempfile::tempdir().expect("temporary directory");
-        let server = start_server(data.path(), &graph).await;
+        let server = start_server_on(storage(data.path()), &graph).await;
         connect_whatsapp(&server).await;
         let botwot_url = format!("{}{WEBHOOK_PATH}", server.base);
         let botwot = load(botwot_url.clone()).await;

@@ -151,6 +151,12 @@ async fn kill_9_mid_conversation_keeps_the_transcript_and_the_timer_fires_once()
 }
 
 #[tokio::test]
+async fn kill_9_on_the_resident_store_keeps_the_transcript_and_the_timer_fires_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    kill_9_keeps_the_conversation(Backend::Resident(dir.path().to_owned()), 5).await;
+}
+
+#[tokio::test]
 async fn kill_9_on_the_mongodb_backend_keeps_the_transcript_and_the_timer_fires_once() {
     // A restart on the MongoDB test server took more than 5 s in a loaded CI run.
     kill_9_keeps_the_conversation(Backend::fresh_mongo("kill9"), 15).await;

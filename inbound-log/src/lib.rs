@@ -7,6 +7,9 @@
 //! [`InboundLog::checkpoint`] with the lowest sequence not yet applied, which lets the log
 //! delete the segment files below it.
 //!
+//! The resident store (`botwot-storage`, ADR 0024) uses the same log for its write groups,
+//! queueing each with [`InboundLog::enqueue`] so it can check the next group meanwhile.
+//!
 //! Payloads are opaque bytes. Records are numbered from 1, consecutively, and a number is never
 //! given twice. One writer thread commits appends in groups: the records queued while the
 //! previous group was syncing are written together and share one `fdatasync`. A record torn by
@@ -50,6 +53,23 @@ impl Default for LogOptions {
             max_record_bytes: 4 << 20,
         }
     }
+}
+
+/// A record queued by [`InboundLog::enqueue`], not known to be synced yet.
+#[derive(Debug)]
+pub struct Queued {
+    answer: oneshot::Receiver<Result<u64, LogError>>,
+}
+
+impl Queued {
+    /// The record's sequence, once the group it was written in is fdatasync'ed.
+    pub async fn synced(self) -> Result<u64, LogError> {
+        self.answer.await.map_err(|_| writer_ended())?
+    }
+}
+
+fn writer_ended() -> LogError {
+    LogError::Failed("the writer thread has ended".to_owned())
 }
 
 /// One record read back at open.
@@ -189,6 +209,13 @@ impl InboundLog {
     /// A payload over [`LogOptions::max_record_bytes`] is refused with [`LogError::TooLarge`].
     /// Dropping the future after it was first polled may still leave the record written.
     pub async fn append(&self, payload: Vec<u8>) -> Result<u64, LogError> {
+        self.enqueue(payload)?.synced().await
+    }
+
+    /// Queues one record for the writer thread now, without waiting: records are written in
+    /// the order they were queued, and the returned [`Queued`] tells when this one is synced.
+    /// Refused like [`append`](Self::append).
+    pub fn enqueue(&self, payload: Vec<u8>) -> Result<Queued, LogError> {
         let shared = &self.inner.shared;
         let limit = shared.options.max_record_bytes;
         if payload.len() > limit as usize {
@@ -200,15 +227,14 @@ impl InboundLog {
         if let Some(reason) = shared.failed.get() {
             return Err(LogError::Failed(reason.clone()));
         }
-        let ended = || LogError::Failed("the writer thread has ended".to_owned());
         let (reply, answer) = oneshot::channel();
         self.inner
             .requests
             .as_ref()
-            .ok_or_else(ended)?
+            .ok_or_else(writer_ended)?
             .send(writer::Request { payload, reply })
-            .map_err(|_| ended())?;
-        answer.await.map_err(|_| ended())?
+            .map_err(|_| writer_ended())?;
+        Ok(Queued { answer })
     }
 
     /// Every record below `below` is applied: persists that (atomically) and deletes the

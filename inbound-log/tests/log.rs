@@ -523,3 +523,25 @@ async fn a_dropped_log_can_be_opened_again() {
         drop(log);
     }
 }
+
+#[tokio::test]
+async fn queued_records_are_written_in_the_order_they_were_queued() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (log, _) = open(dir.path());
+    // Queued without waiting, then waited for in reverse: numbering follows the queue.
+    let queued: Vec<_> = (1..=50)
+        .map(|sequence| log.enqueue(payload(sequence)).expect("queued"))
+        .collect();
+    let mut synced = Vec::new();
+    for record in queued.into_iter().rev() {
+        synced.push(record.synced().await.expect("synced"));
+    }
+    synced.reverse();
+    assert_eq!(synced, (1..=50).collect::<Vec<u64>>());
+    drop(log);
+    let (_, replayed) = open(dir.path());
+    assert_eq!(sequences(&replayed), (1..=50).collect::<Vec<u64>>());
+    for record in &replayed.records {
+        assert_eq!(record.payload, payload(record.sequence));
+    }
+}

@@ -21,6 +21,8 @@ use std::time::Duration;
 #[derive(Clone, Debug)]
 pub enum Backend {
     Embedded(PathBuf),
+    /// The resident store (documents in memory, a log and snapshots) in that directory.
+    Resident(PathBuf),
     /// A database of the MongoDB-compatible test server (`deploy/test-services.sh` starts it).
     Mongo {
         uri: String,
@@ -49,10 +51,18 @@ impl Backend {
         }
     }
 
+    /// The `storage.backend` of a backend in a local directory.
+    fn local_kind(&self) -> &'static str {
+        match self {
+            Backend::Resident(_) => "resident",
+            _ => "embedded",
+        }
+    }
+
     fn env(&self) -> Vec<(&'static str, String)> {
         match self {
-            Backend::Embedded(dir) => vec![
-                ("BOTWOT__STORAGE__BACKEND", "embedded".to_owned()),
+            Backend::Embedded(dir) | Backend::Resident(dir) => vec![
+                ("BOTWOT__STORAGE__BACKEND", self.local_kind().to_owned()),
                 ("BOTWOT__STORAGE__DATA_DIR", dir.display().to_string()),
                 ("BOTWOT__KNOWLEDGE__BLOBS__KIND", "local".to_owned()),
                 (

@@ -64,6 +64,14 @@ pub(crate) struct Counters {
 }
 
 impl Counters {
+    /// Counts one group of `batches` batches that kept the writer busy for `busy`.
+    pub fn record(&self, batches: usize, busy: Duration) {
+        let busy = u64::try_from(busy.as_nanos()).unwrap_or(u64::MAX);
+        self.busy_nanos.fetch_add(busy, Ordering::Relaxed);
+        self.groups.fetch_add(1, Ordering::Relaxed);
+        self.batches.fetch_add(batches as u64, Ordering::Relaxed);
+    }
+
     pub fn snapshot(&self) -> GroupCommitStats {
         GroupCommitStats {
             groups: self.groups.load(Ordering::Relaxed),
@@ -82,17 +90,31 @@ pub(crate) struct Writer {
 }
 
 impl Writer {
-    /// Starts the thread `name`, which commits each group with `commit`.
+    /// Starts the thread `name`, which commits each group with `commit` and answers it.
     pub fn spawn(
         name: &'static str,
         mut commit: impl FnMut(&[&PreparedBatch]) -> GroupOutcome + Send + 'static,
+    ) -> Result<Self, StorageError> {
+        Self::spawn_loop(name, move |receiver, counters| {
+            run(name, counters, &receiver, &mut commit)
+        })
+    }
+
+    /// Starts the thread `name` running `work`, a loop of its own that takes the queued
+    /// requests (it ends when the queue is closed and empty) and answers every one of them.
+    pub fn spawn_loop(
+        name: &'static str,
+        work: impl FnOnce(Receiver<Request>, &Counters) + Send + 'static,
     ) -> Result<Self, StorageError> {
         let (sender, receiver) = channel();
         let counters = Arc::new(Counters::default());
         let thread_counters = counters.clone();
         let thread = std::thread::Builder::new()
             .name(name.to_owned())
-            .spawn(move || run(name, &thread_counters, &receiver, &mut commit))
+            .spawn(move || {
+                work(receiver, &thread_counters);
+                debug!(writer = name, "storage writer stopped");
+            })
             .map_err(StorageError::WriterStart)?;
         Ok(Self {
             sender: Some(sender),
@@ -137,30 +159,30 @@ fn run(
     receiver: &Receiver<Request>,
     commit: &mut dyn FnMut(&[&PreparedBatch]) -> GroupOutcome,
 ) {
-    let mut group = Vec::new();
     while let Ok(first) = receiver.recv() {
-        group.push(first);
-        while group.len() < MAX_GROUP {
-            match receiver.try_recv() {
-                Ok(request) => group.push(request),
-                Err(_) => break,
-            }
-        }
+        let group = gather(first, receiver);
         let batches: Vec<&PreparedBatch> = group.iter().map(|request| &request.batch).collect();
         let started = Instant::now();
         let outcome = commit(&batches);
-        let busy = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
-        counters.busy_nanos.fetch_add(busy, Ordering::Relaxed);
-        counters.groups.fetch_add(1, Ordering::Relaxed);
-        counters
-            .batches
-            .fetch_add(group.len() as u64, Ordering::Relaxed);
-        answer(name, group.drain(..), outcome);
+        counters.record(group.len(), started.elapsed());
+        answer(name, group.into_iter(), outcome);
     }
-    debug!(writer = name, "storage writer stopped");
 }
 
-fn answer(name: &str, requests: impl Iterator<Item = Request>, outcome: GroupOutcome) {
+/// `first` and the requests queued behind it, up to a group's worth.
+pub(crate) fn gather(first: Request, receiver: &Receiver<Request>) -> Vec<Request> {
+    let mut group = vec![first];
+    while group.len() < MAX_GROUP {
+        match receiver.try_recv() {
+            Ok(request) => group.push(request),
+            Err(_) => break,
+        }
+    }
+    group
+}
+
+/// Answers each request of a group with its outcome, or all of them with the group's failure.
+pub(crate) fn answer(name: &str, requests: impl Iterator<Item = Request>, outcome: GroupOutcome) {
     match outcome {
         Ok(outcomes) => {
             for (request, result) in requests.zip(outcomes) {

@@ -120,7 +120,7 @@ pub(crate) fn put(id: &str, email: &str, team: &str) -> crate::backend::WriteOp<
     crate::backend::WriteOp::Put(person(id, email, team))
 }
 
-fn insert(id: &str, email: &str, team: &str) -> crate::backend::WriteOp<Vec<u8>> {
+pub(crate) fn insert(id: &str, email: &str, team: &str) -> crate::backend::WriteOp<Vec<u8>> {
     crate::backend::WriteOp::Insert(person(id, email, team))
 }
 

@@ -1,16 +1,78 @@
 //! Everything the resident store holds, in memory: per collection its trees (documents, then
-//! indexes, see `backend/docs/trees.rs`) as ordered maps of bytes, and the shard fences.
+//! indexes, see `backend/docs/trees.rs`) as maps of bytes, and the shard fences.
 
 use super::layout::{Layout, Target};
 use crate::backend::CollectionSpec;
+use crate::backend::docs::bounds::KeyRange;
 use crate::backend::docs::stage::{Committed, StagedGroup};
+use crate::backend::docs::trees::DOCS;
 use crate::error::StorageError;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-/// An ordered map of keys to values: one tree.
-pub(super) type Tree = BTreeMap<Vec<u8>, Vec<u8>>;
+/// One tree. A collection's documents are only ever looked up by id, so they are hashed (no
+/// key comparisons: they showed in the writer's profile); an index is read in key order.
+#[derive(Clone)]
+pub(super) enum Tree {
+    ById(HashMap<Vec<u8>, Vec<u8>, foldhash::fast::RandomState>),
+    Ordered(BTreeMap<Vec<u8>, Vec<u8>>),
+}
 
+impl Tree {
+    fn for_slot(slot: usize) -> Self {
+        match slot {
+            DOCS => Tree::ById(HashMap::default()),
+            _ => Tree::Ordered(BTreeMap::new()),
+        }
+    }
+
+    pub fn get(&self, key: &[u8]) -> Option<&Vec<u8>> {
+        match self {
+            Tree::ById(map) => map.get(key),
+            Tree::Ordered(map) => map.get(key),
+        }
+    }
+
+    fn set(&mut self, key: Vec<u8>, value: Option<Vec<u8>>) {
+        match (self, value) {
+            (Tree::ById(map), Some(value)) => {
+                map.insert(key, value);
+            }
+            (Tree::ById(map), None) => {
+                map.remove(&key);
+            }
+            (Tree::Ordered(map), Some(value)) => {
+                map.insert(key, value);
+            }
+            (Tree::Ordered(map), None) => {
+                map.remove(&key);
+            }
+        }
+    }
+
+    /// Every key and value, in no particular order.
+    pub fn entries(&self) -> Box<dyn Iterator<Item = (&Vec<u8>, &Vec<u8>)> + '_> {
+        match self {
+            Tree::ById(map) => Box::new(map.iter()),
+            Tree::Ordered(map) => Box::new(map.iter()),
+        }
+    }
+
+    /// The entries of an index between two keys, in key order.
+    pub fn range(
+        &self,
+        range: KeyRange,
+    ) -> Result<std::collections::btree_map::Range<'_, Vec<u8>, Vec<u8>>, StorageError> {
+        match self {
+            Tree::Ordered(map) => Ok(map.range(range)),
+            Tree::ById(_) => Err(StorageError::Corrupt(
+                "a range read of a collection's documents".to_owned(),
+            )),
+        }
+    }
+}
+
+#[derive(Clone)]
 pub(super) struct Data {
     /// Per collection, in schema order: its trees by slot.
     pub trees: Vec<Vec<Tree>>,
@@ -21,7 +83,11 @@ pub(super) struct Data {
 impl Data {
     pub fn empty(layout: &Layout) -> Self {
         Self {
-            trees: layout.empty_trees(),
+            trees: layout
+                .schema
+                .iter()
+                .map(|spec| (0..=spec.indexes.len()).map(Tree::for_slot).collect())
+                .collect(),
             fences: BTreeMap::new(),
         }
     }
@@ -45,10 +111,7 @@ impl Data {
                     .get_mut(collection)
                     .and_then(|trees| trees.get_mut(slot))
                     .ok_or_else(|| format!("no tree {slot} of collection {collection}"))?;
-                match value {
-                    Some(value) => tree.insert(key.to_vec(), value.to_vec()),
-                    None => tree.remove(key),
-                };
+                tree.set(key.to_vec(), value.map(<[u8]>::to_vec));
             }
             Target::Fences => {
                 let shard = <[u8; 4]>::try_from(key)
@@ -80,10 +143,7 @@ impl Data {
                 .ok_or_else(|| {
                     StorageError::Corrupt(format!("no tree {slot} of collection {collection}"))
                 })?;
-            match value {
-                Some(value) => tree.insert(key, value),
-                None => tree.remove(&key),
-            };
+            tree.set(key, value);
         }
         self.fences.extend(group.fences);
         Ok(())
@@ -94,16 +154,18 @@ impl Data {
         self.trees
             .iter()
             .flatten()
-            .flat_map(|tree| tree.iter())
+            .flat_map(Tree::entries)
             .map(|(key, value)| key.len() + value.len() + 12)
             .sum()
     }
 }
 
-/// The committed data as group staging reads it.
+/// The committed data as group staging reads it: the data in memory, under what a group queued
+/// to the log but not applied yet will write.
 pub(super) struct View<'a> {
     pub layout: &'a Layout,
     pub data: &'a Data,
+    pub syncing: Option<&'a StagedGroup>,
 }
 
 impl Committed for View<'_> {
@@ -121,6 +183,12 @@ impl Committed for View<'_> {
         slot: usize,
         key: &[u8],
     ) -> Result<Option<Cow<'_, [u8]>>, StorageError> {
+        if let Some(written) = self
+            .syncing
+            .and_then(|group| group.writes.get(&(collection, slot, key.to_vec())))
+        {
+            return Ok(written.as_deref().map(Cow::Borrowed));
+        }
         Ok(self
             .data
             .tree(collection, slot)?
@@ -129,6 +197,7 @@ impl Committed for View<'_> {
     }
 
     fn held_epoch(&self, shard: u32) -> Result<Option<u64>, StorageError> {
-        Ok(self.data.fences.get(&shard).copied())
+        let syncing = self.syncing.and_then(|group| group.fences.get(&shard));
+        Ok(syncing.or_else(|| self.data.fences.get(&shard)).copied())
     }
 }

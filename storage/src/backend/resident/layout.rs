@@ -8,7 +8,7 @@
 use crate::backend::CollectionSpec;
 use crate::backend::docs::prepare::Positions;
 use crate::backend::docs::trees::tree_names;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// The name of the shard fences' tree.
 pub(super) const SHARD_FENCES: &str = "shard_fences";
@@ -77,14 +77,6 @@ impl Layout {
         named
             .iter()
             .map(|(number, name)| (*number, by_name.get(name.as_str()).copied()))
-            .collect()
-    }
-
-    /// Empty trees for every collection of the schema.
-    pub fn empty_trees(&self) -> Vec<Vec<BTreeMap<Vec<u8>, Vec<u8>>>> {
-        self.schema
-            .iter()
-            .map(|spec| vec![BTreeMap::new(); spec.indexes.len() + 1])
             .collect()
     }
 }

@@ -1,10 +1,11 @@
 //! The resident embedded backend: every document and index entry held in memory, made durable
 //! by a log, no server. See `docs/adr/0024-resident-embedded-backend.md`.
 //!
-//! Writes go through the shared group-commit writer thread: it checks each group against the
-//! data in memory, appends the writes of the accepted batches to the log as one record (synced
-//! with `fdatasync`, the same log the inbound webhooks use, `botwot-inbound-log`), and only then
-//! applies them in memory. When the log has grown past a threshold, the writer writes a snapshot
+//! Writes go through a group-commit writer thread: it checks each group against the data in
+//! memory, appends the writes of the accepted batches to the log as one record (synced with
+//! `fdatasync`, the same log the inbound webhooks use, `botwot-inbound-log`), and only then
+//! applies them in memory and answers; the next group is checked while one is being synced
+//! (`pipeline.rs`). When the log has grown past a threshold, the writer writes a snapshot
 //! of everything and the log deletes the records it covers. Opening reads the snapshot, then
 //! replays the log records after it (a record torn by a crash at the end is cut off). Reads take
 //! a shared lock on the data and never touch the disk.
@@ -15,6 +16,7 @@
 mod data;
 mod format;
 mod layout;
+mod pipeline;
 mod read;
 mod snapshot;
 mod writer;
@@ -130,16 +132,17 @@ impl ResidentBackend {
             log,
             logged: replayed,
             compact_after_bytes: options.compact_after_bytes,
-            snapshot_bytes: 0,
+            snapshot_bytes: Arc::default(),
+            snapshotting: None,
         };
         if replayed >= options.compact_after_bytes {
             let below = committer.log.next_sequence();
-            committer.compact(below);
+            committer.compact_now(below);
         }
         let committer = Arc::new(Mutex::new(committer));
         let writing = committer.clone();
-        let writer = Writer::spawn("botwot-resident-writer", move |batches| {
-            writing.lock().commit_group(batches)
+        let writer = Writer::spawn_loop("botwot-resident-writer", move |receiver, counters| {
+            pipeline::run(&writing, &receiver, counters);
         })?;
         info!(path = %path.display(), replayed_bytes = replayed, snapshot_below = below, "resident storage opened");
         Ok(Self {

@@ -45,7 +45,7 @@ pub(super) fn write(
     for (collection, trees) in data.trees.iter().enumerate() {
         for (slot, tree) in trees.iter().enumerate() {
             let number = layout.number(Target::Tree { collection, slot });
-            for (key, value) in tree {
+            for (key, value) in tree.entries() {
                 chunk.write(number, key, Some(value));
                 if chunk.len() >= CHUNK_BYTES {
                     let full =

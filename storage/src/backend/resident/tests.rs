@@ -6,7 +6,7 @@ use super::{DATA_SUBDIR, LOG_SUBDIR, ResidentBackend, ResidentOptions, snapshot}
 use crate::backend::docs::group::GroupOutcome;
 use crate::backend::docs::prepare::PreparedBatch;
 use crate::backend::docs::tests::{
-    BY_EMAIL, BY_TEAM, GroupCommitHarness, PEOPLE, SCHEMA, batch, delete, fenced, put,
+    BY_EMAIL, BY_TEAM, GroupCommitHarness, PEOPLE, SCHEMA, batch, delete, fenced, insert, put,
 };
 use crate::backend::{
     CollectionSpec, DocumentBackend, FieldValue, IndexQuery, IndexSpec, WriteBatch,
@@ -208,5 +208,39 @@ async fn a_damaged_snapshot_stops_the_store_from_opening() -> anyhow::Result<()>
         matches!(&error, StorageError::Corrupt(reason) if reason.contains("checksum")),
         "{error}"
     );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_checked_while_another_syncs_sees_its_writes() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let backend = std::sync::Arc::new(ResidentBackend::open(dir.path(), SCHEMA)?);
+    // Rounds of writers racing for one email: the groups they land in are checked while the
+    // group before is still syncing, so only the pipeline's overlay keeps the email unique.
+    for round in 0..20 {
+        let email = format!("shared{round}@x");
+        let writers: Vec<_> = (0..32)
+            .map(|writer| {
+                let (backend, email) = (backend.clone(), email.clone());
+                tokio::spawn(async move {
+                    let id = format!("r{round}w{writer}");
+                    let outcome = backend.write(batch([insert(&id, &email, "racing")])).await;
+                    (id, outcome)
+                })
+            })
+            .collect();
+        let mut winners = Vec::new();
+        for writer in writers {
+            let (id, outcome) = writer.await?;
+            match outcome {
+                Ok(()) => winners.push(id),
+                Err(StorageError::Duplicate(_)) => {}
+                Err(other) => return Err(other.into()),
+            }
+        }
+        assert_eq!(winners.len(), 1, "round {round}: {winners:?}");
+        assert_eq!(ids(&backend, &PEOPLE, &BY_EMAIL, &email).await?, winners);
+    }
+    assert_eq!(team(&backend, "racing").await?.len(), 20);
     Ok(())
 }
