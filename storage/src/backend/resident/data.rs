@@ -1,78 +1,16 @@
 //! Everything the resident store holds, in memory: per collection its trees (documents, then
-//! indexes, see `backend/docs/trees.rs`) as maps of bytes, and the shard fences.
+//! indexes, see `backend/docs/trees.rs`) as ordered maps of bytes, and the shard fences.
 
 use super::layout::{Layout, Target};
 use crate::backend::CollectionSpec;
-use crate::backend::docs::bounds::KeyRange;
 use crate::backend::docs::stage::{Committed, StagedGroup};
-use crate::backend::docs::trees::DOCS;
 use crate::error::StorageError;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
-/// One tree. A collection's documents are only ever looked up by id, so they are hashed (no
-/// key comparisons: they showed in the writer's profile); an index is read in key order.
-#[derive(Clone)]
-pub(super) enum Tree {
-    ById(HashMap<Vec<u8>, Vec<u8>, foldhash::fast::RandomState>),
-    Ordered(BTreeMap<Vec<u8>, Vec<u8>>),
-}
+/// One tree: an ordered map of keys to values.
+pub(super) type Tree = BTreeMap<Vec<u8>, Vec<u8>>;
 
-impl Tree {
-    fn for_slot(slot: usize) -> Self {
-        match slot {
-            DOCS => Tree::ById(HashMap::default()),
-            _ => Tree::Ordered(BTreeMap::new()),
-        }
-    }
-
-    pub fn get(&self, key: &[u8]) -> Option<&Vec<u8>> {
-        match self {
-            Tree::ById(map) => map.get(key),
-            Tree::Ordered(map) => map.get(key),
-        }
-    }
-
-    fn set(&mut self, key: Vec<u8>, value: Option<Vec<u8>>) {
-        match (self, value) {
-            (Tree::ById(map), Some(value)) => {
-                map.insert(key, value);
-            }
-            (Tree::ById(map), None) => {
-                map.remove(&key);
-            }
-            (Tree::Ordered(map), Some(value)) => {
-                map.insert(key, value);
-            }
-            (Tree::Ordered(map), None) => {
-                map.remove(&key);
-            }
-        }
-    }
-
-    /// Every key and value, in no particular order.
-    pub fn entries(&self) -> Box<dyn Iterator<Item = (&Vec<u8>, &Vec<u8>)> + '_> {
-        match self {
-            Tree::ById(map) => Box::new(map.iter()),
-            Tree::Ordered(map) => Box::new(map.iter()),
-        }
-    }
-
-    /// The entries of an index between two keys, in key order.
-    pub fn range(
-        &self,
-        range: KeyRange,
-    ) -> Result<std::collections::btree_map::Range<'_, Vec<u8>, Vec<u8>>, StorageError> {
-        match self {
-            Tree::Ordered(map) => Ok(map.range(range)),
-            Tree::ById(_) => Err(StorageError::Corrupt(
-                "a range read of a collection's documents".to_owned(),
-            )),
-        }
-    }
-}
-
-#[derive(Clone)]
 pub(super) struct Data {
     /// Per collection, in schema order: its trees by slot.
     pub trees: Vec<Vec<Tree>>,
@@ -86,7 +24,7 @@ impl Data {
             trees: layout
                 .schema
                 .iter()
-                .map(|spec| (0..=spec.indexes.len()).map(Tree::for_slot).collect())
+                .map(|spec| vec![Tree::new(); spec.indexes.len() + 1])
                 .collect(),
             fences: BTreeMap::new(),
         }
@@ -111,7 +49,10 @@ impl Data {
                     .get_mut(collection)
                     .and_then(|trees| trees.get_mut(slot))
                     .ok_or_else(|| format!("no tree {slot} of collection {collection}"))?;
-                tree.set(key.to_vec(), value.map(<[u8]>::to_vec));
+                match value {
+                    Some(value) => tree.insert(key.to_vec(), value.to_vec()),
+                    None => tree.remove(key),
+                };
             }
             Target::Fences => {
                 let shard = <[u8; 4]>::try_from(key)
@@ -143,7 +84,10 @@ impl Data {
                 .ok_or_else(|| {
                     StorageError::Corrupt(format!("no tree {slot} of collection {collection}"))
                 })?;
-            tree.set(key, value);
+            match value {
+                Some(value) => tree.insert(key, value),
+                None => tree.remove(&key),
+            };
         }
         self.fences.extend(group.fences);
         Ok(())
@@ -154,7 +98,7 @@ impl Data {
         self.trees
             .iter()
             .flatten()
-            .flat_map(Tree::entries)
+            .flat_map(|tree| tree.iter())
             .map(|(key, value)| key.len() + value.len() + 12)
             .sum()
     }

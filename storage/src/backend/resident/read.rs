@@ -33,6 +33,6 @@ pub(super) fn query(
     };
     let slot = index_slot(query.collection.index_position(query.index)?);
     let (index, docs) = (data.tree(collection, slot)?, data.tree(collection, DOCS)?);
-    let entries = index.range(range)?.map(Ok);
+    let entries = index.range(range).map(Ok);
     collect_hits(query, entries, |id| Ok(docs.get(id.as_bytes())))
 }

@@ -1,6 +1,13 @@
 //! The snapshot: everything the store holds, written whole to a new file and renamed over the
 //! previous one, so the log records it covers can be deleted.
 //!
+//! It is written while the writer goes on (a *fuzzy* snapshot): each tree is read a chunk of
+//! entries at a time under a short shared lock, so what it holds of a key may be older or newer
+//! than the moment it started. That is enough, because it names the first log record *not*
+//! applied when it started, and opening replays every record from there over it: writes are
+//! absolute, so each key written since ends as its last write says, and every other key was
+//! the same all along.
+//!
 //! Layout: the magic bytes, `u64` the first log sequence *not* covered, then chunks (`u32`
 //! length, a payload of `format.rs`: the schema first, then writes of at most about 1 MiB), a
 //! zero length, and a CRC-32 of every byte before it. The file is read whole and checked
@@ -10,8 +17,10 @@ use super::data::Data;
 use super::format::{Replayer, WritesPayload, schema_payload};
 use super::layout::{Layout, Target};
 use crate::error::StorageError;
+use parking_lot::RwLock;
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
+use std::ops::Bound;
 use std::path::Path;
 
 const MAGIC: &[u8; 8] = b"bwres\x00\x00\x01";
@@ -21,11 +30,18 @@ const CHUNK_BYTES: usize = 1 << 20;
 pub(super) const FILE: &str = "snapshot";
 const PARTIAL: &str = "snapshot.partial";
 
-/// Writes `data` as the snapshot covering every log record below `below`, durably.
+/// A key and its value, copied out of a tree.
+type Entry = (Vec<u8>, Vec<u8>);
+
+/// Entries read under one hold of the lock.
+const ENTRIES_PER_READ: usize = 512;
+
+/// Writes the data as the snapshot to be replayed from log record `below` on (every record
+/// applied to the data so far is below it), durably.
 pub(super) fn write(
     dir: &Path,
     layout: &Layout,
-    data: &Data,
+    data: &RwLock<Data>,
     below: u64,
 ) -> Result<(), StorageError> {
     let partial = dir.join(PARTIAL);
@@ -42,22 +58,30 @@ pub(super) fn write(
     out.put(&below.to_le_bytes()).map_err(io)?;
     out.chunk(&schema_payload(layout)).map_err(io)?;
     let mut chunk = WritesPayload::with_capacity(CHUNK_BYTES);
-    for (collection, trees) in data.trees.iter().enumerate() {
-        for (slot, tree) in trees.iter().enumerate() {
+    let shape: Vec<usize> = data.read().trees.iter().map(Vec::len).collect();
+    for (collection, slots) in shape.into_iter().enumerate() {
+        for slot in 0..slots {
             let number = layout.number(Target::Tree { collection, slot });
-            for (key, value) in tree.entries() {
-                chunk.write(number, key, Some(value));
-                if chunk.len() >= CHUNK_BYTES {
-                    let full =
-                        std::mem::replace(&mut chunk, WritesPayload::with_capacity(CHUNK_BYTES));
-                    out.chunk(&full.into_bytes()).map_err(io)?;
+            let mut after = None;
+            while let Some(entries) = read_after(data, collection, slot, after.as_ref())? {
+                for (key, value) in &entries {
+                    chunk.write(number, key, Some(value));
+                    if chunk.len() >= CHUNK_BYTES {
+                        let full = std::mem::replace(
+                            &mut chunk,
+                            WritesPayload::with_capacity(CHUNK_BYTES),
+                        );
+                        out.chunk(&full.into_bytes()).map_err(io)?;
+                    }
                 }
+                after = entries.into_iter().last().map(|(key, _)| key);
             }
         }
     }
     let fences = layout.number(Target::Fences);
-    for (shard, epoch) in &data.fences {
-        chunk.fence(fences, *shard, *epoch);
+    let held = data.read().fences.clone();
+    for (shard, epoch) in held {
+        chunk.fence(fences, shard, epoch);
     }
     out.chunk(&chunk.into_bytes()).map_err(io)?;
     out.put(&0u32.to_le_bytes()).map_err(io)?;
@@ -75,6 +99,28 @@ pub(super) fn write(
     File::open(dir)
         .and_then(|directory| directory.sync_all())
         .map_err(io)
+}
+
+/// The next entries of a tree after the key `after` (from its start when `None`), copied under
+/// one short hold of the lock; `None` once there are no more.
+fn read_after(
+    data: &RwLock<Data>,
+    collection: usize,
+    slot: usize,
+    after: Option<&Vec<u8>>,
+) -> Result<Option<Vec<Entry>>, StorageError> {
+    let data = data.read();
+    let tree = data.tree(collection, slot)?;
+    let from = match after {
+        Some(key) => Bound::Excluded(key.clone()),
+        None => Bound::Unbounded,
+    };
+    let entries: Vec<_> = tree
+        .range((from, Bound::Unbounded))
+        .take(ENTRIES_PER_READ)
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    Ok((!entries.is_empty()).then_some(entries))
 }
 
 /// Reads the snapshot in `dir` into `data`: `Ok(None)` when there is none, else the first log

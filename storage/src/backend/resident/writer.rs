@@ -2,9 +2,8 @@
 //! staged against the data in memory (`backend/docs/stage.rs`); the writes of its accepted
 //! batches become one record queued to the log, which syncs it; only once it is synced are they
 //! applied in memory, so readers never see a write that could still be lost. Once the log has
-//! grown past the compaction threshold the writer copies the data and a thread of its own
-//! writes the copy as a snapshot and lets the log delete what it covers, while the writer goes
-//! on. `pipeline.rs` runs these steps so that the next group is checked while the
+//! grown past the compaction threshold a thread of its own writes a snapshot (`snapshot.rs`,
+//! read a chunk at a time while the writer goes on) and lets the log delete what it covers. `pipeline.rs` runs these steps so that the next group is checked while the
 //! previous one is being synced.
 
 use super::data::{Data, View};
@@ -118,12 +117,11 @@ impl Committer {
     /// Compacts the log below `below` now, on this thread (at open).
     pub fn compact_now(&mut self, below: u64) {
         self.logged = 0;
-        let data = self.data.read();
         compact(
             &self.dir,
             &self.layout,
             &self.log,
-            &data,
+            &self.data,
             below,
             &self.snapshot_bytes,
         );
@@ -143,12 +141,11 @@ impl Committer {
             let _ = finished.join();
         }
         self.logged = 0;
-        let copy = self.data.read().clone();
         let (dir, layout, log) = (self.dir.clone(), self.layout.clone(), self.log.clone());
-        let sizes = self.snapshot_bytes.clone();
+        let (data, sizes) = (self.data.clone(), self.snapshot_bytes.clone());
         let spawned = std::thread::Builder::new()
             .name("botwot-resident-snapshot".to_owned())
-            .spawn(move || compact(&dir, &layout, &log, &copy, below, &sizes));
+            .spawn(move || compact(&dir, &layout, &log, &data, below, &sizes));
         match spawned {
             Ok(thread) => self.snapshotting = Some(thread),
             Err(error) => {
@@ -168,13 +165,14 @@ impl Drop for Committer {
     }
 }
 
-/// Writes `data` as the snapshot covering the log below `below` and lets the log delete what it
-/// covers. A failure leaves the log as it is (nothing is lost); the next growth tries again.
+/// Writes the data as the snapshot to be replayed from log record `below` on and lets the log
+/// delete what comes before. A failure leaves the log as it is (nothing is lost); the next
+/// growth tries again.
 fn compact(
     dir: &Path,
     layout: &Layout,
     log: &InboundLog,
-    data: &Data,
+    data: &RwLock<Data>,
     below: u64,
     snapshot_bytes: &AtomicU64,
 ) {
@@ -183,7 +181,7 @@ fn compact(
         // The records after the snapshot are read with this schema.
         block_on(log.append(schema_payload(layout)))?;
         log.checkpoint(below)?;
-        Ok(data.bytes())
+        Ok(data.read().bytes())
     });
     match outcome {
         Ok(bytes) => {
