@@ -24,6 +24,10 @@ struct Syncing {
     queueing: Queueing,
     /// Writer time spent on it so far.
     busy: Duration,
+    /// It was checked against the writes of a group that then failed: when it writes nothing
+    /// itself (its outcomes rest on that group's writes alone), it fails too. When it does
+    /// write, the log refuses its record anyway.
+    after_failure: bool,
 }
 
 pub(super) fn run(
@@ -55,11 +59,12 @@ pub(super) fn run(
             let previous = syncing.as_ref().map(|previous| &previous.queueing.group);
             committer.lock().queue(&batches, previous)
         };
-        let next = match queued {
+        let mut next = match queued {
             Ok(queueing) => Some(Syncing {
                 requests,
                 queueing,
                 busy: started.elapsed(),
+                after_failure: false,
             }),
             Err(error) => {
                 counters.record(requests.len(), started.elapsed());
@@ -67,8 +72,11 @@ pub(super) fn run(
                 None
             }
         };
-        if let Some(previous) = syncing.take() {
-            finish(committer, previous, counters);
+        if let Some(previous) = syncing.take()
+            && !finish(committer, previous, counters)
+            && let Some(next) = next.as_mut()
+        {
+            next.after_failure = true;
         }
         syncing = next;
     }
@@ -77,17 +85,22 @@ pub(super) fn run(
     }
 }
 
-/// Waits for a group's record to be synced, applies it and answers its requests.
-fn finish(committer: &Mutex<Committer>, syncing: Syncing, counters: &Counters) {
+/// Waits for a group's record to be synced, applies it and answers its requests; whether it
+/// was written.
+fn finish(committer: &Mutex<Committer>, syncing: Syncing, counters: &Counters) -> bool {
     let Syncing {
         requests,
         queueing: Queueing { mut group, queued },
         busy,
+        after_failure,
     } = syncing;
     let outcomes = std::mem::take(&mut group.outcomes);
     let synced = queued.map(|(queued, logged)| (block_on(queued.synced()), logged));
     let started = Instant::now();
     let outcome: GroupOutcome = match synced {
+        None if after_failure => Err(StorageError::GroupCommit(
+            "checked against a group of writes that failed".to_owned(),
+        )),
         None => Ok(outcomes),
         Some((Ok(sequence), logged)) => committer
             .lock()
@@ -96,5 +109,7 @@ fn finish(committer: &Mutex<Committer>, syncing: Syncing, counters: &Counters) {
         Some((Err(error), _)) => Err(StorageError::from(error)),
     };
     counters.record(requests.len(), busy + started.elapsed());
+    let written = outcome.is_ok();
     answer(NAME, requests.into_iter(), outcome);
+    written
 }
