@@ -38,6 +38,7 @@ use parking_lot::{Mutex, RwLock};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 use tracing::info;
 use writer::Committer;
 
@@ -101,9 +102,9 @@ impl ResidentBackend {
         })?;
         let layout = Arc::new(Layout::new(schema));
         let mut data = Data::empty(&layout);
-        let (log, replayed, below) = {
+        let (log, replayed, below, snapshot_bytes) = {
             let mut replayer = Replayer::new(&layout, &mut data);
-            let below = snapshot::read(&path, &mut replayer)?.unwrap_or(0);
+            let (below, snapshot_bytes) = snapshot::read(&path, &mut replayer)?.unwrap_or((0, 0));
             let log_options = LogOptions {
                 segment_bytes: options.segment_bytes,
                 max_record_bytes: options.max_record_bytes,
@@ -120,7 +121,7 @@ impl ResidentBackend {
                 })?;
                 bytes += record.payload.len() as u64;
             }
-            (log, bytes, below)
+            (log, bytes, below, snapshot_bytes)
         };
         // The records this process appends are read with this schema.
         block_on(log.append(schema_payload(&layout)))?;
@@ -132,10 +133,10 @@ impl ResidentBackend {
             log,
             logged: replayed,
             compact_after_bytes: options.compact_after_bytes,
-            snapshot_bytes: Arc::default(),
+            snapshot_bytes: Arc::new(AtomicU64::new(snapshot_bytes)),
             snapshotting: None,
         };
-        if replayed >= options.compact_after_bytes {
+        if replayed >= options.compact_after_bytes.max(snapshot_bytes) {
             let below = committer.log.next_sequence();
             committer.compact_now(below);
         }

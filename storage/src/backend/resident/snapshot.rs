@@ -53,6 +53,7 @@ pub(super) fn write(
     let mut out = Checksummed {
         out: BufWriter::with_capacity(CHUNK_BYTES, file),
         crc: crc32fast::Hasher::new(),
+        unsynced: 0,
     };
     out.put(MAGIC).map_err(io)?;
     out.put(&below.to_le_bytes()).map_err(io)?;
@@ -124,8 +125,11 @@ fn read_after(
 }
 
 /// Reads the snapshot in `dir` into `data`: `Ok(None)` when there is none, else the first log
-/// sequence it does not cover.
-pub(super) fn read(dir: &Path, replayer: &mut Replayer<'_>) -> Result<Option<u64>, StorageError> {
+/// sequence it does not cover and the file's size.
+pub(super) fn read(
+    dir: &Path,
+    replayer: &mut Replayer<'_>,
+) -> Result<Option<(u64, u64)>, StorageError> {
     let path = dir.join(FILE);
     let bytes = match fs::read(&path) {
         Ok(bytes) => bytes,
@@ -162,16 +166,22 @@ pub(super) fn read(dir: &Path, replayer: &mut Replayer<'_>) -> Result<Option<u64
         replayer.apply(payload).map_err(&corrupt)?;
         rest = after;
     }
-    Ok(Some(u64::from_le_bytes(*below)))
+    Ok(Some((u64::from_le_bytes(*below), bytes.len() as u64)))
 }
 
-/// A writer that keeps the CRC-32 of what went through it.
-struct Checksummed<W: Write> {
-    out: W,
+/// Bytes written between two syncs of the snapshot file: the disk takes them in steps, so the
+/// logs' own syncs never wait behind the whole snapshot's writeback.
+const SYNC_EVERY_BYTES: usize = 8 << 20;
+
+/// The snapshot file being written, with the CRC-32 of what went into it.
+struct Checksummed {
+    out: BufWriter<File>,
     crc: crc32fast::Hasher,
+    /// Bytes written since the file was last synced.
+    unsynced: usize,
 }
 
-impl<W: Write> Checksummed<W> {
+impl Checksummed {
     fn put(&mut self, bytes: &[u8]) -> std::io::Result<()> {
         self.crc.update(bytes);
         self.out.write_all(bytes)
@@ -181,6 +191,13 @@ impl<W: Write> Checksummed<W> {
         let length = u32::try_from(payload.len())
             .map_err(|_| std::io::Error::other("snapshot chunk over 4 GiB"))?;
         self.put(&length.to_le_bytes())?;
-        self.put(payload)
+        self.put(payload)?;
+        self.unsynced += 4 + payload.len();
+        if self.unsynced >= SYNC_EVERY_BYTES {
+            self.out.flush()?;
+            self.out.get_ref().sync_data()?;
+            self.unsynced = 0;
+        }
+        Ok(())
     }
 }
