@@ -7,7 +7,7 @@
 //!   HMAC-SHA256 of the body under the app secret (BotWot's own `verify_signature`) and parses
 //!   the body as a `serde_json::Value` before answering 200;
 //! - (c) `POST /webhooks/meta` of the real `botwot` binary on the embedded store (or the
-//!   resident one, `STORAGE=resident`), started as the
+//!   resident one, `BACKEND=resident`), started as the
 //!   end-to-end tests start it (fake Graph API, WhatsApp number connected), which answers 200
 //!   once the message is appended and synced to its inbound log (ADR 0019) and applies it to
 //!   the session behind; after each load on (c) the benchmark waits until the log's backlog is
@@ -22,7 +22,7 @@
 //! (b)'s), each latency timed from when its request was due, and their p99s compared. Run:
 //! `cargo bench --bench webhook_baseline` (`WORKERS=n` sets the tokio workers;
 //! `BOTWOT__INBOUND_LOG__ENABLED=false` runs (c) answering after the session's commit instead;
-//! `STORAGE=resident` runs (c) on the resident store instead of redb).
+//! `BACKEND=resident` runs (c) on the resident store instead of redb).
 
 mod support;
 
@@ -46,12 +46,12 @@ use support::{env_or, ms, percentile, runtime};
 const WEBHOOK_PATH: &str = "/webhooks/meta";
 
 /// Where (c) keeps its data: the embedded redb store, or the resident one with
-/// `STORAGE=resident`.
+/// `BACKEND=resident`.
 fn storage(dir: &std::path::Path) -> e2e::Backend {
-    match std::env::var("STORAGE").as_deref() {
+    match std::env::var("BACKEND").as_deref() {
         Ok("resident") => e2e::Backend::Resident(dir.to_owned()),
         Ok("embedded") | Err(_) => e2e::Backend::Embedded(dir.to_owned()),
-        Ok(other) => panic!("STORAGE={other}: expected embedded or resident"),
+        Ok(other) => panic!("BACKEND={other}: expected embedded or resident"),
     }
 }
 
@@ -67,7 +67,7 @@ fn main() {
     );
     println!("  (a) bare axum: 200 to any POST");
     println!("  (b) axum: X-Hub-Signature-256 HMAC-SHA256 check + serde_json::Value parse, 200");
-    let store = std::env::var("STORAGE").unwrap_or_else(|_| "embedded".to_owned());
+    let store = std::env::var("BACKEND").unwrap_or_else(|_| "embedded".to_owned());
     println!(
         "  (c) botwot POST /webhooks/meta, {store} store: 200 after the synced append to its \
          inbound log, applied to the session behind"

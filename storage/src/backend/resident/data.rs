@@ -39,16 +39,23 @@ impl Data {
             })
     }
 
+    fn tree_mut(&mut self, collection: usize, slot: usize) -> Result<&mut Tree, StorageError> {
+        self.trees
+            .get_mut(collection)
+            .and_then(|trees| trees.get_mut(slot))
+            .ok_or_else(|| {
+                StorageError::Corrupt(format!("no tree {slot} of collection {collection}"))
+            })
+    }
+
     /// Gives `key` of `target` a value, or removes it; a fence that is not 4 + 8 bytes is
     /// refused.
     pub fn set(&mut self, target: Target, key: &[u8], value: Option<&[u8]>) -> Result<(), String> {
         match target {
             Target::Tree { collection, slot } => {
                 let tree = self
-                    .trees
-                    .get_mut(collection)
-                    .and_then(|trees| trees.get_mut(slot))
-                    .ok_or_else(|| format!("no tree {slot} of collection {collection}"))?;
+                    .tree_mut(collection, slot)
+                    .map_err(|error| error.to_string())?;
                 match value {
                     Some(value) => tree.insert(key.to_vec(), value.to_vec()),
                     None => tree.remove(key),
@@ -77,13 +84,7 @@ impl Data {
     /// Applies what a checked group writes (already durable).
     pub fn apply(&mut self, group: StagedGroup) -> Result<(), StorageError> {
         for ((collection, slot, key), value) in group.writes {
-            let tree = self
-                .trees
-                .get_mut(collection)
-                .and_then(|trees| trees.get_mut(slot))
-                .ok_or_else(|| {
-                    StorageError::Corrupt(format!("no tree {slot} of collection {collection}"))
-                })?;
+            let tree = self.tree_mut(collection, slot)?;
             match value {
                 Some(value) => tree.insert(key, value),
                 None => tree.remove(&key),

@@ -55,16 +55,14 @@ impl Committer {
         batches: &[&PreparedBatch],
         syncing: Option<&StagedGroup>,
     ) -> Result<Queueing, StorageError> {
-        let (group, payload) = {
+        let group = {
             let data = self.data.read();
             let view = View {
                 layout: &self.layout,
                 data: &data,
                 syncing,
             };
-            let group = stage_group(&view, batches)?;
-            let payload = payload_of(&self.layout, &group).into_bytes();
-            (group, payload)
+            stage_group(&view, batches)?
         };
         if group.writes.is_empty() && group.fences.is_empty() {
             return Ok(Queueing {
@@ -72,6 +70,7 @@ impl Committer {
                 queued: None,
             });
         }
+        let payload = payload_of(&self.layout, &group).into_bytes();
         let logged = payload.len() as u64;
         let queued = self.log.enqueue(payload)?;
         Ok(Queueing {
