@@ -51,7 +51,7 @@ pub(crate) fn ask_brain(registry: Arc<LocalRegistry>, question: Question) {
             Vec::new()
         };
         let request = BrainRequest {
-            bot: (*bot).clone(),
+            bot: bot.clone(),
             channel: key.channel,
             question,
             history,

@@ -1,20 +1,30 @@
 //! Turning a transition's effects into the one storage commit that makes them durable.
 
+use crate::timer_records::TimerPlan;
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::ports::{Fence, SessionCommit};
 use botwot_engine::session::{Effect, Transition};
 use botwot_engine::time::Timestamp;
-use botwot_engine::timer::DurableTimer;
 
 /// Everything `transition` must write, with the new session state, under `fence` (a cluster
-/// node's right to write the session's shard; `None` on a single node). The timers and outbox
-/// entries it writes carry the shard, so the node that adopts the shard next finds them.
-pub fn commit_for(transition: &Transition, now: Timestamp, fence: Option<Fence>) -> SessionCommit {
+/// node's right to write the session's shard; `None` on a single node): its messages, outbox
+/// entries and delivery updates, and the timer records `timers` (planned from the same
+/// transition) says must be written. The timers and outbox entries it writes carry the shard,
+/// so the node that adopts the shard next finds them.
+pub(crate) fn commit_for(
+    transition: &Transition,
+    timers: &TimerPlan,
+    now: Timestamp,
+    fence: Option<Fence>,
+) -> SessionCommit {
     let state = &transition.state;
     let shard = fence.map(|fence| fence.shard);
+    let (timers_set, timers_cancelled) = timers.writes(state, shard);
     let mut commit = SessionCommit {
         fence,
         session: Some(state.clone()),
+        timers_set,
+        timers_cancelled,
         ..SessionCommit::default()
     };
     for effect in &transition.effects {
@@ -30,14 +40,11 @@ pub fn commit_for(transition: &Transition, now: Timestamp, fence: Option<Fence>)
             } => commit
                 .delivery_updates
                 .push((message_id.clone(), delivery.clone())),
-            Effect::SetTimer { kind, due_at } => commit.timers_set.push(DurableTimer {
-                shard,
-                ..DurableTimer::new(state.key.clone(), state.id.clone(), *kind, *due_at)
-            }),
-            Effect::CancelTimer { kind } => commit
-                .timers_cancelled
-                .push(DurableTimer::id_for(&state.id, *kind)),
-            Effect::AskBrain { .. } | Effect::Notify(_) | Effect::SeekAgent { .. } => {}
+            Effect::SetTimer { .. }
+            | Effect::CancelTimer { .. }
+            | Effect::AskBrain { .. }
+            | Effect::Notify(_)
+            | Effect::SeekAgent { .. } => {}
         }
     }
     commit
@@ -46,6 +53,7 @@ pub fn commit_for(transition: &Transition, now: Timestamp, fence: Option<Fence>)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::timer_records::TimerRecords;
     use botwot_engine::bot::{BotProfile, BotSettings};
     use botwot_engine::session::{SessionEvent, SessionKey, SessionRules, SessionState, apply};
     use botwot_engine::timer::TimerKind;
@@ -69,7 +77,8 @@ mod tests {
             Timestamp(5),
         )
         .expect("accepted");
-        let commit = commit_for(&transition, Timestamp(5), None);
+        let timers = TimerRecords::default().plan(&transition.effects, Timestamp(5));
+        let commit = commit_for(&transition, &timers, Timestamp(5), None);
         assert_eq!(commit.messages.len(), 1);
         assert_eq!(commit.outbox.len(), 1);
         assert_eq!(commit.outbox[0].message, commit.messages[0]);
@@ -81,7 +90,7 @@ mod tests {
         assert!(commit.timers_set.iter().all(|timer| timer.shard.is_none()));
 
         let fence = Fence { shard: 7, epoch: 3 };
-        let fenced = commit_for(&transition, Timestamp(5), Some(fence));
+        let fenced = commit_for(&transition, &timers, Timestamp(5), Some(fence));
         assert_eq!(fenced.fence, Some(fence));
         assert_eq!(
             fenced.outbox[0].shard,

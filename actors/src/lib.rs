@@ -39,6 +39,7 @@ mod session_quota;
 mod sessions;
 mod social_posts;
 mod supervisor;
+mod timer_records;
 mod timers;
 mod voice_calls;
 

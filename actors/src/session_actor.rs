@@ -10,10 +10,12 @@ use crate::outbox::OutboxHandle;
 use crate::registry::LocalRegistry;
 use crate::session_quota::SessionQuota;
 use crate::sessions::{Outcome, SessionError};
+use crate::timer_records::TimerRecords;
 use crate::timers::TimerService;
 use botwot_cluster::HeldShards;
 use botwot_engine::BotId;
 use botwot_engine::brain::Brain;
+use botwot_engine::ids::TimerId;
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::ports::{
     CommitOutcome, Fence, SessionCommit, SessionObserver, Storage, StoreError, WriteAccess,
@@ -22,6 +24,7 @@ use botwot_engine::session::{
     Effect, SessionEvent, SessionKey, SessionRules, SessionState, Transition, apply,
 };
 use botwot_engine::time::Clock;
+use botwot_engine::time::Timestamp;
 use botwot_engine::timer::{DurableTimer, TimerKind};
 use ractor::{Actor, ActorProcessingErr, ActorRef};
 use std::sync::Arc;
@@ -131,6 +134,8 @@ pub(crate) struct SessionActorState {
     /// failed commit's outbox entries, which the dispatcher gets if the commit turns out
     /// written after all (boxed: one word in every actor, for a rare moment of a few).
     unsettled: Option<Box<FailedCommit>>,
+    /// The session's stored timer records, as far as this actor knows them.
+    timer_records: TimerRecords,
 }
 
 /// What the actor keeps of a commit that failed until it learns whether it was stored.
@@ -155,6 +160,7 @@ impl Actor for SessionActor {
             registry: args.registry,
             pending: args.pending,
             unsettled: None,
+            timer_records: TimerRecords::default(),
         })
     }
 
@@ -252,7 +258,8 @@ impl SessionActorState {
     async fn carry_out(&mut self, transition: Transition) -> Result<Outcome, SessionError> {
         let deps = self.registry.deps().clone();
         let now = deps.clock.now();
-        let commit = commit_for(&transition, now, deps.fence_for_work(&self.key)?);
+        let timers = self.timer_records.plan(&transition.effects, now);
+        let commit = commit_for(&transition, &timers, now, deps.fence_for_work(&self.key)?);
         let outbox = commit.outbox.clone();
         let messages = commit.messages.clone();
         // A transition that leaves the session as it is and writes nothing else (it only asks
@@ -276,6 +283,7 @@ impl SessionActorState {
                 warn!(session_key = %self.key, %reason, "session commit fenced off");
                 stale_work_refused("store", 1);
                 self.session = None;
+                self.timer_records = TimerRecords::default();
                 return Err(SessionError::Moved);
             }
             Err(error) => {
@@ -288,18 +296,11 @@ impl SessionActorState {
             }
         }
         let session = transition.state;
+        timers.schedule_on(&session, &deps.timers);
+        self.timer_records = timers.into_records();
         for effect in transition.effects {
             match effect {
                 Effect::Append(message) => deps.observer.message_added(&self.key, &message),
-                Effect::SetTimer { kind, due_at } => deps.timers.arm(DurableTimer::new(
-                    self.key.clone(),
-                    session.id.clone(),
-                    kind,
-                    due_at,
-                )),
-                Effect::CancelTimer { kind } => {
-                    deps.timers.cancel(DurableTimer::id_for(&session.id, kind));
-                }
                 Effect::AskBrain {
                     in_reply_to,
                     question,
@@ -320,7 +321,10 @@ impl SessionActorState {
                     session.bot_id.clone(),
                     capacity,
                 ),
-                Effect::Deliver(_) | Effect::UpdateDelivery { .. } => {}
+                Effect::SetTimer { .. }
+                | Effect::CancelTimer { .. }
+                | Effect::Deliver(_)
+                | Effect::UpdateDelivery { .. } => {}
             }
         }
         deps.outbox.submit(outbox);
@@ -337,6 +341,7 @@ impl SessionActorState {
     /// While storage is away nothing reloads, and the next event finds the session unsettled
     /// and tries again.
     async fn resync(&mut self) {
+        self.timer_records = TimerRecords::default();
         let deps = self.registry.deps();
         let store = &deps.store;
         let access = |key: &SessionKey| {
@@ -415,9 +420,11 @@ impl SessionActorState {
             return;
         };
         if transition.effects.is_empty() {
-            // Stale: if the session has no timer of this kind any more, the record is left over.
-            if current.armed(kind).is_none() {
-                self.forget_timer(timer).await;
+            // Stale: the record fired early (the session's timer is later: it is stored again
+            // at that time) or is left over (the session has no timer of this kind any more).
+            match current.armed(kind) {
+                Some(due_at) => self.record_again(timer, due_at).await,
+                None => self.forget_timer(timer).await,
             }
             return;
         }
@@ -457,20 +464,67 @@ impl SessionActorState {
         }
     }
 
-    async fn forget_timer(&self, timer: DurableTimer) {
-        let Ok(fence) = self.deps().fence_for_work(&self.key) else {
+    /// Removes the record of a timer the session no longer has.
+    async fn forget_timer(&mut self, timer: DurableTimer) {
+        let id = timer.id.clone();
+        if self.commit_timers(&timer, |_| (Vec::new(), vec![id])).await {
+            self.timer_records.removed(timer.kind);
+        }
+    }
+
+    /// A record fired before the session's timer of its kind, due at `due_at`: a record no
+    /// later than that is stored (again, unless one is known to be), then the timer is
+    /// scheduled at its time.
+    async fn record_again(&mut self, fired: DurableTimer, due_at: Timestamp) {
+        let Some(session) = self.session.clone() else {
             return;
         };
+        let now = self.deps().clock.now();
+        let effect = Effect::SetTimer {
+            kind: fired.kind,
+            due_at,
+        };
+        let timers = self.timer_records.plan(&[effect], now);
+        if self
+            .commit_timers(&fired, |shard| timers.writes(&session, shard))
+            .await
+        {
+            timers.schedule_on(&session, &self.deps().timers);
+            self.timer_records = timers.into_records();
+        }
+    }
+
+    /// Commits timer records alone, those `writes` gives for the session's shard, for the
+    /// `fired` timer; whether they are stored. When storage refuses them the timer fires again
+    /// shortly; when the shard moved on, its new owner takes the timer.
+    async fn commit_timers(
+        &self,
+        fired: &DurableTimer,
+        writes: impl FnOnce(Option<u32>) -> (Vec<DurableTimer>, Vec<TimerId>),
+    ) -> bool {
+        let Ok(fence) = self.deps().fence_for_work(&self.key) else {
+            return false;
+        };
+        let (timers_set, timers_cancelled) = writes(fence.map(|fence| fence.shard));
+        if timers_set.is_empty() && timers_cancelled.is_empty() {
+            return true;
+        }
         let commit = SessionCommit {
             fence,
-            timers_cancelled: vec![timer.id.clone()],
+            timers_set,
+            timers_cancelled,
             ..Default::default()
         };
         match self.deps().store.commit(commit).await {
-            Ok(_) => {}
-            // The shard's new owner has the record now.
-            Err(StoreError::Fenced(_)) => stale_work_refused("store", 1),
-            Err(_) => self.retry_timer(timer),
+            Ok(_) => true,
+            Err(StoreError::Fenced(_)) => {
+                stale_work_refused("store", 1);
+                false
+            }
+            Err(_) => {
+                self.retry_timer(fired.clone());
+                false
+            }
         }
     }
 

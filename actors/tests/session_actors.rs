@@ -15,6 +15,7 @@ use botwot_engine::session::{
     Rejection, Responder, SessionEvent, SessionKey, SessionNotice, SessionState, SessionStatus,
 };
 use botwot_engine::time::{Clock, ManualClock};
+use botwot_engine::timer::TimerKind;
 use botwot_engine::{Channel, MessageBody, TenantId, Timestamp};
 use parking_lot::Mutex;
 use std::sync::Arc;
@@ -496,9 +497,14 @@ async fn a_restarted_node_reloads_pending_timers_and_fires_them_once() {
     h.transcript_of_len(&session, 2).await;
     let stopped = h.stop().await;
     assert_eq!(
-        stopped.store.all_timers().await.expect("timers").len(),
-        2,
-        "warning and close are stored"
+        stored_timer_kinds(&stopped.store).await,
+        [
+            TimerKind::InactivityWarning,
+            TimerKind::AutoClose,
+            TimerKind::AnswerWatchdog
+        ],
+        "warning and close are stored, and the answered question's watchdog record is kept \
+         until it is swept"
     );
 
     stopped.clock.advance(Duration::from_secs(500)); // the process is down past both deadlines
@@ -535,6 +541,105 @@ async fn a_restarted_node_reloads_pending_timers_and_fires_them_once() {
     assert_eq!(
         warnings, 1,
         "the overdue warning also fired once: {transcript:?}"
+    );
+}
+
+/// The kinds of the stored timer records, in kind order.
+async fn stored_timer_kinds(store: &Arc<dyn Storage>) -> Vec<TimerKind> {
+    let mut kinds: Vec<TimerKind> = store
+        .all_timers()
+        .await
+        .expect("timers")
+        .iter()
+        .map(|timer| timer.kind)
+        .collect();
+    kinds.sort();
+    kinds
+}
+
+/// The stored record of the session's `kind` timer, if any.
+async fn stored_due(
+    store: &Arc<dyn Storage>,
+    session: &SessionState,
+    kind: TimerKind,
+) -> Option<Timestamp> {
+    let timers = store.all_timers().await.expect("timers");
+    timers
+        .iter()
+        .find(|timer| timer.session_id == session.id && timer.kind == kind)
+        .map(|timer| timer.due_at)
+}
+
+#[tokio::test]
+async fn records_earlier_than_their_timers_fire_early_after_a_restart_and_wait_for_the_real_time() {
+    let h = Harness::start(NodeConfig::default()).await;
+    let (session, _) = applied(h.send("v1", inbound("hi", "c-1")).await);
+    h.transcript_of_len(&session, 2).await;
+    let first_close = stored_due(&h.store, &session, TimerKind::AutoClose)
+        .await
+        .expect("the close is stored");
+    h.advance(50);
+    let (moved, _) = applied(h.send("v1", inbound("still here", "c-2")).await);
+    h.transcript_of_len(&session, 4).await;
+    let warn_at = moved.warn_due_at.expect("warning armed");
+    let close_at = moved.close_due_at.expect("close armed");
+    assert!(close_at > first_close, "activity moved the deadline");
+    assert_eq!(
+        stored_due(&h.store, &session, TimerKind::AutoClose).await,
+        Some(first_close),
+        "moving a timer later, before its record is due, writes nothing"
+    );
+
+    let stopped = h.stop().await;
+    let h = stopped.start().await;
+    h.advance(15); // 65 s after the first message: its warning record (60 s) fires early
+    h.until(
+        "the early warning record is stored again at the warning's time",
+        || async {
+            stored_due(&h.store, &session, TimerKind::InactivityWarning).await == Some(warn_at)
+        },
+    )
+    .await;
+    assert_eq!(
+        h.session("v1").await.status,
+        SessionStatus::Open,
+        "not warned early"
+    );
+
+    h.advance(60); // 125 s: past the first close record, before the real close (170 s)
+    h.until(
+        "the early close record is stored again at the close's time",
+        || async { stored_due(&h.store, &session, TimerKind::AutoClose).await == Some(close_at) },
+    )
+    .await;
+    h.until("the warning is sent at its time", || {
+        h.status_is("v1", SessionStatus::Warned)
+    })
+    .await;
+    h.advance(50);
+    h.until("the session closes", || {
+        h.status_is("v1", SessionStatus::Closed)
+    })
+    .await;
+    h.until("no timer is left", || async {
+        h.store
+            .all_timers()
+            .await
+            .map(|t| t.is_empty())
+            .unwrap_or(false)
+    })
+    .await;
+    let transcript = h.transcript(&session).await;
+    let count = |prefix: &str| {
+        transcript
+            .iter()
+            .filter(|m| m.body.plain_text().starts_with(prefix))
+            .count()
+    };
+    assert_eq!(
+        (count("Are you still there?"), count("This chat is closed.")),
+        (1, 1),
+        "warned once and closed once: {transcript:?}"
     );
 }
 

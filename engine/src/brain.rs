@@ -6,12 +6,14 @@ use crate::ids::SessionId;
 use crate::message::Message;
 use async_trait::async_trait;
 use serde::Serialize;
+use std::sync::Arc;
 use thiserror::Error;
 
 /// Everything a brain may use to answer one message.
 #[derive(Clone, Debug)]
 pub struct BrainRequest {
-    pub bot: BotProfile,
+    /// Shared: the node's bot cache holds the same profile.
+    pub bot: Arc<BotProfile>,
     pub channel: Channel,
     pub question: String,
     /// Earlier messages of the session, oldest first, ending with the question itself.

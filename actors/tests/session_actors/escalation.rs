@@ -71,7 +71,7 @@ async fn the_sla_timer_survives_a_restart_and_escalates_once() {
 }
 
 #[tokio::test]
-async fn taking_over_removes_the_stored_sla_timer() {
+async fn taking_over_cancels_the_sla_and_its_record_is_swept_at_its_time() {
     let mut h = Harness::start(NodeConfig::default()).await;
     h.set_handover(|policy| policy.sla_minutes = 1).await;
     applied(h.send("v1", inbound("agent please", "c-1")).await);
@@ -85,11 +85,19 @@ async fn taking_over_removes_the_stored_sla_timer() {
         )
         .await,
     );
-    assert_eq!(h.sla_timers().await, 0);
+    assert_eq!(
+        h.sla_timers().await,
+        1,
+        "a cancelled timer's record ahead of the clock is kept (ADR 0025)"
+    );
     // Past the SLA and the inactivity warning (both one minute), before the auto-close.
     h.advance(90);
     h.until("the inactivity warning fired", || {
         h.status_is("v1", SessionStatus::Warned)
+    })
+    .await;
+    h.until("the SLA record is swept", || async {
+        h.sla_timers().await == 0
     })
     .await;
     let taken = h.session("v1").await;

@@ -35,7 +35,11 @@ mod tests {
 
     fn request(settings: BotSettings) -> BrainRequest {
         BrainRequest {
-            bot: BotProfile::create(TenantId::from("t"), settings, Timestamp(0)),
+            bot: std::sync::Arc::new(BotProfile::create(
+                TenantId::from("t"),
+                settings,
+                Timestamp(0),
+            )),
             channel: Channel::Web,
             question: "what are your opening hours?".into(),
             history: Vec::new(),

@@ -149,7 +149,11 @@ fn brain_request(question: &str, word_limit: u32) -> BrainRequest {
     settings.fallback_message = FALLBACK.into();
     settings.knowledge_base_ids = vec!["kb_hours".into(), "kb_faq".into()];
     BrainRequest {
-        bot: BotProfile::create(TenantId::from("org_1"), settings, Timestamp(0)),
+        bot: std::sync::Arc::new(BotProfile::create(
+            TenantId::from("org_1"),
+            settings,
+            Timestamp(0),
+        )),
         channel: Channel::Web,
         question: question.to_owned(),
         history: vec![

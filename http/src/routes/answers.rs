@@ -19,6 +19,7 @@ use botwot_engine::message::{Author, Delivery, Direction, Message, MessageBody};
 use botwot_engine::validation::ValidationErrors;
 use botwot_engine::{BotProfile, Channel, Timestamp};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use utoipa::ToSchema;
 
 mod stream;
@@ -239,7 +240,7 @@ fn answer_request(
     errors.into_result(())?;
     let history = chat_so_far(&bot.tenant_id, input, state.now());
     Ok(BrainRequest {
-        bot,
+        bot: Arc::new(bot),
         channel: Channel::Web,
         question: input.question.clone(),
         history,
