@@ -28,12 +28,11 @@ fn cancel(kind: TimerKind) -> Effect {
     Effect::CancelTimer { kind }
 }
 
+/// What a plan writes: the records set (kind and due time) and the ids removed.
+type Writes = (Vec<(TimerKind, Timestamp)>, Vec<TimerId>);
+
 /// Plans `effects` at `now` and takes the plan as written; what it wrote and scheduled.
-fn step(
-    records: &mut TimerRecords,
-    effects: &[Effect],
-    now: i64,
-) -> ((Vec<(TimerKind, Timestamp)>, Vec<TimerId>), Vec<Schedule>) {
+fn step(records: &mut TimerRecords, effects: &[Effect], now: i64) -> (Writes, Vec<Schedule>) {
     let session = session();
     let plan = records.plan(effects, Timestamp(now));
     let (set, cancelled) = plan.writes(&session, None);

@@ -46,6 +46,9 @@ pub(crate) struct Writer {
     next_sequence: u64,
     /// Where each synced record goes, if anywhere; dropped once its receiver is.
     feed: Option<mpsc::UnboundedSender<Record>>,
+    /// The bytes of the group being written, kept from group to group: a buffer of its own
+    /// for each group had the allocator map and zero fresh pages for every one.
+    buf: Vec<u8>,
 }
 
 impl Writer {
@@ -60,6 +63,7 @@ impl Writer {
             current,
             next_sequence,
             feed,
+            buf: Vec::new(),
         }
     }
 
@@ -103,13 +107,17 @@ impl Writer {
             return;
         }
         let first = self.next_sequence;
-        let mut buf = Vec::with_capacity(bytes);
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        buf.reserve(bytes);
         let mut replies = Vec::with_capacity(group.len());
         for (sequence, request) in (first..).zip(group) {
             record::encode(&mut buf, sequence, &request.payload);
             replies.push((sequence, request));
         }
-        match self.write(first, &buf) {
+        let written = self.write(first, &buf);
+        self.buf = buf;
+        match written {
             Ok(()) => {
                 self.next_sequence = first + replies.len() as u64;
                 self.shared

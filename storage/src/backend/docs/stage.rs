@@ -50,9 +50,12 @@ pub(crate) fn stage_group(
     committed: &impl Committed,
     batches: &[&PreparedBatch],
 ) -> Result<StagedGroup, StorageError> {
+    // A document and the index entries it moves: sized up front, the map is not rebuilt
+    // again and again as the group's writes are added.
+    let ops: usize = batches.iter().map(|batch| batch.ops.len()).sum();
     let mut group = Group {
         committed,
-        accepted: Staged::default(),
+        accepted: Staged::with_capacity_and_hasher(ops * 3, Default::default()),
         pending: Staged::default(),
         fences: HashMap::new(),
     };
