@@ -77,7 +77,7 @@ mod tests {
             Timestamp(5),
         )
         .expect("accepted");
-        let timers = TimerRecords::default().plan(&transition.effects, Timestamp(5));
+        let timers = TimerRecords::default().plan(&transition.effects, Timestamp(5), false);
         let commit = commit_for(&transition, &timers, Timestamp(5), None);
         assert_eq!(commit.messages.len(), 1);
         assert_eq!(commit.outbox.len(), 1);

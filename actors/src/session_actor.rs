@@ -258,7 +258,8 @@ impl SessionActorState {
     async fn carry_out(&mut self, transition: Transition) -> Result<Outcome, SessionError> {
         let deps = self.registry.deps().clone();
         let now = deps.clock.now();
-        let timers = self.timer_records.plan(&transition.effects, now);
+        let closed = transition.state.is_closed();
+        let timers = self.timer_records.plan(&transition.effects, now, closed);
         let commit = commit_for(&transition, &timers, now, deps.fence_for_work(&self.key)?);
         let outbox = commit.outbox.clone();
         let messages = commit.messages.clone();
@@ -484,7 +485,7 @@ impl SessionActorState {
             kind: fired.kind,
             due_at,
         };
-        let timers = self.timer_records.plan(&[effect], now);
+        let timers = self.timer_records.plan(&[effect], now, session.is_closed());
         if self
             .commit_timers(&fired, |shard| timers.writes(&session, shard))
             .await

@@ -72,8 +72,11 @@ fn slot(kind: TimerKind) -> usize {
 
 impl TimerRecords {
     /// Plans the timer changes of `effects`, made at `now`. They are written in one commit, so
-    /// only the last change of each kind counts.
-    pub(crate) fn plan(&self, effects: &[Effect], now: Timestamp) -> TimerPlan {
+    /// only the last change of each kind counts. A session that is `closed` after them keeps no
+    /// record of a cancelled timer: its records are removed at once, so that nothing stored
+    /// outlives the conversation and a record removed with its data (erasure of a closed
+    /// conversation) is known absent here.
+    pub(crate) fn plan(&self, effects: &[Effect], now: Timestamp, closed: bool) -> TimerPlan {
         let mut last: Vec<(TimerKind, Option<Timestamp>)> = Vec::new();
         for effect in effects {
             let (kind, due_at) = match *effect {
@@ -92,7 +95,7 @@ impl TimerRecords {
             .map(|(kind, due_at)| {
                 let outcome = match due_at {
                     Some(due_at) => records.set(kind, due_at, now),
-                    None => records.cancel(kind, now),
+                    None => records.cancel(kind, now, closed),
                 };
                 (kind, outcome)
             })
@@ -113,10 +116,12 @@ impl TimerRecords {
         }
     }
 
-    fn cancel(&mut self, kind: TimerKind, now: Timestamp) -> Outcome {
+    fn cancel(&mut self, kind: TimerKind, now: Timestamp, closed: bool) -> Outcome {
         let record = &mut self.records[slot(kind)];
         match *record {
-            Record::StoredAt(stored) if now < stored => Outcome::Swept { sweep_at: stored },
+            Record::StoredAt(stored) if now < stored && !closed => {
+                Outcome::Swept { sweep_at: stored }
+            }
             Record::Absent => Outcome::Cancelled { write: false },
             Record::Unknown | Record::StoredAt(_) => {
                 *record = Record::Absent;

@@ -33,8 +33,18 @@ type Writes = (Vec<(TimerKind, Timestamp)>, Vec<TimerId>);
 
 /// Plans `effects` at `now` and takes the plan as written; what it wrote and scheduled.
 fn step(records: &mut TimerRecords, effects: &[Effect], now: i64) -> (Writes, Vec<Schedule>) {
+    step_closing(records, effects, now, false)
+}
+
+/// [`step`] for a transition that leaves the session `closed` (or not).
+fn step_closing(
+    records: &mut TimerRecords,
+    effects: &[Effect],
+    now: i64,
+    closed: bool,
+) -> (Writes, Vec<Schedule>) {
     let session = session();
-    let plan = records.plan(effects, Timestamp(now));
+    let plan = records.plan(effects, Timestamp(now), closed);
     let (set, cancelled) = plan.writes(&session, None);
     let set = set.iter().map(|timer| (timer.kind, timer.due_at)).collect();
     let schedule = plan.schedule(&session);
@@ -110,6 +120,25 @@ fn a_cancelled_timer_keeps_a_record_ahead_of_the_clock_and_sweeps_it_then() {
 }
 
 #[test]
+fn closing_the_session_removes_its_records_at_once() {
+    let mut records = TimerRecords::default();
+    step(&mut records, &[set(WARN, 100), set(CLOSE, 200)], 0);
+    let (writes, schedule) = step_closing(&mut records, &[cancel(WARN), cancel(CLOSE)], 10, true);
+    assert_eq!(writes.1.len(), 2, "both records removed: {writes:?}");
+    assert!(
+        schedule
+            .iter()
+            .all(|change| matches!(change, Schedule::Cancel(_)))
+    );
+    let (writes, _) = step(&mut records, &[set(CLOSE, 300)], 20);
+    assert_eq!(
+        writes.0,
+        [(CLOSE, Timestamp(300))],
+        "reopened: the record is written anew"
+    );
+}
+
+#[test]
 fn a_cancelled_timer_whose_record_is_due_or_unknown_is_removed_once() {
     let mut records = TimerRecords::default();
     let (writes, schedule) = step(&mut records, &[cancel(WARN)], 10);
@@ -157,7 +186,7 @@ fn only_the_last_change_of_a_kind_in_a_transition_counts() {
 #[test]
 fn written_records_carry_the_shard() {
     let records = TimerRecords::default();
-    let plan = records.plan(&[set(CLOSE, 100)], Timestamp(0));
+    let plan = records.plan(&[set(CLOSE, 100)], Timestamp(0), false);
     let (set, _) = plan.writes(&session(), Some(7));
     assert_eq!(set[0].shard, Some(7));
 }
