@@ -226,6 +226,18 @@ impl Harness {
         self.transcript(session).await
     }
 
+    /// Waits until no timer record is stored.
+    async fn until_no_timer_is_left(&self) {
+        self.until("no timer is left", || async {
+            self.store
+                .all_timers()
+                .await
+                .map(|t| t.is_empty())
+                .unwrap_or(false)
+        })
+        .await;
+    }
+
     async fn session(&self, visitor: &str) -> SessionState {
         self.store
             .load_session(&self.key(visitor))
@@ -513,14 +525,7 @@ async fn a_restarted_node_reloads_pending_timers_and_fires_them_once() {
         h.status_is("v1", SessionStatus::Closed)
     })
     .await;
-    h.until("no timer is left", || async {
-        h.store
-            .all_timers()
-            .await
-            .map(|t| t.is_empty())
-            .unwrap_or(false)
-    })
-    .await;
+    h.until_no_timer_is_left().await;
     h.advance(60);
     applied(h.send("v2", inbound("a later visitor", "c-9")).await);
     let key = session.key.clone();
@@ -621,14 +626,7 @@ async fn records_earlier_than_their_timers_fire_early_after_a_restart_and_wait_f
         h.status_is("v1", SessionStatus::Closed)
     })
     .await;
-    h.until("no timer is left", || async {
-        h.store
-            .all_timers()
-            .await
-            .map(|t| t.is_empty())
-            .unwrap_or(false)
-    })
-    .await;
+    h.until_no_timer_is_left().await;
     let transcript = h.transcript(&session).await;
     let count = |prefix: &str| {
         transcript
