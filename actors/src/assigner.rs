@@ -74,7 +74,7 @@ impl Assigner {
                         debug!(session_key = %key, %rejection, "no longer waiting, not assigned");
                         return;
                     }
-                    Ok(Outcome::Duplicate { .. }) => return,
+                    Ok(Outcome::Duplicate { .. } | Outcome::Erased { .. }) => return,
                     Err(error) => {
                         warn!(session_key = %key, error = %error, "auto-assignment failed");
                         return;

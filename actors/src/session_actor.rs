@@ -216,6 +216,9 @@ impl SessionActorState {
                 "storage is unavailable: the conversation could not be reloaded".into(),
             ));
         }
+        if matches!(event, SessionEvent::EraseRequested) {
+            return self.erase().await;
+        }
         let now = self.deps().clock.now();
         let current = match &self.session {
             Some(session) => session.clone(),
@@ -228,6 +231,38 @@ impl SessionActorState {
                 rejection,
             }),
         }
+    }
+
+    /// Closes the session (silently, cancelling its timers and forgetting its questions),
+    /// erases what is stored of it, and forgets it: should the contact write again, a new
+    /// session starts rather than the erased one reopening from what this actor remembered.
+    async fn erase(&mut self) -> Result<Outcome, SessionError> {
+        let Some(current) = self.session.clone() else {
+            return Ok(Outcome::Erased {
+                session: None,
+                messages_erased: 0,
+            });
+        };
+        let now = self.deps().clock.now();
+        let closed = match apply(&current, SessionEvent::EraseRequested, now) {
+            Ok(transition) if !current.is_closed() => match self.carry_out(transition).await? {
+                Outcome::Applied { session, .. } => session,
+                _ => current,
+            },
+            _ => current,
+        };
+        let store = &self.deps().store;
+        let messages_erased = store
+            .erase_session(&self.key.tenant_id, &closed.id)
+            .await
+            .map_err(|error| SessionError::Storage(error.to_string()))?;
+        self.session = None;
+        self.timer_records = TimerRecords::default();
+        info!(session_key = %self.key, messages_erased, "session erased");
+        Ok(Outcome::Erased {
+            session: Some(closed),
+            messages_erased,
+        })
     }
 
     async fn new_session(

@@ -36,6 +36,24 @@ pub enum Outcome {
         session: SessionState,
         rejection: Rejection,
     },
+    /// The session was closed and erased with its messages (`None`: there was none to erase).
+    Erased {
+        session: Option<SessionState>,
+        messages_erased: usize,
+    },
+}
+
+impl Outcome {
+    /// The session after the event with the messages it appended (none for a redelivery), or
+    /// why the event was refused; an erasure, which leaves no session, answers as closed.
+    pub fn into_session(self) -> Result<(SessionState, Vec<Message>), Rejection> {
+        match self {
+            Outcome::Applied { session, messages } => Ok((session, messages)),
+            Outcome::Duplicate { session } => Ok((session, Vec::new())),
+            Outcome::Rejected { rejection, .. } => Err(rejection),
+            Outcome::Erased { .. } => Err(Rejection::SessionClosed),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Error, PartialEq, Eq, Serialize, Deserialize)]

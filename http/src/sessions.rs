@@ -13,12 +13,13 @@ pub use botwot_actors::{
     ClusteredSessions, Envelope, LoggedSessions, Outcome, SessionError, Sessions,
 };
 
-/// The session as it is after the event, whatever the outcome.
-pub fn session_after(outcome: &Outcome) -> &SessionState {
+/// The session as it is after the event, whatever the outcome (`None`: erasing found none).
+pub fn session_after(outcome: &Outcome) -> Option<&SessionState> {
     match outcome {
         Outcome::Applied { session, .. }
         | Outcome::Duplicate { session }
-        | Outcome::Rejected { session, .. } => session,
+        | Outcome::Rejected { session, .. } => Some(session),
+        Outcome::Erased { session, .. } => session.as_ref(),
     }
 }
 

@@ -55,6 +55,7 @@ pub fn apply(
         SessionEvent::NoteAdded { agent_id, text } => step.note_added(agent_id, text)?,
         SessionEvent::TimerFired { kind, due_at } => step.timer_fired(kind, due_at),
         SessionEvent::CloseRequested { reason } => step.close(reason),
+        SessionEvent::EraseRequested => step.close_silently(CloseReason::Erased),
         SessionEvent::AnswersLost => step.answers_lost(),
         SessionEvent::Rated { rating } => step.rated(rating)?,
         SessionEvent::DeliveryUpdated {
@@ -271,6 +272,14 @@ impl Step {
         }
         if let Some(text) = self.state.rules.closing_message.clone() {
             self.notify_contact(text);
+        }
+        self.close_silently(reason);
+    }
+
+    /// Closes the session without the bot's closing message.
+    fn close_silently(&mut self, reason: CloseReason) {
+        if self.state.is_closed() {
+            return;
         }
         self.cancel_inactivity_timers();
         self.forget_pending_answers();

@@ -76,6 +76,10 @@ pub enum SessionEvent {
     CloseRequested {
         reason: CloseReason,
     },
+    /// The contact's data is being erased: the session closes without a closing message (the
+    /// contact asked to be forgotten, not told goodbye), and its actor then erases what is
+    /// stored of it and starts afresh should the contact write again.
+    EraseRequested,
     /// The brain calls in flight for the session's pending questions were lost with the node
     /// that made them (this node took the session on after a restart, or from another node):
     /// they are asked again now rather than when the answer watchdog fires.

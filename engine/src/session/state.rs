@@ -77,6 +77,8 @@ pub enum CloseReason {
     Agent,
     Api,
     Contact,
+    /// The contact's data was erased (PRD §5): closed without a word to the contact.
+    Erased,
 }
 
 /// The bot's session rules, copied into the session so `apply` needs nothing else.

@@ -272,6 +272,19 @@ fn close_is_idempotent() {
 }
 
 #[test]
+fn erasing_closes_without_a_word_to_the_contact() {
+    let open = run(&fresh(), inbound("my phone is 555", "m1"), MINUTE);
+    let erased = run(&open.state, SessionEvent::EraseRequested, 2 * MINUTE);
+    assert_eq!(erased.state.status, SessionStatus::Closed);
+    assert_eq!(erased.state.close_reason, Some(CloseReason::Erased));
+    assert!(appended(&erased).is_empty(), "{:?}", erased.effects);
+    assert!(erased.state.pending_answers.is_empty());
+    for kind in [TimerKind::InactivityWarning, TimerKind::AutoClose] {
+        assert!(erased.effects.contains(&Effect::CancelTimer { kind }));
+    }
+}
+
+#[test]
 fn agent_takeover_silences_the_bot() {
     let open = run(&fresh(), inbound("hi", "c1"), 0);
     let taken = run(

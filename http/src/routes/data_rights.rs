@@ -1,9 +1,10 @@
 //! Data rights (PRD §5): everything held about one contact, or about the whole organisation, as
-//! one JSON document, and erasing a contact or the whole organisation. Sessions come with their full transcripts; users
-//! and API keys as the API shows them (never a password hash or key digest). Erasure first closes
-//! each open session through its actor (so no timer or bot reply writes to it afterwards), then
-//! deletes the session, its messages, pending deliveries and timers; a WhatsApp contact is also
-//! taken out of every campaign audience.
+//! one JSON document, and erasing a contact or the whole organisation. Sessions come with their
+//! full transcripts; users and API keys as the API shows them (never a password hash or key
+//! digest). Each session is erased by its actor: it closes the session without a closing
+//! message (so no timer or bot reply writes to it afterwards), deletes it with its messages,
+//! pending deliveries and timers, and forgets it, so the contact's next message starts a new
+//! session. A WhatsApp contact is also taken out of every campaign audience.
 
 use crate::auth::Principal;
 use crate::auth::views::{OrganisationView, UserView};
@@ -11,7 +12,7 @@ use crate::errors::{AppError, ErrorCode};
 use crate::extract::{JsonBody, QueryParams};
 use crate::routes::api_keys::ApiKeyView;
 use crate::routes::voice::numbers::NumberView;
-use crate::sessions::Envelope;
+use crate::sessions::{Envelope, Outcome};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -23,7 +24,6 @@ use botwot_engine::canned::CannedResponse;
 use botwot_engine::integration::ChannelIntegration;
 use botwot_engine::knowledge::base::blob_keys;
 use botwot_engine::ports::{CallFilter, PageRequest, Paged, SessionFilter, StoreError};
-use botwot_engine::session::{CloseReason, SessionStatus};
 use botwot_engine::validation::ValidationErrors;
 use botwot_engine::voice::{VoiceCall, recording_key};
 use botwot_engine::voice_agent::VoiceAgent;
@@ -130,8 +130,7 @@ pub async fn erase_contact(
         erased.erased_from_campaigns = store.erase_campaign_contact(tenant, &query.contact).await?;
     }
     for session in sessions {
-        close_through_actor(&state, &session).await?;
-        erased.erased_messages += state.store.erase_session(tenant, &session.id).await?;
+        erased.erased_messages += erase_through_actor(&state, &session).await?;
         erased.erased_sessions += 1;
         let key = &session.key;
         let files = media::contact_prefix(tenant, key.channel, &key.contact);
@@ -183,7 +182,7 @@ pub async fn erase_organisation(
     let sessions =
         all_pages(|page| async move { store.list_sessions(tenant, filter, &page).await }).await?;
     for session in &sessions {
-        close_through_actor(&state, session).await?;
+        erase_through_actor(&state, session).await?;
     }
     erase_knowledge(&state, tenant).await?;
     erase_recordings(&state, tenant).await?;
@@ -324,21 +323,27 @@ pub async fn export_organisation(
     }))
 }
 
-/// Closes an open session through its actor, so no timer, bot reply or delivery writes to it
-/// once it is erased.
-async fn close_through_actor(state: &AppState, session: &SessionState) -> Result<(), AppError> {
-    if session.status == SessionStatus::Closed {
-        return Ok(());
-    }
+/// Erases a session through its actor, which closes it without a word to the contact, erases
+/// it and forgets it: no timer, bot reply or delivery writes to it afterwards, and the contact's
+/// next message starts a new session instead of reopening one the actor remembered. How many
+/// messages went with it.
+async fn erase_through_actor(state: &AppState, session: &SessionState) -> Result<usize, AppError> {
     let envelope = Envelope {
         key: session.key.clone(),
         bot_id: session.bot_id.clone(),
-        event: SessionEvent::CloseRequested {
-            reason: CloseReason::Api,
-        },
+        event: SessionEvent::EraseRequested,
     };
-    state.sessions.dispatch(envelope).await?;
-    Ok(())
+    match state.sessions.dispatch(envelope).await? {
+        Outcome::Erased {
+            session: Some(erased),
+            messages_erased,
+        } if erased.id == session.id => Ok(messages_erased),
+        // The actor holds another session of the key (or none): the listed one is not live.
+        _ => Ok(state
+            .store
+            .erase_session(&session.key.tenant_id, &session.id)
+            .await?),
+    }
 }
 
 /// The sessions of the contact `query` names; `validation_failed` when it names none.

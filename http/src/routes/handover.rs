@@ -11,7 +11,7 @@ use crate::openapi::schemas::{MessageSchema, SessionSchema};
 use crate::routes::reply_body::{AgentReply, check_text};
 use crate::routes::sessions::{SessionPath, TenantSession};
 use crate::routes::uploads;
-use crate::sessions::{Envelope, Outcome};
+use crate::sessions::Envelope;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -217,9 +217,5 @@ async fn dispatch(
         bot_id: session.bot_id,
         event,
     };
-    match state.sessions.dispatch(envelope).await? {
-        Outcome::Applied { session, messages } => Ok((session, messages)),
-        Outcome::Duplicate { session } => Ok((session, Vec::new())),
-        Outcome::Rejected { rejection, .. } => Err(rejection.into()),
-    }
+    Ok(state.sessions.dispatch(envelope).await?.into_session()?)
 }

@@ -7,7 +7,7 @@ use crate::errors::AppError;
 use crate::extract::JsonBody;
 use crate::openapi::schemas::SessionSchema;
 use crate::routes::sessions::{SessionPath, TenantSession};
-use crate::sessions::{Envelope, Outcome};
+use crate::sessions::Envelope;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -77,10 +77,8 @@ pub async fn rate(
         bot_id,
         event: SessionEvent::Rated { rating },
     };
-    match state.sessions.dispatch(envelope).await? {
-        Outcome::Applied { session, .. } | Outcome::Duplicate { session } => Ok(session),
-        Outcome::Rejected { rejection, .. } => Err(rejection.into()),
-    }
+    let (session, _) = state.sessions.dispatch(envelope).await?.into_session()?;
+    Ok(session)
 }
 
 /// Records the contact's satisfaction rating of the conversation (a later one replaces it).

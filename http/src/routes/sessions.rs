@@ -6,7 +6,7 @@ use crate::errors::AppError;
 use crate::extract::{QueryParams, tenant_and_path};
 use crate::openapi::schemas::{SessionPageSchema, SessionSchema, TranscriptSchema};
 use crate::routes::paging::{LISTING, Limits, Page};
-use crate::sessions::{Envelope, Outcome};
+use crate::sessions::Envelope;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{FromRequestParts, State};
@@ -187,17 +187,13 @@ pub async fn close_session(
         bot_id: session.bot_id,
         event,
     };
-    match state.sessions.dispatch(envelope).await? {
-        Outcome::Applied { session, .. } | Outcome::Duplicate { session } => {
-            tracing::info!(session_id = %session.id, "session closed through the api");
-            if had_agent {
-                // Its agent has room for another waiting conversation.
-                offer_waiting_soon(&state, &session.key.tenant_id);
-            }
-            Ok(Json(session))
-        }
-        Outcome::Rejected { rejection, .. } => Err(rejection.into()),
+    let (session, _) = state.sessions.dispatch(envelope).await?.into_session()?;
+    tracing::info!(session_id = %session.id, "session closed through the api");
+    if had_agent {
+        // Its agent has room for another waiting conversation.
+        offer_waiting_soon(&state, &session.key.tenant_id);
     }
+    Ok(Json(session))
 }
 
 /// Parses an optional query value, noting `field` in `errors` when it does not parse.

@@ -17,6 +17,7 @@ use crate::widget::protocol::{
 use crate::widget::typing::VisitorTyping;
 use axum::http::header::ORIGIN;
 use botwot_engine::ids::WidgetKey;
+use botwot_engine::session::Rejection;
 use botwot_engine::{
     BotId, Channel, Direction, Message, MessageBody, SessionEvent, SessionId, SessionKey,
 };
@@ -117,7 +118,10 @@ async fn admit(socket: &SocketRef, auth: Option<&Value>, state: &AppState) -> Re
             event: SessionEvent::ContactJoined { greeting },
         })
         .await?;
-    let session_id = session_after(&outcome).id.clone();
+    let session_id = session_after(&outcome)
+        .ok_or(Rejection::SessionClosed)?
+        .id
+        .clone();
     socket.extensions.insert(Visitor {
         key,
         bot_id: bot.id.clone(),
@@ -367,6 +371,8 @@ async fn take_message(
             Ok(MessageAck::stored(stored, true))
         }
         Outcome::Rejected { rejection, .. } => Err(rejection.into()),
+        // Only an erasure erases; an inbound message never does.
+        Outcome::Erased { .. } => Err(Rejection::SessionClosed.into()),
     }
 }
 

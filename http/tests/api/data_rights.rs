@@ -120,7 +120,7 @@ async fn the_organisation_export_holds_everything_but_secrets() {
 async fn erasing_a_contact_removes_their_sessions_and_leaves_others() {
     let app = TestApp::new().await;
     let bot = app.bot(BotSettings::named("Ava")).await;
-    converse(
+    let gone = converse(
         &app,
         &bot,
         Channel::Web,
@@ -159,14 +159,20 @@ async fn erasing_a_contact_removes_their_sessions_and_leaves_others() {
         "the audit log names no contact"
     );
 
-    // The contact may come back: a fresh conversation starts.
-    converse(&app, &bot, Channel::Web, "visitor-1", &["hi again"]).await;
+    // The contact may come back: a fresh conversation starts, not the erased one reopened from
+    // what its actor remembered.
+    let fresh = converse(&app, &bot, Channel::Web, "visitor-1", &["hi again"]).await;
+    assert_ne!(fresh, gone);
     let export = app
         .get("/v1/data/contact-export?channel=web&contact=visitor-1")
         .await;
     let sessions = export.body["sessions"].as_array().unwrap();
     assert_eq!(sessions.len(), 1);
-    assert_eq!(sessions[0]["messages"][0]["body"]["text"], "hi again");
+    assert_eq!(sessions[0]["session"]["id"], fresh.as_str());
+    assert_eq!(sessions[0]["session"]["reopenedCount"], 0);
+    let messages = sessions[0]["messages"].as_array().unwrap();
+    assert_eq!(messages[0]["body"]["text"], "hi again");
+    assert_eq!(messages[0]["seq"], 1);
 }
 
 #[tokio::test]

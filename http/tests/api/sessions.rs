@@ -55,6 +55,7 @@ pub async fn converse_through(
         };
         let outcome = sessions.dispatch(envelope).await.expect("dispatch");
         session_id = botwot_http::sessions::session_after(&outcome)
+            .expect("a session")
             .id
             .to_string();
     }
