@@ -20,6 +20,7 @@ pub mod channel;
 pub mod coordination;
 pub mod handover;
 pub mod ids;
+pub mod insight;
 pub mod integration;
 pub mod interactive;
 pub mod knowledge;

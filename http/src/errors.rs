@@ -194,6 +194,15 @@ error_codes! {
     ProviderRejected => UNPROCESSABLE_ENTITY, "provider_rejected";
     /// Meta did not answer, or not in time; retrying later may work.
     ProviderUnavailable => BAD_GATEWAY, "provider_unavailable";
+    /// The session's bot uses a language-model provider this server has no model for
+    /// (`[knowledge.llm]`), so its conversations cannot be analysed.
+    LanguageModelNotConfigured => CONFLICT, "language_model_not_configured";
+    /// The language model did not answer, or not in time, or refused; retrying later may work.
+    LanguageModelUnavailable => SERVICE_UNAVAILABLE, "language_model_unavailable";
+    /// The language model answered with something other than the analysis asked for.
+    LanguageModelMalformed => BAD_GATEWAY, "language_model_malformed";
+    /// The conversation has nothing anyone said in it yet to analyse.
+    NothingToAnalyse => UNPROCESSABLE_ENTITY, "nothing_to_analyse";
     /// Too many requests from one client; sent with `Retry-After`.
     RateLimited => TOO_MANY_REQUESTS, "rate_limited";
     /// Sent with `Retry-After`.

@@ -888,3 +888,28 @@ impl botwot_engine::ports::VoiceStore for TornWrites {
         self.inner.due_calls(by, limit).await
     }
 }
+
+#[async_trait]
+impl botwot_engine::ports::InsightStore for TornWrites {
+    async fn put_insight(
+        &self,
+        insight: &botwot_engine::insight::SessionInsight,
+    ) -> Result<(), StoreError> {
+        self.inner.put_insight(insight).await
+    }
+    async fn get_insight(
+        &self,
+        tenant: &TenantId,
+        session: &botwot_engine::SessionId,
+        kind: botwot_engine::insight::InsightKind,
+    ) -> Result<Option<botwot_engine::insight::SessionInsight>, StoreError> {
+        self.inner.get_insight(tenant, session, kind).await
+    }
+    async fn session_insights(
+        &self,
+        tenant: &TenantId,
+        session: &botwot_engine::SessionId,
+    ) -> Result<Vec<botwot_engine::insight::SessionInsight>, StoreError> {
+        self.inner.session_insights(tenant, session).await
+    }
+}

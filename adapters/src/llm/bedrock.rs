@@ -376,6 +376,7 @@ mod tests {
             ],
             max_tokens: 100,
             temperature: 0.2,
+            json_object: false,
         };
         let body = serde_json::to_value(converse_body(&request)).expect("json");
         assert_eq!(

@@ -143,6 +143,7 @@ impl LlmBrain {
             ),
             max_tokens: self.options.max_tokens,
             temperature: self.options.temperature,
+            json_object: false,
         };
         let word_limit = request.bot.settings.word_limit_per_message;
         let text = match self.ask_model(&chat, word_limit, draft).await {

@@ -45,6 +45,9 @@ pub struct ChatRequest {
     pub messages: Vec<ChatMessage>,
     pub max_tokens: u32,
     pub temperature: f32,
+    /// Asks for a JSON object as the reply (OpenAI's JSON mode); providers without such a
+    /// mode rely on the prompt asking for one.
+    pub json_object: bool,
 }
 
 /// The model's reply.

@@ -2,9 +2,10 @@
 //! ([`OpenAiChat`] for OpenAI, compatible servers and Azure OpenAI; [`BedrockConverse`] for AWS
 //! Bedrock, signed with [`sigv4`]), [`ResilientChat`] for timeouts, retries and a circuit
 //! breaker, [`OpenAiEmbeddings`] as a remote [`Embedder`](botwot_engine::knowledge::Embedder),
-//! and [`LlmBrain`], which answers from retrieved knowledge and falls back to another brain
-//! whenever it cannot. [`LlmConfig`] describes the providers; [`chat_model_for`] builds one.
+//! [`LlmBrain`], which answers from retrieved knowledge and falls back to another brain
+//! whenever it cannot, and [`LlmAnalyst`], which analyses conversations. [`LlmConfig`] describes the providers; [`chat_model_for`] builds one.
 
+pub mod analyst;
 pub mod backoff;
 pub mod bedrock;
 pub mod brain;
@@ -21,6 +22,7 @@ pub mod resilient;
 pub mod sigv4;
 pub mod sse;
 
+pub use analyst::LlmAnalyst;
 pub use backoff::RetryPolicy;
 pub use bedrock::BedrockConverse;
 pub use brain::{LlmBrain, LlmBrainOptions};

@@ -95,6 +95,9 @@ impl OpenAiChat {
             max_tokens: request.max_tokens,
             temperature: request.temperature,
             stream,
+            response_format: request.json_object.then_some(ResponseFormat {
+                kind: "json_object",
+            }),
         };
         serde_json::to_vec(&body).map_err(|error| LlmError::Malformed(error.to_string()))
     }
@@ -108,6 +111,15 @@ struct CompletionBody<'a> {
     max_tokens: u32,
     temperature: f32,
     stream: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    response_format: Option<ResponseFormat>,
+}
+
+/// OpenAI's `response_format`: `{"type": "json_object"}` for JSON mode.
+#[derive(Serialize)]
+struct ResponseFormat {
+    #[serde(rename = "type")]
+    kind: &'static str,
 }
 
 #[derive(Deserialize)]
@@ -261,6 +273,7 @@ mod tests {
             messages: vec![ChatMessage::system("be brief"), ChatMessage::user("hi")],
             max_tokens: 50,
             temperature: 0.5,
+            json_object: false,
         };
         let body: serde_json::Value =
             serde_json::from_slice(&chat.body(&request, true).expect("body")).expect("json");
@@ -276,6 +289,16 @@ mod tests {
                 "temperature": 0.5,
                 "stream": true
             })
+        );
+        let json_mode = ChatRequest {
+            json_object: true,
+            ..request
+        };
+        let body: serde_json::Value =
+            serde_json::from_slice(&chat.body(&json_mode, false).expect("body")).expect("json");
+        assert_eq!(
+            body["response_format"],
+            serde_json::json!({"type": "json_object"})
         );
     }
 }

@@ -15,6 +15,7 @@ pub fn request() -> ChatRequest {
         ],
         max_tokens: 64,
         temperature: 0.2,
+        json_object: false,
     }
 }
 

@@ -3,7 +3,7 @@
 //!
 //! One file per family: `session_store` (commits and fences), `scheduled` (timers and the
 //! outbox), `accounts` (organisations, people, audit), `content` (what an organisation
-//! configures), `campaigns` (campaigns and their audiences), `billing` (payments and what they bought), `social` (posts on pages and accounts), `voice` (phone numbers and calls) and `channels` (what leaves the
+//! configures), `campaigns` (campaigns and their audiences), `billing` (payments and what they bought), `social` (posts on pages and accounts), `voice` (phone numbers and calls), `insights` (analyses of sessions) and `channels` (what leaves the
 //! engine); [`Storage`] is all the stores at once.
 
 mod accounts;
@@ -11,6 +11,7 @@ mod billing;
 mod campaigns;
 mod channels;
 mod content;
+mod insights;
 mod scheduled;
 mod sealing;
 mod session_store;
@@ -26,6 +27,7 @@ pub use channels::{
 pub use content::{
     BotStore, CannedResponseStore, IntegrationStore, KnowledgeStore, VoiceAgentStore,
 };
+pub use insights::InsightStore;
 pub use scheduled::{OutboxStore, TimerStore};
 pub use sealing::Sealer;
 pub use session_store::{
@@ -94,6 +96,7 @@ pub trait Storage:
     + BillingStore
     + SocialPostStore
     + VoiceStore
+    + InsightStore
 {
 }
 impl<
@@ -111,7 +114,8 @@ impl<
         + CampaignRunStore
         + BillingStore
         + SocialPostStore
-        + VoiceStore,
+        + VoiceStore
+        + InsightStore,
 > Storage for T
 {
 }

@@ -188,6 +188,16 @@ pub const ACCESS_MAP: &[(&str, &str, Access)] = &[
         "/v1/sessions/{sessionId}/messages/{messageId}/media",
         READ_CONVERSATION,
     ),
+    (
+        "GET",
+        "/v1/sessions/{sessionId}/insights",
+        READ_CONVERSATION,
+    ),
+    (
+        "POST",
+        "/v1/sessions/{sessionId}/insights/{kind}",
+        READ_CONVERSATION,
+    ),
     ("POST", "/v1/sessions/{sessionId}/close", CONVERSATIONS),
     ("POST", "/v1/sessions/{sessionId}/rating", CONVERSATIONS),
     ("POST", "/v1/sessions/{sessionId}/takeover", LIVE_CHAT),

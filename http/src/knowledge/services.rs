@@ -7,11 +7,12 @@ use botwot_actors::{Ingestion, IngestionConfig, IngestionDeps};
 use botwot_adapters::brain::{BrainRouter, KnowledgeBrain};
 use botwot_adapters::embeddings::{HashingEmbedder, load_default_embedder};
 use botwot_adapters::knowledge::{LimitedDocumentExtractor, WebPageFetcher};
-use botwot_adapters::llm::{LlmBrain, LlmBrainOptions, chat_model_for};
+use botwot_adapters::llm::{LlmAnalyst, LlmBrain, LlmBrainOptions, chat_model_for};
 use botwot_engine::LlmProvider;
 use botwot_engine::blobs::{BlobError, BlobStore};
 use botwot_engine::brain::Brain;
 use botwot_engine::coordination::Coordination;
+use botwot_engine::insight::Analyst;
 use botwot_engine::knowledge::{
     Embedder, ExtractiveOptions, IngestionObserver, KnowledgeIndex, RetrievalMode, RetrievalOptions,
 };
@@ -38,6 +39,8 @@ pub struct KnowledgeServices {
     pub ingestion: Ingestion,
     /// Answers for every bot: the node's session actors and the answer endpoint use it.
     pub brain: Arc<dyn Brain>,
+    /// Analyses conversations with the language model of each session's bot.
+    pub analyst: Arc<dyn Analyst>,
     /// The largest upload this node accepts.
     pub max_upload_bytes: usize,
 }
@@ -79,12 +82,13 @@ impl KnowledgeServices {
                 ..IngestionConfig::default()
             },
         );
-        let brain = brain(config, &index, &embedder_name, min_confidence, clock)?;
+        let (brain, analyst) = brain(config, &index, &embedder_name, min_confidence, clock)?;
         Ok(Self {
             blobs,
             index,
             ingestion,
             brain,
+            analyst: Arc::new(analyst),
             max_upload_bytes: config.max_upload_bytes,
         })
     }
@@ -118,14 +122,14 @@ fn embedder(config: &KnowledgeConfig) -> Result<Arc<dyn Embedder>, KnowledgeSetu
 }
 
 /// The local knowledge brain, with each configured provider's language-model brain in front of
-/// it for the bots that choose that provider.
+/// it for the bots that choose that provider; and the analyst with the same models.
 fn brain(
     config: &KnowledgeConfig,
     index: &Arc<dyn KnowledgeIndex>,
     embedder: &str,
     min_confidence: f32,
     clock: Arc<dyn Clock>,
-) -> Result<Arc<dyn Brain>, KnowledgeSetupError> {
+) -> Result<(Arc<dyn Brain>, LlmAnalyst), KnowledgeSetupError> {
     let composing = ExtractiveOptions {
         min_confidence,
         ..ExtractiveOptions::default()
@@ -136,6 +140,7 @@ fn brain(
         composing,
     ));
     let mut router = BrainRouter::new(local.clone());
+    let mut analyst = LlmAnalyst::default();
     for provider in [
         LlmProvider::Openai,
         LlmProvider::Azure,
@@ -151,11 +156,12 @@ fn brain(
             min_confidence,
             ..LlmBrainOptions::default()
         };
+        analyst = analyst.with_model(provider, model.clone());
         let llm = LlmBrain::new(index.clone(), model, local.clone(), options);
         router = router.with_provider(provider, Arc::new(llm));
     }
     if config.llm.openai.is_none() && config.llm.azure.is_none() && config.llm.bedrock.is_none() {
         info!("no language-model provider configured; every bot answers with the local brain");
     }
-    Ok(Arc::new(router))
+    Ok((Arc::new(router), analyst))
 }

@@ -8,7 +8,8 @@ use botwot_cluster::{
     ClusterStatus, DeadLetter, InboundEnvelope, MemberStatus, SessionLocation, ShardId, ShardStatus,
 };
 use botwot_engine::analytics::{ConversationFacts, DashboardLayout, DashboardMetrics, ReportRange};
-use botwot_engine::bot::{BotSettings, InactivityTimeouts};
+use botwot_engine::bot::{BotSettings, InactivityTimeouts, LlmProvider};
+use botwot_engine::insight::{InsightResult, SessionInsight};
 use botwot_engine::integration::{ChannelIntegration, IntegrationSettings};
 use botwot_engine::message::{Author, Delivery, Direction, MessageBody};
 use botwot_engine::session::{CloseReason, SessionRules, SessionStatus};
@@ -106,6 +107,26 @@ pub fn session() -> SessionState {
     session.last_seq = 2;
     session.greeted = true;
     session
+}
+
+pub fn insight() -> SessionInsight {
+    let session = session();
+    SessionInsight {
+        tenant_id: session.key.tenant_id.clone(),
+        session_id: session.id.clone(),
+        result: InsightResult::Sentiment {
+            positive: 20,
+            negative: 65,
+            neutral: 15,
+        },
+        through_seq: session.last_seq,
+        provider: LlmProvider::Openai,
+        analysed_at: AT,
+    }
+}
+
+pub fn insights() -> Vec<SessionInsight> {
+    vec![insight()]
 }
 
 pub fn session_page() -> Page<SessionState> {

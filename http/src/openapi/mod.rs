@@ -36,6 +36,7 @@ access token with Live Chat or Conversations); the server sends the organisation
         (name = "bots", description = "Bot profiles"),
         (name = "voice agents", description = "Voice agents' configuration: speech, model, voice, prompts, call handling"),
         (name = "sessions", description = "Conversations and their transcripts"),
+        (name = "insights", description = "Conversation intelligence: a language model's analyses of a session"),
         (name = "handover", description = "Live chat: take over, reply, notes, hand back, transfer, queues"),
         (name = "dashboard", description = "Figures of a time range, report exports, each user's widgets"),
         (name = "canned responses", description = "Saved replies with shortcuts, per organisation"),

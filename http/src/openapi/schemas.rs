@@ -110,6 +110,17 @@ schema_from_example!(
     SessionSchema, "Session", examples::session, required = []
 );
 schema_from_example!(
+    /// One analysis of a session by a language model: `result.kind` names it (`sentiment`,
+    /// `emotion`, `intent`, `reason`, `sales`, `vulnerability`, `summary`, `cause`,
+    /// `support-steps`, `suggestions`, `response-quality`) and its other fields are that
+    /// analysis's; `throughSeq` is the last message it read.
+    InsightSchema, "Insight", examples::insight, required = []
+);
+schema_from_example!(
+    /// The analyses kept of a session, one per kind.
+    InsightListSchema, "InsightList", examples::insights, required = []
+);
+schema_from_example!(
     /// One message of a transcript: `direction` is `inbound`, `outbound` or `internal` (an
     /// agent's private note, never sent to the contact).
     MessageSchema, "Message", examples::message, required = []

@@ -16,6 +16,7 @@ pub mod data_rights;
 pub mod dev_mailbox;
 pub mod handover;
 pub mod health;
+pub mod insights;
 pub mod integration_templates;
 pub mod integrations;
 pub mod knowledge_bases;
@@ -79,6 +80,8 @@ pub fn resources() -> OpenApiRouter<AppState> {
         .routes(routes!(sessions::list_sessions))
         .routes(routes!(sessions::get_session))
         .routes(routes!(sessions::get_transcript))
+        .routes(routes!(insights::analyse_session))
+        .routes(routes!(insights::list_session_insights))
         .routes(routes!(media::get_message_media))
         .routes(routes!(sessions::close_session))
         .routes(routes!(ratings::rate_session))

@@ -15,6 +15,7 @@ mod dashboard;
 mod data_rights;
 mod escalation;
 mod handover;
+mod insights;
 mod integration_templates;
 mod integrations;
 mod knowledge;

@@ -11,6 +11,7 @@ mod canned;
 mod commit;
 mod early_deliveries;
 mod erasure;
+mod insights;
 mod integrations;
 mod journal;
 mod knowledge;

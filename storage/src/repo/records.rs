@@ -3,12 +3,12 @@
 use super::schema::{
     ACCOUNT, ACTOR, AGENT, API_KEYS, AUDIT, BILLING_ACCOUNTS, BILLING_PLANS, BOT, BOTS, CALL_SID,
     CAMPAIGN, CAMPAIGN_MESSAGES, CAMPAIGN_RECIPIENTS, CAMPAIGNS, CANNED_RESPONSES, CHANNEL,
-    CONTACT, CREATED, DELETED, DIRECTION, DUE, EMAIL, FINISHED, INBOUND_PROVIDER_ID, INTEGRATIONS,
-    KNOWLEDGE_BASE, KNOWLEDGE_BASES, KNOWLEDGE_DOCUMENTS, MESSAGES, NAME_ORDER, NEXT_ATTEMPT,
-    NUMBER, ORGANISATIONS, OUTBOUND_PROVIDER_ID, OUTBOX, PHONE_NUMBER, PUBLISH_AT, QUEUE,
-    REFRESH_FAMILIES, REQUESTED, SEQ, SESSION, SESSIONS, SHARD, SHORTCUT, SOCIAL_POSTS, STATUS,
-    TENANT, TIER_ORDER, TIMERS, UNFINISHED, USER, USERS, VOICE_AGENTS, VOICE_CALLS, VOICE_NUMBERS,
-    WIDGET_KEY,
+    CONTACT, CREATED, DELETED, DIRECTION, DUE, EMAIL, FINISHED, INBOUND_PROVIDER_ID, INSIGHTS,
+    INTEGRATIONS, KNOWLEDGE_BASE, KNOWLEDGE_BASES, KNOWLEDGE_DOCUMENTS, MESSAGES, NAME_ORDER,
+    NEXT_ATTEMPT, NUMBER, ORGANISATIONS, OUTBOUND_PROVIDER_ID, OUTBOX, PHONE_NUMBER, PUBLISH_AT,
+    QUEUE, REFRESH_FAMILIES, REQUESTED, SEQ, SESSION, SESSIONS, SHARD, SHORTCUT, SOCIAL_POSTS,
+    STATUS, TENANT, TIER_ORDER, TIMERS, UNFINISHED, USER, USERS, VOICE_AGENTS, VOICE_CALLS,
+    VOICE_NUMBERS, WIDGET_KEY,
 };
 use crate::backend::{CollectionSpec, Doc, DocumentBackend, FieldValue, Fields};
 use crate::error::StorageError;
@@ -20,6 +20,7 @@ use botwot_engine::campaign::{Campaign, CampaignMessageRef, CampaignRecipient};
 use botwot_engine::canned::CannedResponse;
 use botwot_engine::channel::Channel;
 use botwot_engine::ids::TenantId;
+use botwot_engine::insight::SessionInsight;
 use botwot_engine::integration::ChannelIntegration;
 use botwot_engine::knowledge::{KnowledgeBase, KnowledgeDocument};
 use botwot_engine::message::{Direction, Message};
@@ -131,6 +132,16 @@ pub(super) fn canned_response<B: DocumentBackend>(
         FieldValue::from(canned.settings.shortcut.as_str()),
     );
     doc::<B, _>(&CANNED_RESPONSES, canned.id.as_str(), fields, canned)
+}
+
+pub(super) fn insight<B: DocumentBackend>(
+    insight: &SessionInsight,
+) -> Result<Doc<B::Body>, StorageError> {
+    let mut fields = Fields::with_capacity(2);
+    fields
+        .set(TENANT, tenant(&insight.tenant_id))
+        .set(CREATED, millis(insight.analysed_at));
+    doc::<B, _>(&INSIGHTS, &insight.id(), fields, insight)
 }
 
 pub(super) fn campaign<B: DocumentBackend>(

@@ -420,6 +420,16 @@ pub static VOICE_CALLS: CollectionSpec = CollectionSpec {
     ],
 };
 
+/// Analyses of sessions (conversation intelligence), one per session and kind (the id is
+/// `{session}:{kind}`), newest first per tenant.
+pub static INSIGHTS_BY_ANALYSED: IndexSpec =
+    IndexSpec::ordered("tenant_created", &[TENANT, CREATED]);
+pub static INSIGHTS: CollectionSpec = CollectionSpec {
+    name: "insights",
+    fields: &[TENANT, CREATED],
+    indexes: &[&INSIGHTS_BY_ANALYSED],
+};
+
 /// Every collection, for backends to create at open. A new collection goes last: the embedded
 /// backends keep each collection at its place in this list.
 pub static SCHEMA: &[&CollectionSpec] = &[
@@ -452,4 +462,5 @@ pub static SCHEMA: &[&CollectionSpec] = &[
     &SOCIAL_POSTS,
     &VOICE_NUMBERS,
     &VOICE_CALLS,
+    &INSIGHTS,
 ];

@@ -2,15 +2,16 @@
 
 use super::journal::journal_id;
 use super::schema::{
-    AGENT, BOT, CHANNEL, COMMIT_JOURNALS, CONTACT, MESSAGES, MESSAGES_BY_OUTBOUND_PROVIDER_ID,
-    MESSAGES_BY_SEQ, OUTBOX, QUEUE, SESSIONS, SESSIONS_BY_BOT, SESSIONS_BY_CHANNEL,
-    SESSIONS_BY_CREATED, SESSIONS_BY_KEY, SESSIONS_BY_STATUS, STATUS, TIMERS,
+    AGENT, BOT, CHANNEL, COMMIT_JOURNALS, CONTACT, INSIGHTS, MESSAGES,
+    MESSAGES_BY_OUTBOUND_PROVIDER_ID, MESSAGES_BY_SEQ, OUTBOX, QUEUE, SESSIONS, SESSIONS_BY_BOT,
+    SESSIONS_BY_CHANNEL, SESSIONS_BY_CREATED, SESSIONS_BY_KEY, SESSIONS_BY_STATUS, STATUS, TIMERS,
 };
 use super::{Store, records};
 use crate::backend::{DocumentBackend, FieldValue, IndexQuery, Order, WriteBatch};
 use async_trait::async_trait;
 use botwot_engine::channel::Channel;
 use botwot_engine::ids::{MessageId, SessionId, TenantId};
+use botwot_engine::insight::{InsightKind, SessionInsight};
 use botwot_engine::message::Message;
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::ports::{
@@ -99,12 +100,17 @@ impl<B: DocumentBackend> SessionStore for Store<B> {
             .backend
             .query(IndexQuery::new(&MESSAGES, &MESSAGES_BY_SEQ, prefix))
             .await?;
-        let mut batch = WriteBatch::with_capacity(3 + 2 * messages.len());
+        let mut batch = WriteBatch::with_capacity(
+            2 + TimerKind::ALL.len() + InsightKind::ALL.len() + 2 * messages.len(),
+        );
         batch.delete(&SESSIONS, id.as_str());
         // A journal left behind must not write the session back.
         batch.delete(&COMMIT_JOURNALS, journal_id(&session.key));
         for kind in TimerKind::ALL {
             batch.delete(&TIMERS, DurableTimer::id_for(id, kind).as_str());
+        }
+        for kind in InsightKind::ALL {
+            batch.delete(&INSIGHTS, SessionInsight::id_for(id, kind));
         }
         for message in &messages {
             batch.delete(&MESSAGES, message.id.as_str());

@@ -28,6 +28,7 @@ mod durability;
 mod erasure;
 mod fencing;
 mod fixtures;
+mod insights;
 mod integrations;
 mod isolation;
 mod journal;
@@ -133,4 +134,6 @@ conformance!(
     voice::calls_list_latest_requested_first_by_every_filter,
     voice::calls_are_due_earliest_first_in_every_tenant,
     voice::erasing_an_organisation_takes_its_numbers_and_calls_only,
+    insights::one_analysis_of_each_kind_is_kept_per_session_in_its_tenant,
+    insights::analyses_go_with_their_session_and_their_organisation,
 );

@@ -701,3 +701,28 @@ impl botwot_engine::ports::VoiceStore for DownStore {
         down()
     }
 }
+
+#[async_trait]
+impl botwot_engine::ports::InsightStore for DownStore {
+    async fn put_insight(
+        &self,
+        _: &botwot_engine::insight::SessionInsight,
+    ) -> Result<(), StoreError> {
+        down()
+    }
+    async fn get_insight(
+        &self,
+        _: &TenantId,
+        _: &botwot_engine::SessionId,
+        _: botwot_engine::insight::InsightKind,
+    ) -> Result<Option<botwot_engine::insight::SessionInsight>, StoreError> {
+        down()
+    }
+    async fn session_insights(
+        &self,
+        _: &TenantId,
+        _: &botwot_engine::SessionId,
+    ) -> Result<Vec<botwot_engine::insight::SessionInsight>, StoreError> {
+        down()
+    }
+}

@@ -5,6 +5,7 @@ pub mod cluster;
 pub mod down;
 #[path = "../../../../tests/support/elevenlabs_fake/mod.rs"]
 pub mod elevenlabs_fake;
+pub mod fake_model;
 pub mod fake_templates;
 pub mod node;
 pub mod proxy;
@@ -215,6 +216,25 @@ impl TestApp {
             webhook_secret: elevenlabs.webhook_secret().to_owned(),
             voices: Arc::new(botwot_http::routes::voice::voices::VoiceCatalogue::new(ai)),
         });
+        app.router = botwot_http::router(app.state.clone());
+        app
+    }
+
+    /// The application analysing conversations with the OpenAI-compatible model at
+    /// `base_url` (bots on the default provider, `openai`).
+    pub async fn with_language_model(base_url: &str) -> Self {
+        use botwot_adapters::llm::{LlmAnalyst, LlmHttp, OpenAiChat, OpenAiTarget};
+        let mut app = Self::assemble(HttpConfig::default(), false, None).await;
+        let target = OpenAiTarget::Compatible {
+            base_url: base_url.to_owned(),
+            api_key: Some("sk-test".into()),
+            model: "gpt-4o-mini".into(),
+        };
+        let http = LlmHttp::new(std::time::Duration::from_secs(10)).expect("llm http");
+        let model = OpenAiChat::new(target, http).expect("openai chat");
+        let analyst =
+            LlmAnalyst::default().with_model(botwot_engine::LlmProvider::Openai, Arc::new(model));
+        app.state.knowledge.analyst = Arc::new(analyst);
         app.router = botwot_http::router(app.state.clone());
         app
     }
