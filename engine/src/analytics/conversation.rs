@@ -5,8 +5,10 @@
 //! (inactivity warnings, closing notes) and agents' private notes are not replies. Messages are
 //! taken in transcript order (`seq`).
 
+use super::insight_tally::SentimentShares;
 use crate::channel::Channel;
 use crate::ids::SessionId;
+use crate::insight::{InsightResult, Intent};
 use crate::message::{Author, Direction, Message};
 use crate::session::{SessionState, SessionStatus};
 use crate::time::Timestamp;
@@ -57,6 +59,10 @@ pub struct ConversationFacts {
     pub satisfaction: Option<u8>,
     /// The agents who replied, each once, in the order of their first reply.
     pub agents: Vec<String>,
+    /// What the contact came for, when the conversation's intent was analysed.
+    pub intent: Option<Intent>,
+    /// The conversation's sentiment, when it was analysed.
+    pub sentiment: Option<SentimentShares>,
 }
 
 impl ConversationFacts {
@@ -119,6 +125,28 @@ impl ConversationFacts {
                 .as_ref()
                 .map(|satisfaction| satisfaction.score),
             agents,
+            intent: None,
+            sentiment: None,
+        }
+    }
+
+    /// Takes in what an analysis of the conversation found (its intent or its sentiment; other
+    /// analyses are not figures of the dashboard).
+    pub fn with_insight(&mut self, result: &InsightResult) {
+        match *result {
+            InsightResult::Intent { intent, .. } => self.intent = Some(intent),
+            InsightResult::Sentiment {
+                positive,
+                negative,
+                neutral,
+            } => {
+                self.sentiment = Some(SentimentShares {
+                    positive,
+                    negative,
+                    neutral,
+                })
+            }
+            _ => {}
         }
     }
 

@@ -13,9 +13,14 @@
 //!   ones, and the bot's share of the answered ones.
 //! - *Agents*: per agent who replied, their conversations, resolved ones and satisfaction
 //!   (see [`per_agent`]).
+//! - *Top intents* and *sentiment*: of the conversations a language model analysed (see
+//!   [`top_intents`] and [`sentiment_distribution`]).
 
 use super::agents::{AgentFigures, per_agent};
 use super::conversation::{ConversationFacts, Handling};
+use super::insight_tally::{
+    IntentCount, SentimentDistribution, sentiment_distribution, top_intents,
+};
 use super::percentile::Percentiles;
 use super::range::ReportRange;
 use super::series::TimeSeries;
@@ -42,6 +47,10 @@ pub struct DashboardMetrics {
     /// Every agent who replied in a conversation of the range, the busiest first.
     pub agents: Vec<AgentFigures>,
     pub conversations_over_time: TimeSeries,
+    /// The intents analysed conversations were found to be about, the most frequent first.
+    pub top_intents: Vec<IntentCount>,
+    /// The mean sentiment of the analysed conversations.
+    pub sentiment: SentimentDistribution,
     /// The range held more sessions than a report reads; the figures cover the newest ones.
     pub truncated: bool,
 }
@@ -118,6 +127,8 @@ impl DashboardMetrics {
                 range,
                 in_range.iter().map(|facts| facts.created_at),
             ),
+            top_intents: top_intents(in_range.iter().copied()),
+            sentiment: sentiment_distribution(in_range.iter().copied()),
             truncated,
         }
     }

@@ -5,6 +5,7 @@
 
 mod agents;
 mod conversation;
+mod insight_tally;
 mod layout;
 mod metrics;
 mod percentile;
@@ -16,6 +17,9 @@ mod tests;
 
 pub use agents::{AgentFigures, per_agent};
 pub use conversation::{ConversationFacts, Handling};
+pub use insight_tally::{
+    IntentCount, SentimentDistribution, SentimentShares, sentiment_distribution, top_intents,
+};
 pub use layout::{DashboardLayout, WidgetKind, WidgetPlacement};
 pub use metrics::{ChannelCount, DashboardMetrics, HandlingCounts};
 pub use percentile::{Percentiles, nearest_rank};

@@ -311,6 +311,61 @@ fn layouts_are_checked() {
 }
 
 #[test]
+fn intents_and_sentiment_count_the_analysed_conversations_in_range() {
+    use crate::insight::{InsightResult, Intent};
+    let intent = |intent| InsightResult::Intent {
+        intent,
+        confidence: 0.9,
+    };
+    let sentiment = |positive, negative, neutral| InsightResult::Sentiment {
+        positive,
+        negative,
+        neutral,
+    };
+    let mut conversations = sample();
+    conversations[0].with_insight(&intent(Intent::Inquiry));
+    conversations[1].with_insight(&intent(Intent::Complaint));
+    conversations[2].with_insight(&intent(Intent::Complaint));
+    conversations[0].with_insight(&sentiment(60, 10, 30));
+    conversations[1].with_insight(&sentiment(0, 90, 10));
+    // Other analyses are not dashboard figures.
+    conversations[2].with_insight(&InsightResult::Cause {
+        cause: "late".into(),
+    });
+    // E was created before the range.
+    conversations[4].with_insight(&intent(Intent::SalesLead));
+    conversations[4].with_insight(&sentiment(100, 0, 0));
+    let metrics = DashboardMetrics::compute(three_days(), &conversations, false);
+    assert_eq!(
+        metrics.top_intents,
+        [
+            IntentCount {
+                intent: Intent::Complaint,
+                conversations: 2
+            },
+            IntentCount {
+                intent: Intent::Inquiry,
+                conversations: 1
+            },
+        ]
+    );
+    // (60 + 0) / 2, (10 + 90) / 2, (30 + 10) / 2.
+    assert_eq!(
+        metrics.sentiment,
+        SentimentDistribution {
+            analysed: 2,
+            positive: Some(30.0),
+            negative: Some(50.0),
+            neutral: Some(20.0),
+        }
+    );
+    let nothing = DashboardMetrics::compute(three_days(), &sample(), false);
+    assert!(nothing.top_intents.is_empty());
+    assert_eq!(nothing.sentiment.analysed, 0);
+    assert_eq!(nothing.sentiment.positive, None);
+}
+
+#[test]
 fn average_satisfaction_is_the_mean_score_of_the_rated_conversations_in_range() {
     let mut conversations = sample();
     conversations[0].satisfaction = Some(5);

@@ -1,7 +1,8 @@
 // The dashboard's widgets: for each kind a layout may hold (the server's `WidgetKind` names), its
 // title, the size it gets when added, and how it draws the metrics of `/v1/dashboard/metrics`:
-// a figure, an area chart or a bar chart. Kinds the server has no figures for yet (top intents,
-// sentiment) and kinds this console does not know draw a tile saying there is no data yet.
+// a figure, an area chart or a bar chart. Top intents and sentiment count the conversations a
+// language model analysed; with none analysed, they and kinds this console does not know draw a
+// tile saying there is no data yet.
 
 import { barChart } from "./chart-bars.js";
 import { areaChart } from "./chart-line.js";
@@ -49,6 +50,9 @@ function responseBars(metrics) {
   }
   return bars;
 }
+
+/// `salesLead` → `sales lead`.
+const intentLabel = (intent) => intent.replace(/[A-Z]/g, (letter) => ` ${letter.toLowerCase()}`);
 
 /// Every kind, in the order the "add" list offers them.
 export const WIDGETS = {
@@ -104,9 +108,33 @@ export const WIDGETS = {
       ]);
     },
   },
-  topIntents: { title: "Top intents", size: CHART, draw: noData },
-  sentimentDistribution: { title: "Sentiment", size: CHART, draw: noData },
+  topIntents: {
+    title: "Top intents",
+    size: CHART,
+    draw: (metrics) => {
+      const intents = metrics.topIntents ?? [];
+      if (intents.length === 0) return noData();
+      return barChart("topIntents", "Analysed conversations per intent, the most frequent first",
+        intents.map((found) => ({ label: intentLabel(found.intent), ...count(found.conversations) })));
+    },
+  },
+  sentimentDistribution: {
+    title: "Sentiment",
+    size: CHART,
+    draw: (metrics) => {
+      const sentiment = metrics.sentiment ?? {};
+      if (!sentiment.analysed) return noData();
+      const share = (value) => ({ value, text: `${Math.round(value)}%` });
+      return barChart("sentimentDistribution",
+        `Mean sentiment of the ${sentiment.analysed} analysed conversations`, [
+          { label: "positive", variant: "positive", ...share(sentiment.positive) },
+          { label: "neutral", variant: "neutral", ...share(sentiment.neutral) },
+          { label: "negative", variant: "negative", ...share(sentiment.negative) },
+        ]);
+    },
+  },
 };
+
 
 /// The widget `placement` (`{id, kind, x, y, width, height}`) drawn from `metrics` (null while
 /// they load), placed on the 12-column grid.

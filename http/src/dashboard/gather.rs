@@ -1,11 +1,12 @@
 //! Reads what a report needs from storage: the sessions created in its range (newest first, at
-//! most [`MAX_REPORT_SESSIONS`]) and each one's whole transcript, reduced to
-//! [`ConversationFacts`].
+//! most [`MAX_REPORT_SESSIONS`]) and each one's whole transcript and kept intent and sentiment
+//! analyses, reduced to [`ConversationFacts`].
 
 use super::range::ReportScope;
 use botwot_engine::SessionState;
 use botwot_engine::analytics::ConversationFacts;
-use botwot_engine::ports::{PageRequest, SessionFilter, SessionStore, StoreError};
+use botwot_engine::insight::InsightKind;
+use botwot_engine::ports::{InsightStore, PageRequest, SessionFilter, SessionStore, StoreError};
 use botwot_engine::{Message, TenantId};
 
 /// The most sessions one report reads; a range with more is reported as `truncated`.
@@ -22,7 +23,7 @@ pub struct Gathered {
 }
 
 /// The conversations of `tenant` in `scope`.
-pub async fn gather<S: SessionStore + ?Sized>(
+pub async fn gather<S: SessionStore + InsightStore + ?Sized>(
     store: &S,
     tenant: &TenantId,
     scope: ReportScope,
@@ -44,7 +45,13 @@ pub async fn gather<S: SessionStore + ?Sized>(
         let overflow = listed.items.len() > room;
         for session in listed.items.iter().take(room) {
             let messages = transcript(store, session).await?;
-            conversations.push(ConversationFacts::from_transcript(session, &messages));
+            let mut facts = ConversationFacts::from_transcript(session, &messages);
+            for kind in [InsightKind::Intent, InsightKind::Sentiment] {
+                if let Some(insight) = store.get_insight(tenant, &session.id, kind).await? {
+                    facts.with_insight(&insight.result);
+                }
+            }
+            conversations.push(facts);
         }
         match listed.next_cursor {
             Some(cursor) if conversations.len() < MAX_REPORT_SESSIONS => page.cursor = Some(cursor),

@@ -132,6 +132,9 @@ schema_from_example!(
     /// day. `averageSatisfaction` is the mean rating (1 to 5) of the rated conversations, null
     /// when none was rated. `agents`: per agent who replied in a conversation of the range, the
     /// busiest first, their conversations, resolved and rated ones and average rating.
+    /// `topIntents` (`[{intent, conversations}]`, the most frequent first) and `sentiment`
+    /// (`{analysed, positive, negative, neutral}`, mean percentages) count the conversations a
+    /// language model analysed (`POST /v1/sessions/{sessionId}/insights/{kind}`).
     DashboardMetricsSchema, "DashboardMetrics", examples::dashboard_metrics, required = []
 );
 schema_from_example!(

@@ -254,3 +254,63 @@ async fn unknown_kinds_and_other_organisations_sessions_are_refused() {
         "Ask for the order number"
     );
 }
+
+#[tokio::test]
+async fn the_dashboard_counts_the_intents_and_sentiment_of_analysed_conversations() {
+    let model = FakeModel::start().await;
+    let app = TestApp::with_language_model(&model.base_url).await;
+    let bot = app.bot(BotSettings::named("Ava")).await;
+    let analyses = [
+        (
+            "v1",
+            r#"{"intent": "Complaint", "confidence": 0.9}"#,
+            (0, 80, 20),
+        ),
+        (
+            "v2",
+            r#"{"intent": "complaint", "confidence": 0.7}"#,
+            (10, 60, 30),
+        ),
+        (
+            "v3",
+            r#"{"intent": "Sales_Lead", "confidence": 0.8}"#,
+            (80, 0, 20),
+        ),
+    ];
+    for (visitor, intent, (positive, negative, neutral)) in analyses {
+        let session = converse(&app, &bot, Channel::Web, visitor, &["hello"]).await;
+        model.answer(intent);
+        let path = format!("/v1/sessions/{session}/insights/intent");
+        assert_eq!(
+            app.call(Method::POST, &path, None, &[]).await.status,
+            StatusCode::OK
+        );
+        model.answer(&format!(
+            r#"{{"positive": {positive}, "negative": {negative}, "neutral": {neutral}}}"#
+        ));
+        let path = format!("/v1/sessions/{session}/insights/sentiment");
+        assert_eq!(
+            app.call(Method::POST, &path, None, &[]).await.status,
+            StatusCode::OK
+        );
+    }
+    // A conversation nobody analysed counts in neither.
+    converse(&app, &bot, Channel::Web, "v4", &["hi"]).await;
+
+    let metrics = app.get("/v1/dashboard/metrics").await;
+    assert_eq!(metrics.status, StatusCode::OK, "{:?}", metrics.body);
+    assert_eq!(metrics.body["totalConversations"], 4);
+    assert_eq!(
+        metrics.body["topIntents"],
+        serde_json::json!([
+            {"intent": "complaint", "conversations": 2},
+            {"intent": "salesLead", "conversations": 1},
+        ])
+    );
+    // (0 + 10 + 80) / 3, (80 + 60 + 0) / 3, (20 + 30 + 20) / 3.
+    let sentiment = &metrics.body["sentiment"];
+    assert_eq!(sentiment["analysed"], 3);
+    assert_eq!(sentiment["positive"], 30.0);
+    let negative = sentiment["negative"].as_f64().unwrap();
+    assert!((negative - 140.0 / 3.0).abs() < 1e-9, "{sentiment}");
+}
