@@ -1,7 +1,7 @@
 //! Data rights (PRD §5): everything held about one contact, or about the whole organisation, as
 //! one JSON document, and erasing a contact or the whole organisation. Sessions come with their
-//! full transcripts; users and API keys as the API shows them (never a password hash or key
-//! digest). Each session is erased by its actor: it closes the session without a closing
+//! full transcripts and analyses; users and API keys as the API shows them (never a password
+//! hash or key digest). Each session is erased by its actor: it closes the session without a closing
 //! message (so no timer or bot reply writes to it afterwards), deletes it with its messages,
 //! pending deliveries and timers, and forgets it, so the contact's next message starts a new
 //! session. A WhatsApp contact is also taken out of every campaign audience.
@@ -21,6 +21,7 @@ use botwot_engine::access::{AuditEntry, AuditFilter, Role};
 use botwot_engine::billing::BillingAccount;
 use botwot_engine::campaign::{Campaign, CampaignRecipient};
 use botwot_engine::canned::CannedResponse;
+use botwot_engine::insight::SessionInsight;
 use botwot_engine::integration::ChannelIntegration;
 use botwot_engine::knowledge::base::blob_keys;
 use botwot_engine::ports::{CallFilter, PageRequest, Paged, SessionFilter, StoreError};
@@ -47,12 +48,14 @@ pub struct ContactQuery {
     contact: String,
 }
 
-/// One session and everything said in it.
+/// One session, everything said in it and every analysis of it.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ExportedSession {
     pub session: SessionState,
     pub messages: Vec<Message>,
+    /// What a language model found in it (ADR 0026).
+    pub insights: Vec<SessionInsight>,
 }
 
 #[derive(Debug, Serialize)]
@@ -406,7 +409,12 @@ async fn with_transcripts(
                 break;
             }
         }
-        exported.push(ExportedSession { session, messages });
+        let insights = state.store.session_insights(tenant, &session.id).await?;
+        exported.push(ExportedSession {
+            session,
+            messages,
+            insights,
+        });
     }
     Ok(exported)
 }

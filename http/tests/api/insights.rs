@@ -110,6 +110,17 @@ async fn a_session_is_analysed_by_the_model_and_the_analysis_kept_until_it_moves
         .filter_map(|insight| insight["result"]["kind"].as_str())
         .collect();
     assert_eq!(kinds, ["sentiment", "cause"]);
+    // The contact's data export holds the analyses with the session.
+    let export = app
+        .get("/v1/data/contact-export?channel=whatsapp&contact=%2B15550001")
+        .await;
+    let exported = &export.body["sessions"][0]["insights"];
+    assert_eq!(
+        exported[0]["result"]["kind"], "sentiment",
+        "{}",
+        export.body
+    );
+    assert_eq!(exported[1]["result"]["kind"], "cause");
     let audit = app.get("/v1/audit").await;
     assert_eq!(
         audit.body["items"][0]["action"],
