@@ -3,6 +3,7 @@
 
 use botwot_engine::Timestamp;
 use botwot_engine::analytics::{AgentFigures, ConversationFacts, DashboardMetrics, Percentiles};
+use botwot_engine::insight::Choice;
 
 /// One value of a report.
 #[derive(Clone, Debug, PartialEq)]
@@ -35,7 +36,7 @@ impl Cell {
 }
 
 /// The columns of the conversations table.
-pub const CONVERSATION_COLUMNS: [&str; 8] = [
+pub const CONVERSATION_COLUMNS: [&str; 12] = [
     "id",
     "channel",
     "created",
@@ -44,6 +45,10 @@ pub const CONVERSATION_COLUMNS: [&str; 8] = [
     "handled by",
     "first response ms",
     "message count",
+    "intent",
+    "positive %",
+    "negative %",
+    "neutral %",
 ];
 
 /// The columns of the summary table.
@@ -63,6 +68,12 @@ pub fn conversation_rows(conversations: &[ConversationFacts]) -> Vec<Vec<Cell>> 
                 Cell::text(facts.handling.as_str()),
                 Cell::maybe_ms(facts.first_response_ms),
                 Cell::count(facts.message_count as u64),
+                facts
+                    .intent
+                    .map_or(Cell::Empty, |intent| Cell::text(intent.name())),
+                share(facts.sentiment.map(|shares| shares.positive)),
+                share(facts.sentiment.map(|shares| shares.negative)),
+                share(facts.sentiment.map(|shares| shares.neutral)),
             ]
         })
         .collect()
@@ -112,6 +123,31 @@ pub fn summary_rows(metrics: &DashboardMetrics) -> Vec<Vec<Cell>> {
         )
     }));
     rows.extend(metrics.agents.iter().flat_map(agent_rows));
+    rows.extend(metrics.top_intents.iter().map(|count| {
+        (
+            format!("intent {}", count.intent.name()),
+            Cell::count(count.conversations),
+        )
+    }));
+    let sentiment = &metrics.sentiment;
+    rows.extend([
+        (
+            "sentiment analysed".to_owned(),
+            Cell::count(sentiment.analysed),
+        ),
+        (
+            "sentiment positive %".to_owned(),
+            Cell::maybe(sentiment.positive),
+        ),
+        (
+            "sentiment negative %".to_owned(),
+            Cell::maybe(sentiment.negative),
+        ),
+        (
+            "sentiment neutral %".to_owned(),
+            Cell::maybe(sentiment.neutral),
+        ),
+    ]);
     rows.push((
         "truncated".to_owned(),
         Cell::text(metrics.truncated.to_string()),
@@ -119,6 +155,11 @@ pub fn summary_rows(metrics: &DashboardMetrics) -> Vec<Vec<Cell>> {
     rows.into_iter()
         .map(|(name, value)| vec![Cell::Text(name), value])
         .collect()
+}
+
+/// A sentiment share in percent, empty when the conversation was not analysed.
+fn share(percent: Option<u8>) -> Cell {
+    Cell::maybe(percent.map(f64::from))
 }
 
 /// `agent {id} conversations`, `resolved` and `average satisfaction`.

@@ -213,7 +213,11 @@ async fn the_csv_report_has_a_row_per_conversation_and_a_summary() {
             "status",
             "handled by",
             "first response ms",
-            "message count"
+            "message count",
+            "intent",
+            "positive %",
+            "negative %",
+            "neutral %"
         ]
     );
     let mut rows: Vec<Vec<String>> = reader

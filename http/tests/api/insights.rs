@@ -324,4 +324,20 @@ async fn the_dashboard_counts_the_intents_and_sentiment_of_analysed_conversation
     assert_eq!(sentiment["positive"], 30.0);
     let negative = sentiment["negative"].as_f64().unwrap();
     assert!((negative - 140.0 / 3.0).abs() < 1e-9, "{sentiment}");
+
+    // The report has them too: per conversation, and summed up.
+    let rows = app.get("/v1/dashboard/export").await;
+    let rows = rows.body.as_str().expect("csv").to_owned();
+    assert!(
+        rows.lines()
+            .next()
+            .unwrap()
+            .ends_with(",intent,positive %,negative %,neutral %")
+    );
+    assert_eq!(rows.matches(",complaint,").count(), 2, "{rows}");
+    assert_eq!(rows.matches(",salesLead,80,0,20").count(), 1, "{rows}");
+    let summary = app.get("/v1/dashboard/export?part=summary").await;
+    let summary = summary.body.as_str().expect("csv").to_owned();
+    assert!(summary.contains("intent complaint,2"), "{summary}");
+    assert!(summary.contains("sentiment analysed,3"), "{summary}");
 }
