@@ -6,13 +6,17 @@
 //! reply buttons the visitor taps in the widget, adds a
 //! private note and hands it back, and the bot answers the visitor again; closed by the agent,
 //! the conversation is rated by the visitor. The stored transcript is checked afterwards. Screenshots of each
-//! step are kept in the test's temporary target folder (`console-<n>-<step>.png`).
+//! step are kept in the test's temporary target folder (`console-<n>-<step>.png`). A second test
+//! has the agent send a reply the language model suggested.
 
 mod support;
 
 use serde_json::json;
 use std::path::Path;
-use support::{OWNER_EMAIL, OWNER_PASSWORD, Server, bot_settings, browser_check};
+use support::llm::{FakeOpenAi, SUGGESTIONS, bot_on_the_model};
+use support::{
+    OWNER_EMAIL, OWNER_PASSWORD, Server, bot_settings, browser_check, events_named, widget_client,
+};
 
 const SHORTCUT: &str = "/thanks";
 const CANNED: &str = "Thanks for waiting! I'm looking into your order now.";
@@ -106,5 +110,58 @@ async fn an_agent_takes_over_a_visitor_chat_in_the_console_and_hands_it_back() {
     );
     let (_, session) = server.get(&format!("/v1/sessions/{session_id}")).await;
     assert_eq!(session["satisfaction"]["score"], 4, "{session}");
+    eprintln!("screenshots: {shots}-<n>-<step>.png");
+}
+
+/// The agent asks for suggested replies (the server's language model is a local server speaking
+/// OpenAI's format), picks one and sends it. Two workers: the fake model answers while the
+/// browser check blocks one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_sends_a_reply_the_language_model_suggested() {
+    let model = FakeOpenAi::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let orders = "# Orders\n\nOrders ship within two working days.";
+    let (server, bot) = bot_on_the_model(&model, dir.path(), ("orders.md", orders)).await;
+    let key = bot["widgetKey"].as_str().expect("a widget key");
+    let question = "Where is my order? It is late.";
+    let events = widget_client(&server.base, key, &["--wait-ms", "300", "--send", question]);
+    let session_id = events_named(&events, "session")[0]["sessionId"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no session: {events:?}"))
+        .to_owned();
+
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("console-assist");
+    let shots = shots.display().to_string();
+    let run = browser_check(
+        "console-assist-browser.mjs",
+        &[
+            "--url",
+            &server.base,
+            "--email",
+            OWNER_EMAIL,
+            "--password",
+            OWNER_PASSWORD,
+            "--question",
+            question,
+            "--suggestion",
+            SUGGESTIONS[0],
+            "--screenshot",
+            &shots,
+        ],
+    );
+    assert_eq!(
+        run.step_names(),
+        ["signed-in", "opened", "suggested", "sent", "done"],
+        "{}",
+        run.output
+    );
+
+    // The agent's reply is the suggestion, and the analysis is kept with the session.
+    let texts = server.transcript_texts(&session_id).await;
+    assert!(texts.iter().any(|t| t == SUGGESTIONS[0]), "{texts:?}");
+    let (_, kept) = server
+        .get(&format!("/v1/sessions/{session_id}/insights"))
+        .await;
+    assert_eq!(kept[0]["result"]["kind"], "suggestions", "{kept}");
     eprintln!("screenshots: {shots}-<n>-<step>.png");
 }

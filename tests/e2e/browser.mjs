@@ -50,3 +50,24 @@ export const shopPage = (url, widgetKey) => `<!doctype html><html><head><title>S
 <h1>The Shop</h1><p>Ask us anything in the chat.</p>
 <script src="${url}/widget.js" data-widget-key="${widgetKey}" data-open="true" async></script>
 </body></html>`;
+
+/// Signs `email` in on the console at `url` in `page`; fails `step` unless the roster then shows
+/// the agent online.
+export async function signInToConsole(page, url, email, password, step) {
+  await page.goto(url + "/console");
+  await page.fill("#email", email);
+  await page.fill("#password", password);
+  await page.click("#sign-in-form button[type=submit]");
+  await expectVisible(page.locator("#roster .colleague.online", { hasText: "You" }), step,
+    "the roster does not show the agent online");
+}
+
+/// Saves numbered screenshots as `{prefix}-{n}-{name}.png` (nothing without a prefix): returns
+/// `shoot(page, name)`.
+export function screenshots(prefix, options = {}) {
+  let shots = 0;
+  return async (page, name) => {
+    shots += 1;
+    if (prefix) await page.screenshot({ path: `${prefix}-${shots}-${name}.png`, ...options });
+  };
+}

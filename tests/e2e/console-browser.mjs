@@ -19,7 +19,9 @@
 //   --chromium PATH      browser executable (default /usr/bin/chromium)
 
 import { parseArgs } from "node:util";
-import { expectHidden, expectVisible, fail, launch, print, shopPage, watchPolicy } from "./browser.mjs";
+import {
+  expectHidden, expectVisible, fail, launch, print, screenshots, shopPage, signInToConsole, watchPolicy,
+} from "./browser.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -57,13 +59,7 @@ async function asAgent(method, path, body) {
   });
   return json(response);
 }
-let shots = 0;
-
-
-async function shoot(page, name) {
-  shots += 1;
-  if (values.screenshot) await page.screenshot({ path: `${values.screenshot}-${shots}-${name}.png` });
-}
+const shoot = screenshots(values.screenshot);
 
 const browser = await launch(values.chromium);
 try {
@@ -77,12 +73,7 @@ try {
   const widgetAnswers = visitor.locator(".messages .msg.them");
 
   // 1. The agent signs in, goes away and back online, and watches the bot's queue.
-  await agent.goto(values.url + "/console");
-  await agent.fill("#email", values.email);
-  await agent.fill("#password", values.password);
-  await agent.click("#sign-in-form button[type=submit]");
-  await expectVisible(agent.locator("#roster .colleague.online", { hasText: "You" }), "signed-in",
-    "the roster does not show the agent online");
+  await signInToConsole(agent, values.url, values.email, values.password, "signed-in");
   await expectVisible(agent.locator("#connection", { hasText: "live" }), "signed-in", "no live feed");
   await agent.selectOption("#presence", "away");
   await expectVisible(agent.locator("#roster .colleague.away", { hasText: "You" }), "signed-in",

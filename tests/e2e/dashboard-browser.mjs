@@ -28,7 +28,7 @@ import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs, promisify } from "node:util";
-import { expectVisible, fail, launch, print, watchPolicy } from "./browser.mjs";
+import { expectVisible, fail, launch, print, screenshots, watchPolicy } from "./browser.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -46,12 +46,7 @@ const { values } = parseArgs({
 const expected = JSON.parse(values.expect);
 /// Sooner than the dashboard's 15-second refresh: only a live update arrives in time.
 const LIVE_MS = 6000;
-let shots = 0;
-
-async function shoot(page, name) {
-  shots += 1;
-  if (values.screenshot) await page.screenshot({ path: `${values.screenshot}-${shots}-${name}.png`, fullPage: true });
-}
+const shoot = screenshots(values.screenshot, { fullPage: true });
 
 const exactly = (text) => new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*$`);
 

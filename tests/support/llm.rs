@@ -2,7 +2,8 @@
 //! every request with one fixed reply, so a test can tell the model's answers from the local
 //! brain's: in the documented response shape, or, when the request says `"stream": true`, as
 //! server-sent `chat.completion.chunk` events a word at a time, [`WORD_PAUSE`] apart, ending
-//! with `data: [DONE]`.
+//! with `data: [DONE]`. A request in JSON mode (`response_format: {"type": "json_object"}`) is a
+//! conversation analysis and gets the JSON object it asks for.
 
 use super::{Server, bot_settings};
 use axum::body::{Body, Bytes};
@@ -68,6 +69,11 @@ async fn complete(
     if body["stream"] == json!(true) {
         return streamed(id, body["model"].clone());
     }
+    let content = if body["response_format"]["type"] == "json_object" {
+        analysis(&body).to_string()
+    } else {
+        MODEL_REPLY.to_owned()
+    };
     Json(json!({
         "id": id,
         "object": "chat.completion",
@@ -75,13 +81,32 @@ async fn complete(
         "model": body["model"],
         "choices": [{
             "index": 0,
-            "message": { "role": "assistant", "content": MODEL_REPLY, "refusal": null },
+            "message": { "role": "assistant", "content": content, "refusal": null },
             "logprobs": null,
             "finish_reason": "stop"
         }],
         "usage": { "prompt_tokens": 120, "completion_tokens": 14, "total_tokens": 134 }
     }))
     .into_response()
+}
+
+/// The suggestions the fake model gives an agent.
+pub const SUGGESTIONS: [&str; 2] = [
+    "Offer to check the order's tracking number",
+    "Apologise for the delay",
+];
+
+/// A JSON-mode answer to a conversation analysis: the object its instruction names, for the
+/// analyses the tests ask for (suggestions, summary), an empty object otherwise.
+fn analysis(body: &Value) -> Value {
+    let instruction = body["messages"][0]["content"].as_str().unwrap_or("");
+    if instruction.contains("{\"suggestions\"") {
+        json!({ "suggestions": SUGGESTIONS })
+    } else if instruction.contains("{\"summary\"") {
+        json!({ "summary": "The customer asked where their order is." })
+    } else {
+        json!({})
+    }
 }
 
 /// [`MODEL_REPLY`] as OpenAI streams it: a first chunk with the role, one chunk per word (the

@@ -2,6 +2,7 @@
 // from the live feed, and turns the buttons and the reply box into API calls.
 
 import { ApiError, call, currentUser, forget, signIn, signOut } from "./api.js";
+import { setUpAssist } from "./assist.js";
 import { setUpComposer } from "./composer.js";
 import { startDashboard } from "./dashboard.js";
 import { connectLive } from "./live.js";
@@ -70,6 +71,8 @@ async function loadQueues() {
 }
 
 let reload = null;
+/// The suggested replies of the open conversation (`assist.js`), once wired.
+let assist = null;
 
 /// Reloads the queues soon, once for a burst of live events.
 function queuesChanged() {
@@ -90,6 +93,7 @@ async function pick(sessionId) {
   });
   if (!session) return;
   myTyping.stopped();
+  if (state.selected?.id !== session.id) assist?.clear();
   state.selected = session;
   view.renderConversation(session, state.names, state.me);
   view.renderTranscript(transcript.items, state.names, state.me);
@@ -248,6 +252,7 @@ function wire() {
     else view.showBanner("Choose a colleague to transfer to.");
   });
   setUpComposer({ send, canned: () => state.canned, typing: myTyping });
+  assist = setUpAssist({ selected: () => state.selected, fail });
 }
 
 wire();

@@ -98,6 +98,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../../assets/console/composer.js"),
     ),
     (
+        "assist.js",
+        JAVASCRIPT,
+        include_str!("../../assets/console/assist.js"),
+    ),
+    (
         "socket.io.min.js",
         JAVASCRIPT,
         include_str!("../../assets/socket.io.min.js"),
