@@ -14,7 +14,7 @@ mod result;
 mod tests;
 
 pub use kind::InsightKind;
-pub use prompt::{InsightPrompt, MAX_TRANSCRIPT_CHARS};
+pub use prompt::{InsightPrompt, MAX_TRANSCRIPT_CHARS, Speaker};
 pub use result::{
     Choice, Emotion, InsightResult, Intent, Level, MAX_LIST_ITEMS, MalformedInsight,
     SHORT_TEXT_WORDS, SUMMARY_WORDS,

@@ -1,11 +1,12 @@
 //! What a language model is asked for each analysis: one system instruction naming the JSON
 //! object to answer with, and the conversation as a plain transcript. The transcript is the
 //! latest messages that fit a budget; the team's internal notes are never part of it (as they
-//! never reach the brain).
+//! never reach the brain). A conversation held elsewhere comes as lines of a [`Speaker`].
 
 use super::kind::InsightKind;
 use super::result::{SHORT_TEXT_WORDS, SUMMARY_WORDS};
 use crate::message::{Author, Direction, Message, MessageBody};
+use serde::{Deserialize, Serialize};
 
 /// Characters of transcript a prompt carries at most (about 4,000 tokens).
 pub const MAX_TRANSCRIPT_CHARS: usize = 16_000;
@@ -20,11 +21,43 @@ pub struct InsightPrompt {
     pub transcript: String,
 }
 
+/// Who said a line of a transcript.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Speaker {
+    Customer,
+    Bot,
+    Agent,
+    System,
+}
+
+impl Speaker {
+    fn label(self) -> &'static str {
+        match self {
+            Speaker::Customer => "Customer",
+            Speaker::Bot => "Bot",
+            Speaker::Agent => "Agent",
+            Speaker::System => "System",
+        }
+    }
+}
+
 impl InsightPrompt {
-    /// The prompt for `kind` over `messages` (oldest first); `None` when nothing in them was
-    /// said by anyone (no analysis of an empty conversation).
+    /// The prompt for `kind` over a session's `messages` (oldest first); `None` when nothing in
+    /// them was said by anyone (no analysis of an empty conversation).
     pub fn new(kind: InsightKind, messages: &[Message]) -> Option<Self> {
-        let transcript = transcript(messages, MAX_TRANSCRIPT_CHARS)?;
+        let lines: Vec<(Speaker, String)> = messages
+            .iter()
+            .filter(|message| message.direction != Direction::Internal)
+            .map(|message| (speaker(&message.author), said(&message.body)))
+            .collect();
+        Self::of_lines(kind, &lines)
+    }
+
+    /// The prompt for `kind` over a conversation held elsewhere, as lines (oldest first);
+    /// `None` when there are none.
+    pub fn of_lines(kind: InsightKind, lines: &[(Speaker, String)]) -> Option<Self> {
+        let transcript = transcript(lines, MAX_TRANSCRIPT_CHARS)?;
         Some(Self {
             kind,
             system: instruction(kind),
@@ -88,16 +121,14 @@ fn instruction(kind: InsightKind) -> String {
     )
 }
 
-/// The latest messages that fit in `budget` characters, oldest first, one line each as
-/// `Speaker: text`; `None` when none has anything to read.
-fn transcript(messages: &[Message], budget: usize) -> Option<String> {
+/// The latest lines that fit in `budget` characters, oldest first, each as `Speaker: text` on
+/// one line; `None` when there are none.
+fn transcript(said: &[(Speaker, String)], budget: usize) -> Option<String> {
     let mut lines = Vec::new();
     let mut used = 0;
-    for message in messages.iter().rev() {
-        if message.direction == Direction::Internal {
-            continue;
-        }
-        let line = format!("{}: {}", speaker(&message.author), said(&message.body));
+    for (speaker, text) in said.iter().rev() {
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let line = format!("{}: {text}", speaker.label());
         let length = line.chars().count() + 1;
         if used + length > budget {
             // A last message longer than the whole budget is cut rather than left out.
@@ -116,12 +147,12 @@ fn transcript(messages: &[Message], budget: usize) -> Option<String> {
     Some(lines.join("\n"))
 }
 
-fn speaker(author: &Author) -> &'static str {
+fn speaker(author: &Author) -> Speaker {
     match author {
-        Author::Contact => "Customer",
-        Author::Bot => "Bot",
-        Author::Agent { .. } => "Agent",
-        Author::System => "System",
+        Author::Contact => Speaker::Customer,
+        Author::Bot => Speaker::Bot,
+        Author::Agent { .. } => Speaker::Agent,
+        Author::System => Speaker::System,
     }
 }
 

@@ -198,6 +198,7 @@ pub const ACCESS_MAP: &[(&str, &str, Access)] = &[
         "/v1/sessions/{sessionId}/insights/{kind}",
         READ_CONVERSATION,
     ),
+    ("POST", "/v1/insights/{kind}", CONVERSATIONS),
     ("POST", "/v1/sessions/{sessionId}/close", CONVERSATIONS),
     ("POST", "/v1/sessions/{sessionId}/rating", CONVERSATIONS),
     ("POST", "/v1/sessions/{sessionId}/takeover", LIVE_CHAT),

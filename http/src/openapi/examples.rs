@@ -125,6 +125,10 @@ pub fn insight() -> SessionInsight {
     }
 }
 
+pub fn insight_result() -> InsightResult {
+    insight().result
+}
+
 pub fn insights() -> Vec<SessionInsight> {
     vec![insight()]
 }

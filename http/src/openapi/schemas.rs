@@ -117,6 +117,10 @@ schema_from_example!(
     InsightSchema, "Insight", examples::insight, required = []
 );
 schema_from_example!(
+    /// What one analysis found: `kind` names it and the other fields are that analysis's.
+    InsightResultSchema, "InsightResult", examples::insight_result, required = []
+);
+schema_from_example!(
     /// The analyses kept of a session, one per kind.
     InsightListSchema, "InsightList", examples::insights, required = []
 );

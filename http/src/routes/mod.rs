@@ -82,6 +82,7 @@ pub fn resources() -> OpenApiRouter<AppState> {
         .routes(routes!(sessions::get_transcript))
         .routes(routes!(insights::analyse_session))
         .routes(routes!(insights::list_session_insights))
+        .routes(routes!(insights::analyse_conversation))
         .routes(routes!(media::get_message_media))
         .routes(routes!(sessions::close_session))
         .routes(routes!(ratings::rate_session))

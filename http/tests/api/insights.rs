@@ -341,3 +341,74 @@ async fn the_dashboard_counts_the_intents_and_sentiment_of_analysed_conversation
     assert!(summary.contains("intent complaint,2"), "{summary}");
     assert!(summary.contains("sentiment analysed,3"), "{summary}");
 }
+
+#[tokio::test]
+async fn a_conversation_held_elsewhere_is_analysed_without_keeping_anything() {
+    let model = FakeModel::start().await;
+    let app = TestApp::with_language_model(&model.base_url).await;
+    model.answer(r#"{"dominant": "Anger"}"#);
+    let conversation = serde_json::json!({
+        "messages": [
+            {"speaker": "customer", "text": "Third time my parcel   is late!"},
+            {"speaker": "agent", "text": "I am sorry, let me check."},
+        ]
+    });
+    let analysed = app
+        .send(Method::POST, "/v1/insights/emotion", conversation.clone())
+        .await;
+    assert_eq!(analysed.status, StatusCode::OK, "{:?}", analysed.body);
+    assert_eq!(
+        analysed.body,
+        serde_json::json!({"kind": "emotion", "dominant": "anger"})
+    );
+    let requests = model.requests();
+    assert_eq!(
+        requests[0]["messages"][1]["content"],
+        "Customer: Third time my parcel is late!\nAgent: I am sorry, let me check."
+    );
+    let audit = app.get("/v1/audit").await;
+    assert_eq!(audit.body["items"][0]["action"], "POST /v1/insights/{kind}");
+
+    // Refused before the model is asked: no lines, an empty or too long one, an unknown kind.
+    let empty = app
+        .send(
+            Method::POST,
+            "/v1/insights/emotion",
+            serde_json::json!({"messages": []}),
+        )
+        .await;
+    assert_eq!(empty.fields_at_fault(), ["messages"]);
+    let long = "x".repeat(4_097);
+    let lines = serde_json::json!({"messages": [
+        {"speaker": "customer", "text": "  "},
+        {"speaker": "bot", "text": long},
+    ]});
+    let bad = app.send(Method::POST, "/v1/insights/emotion", lines).await;
+    assert_eq!(
+        bad.fields_at_fault(),
+        ["messages[0].text", "messages[1].text"]
+    );
+    let unknown = app
+        .send(Method::POST, "/v1/insights/horoscope", conversation.clone())
+        .await;
+    assert_eq!(unknown.fields_at_fault(), ["kind"]);
+    let stranger = serde_json::json!({"messages": [{"speaker": "alien", "text": "hi"}]});
+    let refused = app
+        .send(Method::POST, "/v1/insights/emotion", stranger)
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::BAD_REQUEST,
+        "{:?}",
+        refused.body
+    );
+    assert_eq!(model.requests().len(), 1);
+
+    // A provider without a model on this server.
+    let mut bedrock = conversation;
+    bedrock["provider"] = serde_json::json!("bedrock");
+    let absent = app
+        .send(Method::POST, "/v1/insights/emotion", bedrock)
+        .await;
+    assert_eq!(absent.code(), "language_model_not_configured");
+}

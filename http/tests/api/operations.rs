@@ -98,6 +98,7 @@ async fn the_openapi_document_lists_every_route_served() {
         "GET /v1/sessions/{sessionId}/messages/{messageId}/media",
         "GET /v1/sessions/{sessionId}/insights",
         "POST /v1/sessions/{sessionId}/insights/{kind}",
+        "POST /v1/insights/{kind}",
         "POST /v1/sessions/{sessionId}/close",
         "POST /v1/sessions/{sessionId}/rating",
         "POST /v1/sessions/{sessionId}/takeover",
