@@ -156,11 +156,12 @@ fn speaker(author: &Author) -> Speaker {
     }
 }
 
-/// What a message says, on one line; a placeholder for what has no words.
+/// What a message says (the transcript puts it on one line); a placeholder for what has no
+/// words.
 fn said(body: &MessageBody) -> String {
-    let text = body.plain_text().split_whitespace().collect::<Vec<_>>();
-    if !text.is_empty() {
-        return text.join(" ");
+    let text = body.plain_text();
+    if !text.trim().is_empty() {
+        return text.to_owned();
     }
     match body {
         MessageBody::Media { media_type, .. } => format!("[{media_type}]"),
