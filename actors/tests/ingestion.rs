@@ -214,6 +214,20 @@ async fn an_upload_becomes_searchable_and_reports_its_progress() -> anyhow::Resu
         "{found:?}"
     );
 
+    // The record is stored before the listeners are told: wait (a bounded while) for the
+    // announcement of the stage the store already shows.
+    for _ in 0..500 {
+        let announced = world
+            .progress
+            .0
+            .lock()
+            .iter()
+            .any(|(_, stage, _)| *stage == IngestionStage::Ready);
+        if announced {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let seen = world.progress.0.lock().clone();
     let percents: Vec<u8> = seen.iter().map(|(_, _, percent)| *percent).collect();
     assert!(percents.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
