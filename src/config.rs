@@ -2,6 +2,7 @@
 //! environment variables, read into documented serde structs. Every field has a default, so the
 //! engine starts with no file at all.
 
+use crate::commerce::CommerceConfig;
 use crate::payments::PaymentsConfig;
 use crate::voice::VoiceConfig;
 use anyhow::{Context, Result, bail};
@@ -38,6 +39,8 @@ pub struct Config {
     pub social: PostPublisherConfig,
     /// Payments through Razorpay (off until its keys are set).
     pub payments: PaymentsConfig,
+    /// Shops: Shopify's Admin API and how often order reminders are looked for.
+    pub commerce: CommerceConfig,
     /// Phone calls through Twilio and ElevenLabs (off until ElevenLabs' key is set).
     pub voice: VoiceConfig,
     /// Where the Meta Graph API is (`base_url`, `api_version`, `request_timeout_ms`): replies on

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 mod cluster;
+mod commerce;
 mod config;
 mod dispatch;
 mod logging;

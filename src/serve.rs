@@ -1,6 +1,7 @@
 //! `botwot serve`: wires storage, the node and the HTTP surface together and runs them.
 
 use crate::cluster;
+use crate::commerce::{self, CommerceParts};
 use crate::config::Config;
 use crate::dispatch::{Dispatch, session_dispatch};
 use crate::number_pacing::SharedNumberPace;
@@ -102,6 +103,18 @@ pub async fn serve(mut config: Config) -> Result<()> {
         meta = meta.with_pacer(Arc::new(pace));
     }
     let meta = Arc::new(meta);
+    let commerce = commerce::start(
+        &config.commerce,
+        CommerceParts {
+            store: store.clone(),
+            sender: meta.clone(),
+            cipher: cipher.clone(),
+            locks: locks.clone(),
+            clock: clock.clone(),
+            public_url: config.http.public_url.clone(),
+        },
+    )?;
+    http = http.commerce(commerce);
     let campaigns = CampaignRunner::start(
         CampaignRunnerDeps {
             store: store.clone(),

@@ -8,7 +8,8 @@
 //! [`Ingestion`] runs knowledge-base ingestion jobs in the background and resumes unfinished ones
 //! at start; [`CampaignRunner`] sends campaigns, every recipient's journey resumed from the
 //! store; [`Billing`] settles what organisations paid for into their plan tier; [`PostPublisher`] publishes
-//! posts on Facebook pages and Instagram accounts at their time; [`VoiceCalls`] runs phone calls
+//! posts on Facebook pages and Instagram accounts at their time; [`OrderReminders`] asks shops'
+//! cash-on-delivery customers to confirm their orders on WhatsApp; [`VoiceCalls`] runs phone calls
 //! with voice agents through Twilio and the conversational AI, every call's check kept in the
 //! store. [`Node`] wires it all together; [`Sessions`] is the handle the HTTP layer talks to.
 //! In a cluster, [`ClusterHost`] hands the node the shards it holds and [`ClusteredSessions`]
@@ -32,6 +33,7 @@ mod inbound;
 mod ingestion;
 mod named_locks;
 mod node;
+mod order_reminders;
 mod outbox;
 mod registry;
 mod session_actor;
@@ -57,6 +59,10 @@ pub use inbound::{InboundLogConfig, LoggedSessions};
 pub use ingestion::{Ingestion, IngestionConfig, IngestionDeps};
 pub use named_locks::{LockError, NamedGuard, NamedLocks};
 pub use node::{Node, NodeDeps, NodeSnapshot};
+pub use order_reminders::{
+    OrderReminders, OrderRemindersConfig, OrderRemindersDeps, order_lock_name, shop_secret_context,
+    shop_token_context,
+};
 pub use sessions::{Envelope, Outcome, SessionError, Sessions};
 pub use social_posts::{PostPublisher, PostPublisherConfig, PostPublisherDeps, post_lock_name};
 pub use timers::TimerService;

@@ -1,5 +1,5 @@
-//! The base URL of an outside API (Razorpay, Twilio, ElevenLabs): checked once when its client
-//! is built, then joined with each request's path. Credentials never ride in it: each client
+//! The base URL of an outside API (Razorpay, Twilio, ElevenLabs, Shopify): checked once when its
+//! client is built, then joined with each request's path, and the HTTP client they are called with. Credentials never ride in it: each client
 //! sends its own in a header, to this host only. [`api_setters`] gives each API's settings
 //! their `with_api_url` and `with_timeout`.
 
@@ -35,6 +35,18 @@ pub(crate) fn check(api_url: &str) -> Result<(), String> {
         return Err("must not carry credentials; they are configured on their own".into());
     }
     Ok(())
+}
+
+/// The HTTP client every outside API is called with: `timeout` from connecting to the last
+/// byte, no redirects followed (credentials go to the configured host only), BotWot's agent.
+pub(crate) fn http_client(timeout: std::time::Duration) -> Result<reqwest::Client, String> {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("botwot/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|error| error.to_string())
 }
 
 /// The full URL of `path` (`/v1/orders`) under `api_url`, whatever slashes either has.

@@ -28,6 +28,8 @@
 //! (the light `botwot-extract` crate, which the fuzz targets build alone).
 //!
 //! [`razorpay`] implements the engine's payment provider port over Razorpay's REST API.
+//! [`shopify`] implements the engine's Shopify Admin port (shops, orders, tags, webhook
+//! subscriptions).
 //!
 //! Voice calls: [`twilio`] implements the engine's telephony port over Twilio's REST API (the
 //! organisation's numbers, placing calls, a call's status) and writes BotWot's own TwiML;
@@ -54,6 +56,7 @@ pub mod llm;
 pub mod mail;
 pub mod meta;
 pub mod razorpay;
+pub mod shopify;
 mod system_clock;
 pub mod twilio;
 mod voice_api;

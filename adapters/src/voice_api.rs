@@ -79,16 +79,8 @@ impl ProviderHttp {
         if timeout.is_zero() {
             return Err(VoiceConfigError::ZeroTimeout { provider });
         }
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("botwot/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|error| VoiceConfigError::HttpClient {
-                provider,
-                reason: error.to_string(),
-            })?;
+        let http = crate::api_url::http_client(timeout)
+            .map_err(|reason| VoiceConfigError::HttpClient { provider, reason })?;
         Ok(Self {
             provider,
             api_url: api_url.to_owned(),

@@ -17,6 +17,7 @@ pub mod brain;
 pub mod campaign;
 pub mod canned;
 pub mod channel;
+pub mod commerce;
 pub mod coordination;
 pub mod handover;
 pub mod ids;

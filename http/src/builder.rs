@@ -13,6 +13,7 @@ use crate::realtime::{
 use crate::router::build;
 use crate::routes::billing::Payments;
 use crate::routes::campaigns::CampaignLocks;
+use crate::routes::shopify::Commerce;
 use crate::routes::voice::Telephone;
 use crate::sessions::SessionDispatcher;
 use crate::state::AppState;
@@ -63,6 +64,7 @@ pub struct HttpBuilder {
     campaigns: Option<CampaignRunner>,
     payments: Option<Payments>,
     posts: Option<PostPublisher>,
+    commerce: Option<Commerce>,
     voice: Option<Telephone>,
 }
 
@@ -89,6 +91,7 @@ impl HttpBuilder {
             campaigns: None,
             payments: None,
             posts: None,
+            commerce: None,
             voice: None,
         })
     }
@@ -147,6 +150,12 @@ impl HttpBuilder {
     /// The node's post publisher.
     pub fn post_publisher(mut self, publisher: PostPublisher) -> Self {
         self.posts = Some(publisher);
+        self
+    }
+
+    /// Shops: the node's order reminders and where Shopify sends webhooks.
+    pub fn commerce(mut self, commerce: Commerce) -> Self {
+        self.commerce = Some(commerce);
         self
     }
 
@@ -230,6 +239,7 @@ impl HttpBuilder {
             campaigns: self.campaigns.clone(),
             payments: self.payments.clone(),
             posts: self.posts.clone(),
+            commerce: self.commerce.clone(),
             voice: self.voice.clone(),
         };
         socket::open_namespace(&self.io, state.clone()).await;

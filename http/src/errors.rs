@@ -174,6 +174,16 @@ error_codes! {
     VoiceProviderRefused => BAD_GATEWAY, "voice_provider_refused";
     /// Twilio or the conversational AI did not answer, or not in time.
     VoiceProviderUnavailable => SERVICE_UNAVAILABLE, "voice_provider_unavailable";
+    /// Shops (`/v1/shopify`, `/webhooks/shopify`) are not served by this node.
+    CommerceDisabled => NOT_FOUND, "commerce_disabled";
+    /// The shop is connected already (by this or another organisation).
+    ShopTaken => CONFLICT, "shop_taken";
+    /// Shopify refused the shop's access token (wrong, revoked, or the app uninstalled).
+    ShopifyCredentialsRejected => UNPROCESSABLE_ENTITY, "shopify_credentials_rejected";
+    /// Shopify refused the request; the message gives its reason.
+    ShopifyRefused => BAD_GATEWAY, "shopify_refused";
+    /// Shopify did not answer, or not in time, or asked to slow down; sent with `Retry-After`.
+    ShopifyUnavailable => SERVICE_UNAVAILABLE, "shopify_unavailable";
     /// The server has no public address for a provider to call back (`http.public_url`).
     PublicUrlMissing => CONFLICT, "public_url_missing";
     /// A cluster administration route called on a node that runs alone (not `serve --cluster`).

@@ -1,12 +1,13 @@
 //! What every handler shares: configuration, storage, the session dispatcher, the clock, the
 //! metrics handle, the rate limiter, the authenticator, the knowledge services, the channels'
-//! media, payments, phone calls and, on a cluster node, its membership.
+//! media, payments, shops, phone calls and, on a cluster node, its membership.
 
 use crate::auth::Authenticator;
 use crate::config::HttpConfig;
 use crate::knowledge::KnowledgeServices;
 use crate::routes::billing::Payments;
 use crate::routes::campaigns::CampaignLocks;
+use crate::routes::shopify::Commerce;
 use crate::routes::voice::Telephone;
 use crate::sessions::SessionDispatcher;
 use botwot_actors::{CampaignRunner, PostPublisher};
@@ -57,6 +58,8 @@ pub struct AppState {
     /// This node's post publisher, woken when a post is made for now; `None` in tests of
     /// other parts (posts then wait in the store).
     pub posts: Option<PostPublisher>,
+    /// Shops and their order reminders; `None` in tests of other parts (`commerce_disabled`).
+    pub commerce: Option<Commerce>,
     /// Phone calls through Twilio and the conversational AI; `None` when none is configured
     /// (`voice_disabled`).
     pub voice: Option<Telephone>,

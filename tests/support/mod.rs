@@ -9,6 +9,7 @@ pub mod fake_media;
 pub mod llm;
 pub mod meta;
 pub mod razorpay_fake;
+pub mod shopify_fake;
 pub mod twilio_fake;
 
 use serde_json::{Value, json};

@@ -1,7 +1,8 @@
 //! BotWot's readers of providers' webhooks: the signature checks and the payloads turned into
 //! the engine's events, with no I/O. The providers: Meta's messaging channels ([`meta`]),
-//! Razorpay's payments ([`razorpay`]), and for voice calls Twilio's telephony ([`twilio`]: its
-//! voice requests and status callbacks) and ElevenLabs' conversational AI ([`elevenlabs`]: its
+//! Razorpay's payments ([`razorpay`]), Shopify's shops ([`shopify`]: its orders, from webhooks
+//! and from the Admin API), and for voice calls Twilio's telephony ([`twilio`]: its voice
+//! requests and status callbacks) and ElevenLabs' conversational AI ([`elevenlabs`]: its
 //! post-call webhooks and conversations). Everything here reads untrusted bytes, so it never
 //! panics and says why it refused a body with a stable code.
 //!
@@ -16,5 +17,6 @@ pub mod elevenlabs;
 mod mac;
 pub mod meta;
 pub mod razorpay;
+pub mod shopify;
 pub mod twilio;
 pub mod untrusted;

@@ -1,6 +1,19 @@
 //! Untrusted values quoted in error messages, cut short: a refusal names what it refused without
 //! repeating a body's worth of it into a log.
 
+/// The JSON type of a value, for an error message (`a number`, `an object`, `null`).
+pub(crate) fn json_kind(value: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
 /// The most of an untrusted value an error message repeats.
 const SHOWN_CHARS: usize = 40;
 

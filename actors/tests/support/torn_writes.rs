@@ -13,6 +13,7 @@ use botwot_engine::access::{
 use botwot_engine::access::{AuditEntry, AuditFilter, PlanTier};
 use botwot_engine::billing::{BillingAccount, BillingPlan};
 use botwot_engine::campaign::{Campaign, CampaignRecipient, CampaignStatus};
+use botwot_engine::commerce::{ReminderStatus, ShopConnection, TrackedOrder};
 use botwot_engine::ids::CampaignId;
 use botwot_engine::ids::PostId;
 use botwot_engine::ids::{ApiKeyId, RefreshFamilyId, UserId};
@@ -911,5 +912,57 @@ impl botwot_engine::ports::InsightStore for TornWrites {
         session: &botwot_engine::SessionId,
     ) -> Result<Vec<botwot_engine::insight::SessionInsight>, StoreError> {
         self.inner.session_insights(tenant, session).await
+    }
+}
+
+#[async_trait]
+impl botwot_engine::ports::ShopStore for TornWrites {
+    async fn insert_shop(&self, shop: &ShopConnection) -> Result<(), StoreError> {
+        self.inner.insert_shop(shop).await
+    }
+    async fn save_shop(&self, shop: &ShopConnection) -> Result<(), StoreError> {
+        self.inner.save_shop(shop).await
+    }
+    async fn get_shop(
+        &self,
+        tenant: &TenantId,
+        domain: &str,
+    ) -> Result<Option<ShopConnection>, StoreError> {
+        self.inner.get_shop(tenant, domain).await
+    }
+    async fn find_shop(&self, domain: &str) -> Result<Option<ShopConnection>, StoreError> {
+        self.inner.find_shop(domain).await
+    }
+    async fn list_shops(&self, tenant: &TenantId) -> Result<Vec<ShopConnection>, StoreError> {
+        self.inner.list_shops(tenant).await
+    }
+    async fn delete_shop(&self, tenant: &TenantId, domain: &str) -> Result<bool, StoreError> {
+        self.inner.delete_shop(tenant, domain).await
+    }
+    async fn put_order(&self, order: &TrackedOrder) -> Result<(), StoreError> {
+        self.inner.put_order(order).await
+    }
+    async fn get_order(
+        &self,
+        tenant: &TenantId,
+        id: &str,
+    ) -> Result<Option<TrackedOrder>, StoreError> {
+        self.inner.get_order(tenant, id).await
+    }
+    async fn list_orders(
+        &self,
+        tenant: &TenantId,
+        shop: Option<&str>,
+        status: Option<ReminderStatus>,
+        page: &PageRequest,
+    ) -> Result<Paged<TrackedOrder>, StoreError> {
+        self.inner.list_orders(tenant, shop, status, page).await
+    }
+    async fn due_orders(
+        &self,
+        by: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<TrackedOrder>, StoreError> {
+        self.inner.due_orders(by, limit).await
     }
 }

@@ -37,13 +37,8 @@ pub struct RazorpayClient {
 impl RazorpayClient {
     pub fn new(config: RazorpayConfig) -> Result<Self, RazorpayConfigError> {
         config.validate()?;
-        let http = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .connect_timeout(config.timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("botwot/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|error| RazorpayConfigError::HttpClient(error.to_string()))?;
+        let http =
+            crate::api_url::http_client(config.timeout).map_err(RazorpayConfigError::HttpClient)?;
         Ok(Self {
             http,
             config,

@@ -3,13 +3,14 @@
 //!
 //! One file per family: `session_store` (commits and fences), `scheduled` (timers and the
 //! outbox), `accounts` (organisations, people, audit), `content` (what an organisation
-//! configures), `campaigns` (campaigns and their audiences), `billing` (payments and what they bought), `social` (posts on pages and accounts), `voice` (phone numbers and calls), `insights` (analyses of sessions) and `channels` (what leaves the
+//! configures), `campaigns` (campaigns and their audiences), `billing` (payments and what they bought), `social` (posts on pages and accounts), `commerce` (shops and their orders), `voice` (phone numbers and calls), `insights` (analyses of sessions) and `channels` (what leaves the
 //! engine); [`Storage`] is all the stores at once.
 
 mod accounts;
 mod billing;
 mod campaigns;
 mod channels;
+mod commerce;
 mod content;
 mod insights;
 mod scheduled;
@@ -23,6 +24,9 @@ pub use billing::{BillingStore, PaymentProvider, ProviderError, ProviderOrder};
 pub use campaigns::{CampaignRunStore, CampaignSender, CampaignStore};
 pub use channels::{
     ChannelSender, DeliveryError, DeliveryReceipt, MailError, Mailer, OutgoingMail, SessionObserver,
+};
+pub use commerce::{
+    ReminderSender, ShopAccess, ShopDetails, ShopStore, ShopifyAdmin, ShopifyError,
 };
 pub use content::{
     BotStore, CannedResponseStore, IntegrationStore, KnowledgeStore, VoiceAgentStore,
@@ -97,6 +101,7 @@ pub trait Storage:
     + SocialPostStore
     + VoiceStore
     + InsightStore
+    + ShopStore
 {
 }
 impl<
@@ -115,7 +120,8 @@ impl<
         + BillingStore
         + SocialPostStore
         + VoiceStore
-        + InsightStore,
+        + InsightStore
+        + ShopStore,
 > Storage for T
 {
 }

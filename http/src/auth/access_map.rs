@@ -81,6 +81,9 @@ const KNOWLEDGE: Access = Access::Module(Module {
     minor: Some(1),
 });
 
+/// CRM Integrations (module 12): shops and their orders.
+const CRM: Access = Access::Module(Module::CRM);
+
 /// Reading one conversation: Conversations, or Live Chat (an agent answering needs the transcript).
 const READ_CONVERSATION: Access = Access::AnyOf(&[Module::CONVERSATIONS, Module::LIVE_CHAT]);
 
@@ -111,6 +114,17 @@ pub const ACCESS_MAP: &[(&str, &str, Access)] = &[
     ("GET", "/v1/voice/calls/{callId}", CONVERSATIONS),
     ("GET", "/v1/voice/calls/{callId}/recording", CONVERSATIONS),
     ("GET", "/v1/voice/stats", DASHBOARD),
+    ("GET", "/v1/shopify/shops", CRM),
+    ("POST", "/v1/shopify/shops", CRM),
+    ("GET", "/v1/shopify/shops/{shopDomain}", CRM),
+    ("PATCH", "/v1/shopify/shops/{shopDomain}", CRM),
+    ("DELETE", "/v1/shopify/shops/{shopDomain}", CRM),
+    ("GET", "/v1/shopify/orders", CRM),
+    (
+        "GET",
+        "/v1/shopify/shops/{shopDomain}/orders/{orderId}",
+        CRM,
+    ),
     ("GET", "/v1/social/posts", SOCIAL_POSTS),
     ("POST", "/v1/social/posts", SOCIAL_POSTS),
     ("GET", "/v1/social/posts/{postId}", SOCIAL_POSTS),

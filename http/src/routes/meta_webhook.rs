@@ -9,11 +9,13 @@
 //! delivery state through its session, and so do Messenger and Instagram receipts (a Messenger
 //! read receipt names a watermark: every reply sent before it is read); delivery never goes
 //! backwards, so statuses may arrive in any order. Comments on Instagram posts are answered by
-//! the integration's engagement mode (see `comments`). Echoes and reactions are counted and left
+//! the integration's engagement mode (see `comments`). A tap on an order reminder's button also
+//! answers the shop (see `order_answers`). Echoes and reactions are counted and left
 //! for later.
 
 mod comments;
 mod delivery;
+mod order_answers;
 
 use self::comments::engage;
 use self::delivery::{read_up_to, update_delivery};
@@ -127,6 +129,7 @@ async fn take_events(state: &AppState, events: Vec<MetaEvent>) -> Result<(), App
                 let account = &inbound.account.phone_number_id;
                 let event = inbound.session_event();
                 deliver(state, Channel::WhatsApp, account, &inbound.wa_id, event).await?;
+                order_answers::take_answer(state, &inbound).await?;
             }
             MetaEvent::MessagingMessage(inbound) => {
                 let channel = inbound.parties.channel;

@@ -34,6 +34,7 @@ pub mod reply_choices;
 pub mod routing;
 pub mod sessions;
 pub mod settings_patch;
+pub mod shopify;
 pub mod social_posts;
 pub mod templates;
 pub mod upload_links;
@@ -137,6 +138,17 @@ pub fn resources() -> OpenApiRouter<AppState> {
         .routes(routes!(billing::subscriptions::cancel_subscription))
         .routes(routes!(billing::orders::create_order))
         .routes(routes!(billing::orders::capture_order))
+        .routes(routes!(
+            shopify::shops::connect_shop,
+            shopify::shops::list_shops
+        ))
+        .routes(routes!(
+            shopify::shops::get_shop,
+            shopify::shops::update_shop,
+            shopify::shops::disconnect_shop
+        ))
+        .routes(routes!(shopify::orders::list_orders))
+        .routes(routes!(shopify::orders::get_order))
         .routes(routes!(social_posts::create_post, social_posts::list_posts))
         .routes(routes!(social_posts::get_post))
         .routes(routes!(social_posts::cancel_post))
@@ -259,6 +271,7 @@ pub fn webhooks() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(meta_webhook::subscribe, meta_webhook::receive))
         .routes(routes!(billing::webhook::receive))
+        .routes(routes!(shopify::webhook::receive))
         .routes(routes!(voice::twilio_webhook::voice_request))
         .routes(routes!(voice::twilio_webhook::status_callback))
         .merge(

@@ -22,6 +22,7 @@ mod records;
 pub mod schema;
 mod sessions;
 mod shards;
+mod shops;
 mod social_posts;
 mod timers;
 mod voice;

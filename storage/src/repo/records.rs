@@ -5,10 +5,10 @@ use super::schema::{
     CAMPAIGN, CAMPAIGN_MESSAGES, CAMPAIGN_RECIPIENTS, CAMPAIGNS, CANNED_RESPONSES, CHANNEL,
     CONTACT, CREATED, DELETED, DIRECTION, DUE, EMAIL, FINISHED, INBOUND_PROVIDER_ID, INSIGHTS,
     INTEGRATIONS, KNOWLEDGE_BASE, KNOWLEDGE_BASES, KNOWLEDGE_DOCUMENTS, MESSAGES, NAME_ORDER,
-    NEXT_ATTEMPT, NUMBER, ORGANISATIONS, OUTBOUND_PROVIDER_ID, OUTBOX, PHONE_NUMBER, PUBLISH_AT,
-    QUEUE, REFRESH_FAMILIES, REQUESTED, SEQ, SESSION, SESSIONS, SHARD, SHORTCUT, SOCIAL_POSTS,
-    STATUS, TENANT, TIER_ORDER, TIMERS, UNFINISHED, USER, USERS, VOICE_AGENTS, VOICE_CALLS,
-    VOICE_NUMBERS, WIDGET_KEY,
+    NEXT_ATTEMPT, NUMBER, ORGANISATIONS, OUTBOUND_PROVIDER_ID, OUTBOX, PHONE_NUMBER, PLACED,
+    PUBLISH_AT, QUEUE, REFRESH_FAMILIES, REQUESTED, SEQ, SESSION, SESSIONS, SHARD, SHOP,
+    SHOP_ORDERS, SHOPS, SHORTCUT, SOCIAL_POSTS, STATUS, TENANT, TIER_ORDER, TIMERS, UNFINISHED,
+    USER, USERS, VOICE_AGENTS, VOICE_CALLS, VOICE_NUMBERS, WIDGET_KEY,
 };
 use crate::backend::{CollectionSpec, Doc, DocumentBackend, FieldValue, Fields};
 use crate::error::StorageError;
@@ -19,6 +19,7 @@ use botwot_engine::billing::{BillingAccount, BillingPlan};
 use botwot_engine::campaign::{Campaign, CampaignMessageRef, CampaignRecipient};
 use botwot_engine::canned::CannedResponse;
 use botwot_engine::channel::Channel;
+use botwot_engine::commerce::{ShopConnection, TrackedOrder};
 use botwot_engine::ids::TenantId;
 use botwot_engine::insight::SessionInsight;
 use botwot_engine::integration::ChannelIntegration;
@@ -406,4 +407,29 @@ pub(super) fn voice_call<B: DocumentBackend>(
         fields.set(DUE, millis(check_at));
     }
     doc::<B, _>(&VOICE_CALLS, call.id.as_str(), fields, call)
+}
+
+pub(super) fn shop<B: DocumentBackend>(
+    shop: &ShopConnection,
+) -> Result<Doc<B::Body>, StorageError> {
+    let mut fields = Fields::with_capacity(2);
+    fields
+        .set(TENANT, tenant(&shop.tenant_id))
+        .set(CREATED, millis(shop.created_at));
+    doc::<B, _>(&SHOPS, &shop.domain, fields, shop)
+}
+
+pub(super) fn shop_order<B: DocumentBackend>(
+    order: &TrackedOrder,
+) -> Result<Doc<B::Body>, StorageError> {
+    let mut fields = Fields::with_capacity(5);
+    fields
+        .set(TENANT, tenant(&order.tenant_id))
+        .set(SHOP, FieldValue::from(order.shop.as_str()))
+        .set(STATUS, FieldValue::from(order.reminder_status.as_str()))
+        .set(PLACED, millis(order.order.created_at));
+    if let Some(due) = order.due() {
+        fields.set(DUE, millis(due));
+    }
+    doc::<B, _>(&SHOP_ORDERS, &order.id, fields, order)
 }

@@ -3,7 +3,7 @@
 //! Every index that serves a tenant's reads starts with the tenant. A few lookups are global by
 //! nature: a widget key (it is how a widget's tenant is found), a user's email (signing in names
 //! no organisation), the node-wide scans of timers (loaded once at start), of the outbox
-//! (drained by the delivery loop), of social posts due (taken up by the publisher) and of calls
+//! (drained by the delivery loop), of social posts due (taken up by the publisher), of shop orders due (taken up by the reminder worker; a shop is found by the domain its webhooks name) and of calls
 //! due a check (taken up by the call keeper), billing's (plans are the operator's, accounts are
 //! swept by when their grant runs out, and the payment provider's ids and events name no
 //! organisation), and voice's (a phone number is connected by one organisation at most, and
@@ -63,6 +63,10 @@ pub const DIRECTION: &str = "direction";
 pub const REQUESTED: &str = "requestedMs";
 /// Set only on calls Twilio has named: its `CA…` id.
 pub const CALL_SID: &str = "callSid";
+/// The `*.myshopify.com` domain of the shop an order is from.
+pub const SHOP: &str = "shop";
+/// When a shop's order was placed.
+pub const PLACED: &str = "placedMs";
 
 pub static BOTS_BY_WIDGET_KEY: IndexSpec = IndexSpec::unique("widget_key", &[WIDGET_KEY]);
 pub static BOTS_BY_CREATED: IndexSpec = IndexSpec::ordered("tenant_created", &[TENANT, CREATED]);
@@ -430,6 +434,40 @@ pub static INSIGHTS: CollectionSpec = CollectionSpec {
     indexes: &[&INSIGHTS_BY_ANALYSED],
 };
 
+/// Shops organisations connected (the id is the shop's domain, so a shop is connected once across
+/// every organisation, and a webhook finds it by the domain it names); most recently connected
+/// first per tenant.
+pub static SHOPS_BY_CREATED: IndexSpec = IndexSpec::ordered("tenant_created", &[TENANT, CREATED]);
+pub static SHOPS: CollectionSpec = CollectionSpec {
+    name: "shops",
+    fields: &[TENANT, CREATED],
+    indexes: &[&SHOPS_BY_CREATED],
+};
+
+/// Orders of connected shops (the id is `{shop}:{order id}`): latest placed first per tenant, per
+/// shop, per reminder status and per both; every tenant's by when the reminder worker acts on
+/// them (`DUE`, absent once nothing is left to do).
+pub static SHOP_ORDERS_BY_PLACED: IndexSpec =
+    IndexSpec::ordered("tenant_placed", &[TENANT, PLACED]);
+pub static SHOP_ORDERS_BY_SHOP: IndexSpec =
+    IndexSpec::ordered("tenant_shop_placed", &[TENANT, SHOP, PLACED]);
+pub static SHOP_ORDERS_BY_STATUS: IndexSpec =
+    IndexSpec::ordered("tenant_status_placed", &[TENANT, STATUS, PLACED]);
+pub static SHOP_ORDERS_BY_SHOP_STATUS: IndexSpec =
+    IndexSpec::ordered("tenant_shop_status_placed", &[TENANT, SHOP, STATUS, PLACED]);
+pub static SHOP_ORDERS_BY_DUE: IndexSpec = IndexSpec::ordered("due", &[DUE]);
+pub static SHOP_ORDERS: CollectionSpec = CollectionSpec {
+    name: "shop_orders",
+    fields: &[TENANT, SHOP, STATUS, PLACED, DUE],
+    indexes: &[
+        &SHOP_ORDERS_BY_PLACED,
+        &SHOP_ORDERS_BY_SHOP,
+        &SHOP_ORDERS_BY_STATUS,
+        &SHOP_ORDERS_BY_SHOP_STATUS,
+        &SHOP_ORDERS_BY_DUE,
+    ],
+};
+
 /// Every collection, for backends to create at open. A new collection goes last: the embedded
 /// backends keep each collection at its place in this list.
 pub static SCHEMA: &[&CollectionSpec] = &[
@@ -463,4 +501,6 @@ pub static SCHEMA: &[&CollectionSpec] = &[
     &VOICE_NUMBERS,
     &VOICE_CALLS,
     &INSIGHTS,
+    &SHOPS,
+    &SHOP_ORDERS,
 ];

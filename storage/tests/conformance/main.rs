@@ -39,6 +39,7 @@ mod paging;
 mod records;
 mod sessions;
 mod shards;
+mod shops;
 mod social_posts;
 mod stale_writer;
 mod timers;
@@ -136,4 +137,7 @@ conformance!(
     voice::erasing_an_organisation_takes_its_numbers_and_calls_only,
     insights::one_analysis_of_each_kind_is_kept_per_session_in_its_tenant,
     insights::analyses_go_with_their_session_and_their_organisation,
+    shops::a_shop_is_connected_once_and_lives_in_its_tenant,
+    shops::orders_list_latest_placed_first_by_shop_and_status,
+    shops::orders_are_due_earliest_first_in_every_tenant_and_erased_with_it,
 );

@@ -4,6 +4,7 @@
 //! rationales, collected data, dynamic variables) are rendered as text whatever their JSON type.
 
 use super::error::ElevenLabsError;
+pub(super) use crate::untrusted::json_kind as kind;
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
@@ -96,18 +97,6 @@ pub(super) fn whole<T: TryFrom<u64>>(value: Option<&Value>) -> Option<T> {
         }
     };
     T::try_from(whole).ok()
-}
-
-/// The JSON type of a value, for an error message.
-pub(super) fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 #[cfg(test)]

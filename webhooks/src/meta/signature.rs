@@ -21,7 +21,9 @@ const SIGNATURE_LEN: usize = 32;
 pub enum SignatureError {
     #[error("signature header missing")]
     MissingHeader,
-    #[error("signature header malformed: expected 64 hex digits (after sha256= from Meta)")]
+    /// Not a digest in the provider's form: 64 hex digits (Meta after `sha256=`, Razorpay) or the
+    /// Base64 of 32 bytes (Shopify).
+    #[error("signature header malformed: not a SHA-256 digest in the provider's form")]
     MalformedHeader,
     #[error("signature does not match the body")]
     Mismatch,

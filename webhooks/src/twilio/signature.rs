@@ -9,6 +9,7 @@
 //! Twilio has signed both forms; so does [`verify_request`]. A pair given twice counts once, as
 //! in Twilio's Python validator.
 
+use crate::mac::claimed_base64;
 use crate::meta::signature::SignatureError;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -18,9 +19,8 @@ use sha1::Sha1;
 /// The header Twilio puts the request signature in.
 pub const SIGNATURE_HEADER: &str = "x-twilio-signature";
 
-/// An HMAC-SHA1 is 20 bytes, 28 characters of padded Base64.
+/// An HMAC-SHA1 is 20 bytes (28 characters of padded Base64).
 const SIGNATURE_LEN: usize = 20;
-const SIGNATURE_BASE64_LEN: usize = 28;
 
 /// Verifies `header` (the value of `X-Twilio-Signature`, `None` when absent) against the
 /// signature of `url` (the full URL Twilio requested) and the form parameters `params` (empty
@@ -31,19 +31,7 @@ pub fn verify_request(
     url: &str,
     params: &[(String, String)],
 ) -> Result<(), SignatureError> {
-    if auth_token.is_empty() {
-        return Err(SignatureError::NoSecret);
-    }
-    let header = header.ok_or(SignatureError::MissingHeader)?.trim();
-    if header.len() != SIGNATURE_BASE64_LEN {
-        return Err(SignatureError::MalformedHeader);
-    }
-    let claimed = STANDARD
-        .decode(header)
-        .map_err(|_| SignatureError::MalformedHeader)?;
-    if claimed.len() != SIGNATURE_LEN {
-        return Err(SignatureError::MalformedHeader);
-    }
+    let claimed = claimed_base64(auth_token, header, SIGNATURE_LEN)?;
     let signed = signed_params(params);
     let matches = |url: &str| {
         mac_of(auth_token, url, &signed).is_some_and(|mac| mac.verify_slice(&claimed).is_ok())

@@ -28,13 +28,8 @@ pub struct GraphClient {
 impl GraphClient {
     pub fn new(config: GraphConfig) -> Result<Self, GraphConfigError> {
         config.validate()?;
-        let http = reqwest::Client::builder()
-            .timeout(config.request_timeout())
-            .connect_timeout(config.request_timeout())
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("botwot/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|error| GraphConfigError::HttpClient(error.to_string()))?;
+        let http = crate::api_url::http_client(config.request_timeout())
+            .map_err(GraphConfigError::HttpClient)?;
         Ok(Self { http, config })
     }
 

@@ -21,6 +21,7 @@ pub mod contact_signals;
 pub mod errors;
 pub mod interactive;
 pub mod messenger;
+pub mod order_reminder;
 pub mod outbound_files;
 pub mod publishing;
 pub mod retry_after;

@@ -8,6 +8,7 @@ use botwot_engine::access::{
 use botwot_engine::access::{AuditEntry, AuditFilter, PlanTier};
 use botwot_engine::billing::{BillingAccount, BillingPlan};
 use botwot_engine::campaign::{Campaign, CampaignRecipient, CampaignStatus};
+use botwot_engine::commerce::{ReminderStatus, ShopConnection, TrackedOrder};
 use botwot_engine::ids::CampaignId;
 use botwot_engine::ids::PostId;
 use botwot_engine::ids::{ApiKeyId, RefreshFamilyId, UserId};
@@ -723,6 +724,46 @@ impl botwot_engine::ports::InsightStore for DownStore {
         _: &TenantId,
         _: &botwot_engine::SessionId,
     ) -> Result<Vec<botwot_engine::insight::SessionInsight>, StoreError> {
+        down()
+    }
+}
+
+#[async_trait]
+impl botwot_engine::ports::ShopStore for DownStore {
+    async fn insert_shop(&self, _: &ShopConnection) -> Result<(), StoreError> {
+        down()
+    }
+    async fn save_shop(&self, _: &ShopConnection) -> Result<(), StoreError> {
+        down()
+    }
+    async fn get_shop(&self, _: &TenantId, _: &str) -> Result<Option<ShopConnection>, StoreError> {
+        down()
+    }
+    async fn find_shop(&self, _: &str) -> Result<Option<ShopConnection>, StoreError> {
+        down()
+    }
+    async fn list_shops(&self, _: &TenantId) -> Result<Vec<ShopConnection>, StoreError> {
+        down()
+    }
+    async fn delete_shop(&self, _: &TenantId, _: &str) -> Result<bool, StoreError> {
+        down()
+    }
+    async fn put_order(&self, _: &TrackedOrder) -> Result<(), StoreError> {
+        down()
+    }
+    async fn get_order(&self, _: &TenantId, _: &str) -> Result<Option<TrackedOrder>, StoreError> {
+        down()
+    }
+    async fn list_orders(
+        &self,
+        _: &TenantId,
+        _: Option<&str>,
+        _: Option<ReminderStatus>,
+        _: &PageRequest,
+    ) -> Result<Paged<TrackedOrder>, StoreError> {
+        down()
+    }
+    async fn due_orders(&self, _: Timestamp, _: usize) -> Result<Vec<TrackedOrder>, StoreError> {
         down()
     }
 }
