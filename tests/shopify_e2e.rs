@@ -3,7 +3,8 @@
 //! order webhooks subscribed, its secrets never shown), a cash-on-delivery order's signed webhook
 //! is stored, its reminder goes out on WhatsApp as the shop's template with the customer's name,
 //! the order and its total and two quick replies, the order is tagged in Shopify, and the
-//! customer's tap confirms it; an order the shop cancelled meanwhile gets no reminder; a reminder
+//! customer's tap confirms it; an order placed before the shop was connected is imported and
+//! reminded once; an order the shop cancelled meanwhile gets no reminder; a reminder
 //! due while the server is down (`kill -9`) goes out once after the restart; and every webhook
 //! with a missing or wrong signature, or from a shop not connected, is refused.
 
@@ -108,9 +109,28 @@ async fn a_cash_on_delivery_order_is_reminded_tagged_and_confirmed_on_whatsapp()
         "{invalid}"
     );
 
+    // Ordered before the shop was connected: imported when it is, and reminded.
+    shopify.put_order(
+        SHOP,
+        cod_order(450789400, "#0999", "+44 7700 900123", 90 * 60),
+    );
     let connect = json!({"shopDomain": SHOP, "accessToken": SHOP_TOKEN, "webhookSecret": CLIENT_SECRET, "reminders": reminders()});
     let (status, shop) = server.post("/v1/shopify/shops", connect.clone()).await;
     assert_eq!(status, 201, "{shop}");
+    server
+        .until(
+            "the order placed before is imported and reminded",
+            || async { templates_to(&graph, "447700900123").len() == 1 },
+        )
+        .await;
+    let (status, synced) = server
+        .post(&format!("/v1/shopify/shops/{SHOP}/sync"), json!({}))
+        .await;
+    assert_eq!(
+        (status, synced["imported"].as_u64()),
+        (200, Some(1)),
+        "{synced}"
+    );
     assert_eq!(shop["name"], "Acme Kurtas");
     assert_eq!(shop["webhookUrl"], format!("{PUBLIC_URL}/webhooks/shopify"));
     assert_eq!(shop["webhooksSubscribed"], true);

@@ -193,3 +193,51 @@ async fn a_server_too_slow_is_unavailable() {
         "{slow:?}"
     );
 }
+
+#[tokio::test]
+async fn open_orders_are_read_a_page_at_a_time_on_the_configured_host() {
+    let (fake, client) = fake().await;
+    for id in 1..=260u64 {
+        fake.put_order(
+            SHOP,
+            cod_order(id, &format!("#{id}"), "+919876543210", 60 * id as i64),
+        );
+    }
+    let mut cancelled = cod_order(999, "#999", "+919876543210", 10);
+    cancelled["cancelled_at"] = cancelled["created_at"].clone();
+    fake.put_order(SHOP, cancelled);
+    fake.put_order(
+        SHOP,
+        cod_order(1000, "#1000", "+919876543210", 3 * 24 * 3600),
+    );
+    let since = botwot_engine::time::Timestamp::from_millis(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("after 1970")
+            .as_millis() as i64
+            - 48 * 3600 * 1000,
+    );
+    let orders = client
+        .open_orders(&access(TOKEN), since)
+        .await
+        .expect("the orders");
+    assert_eq!(
+        orders.len(),
+        260,
+        "open ones of the last two days, over two pages"
+    );
+    assert_eq!(orders[0].order_id, "1", "newest first");
+    let requests: Vec<_> = fake
+        .requests()
+        .into_iter()
+        .filter(|request| request.path.ends_with("/orders.json"))
+        .collect();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[0].query_value("status"), Some("open"));
+    assert_eq!(requests[0].query_value("limit"), Some("250"));
+    assert!(requests[0].query_value("created_at_min").is_some());
+    // The second page is asked of the configured host by its cursor alone.
+    assert!(requests[1].query_value("page_info").is_some());
+    assert_eq!(requests[1].query_value("status"), None);
+    assert_eq!(requests[1].header("x-shopify-access-token"), Some(TOKEN));
+}

@@ -88,6 +88,9 @@ pub fn pairs_named(pairs: &[(String, String)], name: &str) -> Vec<String> {
 /// An answer: status, body and content type.
 pub type Answer = (u16, String, &'static str);
 
+/// An answer with headers of its own (a `Link` to the next page, say).
+pub type AnswerWithHeaders = (Answer, Vec<(&'static str, String)>);
+
 /// A JSON answer.
 pub fn json_answer(status: u16, body: &Value) -> Answer {
     (status, body.to_string(), "application/json")
@@ -126,6 +129,14 @@ impl FakeApi {
         outage: Value,
         api: impl Fn(&RecordedRequest) -> Answer + Send + Sync + 'static,
     ) -> Self {
+        Self::start_with_headers(outage, move |request| (api(request), Vec::new())).await
+    }
+
+    /// [`FakeApi::start`] for an API whose answers carry headers of their own.
+    pub async fn start_with_headers(
+        outage: Value,
+        api: impl Fn(&RecordedRequest) -> AnswerWithHeaders + Send + Sync + 'static,
+    ) -> Self {
         let knobs = Arc::new(Mutex::new(Knobs::default()));
         let api = Arc::new(api);
         let shared = knobs.clone();
@@ -148,7 +159,11 @@ impl FakeApi {
                 if !delay.is_zero() {
                     tokio::time::sleep(delay).await;
                 }
-                respond(early.unwrap_or_else(|| api(&request)))
+                let (answer, headers) = match early {
+                    Some(early) => (early, Vec::new()),
+                    None => api(&request),
+                };
+                respond(answer, headers)
             }
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -224,9 +239,15 @@ fn recorded(method: &Method, uri: &Uri, headers: &HeaderMap, body: &Bytes) -> Re
     }
 }
 
-fn respond((status, body, content_type): Answer) -> Response {
+fn respond((status, body, content_type): Answer, headers: Vec<(&'static str, String)>) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
+    let mut response = (status, [(header::CONTENT_TYPE, content_type)], body).into_response();
+    for (name, value) in headers {
+        if let Ok(value) = header::HeaderValue::from_str(&value) {
+            response.headers_mut().insert(name, value);
+        }
+    }
+    response
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

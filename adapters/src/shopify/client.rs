@@ -7,7 +7,8 @@ use super::errors::{classify, errors_of, transport_error};
 use async_trait::async_trait;
 use botwot_engine::commerce::{OrderSnapshot, is_shop_domain};
 use botwot_engine::ports::{ShopAccess, ShopDetails, ShopifyAdmin, ShopifyError};
-use botwot_webhooks::shopify::parse_order_answer;
+use botwot_engine::time::Timestamp;
+use botwot_webhooks::shopify::{parse_order_answer, parse_orders_answer};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -24,11 +25,20 @@ pub struct ShopifyClient {
     config: ShopifyConfig,
 }
 
-/// A 2xx answer, or a 404 (a missing order is an answer too).
+/// A 2xx answer with the `page_info` of the next page when the answer is a page of a listing,
+/// or a 404 (a missing order is an answer too).
 enum Answer {
-    Found(Vec<u8>),
+    Found {
+        body: Vec<u8>,
+        next_page: Option<String>,
+    },
     Missing,
 }
+
+/// The most orders one page of a listing holds (Shopify's maximum).
+const PAGE_LIMIT: usize = 250;
+/// The most pages one listing reads: 5,000 orders.
+const MAX_PAGES: usize = 20;
 
 impl ShopifyClient {
     pub fn new(config: ShopifyConfig) -> Result<Self, ShopifyConfigError> {
@@ -69,11 +79,15 @@ impl ShopifyClient {
             .await
             .map_err(|error| transport_error(&error))?;
         let status = response.status().as_u16();
-        let retry_after = response
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned);
+        let header = |name| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned)
+        };
+        let retry_after = header(reqwest::header::RETRY_AFTER);
+        let next_page = header(reqwest::header::LINK).and_then(|link| next_page_info(&link));
         let mut bytes = Vec::new();
         while let Some(chunk) = response
             .chunk()
@@ -88,7 +102,10 @@ impl ShopifyClient {
             bytes.extend_from_slice(&chunk);
         }
         match status {
-            200..=299 => Ok(Answer::Found(bytes)),
+            200..=299 => Ok(Answer::Found {
+                body: bytes,
+                next_page,
+            }),
             404 => Ok(Answer::Missing),
             _ => Err(classify(status, retry_after.as_deref(), &bytes)),
         }
@@ -102,10 +119,34 @@ impl ShopifyClient {
         body: Option<&Value>,
     ) -> Result<Vec<u8>, ShopifyError> {
         match self.call(access, method, path, body).await? {
-            Answer::Found(bytes) => Ok(bytes),
+            Answer::Found { body, .. } => Ok(body),
             Answer::Missing => Err(ShopifyError::Refused(format!("http 404 on {path}"))),
         }
     }
+}
+
+/// The `page_info` of the `rel="next"` link of a `Link` header, if it has one. Only the cursor is
+/// taken: the next request is built on the configured host, whatever host the link names.
+fn next_page_info(link: &str) -> Option<String> {
+    link.split(',').find_map(|part| {
+        let (target, params) = part.split_once(';')?;
+        if !params
+            .split(';')
+            .any(|param| param.trim() == "rel=\"next\"")
+        {
+            return None;
+        }
+        let target = target.trim().trim_start_matches('<').trim_end_matches('>');
+        let query = target.split_once('?')?.1;
+        query.split('&').find_map(|pair| {
+            let value = pair.strip_prefix("page_info=")?;
+            let usable = !value.is_empty()
+                && value
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            usable.then(|| value.to_owned())
+        })
+    })
 }
 
 /// An order id as Shopify makes them: decimal digits.
@@ -154,10 +195,39 @@ impl ShopifyAdmin for ShopifyClient {
             .await?
         {
             Answer::Missing => Ok(None),
-            Answer::Found(bytes) => parse_order_answer(&bytes)
+            Answer::Found { body, .. } => parse_order_answer(&body)
                 .map(Some)
                 .map_err(|error| unreadable("order", error)),
         }
+    }
+
+    async fn open_orders(
+        &self,
+        access: &ShopAccess,
+        since: Timestamp,
+    ) -> Result<Vec<OrderSnapshot>, ShopifyError> {
+        let mut path = format!(
+            "/orders.json?status=open&limit={PAGE_LIMIT}&created_at_min={}",
+            since.to_rfc3339()
+        );
+        let mut orders = Vec::new();
+        for _ in 0..MAX_PAGES {
+            let Answer::Found { body, next_page } =
+                self.call(access, Method::GET, &path, None).await?
+            else {
+                return Err(ShopifyError::Refused(
+                    "http 404 on the order list".to_owned(),
+                ));
+            };
+            orders.extend(parse_orders_answer(&body).map_err(|error| unreadable("orders", error))?);
+            match next_page {
+                Some(page_info) => {
+                    path = format!("/orders.json?limit={PAGE_LIMIT}&page_info={page_info}");
+                }
+                None => break,
+            }
+        }
+        Ok(orders)
     }
 
     async fn add_order_tags(
@@ -219,5 +289,25 @@ impl ShopifyAdmin for ShopifyClient {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_page_info;
+
+    #[test]
+    fn only_the_next_pages_cursor_is_taken() {
+        let link = r#"<https://acme.myshopify.com/admin/api/2025-01/orders.json?limit=250&page_info=hijgklmn>; rel="previous", <https://acme.myshopify.com/admin/api/2025-01/orders.json?limit=250&page_info=abc-12_x>; rel="next""#;
+        assert_eq!(next_page_info(link).as_deref(), Some("abc-12_x"));
+        assert_eq!(
+            next_page_info(r#"<https://x/orders.json?page_info=a>; rel="previous""#),
+            None
+        );
+        assert_eq!(
+            next_page_info(r#"<https://x/orders.json?page_info=a%2F..>; rel="next""#),
+            None
+        );
+        assert_eq!(next_page_info("garbage"), None);
     }
 }

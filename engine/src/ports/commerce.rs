@@ -112,6 +112,13 @@ pub trait ShopifyAdmin: Send + Sync + 'static {
         access: &ShopAccess,
         order_id: &str,
     ) -> Result<Option<OrderSnapshot>, ShopifyError>;
+    /// The shop's open orders placed since `since`, newest first, every page of them (at most a
+    /// few thousand): what a shop connected after its orders were placed still has to confirm.
+    async fn open_orders(
+        &self,
+        access: &ShopAccess,
+        since: Timestamp,
+    ) -> Result<Vec<OrderSnapshot>, ShopifyError>;
     /// Adds `tags` to the order's tags, keeping the ones it has.
     async fn add_order_tags(
         &self,

@@ -119,6 +119,7 @@ pub const ACCESS_MAP: &[(&str, &str, Access)] = &[
     ("GET", "/v1/shopify/shops/{shopDomain}", CRM),
     ("PATCH", "/v1/shopify/shops/{shopDomain}", CRM),
     ("DELETE", "/v1/shopify/shops/{shopDomain}", CRM),
+    ("POST", "/v1/shopify/shops/{shopDomain}/sync", CRM),
     ("GET", "/v1/shopify/orders", CRM),
     (
         "GET",

@@ -147,6 +147,7 @@ pub fn resources() -> OpenApiRouter<AppState> {
             shopify::shops::update_shop,
             shopify::shops::disconnect_shop
         ))
+        .routes(routes!(shopify::shops::sync_shop))
         .routes(routes!(shopify::orders::list_orders))
         .routes(routes!(shopify::orders::get_order))
         .routes(routes!(social_posts::create_post, social_posts::list_posts))

@@ -192,6 +192,7 @@ async fn the_openapi_document_lists_every_route_served() {
         "GET /v1/shopify/shops/{shopDomain}",
         "PATCH /v1/shopify/shops/{shopDomain}",
         "DELETE /v1/shopify/shops/{shopDomain}",
+        "POST /v1/shopify/shops/{shopDomain}/sync",
         "GET /v1/shopify/orders",
         "GET /v1/shopify/shops/{shopDomain}/orders/{orderId}",
         "POST /webhooks/shopify",

@@ -23,7 +23,7 @@ mod fake_api;
 #[allow(unused_imports)]
 pub use fake_api::{FakeApi, RecordedRequest};
 
-use fake_api::{Answer, json_answer};
+use fake_api::{Answer, AnswerWithHeaders, json_answer};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::ops::Deref;
@@ -68,9 +68,16 @@ impl ShopifyFake {
             .tokens
             .insert(domain.to_owned(), token.to_owned());
         let shared = state.clone();
-        let api = FakeApi::start(json!({"errors": "Internal Server Error"}), move |request| {
-            answer(&mut lock(&shared), request)
-        })
+        let api = FakeApi::start_with_headers(
+            json!({"errors": "Internal Server Error"}),
+            move |request| {
+                let mut state = lock(&shared);
+                match list_orders(&state, request) {
+                    Some(page) => page,
+                    None => (answer(&mut state, request), Vec::new()),
+                }
+            },
+        )
         .await;
         Self { api, state }
     }
@@ -243,6 +250,102 @@ fn answer(state: &mut State, request: &RecordedRequest) -> Answer {
         ("POST", "webhooks.json") => subscribe(state, shop, &request.json()),
         _ => json_answer(404, &json!({"errors": "Not Found"})),
     }
+}
+
+/// `GET orders.json`: the shop's open orders (`status=open`) placed since `created_at_min`,
+/// newest first, `limit` a page, the next page linked by `page_info` in a `Link` header as
+/// Shopify does (the cursor alone then selects the page). `None` for any other request.
+fn list_orders(state: &State, request: &RecordedRequest) -> Option<AnswerWithHeaders> {
+    let rest = request.path.trim_start_matches('/');
+    let (shop, tail) = rest.split_once('/')?;
+    if request.method != "GET" || !tail.starts_with("admin/api/") || !tail.ends_with("/orders.json")
+    {
+        return None;
+    }
+    let token = request.header("x-shopify-access-token");
+    if token.is_none() || state.tokens.get(shop).map(String::as_str) != token {
+        return Some((
+            json_answer(401, &json!({"errors": INVALID_TOKEN})),
+            Vec::new(),
+        ));
+    }
+    let limit: usize = request
+        .query_value("limit")
+        .and_then(|limit| limit.parse().ok())
+        .unwrap_or(50);
+    let (offset, since) = match request.query_value("page_info") {
+        Some(cursor) => {
+            let (offset, since) = cursor.strip_prefix('p')?.split_once('s')?;
+            (offset.parse().ok()?, since.parse::<i64>().ok()?)
+        }
+        None => {
+            let since = request
+                .query_value("created_at_min")
+                .and_then(seconds_of)
+                .unwrap_or(i64::MIN);
+            (0usize, since)
+        }
+    };
+    let mut open: Vec<&Value> = state
+        .orders
+        .iter()
+        .filter(|((owner, _), order)| {
+            owner == shop
+                && order["cancelled_at"].is_null()
+                && order["closed_at"].is_null()
+                && order["created_at"]
+                    .as_str()
+                    .and_then(seconds_of)
+                    .unwrap_or(0)
+                    >= since
+        })
+        .map(|(_, order)| order)
+        .collect();
+    open.sort_by_key(|order| std::cmp::Reverse(order["created_at"].as_str().and_then(seconds_of)));
+    let page: Vec<&Value> = open.iter().skip(offset).take(limit).copied().collect();
+    let mut headers = Vec::new();
+    if offset + limit < open.len() {
+        let next = format!("p{}s{since}", offset + limit);
+        headers.push((
+            "link",
+            format!("<https://{shop}/admin/api/2025-01/orders.json?limit={limit}&page_info={next}>; rel=\"next\""),
+        ));
+    }
+    Some((json_answer(200, &json!({"orders": page})), headers))
+}
+
+/// Unix seconds of an RFC 3339 time as Shopify and BotWot write them (`Z` or `±hh:mm`, any
+/// fraction of a second ignored).
+fn seconds_of(text: &str) -> Option<i64> {
+    let date = text.get(..10)?;
+    let time = text.get(11..19)?;
+    let zone = text
+        .get(19..)?
+        .trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
+    let mut ymd = date.split('-').map(|part| part.parse::<i64>().ok());
+    let (y, m, d) = (ymd.next()??, ymd.next()??, ymd.next()??);
+    let mut hms = time.split(':').map(|part| part.parse::<i64>().ok());
+    let (h, min, s) = (hms.next()??, hms.next()??, hms.next()??);
+    let offset = match zone {
+        "Z" => 0,
+        _ => {
+            let sign = if zone.starts_with('-') { -1 } else { 1 };
+            let (oh, om) = zone.get(1..)?.split_once(':')?;
+            sign * (oh.parse::<i64>().ok()? * 3600 + om.parse::<i64>().ok()? * 60)
+        }
+    };
+    Some(days_from_civil(y, m, d) * 86_400 + h * 3600 + min * 60 + s - offset)
+}
+
+/// The day count since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 /// The GraphQL `tagsAdd` mutation on an order.

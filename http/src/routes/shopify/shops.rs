@@ -2,7 +2,8 @@
 //! Connecting one checks its Admin API access token with Shopify, keeps the token and the app's
 //! client secret sealed (never returned), and, when the server knows its public address,
 //! subscribes it to the shop's order webhooks. The reminder settings say how cash-on-delivery
-//! orders are confirmed on WhatsApp; changing them plans the shop's orders again.
+//! orders are confirmed on WhatsApp; changing them plans the shop's orders again. The shop's open
+//! orders of the last two days are imported when it is connected, and on `.../sync`.
 
 use super::errors::shopify_error;
 use super::{Commerce, Shops, WEBHOOK_PATH, WEBHOOK_TOPICS};
@@ -13,7 +14,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use botwot_actors::{shop_secret_context, shop_token_context};
+use botwot_actors::{SyncError, shop_secret_context, shop_token_context};
 use botwot_engine::Channel;
 use botwot_engine::commerce::{ReminderSettings, ShopConnection, is_shop_domain};
 use botwot_engine::ids::TenantId;
@@ -162,6 +163,7 @@ pub async fn connect_shop(
     }
     let subscribed = subscribe(&commerce, &access).await;
     tracing::info!(shop = %shop.domain, subscribed, "shopify shop connected");
+    import_in_background(&commerce, shop.clone());
     let mut view = ShopView::of(shop, &commerce);
     view.webhooks_subscribed = Some(subscribed);
     Ok((StatusCode::CREATED, Json(view)))
@@ -256,6 +258,52 @@ pub async fn update_shop(
         commerce.orders.replan_shop(&shop).await?;
     }
     Ok(Json(ShopView::of(shop, &commerce)))
+}
+
+/// What a sync took in.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncView {
+    /// The shop's open orders of the last two days, each taken in like a webhook's.
+    pub imported: usize,
+}
+
+/// Imports the shop's open orders of the last two days (what its webhooks may have missed; done
+/// once by itself when the shop is connected). An order known already is only brought up to
+/// date, never reminded twice.
+#[utoipa::path(post, path = "/v1/shopify/shops/{shopDomain}/sync", tag = "shopify", params(ShopPath),
+    responses(
+        (status = 200, description = "the orders imported", body = SyncView),
+        (status = 422, description = "`shopify_credentials_rejected`"),
+        (status = 503, description = "`shopify_unavailable`"),
+    ))]
+pub async fn sync_shop(
+    State(state): State<AppState>,
+    Shops(commerce): Shops,
+    principal: Principal,
+    PathParams(path): PathParams<ShopPath>,
+) -> Result<Json<SyncView>, AppError> {
+    let shop = find(&state, principal.tenant(), &path.shop_domain).await?;
+    let imported = commerce.orders.sync_shop(&shop).await.map_err(sync_error)?;
+    Ok(Json(SyncView { imported }))
+}
+
+fn sync_error(error: SyncError) -> AppError {
+    match error {
+        SyncError::Shopify(error) => shopify_error(error),
+        SyncError::Store(error) => error.into(),
+        SyncError::Token(reason) => AppError::new(ErrorCode::Internal, reason),
+    }
+}
+
+/// Imports a newly connected shop's open orders without keeping its caller waiting.
+fn import_in_background(commerce: &Commerce, shop: ShopConnection) {
+    let orders = commerce.orders.clone();
+    tokio::spawn(async move {
+        if let Err(error) = orders.sync_shop(&shop).await {
+            tracing::warn!(shop = %shop.domain, %error, "a connected shop's open orders could not be imported; POST .../sync tries again");
+        }
+    });
 }
 
 /// Disconnects a shop: its webhooks are refused from now on, and the orders followed for it are

@@ -11,6 +11,10 @@
 //! The one window left is the channel's: a process that dies after WhatsApp took a reminder and
 //! before its id is stored sends it again when the lease runs out.
 
+mod sync;
+
+pub use sync::SyncError;
+
 use crate::named_locks::{NamedGuard, NamedLocks};
 use botwot_engine::commerce::{
     AttemptReport, CustomerAnswer, OrderSnapshot, ReminderWork, SendOutcome, ShopConnection,
