@@ -354,6 +354,44 @@ async fn webhooks_are_verified_and_a_reminder_due_during_a_crash_goes_out_once()
     tokio::time::sleep(std::time::Duration::from_millis(800)).await;
     assert_eq!(templates_to(&graph, WHATSAPP).len(), 1, "sent once");
 
+    // The merchant rotates the token: the next order's reminder waits, and the shop says why.
+    shopify.set_token(SHOP, "shpat_rotated");
+    shopify.put_order(
+        SHOP,
+        cod_order(450789472, "#1004", "+91 90000 11111", 61 * 60),
+    );
+    let (status, _) = send_shop_webhook(
+        &server,
+        shopify.webhook(SHOP, "orders/create", 450789472, CLIENT_SECRET),
+    )
+    .await;
+    assert_eq!(status, 200);
+    server
+        .until("the shop shows its token refused", || async {
+            server.get(&format!("/v1/shopify/shops/{SHOP}")).await.1["unhealthy"].is_string()
+        })
+        .await;
+    let waiting = order(&server, 450789472).await;
+    assert_eq!(waiting["reminderStatus"], "awaiting", "{waiting}");
+    assert!(
+        waiting["lastError"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("access token"),
+        "{waiting}"
+    );
+    let (status, renewed) = server
+        .patch(
+            &format!("/v1/shopify/shops/{SHOP}"),
+            json!({"accessToken": "shpat_rotated"}),
+        )
+        .await;
+    assert_eq!(
+        (status, renewed["unhealthy"].is_null()),
+        (200, true),
+        "{renewed}"
+    );
+
     let (status, _) = server.delete(&format!("/v1/shopify/shops/{SHOP}")).await;
     assert_eq!(status, 204);
     let (status, _) = send_shop_webhook(

@@ -343,6 +343,10 @@ impl Server {
         self.send(self.http.put(self.url(path)).json(&body)).await
     }
 
+    pub async fn patch(&self, path: &str, body: Value) -> (u16, Value) {
+        self.send(self.http.patch(self.url(path)).json(&body)).await
+    }
+
     /// Creates a bot and returns its JSON.
     pub async fn create_bot(&self, settings: Value) -> Value {
         let (status, bot) = self.post("/v1/bots", settings).await;

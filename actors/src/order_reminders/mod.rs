@@ -295,7 +295,8 @@ impl OrderReminders {
                     report.fresh = fresh;
                     report.send = Some(send);
                 }
-                self.write_tags(&access, &order, tags, &mut report).await;
+                self.write_tags(&shop, &access, &order, tags, &mut report)
+                    .await;
             }
         }
         self.finish(&order, report).await?;
@@ -320,8 +321,12 @@ impl OrderReminders {
                     },
                 );
             }
-            Err(error) => return (None, shopify_failure(error)),
+            Err(error) => {
+                self.note_health(shop, Some(&error)).await;
+                return (None, shopify_failure(error));
+            }
         };
+        self.note_health(shop, None).await;
         if fresh.is_settled() {
             return (Some(fresh), SendOutcome::NotNeeded);
         }
@@ -339,6 +344,7 @@ impl OrderReminders {
 
     async fn write_tags(
         &self,
+        shop: &ShopConnection,
         access: &ShopAccess,
         order: &TrackedOrder,
         tags: Vec<String>,
@@ -354,7 +360,43 @@ impl OrderReminders {
             .await
         {
             Ok(()) => report.tags_written = tags,
-            Err(error) => report.tags_error = Some(error.to_string()),
+            Err(error) => {
+                if matches!(error, ShopifyError::Unauthorized(_)) {
+                    self.note_health(shop, Some(&error)).await;
+                }
+                report.tags_error = Some(error.to_string());
+            }
+        }
+    }
+
+    /// Keeps the shop's health with what Shopify answered: a refused token marks it unhealthy
+    /// (shown on the shop, and every order waits for a new token rather than failing), and the
+    /// next call Shopify accepts clears that again.
+    async fn note_health(&self, shop: &ShopConnection, error: Option<&ShopifyError>) {
+        let refused = match error {
+            Some(ShopifyError::Unauthorized(reason)) => Some(reason.clone()),
+            Some(_) => return,
+            None => None,
+        };
+        if shop.unhealthy == refused {
+            return;
+        }
+        let Ok(Some(mut stored)) = self
+            .deps
+            .store
+            .get_shop(&shop.tenant_id, &shop.domain)
+            .await
+        else {
+            return;
+        };
+        if refused.is_some() {
+            warn!(shop = %shop.domain, "Shopify refused the shop's access token; its orders wait for a new one");
+            ::metrics::counter!("botwot_shop_tokens_refused_total").increment(1);
+        }
+        stored.unhealthy = refused;
+        stored.updated_at = self.deps.clock.now();
+        if let Err(error) = self.deps.store.save_shop(&stored).await {
+            warn!(shop = %shop.domain, %error, "a shop's health could not be stored");
         }
     }
 
@@ -416,7 +458,9 @@ impl OrderReminders {
 
 /// What a failed read of the order means for the reminder.
 fn shopify_failure(error: ShopifyError) -> SendOutcome {
-    if error.is_transient() {
+    // A refused token is the merchant's to renew: the order waits for it (a few retries) rather
+    // than failing at once.
+    if error.is_transient() || matches!(error, ShopifyError::Unauthorized(_)) {
         SendOutcome::Retry {
             reason: error.to_string(),
         }

@@ -82,6 +82,13 @@ impl ShopifyFake {
         Self { api, state }
     }
 
+    /// The shop's app now takes `token` only (the merchant rotated it, or reinstalled the app).
+    pub fn set_token(&self, shop: &str, token: &str) {
+        lock(&self.state)
+            .tokens
+            .insert(shop.to_owned(), token.to_owned());
+    }
+
     /// Adds (or replaces) an order of `shop` (`order["id"]` is its id).
     pub fn put_order(&self, shop: &str, order: Value) {
         let id = order["id"].as_u64().expect("an order id");
