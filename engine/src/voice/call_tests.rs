@@ -231,5 +231,17 @@ fn stats_count_directions_answers_successes_and_days() {
         .map(|day| (day.calls, day.answered))
         .collect();
     assert_eq!(days, [(2, 1), (1, 1)]);
+    let curve: Vec<(u32, u64, f64)> = stats
+        .engagement
+        .iter()
+        .map(|point| (point.after_secs, point.still_connected, point.share))
+        .collect();
+    assert_eq!(
+        curve[..4],
+        [(0, 2, 1.0), (15, 2, 1.0), (30, 1, 0.5), (60, 0, 0.0)],
+        "calls of 40 and 20 seconds"
+    );
+    assert_eq!(curve.len(), ENGAGEMENT_CHECKPOINTS.len());
     assert_eq!(CallStats::of([]).connect_rate, None);
+    assert!(CallStats::of([&unanswered]).engagement.is_empty());
 }

@@ -28,4 +28,4 @@ pub use report::{
     CallReport, CallSuccess, Collected, Criterion, MAX_TURNS, Speaker, TranscriptTurn,
     recording_key,
 };
-pub use stats::{CallStats, DayVolume};
+pub use stats::{CallStats, DayVolume, ENGAGEMENT_CHECKPOINTS, EngagementPoint};

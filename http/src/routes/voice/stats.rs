@@ -1,7 +1,8 @@
 //! `GET /v1/voice/stats`: the voice dashboard's figures (PRD §3.10.3, `GET
 //! /dashboard/conversations/call-volume`) over the calls requested in a range — totals,
 //! directions, answered calls and the connect rate, successes by the AI's analysis, the
-//! average answered call and the volume per day. At most [`MAX_CALLS`] calls are counted; a
+//! average answered call, the volume per day and the engagement curve (the PRD's
+//! `GET /dashboard/conversations/engagement`). At most [`MAX_CALLS`] calls are counted; a
 //! range holding more says so with `truncated`.
 
 use crate::auth::Principal;
