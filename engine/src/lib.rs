@@ -37,6 +37,7 @@ pub mod timer;
 pub mod validation;
 pub mod voice;
 pub mod voice_agent;
+pub mod writing;
 
 pub use bot::{BotProfile, BotStatus, BotTone, LlmProvider, SessionPolicy};
 pub use channel::Channel;

@@ -23,6 +23,14 @@ pub enum PostNetwork {
 }
 
 impl PostNetwork {
+    /// The longest text a post on the network carries (an Instagram caption, a Facebook post).
+    pub fn max_text_chars(self) -> usize {
+        match self {
+            PostNetwork::Facebook => MAX_FACEBOOK_TEXT,
+            PostNetwork::Instagram => MAX_INSTAGRAM_CAPTION,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             PostNetwork::Facebook => "facebook",
@@ -66,10 +74,7 @@ impl PostContent {
     /// on `https`.
     pub fn validate(self, network: PostNetwork) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::default();
-        let text_limit = match network {
-            PostNetwork::Facebook => MAX_FACEBOOK_TEXT,
-            PostNetwork::Instagram => MAX_INSTAGRAM_CAPTION,
-        };
+        let text_limit = network.max_text_chars();
         if self.text.chars().count() > text_limit {
             errors.add(
                 "text",

@@ -54,11 +54,13 @@ pub async fn record(
 }
 
 /// Routes called with `POST` because they carry a body, but that change nothing: asking the
-/// knowledge. They are not audited.
+/// knowledge, or the language model to write. They are not audited.
 pub const QUESTIONS: &[&str] = &[
     "/v1/knowledge-bases/{knowledgeBaseId}/query",
     "/v1/bots/{botId}/answer",
     "/v1/answer",
+    "/v1/social/posts/optimize",
+    "/v1/media/prompts/enhance",
 ];
 
 fn is_change(method: &Method, route: &str) -> bool {

@@ -81,6 +81,8 @@ const KNOWLEDGE: Access = Access::Module(Module {
     minor: Some(1),
 });
 
+/// Media Generation (module 13).
+const MEDIA_GENERATION: Access = Access::Module(Module::MEDIA_GENERATION);
 /// CRM Integrations (module 12): shops and their orders.
 const CRM: Access = Access::Module(Module::CRM);
 
@@ -129,6 +131,8 @@ pub const ACCESS_MAP: &[(&str, &str, Access)] = &[
     ("GET", "/v1/social/posts", SOCIAL_POSTS),
     ("POST", "/v1/social/posts", SOCIAL_POSTS),
     ("GET", "/v1/social/posts/{postId}", SOCIAL_POSTS),
+    ("POST", "/v1/social/posts/optimize", SOCIAL_POSTS),
+    ("POST", "/v1/media/prompts/enhance", MEDIA_GENERATION),
     ("POST", "/v1/social/posts/{postId}/cancel", SOCIAL_POSTS),
     ("PUT", "/v1/social/posts/{postId}/schedule", SOCIAL_POSTS),
     ("POST", "/v1/billing/orders/{orderId}/capture", PAYMENTS),

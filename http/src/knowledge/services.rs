@@ -18,6 +18,7 @@ use botwot_engine::knowledge::{
 };
 use botwot_engine::ports::KnowledgeStore;
 use botwot_engine::time::Clock;
+use botwot_engine::writing::Writer;
 use botwot_storage::{KnowledgeIndexes, open_blob_store};
 use std::sync::Arc;
 use thiserror::Error;
@@ -41,6 +42,8 @@ pub struct KnowledgeServices {
     pub brain: Arc<dyn Brain>,
     /// Analyses conversations with the language model of each session's bot.
     pub analyst: Arc<dyn Analyst>,
+    /// Writes posts' copy and media prompts with the same language models.
+    pub writer: Arc<dyn Writer>,
     /// The largest upload this node accepts.
     pub max_upload_bytes: usize,
 }
@@ -88,7 +91,8 @@ impl KnowledgeServices {
             index,
             ingestion,
             brain,
-            analyst: Arc::new(analyst),
+            analyst: Arc::new(analyst.clone()),
+            writer: Arc::new(analyst),
             max_upload_bytes: config.max_upload_bytes,
         })
     }

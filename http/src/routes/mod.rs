@@ -42,6 +42,7 @@ pub mod uploads;
 pub mod users;
 pub mod voice;
 pub mod voice_agents;
+pub mod writing;
 
 use crate::console::page;
 use crate::errors::{AppError, ErrorCode};
@@ -152,6 +153,8 @@ pub fn resources() -> OpenApiRouter<AppState> {
         .routes(routes!(shopify::orders::get_order))
         .routes(routes!(social_posts::create_post, social_posts::list_posts))
         .routes(routes!(social_posts::get_post))
+        .routes(routes!(writing::optimize_post))
+        .routes(routes!(writing::enhance_media_prompt))
         .routes(routes!(social_posts::cancel_post))
         .routes(routes!(social_posts::reschedule_post))
         .routes(routes!(

@@ -33,3 +33,4 @@ mod upload_links;
 mod voice;
 mod voice_agents;
 mod widget;
+mod writing;

@@ -199,6 +199,8 @@ async fn the_openapi_document_lists_every_route_served() {
         "GET /v1/social/posts",
         "POST /v1/social/posts",
         "GET /v1/social/posts/{postId}",
+        "POST /v1/social/posts/optimize",
+        "POST /v1/media/prompts/enhance",
         "POST /v1/social/posts/{postId}/cancel",
         "PUT /v1/social/posts/{postId}/schedule",
         "GET /v1/voice/numbers",

@@ -411,9 +411,14 @@ async fn a_call_ringing_in_is_handed_to_its_agent_and_ends_with_its_report() {
         (Some(1), Some(1), Some(1))
     );
     assert_eq!(stats.body["connectRate"], 1.0);
-    let curve = stats.body["engagement"].as_array().expect("the engagement curve");
+    let curve = stats.body["engagement"]
+        .as_array()
+        .expect("the engagement curve");
     assert_eq!(curve[0]["afterSecs"], 0);
-    assert_eq!(curve[0]["share"], 1.0, "every answered call was connected at its start");
+    assert_eq!(
+        curve[0]["share"], 1.0,
+        "every answered call was connected at its start"
+    );
 }
 
 #[tokio::test]

@@ -234,6 +234,7 @@ impl TestApp {
         let model = OpenAiChat::new(target, http).expect("openai chat");
         let analyst =
             LlmAnalyst::default().with_model(botwot_engine::LlmProvider::Openai, Arc::new(model));
+        app.state.knowledge.writer = Arc::new(analyst.clone());
         app.state.knowledge.analyst = Arc::new(analyst);
         app.router = botwot_http::router(app.state.clone());
         app
