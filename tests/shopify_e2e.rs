@@ -282,6 +282,34 @@ async fn a_cash_on_delivery_order_is_reminded_tagged_and_confirmed_on_whatsapp()
         1,
         "the confirmed order is not reminded again"
     );
+    assert_eq!(
+        templates_to(&graph, "447700900123").len(),
+        1,
+        "syncing again reminds no one twice"
+    );
+
+    // The customer's data rights cover their orders.
+    let query = format!("channel=whatsapp&contact={WHATSAPP}");
+    let (status, exported) = server
+        .get(&format!("/v1/data/contact-export?{query}"))
+        .await;
+    assert_eq!(status, 200, "{exported}");
+    assert_eq!(
+        exported["orders"].as_array().map(Vec::len),
+        Some(1),
+        "{exported}"
+    );
+    assert_eq!(exported["orders"][0]["order"]["name"], "#1001");
+    let (status, erased) = server.delete(&format!("/v1/data/contact?{query}")).await;
+    assert_eq!(
+        (status, erased["erasedOrders"].as_u64()),
+        (200, Some(1)),
+        "{erased}"
+    );
+    let (status, _) = server
+        .get(&format!("/v1/shopify/shops/{SHOP}/orders/450789469"))
+        .await;
+    assert_eq!(status, 404, "the erased order is gone");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -958,6 +958,20 @@ impl botwot_engine::ports::ShopStore for TornWrites {
     ) -> Result<Paged<TrackedOrder>, StoreError> {
         self.inner.list_orders(tenant, shop, status, page).await
     }
+    async fn contact_orders(
+        &self,
+        tenant: &TenantId,
+        contact: &str,
+    ) -> Result<Vec<TrackedOrder>, StoreError> {
+        self.inner.contact_orders(tenant, contact).await
+    }
+    async fn erase_contact_orders(
+        &self,
+        tenant: &TenantId,
+        contact: &str,
+    ) -> Result<usize, StoreError> {
+        self.inner.erase_contact_orders(tenant, contact).await
+    }
     async fn due_orders(
         &self,
         by: Timestamp,

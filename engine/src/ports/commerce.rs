@@ -44,6 +44,18 @@ pub trait ShopStore: Send + Sync + 'static {
         status: Option<ReminderStatus>,
         page: &PageRequest,
     ) -> Result<Paged<TrackedOrder>, StoreError>;
+    /// A customer's orders (by their WhatsApp number), the most recently placed first.
+    async fn contact_orders(
+        &self,
+        tenant: &TenantId,
+        contact: &str,
+    ) -> Result<Vec<TrackedOrder>, StoreError>;
+    /// Erases a customer's orders; how many went.
+    async fn erase_contact_orders(
+        &self,
+        tenant: &TenantId,
+        contact: &str,
+    ) -> Result<usize, StoreError>;
     /// Every tenant's orders due by `by` (their [`TrackedOrder::due`]), earliest first.
     async fn due_orders(
         &self,

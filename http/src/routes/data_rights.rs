@@ -4,7 +4,8 @@
 //! hash or key digest). Each session is erased by its actor: it closes the session without a closing
 //! message (so no timer or bot reply writes to it afterwards), deletes it with its messages,
 //! pending deliveries and timers, and forgets it, so the contact's next message starts a new
-//! session. A WhatsApp contact is also taken out of every campaign audience.
+//! session. A WhatsApp contact is also taken out of every campaign audience, and their shop
+//! orders are exported and forgotten with the rest.
 
 use crate::auth::Principal;
 use crate::auth::views::{OrganisationView, UserView};
@@ -21,6 +22,7 @@ use botwot_engine::access::{AuditEntry, AuditFilter, Role};
 use botwot_engine::billing::BillingAccount;
 use botwot_engine::campaign::{Campaign, CampaignRecipient};
 use botwot_engine::canned::CannedResponse;
+use botwot_engine::commerce::TrackedOrder;
 use botwot_engine::insight::SessionInsight;
 use botwot_engine::integration::ChannelIntegration;
 use botwot_engine::knowledge::base::blob_keys;
@@ -67,6 +69,8 @@ pub struct ContactExport {
     pub sessions: Vec<ExportedSession>,
     /// The campaign audiences a WhatsApp contact is in, with its journey in each.
     pub campaigns: Vec<CampaignRecipient>,
+    /// A WhatsApp contact's shop orders followed for confirmation (ADR 0027).
+    pub orders: Vec<TrackedOrder>,
 }
 
 /// Everything held about one contact of the organisation.
@@ -86,9 +90,12 @@ pub async fn export_contact(
     let sessions =
         all_pages(|page| async move { store.list_sessions(tenant, filter, &page).await }).await?;
     let sessions = with_transcripts(&state, tenant, sessions).await?;
-    let campaigns = match channel {
-        Channel::WhatsApp => store.contact_recipients(tenant, &query.contact).await?,
-        _ => Vec::new(),
+    let (campaigns, orders) = match channel {
+        Channel::WhatsApp => (
+            store.contact_recipients(tenant, &query.contact).await?,
+            store.contact_orders(tenant, &query.contact).await?,
+        ),
+        _ => (Vec::new(), Vec::new()),
     };
     tracing::info!(tenant_id = %tenant, sessions = sessions.len(), "contact data exported");
     Ok(Json(ContactExport {
@@ -97,6 +104,7 @@ pub async fn export_contact(
         exported_at: state.now().to_rfc3339(),
         sessions,
         campaigns,
+        orders,
     }))
 }
 
@@ -107,6 +115,8 @@ pub struct ContactErased {
     pub erased_messages: usize,
     /// Campaign audiences a WhatsApp contact was taken out of.
     pub erased_from_campaigns: usize,
+    /// A WhatsApp contact's shop orders forgotten.
+    pub erased_orders: usize,
 }
 
 /// Erases everything held about one contact of the organisation.
@@ -128,9 +138,11 @@ pub async fn erase_contact(
         erased_sessions: 0,
         erased_messages: 0,
         erased_from_campaigns: 0,
+        erased_orders: 0,
     };
     if filter.channel == Some(Channel::WhatsApp) {
         erased.erased_from_campaigns = store.erase_campaign_contact(tenant, &query.contact).await?;
+        erased.erased_orders = store.erase_contact_orders(tenant, &query.contact).await?;
     }
     for session in sessions {
         erased.erased_messages += erase_through_actor(&state, &session).await?;

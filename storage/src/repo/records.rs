@@ -422,7 +422,7 @@ pub(super) fn shop<B: DocumentBackend>(
 pub(super) fn shop_order<B: DocumentBackend>(
     order: &TrackedOrder,
 ) -> Result<Doc<B::Body>, StorageError> {
-    let mut fields = Fields::with_capacity(5);
+    let mut fields = Fields::with_capacity(6);
     fields
         .set(TENANT, tenant(&order.tenant_id))
         .set(SHOP, FieldValue::from(order.shop.as_str()))
@@ -430,6 +430,9 @@ pub(super) fn shop_order<B: DocumentBackend>(
         .set(PLACED, millis(order.order.created_at));
     if let Some(due) = order.due() {
         fields.set(DUE, millis(due));
+    }
+    if let Some(contact) = &order.contact {
+        fields.set(CONTACT, FieldValue::from(contact.as_str()));
     }
     doc::<B, _>(&SHOP_ORDERS, &order.id, fields, order)
 }

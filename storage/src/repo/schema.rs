@@ -456,15 +456,20 @@ pub static SHOP_ORDERS_BY_STATUS: IndexSpec =
 pub static SHOP_ORDERS_BY_SHOP_STATUS: IndexSpec =
     IndexSpec::ordered("tenant_shop_status_placed", &[TENANT, SHOP, STATUS, PLACED]);
 pub static SHOP_ORDERS_BY_DUE: IndexSpec = IndexSpec::ordered("due", &[DUE]);
+/// A customer's orders (`CONTACT`, their WhatsApp number, absent when the order has none): what
+/// the data-rights routes export and erase.
+pub static SHOP_ORDERS_BY_CONTACT: IndexSpec =
+    IndexSpec::ordered("tenant_contact_placed", &[TENANT, CONTACT, PLACED]);
 pub static SHOP_ORDERS: CollectionSpec = CollectionSpec {
     name: "shop_orders",
-    fields: &[TENANT, SHOP, STATUS, PLACED, DUE],
+    fields: &[TENANT, SHOP, STATUS, PLACED, DUE, CONTACT],
     indexes: &[
         &SHOP_ORDERS_BY_PLACED,
         &SHOP_ORDERS_BY_SHOP,
         &SHOP_ORDERS_BY_STATUS,
         &SHOP_ORDERS_BY_SHOP_STATUS,
         &SHOP_ORDERS_BY_DUE,
+        &SHOP_ORDERS_BY_CONTACT,
     ],
 };
 

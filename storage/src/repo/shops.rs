@@ -2,11 +2,13 @@
 //! tenants and found by it alone for webhooks; orders list latest placed first per tenant, per
 //! shop and per reminder status, and are found by the reminder worker in every tenant by when
 //! it must act (`DUE`, absent once nothing is left to do), so a re-saved order leaves or rejoins
-//! the worker's work with its new due time. Disconnecting a shop forgets its orders.
+//! the worker's work with its new due time. Disconnecting a shop forgets its orders; a customer's
+//! orders are found and erased by their WhatsApp number (data rights).
 
 use super::schema::{
-    SHOP_ORDERS, SHOP_ORDERS_BY_DUE, SHOP_ORDERS_BY_PLACED, SHOP_ORDERS_BY_SHOP,
-    SHOP_ORDERS_BY_SHOP_STATUS, SHOP_ORDERS_BY_STATUS, SHOPS, SHOPS_BY_CREATED,
+    SHOP_ORDERS, SHOP_ORDERS_BY_CONTACT, SHOP_ORDERS_BY_DUE, SHOP_ORDERS_BY_PLACED,
+    SHOP_ORDERS_BY_SHOP, SHOP_ORDERS_BY_SHOP_STATUS, SHOP_ORDERS_BY_STATUS, SHOPS,
+    SHOPS_BY_CREATED,
 };
 use super::{Store, records};
 use crate::backend::{CollectionSpec, DocumentBackend, FieldValue, IndexQuery, Order};
@@ -111,6 +113,30 @@ impl<B: DocumentBackend> ShopStore for Store<B> {
         Ok(self.page(query, page).await?)
     }
 
+    async fn contact_orders(
+        &self,
+        tenant: &TenantId,
+        contact: &str,
+    ) -> Result<Vec<TrackedOrder>, StoreError> {
+        Ok(self.find(contact_query(tenant, contact)).await?)
+    }
+
+    async fn erase_contact_orders(
+        &self,
+        tenant: &TenantId,
+        contact: &str,
+    ) -> Result<usize, StoreError> {
+        let doomed: Vec<(&'static CollectionSpec, String)> = self
+            .backend()
+            .query(contact_query(tenant, contact))
+            .await?
+            .into_iter()
+            .map(|hit| (&SHOP_ORDERS, hit.id))
+            .collect();
+        self.delete_all(&doomed).await?;
+        Ok(doomed.len())
+    }
+
     async fn due_orders(
         &self,
         by: Timestamp,
@@ -121,4 +147,15 @@ impl<B: DocumentBackend> ShopStore for Store<B> {
         query.limit = limit;
         Ok(self.find(query).await?)
     }
+}
+
+/// A customer's orders in `tenant`, latest placed first.
+fn contact_query(tenant: &TenantId, contact: &str) -> IndexQuery {
+    let mut query = IndexQuery::new(
+        &SHOP_ORDERS,
+        &SHOP_ORDERS_BY_CONTACT,
+        vec![records::tenant(tenant), FieldValue::from(contact)],
+    );
+    query.order = Order::Descending;
+    query
 }

@@ -252,6 +252,26 @@ pub async fn orders_are_due_earliest_first_in_every_tenant_and_erased_with_it(
         vec![late.id.as_str()]
     );
 
+    // A customer's orders, by their WhatsApp number, in their tenant only.
+    let theirs = store.contact_orders(&acme, "919876543210").await?;
+    assert_eq!(ids(&theirs), vec![late.id.as_str(), prepaid.id.as_str()]);
+    assert_eq!(
+        store.contact_orders(&globex, "919876543210").await?.len(),
+        1
+    );
+    assert_eq!(store.erase_contact_orders(&acme, "919876543210").await?, 2);
+    assert!(
+        store
+            .contact_orders(&acme, "919876543210")
+            .await?
+            .is_empty()
+    );
+    assert_eq!(
+        store.get_order(&globex, &early.id).await?,
+        Some(done.clone())
+    );
+    store.put_order(&late).await?;
+
     store.erase_organisation(&acme).await?;
     assert_eq!(store.find_shop(&main.domain).await?, None);
     assert_eq!(store.get_order(&acme, &late.id).await?, None);

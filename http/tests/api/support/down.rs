@@ -763,6 +763,12 @@ impl botwot_engine::ports::ShopStore for DownStore {
     ) -> Result<Paged<TrackedOrder>, StoreError> {
         down()
     }
+    async fn contact_orders(&self, _: &TenantId, _: &str) -> Result<Vec<TrackedOrder>, StoreError> {
+        down()
+    }
+    async fn erase_contact_orders(&self, _: &TenantId, _: &str) -> Result<usize, StoreError> {
+        down()
+    }
     async fn due_orders(&self, _: Timestamp, _: usize) -> Result<Vec<TrackedOrder>, StoreError> {
         down()
     }
