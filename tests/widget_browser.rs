@@ -3,7 +3,8 @@
 //! the binary serves at `/`, then reloads and finds the same conversation. Screenshots are kept
 //! in the test's temporary target folder. A second check watches a bot's answer being written
 //! by a streaming model (the OpenAI API played locally) in a shop page's widget and, with the
-//! conversation open, in an agent's console.
+//! conversation open, in an agent's console; the dashboard then counts the widget's load and
+//! open.
 
 mod support;
 
@@ -73,5 +74,16 @@ async fn a_visitor_sees_the_answer_grow_and_then_the_stored_answer() {
         "{}",
         run.output
     );
+    // The shop page loaded the widget open once: the dashboard's widget funnel counts the load,
+    // the open and the conversation it led to (counts are stored every five seconds).
+    server
+        .until("the widget's use reaches the dashboard", || async {
+            let (_, metrics) = server.get("/v1/dashboard/metrics").await;
+            let widget = &metrics["widget"];
+            widget["loads"] == 1 && widget["opens"] == 1 && widget["conversations"] == 1
+        })
+        .await;
+    let (_, metrics) = server.get("/v1/dashboard/metrics").await;
+    assert_eq!(metrics["widget"]["conversationRate"], 1.0, "{metrics}");
     eprintln!("screenshots: {shots}-draft.png, {shots}-console-draft.png, {shots}-answer.png");
 }

@@ -149,10 +149,13 @@ function setColor(color) {
 }
 
 function setOpen(open) {
+  var opening = open && !ui.panel.classList.contains("open");
   ui.panel.classList.toggle("open", open);
   if (open) {
     ui.input.focus();
   }
+  // The widget's use, for the dashboard; buffered by the client until the socket connects.
+  if (opening) socket.emit("track", { event: "opened" });
 }
 
 function showNotice(text) {
@@ -317,7 +320,13 @@ var socket = io(server + "/widget", {
   },
 });
 
+var loadTracked = false;
+
 socket.on("connect", function () {
+  if (!loadTracked) {
+    loadTracked = true;
+    socket.emit("track", { event: "loaded" });
+  }
   ui.state.textContent = "online";
   showNotice("");
   sending.forEach(function (entry) {

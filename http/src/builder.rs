@@ -241,7 +241,14 @@ impl HttpBuilder {
             posts: self.posts.clone(),
             commerce: self.commerce.clone(),
             voice: self.voice.clone(),
+            widget_usage: Arc::default(),
         };
+        let every = Duration::from_millis(self.config.widget_usage_flush_ms.max(10));
+        state.widget_usage.clone().spawn(
+            state.store.clone(),
+            state.campaign_locks.0.clone(),
+            every,
+        );
         socket::open_namespace(&self.io, state.clone()).await;
         console::socket::open_namespace(&self.io, state.clone(), self.board.clone()).await;
         state

@@ -33,6 +33,8 @@ pub struct HttpConfig {
     /// answered 503 `accept_timed_out` (the provider redelivers it, and the redelivery is
     /// recognised), rather than left hanging while storage or the broker does not answer.
     pub webhook_deadline_ms: u64,
+    /// How often the widget's counted loads and opens are added to the stored ones.
+    pub widget_usage_flush_ms: u64,
     /// The key that encrypts integrations' access tokens at rest (AES-256-GCM): 32 bytes in
     /// standard base64 (`openssl rand -base64 32`). Every node of a cluster needs the same one.
     /// Unset: a random key of this process, so stored tokens stop opening after a restart.
@@ -79,6 +81,7 @@ impl Default for HttpConfig {
             meta_app_secret: None,
             meta_verify_token: None,
             webhook_deadline_ms: 4_000,
+            widget_usage_flush_ms: 5_000,
             integration_secret_key: None,
             admin_token: None,
             rate_limit: RateLimitConfig::default(),

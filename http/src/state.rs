@@ -10,6 +10,7 @@ use crate::routes::campaigns::CampaignLocks;
 use crate::routes::shopify::Commerce;
 use crate::routes::voice::Telephone;
 use crate::sessions::SessionDispatcher;
+use crate::widget::usage::UsageTally;
 use botwot_actors::{CampaignRunner, PostPublisher};
 use botwot_adapters::meta::graph::contact_signals::ContactSignals;
 use botwot_adapters::meta::graph::template_library::TemplateLibrary;
@@ -58,6 +59,8 @@ pub struct AppState {
     /// This node's post publisher, woken when a post is made for now; `None` in tests of
     /// other parts (posts then wait in the store).
     pub posts: Option<PostPublisher>,
+    /// The widget's loads and opens counted on this node, not stored yet.
+    pub widget_usage: Arc<UsageTally>,
     /// Shops and their order reminders; `None` in tests of other parts (`commerce_disabled`).
     pub commerce: Option<Commerce>,
     /// Phone calls through Twilio and the conversational AI; `None` when none is configured

@@ -980,3 +980,28 @@ impl botwot_engine::ports::ShopStore for TornWrites {
         self.inner.due_orders(by, limit).await
     }
 }
+
+#[async_trait]
+impl botwot_engine::ports::WidgetUsageStore for TornWrites {
+    async fn get_widget_usage(
+        &self,
+        tenant: &TenantId,
+        id: &str,
+    ) -> Result<Option<botwot_engine::analytics::WidgetUsage>, StoreError> {
+        self.inner.get_widget_usage(tenant, id).await
+    }
+    async fn put_widget_usage(
+        &self,
+        usage: &botwot_engine::analytics::WidgetUsage,
+    ) -> Result<(), StoreError> {
+        self.inner.put_widget_usage(usage).await
+    }
+    async fn widget_usage(
+        &self,
+        tenant: &TenantId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<botwot_engine::analytics::WidgetUsage>, StoreError> {
+        self.inner.widget_usage(tenant, from, to).await
+    }
+}

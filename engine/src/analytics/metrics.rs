@@ -51,6 +51,8 @@ pub struct DashboardMetrics {
     pub top_intents: Vec<IntentCount>,
     /// The mean sentiment of the analysed conversations.
     pub sentiment: SentimentDistribution,
+    /// The website widget's loads and opens, and how many became conversations.
+    pub widget: super::WidgetFunnel,
     /// The range held more sessions than a report reads; the figures cover the newest ones.
     pub truncated: bool,
 }
@@ -129,6 +131,7 @@ impl DashboardMetrics {
             ),
             top_intents: top_intents(in_range.iter().copied()),
             sentiment: sentiment_distribution(in_range.iter().copied()),
+            widget: super::WidgetFunnel::default(),
             truncated,
         }
     }

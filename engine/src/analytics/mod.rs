@@ -11,6 +11,7 @@ mod metrics;
 mod percentile;
 mod range;
 mod series;
+mod widget_usage;
 
 #[cfg(test)]
 mod tests;
@@ -25,3 +26,4 @@ pub use metrics::{ChannelCount, DashboardMetrics, HandlingCounts};
 pub use percentile::{Percentiles, nearest_rank};
 pub use range::{MAX_RANGE_DAYS, RangeError, ReportRange};
 pub use series::{Bucket, SeriesPoint, TimeSeries};
+pub use widget_usage::{WidgetEvent, WidgetFunnel, WidgetUsage, day_of};

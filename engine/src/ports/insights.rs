@@ -1,9 +1,11 @@
-//! The analyses kept of sessions (conversation intelligence): one per session and kind, erased
-//! with their session.
+//! What analytics keep: the analyses of sessions (conversation intelligence), one per session and
+//! kind, erased with their session; and the website widget's use per bot and day.
 
 use super::StoreError;
+use crate::analytics::WidgetUsage;
 use crate::ids::{SessionId, TenantId};
 use crate::insight::{InsightKind, SessionInsight};
+use crate::time::Timestamp;
 use async_trait::async_trait;
 
 #[async_trait]
@@ -23,4 +25,24 @@ pub trait InsightStore: Send + Sync + 'static {
         tenant: &TenantId,
         session: &SessionId,
     ) -> Result<Vec<SessionInsight>, StoreError>;
+}
+
+/// How organisations' website widgets are used, per bot and UTC day.
+#[async_trait]
+pub trait WidgetUsageStore: Send + Sync + 'static {
+    /// The day's counts of `id` ([`WidgetUsage::id`]) in `tenant`, if any.
+    async fn get_widget_usage(
+        &self,
+        tenant: &TenantId,
+        id: &str,
+    ) -> Result<Option<WidgetUsage>, StoreError>;
+    /// Stores a day's counts over what was kept.
+    async fn put_widget_usage(&self, usage: &WidgetUsage) -> Result<(), StoreError>;
+    /// A tenant's days from `from` to `to` (both days' midnights included), every bot's.
+    async fn widget_usage(
+        &self,
+        tenant: &TenantId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<WidgetUsage>, StoreError>;
 }

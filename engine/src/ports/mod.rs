@@ -31,7 +31,7 @@ pub use commerce::{
 pub use content::{
     BotStore, CannedResponseStore, IntegrationStore, KnowledgeStore, VoiceAgentStore,
 };
-pub use insights::InsightStore;
+pub use insights::{InsightStore, WidgetUsageStore};
 pub use scheduled::{OutboxStore, TimerStore};
 pub use sealing::Sealer;
 pub use session_store::{
@@ -102,6 +102,7 @@ pub trait Storage:
     + VoiceStore
     + InsightStore
     + ShopStore
+    + WidgetUsageStore
 {
 }
 impl<
@@ -121,7 +122,8 @@ impl<
         + SocialPostStore
         + VoiceStore
         + InsightStore
-        + ShopStore,
+        + ShopStore
+        + WidgetUsageStore,
 > Storage for T
 {
 }

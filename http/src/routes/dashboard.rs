@@ -18,7 +18,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
-use botwot_engine::analytics::{DashboardLayout, DashboardMetrics};
+use botwot_engine::analytics::{DashboardLayout, DashboardMetrics, WidgetFunnel, day_of};
+use botwot_engine::{Channel, TenantId};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -96,7 +97,33 @@ pub async fn dashboard_metrics(
         state.now(),
     )?;
     let gathered = gather(&*state.store, &tenant, scope).await?;
-    Ok(Json(metrics_of(scope, &gathered)))
+    let mut metrics = metrics_of(scope, &gathered);
+    metrics.widget = widget_funnel(&state, &tenant, scope, &metrics).await?;
+    Ok(Json(metrics))
+}
+
+/// The widget's loads and opens on the days of the range, and the web conversations of the
+/// range; nothing when the report is of another channel.
+async fn widget_funnel(
+    state: &AppState,
+    tenant: &TenantId,
+    scope: ReportScope,
+    metrics: &DashboardMetrics,
+) -> Result<WidgetFunnel, AppError> {
+    if scope.channel.is_some_and(|channel| channel != Channel::Web) {
+        return Ok(WidgetFunnel::default());
+    }
+    let days = state
+        .store
+        .widget_usage(tenant, day_of(scope.range.from), day_of(scope.range.to))
+        .await?;
+    let conversations = metrics
+        .channels
+        .iter()
+        .filter(|count| count.channel == Channel::Web)
+        .map(|count| count.conversations)
+        .sum();
+    Ok(WidgetFunnel::of(&days, conversations))
 }
 
 /// A report file of a range: CSV (conversations or summary) or XLSX (both, as two sheets).

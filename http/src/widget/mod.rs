@@ -8,5 +8,6 @@ pub mod demo;
 pub mod protocol;
 pub mod socket;
 pub mod typing;
+pub mod usage;
 
 pub use channel::WebChannel;

@@ -33,6 +33,11 @@ pub const EVENT_TYPING: &str = "typing";
 pub const EVENT_DRAFT: &str = "draft";
 /// Visitor → server only: the visitor's rating of the conversation.
 pub const EVENT_RATING: &str = "rating";
+/// Visitor → server only: the widget's use, `{event: "loaded" | "opened"}`.
+pub const EVENT_TRACK: &str = "track";
+/// `opened` reports one socket counts at most (a visitor toggling the panel all day counts once
+/// a time, but a client looping on it does not swell the figures); `loaded` counts once.
+pub const MAX_OPENS_PER_SOCKET: u32 = 20;
 
 /// Every event the server emits in the namespace.
 pub const SERVER_EVENTS: [&str; 7] = [

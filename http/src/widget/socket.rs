@@ -11,11 +11,13 @@ use crate::routes::ratings::{RatingInput, rate};
 use crate::sessions::{Envelope, Outcome, session_after};
 use crate::state::AppState;
 use crate::widget::protocol::{
-    BotCard, EVENT_ERROR, EVENT_HISTORY, EVENT_RATING, EVENT_SESSION, EVENT_TYPING, History,
-    MessageAck, NAMESPACE, SessionInfo, VisitorMessage, WidgetAuth, room,
+    BotCard, EVENT_ERROR, EVENT_HISTORY, EVENT_RATING, EVENT_SESSION, EVENT_TRACK, EVENT_TYPING,
+    History, MAX_OPENS_PER_SOCKET, MessageAck, NAMESPACE, SessionInfo, VisitorMessage, WidgetAuth,
+    room,
 };
 use crate::widget::typing::VisitorTyping;
 use axum::http::header::ORIGIN;
+use botwot_engine::analytics::WidgetEvent;
 use botwot_engine::ids::WidgetKey;
 use botwot_engine::session::Rejection;
 use botwot_engine::{
@@ -191,6 +193,44 @@ fn connected(socket: SocketRef, state: AppState, io: RealtimeIo) -> impl Future<
                     };
                     let _ = ack.send(&answer);
                 }
+            },
+        );
+        let (usage, tracked) = (state.clone(), visitor.clone());
+        let reported = Arc::new(std::sync::Mutex::new((false, 0u32)));
+        socket.on(
+            EVENT_TRACK,
+            move |socket: SocketRef, TryData(payload): TryData<Value>| {
+                let event = payload
+                    .ok()
+                    .as_ref()
+                    .and_then(|payload| payload.get("event"))
+                    .and_then(Value::as_str)
+                    .and_then(WidgetEvent::parse);
+                let Some(event) = event else {
+                    let error = AppError::new(
+                        ErrorCode::InvalidPayload,
+                        "track takes {\"event\": \"loaded\" | \"opened\"}",
+                    );
+                    report(&socket, &error);
+                    return ready(());
+                };
+                let counts = {
+                    let mut seen = reported
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    match event {
+                        WidgetEvent::Loaded => !std::mem::replace(&mut seen.0, true),
+                        WidgetEvent::Opened => {
+                            seen.1 += 1;
+                            seen.1 <= MAX_OPENS_PER_SOCKET
+                        }
+                    }
+                };
+                if counts {
+                    let (tenant, bot) = (&tracked.key.tenant_id, &tracked.bot_id);
+                    usage.widget_usage.count(tenant, bot, event, usage.now());
+                }
+                ready(())
             },
         );
         socket.on_fallback(|socket: SocketRef, Event(event): Event| {

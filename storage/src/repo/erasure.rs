@@ -13,7 +13,8 @@ use super::schema::{
     RECIPIENTS_BY_CAMPAIGN, REFRESH_FAMILIES, REFRESH_FAMILIES_BY_USER, SESSIONS,
     SESSIONS_BY_CREATED, SHOP_ORDERS, SHOP_ORDERS_BY_PLACED, SHOPS, SHOPS_BY_CREATED, SOCIAL_POSTS,
     SOCIAL_POSTS_BY_PUBLISH, TIMERS, USERS, USERS_BY_CREATED, VOICE_AGENTS, VOICE_AGENTS_BY_NAME,
-    VOICE_CALLS, VOICE_CALLS_BY_REQUESTED, VOICE_NUMBERS, VOICE_NUMBERS_BY_CREATED,
+    VOICE_CALLS, VOICE_CALLS_BY_REQUESTED, VOICE_NUMBERS, VOICE_NUMBERS_BY_CREATED, WIDGET_USAGE,
+    WIDGET_USAGE_BY_DAY,
 };
 use super::{Store, records};
 use crate::backend::{CollectionSpec, DocumentBackend, IndexQuery, IndexSpec, WriteBatch};
@@ -87,6 +88,7 @@ impl<B: DocumentBackend> Store<B> {
             (&INSIGHTS, &INSIGHTS_BY_ANALYSED),
             (&SHOP_ORDERS, &SHOP_ORDERS_BY_PLACED),
             (&SHOPS, &SHOPS_BY_CREATED),
+            (&WIDGET_USAGE, &WIDGET_USAGE_BY_DAY),
         ] {
             for hit in self.backend.query(tenant_only(index, collection)).await? {
                 doomed.push((collection, hit.id));

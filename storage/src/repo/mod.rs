@@ -27,6 +27,7 @@ mod social_posts;
 mod timers;
 mod voice;
 mod voice_agents;
+mod widget_usage;
 
 pub use paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 

@@ -3,18 +3,19 @@
 use super::schema::{
     ACCOUNT, ACTOR, AGENT, API_KEYS, AUDIT, BILLING_ACCOUNTS, BILLING_PLANS, BOT, BOTS, CALL_SID,
     CAMPAIGN, CAMPAIGN_MESSAGES, CAMPAIGN_RECIPIENTS, CAMPAIGNS, CANNED_RESPONSES, CHANNEL,
-    CONTACT, CREATED, DELETED, DIRECTION, DUE, EMAIL, FINISHED, INBOUND_PROVIDER_ID, INSIGHTS,
+    CONTACT, CREATED, DAY, DELETED, DIRECTION, DUE, EMAIL, FINISHED, INBOUND_PROVIDER_ID, INSIGHTS,
     INTEGRATIONS, KNOWLEDGE_BASE, KNOWLEDGE_BASES, KNOWLEDGE_DOCUMENTS, MESSAGES, NAME_ORDER,
     NEXT_ATTEMPT, NUMBER, ORGANISATIONS, OUTBOUND_PROVIDER_ID, OUTBOX, PHONE_NUMBER, PLACED,
     PUBLISH_AT, QUEUE, REFRESH_FAMILIES, REQUESTED, SEQ, SESSION, SESSIONS, SHARD, SHOP,
     SHOP_ORDERS, SHOPS, SHORTCUT, SOCIAL_POSTS, STATUS, TENANT, TIER_ORDER, TIMERS, UNFINISHED,
-    USER, USERS, VOICE_AGENTS, VOICE_CALLS, VOICE_NUMBERS, WIDGET_KEY,
+    USER, USERS, VOICE_AGENTS, VOICE_CALLS, VOICE_NUMBERS, WIDGET_KEY, WIDGET_USAGE,
 };
 use crate::backend::{CollectionSpec, Doc, DocumentBackend, FieldValue, Fields};
 use crate::error::StorageError;
 use botwot_engine::access::{
     ApiKey, AuditEntry, Organisation, PlanTier, RefreshFamily, UserAccount,
 };
+use botwot_engine::analytics::WidgetUsage;
 use botwot_engine::billing::{BillingAccount, BillingPlan};
 use botwot_engine::campaign::{Campaign, CampaignMessageRef, CampaignRecipient};
 use botwot_engine::canned::CannedResponse;
@@ -435,4 +436,14 @@ pub(super) fn shop_order<B: DocumentBackend>(
         fields.set(CONTACT, FieldValue::from(contact.as_str()));
     }
     doc::<B, _>(&SHOP_ORDERS, &order.id, fields, order)
+}
+
+pub(super) fn widget_usage<B: DocumentBackend>(
+    usage: &WidgetUsage,
+) -> Result<Doc<B::Body>, StorageError> {
+    let mut fields = Fields::with_capacity(2);
+    fields
+        .set(TENANT, tenant(&usage.tenant_id))
+        .set(DAY, millis(usage.day));
+    doc::<B, _>(&WIDGET_USAGE, &usage.id(), fields, usage)
 }

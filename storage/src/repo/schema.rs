@@ -67,6 +67,8 @@ pub const CALL_SID: &str = "callSid";
 pub const SHOP: &str = "shop";
 /// When a shop's order was placed.
 pub const PLACED: &str = "placedMs";
+/// Midnight UTC of a day counted.
+pub const DAY: &str = "dayMs";
 
 pub static BOTS_BY_WIDGET_KEY: IndexSpec = IndexSpec::unique("widget_key", &[WIDGET_KEY]);
 pub static BOTS_BY_CREATED: IndexSpec = IndexSpec::ordered("tenant_created", &[TENANT, CREATED]);
@@ -473,6 +475,14 @@ pub static SHOP_ORDERS: CollectionSpec = CollectionSpec {
     ],
 };
 
+/// The website widget's use per bot and UTC day (the id is `{bot}:{day}`), by day per tenant.
+pub static WIDGET_USAGE_BY_DAY: IndexSpec = IndexSpec::ordered("tenant_day", &[TENANT, DAY]);
+pub static WIDGET_USAGE: CollectionSpec = CollectionSpec {
+    name: "widget_usage",
+    fields: &[TENANT, DAY],
+    indexes: &[&WIDGET_USAGE_BY_DAY],
+};
+
 /// Every collection, for backends to create at open. A new collection goes last: the embedded
 /// backends keep each collection at its place in this list.
 pub static SCHEMA: &[&CollectionSpec] = &[
@@ -508,4 +518,5 @@ pub static SCHEMA: &[&CollectionSpec] = &[
     &INSIGHTS,
     &SHOPS,
     &SHOP_ORDERS,
+    &WIDGET_USAGE,
 ];

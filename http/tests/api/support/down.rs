@@ -773,3 +773,28 @@ impl botwot_engine::ports::ShopStore for DownStore {
         down()
     }
 }
+
+#[async_trait]
+impl botwot_engine::ports::WidgetUsageStore for DownStore {
+    async fn get_widget_usage(
+        &self,
+        _: &TenantId,
+        _: &str,
+    ) -> Result<Option<botwot_engine::analytics::WidgetUsage>, StoreError> {
+        down()
+    }
+    async fn put_widget_usage(
+        &self,
+        _: &botwot_engine::analytics::WidgetUsage,
+    ) -> Result<(), StoreError> {
+        down()
+    }
+    async fn widget_usage(
+        &self,
+        _: &TenantId,
+        _: Timestamp,
+        _: Timestamp,
+    ) -> Result<Vec<botwot_engine::analytics::WidgetUsage>, StoreError> {
+        down()
+    }
+}
