@@ -245,6 +245,25 @@ async fn a_cash_on_delivery_order_is_reminded_tagged_and_confirmed_on_whatsapp()
                 && shopify.order(SHOP, 450789469)["tags"] == "first_reminder, cod_confirmed"
         })
         .await;
+    // The tap is answered with the shop's acknowledgement, not by the bot's brain.
+    let texts_to_customer = || -> Vec<String> {
+        graph
+            .requests()
+            .into_iter()
+            .filter(|request| request.body["to"] == WHATSAPP && request.body["type"] == "text")
+            .filter_map(|request| request.body["text"]["body"].as_str().map(str::to_owned))
+            .collect()
+    };
+    server
+        .until("the tap is acknowledged", || async {
+            !texts_to_customer().is_empty()
+        })
+        .await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(
+        texts_to_customer(),
+        ["Thank you! Your order #1001 is confirmed and will be on its way soon."]
+    );
     let (_, confirmed) = server.get("/v1/shopify/orders?status=confirmed").await;
     assert_eq!(
         confirmed["items"].as_array().map(Vec::len),

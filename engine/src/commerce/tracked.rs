@@ -399,6 +399,22 @@ impl TrackedOrder {
         Ok(true)
     }
 
+    /// What the customer is told when they tap a reminder's button: that the order is confirmed,
+    /// or that it will not be sent, as the order now stands; `None` when it stands otherwise
+    /// (settled meanwhile, say), and the conversation answers the tap as any message.
+    pub fn acknowledgement(&self) -> Option<String> {
+        let name = &self.order.name;
+        match self.reminder_status {
+            ReminderStatus::Confirmed => Some(format!(
+                "Thank you! Your order {name} is confirmed and will be on its way soon."
+            )),
+            ReminderStatus::Declined => Some(format!(
+                "Thank you for letting us know. We will not send your order {name}."
+            )),
+            _ => None,
+        }
+    }
+
     /// Takes in `order` (when given), then decides the status and the next due time.
     fn take_in(
         &mut self,

@@ -285,7 +285,12 @@ fn the_customers_answer_ends_the_reminders_and_is_tagged() {
     report.tags_written = vec!["first_reminder".to_owned()];
     order.finish_attempt(report, &settings, at(60));
 
+    assert_eq!(order.acknowledgement(), None, "nothing answered yet");
     assert_eq!(order.answer(CustomerAnswer::Confirm, at(70)), Ok(true));
+    assert_eq!(
+        order.acknowledgement().as_deref(),
+        Some("Thank you! Your order #1001 is confirmed and will be on its way soon.")
+    );
     assert_eq!(order.answer(CustomerAnswer::Confirm, at(71)), Ok(false));
     assert_eq!(order.reminder_status, ReminderStatus::Confirmed);
     assert_eq!(order.tags_pending, vec!["cod_confirmed".to_owned()]);

@@ -33,6 +33,11 @@ pub fn apply(
             provider_message_id,
             body,
         } => step.inbound(provider_message_id, body)?,
+        SessionEvent::InboundAnswered {
+            provider_message_id,
+            body,
+            reply,
+        } => step.inbound_answered(provider_message_id, body, reply)?,
         SessionEvent::BotReplied {
             in_reply_to,
             text,
@@ -106,6 +111,39 @@ impl Step {
         provider_message_id: Option<String>,
         body: MessageBody,
     ) -> Result<(), Rejection> {
+        let (seq, question) = self.contact_wrote(provider_message_id, body)?;
+        if self.state.responder != Responder::Bot {
+            return Ok(());
+        }
+        // Asking for a person by name goes straight to the queue: the brain is not asked.
+        if mentions_any(&question, &self.state.rules.handover.keywords) {
+            self.start_waiting(true);
+        } else {
+            self.ask_brain(seq, question);
+        }
+        Ok(())
+    }
+
+    fn inbound_answered(
+        &mut self,
+        provider_message_id: Option<String>,
+        body: MessageBody,
+        reply: String,
+    ) -> Result<(), Rejection> {
+        self.contact_wrote(provider_message_id, body)?;
+        if self.state.responder == Responder::Bot && !reply.trim().is_empty() {
+            self.send(Author::Bot, MessageBody::text(reply), None);
+        }
+        Ok(())
+    }
+
+    /// Stores what the contact wrote (reopening or waking the conversation); its sequence
+    /// number and its words.
+    fn contact_wrote(
+        &mut self,
+        provider_message_id: Option<String>,
+        body: MessageBody,
+    ) -> Result<(u64, String), Rejection> {
         if matches!(&body, MessageBody::Text { text } if text.trim().is_empty()) {
             return Err(Rejection::EmptyMessage);
         }
@@ -125,16 +163,7 @@ impl Step {
         let seq = message.seq;
         self.effects.push(Effect::Append(message));
         self.restart_inactivity_timers();
-        if self.state.responder != Responder::Bot {
-            return Ok(());
-        }
-        // Asking for a person by name goes straight to the queue: the brain is not asked.
-        if mentions_any(&question, &self.state.rules.handover.keywords) {
-            self.start_waiting(true);
-        } else {
-            self.ask_brain(seq, question);
-        }
-        Ok(())
+        Ok((seq, question))
     }
 
     fn bot_replied(&mut self, in_reply_to: u64, text: String, wants_human: bool) {

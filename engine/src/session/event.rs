@@ -24,6 +24,15 @@ pub enum SessionEvent {
         provider_message_id: Option<String>,
         body: MessageBody,
     },
+    /// The contact wrote, and something other than the bot has answered it already (a shop took
+    /// the contact's tap on an order reminder's button): stored like [`SessionEvent::Inbound`],
+    /// and `reply` is sent as the bot's without asking the brain. With a person on the
+    /// conversation (or waited for) only the message is stored, for them to answer.
+    InboundAnswered {
+        provider_message_id: Option<String>,
+        body: MessageBody,
+        reply: String,
+    },
     /// The brain answered the inbound message with sequence number `in_reply_to`; with
     /// `wants_human` it also thinks a person should take over (the bot's handover policy decides).
     BotReplied {
@@ -93,4 +102,22 @@ pub enum SessionEvent {
         message_id: MessageId,
         delivery: Delivery,
     },
+}
+
+impl SessionEvent {
+    /// This contact's message, answered already with `reply` (see
+    /// [`SessionEvent::InboundAnswered`]); any other event as it is.
+    pub fn answered_with(self, reply: String) -> Self {
+        match self {
+            SessionEvent::Inbound {
+                provider_message_id,
+                body,
+            } => SessionEvent::InboundAnswered {
+                provider_message_id,
+                body,
+                reply,
+            },
+            other => other,
+        }
+    }
 }

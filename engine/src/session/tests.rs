@@ -122,6 +122,38 @@ fn inbound_is_appended_in_order_and_asks_the_brain() {
 }
 
 #[test]
+fn an_answered_message_is_stored_and_its_reply_sent_without_asking_the_brain() {
+    let tap =
+        inbound("Confirm", "wamid.tap").answered_with("Your order #1001 is confirmed.".into());
+    let answered = run(&fresh(), tap.clone(), 10);
+    let messages = appended(&answered);
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert_eq!(messages[0].direction, Direction::Inbound);
+    assert_eq!(
+        messages[0].provider_message_id.as_deref(),
+        Some("wamid.tap")
+    );
+    assert_eq!(messages[1].author, Author::Bot);
+    assert_eq!(
+        messages[1].body,
+        MessageBody::text("Your order #1001 is confirmed.")
+    );
+    assert!(
+        !answered
+            .effects
+            .iter()
+            .any(|effect| matches!(effect, Effect::AskBrain { .. })),
+        "the brain is not asked"
+    );
+    // With a person on the conversation, the message waits for them and no reply goes.
+    let with_agent = run(&taken_by("agent_1"), tap, 20);
+    assert_eq!(appended(&with_agent).len(), 1);
+    // Any other event is left as it is.
+    let joined = SessionEvent::ContactJoined { greeting: None };
+    assert_eq!(joined.clone().answered_with("ignored".into()), joined);
+}
+
+#[test]
 fn empty_text_is_rejected_without_change() {
     let result = apply(&fresh(), inbound("   ", "c1"), Timestamp(5));
     assert_eq!(result, Err(Rejection::EmptyMessage));

@@ -127,9 +127,11 @@ async fn take_events(state: &AppState, events: Vec<MetaEvent>) -> Result<(), App
         match event {
             MetaEvent::WhatsAppMessage(inbound) => {
                 let account = &inbound.account.phone_number_id;
-                let event = inbound.session_event();
+                let mut event = inbound.session_event();
+                if let Some(reply) = order_answers::take_answer(state, &inbound).await? {
+                    event = event.answered_with(reply);
+                }
                 deliver(state, Channel::WhatsApp, account, &inbound.wa_id, event).await?;
-                order_answers::take_answer(state, &inbound).await?;
             }
             MetaEvent::MessagingMessage(inbound) => {
                 let channel = inbound.parties.channel;
