@@ -188,12 +188,18 @@ try {
   await page.click("#dashboard-add-button");
   kinds = [...kinds, "topIntents"];
   await waitForKinds(kinds, "edit-layout");
+  await page.selectOption("#dashboard-add-kind", "widgetFunnel");
+  await page.click("#dashboard-add-button");
+  kinds = [...kinds, "widgetFunnel"];
+  await waitForKinds(kinds, "edit-layout");
   await widget("resolutionRate").getByRole("button", { name: "Earlier" }).click();
   const moved = kinds.indexOf("resolutionRate");
   [kinds[moved - 1], kinds[moved]] = [kinds[moved], kinds[moved - 1]];
   await waitForKinds(kinds, "edit-layout");
   await expectVisible(widget("topIntents").filter({ hasText: "No data yet." }), "edit-layout",
     "the top intents widget does not say it has no data yet");
+  await expectVisible(widget("widgetFunnel").filter({ hasText: "Website widget" }), "edit-layout",
+    "the website widget's funnel is not drawn");
   await shoot(page, "edit-layout");
   print({ step: "edit-layout", ok: true, kinds });
 

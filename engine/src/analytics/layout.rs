@@ -28,10 +28,12 @@ pub enum WidgetKind {
     BotVsAgent,
     TopIntents,
     SentimentDistribution,
+    /// The website widget's loads, opens and the web conversations they led to.
+    WidgetFunnel,
 }
 
 impl WidgetKind {
-    pub const ALL: [WidgetKind; 10] = [
+    pub const ALL: [WidgetKind; 11] = [
         WidgetKind::TotalConversations,
         WidgetKind::ActiveSessions,
         WidgetKind::ConversationVolume,
@@ -42,6 +44,7 @@ impl WidgetKind {
         WidgetKind::BotVsAgent,
         WidgetKind::TopIntents,
         WidgetKind::SentimentDistribution,
+        WidgetKind::WidgetFunnel,
     ];
 
     /// The kind named `text` on the wire (`conversationVolume`, ...).

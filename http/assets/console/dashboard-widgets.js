@@ -133,6 +133,20 @@ export const WIDGETS = {
         ]);
     },
   },
+  widgetFunnel: {
+    title: "Website widget",
+    size: CHART,
+    draw: (metrics) => {
+      const funnel = metrics.widget ?? {};
+      if (!funnel.loads) return noData();
+      return barChart("widgetFunnel",
+        `Pages the widget loaded on, opened on (${percent(funnel.openRate)}) and conversations (${percent(funnel.conversationRate)})`, [
+          { label: "loaded", ...count(funnel.loads) },
+          { label: "opened", ...count(funnel.opens ?? 0) },
+          { label: "conversations", ...count(funnel.conversations ?? 0) },
+        ]);
+    },
+  },
 };
 
 

@@ -138,14 +138,16 @@ schema_from_example!(
     /// busiest first, their conversations, resolved and rated ones and average rating.
     /// `topIntents` (`[{intent, conversations}]`, the most frequent first) and `sentiment`
     /// (`{analysed, positive, negative, neutral}`, mean percentages) count the conversations a
-    /// language model analysed (`POST /v1/sessions/{sessionId}/insights/{kind}`).
+    /// language model analysed (`POST /v1/sessions/{sessionId}/insights/{kind}`). `widget`
+    /// (`{loads, opens, conversations, openRate, conversationRate}`): the website widget's loads
+    /// and opens on the range's days and the web conversations of the range.
     DashboardMetricsSchema, "DashboardMetrics", examples::dashboard_metrics, required = []
 );
 schema_from_example!(
     /// A user's dashboard widgets on a 12-column grid: a unique `id`, a `kind` (`totalConversations`,
     /// `activeSessions`, `conversationVolume`, `resolutionRate`, `responseTime`, `satisfaction`,
-    /// `channelBreakdown`, `botVsAgent`, `topIntents`, `sentimentDistribution`), `x`, `y`, `width`,
-    /// `height`.
+    /// `channelBreakdown`, `botVsAgent`, `topIntents`, `sentimentDistribution`, `widgetFunnel`),
+    /// `x`, `y`, `width`, `height`.
     DashboardLayoutSchema, "DashboardLayout", examples::dashboard_layout, required = ["widgets"]
 );
 schema_from_example!(
