@@ -15,6 +15,7 @@ mod tests;
 
 pub use kind::InsightKind;
 pub use prompt::{InsightPrompt, MAX_TRANSCRIPT_CHARS, Speaker};
+pub(crate) use result::unfenced;
 pub use result::{
     Choice, Emotion, InsightResult, Intent, Level, MAX_LIST_ITEMS, MalformedInsight,
     SHORT_TEXT_WORDS, SUMMARY_WORDS,

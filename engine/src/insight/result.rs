@@ -172,8 +172,9 @@ impl InsightResult {
     }
 }
 
-/// The JSON inside a Markdown code fence, or the whole answer.
-fn unfenced(answer: &str) -> &str {
+/// The JSON inside a Markdown code fence, or the whole answer (models fence JSON now and then,
+/// JSON mode or not); the writing tasks read their answers with it too.
+pub(crate) fn unfenced(answer: &str) -> &str {
     let trimmed = answer.trim();
     let Some(inner) = trimmed.strip_prefix("```") else {
         return trimmed;

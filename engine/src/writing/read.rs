@@ -4,6 +4,7 @@
 //! not empty and within [`MAX_MEDIA_PROMPT_CHARS`].
 
 use super::{MAX_HASHTAGS, MAX_MEDIA_PROMPT_CHARS, WritingTask, Written};
+use crate::insight::unfenced;
 use serde_json::{Map, Value};
 
 pub(super) fn written(task: &WritingTask, answer: &str) -> Result<Written, String> {
@@ -26,15 +27,7 @@ pub(super) fn written(task: &WritingTask, answer: &str) -> Result<Written, Strin
 
 /// The answer's JSON object (inside a Markdown code fence or not).
 fn object(answer: &str) -> Result<Map<String, Value>, String> {
-    let trimmed = answer.trim();
-    let inner = match trimmed.strip_prefix("```") {
-        Some(fenced) => {
-            let fenced = fenced.strip_prefix("json").unwrap_or(fenced);
-            fenced.strip_suffix("```").unwrap_or(fenced).trim()
-        }
-        None => trimmed,
-    };
-    match serde_json::from_str(inner) {
+    match serde_json::from_str(unfenced(answer)) {
         Ok(Value::Object(fields)) => Ok(fields),
         Ok(_) => Err("not a JSON object".to_owned()),
         Err(error) => Err(format!("not JSON ({error})")),

@@ -23,6 +23,7 @@ mod fake_api;
 #[allow(unused_imports)]
 pub use fake_api::{FakeApi, RecordedRequest};
 
+use botwot_engine::Timestamp;
 use fake_api::{Answer, AnswerWithHeaders, json_answer};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -196,29 +197,9 @@ pub fn chrono_rfc3339(secs_ago: i64) -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .expect("after 1970")
         .as_secs() as i64;
-    let local = now - secs_ago + 5 * 3600 + 1800;
-    let (days, rest) = (local.div_euclid(86_400), local.rem_euclid(86_400));
-    let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}+05:30",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
-}
-
-/// The civil date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+    let local = Timestamp::from_millis((now - secs_ago + 5 * 3600 + 1800) * 1000).to_rfc3339();
+    // `2024-01-08T15:30:00.000Z` in local time, written with the offset instead of `.000Z`.
+    format!("{}+05:30", &local[..19])
 }
 
 /// The Admin API of every shop.
@@ -321,38 +302,9 @@ fn list_orders(state: &State, request: &RecordedRequest) -> Option<AnswerWithHea
     Some((json_answer(200, &json!({"orders": page})), headers))
 }
 
-/// Unix seconds of an RFC 3339 time as Shopify and BotWot write them (`Z` or `±hh:mm`, any
-/// fraction of a second ignored).
+/// Unix seconds of an RFC 3339 time.
 fn seconds_of(text: &str) -> Option<i64> {
-    let date = text.get(..10)?;
-    let time = text.get(11..19)?;
-    let zone = text
-        .get(19..)?
-        .trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
-    let mut ymd = date.split('-').map(|part| part.parse::<i64>().ok());
-    let (y, m, d) = (ymd.next()??, ymd.next()??, ymd.next()??);
-    let mut hms = time.split(':').map(|part| part.parse::<i64>().ok());
-    let (h, min, s) = (hms.next()??, hms.next()??, hms.next()??);
-    let offset = match zone {
-        "Z" => 0,
-        _ => {
-            let sign = if zone.starts_with('-') { -1 } else { 1 };
-            let (oh, om) = zone.get(1..)?.split_once(':')?;
-            sign * (oh.parse::<i64>().ok()? * 3600 + om.parse::<i64>().ok()? * 60)
-        }
-    };
-    Some(days_from_civil(y, m, d) * 86_400 + h * 3600 + min * 60 + s - offset)
-}
-
-/// The day count since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = if m > 2 { m - 3 } else { m + 9 };
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    Timestamp::parse_rfc3339(text).map(|at| at.millis().div_euclid(1000))
 }
 
 /// The GraphQL `tagsAdd` mutation on an order.
