@@ -3,7 +3,9 @@
 //! Shops bring their own tokens, so nothing here is a secret and shops are always served.
 
 use anyhow::{Context, Result};
-use botwot_actors::{NamedLocks, OrderReminders, OrderRemindersConfig, OrderRemindersDeps};
+use botwot_actors::{
+    DueWork, NamedLocks, OrderReminders, OrderRemindersConfig, OrderRemindersDeps,
+};
 use botwot_adapters::meta::graph::{MetaGraphSender, TokenCipher};
 use botwot_adapters::shopify::{DEFAULT_API_VERSION, ShopifyClient, ShopifyConfig};
 use botwot_engine::ports::Storage;

@@ -6,7 +6,9 @@ use crate::commerce::CommerceConfig;
 use crate::payments::PaymentsConfig;
 use crate::voice::VoiceConfig;
 use anyhow::{Context, Result, bail};
-use botwot_actors::{CampaignRunnerConfig, InboundLogConfig, NodeConfig, PostPublisherConfig};
+use botwot_actors::{
+    CampaignRunnerConfig, InboundLogConfig, LeadsConfig, NodeConfig, PostPublisherConfig,
+};
 use botwot_adapters::meta::graph::GraphConfig;
 use botwot_cluster::ClusterConfig;
 use botwot_http::HttpConfig;
@@ -41,6 +43,9 @@ pub struct Config {
     pub payments: PaymentsConfig,
     /// Shops: Shopify's Admin API and how often order reminders are looked for.
     pub commerce: CommerceConfig,
+    /// Leads: how often due follow-ups are looked for (`sweep_ms`), how long an attempt holds a
+    /// lead (`lease_ms`) and how many per read (`batch`).
+    pub leads: LeadsConfig,
     /// Phone calls through Twilio and ElevenLabs (off until ElevenLabs' key is set).
     pub voice: VoiceConfig,
     /// Where the Meta Graph API is (`base_url`, `api_version`, `request_timeout_ms`): replies on

@@ -9,8 +9,8 @@ use crate::payments;
 use crate::voice::{self, VoiceParts};
 use anyhow::{Context, Result};
 use botwot_actors::{
-    CampaignRunner, CampaignRunnerDeps, NamedLocks, Node, NodeDeps, PostPublisher,
-    PostPublisherDeps, SystemClock,
+    CampaignRunner, CampaignRunnerDeps, DueWork, Leads, LeadsDeps, NamedLocks, Node, NodeDeps,
+    PostPublisher, PostPublisherDeps, SystemClock,
 };
 use botwot_adapters::channels::ChannelRouter;
 use botwot_adapters::meta::graph::{
@@ -115,6 +115,17 @@ pub async fn serve(mut config: Config) -> Result<()> {
         },
     )?;
     http = http.commerce(commerce);
+    let leads = Leads::new(
+        LeadsDeps {
+            store: store.clone(),
+            sender: meta.clone(),
+            locks: locks.clone(),
+            clock: clock.clone(),
+        },
+        config.leads,
+    );
+    leads.spawn();
+    http = http.leads(leads);
     let campaigns = CampaignRunner::start(
         CampaignRunnerDeps {
             store: store.clone(),

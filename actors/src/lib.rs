@@ -9,7 +9,8 @@
 //! at start; [`CampaignRunner`] sends campaigns, every recipient's journey resumed from the
 //! store; [`Billing`] settles what organisations paid for into their plan tier; [`PostPublisher`] publishes
 //! posts on Facebook pages and Instagram accounts at their time; [`OrderReminders`] asks shops'
-//! cash-on-delivery customers to confirm their orders on WhatsApp; [`VoiceCalls`] runs phone calls
+//! cash-on-delivery customers to confirm their orders on WhatsApp; [`Leads`] keeps sales leads and
+//! sends their follow-ups; [`VoiceCalls`] runs phone calls
 //! with voice agents through Twilio and the conversational AI, every call's check kept in the
 //! store. [`Node`] wires it all together; [`Sessions`] is the handle the HTTP layer talks to.
 //! In a cluster, [`ClusterHost`] hands the node the shards it holds and [`ClusteredSessions`]
@@ -28,9 +29,11 @@ mod clock;
 mod clustered;
 mod commit;
 mod config;
+mod due_work;
 mod held_back;
 mod inbound;
 mod ingestion;
+mod leads;
 mod named_locks;
 mod node;
 mod order_reminders;
@@ -55,8 +58,10 @@ pub use campaigns::{
 pub use clock::{SystemClock, TokioClock};
 pub use clustered::{ClusterHost, ClusteredSessions};
 pub use config::NodeConfig;
+pub use due_work::{DueWork, Pace};
 pub use inbound::{InboundLogConfig, LoggedSessions};
 pub use ingestion::{Ingestion, IngestionConfig, IngestionDeps};
+pub use leads::{BY_AUTOMATION, BY_BOT, LeadError, Leads, LeadsConfig, LeadsDeps, lead_lock_name};
 pub use named_locks::{LockError, NamedGuard, NamedLocks};
 pub use node::{Node, NodeDeps, NodeSnapshot};
 pub use order_reminders::{

@@ -11,6 +11,7 @@
 //! left is the network's: a process that dies after Meta accepted a post and before its id is
 //! stored publishes it again when the lease runs out (the Graph API has no idempotency key).
 
+use crate::due_work::{DueWork, Pace};
 use crate::named_locks::NamedLocks;
 use botwot_engine::ids::PostId;
 use botwot_engine::ports::{SocialPublisher, Storage, StoreError};
@@ -20,7 +21,6 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
-use tokio::task::JoinHandle;
 use tracing::{info, warn};
 
 /// How a node publishes posts (the `[social]` section).
@@ -58,7 +58,7 @@ pub struct PostPublisherDeps {
 pub struct PostPublisher {
     deps: Arc<PostPublisherDeps>,
     config: PostPublisherConfig,
-    bell: Arc<Notify>,
+    pace: Pace,
 }
 
 /// The name of a post's lock, held by every change of it.
@@ -70,55 +70,34 @@ impl PostPublisher {
     pub fn new(deps: PostPublisherDeps, config: PostPublisherConfig) -> Self {
         Self {
             deps: Arc::new(deps),
+            pace: Pace {
+                sweep_ms: config.sweep_ms,
+                batch: config.batch,
+                bell: Arc::new(Notify::new()),
+            },
             config,
-            bell: Arc::new(Notify::new()),
         }
     }
 
     /// Looks for due posts now (a post was made for now).
     pub fn wake(&self) {
-        self.bell.notify_one();
+        self.pace.bell.notify_one();
+    }
+}
+
+impl DueWork for PostPublisher {
+    type Record = SocialPost;
+    const NAME: &'static str = "post publisher";
+
+    fn pace(&self) -> &Pace {
+        &self.pace
     }
 
-    /// Publishes due posts every `sweep_ms` and when woken, until the task is aborted.
-    pub fn spawn(&self) -> JoinHandle<()> {
-        let publisher = self.clone();
-        let every = Duration::from_millis(self.config.sweep_ms.max(10));
-        tokio::spawn(async move {
-            loop {
-                if let Err(error) = publisher.publish_due().await {
-                    warn!(%error, "post publisher: the store failed; trying again later");
-                }
-                tokio::select! {
-                    () = tokio::time::sleep(every) => {}
-                    () = publisher.bell.notified() => {}
-                }
-            }
-        })
-    }
-
-    /// Publishes every post due now; how many attempts it made.
-    pub async fn publish_due(&self) -> Result<usize, StoreError> {
-        let mut attempts = 0;
-        loop {
-            let now = self.deps.clock.now();
-            let due = self
-                .deps
-                .store
-                .due_posts(now, self.config.batch.max(1))
-                .await?;
-            let full = due.len() >= self.config.batch.max(1);
-            let mut taken = 0;
-            for post in due {
-                if self.attempt(&post).await? {
-                    taken += 1;
-                }
-            }
-            attempts += taken;
-            if !full || taken == 0 {
-                return Ok(attempts);
-            }
-        }
+    async fn due(&self, limit: usize) -> Result<Vec<SocialPost>, StoreError> {
+        self.deps
+            .store
+            .due_posts(self.deps.clock.now(), limit)
+            .await
     }
 
     /// One attempt at `post`; `false` when another process had it or it was no longer due.
@@ -136,7 +115,9 @@ impl PostPublisher {
         self.finish(&post.id, &post, outcome).await?;
         Ok(true)
     }
+}
 
+impl PostPublisher {
     /// Records the attempt under the post's lock; the post as stored, or `None` when it was not
     /// due any more (cancelled, moved, or taken by another process).
     async fn begin(&self, seen: &SocialPost) -> Result<Option<SocialPost>, StoreError> {

@@ -114,3 +114,11 @@ string_id!(
     /// A post of an organisation on its Facebook page or Instagram account (PRD §3.7.2).
     PostId, "pst"
 );
+string_id!(
+    /// A sales lead an organisation follows up (PRD §3.8.1).
+    LeadId, "lead"
+);
+string_id!(
+    /// One entry of a lead's history: a note, a call, a change of stage, a follow-up sent.
+    LeadEventId, "lev"
+);

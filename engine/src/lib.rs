@@ -25,6 +25,7 @@ pub mod insight;
 pub mod integration;
 pub mod interactive;
 pub mod knowledge;
+pub mod leads;
 pub mod message;
 pub mod messaging_window;
 pub mod outbox;

@@ -19,7 +19,7 @@ use crate::sessions::SessionDispatcher;
 use crate::state::AppState;
 use crate::widget::{WebChannel, demo, socket};
 use axum::Router;
-use botwot_actors::{CampaignRunner, NamedLocks, PostPublisher};
+use botwot_actors::{CampaignRunner, Leads, NamedLocks, PostPublisher};
 use botwot_adapters::meta::graph::contact_signals::ContactSignals;
 use botwot_adapters::meta::graph::template_library::TemplateLibrary;
 use botwot_adapters::meta::graph::{AccessTokenSource, GraphClient};
@@ -65,6 +65,7 @@ pub struct HttpBuilder {
     payments: Option<Payments>,
     posts: Option<PostPublisher>,
     commerce: Option<Commerce>,
+    leads: Option<Leads>,
     voice: Option<Telephone>,
 }
 
@@ -92,6 +93,7 @@ impl HttpBuilder {
             payments: None,
             posts: None,
             commerce: None,
+            leads: None,
             voice: None,
         })
     }
@@ -156,6 +158,12 @@ impl HttpBuilder {
     /// Shops: the node's order reminders and where Shopify sends webhooks.
     pub fn commerce(mut self, commerce: Commerce) -> Self {
         self.commerce = Some(commerce);
+        self
+    }
+
+    /// Leads: the node's lead book and its follow-up worker.
+    pub fn leads(mut self, leads: Leads) -> Self {
+        self.leads = Some(leads);
         self
     }
 
@@ -240,6 +248,7 @@ impl HttpBuilder {
             payments: self.payments.clone(),
             posts: self.posts.clone(),
             commerce: self.commerce.clone(),
+            leads: self.leads.clone(),
             voice: self.voice.clone(),
             widget_usage: Arc::default(),
         };

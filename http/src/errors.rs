@@ -184,6 +184,10 @@ error_codes! {
     ShopifyRefused => BAD_GATEWAY, "shopify_refused";
     /// Shopify did not answer, or not in time, or asked to slow down; sent with `Retry-After`.
     ShopifyUnavailable => SERVICE_UNAVAILABLE, "shopify_unavailable";
+    /// Leads (`/v1/leads`) are not kept by this node.
+    LeadsDisabled => NOT_FOUND, "leads_disabled";
+    /// The organisation has a lead with this WhatsApp number already.
+    LeadExists => CONFLICT, "lead_exists";
     /// The server has no public address for a provider to call back (`http.public_url`).
     PublicUrlMissing => CONFLICT, "public_url_missing";
     /// A cluster administration route called on a node that runs alone (not `serve --cluster`).

@@ -11,7 +11,7 @@ use crate::routes::shopify::Commerce;
 use crate::routes::voice::Telephone;
 use crate::sessions::SessionDispatcher;
 use crate::widget::usage::UsageTally;
-use botwot_actors::{CampaignRunner, PostPublisher};
+use botwot_actors::{CampaignRunner, Leads, PostPublisher};
 use botwot_adapters::meta::graph::contact_signals::ContactSignals;
 use botwot_adapters::meta::graph::template_library::TemplateLibrary;
 use botwot_adapters::meta::media::MediaLibrary;
@@ -63,6 +63,8 @@ pub struct AppState {
     pub widget_usage: Arc<UsageTally>,
     /// Shops and their order reminders; `None` in tests of other parts (`commerce_disabled`).
     pub commerce: Option<Commerce>,
+    /// Leads and their follow-ups; `None` in tests of other parts (`leads_disabled`).
+    pub leads: Option<Leads>,
     /// Phone calls through Twilio and the conversational AI; `None` when none is configured
     /// (`voice_disabled`).
     pub voice: Option<Telephone>,

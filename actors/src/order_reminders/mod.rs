@@ -15,6 +15,7 @@ mod sync;
 
 pub use sync::SyncError;
 
+use crate::due_work::{DueWork, Pace};
 use crate::named_locks::{NamedGuard, NamedLocks};
 use botwot_engine::commerce::{
     AttemptReport, CustomerAnswer, OrderSnapshot, ReminderWork, SendOutcome, ShopConnection,
@@ -30,7 +31,6 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
-use tokio::task::JoinHandle;
 use tracing::{info, warn};
 
 /// How a node sends order reminders (the `[commerce]` section).
@@ -71,7 +71,7 @@ pub struct OrderRemindersDeps {
 pub struct OrderReminders {
     deps: Arc<OrderRemindersDeps>,
     config: OrderRemindersConfig,
-    bell: Arc<Notify>,
+    pace: Pace,
 }
 
 /// The name of an order's lock, held by every change of it.
@@ -93,8 +93,12 @@ impl OrderReminders {
     pub fn new(deps: OrderRemindersDeps, config: OrderRemindersConfig) -> Self {
         Self {
             deps: Arc::new(deps),
+            pace: Pace {
+                sweep_ms: config.sweep_ms,
+                batch: config.batch,
+                bell: Arc::new(Notify::new()),
+            },
             config,
-            bell: Arc::new(Notify::new()),
         }
     }
 
@@ -104,7 +108,7 @@ impl OrderReminders {
 
     /// Looks for due orders now.
     pub fn wake(&self) {
-        self.bell.notify_one();
+        self.pace.bell.notify_one();
     }
 
     /// The Admin API access of `shop`, its token opened.
@@ -226,46 +230,21 @@ impl OrderReminders {
             .await
             .map_err(|error| StoreError::Unavailable(error.to_string()))
     }
+}
 
-    /// Sends due reminders every `sweep_ms` and when woken, until the task is aborted.
-    pub fn spawn(&self) -> JoinHandle<()> {
-        let reminders = self.clone();
-        let every = Duration::from_millis(self.config.sweep_ms.max(10));
-        tokio::spawn(async move {
-            loop {
-                if let Err(error) = reminders.run_due().await {
-                    warn!(%error, "order reminders: the store failed; trying again later");
-                }
-                tokio::select! {
-                    () = tokio::time::sleep(every) => {}
-                    () = reminders.bell.notified() => {}
-                }
-            }
-        })
+impl DueWork for OrderReminders {
+    type Record = TrackedOrder;
+    const NAME: &'static str = "order reminders";
+
+    fn pace(&self) -> &Pace {
+        &self.pace
     }
 
-    /// Acts on every order due now; how many attempts it made.
-    pub async fn run_due(&self) -> Result<usize, StoreError> {
-        let batch = self.config.batch.max(1);
-        let mut attempts = 0;
-        loop {
-            let due = self
-                .deps
-                .store
-                .due_orders(self.deps.clock.now(), batch)
-                .await?;
-            let full = due.len() >= batch;
-            let mut taken = 0;
-            for order in due {
-                if self.attempt(&order).await? {
-                    taken += 1;
-                }
-            }
-            attempts += taken;
-            if !full || taken == 0 {
-                return Ok(attempts);
-            }
-        }
+    async fn due(&self, limit: usize) -> Result<Vec<TrackedOrder>, StoreError> {
+        self.deps
+            .store
+            .due_orders(self.deps.clock.now(), limit)
+            .await
     }
 
     /// One attempt at `seen`; `false` when another process had it or it was no longer due.
@@ -302,7 +281,9 @@ impl OrderReminders {
         self.finish(&order, report).await?;
         Ok(true)
     }
+}
 
+impl OrderReminders {
     /// Asks the shop how the order stands and, if it still waits for the customer, sends the
     /// reminder.
     async fn remind(

@@ -15,6 +15,7 @@ use botwot_engine::billing::{BillingAccount, BillingPlan};
 use botwot_engine::campaign::{Campaign, CampaignRecipient, CampaignStatus};
 use botwot_engine::commerce::{ReminderStatus, ShopConnection, TrackedOrder};
 use botwot_engine::ids::CampaignId;
+use botwot_engine::ids::LeadId;
 use botwot_engine::ids::PostId;
 use botwot_engine::ids::{ApiKeyId, RefreshFamilyId, UserId};
 use botwot_engine::ids::{BotId, MessageId, SessionId, TenantId, WidgetKey};
@@ -22,6 +23,7 @@ use botwot_engine::ids::{CallId, VoiceNumberId};
 use botwot_engine::ids::{DocumentId, KnowledgeBaseId};
 use botwot_engine::integration::ChannelIntegration;
 use botwot_engine::knowledge::{KnowledgeBase, KnowledgeDocument};
+use botwot_engine::leads::{Lead, LeadEvent, LeadSettings, LeadStage};
 use botwot_engine::message::{Delivery, Message};
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::ports::CallFilter;
@@ -1003,5 +1005,59 @@ impl botwot_engine::ports::WidgetUsageStore for TornWrites {
         to: Timestamp,
     ) -> Result<Vec<botwot_engine::analytics::WidgetUsage>, StoreError> {
         self.inner.widget_usage(tenant, from, to).await
+    }
+}
+
+#[async_trait]
+impl botwot_engine::ports::LeadStore for TornWrites {
+    async fn insert_lead(&self, lead: &Lead) -> Result<(), StoreError> {
+        self.inner.insert_lead(lead).await
+    }
+    async fn save_lead(&self, lead: &Lead) -> Result<(), StoreError> {
+        self.inner.save_lead(lead).await
+    }
+    async fn get_lead(&self, tenant: &TenantId, id: &LeadId) -> Result<Option<Lead>, StoreError> {
+        self.inner.get_lead(tenant, id).await
+    }
+    async fn find_lead_by_phone(
+        &self,
+        tenant: &TenantId,
+        phone: &str,
+    ) -> Result<Option<Lead>, StoreError> {
+        self.inner.find_lead_by_phone(tenant, phone).await
+    }
+    async fn list_leads(
+        &self,
+        tenant: &TenantId,
+        stage: Option<LeadStage>,
+        page: &PageRequest,
+    ) -> Result<Paged<Lead>, StoreError> {
+        self.inner.list_leads(tenant, stage, page).await
+    }
+    async fn delete_lead(&self, tenant: &TenantId, id: &LeadId) -> Result<bool, StoreError> {
+        self.inner.delete_lead(tenant, id).await
+    }
+    async fn due_leads(&self, by: Timestamp, limit: usize) -> Result<Vec<Lead>, StoreError> {
+        self.inner.due_leads(by, limit).await
+    }
+    async fn append_lead_event(&self, event: &LeadEvent) -> Result<(), StoreError> {
+        self.inner.append_lead_event(event).await
+    }
+    async fn lead_history(
+        &self,
+        tenant: &TenantId,
+        lead: &LeadId,
+        page: &PageRequest,
+    ) -> Result<Paged<LeadEvent>, StoreError> {
+        self.inner.lead_history(tenant, lead, page).await
+    }
+    async fn get_lead_settings(
+        &self,
+        tenant: &TenantId,
+    ) -> Result<Option<LeadSettings>, StoreError> {
+        self.inner.get_lead_settings(tenant).await
+    }
+    async fn put_lead_settings(&self, settings: &LeadSettings) -> Result<(), StoreError> {
+        self.inner.put_lead_settings(settings).await
     }
 }

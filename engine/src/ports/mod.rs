@@ -3,7 +3,7 @@
 //!
 //! One file per family: `session_store` (commits and fences), `scheduled` (timers and the
 //! outbox), `accounts` (organisations, people, audit), `content` (what an organisation
-//! configures), `campaigns` (campaigns and their audiences), `billing` (payments and what they bought), `social` (posts on pages and accounts), `commerce` (shops and their orders), `voice` (phone numbers and calls), `insights` (analyses of sessions) and `channels` (what leaves the
+//! configures), `campaigns` (campaigns and their audiences), `billing` (payments and what they bought), `social` (posts on pages and accounts), `commerce` (shops and their orders), `voice` (phone numbers and calls), `insights` (analyses of sessions), `leads` (leads and their follow-ups) and `channels` (what leaves the
 //! engine); [`Storage`] is all the stores at once.
 
 mod accounts;
@@ -13,6 +13,7 @@ mod channels;
 mod commerce;
 mod content;
 mod insights;
+mod leads;
 mod scheduled;
 mod sealing;
 mod session_store;
@@ -32,6 +33,7 @@ pub use content::{
     BotStore, CannedResponseStore, IntegrationStore, KnowledgeStore, VoiceAgentStore,
 };
 pub use insights::{InsightStore, WidgetUsageStore};
+pub use leads::{FollowUpSender, LeadStore};
 pub use scheduled::{OutboxStore, TimerStore};
 pub use sealing::Sealer;
 pub use session_store::{
@@ -103,6 +105,7 @@ pub trait Storage:
     + InsightStore
     + ShopStore
     + WidgetUsageStore
+    + LeadStore
 {
 }
 impl<
@@ -123,7 +126,8 @@ impl<
         + VoiceStore
         + InsightStore
         + ShopStore
-        + WidgetUsageStore,
+        + WidgetUsageStore
+        + LeadStore,
 > Storage for T
 {
 }

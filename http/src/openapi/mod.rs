@@ -45,6 +45,7 @@ access token with Live Chat or Conversations); the server sends the organisation
         (name = "data rights", description = "Everything held about a contact or the organisation"),
         (name = "audit", description = "Who changed what, when and from where"),
         (name = "social", description = "Posts on the organisation's Facebook pages and Instagram accounts, now or scheduled"),
+        (name = "leads", description = "Sales leads: qualification, history and WhatsApp follow-ups"),
         (name = "shopify", description = "Shopify shops and their orders: cash-on-delivery orders confirmed on WhatsApp"),
         (name = "voice", description = "Phone calls with voice agents: Twilio numbers, outbound calls, every call's transcript and analysis, call volume"),
         (name = "billing", description = "Payments through Razorpay: the tiers on sale, subscriptions, prepaid orders, and the tier the organisation paid for"),

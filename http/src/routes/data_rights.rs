@@ -5,7 +5,7 @@
 //! message (so no timer or bot reply writes to it afterwards), deletes it with its messages,
 //! pending deliveries and timers, and forgets it, so the contact's next message starts a new
 //! session. A WhatsApp contact is also taken out of every campaign audience, and their shop
-//! orders are exported and forgotten with the rest.
+//! orders and their lead (with its history) are exported and forgotten with the rest.
 
 use crate::auth::Principal;
 use crate::auth::views::{OrganisationView, UserView};
@@ -26,6 +26,7 @@ use botwot_engine::commerce::TrackedOrder;
 use botwot_engine::insight::SessionInsight;
 use botwot_engine::integration::ChannelIntegration;
 use botwot_engine::knowledge::base::blob_keys;
+use botwot_engine::leads::{Lead, LeadEvent};
 use botwot_engine::ports::{CallFilter, PageRequest, Paged, SessionFilter, StoreError};
 use botwot_engine::validation::ValidationErrors;
 use botwot_engine::voice::{VoiceCall, recording_key};
@@ -71,6 +72,15 @@ pub struct ContactExport {
     pub campaigns: Vec<CampaignRecipient>,
     /// A WhatsApp contact's shop orders followed for confirmation (ADR 0027).
     pub orders: Vec<TrackedOrder>,
+    /// A WhatsApp contact's lead, if they are one, with its whole history.
+    pub lead: Option<ExportedLead>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportedLead {
+    pub lead: Lead,
+    pub history: Vec<LeadEvent>,
 }
 
 /// Everything held about one contact of the organisation.
@@ -90,12 +100,13 @@ pub async fn export_contact(
     let sessions =
         all_pages(|page| async move { store.list_sessions(tenant, filter, &page).await }).await?;
     let sessions = with_transcripts(&state, tenant, sessions).await?;
-    let (campaigns, orders) = match channel {
+    let (campaigns, orders, lead) = match channel {
         Channel::WhatsApp => (
             store.contact_recipients(tenant, &query.contact).await?,
             store.contact_orders(tenant, &query.contact).await?,
+            exported_lead(&state, tenant, &query.contact).await?,
         ),
-        _ => (Vec::new(), Vec::new()),
+        _ => (Vec::new(), Vec::new(), None),
     };
     tracing::info!(tenant_id = %tenant, sessions = sessions.len(), "contact data exported");
     Ok(Json(ContactExport {
@@ -105,7 +116,24 @@ pub async fn export_contact(
         sessions,
         campaigns,
         orders,
+        lead,
     }))
+}
+
+/// The contact's lead and its history, if the WhatsApp number is a lead's.
+async fn exported_lead(
+    state: &AppState,
+    tenant: &TenantId,
+    phone: &str,
+) -> Result<Option<ExportedLead>, StoreError> {
+    let store = &state.store;
+    let Some(lead) = store.find_lead_by_phone(tenant, phone).await? else {
+        return Ok(None);
+    };
+    let id = &lead.id;
+    let history =
+        all_pages(|page| async move { store.lead_history(tenant, id, &page).await }).await?;
+    Ok(Some(ExportedLead { lead, history }))
 }
 
 #[derive(Debug, Serialize)]
@@ -117,6 +145,8 @@ pub struct ContactErased {
     pub erased_from_campaigns: usize,
     /// A WhatsApp contact's shop orders forgotten.
     pub erased_orders: usize,
+    /// Whether the WhatsApp contact's lead (and its history) was forgotten.
+    pub erased_lead: bool,
 }
 
 /// Erases everything held about one contact of the organisation.
@@ -139,10 +169,14 @@ pub async fn erase_contact(
         erased_messages: 0,
         erased_from_campaigns: 0,
         erased_orders: 0,
+        erased_lead: false,
     };
     if filter.channel == Some(Channel::WhatsApp) {
         erased.erased_from_campaigns = store.erase_campaign_contact(tenant, &query.contact).await?;
         erased.erased_orders = store.erase_contact_orders(tenant, &query.contact).await?;
+        if let Some(lead) = store.find_lead_by_phone(tenant, &query.contact).await? {
+            erased.erased_lead = store.delete_lead(tenant, &lead.id).await?;
+        }
     }
     for session in sessions {
         erased.erased_messages += erase_through_actor(&state, &session).await?;

@@ -21,6 +21,7 @@ pub mod integration_templates;
 pub mod integrations;
 pub mod knowledge_bases;
 pub mod knowledge_documents;
+pub mod leads;
 pub mod me;
 pub mod media;
 pub mod meta_webhook;
@@ -151,6 +152,26 @@ pub fn resources() -> OpenApiRouter<AppState> {
         .routes(routes!(shopify::shops::sync_shop))
         .routes(routes!(shopify::orders::list_orders))
         .routes(routes!(shopify::orders::get_order))
+        .routes(routes!(
+            leads::records::create_lead,
+            leads::records::list_leads
+        ))
+        .routes(routes!(
+            leads::settings::get_settings,
+            leads::settings::put_settings
+        ))
+        .routes(routes!(leads::records::find_lead_by_phone))
+        .routes(routes!(
+            leads::records::get_lead,
+            leads::records::update_lead,
+            leads::records::delete_lead
+        ))
+        .routes(routes!(leads::stage::set_stage))
+        .routes(routes!(leads::stage::set_automation))
+        .routes(routes!(
+            leads::history::log_interaction,
+            leads::history::lead_history
+        ))
         .routes(routes!(social_posts::create_post, social_posts::list_posts))
         .routes(routes!(social_posts::get_post))
         .routes(routes!(writing::optimize_post))

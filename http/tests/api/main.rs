@@ -19,6 +19,7 @@ mod insights;
 mod integration_templates;
 mod integrations;
 mod knowledge;
+mod leads;
 mod meta_webhook;
 mod operations;
 mod plan_admin;

@@ -7,7 +7,7 @@
 use crate::support::TestApp;
 use async_trait::async_trait;
 use axum::http::{Method, StatusCode};
-use botwot_actors::{NamedLocks, PostPublisher, PostPublisherConfig, PostPublisherDeps};
+use botwot_actors::{DueWork, NamedLocks, PostPublisher, PostPublisherConfig, PostPublisherDeps};
 use botwot_engine::bot::BotSettings;
 use botwot_engine::ports::SocialPublisher;
 use botwot_engine::social::{AttemptOutcome, SocialPost};
@@ -115,11 +115,8 @@ async fn a_post_for_now_is_published_once_with_metas_id_kept() {
         .created(json!({"network": "facebook", "account": PAGE, "text": "We open at 9 tomorrow", "link": "https://shop.example/hours"}))
         .await;
     assert_eq!(studio.get(&id).await["status"], "scheduled");
-    assert_eq!(studio.publisher.publish_due().await.expect("published"), 1);
-    assert_eq!(
-        studio.publisher.publish_due().await.expect("nothing more"),
-        0
-    );
+    assert_eq!(studio.publisher.run_due().await.expect("published"), 1);
+    assert_eq!(studio.publisher.run_due().await.expect("nothing more"), 0);
     let post = studio.get(&id).await;
     assert_eq!(post["status"], "published", "{post}");
     assert_eq!(post["providerPostId"], format!("{PAGE}_1"));
@@ -154,7 +151,7 @@ async fn a_scheduled_post_waits_for_its_time_and_can_be_moved_or_cancelled() {
     let id = studio
         .created(json!({"network": "instagram", "account": INSTAGRAM, "text": "New season", "media": carousel, "publishAt": studio.in_minutes(30)}))
         .await;
-    assert_eq!(studio.publisher.publish_due().await.expect("sweep"), 0);
+    assert_eq!(studio.publisher.run_due().await.expect("sweep"), 0);
     let moved = studio
         .app
         .send(
@@ -166,12 +163,12 @@ async fn a_scheduled_post_waits_for_its_time_and_can_be_moved_or_cancelled() {
     assert_eq!(moved.status, StatusCode::OK, "{:?}", moved.body);
     studio.clock.advance(Duration::from_secs(60 * 60));
     assert_eq!(
-        studio.publisher.publish_due().await.expect("sweep"),
+        studio.publisher.run_due().await.expect("sweep"),
         0,
         "moved past the first time"
     );
     studio.clock.advance(Duration::from_secs(31 * 60));
-    assert_eq!(studio.publisher.publish_due().await.expect("sweep"), 1);
+    assert_eq!(studio.publisher.run_due().await.expect("sweep"), 1);
     assert_eq!(studio.get(&id).await["status"], "published");
 
     let later = studio
@@ -187,7 +184,7 @@ async fn a_scheduled_post_waits_for_its_time_and_can_be_moved_or_cancelled() {
         .await;
     assert_eq!(cancelled.body["status"], "cancelled");
     studio.clock.advance(Duration::from_secs(3600));
-    assert_eq!(studio.publisher.publish_due().await.expect("sweep"), 0);
+    assert_eq!(studio.publisher.run_due().await.expect("sweep"), 0);
     let past = studio
         .app
         .send(
@@ -232,7 +229,7 @@ async fn what_meta_may_accept_later_is_retried_and_a_refusal_is_kept() {
     let id = studio
         .created(json!({"network": "facebook", "account": PAGE, "media": [{"kind": "image", "url": "https://cdn.example/x.jpg"}]}))
         .await;
-    assert_eq!(studio.publisher.publish_due().await.expect("sweep"), 1);
+    assert_eq!(studio.publisher.run_due().await.expect("sweep"), 1);
     let waiting = studio.get(&id).await;
     assert_eq!(
         (waiting["status"].as_str(), waiting["attempts"].as_u64()),
@@ -240,12 +237,12 @@ async fn what_meta_may_accept_later_is_retried_and_a_refusal_is_kept() {
         "{waiting}"
     );
     assert_eq!(
-        studio.publisher.publish_due().await.expect("sweep"),
+        studio.publisher.run_due().await.expect("sweep"),
         0,
         "not before its pause"
     );
     studio.clock.advance(Duration::from_secs(61));
-    assert_eq!(studio.publisher.publish_due().await.expect("sweep"), 1);
+    assert_eq!(studio.publisher.run_due().await.expect("sweep"), 1);
     let failed = studio.get(&id).await;
     assert_eq!(failed["status"], "failed");
     assert_eq!(failed["lastError"], "(#324) Missing or invalid image file");

@@ -15,6 +15,7 @@ mod insights;
 mod integrations;
 mod journal;
 mod knowledge;
+mod leads;
 mod one_record;
 mod outbox;
 mod paging;

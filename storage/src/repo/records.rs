@@ -4,11 +4,12 @@ use super::schema::{
     ACCOUNT, ACTOR, AGENT, API_KEYS, AUDIT, BILLING_ACCOUNTS, BILLING_PLANS, BOT, BOTS, CALL_SID,
     CAMPAIGN, CAMPAIGN_MESSAGES, CAMPAIGN_RECIPIENTS, CAMPAIGNS, CANNED_RESPONSES, CHANNEL,
     CONTACT, CREATED, DAY, DELETED, DIRECTION, DUE, EMAIL, FINISHED, INBOUND_PROVIDER_ID, INSIGHTS,
-    INTEGRATIONS, KNOWLEDGE_BASE, KNOWLEDGE_BASES, KNOWLEDGE_DOCUMENTS, MESSAGES, NAME_ORDER,
-    NEXT_ATTEMPT, NUMBER, ORGANISATIONS, OUTBOUND_PROVIDER_ID, OUTBOX, PHONE_NUMBER, PLACED,
-    PUBLISH_AT, QUEUE, REFRESH_FAMILIES, REQUESTED, SEQ, SESSION, SESSIONS, SHARD, SHOP,
-    SHOP_ORDERS, SHOPS, SHORTCUT, SOCIAL_POSTS, STATUS, TENANT, TIER_ORDER, TIMERS, UNFINISHED,
-    USER, USERS, VOICE_AGENTS, VOICE_CALLS, VOICE_NUMBERS, WIDGET_KEY, WIDGET_USAGE,
+    INTEGRATIONS, KNOWLEDGE_BASE, KNOWLEDGE_BASES, KNOWLEDGE_DOCUMENTS, LEAD, LEAD_EVENTS,
+    LEAD_SETTINGS, LEADS, MESSAGES, NAME_ORDER, NEXT_ATTEMPT, NUMBER, ORGANISATIONS,
+    OUTBOUND_PROVIDER_ID, OUTBOX, PHONE_NUMBER, PLACED, PUBLISH_AT, QUEUE, REFRESH_FAMILIES,
+    REQUESTED, SEQ, SESSION, SESSIONS, SHARD, SHOP, SHOP_ORDERS, SHOPS, SHORTCUT, SOCIAL_POSTS,
+    STATUS, TENANT, TIER_ORDER, TIMERS, UNFINISHED, USER, USERS, VOICE_AGENTS, VOICE_CALLS,
+    VOICE_NUMBERS, WIDGET_KEY, WIDGET_USAGE,
 };
 use crate::backend::{CollectionSpec, Doc, DocumentBackend, FieldValue, Fields};
 use crate::error::StorageError;
@@ -25,6 +26,7 @@ use botwot_engine::ids::TenantId;
 use botwot_engine::insight::SessionInsight;
 use botwot_engine::integration::ChannelIntegration;
 use botwot_engine::knowledge::{KnowledgeBase, KnowledgeDocument};
+use botwot_engine::leads::{Lead, LeadEvent, LeadSettings};
 use botwot_engine::message::{Direction, Message};
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::social::SocialPost;
@@ -446,4 +448,41 @@ pub(super) fn widget_usage<B: DocumentBackend>(
         .set(TENANT, tenant(&usage.tenant_id))
         .set(DAY, millis(usage.day));
     doc::<B, _>(&WIDGET_USAGE, &usage.id(), fields, usage)
+}
+
+pub(super) fn lead<B: DocumentBackend>(lead: &Lead) -> Result<Doc<B::Body>, StorageError> {
+    let mut fields = Fields::with_capacity(5);
+    fields
+        .set(TENANT, tenant(&lead.tenant_id))
+        .set(CONTACT, FieldValue::from(lead.phone.as_str()))
+        .set(STATUS, FieldValue::from(lead.stage.as_str()))
+        .set(CREATED, millis(lead.created_at));
+    if let Some(due) = lead.due() {
+        fields.set(DUE, millis(due));
+    }
+    doc::<B, _>(&LEADS, lead.id.as_str(), fields, lead)
+}
+
+pub(super) fn lead_event<B: DocumentBackend>(
+    event: &LeadEvent,
+) -> Result<Doc<B::Body>, StorageError> {
+    let mut fields = Fields::with_capacity(3);
+    fields
+        .set(TENANT, tenant(&event.tenant_id))
+        .set(LEAD, FieldValue::from(event.lead_id.as_str()))
+        .set(CREATED, millis(event.at));
+    doc::<B, _>(&LEAD_EVENTS, event.id.as_str(), fields, event)
+}
+
+pub(super) fn lead_settings<B: DocumentBackend>(
+    settings: &LeadSettings,
+) -> Result<Doc<B::Body>, StorageError> {
+    let mut fields = Fields::with_capacity(1);
+    fields.set(TENANT, tenant(&settings.tenant_id));
+    doc::<B, _>(
+        &LEAD_SETTINGS,
+        settings.tenant_id.as_str(),
+        fields,
+        settings,
+    )
 }

@@ -69,6 +69,8 @@ pub const SHOP: &str = "shop";
 pub const PLACED: &str = "placedMs";
 /// Midnight UTC of a day counted.
 pub const DAY: &str = "dayMs";
+/// The lead an entry of a lead's history is about.
+pub const LEAD: &str = "leadId";
 
 pub static BOTS_BY_WIDGET_KEY: IndexSpec = IndexSpec::unique("widget_key", &[WIDGET_KEY]);
 pub static BOTS_BY_CREATED: IndexSpec = IndexSpec::ordered("tenant_created", &[TENANT, CREATED]);
@@ -483,6 +485,42 @@ pub static WIDGET_USAGE: CollectionSpec = CollectionSpec {
     indexes: &[&WIDGET_USAGE_BY_DAY],
 };
 
+/// Leads (the id is the lead's): one per WhatsApp number (`CONTACT`) in a tenant, newest first
+/// per tenant and per stage (`STATUS`), and every tenant's by when the follow-up worker acts on
+/// them (`DUE`, absent while no follow-up is planned).
+pub static LEADS_BY_PHONE: IndexSpec = IndexSpec::unique("tenant_phone", &[TENANT, CONTACT]);
+pub static LEADS_BY_CREATED: IndexSpec = IndexSpec::ordered("tenant_created", &[TENANT, CREATED]);
+pub static LEADS_BY_STAGE: IndexSpec =
+    IndexSpec::ordered("tenant_stage_created", &[TENANT, STATUS, CREATED]);
+pub static LEADS_BY_DUE: IndexSpec = IndexSpec::ordered("due", &[DUE]);
+pub static LEADS: CollectionSpec = CollectionSpec {
+    name: "leads",
+    fields: &[TENANT, CONTACT, STATUS, CREATED, DUE],
+    indexes: &[
+        &LEADS_BY_PHONE,
+        &LEADS_BY_CREATED,
+        &LEADS_BY_STAGE,
+        &LEADS_BY_DUE,
+    ],
+};
+
+/// Leads' histories (the id is the entry's, ordered by time): per lead, in time order.
+pub static LEAD_EVENTS_BY_LEAD: IndexSpec =
+    IndexSpec::ordered("tenant_lead_created", &[TENANT, LEAD, CREATED]);
+pub static LEAD_EVENTS: CollectionSpec = CollectionSpec {
+    name: "lead_events",
+    fields: &[TENANT, LEAD, CREATED],
+    indexes: &[&LEAD_EVENTS_BY_LEAD],
+};
+
+/// An organisation's lead settings (the id is the tenant's).
+pub static LEAD_SETTINGS_BY_TENANT: IndexSpec = IndexSpec::ordered("tenant", &[TENANT]);
+pub static LEAD_SETTINGS: CollectionSpec = CollectionSpec {
+    name: "lead_settings",
+    fields: &[TENANT],
+    indexes: &[&LEAD_SETTINGS_BY_TENANT],
+};
+
 /// Every collection, for backends to create at open. A new collection goes last: the embedded
 /// backends keep each collection at its place in this list.
 pub static SCHEMA: &[&CollectionSpec] = &[
@@ -519,4 +557,7 @@ pub static SCHEMA: &[&CollectionSpec] = &[
     &SHOPS,
     &SHOP_ORDERS,
     &WIDGET_USAGE,
+    &LEADS,
+    &LEAD_EVENTS,
+    &LEAD_SETTINGS,
 ];

@@ -33,6 +33,7 @@ mod integrations;
 mod isolation;
 mod journal;
 mod knowledge;
+mod leads;
 mod listing;
 mod outbox;
 mod paging;
@@ -140,4 +141,9 @@ conformance!(
     shops::a_shop_is_connected_once_and_lives_in_its_tenant,
     shops::orders_list_latest_placed_first_by_shop_and_status,
     shops::orders_are_due_earliest_first_in_every_tenant_and_erased_with_it,
+    leads::a_phone_number_is_one_lead_per_tenant,
+    leads::leads_list_newest_first_by_stage_a_page_at_a_time,
+    leads::due_leads_are_found_in_every_tenant_until_nothing_is_planned,
+    leads::a_leads_history_lists_newest_first_and_goes_with_it,
+    leads::lead_settings_are_kept_per_organisation_and_erased_with_it,
 );

@@ -20,6 +20,7 @@ pub mod config;
 pub mod contact_signals;
 pub mod errors;
 pub mod interactive;
+mod lead_follow_up;
 pub mod messenger;
 pub mod order_reminder;
 pub mod outbound_files;

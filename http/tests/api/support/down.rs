@@ -10,6 +10,7 @@ use botwot_engine::billing::{BillingAccount, BillingPlan};
 use botwot_engine::campaign::{Campaign, CampaignRecipient, CampaignStatus};
 use botwot_engine::commerce::{ReminderStatus, ShopConnection, TrackedOrder};
 use botwot_engine::ids::CampaignId;
+use botwot_engine::ids::LeadId;
 use botwot_engine::ids::PostId;
 use botwot_engine::ids::{ApiKeyId, RefreshFamilyId, UserId};
 use botwot_engine::ids::{CallId, VoiceNumberId};
@@ -17,6 +18,7 @@ use botwot_engine::ids::{DocumentId, KnowledgeBaseId};
 use botwot_engine::ids::{MessageId, WidgetKey};
 use botwot_engine::integration::ChannelIntegration;
 use botwot_engine::knowledge::{KnowledgeBase, KnowledgeDocument};
+use botwot_engine::leads::{Lead, LeadEvent, LeadSettings, LeadStage};
 use botwot_engine::message::Delivery;
 use botwot_engine::outbox::OutboxEntry;
 use botwot_engine::ports::CallFilter;
@@ -795,6 +797,53 @@ impl botwot_engine::ports::WidgetUsageStore for DownStore {
         _: Timestamp,
         _: Timestamp,
     ) -> Result<Vec<botwot_engine::analytics::WidgetUsage>, StoreError> {
+        down()
+    }
+}
+
+#[async_trait]
+impl botwot_engine::ports::LeadStore for DownStore {
+    async fn insert_lead(&self, _: &Lead) -> Result<(), StoreError> {
+        down()
+    }
+    async fn save_lead(&self, _: &Lead) -> Result<(), StoreError> {
+        down()
+    }
+    async fn get_lead(&self, _: &TenantId, _: &LeadId) -> Result<Option<Lead>, StoreError> {
+        down()
+    }
+    async fn find_lead_by_phone(&self, _: &TenantId, _: &str) -> Result<Option<Lead>, StoreError> {
+        down()
+    }
+    async fn list_leads(
+        &self,
+        _: &TenantId,
+        _: Option<LeadStage>,
+        _: &PageRequest,
+    ) -> Result<Paged<Lead>, StoreError> {
+        down()
+    }
+    async fn delete_lead(&self, _: &TenantId, _: &LeadId) -> Result<bool, StoreError> {
+        down()
+    }
+    async fn due_leads(&self, _: Timestamp, _: usize) -> Result<Vec<Lead>, StoreError> {
+        down()
+    }
+    async fn append_lead_event(&self, _: &LeadEvent) -> Result<(), StoreError> {
+        down()
+    }
+    async fn lead_history(
+        &self,
+        _: &TenantId,
+        _: &LeadId,
+        _: &PageRequest,
+    ) -> Result<Paged<LeadEvent>, StoreError> {
+        down()
+    }
+    async fn get_lead_settings(&self, _: &TenantId) -> Result<Option<LeadSettings>, StoreError> {
+        down()
+    }
+    async fn put_lead_settings(&self, _: &LeadSettings) -> Result<(), StoreError> {
         down()
     }
 }

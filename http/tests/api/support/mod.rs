@@ -173,6 +173,28 @@ impl TestApp {
         app
     }
 
+    /// The application keeping leads, their follow-ups sent through `sender` at the time of
+    /// `clock` (the tests run the follow-up worker by hand).
+    pub async fn with_leads(
+        sender: Arc<dyn botwot_engine::ports::FollowUpSender>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        use botwot_actors::{Leads, LeadsConfig, LeadsDeps, NamedLocks};
+        let mut app = Self::assemble(HttpConfig::default(), false, None).await;
+        let leads = Leads::new(
+            LeadsDeps {
+                store: app.state.store.clone(),
+                sender,
+                locks: NamedLocks::default(),
+                clock,
+            },
+            LeadsConfig::default(),
+        );
+        app.state.leads = Some(leads);
+        app.router = botwot_http::router(app.state.clone());
+        app
+    }
+
     /// The application with phone calls through the local Twilio and ElevenLabs, reached by
     /// Twilio at [`VOICE_PUBLIC_URL`], its calls reading `clock`.
     pub async fn with_voice(

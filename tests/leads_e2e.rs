@@ -1,0 +1,154 @@
+//! Leads end to end through the real binary, against the local stand-in for the Graph API: the
+//! organisation's follow-up schedule is saved, a lead added with a local number (the default
+//! country code put before it) gets its first follow-up on WhatsApp as the step's template with
+//! the lead's first name, the lead's status and history show it; the lead writes back; after a
+//! `kill -9` and a restart nothing is sent twice and the next follow-up is still planned a day
+//! later; and the webhook of the lead's answer is still refused when its signature is wrong.
+
+mod support;
+
+use serde_json::{Value, json};
+use support::Server;
+use support::meta::{
+    ACCESS_TOKEN, FakeGraph, GraphRequest, PHONE_NUMBER_ID, connect_whatsapp, inbound_text_from,
+    post_webhook, start_server_with,
+};
+
+const WHATSAPP: &str = "919876543210";
+
+fn templates_to(graph: &FakeGraph, to: &str) -> Vec<GraphRequest> {
+    graph
+        .requests()
+        .into_iter()
+        .filter(|request| request.body["to"] == to && request.body["type"] == "template")
+        .collect()
+}
+
+async fn lead(server: &Server, id: &str) -> Value {
+    server.get(&format!("/v1/leads/{id}")).await.1
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lead_is_followed_up_on_whatsapp_once_even_across_a_crash() {
+    let graph = FakeGraph::start().await;
+    let dir = tempfile::tempdir().expect("data dir");
+    let mut server = start_server_with(
+        support::Backend::Embedded(dir.path().to_owned()),
+        &graph,
+        &[("BOTWOT__LEADS__SWEEP_MS", "200")],
+    )
+    .await;
+    connect_whatsapp(&server).await;
+
+    let settings = json!({"defaultCountryCode": "91", "followUps": {"enabled": true,
+        "channelAccount": PHONE_NUMBER_ID, "language": "en",
+        "steps": [{"afterHours": 0, "template": "decor_welcome"},
+                  {"afterHours": 24, "template": "decor_day_2"}]}});
+    let (status, saved) = server.put_json("/v1/leads/settings", settings).await;
+    assert_eq!(status, 200, "{saved}");
+
+    let (status, added) = server
+        .post(
+            "/v1/leads",
+            json!({"phoneNumber": "98765 43210", "details": {"fullName": "Asha Rao",
+                "projectNeeds": "Modular kitchen and two bedrooms"}}),
+        )
+        .await;
+    assert_eq!(status, 201, "{added}");
+    assert_eq!(added["phone"], WHATSAPP);
+    let id = added["id"].as_str().expect("an id").to_owned();
+
+    server
+        .until("the first follow-up reaches WhatsApp", || async {
+            !templates_to(&graph, WHATSAPP).is_empty()
+        })
+        .await;
+    let sent = &templates_to(&graph, WHATSAPP)[0];
+    assert!(
+        sent.path.ends_with(&format!("/{PHONE_NUMBER_ID}/messages")),
+        "{}",
+        sent.path
+    );
+    assert_eq!(
+        sent.authorization.as_deref(),
+        Some(format!("Bearer {ACCESS_TOKEN}").as_str())
+    );
+    assert_eq!(sent.body["messaging_product"], "whatsapp");
+    let template = &sent.body["template"];
+    assert_eq!(template["name"], "decor_welcome");
+    assert_eq!(template["language"]["code"], "en");
+    let body = template["components"]
+        .as_array()
+        .expect("components")
+        .iter()
+        .find(|part| part["type"] == "body")
+        .expect("a body")
+        .clone();
+    assert_eq!(
+        body["parameters"],
+        json!([{"type": "text", "text": "Asha"}])
+    );
+
+    server
+        .until("the lead shows its first follow-up", || async {
+            lead(&server, &id).await["followUpStatus"] == "Day 1"
+        })
+        .await;
+    let shown = lead(&server, &id).await;
+    let recorded = &shown["followUp"]["history"][0];
+    assert_eq!(recorded["template"], "decor_welcome");
+    assert!(
+        recorded["providerMessageId"]
+            .as_str()
+            .is_some_and(|id| id.starts_with("wamid.")),
+        "{shown}"
+    );
+    let (_, history) = server.get(&format!("/v1/leads/{id}/history")).await;
+    let types: Vec<&str> = history["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|event| event["type"].as_str())
+        .collect();
+    assert_eq!(types, vec!["followUpSent", "created"], "{history}");
+
+    // The lead writes back; a forged copy of the webhook is refused.
+    let answer = inbound_text_from(WHATSAPP, "wamid.lead-answer-1", "Yes, call me tomorrow");
+    let forged = server
+        .http
+        .post(format!("{}/webhooks/meta", server.base))
+        .header("content-type", "application/json")
+        .header("x-hub-signature-256", format!("sha256={}", "0".repeat(64)))
+        .body(serde_json::to_vec(&answer).expect("json"))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(forged.status().as_u16(), 401);
+    assert_eq!(post_webhook(&server, &answer).await, 200);
+
+    server.kill_and_restart().await;
+    tokio::time::sleep(std::time::Duration::from_millis(1_000)).await;
+    assert_eq!(templates_to(&graph, WHATSAPP).len(), 1, "sent once");
+    let after = lead(&server, &id).await;
+    assert_eq!(after["followUpStatus"], "Day 1", "{after}");
+    let sent_at = after["followUp"]["history"][0]["sentAt"]
+        .as_str()
+        .expect("sent at")
+        .to_owned();
+    let next_at = after["followUp"]["nextAt"].as_str().expect("planned");
+    assert_eq!(
+        gap_hours(&sent_at, next_at),
+        24,
+        "the next follow-up a day after the first"
+    );
+}
+
+/// Whole hours from `earlier` to `later`, both RFC 3339.
+fn gap_hours(earlier: &str, later: &str) -> i64 {
+    let parse = |text: &str| {
+        botwot_engine::Timestamp::parse_rfc3339(text)
+            .expect("RFC 3339")
+            .millis()
+    };
+    (parse(later) - parse(earlier)) / 3_600_000
+}
