@@ -9,8 +9,8 @@ use crate::payments;
 use crate::voice::{self, VoiceParts};
 use anyhow::{Context, Result};
 use botwot_actors::{
-    CampaignRunner, CampaignRunnerDeps, DueWork, Leads, LeadsDeps, NamedLocks, Node, NodeDeps,
-    PostPublisher, PostPublisherDeps, SystemClock,
+    CampaignRunner, CampaignRunnerDeps, DueWork, LeadTools, Leads, LeadsDeps, NamedLocks, Node,
+    NodeDeps, PostPublisher, PostPublisherDeps, SystemClock,
 };
 use botwot_adapters::channels::ChannelRouter;
 use botwot_adapters::meta::graph::{
@@ -125,6 +125,9 @@ pub async fn serve(mut config: Config) -> Result<()> {
         config.leads,
     );
     leads.spawn();
+    knowledge
+        .tools
+        .fill(Arc::new(LeadTools::new(leads.clone())));
     http = http.leads(leads);
     let campaigns = CampaignRunner::start(
         CampaignRunnerDeps {

@@ -55,6 +55,7 @@ pub(crate) fn ask_brain(registry: Arc<LocalRegistry>, question: Question) {
             channel: key.channel,
             question,
             history,
+            contact: Some(key.contact.clone()),
         };
         let answering = async {
             if !key.channel.shows_drafts() {

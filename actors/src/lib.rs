@@ -61,7 +61,9 @@ pub use config::NodeConfig;
 pub use due_work::{DueWork, Pace};
 pub use inbound::{InboundLogConfig, LoggedSessions};
 pub use ingestion::{Ingestion, IngestionConfig, IngestionDeps};
-pub use leads::{BY_AUTOMATION, BY_BOT, LeadError, Leads, LeadsConfig, LeadsDeps, lead_lock_name};
+pub use leads::{
+    BY_AUTOMATION, BY_BOT, LeadError, LeadTools, Leads, LeadsConfig, LeadsDeps, lead_lock_name,
+};
 pub use named_locks::{LockError, NamedGuard, NamedLocks};
 pub use node::{Node, NodeDeps, NodeSnapshot};
 pub use order_reminders::{

@@ -2,11 +2,14 @@
 //! an automated lead gets the organisation's schedule one follow-up at a time, each once, with
 //! its history written; a lead who wrote to the number since the last follow-up gets no more;
 //! a lead whose details qualify it stops being followed up; a refusal stops the follow-ups and
-//! a failure is retried later; and a follow-up leased by a process that died is sent by another
-//! once the lease runs out, not before.
+//! a failure is retried later; a follow-up leased by a process that died is sent by another
+//! once the lease runs out, not before; and the bot's lead tools read and save the
+//! conversation's own contact only.
 
 use async_trait::async_trait;
-use botwot_actors::{BY_AUTOMATION, DueWork, Leads, LeadsConfig, LeadsDeps, NamedLocks};
+use botwot_actors::{
+    BY_AUTOMATION, BY_BOT, DueWork, LeadTools, Leads, LeadsConfig, LeadsDeps, NamedLocks,
+};
 use botwot_engine::Channel;
 use botwot_engine::bot::{BotProfile, BotSettings};
 use botwot_engine::ids::TenantId;
@@ -17,8 +20,10 @@ use botwot_engine::leads::{
 use botwot_engine::ports::{DeliveryError, FollowUpSender, PageRequest, SessionCommit, Storage};
 use botwot_engine::session::{SessionKey, SessionRules, SessionState};
 use botwot_engine::time::{Clock, ManualClock, Timestamp};
+use botwot_engine::tools::{ToolCall, ToolContext, ToolKit, Toolbox};
 use botwot_storage::open_embedded;
 use parking_lot::Mutex;
+use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -375,4 +380,87 @@ async fn a_follow_up_leased_by_a_process_that_died_goes_once_the_lease_runs_out(
     assert_eq!(survivor.run_due().await.expect("run"), 1);
     assert_eq!(survivor.run_due().await.expect("run"), 0);
     assert_eq!(setup.whatsapp.templates(), vec!["lead_day_1"]);
+}
+
+fn tool_context(setup: &Setup, channel: Channel, contact: &str) -> ToolContext {
+    let mut settings = BotSettings::named("Dia");
+    settings.tools = vec![ToolKit::Leads];
+    ToolContext {
+        bot: Arc::new(BotProfile::create(
+            setup.tenant.clone(),
+            settings,
+            Timestamp(0),
+        )),
+        channel,
+        contact: Some(contact.to_owned()),
+    }
+}
+
+fn call(name: &str, arguments: &str) -> ToolCall {
+    ToolCall {
+        id: "call_1".into(),
+        name: name.into(),
+        arguments: arguments.into(),
+    }
+}
+
+#[tokio::test]
+async fn the_bots_lead_tools_read_and_save_the_contacts_own_lead_only() {
+    let setup = setup().await;
+    let tools = LeadTools::new(setup.leads.clone());
+    assert_eq!(tools.specs(&[ToolKit::Leads]).len(), 2);
+    assert!(tools.specs(&[]).is_empty());
+    let asha = tool_context(&setup, Channel::WhatsApp, "919876543210");
+
+    let unknown: Value =
+        serde_json::from_str(&tools.call(&asha, &call("get_lead", "")).await).expect("json");
+    assert_eq!(unknown, json!({"found": false}));
+
+    let arguments = r#"{"fullName": "Asha Rao", "scope": "fullHome", "budgetFits": true,
+        "startBy": "2027-01-10"}"#;
+    let saved: Value =
+        serde_json::from_str(&tools.call(&asha, &call("update_lead", arguments)).await)
+            .expect("json");
+    assert_eq!(saved["stage"], "Real", "{saved}");
+    assert_eq!(saved["qualification"]["verdict"], "qualified");
+    let lead = setup
+        .store
+        .find_lead_by_phone(&setup.tenant, "919876543210")
+        .await
+        .expect("store")
+        .expect("added by the bot");
+    let events = history(&setup, &lead).await;
+    assert!(events.iter().all(|(by, _)| by == BY_BOT), "{events:?}");
+
+    let read: Value =
+        serde_json::from_str(&tools.call(&asha, &call("get_lead", "{}")).await).expect("json");
+    assert_eq!(read["details"]["fullName"], "Asha Rao");
+
+    // Someone else's conversation sees only their own (no) lead; the web has no number.
+    let ravi = tool_context(&setup, Channel::WhatsApp, "919876543211");
+    let theirs: Value =
+        serde_json::from_str(&tools.call(&ravi, &call("get_lead", "{}")).await).expect("json");
+    assert_eq!(theirs, json!({"found": false}));
+    let web = tool_context(&setup, Channel::Web, "visitor-1");
+    assert!(
+        tools
+            .call(&web, &call("get_lead", "{}"))
+            .await
+            .contains("error")
+    );
+
+    for (name, arguments) in [
+        ("update_lead", r#"{"phone": "919876543211"}"#),
+        ("update_lead", r#"{"startBy": "soon"}"#),
+        ("delete_lead", "{}"),
+    ] {
+        let refused: Value =
+            serde_json::from_str(&tools.call(&asha, &call(name, arguments)).await).expect("json");
+        assert!(
+            refused["error"].is_string(),
+            "{name} {arguments}: {refused}"
+        );
+    }
+    let kept = reread(&setup, &lead).await;
+    assert_eq!(kept.details.start_by.as_deref(), Some("2027-01-10"));
 }

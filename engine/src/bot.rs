@@ -143,6 +143,9 @@ pub struct BotSettings {
     /// When a conversation goes to a human agent and what happens while it waits for one.
     #[serde(default)]
     pub handover: HandoverPolicy,
+    /// The tool kits the bot may call while it answers (PRD §3.3), such as `leads`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tools: Vec<crate::tools::ToolKit>,
 }
 
 fn default_color() -> String {
@@ -190,6 +193,7 @@ impl BotSettings {
             allowed_origins: Vec::new(),
             session_policy: SessionPolicy::default(),
             handover: HandoverPolicy::default(),
+            tools: Vec::new(),
         }
     }
 

@@ -18,6 +18,8 @@ pub struct BrainRequest {
     pub question: String,
     /// Earlier messages of the session, oldest first, ending with the question itself.
     pub history: Vec<Message>,
+    /// The contact's id on the channel, in a conversation; the bot's tools act for them only.
+    pub contact: Option<String>,
 }
 
 /// Where part of an answer came from.

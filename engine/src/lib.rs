@@ -35,6 +35,7 @@ pub mod social;
 pub mod template_parts;
 pub mod time;
 pub mod timer;
+pub mod tools;
 pub mod validation;
 pub mod voice;
 pub mod voice_agent;

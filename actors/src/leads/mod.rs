@@ -7,6 +7,9 @@
 //! its follow-ups.
 
 mod follow_ups;
+mod tools;
+
+pub use tools::LeadTools;
 
 use crate::due_work::Pace;
 use crate::named_locks::{NamedGuard, NamedLocks};
@@ -151,6 +154,15 @@ impl Leads {
         }
         self.wake();
         Ok(settings)
+    }
+
+    /// The organisation's lead of a WhatsApp number (digits with the country code).
+    pub async fn find_by_phone(
+        &self,
+        tenant: &TenantId,
+        phone: &str,
+    ) -> Result<Option<Lead>, StoreError> {
+        self.deps.store.find_lead_by_phone(tenant, phone).await
     }
 
     /// What the organisation's rules say about `details` today.

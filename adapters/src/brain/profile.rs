@@ -43,6 +43,7 @@ mod tests {
             channel: Channel::Web,
             question: "what are your opening hours?".into(),
             history: Vec::new(),
+            contact: None,
         }
     }
 

@@ -53,6 +53,7 @@ impl LlmAnalyst {
             max_tokens: MAX_ANSWER_TOKENS,
             temperature,
             json_object: true,
+            tools: Vec::new(),
         };
         let completion = model
             .complete(&request)

@@ -201,7 +201,9 @@ fn converse_body(request: &ChatRequest) -> ConverseBody {
                 });
                 continue;
             }
-            ChatRole::User => "user",
+            // This model is never given tools (it does not call them), so no tool results
+            // reach it; were one to, it reads as the user's.
+            ChatRole::User | ChatRole::Tool => "user",
             ChatRole::Assistant if messages.is_empty() => continue,
             ChatRole::Assistant => "assistant",
         };
@@ -249,9 +251,7 @@ impl ChatModel for BedrockConverse {
                 "no text in output.message.content".into(),
             ));
         }
-        Ok(ChatCompletion {
-            text: text.join(""),
-        })
+        Ok(ChatCompletion::said(text.join("")))
     }
 
     async fn complete_streaming(
@@ -274,7 +274,7 @@ impl ChatModel for BedrockConverse {
                     if text.is_empty() {
                         return Err(LlmError::Malformed("no text before messageStop".into()));
                     }
-                    return Ok(ChatCompletion { text });
+                    return Ok(ChatCompletion::said(text));
                 }
             }
         }
@@ -377,6 +377,7 @@ mod tests {
             max_tokens: 100,
             temperature: 0.2,
             json_object: false,
+            tools: Vec::new(),
         };
         let body = serde_json::to_value(converse_body(&request)).expect("json");
         assert_eq!(

@@ -4,8 +4,13 @@
 //! index or the model fails in any way, it hands the request to a fallback brain instead, so a
 //! contact always gets an answer. Asked for drafts, it streams the model's reply and passes the
 //! text so far on as it grows (a reply that breaks off half way is replaced by the fallback's).
+//!
+//! A bot given tool kits (PRD §3.3), answered by a model that calls tools, is asked with the
+//! kits' tools even without passages: each call the model makes is run through the
+//! [`Toolbox`] for the conversation's contact and its result given back, up to
+//! [`MAX_TOOL_ROUNDS`] rounds, after which the model must answer in words.
 
-use super::chat::{ChatModel, ChatRequest};
+use super::chat::{ChatMessage, ChatModel, ChatRequest};
 use super::error::LlmError;
 use super::prompt::build_prompt;
 use async_trait::async_trait;
@@ -14,7 +19,11 @@ use botwot_engine::brain::{
 };
 use botwot_engine::knowledge::extractive::sources;
 use botwot_engine::knowledge::{KnowledgeIndex, Passage, Retrieval, RetrievalOptions};
+use botwot_engine::tools::{ToolContext, Toolbox};
 use std::sync::Arc;
+
+/// Rounds of tool calls one answer may take before the model must answer in words.
+pub const MAX_TOOL_ROUNDS: usize = 4;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LlmBrainOptions {
@@ -46,6 +55,7 @@ pub struct LlmBrain {
     model: Arc<dyn ChatModel>,
     fallback: Arc<dyn Brain>,
     options: LlmBrainOptions,
+    tools: Option<Arc<dyn Toolbox>>,
 }
 
 impl LlmBrain {
@@ -61,7 +71,71 @@ impl LlmBrain {
             model,
             fallback,
             options,
+            tools: None,
         }
+    }
+
+    /// Runs the tools of bots given tool kits through `toolbox`.
+    pub fn with_tools(mut self, toolbox: Arc<dyn Toolbox>) -> Self {
+        self.tools = Some(toolbox);
+        self
+    }
+
+    /// The toolbox for this request: when the bot has tool kits and the model calls tools.
+    fn toolbox_for(&self, request: &BrainRequest) -> Option<&Arc<dyn Toolbox>> {
+        self.tools
+            .as_ref()
+            .filter(|_| !request.bot.settings.tools.is_empty() && self.model.calls_tools())
+    }
+
+    /// Asks the model with tools, running the calls it makes, until it answers in words; the
+    /// answer and whether any tool was called.
+    async fn converse_with_tools(
+        &self,
+        toolbox: &Arc<dyn Toolbox>,
+        request: &BrainRequest,
+        mut chat: ChatRequest,
+        word_limit: u32,
+        draft: Option<DraftWriter<'_>>,
+    ) -> Result<(String, bool), LlmError> {
+        let context = ToolContext {
+            bot: request.bot.clone(),
+            channel: request.channel,
+            contact: request.contact.clone(),
+        };
+        let mut called = false;
+        for round in 0..=MAX_TOOL_ROUNDS {
+            if round == MAX_TOOL_ROUNDS {
+                chat.tools.clear();
+            }
+            let completion = self.model.complete(&chat).await?;
+            if completion.tool_calls.is_empty() {
+                if let Some(draft) = draft {
+                    let text = limit_words(&completion.text, word_limit);
+                    if !text.is_empty() {
+                        draft(&text);
+                    }
+                }
+                return Ok((completion.text, called));
+            }
+            if chat.tools.is_empty() {
+                break;
+            }
+            called = true;
+            chat.messages.push(ChatMessage::tool_calls(
+                completion.text,
+                completion.tool_calls.clone(),
+            ));
+            for call in &completion.tool_calls {
+                let result = toolbox.call(&context, call).await;
+                tracing::info!(bot = %request.bot.id, tool = %call.name, "the bot called a tool");
+                chat.messages
+                    .push(ChatMessage::tool_result(call.id.as_str(), result));
+            }
+        }
+        Err(LlmError::Malformed(
+            "the model kept calling tools after they were withdrawn".into(),
+        ))
     }
 
     /// The passages worth answering from, or none.
@@ -127,7 +201,8 @@ impl LlmBrain {
         draft: Option<DraftWriter<'_>>,
     ) -> Result<BrainAnswer, BrainError> {
         let passages = self.passages(&request).await;
-        if passages.is_empty() {
+        let toolbox = self.toolbox_for(&request);
+        if passages.is_empty() && toolbox.is_none() {
             return self.fallback.answer(request).await;
         }
         let history_start = request
@@ -144,10 +219,23 @@ impl LlmBrain {
             max_tokens: self.options.max_tokens,
             temperature: self.options.temperature,
             json_object: false,
+            tools: toolbox
+                .map(|toolbox| toolbox.specs(&request.bot.settings.tools))
+                .unwrap_or_default(),
         };
         let word_limit = request.bot.settings.word_limit_per_message;
-        let text = match self.ask_model(&chat, word_limit, draft).await {
-            Ok(text) if !text.trim().is_empty() => text,
+        let asked = match toolbox {
+            Some(toolbox) => {
+                self.converse_with_tools(toolbox, &request, chat, word_limit, draft)
+                    .await
+            }
+            None => self
+                .ask_model(&chat, word_limit, draft)
+                .await
+                .map(|text| (text, false)),
+        };
+        let (text, used_tools) = match asked {
+            Ok((text, used_tools)) if !text.trim().is_empty() => (text, used_tools),
             Ok(_) => {
                 tracing::warn!(bot = %request.bot.id, model = self.model.name(), "empty model answer; falling back");
                 return self.fallback.answer(request).await;
@@ -159,7 +247,7 @@ impl LlmBrain {
         };
         Ok(BrainAnswer {
             text: limit_words(&text, word_limit),
-            grounded: true,
+            grounded: !passages.is_empty() || used_tools,
             wants_human: false,
             sources: sources(passages.iter()),
         })

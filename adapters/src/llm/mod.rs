@@ -25,7 +25,7 @@ pub mod sse;
 pub use analyst::LlmAnalyst;
 pub use backoff::RetryPolicy;
 pub use bedrock::BedrockConverse;
-pub use brain::{LlmBrain, LlmBrainOptions};
+pub use brain::{LlmBrain, LlmBrainOptions, MAX_TOOL_ROUNDS};
 pub use breaker::{BreakerPolicy, CircuitBreaker};
 pub use chat::{ChatCompletion, ChatMessage, ChatModel, ChatRequest, ChatRole};
 pub use config::{

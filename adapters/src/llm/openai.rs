@@ -2,13 +2,17 @@
 //! vLLM) at `POST {base_url}/chat/completions` with an optional bearer key, and Azure OpenAI at
 //! `POST {endpoint}/openai/deployments/{deployment}/chat/completions?api-version=…` with an
 //! `api-key` header. Replies are read from `choices[0].message.content`; streamed replies from
-//! the `choices[0].delta.content` of each server-sent event until `data: [DONE]`.
+//! the `choices[0].delta.content` of each server-sent event until `data: [DONE]`. Tools are
+//! offered as `tools: [{type: "function", function: {name, description, parameters}}]`; the
+//! model's calls come back in `choices[0].message.tool_calls`, and each result goes back as a
+//! `tool` message naming its `tool_call_id`.
 
-use super::chat::{ChatCompletion, ChatMessage, ChatModel, ChatRequest, StreamState};
+use super::chat::{ChatCompletion, ChatMessage, ChatModel, ChatRequest, ChatRole, StreamState};
 use super::error::LlmError;
 use super::http::{LlmHttp, header_value, transport_error};
 use super::sse::SseDecoder;
 use async_trait::async_trait;
+use botwot_engine::tools::{ToolCall, ToolSpec};
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName};
 use serde::{Deserialize, Serialize};
 
@@ -91,7 +95,8 @@ impl OpenAiChat {
     fn body(&self, request: &ChatRequest, stream: bool) -> Result<Vec<u8>, LlmError> {
         let body = CompletionBody {
             model: self.model.as_deref(),
-            messages: &request.messages,
+            messages: request.messages.iter().map(WireMessage::of).collect(),
+            tools: request.tools.iter().map(WireTool::of).collect(),
             max_tokens: request.max_tokens,
             temperature: request.temperature,
             stream,
@@ -107,12 +112,96 @@ impl OpenAiChat {
 struct CompletionBody<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     model: Option<&'a str>,
-    messages: &'a [ChatMessage],
+    messages: Vec<WireMessage<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tools: Vec<WireTool<'a>>,
     max_tokens: u32,
     temperature: f32,
     stream: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     response_format: Option<ResponseFormat>,
+}
+
+/// A message as OpenAI takes it: an assistant's turn that called tools carries them (and no
+/// content when it said nothing), a tool's result names its call.
+#[derive(Serialize)]
+struct WireMessage<'a> {
+    role: ChatRole,
+    content: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_calls: Vec<WireToolCall>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tool_call_id: Option<&'a str>,
+}
+
+impl<'a> WireMessage<'a> {
+    fn of(message: &'a ChatMessage) -> Self {
+        let silent = message.content.is_empty() && !message.tool_calls.is_empty();
+        Self {
+            role: message.role,
+            content: (!silent).then_some(message.content.as_str()),
+            tool_calls: message.tool_calls.iter().map(WireToolCall::of).collect(),
+            tool_call_id: message.tool_call_id.as_deref(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct WireTool<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    function: &'a ToolSpec,
+}
+
+impl<'a> WireTool<'a> {
+    fn of(spec: &'a ToolSpec) -> Self {
+        Self {
+            kind: "function",
+            function: spec,
+        }
+    }
+}
+
+/// `{id, type: "function", function: {name, arguments}}`, both ways.
+#[derive(Serialize, Deserialize)]
+struct WireToolCall {
+    id: String,
+    #[serde(rename = "type", default = "function_kind")]
+    kind: String,
+    function: WireFunction,
+}
+
+#[derive(Serialize, Deserialize)]
+struct WireFunction {
+    name: String,
+    /// JSON text.
+    #[serde(default)]
+    arguments: String,
+}
+
+fn function_kind() -> String {
+    "function".to_owned()
+}
+
+impl WireToolCall {
+    fn of(call: &ToolCall) -> Self {
+        Self {
+            id: call.id.clone(),
+            kind: function_kind(),
+            function: WireFunction {
+                name: call.name.clone(),
+                arguments: call.arguments.clone(),
+            },
+        }
+    }
+
+    fn into_call(self) -> ToolCall {
+        ToolCall {
+            id: self.id,
+            name: self.function.name,
+            arguments: self.function.arguments,
+        }
+    }
 }
 
 /// OpenAI's `response_format`: `{"type": "json_object"}` for JSON mode.
@@ -135,6 +224,8 @@ struct CompletionChoice {
 #[derive(Deserialize)]
 struct AssistantMessage {
     content: Option<String>,
+    #[serde(default)]
+    tool_calls: Vec<WireToolCall>,
 }
 
 #[derive(Deserialize)]
@@ -163,13 +254,25 @@ impl ChatModel for OpenAiChat {
             .await?;
         let completion: Completion = serde_json::from_slice(&answer)
             .map_err(|error| LlmError::Malformed(error.to_string()))?;
-        let text = completion
+        let message = completion
             .choices
             .into_iter()
             .next()
-            .and_then(|choice| choice.message.content)
-            .ok_or_else(|| LlmError::Malformed("no choices[0].message.content".into()))?;
-        Ok(ChatCompletion { text })
+            .map(|choice| choice.message)
+            .ok_or_else(|| LlmError::Malformed("no choices[0].message".into()))?;
+        if message.content.is_none() && message.tool_calls.is_empty() {
+            return Err(LlmError::Malformed(
+                "no choices[0].message.content or tool_calls".into(),
+            ));
+        }
+        Ok(ChatCompletion {
+            text: message.content.unwrap_or_default(),
+            tool_calls: message
+                .tool_calls
+                .into_iter()
+                .map(WireToolCall::into_call)
+                .collect(),
+        })
     }
 
     async fn complete_streaming(
@@ -186,20 +289,24 @@ impl ChatModel for OpenAiChat {
         while let Some(bytes) = response.chunk().await.map_err(transport_error)? {
             for event in decoder.push(&bytes) {
                 if read_event(&event, &mut text, on_delta)? == StreamState::Done {
-                    return Ok(ChatCompletion { text });
+                    return Ok(ChatCompletion::said(text));
                 }
             }
         }
         if let Some(event) = decoder.finish()
             && read_event(&event, &mut text, on_delta)? == StreamState::Done
         {
-            return Ok(ChatCompletion { text });
+            return Ok(ChatCompletion::said(text));
         }
         Err(LlmError::Malformed("stream ended before [DONE]".into()))
     }
 
     fn name(&self) -> &str {
         self.name
+    }
+
+    fn calls_tools(&self) -> bool {
+        true
     }
 }
 
@@ -274,6 +381,7 @@ mod tests {
             max_tokens: 50,
             temperature: 0.5,
             json_object: false,
+            tools: Vec::new(),
         };
         let body: serde_json::Value =
             serde_json::from_slice(&chat.body(&request, true).expect("body")).expect("json");
@@ -292,6 +400,7 @@ mod tests {
         );
         let json_mode = ChatRequest {
             json_object: true,
+            tools: Vec::new(),
             ..request
         };
         let body: serde_json::Value =

@@ -117,4 +117,8 @@ impl ChatModel for ResilientChat {
     fn name(&self) -> &str {
         self.inner.name()
     }
+
+    fn calls_tools(&self) -> bool {
+        self.inner.calls_tools()
+    }
 }

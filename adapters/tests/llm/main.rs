@@ -9,3 +9,4 @@ mod embeddings;
 mod fake_server;
 mod openai;
 mod resilience;
+mod tools;

@@ -5,6 +5,7 @@ use botwot_adapters::llm::{
     ChatCompletion, ChatMessage, ChatModel, ChatRequest, LlmError, LlmHttp, OpenAiChat,
     OpenAiTarget,
 };
+use botwot_engine::tools::{ToolCall, ToolSpec};
 use std::time::Duration;
 
 pub fn request() -> ChatRequest {
@@ -16,6 +17,7 @@ pub fn request() -> ChatRequest {
         max_tokens: 64,
         temperature: 0.2,
         json_object: false,
+        tools: Vec::new(),
     }
 }
 
@@ -151,4 +153,99 @@ async fn a_stream_cut_before_done_is_malformed() {
         matches!(outcome, Err(LlmError::Malformed(_))),
         "{outcome:?}"
     );
+}
+
+#[tokio::test]
+async fn tools_are_offered_called_and_answered_in_openais_shape() {
+    let (base, seen) = serve(|_, _| {
+        // OpenAI's documented reply when the model calls a function: no content, `tool_calls`.
+        Reply::json(serde_json::json!({
+            "id": "chatcmpl-abc123",
+            "object": "chat.completion",
+            "model": "gpt-4o-mini",
+            "choices": [{
+                "index": 0,
+                "message": {
+                    "role": "assistant",
+                    "content": null,
+                    "tool_calls": [{
+                        "id": "call_abc123",
+                        "type": "function",
+                        "function": {"name": "update_lead", "arguments": "{\"scope\":\"fullHome\"}"}
+                    }]
+                },
+                "finish_reason": "tool_calls"
+            }]
+        })
+        .to_string())
+    })
+    .await;
+    let earlier = ToolCall {
+        id: "call_0".into(),
+        name: "get_lead".into(),
+        arguments: "{}".into(),
+    };
+    let mut asked = request();
+    asked
+        .messages
+        .push(ChatMessage::tool_calls("", vec![earlier]));
+    asked
+        .messages
+        .push(ChatMessage::tool_result("call_0", r#"{"found":false}"#));
+    asked.tools = vec![ToolSpec {
+        name: "update_lead".into(),
+        description: "Saves the contact's project".into(),
+        parameters: serde_json::json!({"type": "object", "properties": {"scope": {"type": "string"}}}),
+    }];
+    let model = openai_at(&base);
+    assert!(model.calls_tools());
+    let completion = model.complete(&asked).await.expect("answer");
+    assert_eq!(completion.text, "");
+    assert_eq!(
+        completion.tool_calls,
+        vec![ToolCall {
+            id: "call_abc123".into(),
+            name: "update_lead".into(),
+            arguments: r#"{"scope":"fullHome"}"#.into(),
+        }]
+    );
+
+    let body = seen.last().json();
+    assert_eq!(body["tools"][0]["type"], "function");
+    assert_eq!(body["tools"][0]["function"]["name"], "update_lead");
+    assert_eq!(
+        body["tools"][0]["function"]["parameters"]["properties"]["scope"]["type"],
+        "string"
+    );
+    let call = &body["messages"][2];
+    assert_eq!(call["role"], "assistant");
+    assert_eq!(call["content"], serde_json::Value::Null);
+    assert_eq!(call["tool_calls"][0]["id"], "call_0");
+    assert_eq!(call["tool_calls"][0]["type"], "function");
+    assert_eq!(call["tool_calls"][0]["function"]["name"], "get_lead");
+    assert_eq!(call["tool_calls"][0]["function"]["arguments"], "{}");
+    let result = &body["messages"][3];
+    assert_eq!(result["role"], "tool");
+    assert_eq!(result["tool_call_id"], "call_0");
+    assert_eq!(result["content"], r#"{"found":false}"#);
+    assert!(
+        body["messages"][1].get("tool_calls").is_none(),
+        "plain messages carry no tool fields"
+    );
+}
+
+#[tokio::test]
+async fn a_reply_with_neither_words_nor_calls_is_malformed() {
+    let (base, _) = serve(|_, _| {
+        Reply::json(
+            serde_json::json!({"choices": [{"message": {"role": "assistant", "content": null}}]})
+                .to_string(),
+        )
+    })
+    .await;
+    let error = openai_at(&base)
+        .complete(&request())
+        .await
+        .expect_err("malformed");
+    assert!(matches!(error, LlmError::Malformed(_)), "{error:?}");
 }

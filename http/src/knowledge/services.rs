@@ -18,6 +18,7 @@ use botwot_engine::knowledge::{
 };
 use botwot_engine::ports::KnowledgeStore;
 use botwot_engine::time::Clock;
+use botwot_engine::tools::LateToolbox;
 use botwot_engine::writing::Writer;
 use botwot_storage::{KnowledgeIndexes, open_blob_store};
 use std::sync::Arc;
@@ -46,6 +47,9 @@ pub struct KnowledgeServices {
     pub writer: Arc<dyn Writer>,
     /// The largest upload this node accepts.
     pub max_upload_bytes: usize,
+    /// The tools bots given tool kits call (PRD §3.3), put in place by the node once what they
+    /// need is built.
+    pub tools: Arc<LateToolbox>,
 }
 
 impl KnowledgeServices {
@@ -85,7 +89,15 @@ impl KnowledgeServices {
                 ..IngestionConfig::default()
             },
         );
-        let (brain, analyst) = brain(config, &index, &embedder_name, min_confidence, clock)?;
+        let tools = Arc::new(LateToolbox::default());
+        let (brain, analyst) = brain(
+            config,
+            &index,
+            &embedder_name,
+            min_confidence,
+            clock,
+            &tools,
+        )?;
         Ok(Self {
             blobs,
             index,
@@ -94,6 +106,7 @@ impl KnowledgeServices {
             analyst: Arc::new(analyst.clone()),
             writer: Arc::new(analyst),
             max_upload_bytes: config.max_upload_bytes,
+            tools,
         })
     }
 }
@@ -133,6 +146,7 @@ fn brain(
     embedder: &str,
     min_confidence: f32,
     clock: Arc<dyn Clock>,
+    tools: &Arc<LateToolbox>,
 ) -> Result<(Arc<dyn Brain>, LlmAnalyst), KnowledgeSetupError> {
     let composing = ExtractiveOptions {
         min_confidence,
@@ -161,7 +175,8 @@ fn brain(
             ..LlmBrainOptions::default()
         };
         analyst = analyst.with_model(provider, model.clone());
-        let llm = LlmBrain::new(index.clone(), model, local.clone(), options);
+        let llm =
+            LlmBrain::new(index.clone(), model, local.clone(), options).with_tools(tools.clone());
         router = router.with_provider(provider, Arc::new(llm));
     }
     if config.llm.openai.is_none() && config.llm.azure.is_none() && config.llm.bedrock.is_none() {

@@ -244,6 +244,7 @@ fn answer_request(
         channel: Channel::Web,
         question: input.question.clone(),
         history,
+        contact: None,
     })
 }
 
