@@ -4,15 +4,18 @@
 //! the lead's first name, the lead's status and history show it; the lead writes back; after a
 //! `kill -9` and a restart nothing is sent twice and the next follow-up is still planned a day
 //! later; and the webhook of the lead's answer is still refused when its signature is wrong.
+//! A bot given the `leads` tool kit, on the local stand-in for OpenAI, saves what a WhatsApp
+//! contact tells about their project as their lead (qualified by the rules) and answers them.
 
 mod support;
 
 use serde_json::{Value, json};
-use support::Server;
+use support::llm::{FakeOpenAi, LEAD_REPLY, lead_details};
 use support::meta::{
-    ACCESS_TOKEN, FakeGraph, GraphRequest, PHONE_NUMBER_ID, connect_whatsapp, inbound_text_from,
-    post_webhook, start_server_with,
+    ACCESS_TOKEN, FakeGraph, GraphRequest, PHONE_NUMBER_ID, connect_whatsapp,
+    connect_whatsapp_to_bot, inbound_text_from, post_webhook, start_server_with,
 };
+use support::{Server, bot_settings};
 
 const WHATSAPP: &str = "919876543210";
 
@@ -151,4 +154,71 @@ fn gap_hours(earlier: &str, later: &str) -> i64 {
             .millis()
     };
     (parse(later) - parse(earlier)) / 3_600_000
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bot_with_the_lead_tools_saves_what_the_contact_tells_and_answers() {
+    let graph = FakeGraph::start().await;
+    let model = FakeOpenAi::start().await;
+    let dir = tempfile::tempdir().expect("data dir");
+    let server = start_server_with(
+        support::Backend::Embedded(dir.path().to_owned()),
+        &graph,
+        &[
+            (
+                "BOTWOT__KNOWLEDGE__LLM__OPENAI__BASE_URL",
+                model.base_url.as_str(),
+            ),
+            ("BOTWOT__KNOWLEDGE__LLM__OPENAI__MODEL", "gpt-4o-mini"),
+            ("BOTWOT__KNOWLEDGE__LLM__OPENAI__API_KEY", "sk-e2e-tools"),
+        ],
+    )
+    .await;
+    let mut settings = bot_settings("Dia", 3_600);
+    settings["tools"] = json!(["leads"]);
+    connect_whatsapp_to_bot(&server, settings).await;
+
+    let told = inbound_text_from(
+        WHATSAPP,
+        "wamid.lead-tools-1",
+        "Hi, I'm Asha. I want my whole flat done, budget is fine, starting next month",
+    );
+    assert_eq!(post_webhook(&server, &told).await, 200);
+    server
+        .until("the bot answers after saving the lead", || async {
+            graph.requests().iter().any(|request| {
+                request.body["to"] == WHATSAPP && request.body["text"]["body"] == LEAD_REPLY
+            })
+        })
+        .await;
+
+    let (status, lead) = server.get(&format!("/v1/leads/by-phone/{WHATSAPP}")).await;
+    assert_eq!(status, 200, "{lead}");
+    assert_eq!(lead["stage"], "Real", "qualified by the rules: {lead}");
+    assert_eq!(lead["details"]["fullName"], "Asha Rao");
+    assert_eq!(lead["details"]["startBy"], lead_details()["startBy"]);
+    let id = lead["id"].as_str().expect("an id");
+    let (_, history) = server.get(&format!("/v1/leads/{id}/history")).await;
+    let items = history["items"].as_array().expect("items");
+    assert!(
+        !items.is_empty() && items.iter().all(|event| event["by"] == "bot"),
+        "{history}"
+    );
+
+    let asked = model.requests_with_tools();
+    assert_eq!(asked.len(), 2, "a call, then the answer");
+    let names: Vec<&str> = asked[0]["tools"]
+        .as_array()
+        .expect("tools")
+        .iter()
+        .filter_map(|tool| tool["function"]["name"].as_str())
+        .collect();
+    assert_eq!(names, vec!["get_lead", "update_lead"]);
+    let messages = asked[1]["messages"].as_array().expect("messages");
+    let result = messages.last().expect("the tool's result");
+    assert_eq!(result["role"], "tool");
+    assert_eq!(result["tool_call_id"], "call_lead_1");
+    let content: Value =
+        serde_json::from_str(result["content"].as_str().expect("text")).expect("json");
+    assert_eq!(content["stage"], "Real", "{content}");
 }

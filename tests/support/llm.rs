@@ -3,7 +3,9 @@
 //! brain's: in the documented response shape, or, when the request says `"stream": true`, as
 //! server-sent `chat.completion.chunk` events a word at a time, [`WORD_PAUSE`] apart, ending
 //! with `data: [DONE]`. A request in JSON mode (`response_format: {"type": "json_object"}`) is a
-//! conversation analysis and gets the JSON object it asks for.
+//! conversation analysis and gets the JSON object it asks for. A request that offers the
+//! `update_lead` tool gets a call of it with [`LEAD_DETAILS`] first, then, once the call's
+//! result comes back in a `tool` message, [`LEAD_REPLY`]; every such request is kept.
 
 use super::{Server, bot_settings};
 use axum::body::{Body, Bytes};
@@ -15,8 +17,8 @@ use axum::{Json, Router};
 use serde_json::{Value, json};
 use std::convert::Infallible;
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// The pause between two words of a streamed reply: long enough that a widget sees the answer
@@ -26,12 +28,35 @@ pub const WORD_PAUSE: Duration = Duration::from_millis(60);
 /// What the fake model says to every question.
 pub const MODEL_REPLY: &str = "From the model: refunds reach your card within five working days.";
 
+/// What the fake model says once the lead tool has answered.
+pub const LEAD_REPLY: &str = "Thank you, Asha! A designer will call you tomorrow.";
+
+/// The details the fake model saves with `update_lead`: a qualifying project, starting a month
+/// from now.
+pub fn lead_details() -> Value {
+    let in_a_month = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_millis()
+        + 30 * 24 * 3_600_000;
+    let start = botwot_engine::Timestamp::from_millis(i64::try_from(in_a_month).expect("fits"))
+        .to_rfc3339();
+    json!({"fullName": "Asha Rao", "scope": "fullHome", "budgetFits": true,
+        "startBy": &start[..10]})
+}
+
+#[derive(Clone, Default)]
+struct Served {
+    completions: Arc<AtomicUsize>,
+    with_tools: Arc<Mutex<Vec<Value>>>,
+}
+
 pub struct FakeOpenAi {
     /// `http://127.0.0.1:{port}/v1`, the base URL a node's OpenAI configuration takes.
     pub base_url: String,
     /// `host:port`, to put a proxy in front of it.
     pub address: String,
-    completions: Arc<AtomicUsize>,
+    served: Served,
 }
 
 impl FakeOpenAi {
@@ -40,32 +65,38 @@ impl FakeOpenAi {
             .await
             .expect("bind the fake OpenAI API");
         let address = listener.local_addr().expect("address").to_string();
-        let completions = Arc::new(AtomicUsize::new(0));
+        let served = Served::default();
         let app = Router::new()
             .route("/v1/chat/completions", post(complete))
-            .with_state(completions.clone());
+            .with_state(served.clone());
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
         Self {
             base_url: format!("http://{address}/v1"),
             address,
-            completions,
+            served,
         }
     }
 
     /// Chat completions answered so far.
     pub fn completions(&self) -> usize {
-        self.completions.load(Ordering::SeqCst)
+        self.served.completions.load(Ordering::SeqCst)
+    }
+
+    /// The requests that offered tools, in the order they came.
+    pub fn requests_with_tools(&self) -> Vec<Value> {
+        self.served.with_tools.lock().expect("lock").clone()
     }
 }
 
-async fn complete(
-    State(completions): State<Arc<AtomicUsize>>,
-    Json(body): Json<Value>,
-) -> Response {
-    let served = completions.fetch_add(1, Ordering::SeqCst) + 1;
-    let id = format!("chatcmpl-e2e{served}");
+async fn complete(State(served): State<Served>, Json(body): Json<Value>) -> Response {
+    let count = served.completions.fetch_add(1, Ordering::SeqCst) + 1;
+    let id = format!("chatcmpl-e2e{count}");
+    if offers_lead_tool(&body) {
+        served.with_tools.lock().expect("lock").push(body.clone());
+        return lead_turn(id, &body);
+    }
     if body["stream"] == json!(true) {
         return streamed(id, body["model"].clone());
     }
@@ -86,6 +117,40 @@ async fn complete(
             "finish_reason": "stop"
         }],
         "usage": { "prompt_tokens": 120, "completion_tokens": 14, "total_tokens": 134 }
+    }))
+    .into_response()
+}
+
+fn offers_lead_tool(body: &Value) -> bool {
+    body["tools"].as_array().is_some_and(|tools| {
+        tools
+            .iter()
+            .any(|tool| tool["function"]["name"] == "update_lead")
+    })
+}
+
+/// The call of `update_lead` when the contact just spoke, [`LEAD_REPLY`] once its result is back
+/// (OpenAI's documented shapes for both).
+fn lead_turn(id: String, body: &Value) -> Response {
+    let last_role = body["messages"]
+        .as_array()
+        .and_then(|messages| messages.last())
+        .map(|message| message["role"].clone());
+    let message = if last_role == Some(json!("tool")) {
+        json!({"role": "assistant", "content": LEAD_REPLY, "refusal": null})
+    } else {
+        json!({"role": "assistant", "content": null, "tool_calls": [{
+            "id": "call_lead_1", "type": "function",
+            "function": {"name": "update_lead", "arguments": lead_details().to_string()}}]})
+    };
+    let finish = if message["tool_calls"].is_array() {
+        "tool_calls"
+    } else {
+        "stop"
+    };
+    Json(json!({
+        "id": id, "object": "chat.completion", "created": 1_764_000_000, "model": body["model"],
+        "choices": [{"index": 0, "message": message, "logprobs": null, "finish_reason": finish}]
     }))
     .into_response()
 }
