@@ -1,20 +1,20 @@
 //! Chat through the AWS Bedrock Runtime Converse API: `POST {endpoint}/model/{modelId}/converse`
-//! signed with Signature Version 4 (service `bedrock`). System messages go to `system`, the rest
-//! to `messages` as text content blocks, merged so roles alternate and the first is the user's,
-//! as Converse requires; the reply is the text of `output.message.content`. Streamed replies
+//! signed with Signature Version 4 (service `bedrock`), with the body and reply of
+//! the `converse_body` module (tools included). Streamed replies
 //! come from ConverseStream, `POST {endpoint}/model/{modelId}/converse-stream` with the same body
 //! and signing, answered in AWS's binary event-stream encoding ([`super::event_stream`]): each
 //! `contentBlockDelta` event's text is a piece of the reply and `messageStop` ends it; exception
 //! messages become the [`LlmError`] their documented HTTP status stands for.
 
-use super::chat::{ChatCompletion, ChatModel, ChatRequest, ChatRole, StreamState};
+use super::chat::{ChatCompletion, ChatModel, ChatRequest, StreamState};
+use super::converse_body::{converse_body, read_answer};
 use super::error::LlmError;
 use super::event_stream::{EventMessage, EventStreamDecoder};
 use super::http::{LlmHttp, header_value, transport_error};
 use super::sigv4::{AwsCredentials, SignableRequest, SigningScope, authorization, uri_encode};
 use async_trait::async_trait;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 const SERVICE: &str = "bedrock";
 
@@ -122,54 +122,6 @@ impl BedrockConverse {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ConverseBody {
-    messages: Vec<ConverseMessage>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    system: Vec<TextBlock>,
-    inference_config: InferenceConfig,
-}
-
-#[derive(Serialize, Deserialize)]
-struct ConverseMessage {
-    role: &'static str,
-    content: Vec<TextBlock>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct TextBlock {
-    text: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct InferenceConfig {
-    max_tokens: u32,
-    temperature: f32,
-}
-
-#[derive(Deserialize)]
-struct ConverseAnswer {
-    output: ConverseOutput,
-}
-
-#[derive(Deserialize)]
-struct ConverseOutput {
-    message: AnswerMessage,
-}
-
-#[derive(Deserialize)]
-struct AnswerMessage {
-    content: Vec<AnswerBlock>,
-}
-
-/// A content block; only text blocks carry the reply.
-#[derive(Deserialize)]
-struct AnswerBlock {
-    text: Option<String>,
-}
-
 /// A ConverseStream `contentBlockDelta` event; its `p` padding is ignored.
 #[derive(Deserialize)]
 struct ContentBlockDeltaEvent {
@@ -188,47 +140,6 @@ struct StreamException {
     message: Option<String>,
 }
 
-/// The Converse body for `request`: system text apart, and consecutive messages of one role
-/// merged, leading assistant messages dropped.
-fn converse_body(request: &ChatRequest) -> ConverseBody {
-    let mut system = Vec::new();
-    let mut messages: Vec<ConverseMessage> = Vec::new();
-    for message in &request.messages {
-        let role = match message.role {
-            ChatRole::System => {
-                system.push(TextBlock {
-                    text: message.content.clone(),
-                });
-                continue;
-            }
-            // This model is never given tools (it does not call them), so no tool results
-            // reach it; were one to, it reads as the user's.
-            ChatRole::User | ChatRole::Tool => "user",
-            ChatRole::Assistant if messages.is_empty() => continue,
-            ChatRole::Assistant => "assistant",
-        };
-        match messages.last_mut() {
-            Some(last) if last.role == role => last.content.push(TextBlock {
-                text: message.content.clone(),
-            }),
-            _ => messages.push(ConverseMessage {
-                role,
-                content: vec![TextBlock {
-                    text: message.content.clone(),
-                }],
-            }),
-        }
-    }
-    ConverseBody {
-        messages,
-        system,
-        inference_config: InferenceConfig {
-            max_tokens: request.max_tokens,
-            temperature: request.temperature,
-        },
-    }
-}
-
 #[async_trait]
 impl ChatModel for BedrockConverse {
     async fn complete(&self, request: &ChatRequest) -> Result<ChatCompletion, LlmError> {
@@ -237,21 +148,7 @@ impl ChatModel for BedrockConverse {
             .http
             .post_json(self.converse_url.as_str(), headers, body)
             .await?;
-        let answer: ConverseAnswer = serde_json::from_slice(&answer)
-            .map_err(|error| LlmError::Malformed(error.to_string()))?;
-        let text: Vec<String> = answer
-            .output
-            .message
-            .content
-            .into_iter()
-            .filter_map(|block| block.text)
-            .collect();
-        if text.is_empty() {
-            return Err(LlmError::Malformed(
-                "no text in output.message.content".into(),
-            ));
-        }
-        Ok(ChatCompletion::said(text.join("")))
+        read_answer(&answer)
     }
 
     async fn complete_streaming(
@@ -290,6 +187,10 @@ impl ChatModel for BedrockConverse {
 
     fn name(&self) -> &str {
         SERVICE
+    }
+
+    fn calls_tools(&self) -> bool {
+        true
     }
 }
 
@@ -362,36 +263,6 @@ fn stream_exception(exception: &str, payload: &[u8]) -> LlmError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::llm::chat::ChatMessage;
-
-    #[test]
-    fn the_body_follows_converse_and_alternates_roles() {
-        let request = ChatRequest {
-            messages: vec![
-                ChatMessage::system("be brief"),
-                ChatMessage::assistant("Hello! How can I help?"),
-                ChatMessage::user("hi"),
-                ChatMessage::user("are you open?"),
-                ChatMessage::assistant("Yes."),
-            ],
-            max_tokens: 100,
-            temperature: 0.2,
-            json_object: false,
-            tools: Vec::new(),
-        };
-        let body = serde_json::to_value(converse_body(&request)).expect("json");
-        assert_eq!(
-            body,
-            serde_json::json!({
-                "messages": [
-                    {"role": "user", "content": [{"text": "hi"}, {"text": "are you open?"}]},
-                    {"role": "assistant", "content": [{"text": "Yes."}]}
-                ],
-                "system": [{"text": "be brief"}],
-                "inferenceConfig": {"maxTokens": 100, "temperature": 0.2f32}
-            })
-        );
-    }
 
     #[test]
     fn model_ids_are_percent_encoded_in_the_path() {

@@ -12,6 +12,7 @@ pub mod brain;
 pub mod breaker;
 pub mod chat;
 pub mod config;
+mod converse_body;
 pub mod embeddings;
 pub mod error;
 pub mod event_stream;
