@@ -10,7 +10,7 @@ use crate::voice::{self, VoiceParts};
 use anyhow::{Context, Result};
 use botwot_actors::{
     CampaignRunner, CampaignRunnerDeps, DueWork, LeadTools, Leads, LeadsDeps, NamedLocks, Node,
-    NodeDeps, PostPublisher, PostPublisherDeps, SystemClock,
+    NodeDeps, PostPublisher, PostPublisherDeps, ShopTools, SystemClock,
 };
 use botwot_adapters::channels::ChannelRouter;
 use botwot_adapters::meta::graph::{
@@ -19,6 +19,7 @@ use botwot_adapters::meta::graph::{
 use botwot_adapters::meta::uploads::Uploads;
 use botwot_engine::Channel;
 use botwot_engine::time::Clock;
+use botwot_engine::tools::Toolboxes;
 use botwot_http::config::ConfiguredSecret;
 use botwot_http::knowledge::KnowledgeServices;
 use botwot_http::{HttpBuilder, HttpConfig};
@@ -114,6 +115,7 @@ pub async fn serve(mut config: Config) -> Result<()> {
             public_url: config.http.public_url.clone(),
         },
     )?;
+    let shop_tools = ShopTools::new(commerce.orders.clone());
     http = http.commerce(commerce);
     let leads = Leads::new(
         LeadsDeps {
@@ -125,9 +127,10 @@ pub async fn serve(mut config: Config) -> Result<()> {
         config.leads,
     );
     leads.spawn();
-    knowledge
-        .tools
-        .fill(Arc::new(LeadTools::new(leads.clone())));
+    knowledge.tools.fill(Arc::new(Toolboxes(vec![
+        Arc::new(LeadTools::new(leads.clone())),
+        Arc::new(shop_tools),
+    ])));
     http = http.leads(leads);
     let campaigns = CampaignRunner::start(
         CampaignRunnerDeps {

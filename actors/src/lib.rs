@@ -67,8 +67,8 @@ pub use leads::{
 pub use named_locks::{LockError, NamedGuard, NamedLocks};
 pub use node::{Node, NodeDeps, NodeSnapshot};
 pub use order_reminders::{
-    OrderReminders, OrderRemindersConfig, OrderRemindersDeps, SyncError, order_lock_name,
-    shop_secret_context, shop_token_context,
+    OrderReminders, OrderRemindersConfig, OrderRemindersDeps, ShopTools, SyncError,
+    order_lock_name, shop_secret_context, shop_token_context,
 };
 pub use sessions::{Envelope, Outcome, SessionError, Sessions};
 pub use social_posts::{PostPublisher, PostPublisherConfig, PostPublisherDeps, post_lock_name};

@@ -8,7 +8,6 @@
 
 use super::{BY_BOT, LeadError, Leads};
 use async_trait::async_trait;
-use botwot_engine::Channel;
 use botwot_engine::leads::{Lead, LeadDetails, LeadPatch, LeadSettings};
 use botwot_engine::tools::{ToolCall, ToolContext, ToolKit, ToolSpec, Toolbox, tool_error};
 use serde_json::{Value, json};
@@ -93,24 +92,15 @@ impl Toolbox for LeadTools {
     }
 
     async fn call(&self, context: &ToolContext, call: &ToolCall) -> String {
-        let phone = match (&context.channel, &context.contact) {
-            (Channel::WhatsApp, Some(phone)) => phone.as_str(),
-            _ => {
-                return tool_error(
-                    "lead tools work in WhatsApp conversations, where the contact's number is known",
-                );
-            }
-        };
-        let arguments = if call.arguments.trim().is_empty() {
-            "{}"
-        } else {
-            call.arguments.as_str()
+        let phone = match context.whatsapp_number("lead") {
+            Ok(phone) => phone,
+            Err(refusal) => return refusal,
         };
         let done = match call.name.as_str() {
             GET_LEAD => self.get_lead(context, phone).await,
-            UPDATE_LEAD => match serde_json::from_str::<LeadPatch>(arguments) {
+            UPDATE_LEAD => match call.arguments_as::<LeadPatch>() {
                 Ok(patch) => self.update_lead(context, phone, patch).await,
-                Err(error) => return tool_error(format!("the arguments do not fit: {error}")),
+                Err(refusal) => return refusal,
             },
             other => return tool_error(format!("there is no tool {other:?}")),
         };

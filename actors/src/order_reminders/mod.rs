@@ -12,8 +12,10 @@
 //! before its id is stored sends it again when the lease runs out.
 
 mod sync;
+mod tools;
 
 pub use sync::SyncError;
+pub use tools::ShopTools;
 
 use crate::due_work::{DueWork, Pace};
 use crate::named_locks::{NamedGuard, NamedLocks};

@@ -230,6 +230,24 @@ impl ShopifyAdmin for ShopifyClient {
         Ok(orders)
     }
 
+    async fn cancel_order(
+        &self,
+        access: &ShopAccess,
+        order_id: &str,
+    ) -> Result<OrderSnapshot, ShopifyError> {
+        let id = checked_order_id(order_id)?;
+        let body = json!({"reason": "customer", "email": true});
+        let bytes = self
+            .found(
+                access,
+                Method::POST,
+                &format!("/orders/{id}/cancel.json"),
+                Some(&body),
+            )
+            .await?;
+        parse_order_answer(&bytes).map_err(|error| unreadable("cancelled order", error))
+    }
+
     async fn add_order_tags(
         &self,
         access: &ShopAccess,

@@ -131,6 +131,14 @@ pub trait ShopifyAdmin: Send + Sync + 'static {
         access: &ShopAccess,
         since: Timestamp,
     ) -> Result<Vec<OrderSnapshot>, ShopifyError>;
+    /// Cancels the order at the customer's request (Shopify voids or refunds its payment as the
+    /// shop is set up to); the order as it stands after. `Refused` when the shop will not (the
+    /// order is fulfilled, or cancelled already).
+    async fn cancel_order(
+        &self,
+        access: &ShopAccess,
+        order_id: &str,
+    ) -> Result<OrderSnapshot, ShopifyError>;
     /// Adds `tags` to the order's tags, keeping the ones it has.
     async fn add_order_tags(
         &self,

@@ -1,5 +1,5 @@
 //! A local stand-in for Shopify in tests: each shop's Admin API (REST `shop.json`,
-//! `orders/{id}.json` and `webhooks.json`; GraphQL `tagsAdd`) behind its access token, answers
+//! `orders/{id}.json`, `orders/{id}/cancel.json` and `webhooks.json`; GraphQL `tagsAdd`) behind its access token, answers
 //! and errors as Shopify writes them, a record of every request, and the shop's side: orders
 //! placed, changed and cancelled by the test, and their webhooks signed with the app's client
 //! secret as Shopify signs them.
@@ -223,6 +223,14 @@ fn answer(state: &mut State, request: &RecordedRequest) -> Answer {
             200,
             &json!({"shop": {"id": 548380009, "name": "Acme Kurtas", "domain": shop, "myshopify_domain": shop, "currency": "INR", "iana_timezone": "Asia/Kolkata"}}),
         ),
+        ("POST", path) if path.starts_with("orders/") && path.ends_with("/cancel.json") => {
+            let id = path
+                .trim_start_matches("orders/")
+                .trim_end_matches("/cancel.json")
+                .parse::<u64>()
+                .unwrap_or(0);
+            cancel(state, shop, id)
+        }
         ("GET", path) if path.starts_with("orders/") => {
             let id = path
                 .trim_start_matches("orders/")
@@ -238,6 +246,28 @@ fn answer(state: &mut State, request: &RecordedRequest) -> Answer {
         ("POST", "webhooks.json") => subscribe(state, shop, &request.json()),
         _ => json_answer(404, &json!({"errors": "Not Found"})),
     }
+}
+
+/// `POST orders/{id}/cancel.json`: cancels an open, unfulfilled order as Shopify does
+/// (`cancelled_at`, `cancel_reason`, the pending payment voided, the order closed); a fulfilled
+/// or cancelled one is refused with 422 and Shopify's `error`.
+fn cancel(state: &mut State, shop: &str, id: u64) -> Answer {
+    let Some(order) = state.orders.get_mut(&(shop.to_owned(), id)) else {
+        return json_answer(404, &json!({"errors": "Not Found"}));
+    };
+    if !order["cancelled_at"].is_null() {
+        return json_answer(422, &json!({"error": "Order has already been cancelled"}));
+    }
+    if order["fulfillment_status"] == "fulfilled" {
+        return json_answer(422, &json!({"error": "Cannot cancel a fulfilled order"}));
+    }
+    let now = chrono_rfc3339(0);
+    order["cancelled_at"] = json!(now);
+    order["closed_at"] = json!(now);
+    order["cancel_reason"] = json!("customer");
+    order["financial_status"] = json!("voided");
+    order["updated_at"] = json!(now);
+    json_answer(200, &json!({"order": order}))
 }
 
 /// `GET orders.json`: the shop's open orders (`status=open`) placed since `created_at_min`,
