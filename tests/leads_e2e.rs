@@ -12,20 +12,12 @@ mod support;
 use serde_json::{Value, json};
 use support::llm::{FakeOpenAi, LEAD_REPLY, lead_details};
 use support::meta::{
-    ACCESS_TOKEN, FakeGraph, GraphRequest, PHONE_NUMBER_ID, connect_whatsapp,
-    connect_whatsapp_to_bot, inbound_text_from, post_webhook, start_server_with,
+    ACCESS_TOKEN, FakeGraph, PHONE_NUMBER_ID, connect_whatsapp, connect_whatsapp_to_bot,
+    inbound_text_from, post_webhook, start_server_with,
 };
 use support::{Server, bot_settings};
 
 const WHATSAPP: &str = "919876543210";
-
-fn templates_to(graph: &FakeGraph, to: &str) -> Vec<GraphRequest> {
-    graph
-        .requests()
-        .into_iter()
-        .filter(|request| request.body["to"] == to && request.body["type"] == "template")
-        .collect()
-}
 
 async fn lead(server: &Server, id: &str) -> Value {
     server.get(&format!("/v1/leads/{id}")).await.1
@@ -63,10 +55,10 @@ async fn a_lead_is_followed_up_on_whatsapp_once_even_across_a_crash() {
 
     server
         .until("the first follow-up reaches WhatsApp", || async {
-            !templates_to(&graph, WHATSAPP).is_empty()
+            !graph.templates_to(WHATSAPP).is_empty()
         })
         .await;
-    let sent = &templates_to(&graph, WHATSAPP)[0];
+    let sent = &graph.templates_to(WHATSAPP)[0];
     assert!(
         sent.path.ends_with(&format!("/{PHONE_NUMBER_ID}/messages")),
         "{}",
@@ -131,7 +123,7 @@ async fn a_lead_is_followed_up_on_whatsapp_once_even_across_a_crash() {
 
     server.kill_and_restart().await;
     tokio::time::sleep(std::time::Duration::from_millis(1_000)).await;
-    assert_eq!(templates_to(&graph, WHATSAPP).len(), 1, "sent once");
+    assert_eq!(graph.templates_to(WHATSAPP).len(), 1, "sent once");
     let after = lead(&server, &id).await;
     assert_eq!(after["followUpStatus"], "Day 1", "{after}");
     let sent_at = after["followUp"]["history"][0]["sentAt"]

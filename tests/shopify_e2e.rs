@@ -13,8 +13,8 @@ mod support;
 use serde_json::{Value, json};
 use support::Server;
 use support::meta::{
-    ACCESS_TOKEN, FakeGraph, GraphRequest, PHONE_NUMBER_ID, connect_whatsapp, post_webhook,
-    start_server_with, whatsapp_webhook,
+    ACCESS_TOKEN, FakeGraph, PHONE_NUMBER_ID, connect_whatsapp, post_webhook, start_server_with,
+    whatsapp_webhook,
 };
 use support::shopify_fake::{ShopifyFake, cod_order, signed_webhook};
 
@@ -64,15 +64,6 @@ async fn send_shop_webhook(
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-/// The WhatsApp templates sent to `to`.
-fn templates_to(graph: &FakeGraph, to: &str) -> Vec<GraphRequest> {
-    graph
-        .requests()
-        .into_iter()
-        .filter(|request| request.body["to"] == to && request.body["type"] == "template")
-        .collect()
-}
-
 async fn order(server: &Server, id: u64) -> Value {
     server
         .get(&format!("/v1/shopify/shops/{SHOP}/orders/{id}"))
@@ -120,7 +111,7 @@ async fn a_cash_on_delivery_order_is_reminded_tagged_and_confirmed_on_whatsapp()
     server
         .until(
             "the order placed before is imported and reminded",
-            || async { templates_to(&graph, "447700900123").len() == 1 },
+            || async { graph.templates_to("447700900123").len() == 1 },
         )
         .await;
     let (status, synced) = server
@@ -172,10 +163,10 @@ async fn a_cash_on_delivery_order_is_reminded_tagged_and_confirmed_on_whatsapp()
 
     server
         .until("the reminder reaches WhatsApp", || async {
-            !templates_to(&graph, WHATSAPP).is_empty()
+            !graph.templates_to(WHATSAPP).is_empty()
         })
         .await;
-    let sent = &templates_to(&graph, WHATSAPP)[0];
+    let sent = &graph.templates_to(WHATSAPP)[0];
     assert!(
         sent.path.ends_with(&format!("/{PHONE_NUMBER_ID}/messages")),
         "{}",
@@ -293,16 +284,16 @@ async fn a_cash_on_delivery_order_is_reminded_tagged_and_confirmed_on_whatsapp()
         })
         .await;
     assert!(
-        templates_to(&graph, "919123456789").is_empty(),
+        graph.templates_to("919123456789").is_empty(),
         "no reminder for a cancelled order"
     );
     assert_eq!(
-        templates_to(&graph, WHATSAPP).len(),
+        graph.templates_to(WHATSAPP).len(),
         1,
         "the confirmed order is not reminded again"
     );
     assert_eq!(
-        templates_to(&graph, "447700900123").len(),
+        graph.templates_to("447700900123").len(),
         1,
         "syncing again reminds no one twice"
     );
@@ -388,7 +379,7 @@ async fn webhooks_are_verified_and_a_reminder_due_during_a_crash_goes_out_once()
     server.kill_and_restart().await;
     server
         .until("the reminder due during the crash goes out", || async {
-            templates_to(&graph, WHATSAPP).len() == 1
+            graph.templates_to(WHATSAPP).len() == 1
         })
         .await;
     server
@@ -399,7 +390,7 @@ async fn webhooks_are_verified_and_a_reminder_due_during_a_crash_goes_out_once()
         })
         .await;
     tokio::time::sleep(std::time::Duration::from_millis(800)).await;
-    assert_eq!(templates_to(&graph, WHATSAPP).len(), 1, "sent once");
+    assert_eq!(graph.templates_to(WHATSAPP).len(), 1, "sent once");
 
     // The merchant rotates the token: the next order's reminder waits, and the shop says why.
     shopify.set_token(SHOP, "shpat_rotated");

@@ -107,6 +107,14 @@ impl FakeGraph {
     }
 
     /// Every request received so far, in arrival order.
+    /// The WhatsApp templates sent to `to`, in the order they came.
+    pub fn templates_to(&self, to: &str) -> Vec<GraphRequest> {
+        self.requests()
+            .into_iter()
+            .filter(|request| request.body["to"] == to && request.body["type"] == "template")
+            .collect()
+    }
+
     pub fn requests(&self) -> Vec<GraphRequest> {
         self.requests.lock().clone()
     }
